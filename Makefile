@@ -1,0 +1,213 @@
+# khidma — plain GNU Makefile.
+#
+#   make run     install missing Debian packages, build, start the kiosk on ./var/khidma.db
+#   make check   install missing packages, build, run every test (plain + ASan/UBSan build)
+#   make bench   benchmarks against dialog/whiptail -> bench/results.md
+#   make faults  long fault, fuzz and valgrind runs
+#
+# Objects live under $(BUILD)/obj; the sanitiser build uses BUILD=build-san SAN=1.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BUILD     ?= build
+SAN       ?=
+CC        ?= cc
+ifeq ($(origin CC),default)
+CC        := gcc
+endif
+
+BINDIR    := $(PREFIX)/bin
+DATADIR   := $(PREFIX)/share/khidma
+LOCALEDIR := $(PREFIX)/share/locale
+MANDIR    := $(PREFIX)/share/man/man1
+
+PKGS      := ncursesw sqlite3 fribidi libsodium libconfig icu-i18n icu-uc
+TEST_PKGS := cmocka vterm
+
+# Debian packages: what `make deps` installs when missing.
+DEB_BUILD := make gcc libc6-dev pkg-config gettext \
+             libncurses-dev libsqlite3-dev libfribidi-dev libunistring-dev \
+             libsodium-dev libconfig-dev libcsv-dev libicu-dev \
+             libcmocka-dev libvterm-dev openssh-server openssh-client \
+             ncurses-base ncurses-term
+DEB_BENCH := dialog whiptail valgrind
+DEB_FAULT := clang valgrind util-linux
+
+OPT       ?= -O2 -g
+CSTD      := -std=c11 -D_GNU_SOURCE
+WARN      := -Wall -Wextra -Werror
+ifeq ($(SAN),1)
+OPT       := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+SANLD     := -fsanitize=address,undefined
+endif
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lcsv
+TPKG_CFLAGS = $(shell pkg-config --cflags $(TEST_PKGS) 2>/dev/null)
+TPKG_LIBS   = $(shell pkg-config --libs $(TEST_PKGS) 2>/dev/null)
+
+DEFS      := -DKHIDMA_VERSION='"$(VERSION)"' -DKHIDMA_DATADIR='"$(DATADIR)"' \
+             -DKHIDMA_LOCALEDIR='"$(LOCALEDIR)"'
+ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) $(DEFS) -Isrc $(PKG_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SANLD) $(LDFLAGS)
+
+# ---- sources -------------------------------------------------------------
+MODULES   := core text store workflow ui kiosk officer cli
+mod_srcs   = $(wildcard src/$(1)/*.c)
+mod_objs   = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(call mod_srcs,$(1)))
+LIB_OBJS  := $(foreach m,$(MODULES),$(call mod_objs,$(m)))
+MAIN_OBJ  := $(BUILD)/obj/main.o
+BIN       := $(BUILD)/khidma
+
+# A unit test tests/unit/test_<module>[_more].c links the objects of the
+# modules it needs, so a half-written module elsewhere never breaks it.
+DEPS_core     := core text
+DEPS_text     := core text
+DEPS_store    := core text store
+DEPS_workflow := core text store workflow
+DEPS_ui       := core text ui
+DEPS_screens  := core text store workflow ui kiosk officer cli
+DEPS_kiosk    := $(MODULES)
+DEPS_officer  := $(MODULES)
+DEPS_cli      := $(MODULES)
+DEPS_locale   := $(MODULES)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
+unit_mod   = $(word 2,$(subst _, ,$(basename $(notdir $(1)))))
+unit_deps  = $(foreach m,$(or $(DEPS_$(call unit_mod,$(1))),$(MODULES)),$(call mod_objs,$(m)))
+
+E2E_SRCS  := $(wildcard tests/e2e/test_*.c)
+E2E_BINS  := $(patsubst tests/e2e/%.c,$(BUILD)/tests/e2e/%,$(E2E_SRCS))
+HARNESS   := $(BUILD)/tests/e2e/harness.o
+
+# locale/<lang>.po, plus locale/<lang>.d/*.po parts merged in with msgcat.
+PO_FILES  := $(wildcard locale/*.po)
+MO_FILES  := $(patsubst locale/%.po,$(BUILD)/locale/%/LC_MESSAGES/khidma.mo,$(PO_FILES))
+
+.PHONY: all deps run check check-plain check-san unit e2e install uninstall clean \
+        bench faults pot tests
+.DEFAULT_GOAL := all
+
+all: $(BIN) $(MO_FILES)
+
+# ---- dependencies ------------------------------------------------------
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+define install_pkgs
+	@missing=""; \
+	if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then \
+	  echo "khidma: not a Debian system; install these packages (or their equivalents):"; \
+	  echo "  $(1)"; exit 1; \
+	fi; \
+	for p in $(1); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' \
+	    || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "khidma: installing:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing </dev/null; \
+	fi
+endef
+
+deps:
+	$(call install_pkgs,$(DEB_BUILD))
+
+deps-bench: deps
+	$(call install_pkgs,$(DEB_BENCH))
+
+deps-faults: deps
+	$(call install_pkgs,$(DEB_FAULT))
+
+# ---- build ---------------------------------------------------------------
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BIN): $(MAIN_OBJ) $(LIB_OBJS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+.SECONDEXPANSION:
+$(BUILD)/locale/%/LC_MESSAGES/khidma.mo: locale/%.po $$(wildcard locale/%.d/*.po)
+	@mkdir -p $(dir $@)
+	msgcat --use-first -o $(BUILD)/locale/$*.po $^
+	msgfmt --check -o $@ $(BUILD)/locale/$*.po
+
+pot: locale/khidma.pot
+locale/khidma.pot: $(wildcard src/*/*.c src/*.c)
+	xgettext --from-code=UTF-8 -k_ -kN_ -kNP_:1c,2 --package-name=khidma -o $@ $^
+
+# ---- tests ----------------------------------------------------------------
+define unit_rule
+$(BUILD)/tests/unit/$(basename $(notdir $(1))): $(1) $(call unit_deps,$(1))
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CFLAGS) $$(TPKG_CFLAGS) -Itests $$(ALL_LDFLAGS) -o $$@ $$^ $$(TPKG_LIBS) $$(PKG_LIBS) -lm -lutil
+endef
+$(foreach t,$(UNIT_SRCS),$(eval $(call unit_rule,$(t))))
+
+$(HARNESS): tests/e2e/harness.c tests/e2e/harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TPKG_CFLAGS) -Itests -c $< -o $@
+
+$(BUILD)/tests/e2e/%: tests/e2e/%.c $(HARNESS) $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TPKG_CFLAGS) -Itests $(ALL_LDFLAGS) -o $@ $< $(HARNESS) $(LIB_OBJS) $(TPKG_LIBS) $(PKG_LIBS) -lm -lutil
+
+tests: $(BIN) $(MO_FILES) $(UNIT_BINS) $(E2E_BINS)
+
+# check = deps, then the plain build's suite, then the sanitiser build's suite.
+check: deps
+	$(MAKE) --no-print-directory check-plain
+	$(MAKE) --no-print-directory check-san
+	@tests/summary.sh $(BUILD)/test-results.txt build-san/test-results.txt
+
+check-plain: tests
+	@tests/run.sh $(BUILD) "$(T)"
+
+check-san:
+	$(MAKE) --no-print-directory BUILD=build-san SAN=1 tests
+	@tests/run.sh build-san "$(T)"
+
+unit: $(UNIT_BINS)
+	@tests/run.sh $(BUILD) "$(T)" unit
+e2e: $(BIN) $(MO_FILES) $(E2E_BINS)
+	@tests/run.sh $(BUILD) "$(T)" e2e
+
+# ---- run ------------------------------------------------------------------
+run: deps all
+	@mkdir -p var
+	./$(BIN) --db var/khidma.db
+
+# ---- bench and faults -----------------------------------------------------
+bench: deps-bench all
+	bench/run.sh $(BUILD)
+
+faults: deps-faults
+	$(MAKE) --no-print-directory tests
+	tests/faults/run.sh $(BUILD)
+
+# ---- install --------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/screens $(DESTDIR)$(DATADIR)/docs
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/khidma
+	install -m 0644 khidma.1 $(DESTDIR)$(MANDIR)/khidma.1
+	install -m 0644 screens/*.conf $(DESTDIR)$(DATADIR)/screens/
+	install -m 0644 docs/*.txt $(DESTDIR)$(DATADIR)/docs/
+	install -m 0644 khidma.conf.example $(DESTDIR)$(DATADIR)/khidma.conf.example
+	for mo in $(MO_FILES); do \
+	  l=$${mo#$(BUILD)/locale/}; l=$${l%%/*}; \
+	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
+	  install -m 0644 $$mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/khidma.mo; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/khidma $(DESTDIR)$(MANDIR)/khidma.1
+	rm -rf $(DESTDIR)$(DATADIR)
+	for po in $(PO_FILES); do \
+	  l=$$(basename $$po .po); rm -f $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/khidma.mo; \
+	done
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

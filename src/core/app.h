@@ -1,0 +1,41 @@
+/*
+ * core/app — what every entry point shares: the configuration, the loaded
+ * screen definitions and the open database. main.c fills it from the
+ * command line (--db, --config, --bidi, --lang, before or after the
+ * subcommand) and hands it to the kiosk, the officer console or a CLI
+ * command. Nothing here owns the terminal.
+ */
+#ifndef KHIDMA_CORE_APP_H
+#define KHIDMA_CORE_APP_H
+
+#include <stdbool.h>
+#include "core/config.h"
+#include "core/screens.h"
+#include "store/store.h"
+#include "text/text.h"
+
+struct app {
+	struct config  cfg;
+	struct screens scr;
+	store         *db;          /* opened by main for the UI modes; CLI commands
+	                               open it themselves via app_open_db */
+	char          *db_path;     /* resolved path (config_db_path) */
+	const char    *explicit_db; /* --db, or NULL */
+	bidi_mode      bidi;
+	int            lang;        /* ui_lang: 0 = ar, 1 = en; the start language */
+	bool           lang_given;  /* --lang was on the command line */
+};
+
+/* Open a->db_path into a->db (creating and seeding it when create is true).
+ * On failure prints nothing; returns the code and an English detail in err. */
+st_rc app_open_db(struct app *a, bool create, char *err, size_t errsz);
+
+/* Seed/upgrade the catalog from a->scr into the open database (idempotent). */
+st_rc app_seed_catalog(struct app *a);
+
+/* Entry points of the three modes. Each returns a process exit status. */
+int kiosk_main(struct app *a);
+int officer_main(struct app *a);                 /* `khidma officer` (console) */
+int cli_main(struct app *a, int argc, char **argv); /* init, members, export, … */
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * core/config — the one configuration file, read with libconfig (the same
+ * parser the screen definitions use).
+ *
+ * Invariants:
+ *  1. Every setting has a default (config_defaults); a file only overrides.
+ *  2. An unknown key or a bad value is an error reported as "file:line: …";
+ *     nothing is half-applied: on error *cfg keeps its defaults.
+ *  3. Lookup order for the file: --config FILE, else $KHIDMA_CONFIG, else
+ *     ./khidma.conf in the source tree, else /etc/khidma/khidma.conf; a
+ *     missing file at the last two places is not an error.
+ *  4. khidma.conf.example documents every key below.
+ */
+#ifndef KHIDMA_CORE_CONFIG_H
+#define KHIDMA_CORE_CONFIG_H
+
+#include <stdbool.h>
+
+#define CONFIG_MAX_DOCS 8
+
+struct config_doc {
+	char *title_en;         /* shown in the Information menu */
+	char *title_ar;
+	char *path_en;          /* UTF-8 text file; relative paths are taken */
+	char *path_ar;          /*   from the data directory (docs/...) */
+};
+
+struct config {
+	char *path;             /* the file read, or NULL when none */
+	char *db;               /* database path, NULL = the built-in default */
+	char *db_group;         /* group name sharing the database, or NULL */
+	char *bidi;             /* "app" or "terminal" */
+	char *language;         /* "ar" or "en": the kiosk's default */
+	char *screens_dir;      /* NULL = <datadir>/screens */
+	char *receipt_command;  /* e.g. "lp -d kiosk"; NULL = screen only */
+	int   idle_timeout;     /* seconds without a key before the warning (90) */
+	int   idle_warning;     /* countdown seconds after the warning (20) */
+	int   confirm_timeout;  /* seconds the confirmation stays (60) */
+	int   sla_days;         /* overdue after this many days (30) */
+	int   report_min_n;     /* per-officer satisfaction shown from n (>= 30) */
+	int   track_max_tries;  /* wrong tracking tries before slowing (5) */
+	int   track_window;     /* seconds those tries count over (600) */
+	int   lock_tries;       /* wrong passwords before a lock (5) */
+	int   lock_minutes;     /* lock length (15) */
+	int   ndocs;
+	struct config_doc docs[CONFIG_MAX_DOCS];
+};
+
+/* Fill cfg with the defaults. */
+void config_defaults(struct config *cfg);
+
+/*
+ * Find and read the configuration file. explicit_path is --config (or NULL).
+ * Returns 0, or -1 with a "file:line: reason" message in err.
+ */
+int config_load(struct config *cfg, const char *explicit_path, char *err, size_t errsz);
+
+/* Free what config_defaults/config_load allocated. */
+void config_free(struct config *cfg);
+
+/* The database path by the documented order: --db, $KHIDMA_DB, the config
+ * file, ./var/khidma.db in the source tree, $XDG_DATA_HOME/khidma/khidma.db.
+ * Returns a malloc'd string. */
+char *config_db_path(const struct config *cfg, const char *explicit_db);
+
+#endif

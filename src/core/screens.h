@@ -1,0 +1,100 @@
+/*
+ * core/screens — the screen definitions under screens/*.conf (libconfig):
+ * menus, forms and their fields, the declaration text, and the catalog
+ * defaults (service types, channels, survey questions). Loaded once at
+ * start; `khidma check` loads and validates them without the UI.
+ *
+ * Invariants:
+ *  1. Every error names "file:line: reason" (libconfig's line, or the line
+ *     of the setting at fault) and nothing partly loaded is returned.
+ *  2. Labels are English msgids: the ui translates them with gettext, and a
+ *     test fails when locale/ar.po lacks one. Catalog items carry both
+ *     languages in the file (a branch edits them without touching .po).
+ *  3. A branch changes a question or a service type by editing a file: no
+ *     compiler. `khidma init` (and the first run) seeds the catalog from
+ *     here; later edits are applied by `khidma init` again (upsert by code).
+ */
+#ifndef KHIDMA_CORE_SCREENS_H
+#define KHIDMA_CORE_SCREENS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum field_type {
+	FT_TEXT = 0,     /* one line of free text */
+	FT_MULTILINE,    /* several lines of free text */
+	FT_DIGITS,       /* digits only (Eastern digits accepted) */
+	FT_NATIONAL_ID,  /* 10 digits, first 1 or 2, Luhn check */
+	FT_MOBILE,       /* Saudi mobile 05XXXXXXXX / +9665XXXXXXXX */
+	FT_EMAIL,
+	FT_CHOICE,       /* one of `options` or of a catalog kind */
+};
+
+struct field_option { char *code; char *label; /* English msgid */ };
+
+struct field_def {
+	char   *id;          /* "name", "national_id", … (the request column) */
+	char   *label;       /* English msgid */
+	char   *help;        /* English msgid shown under the field, or NULL */
+	enum field_type type;
+	bool    required;
+	int     min_len, max_len;  /* in characters; 0 = no limit */
+	char   *catalog;     /* FT_CHOICE: catalog kind ("service", "channel"), or NULL */
+	int     noptions;    /* FT_CHOICE with fixed options */
+	struct field_option *options;
+	char   *show_if;     /* "field=value": shown only then (e.g. "category=member") */
+	int     line;        /* where it was defined, for messages */
+};
+
+struct form_def {
+	char   *id;          /* "request", "track", "login" */
+	char   *title;       /* English msgid */
+	int     nfields;
+	struct field_def *fields;
+};
+
+struct menu_item { char *label; char *action; /* "request", "track", … */ };
+struct menu_def {
+	char   *id;          /* "home", "info" */
+	char   *title;
+	int     nitems;
+	struct menu_item *items;
+};
+
+struct catalog_seed {
+	char *kind;          /* "service" | "channel" | "question" */
+	char *code;
+	char *name_en, *name_ar;
+	int   sort;
+};
+
+struct declaration_def {
+	int   version;
+	char *text_en, *text_ar;
+};
+
+struct screens {
+	char   *dir;
+	int     nmenus, nforms, nseeds;
+	struct menu_def *menus;
+	struct form_def *forms;
+	struct catalog_seed *seeds;
+	struct declaration_def declaration;
+};
+
+/*
+ * Load every *.conf in dir (menus.conf, forms.conf, catalog.conf,
+ * declaration.conf). Returns 0, or -1 with "file:line: reason" in err.
+ */
+int  screens_load(const char *dir, struct screens *out, char *err, size_t errsz);
+void screens_free(struct screens *s);
+
+const struct form_def  *screens_form(const struct screens *s, const char *id);
+const struct menu_def  *screens_menu(const struct screens *s, const char *id);
+const struct field_def *form_field(const struct form_def *f, const char *id);
+
+/* Every English msgid the definitions use (labels, titles, help, options),
+ * for the translation-completeness test. Calls fn once per string. */
+void screens_msgids(const struct screens *s, void (*fn)(const char *msgid, void *ctx), void *ctx);
+
+#endif

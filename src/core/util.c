@@ -1,0 +1,258 @@
+/*
+ * core/util — see util.h. Allocation wrappers in the style of tmux's
+ * xmalloc.c: callers never check for NULL, exhaustion ends the program
+ * after restoring the terminal.
+ */
+#include "core/util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Weak so that tools linking only core (unit tests) need no ui layer. */
+void ui_emergency_restore(void) __attribute__((weak));
+
+static void
+oom(size_t n)
+{
+	if (ui_emergency_restore)
+		ui_emergency_restore();
+	fprintf(stderr, "khidma: out of memory (%zu bytes)\n", n);
+	exit(70);
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (p == NULL)
+		oom(n);
+	return p;
+}
+
+void *
+xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+	if (p == NULL)
+		oom(nmemb * size);
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (q == NULL)
+		oom(n);
+	return q;
+}
+
+char *
+xstrdup(const char *s)
+{
+	if (s == NULL)
+		return NULL;
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	size_t len = strnlen(s, n);
+	char *p = xmalloc(len + 1);
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom(strlen(fmt));
+	return p;
+}
+
+size_t
+strlcpy_k(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+	if (size > 0) {
+		size_t n = len < size - 1 ? len : size - 1;
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
+}
+
+time_t
+khidma_now(void)
+{
+	const char *fake = getenv("KHIDMA_FAKE_NOW");
+	time_t now = time(NULL);
+	char *end;
+	long long v;
+
+	if (fake == NULL || *fake == '\0')
+		return now;
+	errno = 0;
+	v = strtoll(fake, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return now;
+	if (fake[0] == '+' || fake[0] == '-')
+		return now + (time_t)v * 86400;
+	return (time_t)v;
+}
+
+void
+khidma_date(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%d", &tm);
+}
+
+void
+khidma_datetime(time_t t, char *buf, size_t n)
+{
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%d %H:%M", &tm);
+}
+
+bool
+khidma_parse_date(const char *s, time_t *out)
+{
+	struct tm tm;
+	int y, m, d;
+	char extra;
+
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
+		return false;
+	if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
+		return false;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_isdst = -1;
+	*out = mktime(&tm);
+	/* mktime normalises 2026-02-31 to March: refuse that. */
+	return *out != (time_t)-1 && tm.tm_mday == d && tm.tm_mon == m - 1;
+}
+
+/* ---- paths ---------------------------------------------------------------- */
+
+static char srcdir[PATH_MAX];
+static char datadir[PATH_MAX];
+static char localedir[PATH_MAX];
+static int  paths_done;
+
+static void
+paths_init(void)
+{
+	char exe[PATH_MAX], probe[PATH_MAX + 32];
+	const char *env = getenv("KHIDMA_SRCDIR");
+	ssize_t n;
+	char *slash;
+	struct stat st;
+
+	if (paths_done)
+		return;
+	paths_done = 1;
+	strlcpy_k(datadir, KHIDMA_DATADIR, sizeof datadir);
+	strlcpy_k(localedir, KHIDMA_LOCALEDIR, sizeof localedir);
+
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	/* <tree>/<build>/khidma → <tree> */
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return;
+	*slash = '\0';
+	char builddir[PATH_MAX];
+	strlcpy_k(builddir, exe, sizeof builddir);
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return;
+	*slash = '\0';
+	snprintf(probe, sizeof probe, "%s/screens/menus.conf", exe);
+	if (stat(probe, &st) != 0) {
+		/* test binaries live deeper (build/tests/unit/x): use KHIDMA_SRCDIR */
+		if (env == NULL)
+			return;
+		snprintf(probe, sizeof probe, "%s/screens/menus.conf", env);
+		if (stat(probe, &st) != 0)
+			return;
+		strlcpy_k(exe, env, sizeof exe);
+		snprintf(builddir, sizeof builddir, "%s/build", env);
+	}
+	strlcpy_k(srcdir, exe, sizeof srcdir);
+	strlcpy_k(datadir, exe, sizeof datadir);
+	snprintf(localedir, sizeof localedir, "%s/locale", builddir);
+}
+
+bool
+khidma_in_source_tree(void)
+{
+	paths_init();
+	return srcdir[0] != '\0';
+}
+
+const char *
+khidma_srcdir(void)
+{
+	paths_init();
+	return srcdir[0] ? srcdir : NULL;
+}
+
+const char *
+khidma_datadir(void)
+{
+	paths_init();
+	return datadir;
+}
+
+const char *
+khidma_localedir(void)
+{
+	paths_init();
+	return localedir;
+}
+
+int
+mkdir_parents(const char *path, unsigned mode)
+{
+	char buf[PATH_MAX];
+	char *p;
+
+	if (strlcpy_k(buf, path, sizeof buf) >= sizeof buf)
+		return -1;
+	if ((p = strrchr(buf, '/')) == NULL)
+		return 0;
+	*p = '\0';
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (buf[0] && mkdir(buf, mode) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,303 @@
+/*
+ * store — the SQLite database: one file, opened by every kiosk, officer and
+ * admin process on the branch machine at once. Never calls ncurses; returns
+ * codes (enum st_rc) that the ui turns into messages in the user's language.
+ *
+ * Invariants:
+ *  1. Every connection: journal_mode=WAL, synchronous=FULL, foreign_keys=ON,
+ *     busy_timeout. A reference number returned by store_request_submit is
+ *     on disk when the call returns.
+ *  2. Every write is one short BEGIN IMMEDIATE … COMMIT inside one store_*
+ *     call — never across a keystroke. SQLITE_BUSY: explicit ROLLBACK, then
+ *     retry with backoff (up to ~10 s), then ST_BUSY.
+ *  3. Schema version in PRAGMA user_version; store_open migrates forward
+ *     from any earlier version, one transaction per step. STRICT tables.
+ *  4. request_events is append-only: triggers refuse UPDATE and DELETE.
+ *     Every status change writes exactly one event in the same transaction.
+ *  5. Optimistic locking: requests.version; a write naming an older version
+ *     changes nothing and returns ST_STALE.
+ *  6. A file that fails PRAGMA quick_check, or is not a database, is refused
+ *     (ST_CORRUPT) and never overwritten.
+ *  7. The file is created 0600, or 0660 when a group is configured.
+ *  8. All text in and out is UTF-8; text stored is already cleaned
+ *     (text_clean) by the caller — the store checks u8 validity only.
+ */
+#ifndef KHIDMA_STORE_H
+#define KHIDMA_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+typedef enum {
+	ST_OK = 0,
+	ST_NOTFOUND,     /* no such row */
+	ST_STALE,        /* version changed: "changed by someone else — reloaded" */
+	ST_BUSY,         /* still locked after the retries */
+	ST_INVALID,      /* a value the schema refuses (constraint, bad UTF-8) */
+	ST_DENIED,       /* refused by the workflow or a permission */
+	ST_FULL,         /* disk full */
+	ST_READONLY,     /* read-only file or directory */
+	ST_CORRUPT,      /* not a database, or quick_check failed */
+	ST_NODIR,        /* the directory does not exist / cannot be created */
+	ST_IO,           /* any other I/O or SQLite error */
+	ST_TOONEW,       /* schema newer than this program knows */
+} st_rc;
+
+/* An English, untranslated name for the code ("disk full"), for logs/CLI. */
+const char *st_rc_name(st_rc rc);
+
+typedef struct store store;
+
+struct store_opts {
+	const char *group;       /* share with this group: mode 0660 + chown */
+	bool        create;      /* create the file when missing (else ST_NOTFOUND) */
+	bool        readonly;
+	int         busy_ms;     /* total retry budget for BUSY, default 10000 */
+};
+
+/*
+ * Open (and create/migrate) the database at path. On failure returns the
+ * code and a one-line English detail in err; *out is NULL.
+ */
+st_rc store_open(const char *path, const struct store_opts *o, store **out,
+                 char *err, size_t errsz);
+void  store_close(store *s);
+/* The last SQLite error text of this connection (English), for logs. */
+const char *store_errmsg(store *s);
+/* Current schema version and the version this program writes. */
+int   store_schema_version(store *s);
+int   store_schema_latest(void);
+/* True when another connection committed since the last call (data_version). */
+bool  store_changed(store *s);
+
+/* ---- settings (meta table) ---------------------------------------------- */
+st_rc store_meta_get(store *s, const char *key, char *buf, size_t n);
+st_rc store_meta_set(store *s, const char *key, const char *value);
+/* The branch code (2 digits, default "01") used in reference numbers. */
+const char *store_branch(store *s);
+
+/* ---- catalog (service types, channels, survey questions) ---------------- */
+struct catalog_item {
+	int64_t id;
+	char    code[32];        /* stable key, e.g. "in_person", "maintenance" */
+	char   *name_en;
+	char   *name_ar;
+	int     sort;
+	bool    active;
+};
+/* kind: "service", "channel", "question". Items in sort order, active only
+ * unless all. Free with catalog_items_free. */
+st_rc store_catalog_list(store *s, const char *kind, bool all,
+                         struct catalog_item **items, int *n);
+void  catalog_items_free(struct catalog_item *items, int n);
+/* Insert or update by (kind, code). */
+st_rc store_catalog_upsert(store *s, const char *kind, const struct catalog_item *it);
+
+/* ---- members (the imported register) ------------------------------------ */
+struct member {
+	int64_t id;
+	char    number[32];      /* membership number */
+	char   *name;
+	char    national_id[16];
+	char    mobile[16];      /* normalised 05XXXXXXXX */
+	char    category[16];    /* member | supporter | volunteer */
+};
+void  member_free(struct member *m);
+st_rc store_member_by_national_id(store *s, const char *nid, struct member *out);
+st_rc store_member_by_number(store *s, const char *number, struct member *out);
+st_rc store_member_get(store *s, int64_t id, struct member *out);
+
+/* Bulk import in ONE transaction: begin, add rows, then commit or abort. */
+st_rc store_import_begin(store *s);
+/* Insert or replace by membership number. */
+st_rc store_import_member(store *s, const struct member *m);
+st_rc store_import_commit(store *s);
+void  store_import_abort(store *s);
+
+/* ---- requests ------------------------------------------------------------ */
+typedef enum {
+	RS_RECEIVED = 0, RS_NEEDS_INFO, RS_VERIFIED, RS_REFERRED, RS_COMMITTEE,
+	RS_ACCEPTED, RS_REJECTED, RS_REGISTERED, RS_DELIVERED, RS_WITHDRAWN,
+	RS__COUNT
+} req_status;
+/* "received", "needs_info", …: the names stored in the database. */
+const char *req_status_name(req_status st);
+bool        req_status_parse(const char *name, req_status *out);
+
+struct request {
+	int64_t id;
+	char    ref[16];             /* digits only, with its check digit */
+	/* applicant snapshot, as given */
+	char    category[16];
+	char   *name;
+	char    national_id[16];
+	char    mobile[16];
+	char   *email;               /* may be "" */
+	char    member_number[32];   /* may be "" */
+	int64_t member_id;           /* register match, 0 = not matched */
+	char    service[32];         /* catalog code */
+	char    channel[32];         /* catalog code */
+	char   *description;
+	/* declaration (step 4) */
+	time_t  declared_at;
+	char   *signature;           /* the name typed as signature */
+	int     declaration_version;
+	char    declared_by[64];     /* "kiosk" or the officer's login */
+	time_t  created_at;
+	time_t  earliest_response;   /* created_at + 14 days */
+	req_status status;
+	char    assigned_to[64];     /* officer login, "" = nobody */
+	char   *decision_reason;     /* for accepted/rejected, else NULL */
+	char    field_match[64];     /* officer's step-2 marks: "name=1,nid=1,…" */
+	int     version;
+	time_t  updated_at;
+};
+void request_free(struct request *r);
+
+/*
+ * Store a new request (status received) with its first event ("kiosk" or
+ * the officer's login as `who`) in one durable transaction. Links member_id
+ * when national ID or membership number matches the register. Fills r->id,
+ * r->ref, r->created_at, r->earliest_response, r->version, r->member_id.
+ */
+st_rc store_request_submit(store *s, struct request *r, const char *who);
+
+st_rc store_request_get(store *s, int64_t id, struct request *out);
+st_rc store_request_by_ref(store *s, const char *ref, struct request *out);
+
+/*
+ * Change the status from `from` to `to` if the row still has `version`;
+ * writes one event (who, from, to, note) in the same transaction, sets
+ * decision_reason when to is accepted/rejected. ST_STALE when the version
+ * moved, ST_DENIED when the status is no longer `from`.
+ * The workflow module decides whether the transition is allowed; call
+ * wf_apply, not this, from screens.
+ */
+st_rc store_request_transition(store *s, int64_t id, int version,
+                               req_status from, req_status to,
+                               const char *who, const char *note);
+/* Assign (writes an event with from == to, note "assigned to X"). */
+st_rc store_request_assign(store *s, int64_t id, int version,
+                           const char *who, const char *officer);
+/* Save the officer's step-2 field marks (versioned, with an event). */
+st_rc store_request_set_match(store *s, int64_t id, int version,
+                              const char *who, const char *field_match,
+                              int64_t member_id);
+/* Add an internal note (an event with from == to; never shown at the kiosk). */
+st_rc store_request_note(store *s, int64_t id, const char *who, const char *note);
+
+struct request_event {
+	int64_t id;
+	time_t  at;
+	char    who[64];
+	req_status from, to;
+	char   *note;
+};
+st_rc store_request_events(store *s, int64_t request_id,
+                           struct request_event **ev, int *n);
+void  request_events_free(struct request_event *ev, int n);
+
+/* The officer queue, keyset-paged (newest first by (created_at, id)). */
+struct queue_filter {
+	int      status;            /* -1 = any open, -2 = all, else req_status */
+	bool     overdue;           /* created more than sla_days ago and open */
+	int      sla_days;
+	const char *assigned_to;    /* NULL = anyone */
+	const char *channel;        /* NULL = any */
+	const char *service;        /* NULL = any */
+	const char *search;         /* NULL or text: ref, name, national ID, mobile
+	                               (Arabic-insensitive through text_search_key) */
+};
+struct queue_row {
+	int64_t id;
+	char    ref[16];
+	char   *name;
+	char    service[32];
+	char    channel[32];
+	req_status status;
+	time_t  created_at;
+	time_t  earliest_response;
+	char    assigned_to[64];
+	bool    overdue;
+};
+/*
+ * Fill up to `limit` rows after the key (after_created, after_id); pass
+ * after_id = 0 for the first page. Returns the count through *n.
+ */
+st_rc store_queue(store *s, const struct queue_filter *f,
+                  time_t after_created, int64_t after_id, int limit,
+                  struct queue_row **rows, int *n);
+void  queue_rows_free(struct queue_row *rows, int n);
+
+/* ---- tracking throttle (kiosk) --------------------------------------------- */
+/* Record a failed tracking lookup; returns the number of failures in the last
+ * window_s seconds (all kiosks on this database). */
+int   store_track_fail(store *s, int window_s);
+int   store_track_failures(store *s, int window_s);
+
+/* ---- surveys ----------------------------------------------------------------- */
+struct survey_answer { char question[32]; int score; /* 1..5, 0 = skipped */ };
+struct survey_response {
+	int64_t id;
+	time_t  at;                  /* stored at day precision (anonymity) */
+	char    channel[32];
+	char   *comment;
+	int64_t request_id;          /* 0 = not linked */
+	int     nanswers;
+	struct survey_answer answers[16];
+};
+/* Store a response and its answers in one transaction. */
+st_rc store_survey_submit(store *s, struct survey_response *r);
+
+/* ---- officers ----------------------------------------------------------------- */
+typedef enum { ROLE_OFFICER = 0, ROLE_RESEARCHER, ROLE_COMMITTEE, ROLE_ADMIN, ROLE__COUNT } officer_role;
+const char *officer_role_name(officer_role r);
+bool        officer_role_parse(const char *s, officer_role *out);
+
+struct officer {
+	int64_t id;
+	char    login[64];
+	char   *name;
+	officer_role role;
+	char    pwhash[128];         /* crypto_pwhash_str output */
+	bool    active;
+	int     failed;              /* consecutive wrong passwords */
+	time_t  locked_until;        /* 0 = not locked */
+};
+void  officer_free(struct officer *o);
+st_rc store_officer_add(store *s, const struct officer *o);   /* ST_INVALID if exists */
+st_rc store_officer_get(store *s, const char *login, struct officer *out);
+st_rc store_officer_list(store *s, struct officer **out, int *n);
+void  officers_free(struct officer *o, int n);
+st_rc store_officer_set_password(store *s, const char *login, const char *pwhash);
+st_rc store_officer_set_active(store *s, const char *login, bool active);
+/* Record a login attempt: ok resets the counter; a failure increments it and
+ * locks for lock_minutes once it reaches lock_tries. Returns the new count. */
+st_rc store_officer_login_result(store *s, const char *login, bool ok,
+                                 int lock_tries, int lock_minutes, int *failed);
+st_rc store_officer_unlock(store *s, const char *login);
+
+/* ---- reports and export -------------------------------------------------- */
+struct report_opts {
+	time_t since, until;         /* 0 = unbounded */
+	int    sla_days;
+	int    min_n;                /* per-officer satisfaction only where n >= min_n */
+};
+/* Row callback used by exports and reports: cols[0..ncols) are UTF-8 cells,
+ * names[] the header. Return non-zero to stop. */
+typedef int (*store_row_fn)(void *ctx, int ncols, const char *const *names,
+                            const char *const *cols);
+/* what: "requests", "surveys", "events". Rows in id order, since = 0 for all. */
+st_rc store_export(store *s, const char *what, time_t since, store_row_fn fn, void *ctx);
+
+/* Online backup (sqlite3_backup_*) to a new file; consistent while others write. */
+st_rc store_backup(store *s, const char *dest, char *err, size_t errsz);
+
+/* Low-level escape hatch for reports (the report module lives in the store
+ * layer: src/store/report.c). Not for screens. */
+struct sqlite3;
+struct sqlite3 *store_db(store *s);
+
+#endif

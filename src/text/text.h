@@ -1,0 +1,201 @@
+/*
+ * text — the only code that knows bidi, Arabic shaping, display widths and
+ * sanitising. It never calls ncurses: it turns UTF-8 into rows of cells
+ * (a base character plus at most 4 combining marks) that the ui layer copies
+ * into cchar_t with setcchar. That keeps it testable and fuzzable alone.
+ *
+ * Pipeline for one paragraph (a label, a field, a line of a document), with
+ * an explicit base direction (RTL for Arabic UI, LTR for English and for
+ * digit fields):
+ *
+ *   UTF-8 ─u8_check/u8_to_u32─► logical UCS-4 ─sanitise─► display-safe
+ *     ─fribidi_get_bidi_types / bracket types / par_embedding_levels_ex─►
+ *     levels ─joining types / join_arabic / shape(MIRRORING|ARAB_PRES)─►
+ *     shaped logical ─break on width (u8_width_linebreaks, logical)─► lines
+ *     ─fribidi_reorder_line (FRIBIDI_FLAGS_DEFAULT incl. REORDER_NSM) per
+ *     line─► visual ─cells (base + ≤4 marks, width from wcwidth)─► text_line
+ *
+ * Invariants:
+ *  1. Lam-alef is shaped to TWO cells (no FRIBIDI_FLAG_SHAPE_ARAB_LIGA): the
+ *     logical↔visual maps stay 1:1 per character and no U+FEFF is emitted.
+ *  2. No cell ever holds a C0/C1 control, ESC, DEL or a bidi control
+ *     (U+202A–202E, U+2066–2069, U+200E/F, U+061C): text_layout and friends
+ *     sanitise every input, so callers cannot forget to. Controls show as
+ *     the visible U+FFFD replacement (or a control picture U+2400+c).
+ *  3. In BIDI_TERMINAL mode cells are in logical order and unshaped (the
+ *     terminal reorders and shapes itself); the caller still aligns RTL
+ *     paragraphs to the right.
+ *  4. Stored text is NFC, logical, with presentation forms folded back to
+ *     letters (text_clean). Presentation forms are only ever produced here,
+ *     on the way out.
+ *  5. A cell's `logical` is the index (in characters) of its base character
+ *     in the paragraph's logical text; marks belong to their base's cell.
+ */
+#ifndef KHIDMA_TEXT_H
+#define KHIDMA_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum { TEXT_LTR = 0, TEXT_RTL = 1 } text_dir;
+typedef enum { BIDI_APP = 0, BIDI_TERMINAL = 1 } bidi_mode;
+
+#define TEXT_CELL_CHARS 5       /* = ncurses CCHARW_MAX: base + 4 marks */
+
+struct text_cell {
+	uint32_t ch[TEXT_CELL_CHARS]; /* base then marks; unused slots are 0 */
+	uint8_t  width;               /* 1 or 2 columns */
+	int32_t  logical;             /* char index of the base in the logical text */
+};
+
+struct text_line {
+	struct text_cell *cells;      /* visual order, left to right */
+	int    ncells;
+	int    width;                 /* sum of the cells' widths, in columns */
+	int    start, end;            /* logical char range [start, end) shown */
+};
+
+/* The process-wide mode; F3 flips it. Default BIDI_APP. */
+void      text_set_mode(bidi_mode m);
+bidi_mode text_mode(void);
+/* Parse "app" / "terminal"; returns false for anything else. */
+bool      text_parse_mode(const char *s, bidi_mode *out);
+
+/* ---- text coming in -------------------------------------------------- */
+
+/* True when s[0..n) is valid UTF-8 (u8_check). */
+bool text_valid_utf8(const char *s, size_t n);
+
+/*
+ * Clean typed, pasted or imported text for storage: returns a malloc'd NUL-
+ * terminated string — NFC, presentation forms folded to letters (NFKC on
+ * those only), C0/C1 controls and bidi controls removed (a TAB or newline
+ * becomes a space unless keep_newlines, which keeps '\n'), leading/trailing
+ * white space trimmed. Returns NULL when s is not valid UTF-8.
+ */
+char *text_clean(const char *s, size_t n, bool keep_newlines);
+
+/*
+ * Digits: copy in to out, turning Arabic-Indic (U+0660–0669) and Persian
+ * (U+06F0–06F9) digits into ASCII and dropping spaces, '-' and U+0640; any
+ * other character makes it fail. Returns the number of ASCII bytes written,
+ * or -1 (not only digits, invalid UTF-8, or out too small). A leading '+'
+ * is kept when allow_plus.
+ */
+int text_digits(const char *in, char *out, size_t outsz, bool allow_plus);
+
+/*
+ * A search key: lower-case Latin (u8_casefold), harakat (U+064B–065F,
+ * U+0670) and tatweel (U+0640) dropped, alef forms (آ أ إ ٱ) → ا, ى → ي,
+ * ة → ه, ؤ → و, ئ → ي, Eastern digits → ASCII, NFKC. malloc'd; NULL for
+ * invalid UTF-8. Matching two keys with strstr is then a fair Arabic search.
+ */
+char *text_search_key(const char *s);
+
+/* Number of characters (code points) in valid UTF-8 s. */
+size_t text_char_count(const char *s);
+
+/* ---- text going out ----------------------------------------------------- */
+
+/*
+ * Lay out one paragraph on one line, no wrapping. Sanitises, runs the bidi
+ * pipeline (or not, in BIDI_TERMINAL mode) and fills *out (which the caller
+ * frees with text_line_free). Invalid UTF-8 shows as U+FFFD. Returns 0.
+ */
+int text_layout(const char *utf8, text_dir base, struct text_line *out);
+
+/*
+ * As text_layout but at most `width` columns: when the text is wider, it is
+ * cut and an ellipsis (U+2026) stands on the side where the text continues —
+ * the right for LTR, the left for RTL (the logical end in both).
+ */
+int text_fit(const char *utf8, text_dir base, int width, struct text_line *out);
+
+/*
+ * Wrap a paragraph to `width` columns: break opportunities come from
+ * u8_width_linebreaks on the logical text; each line is then reordered.
+ * '\n' in the text forces a break. *lines is malloc'd (free with
+ * text_lines_free); returns the number of lines (>= 1, even for "").
+ */
+int text_wrap(const char *utf8, text_dir base, int width, struct text_line **lines);
+
+void text_line_free(struct text_line *l);
+void text_lines_free(struct text_line *lines, int n);
+
+/* Display width in columns of utf8 laid out as one line (after sanitising). */
+int text_width(const char *utf8);
+
+/* The direction a string most likely wants: RTL if its first strong
+ * character is RTL (fribidi_get_par_direction), else LTR. */
+text_dir text_guess_dir(const char *utf8);
+
+/*
+ * Make untrusted text display-safe, as UTF-8: invalid bytes → U+FFFD, C0/C1
+ * controls (ESC, CSI 0x9B, BEL, DEL…) → U+FFFD, bidi controls removed
+ * (U+FFFD). Used by text_layout; exposed for logs and plain-text exports to
+ * a terminal (receipts). malloc'd.
+ */
+char *text_sanitize(const char *s, size_t n);
+
+/* ---- editable fields -------------------------------------------------- */
+
+/*
+ * A single-line or multi-line edit buffer. The cursor lives in logical order
+ * on grapheme-cluster boundaries (a letter with its harakat is one step).
+ * Left/Right move *visually* (in an RTL field Left goes towards the logical
+ * end of Arabic text, but through an embedded number in visual order).
+ */
+struct text_edit {
+	uint32_t *buf;          /* logical UCS-4, not NUL-terminated */
+	size_t    len, cap;
+	size_t    max_chars;    /* limit in characters (0 = none) */
+	size_t    cursor;       /* logical index, always a grapheme boundary */
+	text_dir  dir;
+	bool      multiline;    /* '\n' allowed (Enter inserts it is the ui's call) */
+	int       scroll;       /* first visual column / first line shown; ui-owned */
+};
+
+void text_edit_init(struct text_edit *e, text_dir dir, size_t max_chars, bool multiline);
+void text_edit_free(struct text_edit *e);
+/* Replace the content with utf8 (cleaned), cursor at the end. */
+void text_edit_set(struct text_edit *e, const char *utf8);
+/* The content as a malloc'd UTF-8 string (logical, as typed). */
+char *text_edit_get(const struct text_edit *e);
+/* Clear content and overwrite the old buffer (idle wipe). */
+void text_edit_wipe(struct text_edit *e);
+
+/* Insert UTF-8 at the cursor; controls and bidi controls are dropped, the
+ * length limit is enforced. Returns false when something was refused
+ * (limit reached, invalid UTF-8) so the ui can beep / say why. */
+bool text_edit_insert(struct text_edit *e, const char *utf8);
+bool text_edit_insert_char(struct text_edit *e, uint32_t c);
+
+void text_edit_backspace(struct text_edit *e);   /* delete the cluster before the cursor */
+void text_edit_delete(struct text_edit *e);      /* delete the cluster after it */
+void text_edit_home(struct text_edit *e);        /* logical start (visual right in RTL) */
+void text_edit_end(struct text_edit *e);         /* logical end */
+void text_edit_left(struct text_edit *e);        /* one cluster visually left */
+void text_edit_right(struct text_edit *e);       /* one cluster visually right */
+
+/*
+ * Render for display in `width` columns (multi-line: wrapped, `height` rows;
+ * single-line: height 1, scrolled horizontally to keep the cursor visible).
+ * Fills lines[0..height) (caller frees with text_lines_free(lines, n)),
+ * returns the number of lines filled and the cursor's row and column
+ * (column within the field, 0 = leftmost) through *crow, *ccol.
+ */
+int text_edit_render(struct text_edit *e, int width, int height,
+                     struct text_line **lines, int *crow, int *ccol);
+
+/* ---- maps (exposed for tests and the editor) ------------------------- */
+
+/*
+ * For a single line of logical text u[0..n) in direction base, fill
+ * l2v[i] = visual index of logical char i and v2l[j] = its inverse, both of
+ * length n, exactly as text_layout orders characters (with REORDER_NSM).
+ * Returns 0, -1 on error.
+ */
+int text_bidi_maps(const uint32_t *u, int n, text_dir base, int *l2v, int *v2l);
+
+#endif

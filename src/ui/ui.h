@@ -1,0 +1,219 @@
+/*
+ * ui — widgets over ncurses. The only layer (with main's emergency restore)
+ * that calls curses. Draws every string through src/text, so bidi, shaping,
+ * width and sanitising are never the screens' concern.
+ *
+ * Model (after htop's ScreenManager and dialog's binding tables):
+ *  - ONE input loop owns get_wch: ui_run(). It maps keys to actions through
+ *    tables (ui_keymap), handles the global ones itself — F2 language, F3 bidi
+ *    mode, KEY_RESIZE (re-layout + the "please enlarge" screen below 80×24),
+ *    idle timeout, SIGHUP — and hands the rest to the current screen.
+ *  - A screen is a struct ui_screen: draw() paints everything from its state
+ *    (so resize and language switch are just a redraw), key() takes one
+ *    action and returns a result bitmask.
+ *  - Widgets (menu, field editor, form, pager, table, chart, message box,
+ *    big digits) are plain structs with *_draw(rect) and *_key(action)
+ *    functions that screens compose.
+ *  - Mirrored layout: in RTL (Arabic) rects are laid out right to left:
+ *    labels sit to the right of their fields, menus and text are right-
+ *    aligned, arrows point the reading way. ui_dir() tells the direction.
+ *
+ * Invariants:
+ *  1. Nothing is printed over the curses screen; errors go to syslog.
+ *  2. The terminal is restored (bidi mode escapes included) on every exit
+ *     path: normal end, fatal error, SIGTERM/SIGHUP/SIGSEGV (ui_emergency_restore
+ *     is async-signal-safe).
+ *  3. Output is minimal: drawing goes to curses windows and one doupdate()
+ *     per loop turn, so a keystroke costs only the changed cells on the wire.
+ */
+#ifndef KHIDMA_UI_H
+#define KHIDMA_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+#include "text/text.h"
+
+/* ---- language --------------------------------------------------------- */
+typedef enum { LANG_AR = 0, LANG_EN = 1 } ui_lang;
+/* Switch gettext's language at run time (LANGUAGE + catalog reload). */
+void     ui_set_lang(ui_lang l);
+ui_lang  ui_get_lang(void);
+text_dir ui_dir(void);          /* TEXT_RTL for Arabic */
+/* gettext for the current language; _() in screens is this. */
+const char *ui_tr(const char *msgid);
+#define _(s)  ui_tr(s)
+#define N_(s) (s)
+/* Pick the catalog item's name for the current language. */
+const char *ui_pick(const char *en, const char *ar);
+
+/* ---- life cycle ----------------------------------------------------------- */
+struct ui_opts {
+	bidi_mode bidi;
+	bool      kiosk;          /* ignore SIGINT/SIGQUIT/SIGTSTP, raw mode */
+	int       idle_timeout;   /* seconds, 0 = never (officer console) */
+	int       idle_warning;   /* countdown seconds */
+};
+/* Send the bidi-mode escapes, initscr, colours, keypad, signals. 0 or -1. */
+int  ui_init(const struct ui_opts *o);
+/* endwin and restore the terminal's bidi mode. Safe to call twice. */
+void ui_end(void);
+/* Async-signal-safe restore (write(2) only), for fatal signal handlers. */
+void ui_emergency_restore(void);
+/* True once SIGHUP (or a read error on the tty) was seen: screens discard
+ * drafts and unwind; ui_run returns UI_HANGUP. */
+bool ui_hungup(void);
+
+/* ---- actions -------------------------------------------------------------- */
+typedef enum {
+	A_NONE = 0,
+	A_UP, A_DOWN, A_LEFT, A_RIGHT, A_HOME, A_END, A_PGUP, A_PGDN,
+	A_ENTER, A_BACK /* Esc */, A_BACKSPACE, A_DELETE, A_NEXT /* Tab */, A_PREV /* S-Tab */,
+	A_CHAR,        /* ev.ch holds the character (digits included) */
+	A_HELP,        /* F1 */
+	A_LANG,        /* F2: handled by ui_run, then the screen gets A_REDRAW */
+	A_BIDI,        /* F3: handled by ui_run */
+	A_SAVE,        /* F5 / Ctrl-S: e.g. submit a form */
+	A_OFFICER,     /* F9: the officer login from the kiosk */
+	A_QUIT,        /* F10 (officer console only) */
+	A_REDRAW,      /* Ctrl-L, after a language or mode switch, after resize */
+	A_IDLE,        /* the idle countdown ran out: wipe and go home */
+	A_TICK,        /* a timer tick (about once a second) */
+	A_HANGUP,
+} ui_action;
+
+struct ui_event { ui_action a; wchar_t ch; };
+
+/* Screen result bits, returned by key(). */
+enum { UI_HANDLED = 1, UI_REDRAW = 2, UI_DONE = 4, UI_BACK = 8, UI_HOME = 16, UI_HANGUP = 32 };
+
+struct ui_screen {
+	const char *name;
+	void  *state;
+	void (*draw)(struct ui_screen *s);                     /* paint everything */
+	int  (*key)(struct ui_screen *s, struct ui_event ev);  /* result bits */
+	/* Idle wipe: forget everything typed (overwrite buffers). May be NULL. */
+	void (*wipe)(struct ui_screen *s);
+	bool   has_draft;         /* Back asks before discarding when true */
+	bool   no_idle;           /* true for the welcome screen itself */
+};
+
+/*
+ * The one input loop: draws s, reads keys, maps them, handles the global
+ * actions, passes the rest to s->key until it returns UI_DONE, UI_BACK,
+ * UI_HOME or UI_HANGUP, which ui_run returns. Idle: after idle_timeout
+ * seconds without a key a warning with a countdown shows; a key continues;
+ * when it runs out s->wipe() is called and UI_HOME is returned.
+ */
+int  ui_run(struct ui_screen *s);
+/* Read one event (used by modal widgets inside a key handler); same global
+ * handling as ui_run. timeout_ms < 0 waits. */
+struct ui_event ui_read(int timeout_ms);
+
+/* ---- layout ---------------------------------------------------------------- */
+struct ui_rect { int y, x, h, w; };
+enum ui_align { AL_START = 0, AL_END, AL_CENTER };  /* START = right in RTL */
+
+/* Screen size; false (and the "please enlarge" screen) below 80×24. */
+bool ui_size(int *rows, int *cols);
+/* Standard frame: a title bar, a body rect, a footer with the keys
+ * (pairs of key name + English msgid, e.g. {"Enter", N_("choose")}),
+ * the footer always ends with "text reversed? F3". Returns the body rect. */
+struct ui_key_hint { const char *key; const char *label; };
+struct ui_rect ui_frame(const char *title, const struct ui_key_hint *hints, int nhints);
+
+/* Draw one paragraph of UTF-8 at row y within [x, x+w): aligned (START is
+ * the right edge in RTL), truncated with an ellipsis, sanitised. attr is a
+ * curses attribute (A_BOLD, A_REVERSE, COLOR_PAIR…). Returns columns used. */
+int  ui_text(int y, int x, int w, const char *utf8, text_dir dir, enum ui_align al, int attr);
+/* Wrapped paragraph in rect; returns rows used. */
+int  ui_para(struct ui_rect r, const char *utf8, text_dir dir, enum ui_align al, int attr);
+/* Status line above the footer: an error (red) or info message; "" clears. */
+void ui_status(const char *utf8, bool error);
+void ui_beep(void);
+
+/* ---- widgets -------------------------------------------------------------- */
+
+/* Menu: digits 1..9 choose directly, arrows + Enter too. */
+struct ui_menu {
+	const char **items;        /* UTF-8 labels, already translated */
+	int   nitems, selected, top;
+	bool  numbered;            /* show "1 " … in front (keypad use) */
+};
+/* Returns the index chosen (>= 0), -1 still browsing, -2 for Back. */
+int  ui_menu_key(struct ui_menu *m, struct ui_event ev);
+void ui_menu_draw(struct ui_menu *m, struct ui_rect r);
+
+/* One editable field with its label and the last validation message. */
+struct ui_field {
+	const char *label;         /* translated */
+	struct text_edit edit;
+	text_dir dir;              /* RTL for Arabic free text, LTR for digits */
+	bool  digits_only;         /* keypad fields: only digits accepted */
+	bool  secret;              /* password: shown as • */
+	int   height;              /* rows (1 for single line) */
+	char *error;               /* malloc'd message shown under the field */
+};
+void ui_field_init(struct ui_field *f, const char *label, text_dir dir, size_t max_chars, int height);
+void ui_field_free(struct ui_field *f);
+/* Edit keys (chars, Backspace, Delete, Left/Right/Home/End; Enter inserts a
+ * newline only in multi-line fields). Returns UI_HANDLED if consumed. */
+int  ui_field_key(struct ui_field *f, struct ui_event ev);
+/* Draw label + box in r (label at the START side), cursor placed if focused. */
+void ui_field_draw(struct ui_field *f, struct ui_rect r, bool focused);
+void ui_field_set_error(struct ui_field *f, const char *msg /* NULL clears */);
+
+/* Choice: a field whose value is one of a list (arrows or digits). */
+struct ui_choice {
+	const char *label;
+	const char **items;        /* translated labels */
+	int   nitems, selected;    /* -1 = none yet */
+	char *error;
+};
+int  ui_choice_key(struct ui_choice *c, struct ui_event ev);
+void ui_choice_draw(struct ui_choice *c, struct ui_rect r, bool focused);
+
+/* Pager: wrapped text, scrolling by line and page, "line a–b of n" shown. */
+struct ui_pager {
+	char  *text;               /* UTF-8, owned */
+	text_dir dir;
+	int    top;                /* first visual line */
+	int    width;              /* the width the lines were wrapped for */
+	struct text_line *lines; int nlines;
+};
+void ui_pager_init(struct ui_pager *p, char *text_owned, text_dir dir);
+void ui_pager_free(struct ui_pager *p);
+int  ui_pager_key(struct ui_pager *p, struct ui_event ev);   /* -2 on Back */
+void ui_pager_draw(struct ui_pager *p, struct ui_rect r);
+
+/* Table: columns with widths; rows come from the caller's arrays. */
+struct ui_column { const char *title; int width; text_dir dir; };
+struct ui_table {
+	const struct ui_column *cols; int ncols;
+	int   nrows, selected, top;
+	/* cell text for (row, col); the table sanitises it. */
+	const char *(*cell)(void *ctx, int row, int col);
+	void *ctx;
+};
+/* Returns the row chosen with Enter (>= 0), -1 browsing, -2 Back,
+ * -3 when the selection moved past the last row (ask for the next page),
+ * -4 past the first (previous page). */
+int  ui_table_key(struct ui_table *t, struct ui_event ev);
+void ui_table_draw(struct ui_table *t, struct ui_rect r);
+
+/* Horizontal bar chart with block characters (▏▎▍▌▋▊▉█): label, bar, value. */
+struct ui_bar { const char *label; double value; const char *value_text; };
+void ui_chart_draw(struct ui_rect r, const char *title, const struct ui_bar *bars, int n, double max);
+
+/* Modal message box; waits for Enter/Esc (or any key when any_key). Returns
+ * the action that closed it. Yes/no variant returns true for yes (1 / Enter
+ * on "Yes", 2 / Esc for no). */
+ui_action ui_message(const char *title, const char *utf8, bool any_key);
+bool      ui_confirm(const char *title, const char *question);
+
+/* A large reference number (digits 5 rows high, block characters) centred
+ * in r, with the plain digits underneath. */
+void ui_bigdigits(struct ui_rect r, const char *digits);
+
+#endif
