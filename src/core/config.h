@@ -15,6 +15,7 @@
 #define KHIDMA_CORE_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define CONFIG_MAX_DOCS 8
 

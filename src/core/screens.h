@@ -1,5 +1,5 @@
 /*
- * core/screens — the screen definitions under screens/*.conf (libconfig):
+ * core/screens — the screen definitions, the .conf files in screens/ (libconfig):
  * menus, forms and their fields, the declaration text, and the catalog
  * defaults (service types, channels, survey questions). Loaded once at
  * start; `khidma check` loads and validates them without the UI.

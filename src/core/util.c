@@ -202,7 +202,10 @@ paths_init(void)
 	}
 	strlcpy_k(srcdir, exe, sizeof srcdir);
 	strlcpy_k(datadir, exe, sizeof datadir);
-	snprintf(localedir, sizeof localedir, "%s/locale", builddir);
+	if (strlen(builddir) + sizeof "/locale" <= sizeof localedir) {
+		strcpy(localedir, builddir);
+		strcat(localedir, "/locale");
+	}
 }
 
 bool

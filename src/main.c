@@ -1,0 +1,191 @@
+/*
+ * main — the one binary's entry: common options, configuration, screen
+ * definitions, then one of three modes.
+ *
+ *   khidma [--db PATH] [--config FILE] [--bidi app|terminal] [--lang ar|en]
+ *                          the lobby kiosk (default)
+ *   khidma officer         the officer console (over SSH)
+ *   khidma officer add|passwd|disable|unlock|list …, init, check, members,
+ *   export, backup, report  admin commands (src/cli)
+ *
+ * Common options are accepted before or after the subcommand. An unknown
+ * option in kiosk mode prints the usage on stderr and exits 2; subcommands
+ * see every argument that is not a common option and judge it themselves.
+ * Nothing is printed once curses owns the screen.
+ */
+#include <langinfo.h>
+#include <libintl.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/app.h"
+#include "core/log.h"
+#include "core/util.h"
+
+static const char usage_text[] =
+"usage: khidma [options]                  start the lobby kiosk\n"
+"       khidma [options] officer          open the officer console\n"
+"       khidma [options] COMMAND [args]   run an admin command\n"
+"\n"
+"commands:\n"
+"  init [--branch NN]                     create or upgrade the database, seed the catalog\n"
+"  check                                  validate the configuration and screens/\n"
+"  officer add|passwd|disable|unlock|list manage officer accounts\n"
+"  members import FILE.csv                import the member register\n"
+"  export requests|surveys|events --format csv|json [--since DATE] [--bom]\n"
+"  backup FILE                            consistent copy of the database\n"
+"  report [--format text|csv]             counts, processing times, satisfaction\n"
+"\n"
+"options (before or after the command):\n"
+"  --db PATH          database file (else $KHIDMA_DB, the config, ./var/khidma.db)\n"
+"  --config FILE      configuration file (else $KHIDMA_CONFIG, ./khidma.conf,\n"
+"                     /etc/khidma/khidma.conf)\n"
+"  --bidi app|terminal  who reorders Arabic: khidma (app) or the terminal\n"
+"  --lang ar|en       the kiosk's start language\n"
+"  --help, --version\n"
+"\n"
+"See khidma(1).\n";
+
+static void
+usage(FILE *f)
+{
+	fputs(usage_text, f);
+}
+
+/* An option's value from "--opt=value" or "--opt value"; advances *i. */
+static const char *
+opt_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] == '\0' && *i + 1 < argc)
+		return argv[++*i];
+	if (argv[*i][n] == '\0') {
+		fprintf(stderr, "khidma: %s needs a value\n", name);
+		exit(2);
+	}
+	return NULL;
+}
+
+static void
+ensure_utf8_locale(void)
+{
+	setlocale(LC_ALL, "");
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_ALL, "C.UTF-8");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct app a;
+	char err[512];
+	char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
+	int nrest = 0, status;
+	const char *config_path = NULL, *bidi = NULL, *lang = NULL, *v;
+
+	ensure_utf8_locale();
+	memset(&a, 0, sizeof a);
+
+	for (int i = 1; i < argc; i++) {
+		if ((v = opt_value(argc, argv, &i, "--db")) != NULL)
+			a.explicit_db = v;
+		else if ((v = opt_value(argc, argv, &i, "--config")) != NULL)
+			config_path = v;
+		else if ((v = opt_value(argc, argv, &i, "--bidi")) != NULL)
+			bidi = v;
+		else if ((v = opt_value(argc, argv, &i, "--lang")) != NULL)
+			lang = v;
+		else if (nrest == 0 && strcmp(argv[i], "--version") == 0) {
+			printf("khidma %s\n", KHIDMA_VERSION);
+			free(rest);
+			return 0;
+		} else if (nrest == 0 && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)) {
+			usage(stdout);
+			free(rest);
+			return 0;
+		} else if (nrest == 0 && argv[i][0] == '-') {
+			fprintf(stderr, "khidma: unknown option '%s'\n", argv[i]);
+			usage(stderr);
+			free(rest);
+			return 2;
+		} else
+			rest[nrest++] = argv[i];
+	}
+
+	config_defaults(&a.cfg);
+	if (config_load(&a.cfg, config_path, err, sizeof err) != 0) {
+		fprintf(stderr, "khidma: %s\n", err);
+		status = 1;
+		goto out;
+	}
+	if (bidi == NULL && (bidi = getenv("KHIDMA_BIDI")) != NULL && *bidi == '\0')
+		bidi = NULL;
+	if (bidi == NULL)
+		bidi = a.cfg.bidi;
+	if (!text_parse_mode(bidi, &a.bidi)) {
+		fprintf(stderr, "khidma: --bidi must be app or terminal\n");
+		status = 2;
+		goto out;
+	}
+	text_set_mode(a.bidi);
+	if (lang != NULL && strcmp(lang, "ar") != 0 && strcmp(lang, "en") != 0) {
+		fprintf(stderr, "khidma: --lang must be ar or en\n");
+		status = 2;
+		goto out;
+	}
+	a.lang_given = lang != NULL;
+	a.lang = strcmp(lang ? lang : a.cfg.language, "en") == 0 ? 1 : 0;
+
+	{
+		char dir[4096];
+		if (a.cfg.screens_dir)
+			snprintf(dir, sizeof dir, "%s", a.cfg.screens_dir);
+		else
+			snprintf(dir, sizeof dir, "%s/screens", khidma_datadir());
+		if (screens_load(dir, &a.scr, err, sizeof err) != 0) {
+			fprintf(stderr, "khidma: %s\n", err);
+			status = 1;
+			goto out;
+		}
+	}
+	a.db_path = config_db_path(&a.cfg, a.explicit_db);
+	bindtextdomain("khidma", khidma_localedir());
+	bind_textdomain_codeset("khidma", "UTF-8");
+	textdomain("khidma");
+
+	if (nrest == 0 || (nrest == 1 && strcmp(rest[0], "officer") == 0)) {
+		bool kiosk = nrest == 0;
+		st_rc rc;
+
+		log_open(kiosk ? "kiosk" : "officer");
+		rc = app_open_db(&a, true, err, sizeof err);
+		if (rc != ST_OK) {
+			/* Before curses: both languages, the visitor may read either. */
+			fprintf(stderr, "khidma: لا يمكن فتح قاعدة البيانات %s (%s)\n"
+			    "khidma: cannot open the database %s: %s\n",
+			    a.db_path, st_rc_name(rc), a.db_path, err);
+			log_error("cannot open %s: %s", a.db_path, err);
+			status = 1;
+			goto out;
+		}
+		status = kiosk ? kiosk_main(&a) : officer_main(&a);
+	} else {
+		log_open("cli");
+		status = cli_main(&a, nrest, rest);
+	}
+out:
+	if (a.db)
+		store_close(a.db);
+	screens_free(&a.scr);
+	config_free(&a.cfg);
+	free(a.db_path);
+	free(rest);
+	return status;
+}
