@@ -53,7 +53,7 @@ ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) $(DEFS) -Isrc $(PKG_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANLD) $(LDFLAGS)
 
 # ---- sources -------------------------------------------------------------
-MODULES   := core text store workflow ui kiosk officer cli
+MODULES   := core text store workflow ui kiosk officer cli app
 mod_srcs   = $(wildcard src/$(1)/*.c)
 mod_objs   = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(call mod_srcs,$(1)))
 LIB_OBJS  := $(foreach m,$(MODULES),$(call mod_objs,$(m)))
@@ -79,7 +79,7 @@ unit_deps  = $(foreach m,$(or $(DEPS_$(call unit_mod,$(1))),$(MODULES)),$(call m
 
 E2E_SRCS  := $(wildcard tests/e2e/test_*.c)
 E2E_BINS  := $(patsubst tests/e2e/%.c,$(BUILD)/tests/e2e/%,$(E2E_SRCS))
-HARNESS   := $(BUILD)/tests/e2e/harness.o
+HARNESS   := $(BUILD)/tests/e2e/harness.o $(BUILD)/tests/e2e/harness_screen.o
 
 # locale/<lang>.po, plus locale/<lang>.d/*.po parts merged in with msgcat.
 PO_FILES  := $(wildcard locale/*.po)
@@ -145,7 +145,7 @@ $(BUILD)/tests/unit/$(basename $(notdir $(1))): $(1) $(call unit_deps,$(1))
 endef
 $(foreach t,$(UNIT_SRCS),$(eval $(call unit_rule,$(t))))
 
-$(HARNESS): tests/e2e/harness.c tests/e2e/harness.h
+$(HARNESS): $(BUILD)/tests/e2e/%.o: tests/e2e/%.c tests/e2e/harness.h tests/e2e/harness_int.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(TPKG_CFLAGS) -Itests -c $< -o $@
 

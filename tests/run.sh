@@ -23,8 +23,8 @@ for b in "${bins[@]}"; do
   [ -n "$filter" ] && [[ "$name" != *"$filter"* ]] && continue
   log="$logdir/$name.log"
   timeout --kill-after=10 600 "$b" >"$log" 2>&1; rc=$?
-  p=$(grep -Eo '^\[  PASSED  \] [0-9]+' "$log" | awk '{s+=$4} END{print s+0}')
-  f=$(grep -Eo '^\[  FAILED  \] [0-9]+ test' "$log" | awk '{s+=$4} END{print s+0}')
+  p=$(grep -Eo '\[  PASSED  \] [0-9]+' "$log" | awk '{s+=$4} END{print s+0}')
+  f=$(grep -Eo '\[  FAILED  \] [0-9]+ test' "$log" | awk '{s+=$4} END{print s+0}')
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # crashed or timed out
   passed=$((passed+p)); failed=$((failed+f))
   if [ "$f" -ne 0 ]; then

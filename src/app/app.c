@@ -1,5 +1,5 @@
 /*
- * core/app — opening the database for an entry point, and seeding the
+ * app — opening the database for an entry point, and seeding the
  * catalog from the screen definitions. See app.h.
  */
 #include "core/app.h"
