@@ -13,7 +13,7 @@
 
 static char g_buf[8192];
 
-static const char *cells_of(const struct text_line *l)
+static inline const char *cells_of(const struct text_line *l)
 {
 	size_t o = 0;
 	g_buf[0] = '\0';
@@ -26,7 +26,7 @@ static const char *cells_of(const struct text_line *l)
 	return g_buf;
 }
 
-static const char *logical_of(const struct text_line *l)
+static inline const char *logical_of(const struct text_line *l)
 {
 	size_t o = 0;
 	g_buf[0] = '\0';
@@ -37,7 +37,7 @@ static const char *logical_of(const struct text_line *l)
 }
 
 /* Lay out s and return its cells as text (static buffer). */
-static const char *layout_cells(const char *s, text_dir d)
+static inline const char *layout_cells(const char *s, text_dir d)
 {
 	struct text_line l;
 	text_layout(s, d, &l);
@@ -47,7 +47,7 @@ static const char *layout_cells(const char *s, text_dir d)
 }
 
 /* True when some cell of l holds c (base or mark). */
-static int line_has(const struct text_line *l, uint32_t c)
+static inline int line_has(const struct text_line *l, uint32_t c)
 {
 	for (int i = 0; i < l->ncells; i++)
 		for (int m = 0; m < TEXT_CELL_CHARS; m++)
