@@ -300,4 +300,14 @@ st_rc store_backup(store *s, const char *dest, char *err, size_t errsz);
 struct sqlite3;
 struct sqlite3 *store_db(store *s);
 
+/* ---- additions (store developer) ---------------------------------------- */
+/*
+ * Test hook: open like store_open but migrate only up to schema `version`
+ * (0 = an empty file with the pragmas set; store_schema_latest() = as
+ * store_open). Tests build an older database with it, fill it through
+ * store_db(), and then store_open it to check the upgrade.
+ */
+st_rc store_open_at_version(const char *path, const struct store_opts *o,
+                            int version, store **out, char *err, size_t errsz);
+
 #endif

@@ -1,0 +1,101 @@
+/*
+ * store/catalog — service types, contact channels and survey questions,
+ * each with English and Arabic names. Seeded by the caller (app_seed_catalog)
+ * through store_catalog_upsert; rows are deactivated, never deleted, so old
+ * requests keep a readable service and channel.
+ *
+ * Invariants:
+ *  1. (kind, code) is unique; kind is one of service, channel, question.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "store/store_int.h"
+
+void catalog_items_free(struct catalog_item *items, int n)
+{
+	for (int i = 0; items && i < n; i++) {
+		free(items[i].name_en);
+		free(items[i].name_ar);
+	}
+	free(items);
+}
+
+/* Items of kind in (sort, id) order; active ones only unless all. */
+st_rc store_catalog_list(store *s, const char *kind, bool all,
+                         struct catalog_item **items, int *n)
+{
+	struct catalog_item *v = NULL;
+	sqlite3_stmt *st;
+	int cnt = 0, cap = 0, rc;
+	st_rc r;
+
+	*items = NULL;
+	*n = 0;
+	if ((r = st_prep(s, "SELECT id, code, name_en, name_ar, sort, active FROM "
+	                 "catalog WHERE kind = ?1 AND (?2 OR active) ORDER BY sort, id",
+	                 &st)) != ST_OK)
+		return r;
+	sqlite3_bind_text(st, 1, kind ? kind : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, all);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct catalog_item *it;
+
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xrealloc(v, (size_t)cap * sizeof *v);
+		}
+		it = &v[cnt++];
+		it->id = sqlite3_column_int64(st, 0);
+		st_col_copy(st, 1, it->code, sizeof it->code);
+		it->name_en = st_col_dup(st, 2);
+		it->name_ar = st_col_dup(st, 3);
+		it->sort = sqlite3_column_int(st, 4);
+		it->active = sqlite3_column_int(st, 5) != 0;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		catalog_items_free(v, cnt);
+		return st_map(rc);
+	}
+	*items = v;
+	*n = cnt;
+	return ST_OK;
+}
+
+struct upsert { const char *kind; const struct catalog_item *it; };
+
+static st_rc upsert_body(store *s, void *ctx)
+{
+	struct upsert *u = ctx;
+	sqlite3_stmt *st;
+	st_rc r;
+
+	if ((r = st_prep(s, "INSERT INTO catalog(kind, code, name_en, name_ar, sort, "
+	                 "active) VALUES (?,?,?,?,?,?) ON CONFLICT(kind, code) DO "
+	                 "UPDATE SET name_en = excluded.name_en, name_ar = "
+	                 "excluded.name_ar, sort = excluded.sort, active = "
+	                 "excluded.active", &st)) != ST_OK)
+		return r;
+	sqlite3_bind_text(st, 1, u->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, u->it->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, u->it->name_en ? u->it->name_en : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, u->it->name_ar ? u->it->name_ar : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, u->it->sort);
+	sqlite3_bind_int(st, 6, u->it->active);
+	r = st_done(st);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* Insert or update by (kind, code); it->id is ignored. */
+st_rc store_catalog_upsert(store *s, const char *kind, const struct catalog_item *it)
+{
+	struct upsert u = { kind, it };
+
+	if (!kind || !it || !it->code[0] || !st_utf8_ok(it->code) ||
+	    !st_utf8_ok(it->name_en) || !st_utf8_ok(it->name_ar))
+		return ST_INVALID;
+	return st_tx(s, upsert_body, &u);
+}

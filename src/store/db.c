@@ -1,0 +1,535 @@
+/*
+ * store/db — opening the database file and running write transactions.
+ *
+ * Opening (store_open):
+ *   path's directory must exist (ST_NODIR; creating ./var is the caller's
+ *   job) → a missing file is created here with open(O_CREAT|O_EXCL) and an
+ *   explicit fchmod to 0600 (0660 + fchown to the group when one is
+ *   configured), so the umask never decides the mode; SQLite creates -wal
+ *   and -shm with the same mode → an existing non-empty file whose first 16
+ *   bytes are not the SQLite header is refused (ST_CORRUPT) before SQLite
+ *   ever opens it → sqlite3_open_v2 without SQLITE_OPEN_CREATE → PRAGMA
+ *   quick_check (read-only) → only then the pragmas that may write
+ *   (journal_mode=WAL) → user_version check and forward migration.
+ *
+ * Invariants:
+ *  1. A file refused as corrupt is never written: nothing that can write
+ *     runs before the header check and quick_check have passed.
+ *  2. Every connection has journal_mode=WAL, synchronous=FULL,
+ *     foreign_keys=ON and a short busy_timeout (ST_BUSY_STEP_MS); longer
+ *     waits are our own retry loop in st_tx, which always ROLLBACKs
+ *     explicitly before sleeping, so no lock is held while we wait.
+ *  3. st_tx never returns ST_OK unless COMMIT returned SQLITE_OK.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "text/text.h"
+#include "store/store_int.h"
+
+#define ST_BUSY_STEP_MS   200     /* SQLite's own busy handler per attempt */
+#define ST_BACKOFF_MIN_MS 5
+#define ST_BACKOFF_MAX_MS 400
+
+static const char *const rc_names[] = {
+	[ST_OK] = "ok", [ST_NOTFOUND] = "not found",
+	[ST_STALE] = "changed by someone else", [ST_BUSY] = "database busy",
+	[ST_INVALID] = "invalid value", [ST_DENIED] = "not allowed",
+	[ST_FULL] = "disk full", [ST_READONLY] = "read-only",
+	[ST_CORRUPT] = "database corrupt or not a database",
+	[ST_NODIR] = "directory does not exist", [ST_IO] = "I/O error",
+	[ST_TOONEW] = "database is newer than this program",
+};
+
+/* An English name for rc, "unknown" for a value out of range. */
+const char *st_rc_name(st_rc rc)
+{
+	if ((unsigned)rc >= ARRAY_LEN(rc_names) || !rc_names[rc])
+		return "unknown";
+	return rc_names[rc];
+}
+
+st_rc st_map(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK: case SQLITE_DONE: case SQLITE_ROW: return ST_OK;
+	case SQLITE_BUSY: case SQLITE_LOCKED: return ST_BUSY;
+	case SQLITE_FULL: return ST_FULL;
+	case SQLITE_READONLY: case SQLITE_PERM: return ST_READONLY;
+	case SQLITE_CORRUPT: case SQLITE_NOTADB: return ST_CORRUPT;
+	case SQLITE_CONSTRAINT: case SQLITE_MISMATCH: case SQLITE_RANGE:
+	case SQLITE_TOOBIG: return ST_INVALID;
+	case SQLITE_NOTFOUND: return ST_NOTFOUND;
+	case SQLITE_AUTH: return ST_DENIED;
+	default: return ST_IO;
+	}
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+st_rc st_prep(store *s, const char *sql, sqlite3_stmt **st)
+{
+	int rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
+	if (rc != SQLITE_OK) {
+		*st = NULL;
+		return st_map(rc);
+	}
+	return ST_OK;
+}
+
+st_rc st_done(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return ST_OK;
+	return st_map(rc);
+}
+
+char *st_col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return xstrdup(t ? (const char *)t : "");
+}
+
+char *st_col_dup_null(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return NULL;
+	return st_col_dup(st, i);
+}
+
+void st_col_copy(sqlite3_stmt *st, int i, char *buf, size_t n)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	strlcpy_k(buf, t ? (const char *)t : "", n);
+}
+
+int st_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+bool st_utf8_ok(const char *s)
+{
+	return !s || text_valid_utf8(s, strlen(s));
+}
+
+/* ---- the retry loop ------------------------------------------------------ */
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static unsigned jitter_seed;
+
+/* Sleep before the next attempt: delay plus up to 50 % jitter, never past
+ * the deadline. Returns false when the budget is already spent. */
+static bool backoff(int64_t deadline, int *delay)
+{
+	int64_t left = deadline - mono_ms();
+	int64_t ms;
+	struct timespec ts;
+
+	if (left <= 0)
+		return false;
+	if (!jitter_seed)
+		jitter_seed = (unsigned)getpid() ^ (unsigned)mono_ms();
+	ms = *delay + rand_r(&jitter_seed) % (*delay / 2 + 1);
+	if (ms > left)
+		ms = left;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+	*delay = *delay * 2 > ST_BACKOFF_MAX_MS ? ST_BACKOFF_MAX_MS : *delay * 2;
+	return true;
+}
+
+static void rollback(store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+st_rc st_begin_retry(store *s)
+{
+	int64_t deadline = mono_ms() + s->busy_ms;
+	int delay = ST_BACKOFF_MIN_MS;
+	st_rc r;
+
+	for (;;) {
+		r = st_map(sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+		if (r != ST_BUSY)
+			return r;
+		rollback(s);
+		if (!backoff(deadline, &delay))
+			return ST_BUSY;
+	}
+}
+
+st_rc st_tx(store *s, st_body body, void *ctx)
+{
+	int64_t deadline = mono_ms() + s->busy_ms;
+	int delay = ST_BACKOFF_MIN_MS;
+	st_rc r;
+
+	if (s->readonly)
+		return ST_READONLY;
+	if (s->in_import)
+		return ST_BUSY;          /* our own import holds the write lock */
+	for (;;) {
+		r = st_map(sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+		if (r == ST_OK) {
+			r = body(s, ctx);
+			if (r == ST_OK) {
+				r = st_map(sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL));
+				if (r == ST_OK)
+					return ST_OK;
+			}
+		}
+		rollback(s);
+		if (r != ST_BUSY)
+			return r;
+		if (!backoff(deadline, &delay))
+			return ST_BUSY;
+	}
+}
+
+/* Run one statement that needs a lock (journal_mode) with the retry loop. */
+static st_rc exec_retry(store *s, const char *sql, char *res, size_t resn)
+{
+	int64_t deadline = mono_ms() + s->busy_ms;
+	int delay = ST_BACKOFF_MIN_MS;
+	sqlite3_stmt *st;
+	st_rc r;
+	int rc;
+
+	for (;;) {
+		if ((r = st_prep(s, sql, &st)) != ST_OK && r != ST_BUSY)
+			return r;
+		if (r == ST_OK) {
+			rc = sqlite3_step(st);
+			if (rc == SQLITE_ROW && res)
+				st_col_copy(st, 0, res, resn);
+			sqlite3_finalize(st);
+			r = st_map(rc);
+			if (r != ST_BUSY)
+				return r;
+		}
+		if (!backoff(deadline, &delay))
+			return ST_BUSY;
+	}
+}
+
+/* ---- opening ------------------------------------------------------------- */
+
+static st_rc fail(st_rc rc, char *err, size_t errsz, const char *fmt,
+                  const char *a, const char *b)
+{
+	if (err && errsz)
+		snprintf(err, errsz, fmt, a, b);
+	return rc;
+}
+
+/* Create the missing file with the exact mode (and group). */
+static st_rc create_file(const char *path, const struct store_opts *o,
+                         char *err, size_t errsz)
+{
+	mode_t mode = (o && o->group) ? 0660 : 0600;
+	struct group *g = NULL;
+	int fd;
+
+	if (o && o->group && !(g = getgrnam(o->group)))
+		return fail(ST_INVALID, err, errsz, "%s: no such group %s",
+		            path, o->group);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			return ST_OK;        /* another process was quicker */
+		return fail(errno == EACCES || errno == EROFS ? ST_READONLY
+		            : errno == ENOSPC ? ST_FULL : ST_IO,
+		            err, errsz, "%s: %s", path, strerror(errno));
+	}
+	if (fchmod(fd, mode) != 0 || (g && fchown(fd, (uid_t)-1, g->gr_gid) != 0)) {
+		int e = errno;
+		close(fd);
+		unlink(path);
+		return fail(ST_IO, err, errsz, "%s: cannot set mode/group: %s",
+		            path, strerror(e));
+	}
+	close(fd);
+	return ST_OK;
+}
+
+/* Check what is on disk before SQLite touches it. */
+static st_rc check_file(const char *path, const struct store_opts *o,
+                        char *err, size_t errsz)
+{
+	static const char magic[16] = "SQLite format 3";
+	char *dup = xstrdup(path), *dir, hdr[16];
+	struct stat sb;
+	bool ro = o && o->readonly;
+	ssize_t got;
+	int fd;
+
+	dir = dirname(dup);
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		st_rc r = fail(ST_NODIR, err, errsz, "%s: directory %s does not exist",
+		               path, dir);
+		free(dup);
+		return r;
+	}
+	if (!ro && access(dir, W_OK) != 0) {
+		st_rc r = fail(ST_READONLY, err, errsz,
+		               "%s: directory %s is not writable", path, dir);
+		free(dup);
+		return r;
+	}
+	free(dup);
+	if (stat(path, &sb) != 0) {
+		if (errno != ENOENT)
+			return fail(ST_IO, err, errsz, "%s: %s", path, strerror(errno));
+		if (ro || !o || !o->create)
+			return fail(ST_NOTFOUND, err, errsz, "%s: %s", path,
+			            "no such database");
+		return create_file(path, o, err, errsz);
+	}
+	if (!S_ISREG(sb.st_mode))
+		return fail(ST_CORRUPT, err, errsz, "%s: %s", path, "not a regular file");
+	if (!ro && access(path, W_OK) != 0)
+		return fail(ST_READONLY, err, errsz, "%s: %s", path, "file is read-only");
+	if (sb.st_size == 0)
+		return ST_OK;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(ST_IO, err, errsz, "%s: cannot read: %s", path, strerror(errno));
+	got = read(fd, hdr, sizeof hdr);
+	close(fd);
+	if (got != (ssize_t)sizeof hdr || memcmp(hdr, magic, sizeof hdr) != 0)
+		return fail(ST_CORRUPT, err, errsz, "%s: %s", path,
+		            "not a khidma database (refused, left untouched)");
+	return ST_OK;
+}
+
+static st_rc quick_check(store *s, const char *path, char *err, size_t errsz)
+{
+	char res[128] = "";
+	st_rc r = exec_retry(s, "PRAGMA quick_check(1)", res, sizeof res);
+
+	if (r == ST_OK && strcmp(res, "ok") == 0)
+		return ST_OK;
+	if (r == ST_BUSY || r == ST_IO)
+		return fail(r, err, errsz, "%s: quick_check: %s", path,
+		            sqlite3_errmsg(s->db));
+	return fail(ST_CORRUPT, err, errsz, "%s: integrity check failed (%s); "
+	            "refused, left untouched", path, r == ST_OK ? res
+	            : sqlite3_errmsg(s->db));
+}
+
+static st_rc pragmas(store *s, const char *path, char *err, size_t errsz)
+{
+	char mode[16] = "";
+	st_rc r;
+
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, ST_BUSY_STEP_MS);
+	if ((r = exec_retry(s, "PRAGMA foreign_keys=ON", NULL, 0)) != ST_OK)
+		return fail(r, err, errsz, "%s: foreign_keys: %s", path, sqlite3_errmsg(s->db));
+	if (!s->readonly) {
+		r = exec_retry(s, "PRAGMA journal_mode=WAL", mode, sizeof mode);
+		if (r != ST_OK || strcmp(mode, "wal") != 0)
+			return fail(r ? r : ST_IO, err, errsz, "%s: cannot use WAL: %s",
+			            path, sqlite3_errmsg(s->db));
+	}
+	if ((r = exec_retry(s, "PRAGMA synchronous=FULL", NULL, 0)) != ST_OK)
+		return fail(r, err, errsz, "%s: synchronous: %s", path, sqlite3_errmsg(s->db));
+	return ST_OK;
+}
+
+/* The test hook and the real open share this: migrate up to `target`. */
+st_rc store_open_at_version(const char *path, const struct store_opts *o,
+                            int target, store **out, char *err, size_t errsz)
+{
+	store *s;
+	st_rc r;
+	int rc, v;
+
+	*out = NULL;
+	if (err && errsz)
+		err[0] = '\0';
+	if ((r = check_file(path, o, err, errsz)) != ST_OK)
+		return r;
+	s = xcalloc(1, sizeof *s);
+	s->readonly = o && o->readonly;
+	s->busy_ms = (o && o->busy_ms > 0) ? o->busy_ms : 10000;
+	strlcpy_k(s->branch, "01", sizeof s->branch);
+	rc = sqlite3_open_v2(path, &s->db, s->readonly ? SQLITE_OPEN_READONLY
+	                     : SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK) {
+		r = fail(st_map(rc) == ST_OK ? ST_IO : st_map(rc), err, errsz,
+		         "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, ST_BUSY_STEP_MS);
+	if ((r = quick_check(s, path, err, errsz)) != ST_OK)
+		goto fail;
+	if ((r = pragmas(s, path, err, errsz)) != ST_OK)
+		goto fail;
+	v = st_user_version(s->db);
+	if (v < 0) {
+		r = fail(ST_IO, err, errsz, "%s: %s", path, sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	if (v > store_schema_latest()) {
+		r = fail(ST_TOONEW, err, errsz, "%s: %s", path,
+		         "schema is newer than this program; upgrade khidma");
+		goto fail;
+	}
+	if (v < target) {
+		if (s->readonly) {
+			r = fail(ST_READONLY, err, errsz, "%s: %s", path,
+			         "needs an upgrade but is opened read-only");
+			goto fail;
+		}
+		if ((r = st_migrate(s, target, err, errsz)) != ST_OK)
+			goto fail;
+	}
+	if (target >= 1)
+		store_meta_get(s, "branch", s->branch, sizeof s->branch);
+	store_changed(s);
+	*out = s;
+	return ST_OK;
+fail:
+	sqlite3_close(s->db);
+	free(s);
+	return r;
+}
+
+/* Open path (see the design comment above); *out NULL on failure. */
+st_rc store_open(const char *path, const struct store_opts *o, store **out,
+                 char *err, size_t errsz)
+{
+	return store_open_at_version(path, o, store_schema_latest(), out, err, errsz);
+}
+
+/* Close and free s (NULL is fine). Aborts an unfinished import. */
+void store_close(store *s)
+{
+	if (!s)
+		return;
+	if (s->in_import)
+		store_import_abort(s);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+const char *store_errmsg(store *s)
+{
+	return s ? sqlite3_errmsg(s->db) : "no database";
+}
+
+int store_schema_version(store *s)
+{
+	return st_user_version(s->db);
+}
+
+/* Compares PRAGMA data_version with the value seen last time. */
+bool store_changed(store *s)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	if (st_prep(s, "PRAGMA data_version", &st) != ST_OK)
+		return false;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (v < 0 || v == s->data_version)
+		return false;
+	s->data_version = v;
+	return true;
+}
+
+struct sqlite3 *store_db(store *s)
+{
+	return s->db;
+}
+
+/* ---- meta ---------------------------------------------------------------- */
+
+/* Copy the value of key into buf; ST_NOTFOUND when unset. */
+st_rc store_meta_get(store *s, const char *key, char *buf, size_t n)
+{
+	sqlite3_stmt *st;
+	st_rc r;
+	int rc;
+
+	if ((r = st_prep(s, "SELECT value FROM meta WHERE key = ?", &st)) != ST_OK)
+		return r;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		st_col_copy(st, 0, buf, n);
+		r = ST_OK;
+	} else {
+		r = rc == SQLITE_DONE ? ST_NOTFOUND : st_map(rc);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+struct meta_set { const char *key, *value; };
+
+static st_rc meta_set_body(store *s, void *ctx)
+{
+	struct meta_set *m = ctx;
+	sqlite3_stmt *st;
+	st_rc r;
+
+	if ((r = st_prep(s, "INSERT INTO meta(key, value) VALUES (?, ?) "
+	                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	                 &st)) != ST_OK)
+		return r;
+	sqlite3_bind_text(st, 1, m->key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, m->value, -1, SQLITE_STATIC);
+	r = st_done(st);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* Set key = value. The branch code must be exactly 2 digits. */
+st_rc store_meta_set(store *s, const char *key, const char *value)
+{
+	struct meta_set m = { key, value };
+	st_rc r;
+
+	if (!key || !value || !st_utf8_ok(key) || !st_utf8_ok(value))
+		return ST_INVALID;
+	if (strcmp(key, "branch") == 0 &&
+	    (strlen(value) != 2 || value[0] < '0' || value[0] > '9' ||
+	     value[1] < '0' || value[1] > '9'))
+		return ST_INVALID;
+	r = st_tx(s, meta_set_body, &m);
+	if (r == ST_OK && strcmp(key, "branch") == 0)
+		strlcpy_k(s->branch, value, sizeof s->branch);
+	return r;
+}
+
+const char *store_branch(store *s)
+{
+	return s->branch;
+}

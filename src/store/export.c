@@ -1,0 +1,158 @@
+/*
+ * store/export — plain-row exports (for CSV writers) and online backups.
+ *
+ * Invariants:
+ *  1. An export is one read statement, so it sees one consistent snapshot
+ *     (WAL) while kiosks keep writing; rows come in id order and the header
+ *     (column names) is passed with every row.
+ *  2. Survey exports carry no more than the table holds: no officer, no
+ *     visitor, the day only; answers are one cell "code=score;…".
+ *  3. A backup goes to a NEW file, created 0600 before SQLite opens it, and
+ *     is copied with sqlite3_backup_step in small steps so writers are never
+ *     blocked for long; a failed backup removes the partial file.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "store/store_int.h"
+
+#define BACKUP_PAGES 128
+
+static const char export_requests[] =
+	"SELECT id, ref, created_at, status, category, name, national_id, mobile, "
+	"email, member_number, member_id, service, channel, description, "
+	"declared_at, signature, declaration_version, declared_by, "
+	"earliest_response, assigned_to, decision_reason, field_match, version, "
+	"updated_at FROM requests WHERE created_at >= ? ORDER BY id";
+static const char export_events[] =
+	"SELECT e.id, e.request_id, r.ref, e.at, e.who, e.from_status, "
+	"e.to_status, e.note FROM request_events e JOIN requests r ON "
+	"r.id = e.request_id WHERE e.at >= ? ORDER BY e.id";
+static const char export_surveys[] =
+	"SELECT s.id, s.day, s.channel, s.request_id, s.comment, "
+	"(SELECT group_concat(question || '=' || score, ';') FROM "
+	"(SELECT question, score FROM survey_answers a WHERE a.response_id = s.id "
+	"ORDER BY question)) AS answers "
+	"FROM survey_responses s WHERE s.day >= ? ORDER BY s.id";
+
+/* See store.h. ST_INVALID for an unknown `what`; ST_OK also when fn stopped
+ * early. */
+st_rc store_export(store *s, const char *what, time_t since, store_row_fn fn,
+                   void *ctx)
+{
+	const char *sql;
+	const char **names = NULL, **cols = NULL;
+	sqlite3_stmt *st;
+	int ncols, rc;
+	st_rc r;
+
+	if (!what || !fn)
+		return ST_INVALID;
+	if (strcmp(what, "requests") == 0)
+		sql = export_requests;
+	else if (strcmp(what, "events") == 0)
+		sql = export_events;
+	else if (strcmp(what, "surveys") == 0)
+		sql = export_surveys;
+	else
+		return ST_INVALID;
+	if ((r = st_prep(s, sql, &st)) != ST_OK)
+		return r;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
+	ncols = sqlite3_column_count(st);
+	names = xcalloc((size_t)ncols, sizeof *names);
+	cols = xcalloc((size_t)ncols, sizeof *cols);
+	for (int i = 0; i < ncols; i++)
+		names[i] = sqlite3_column_name(st, i);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < ncols; i++) {
+			const unsigned char *t = sqlite3_column_text(st, i);
+			cols[i] = t ? (const char *)t : "";
+		}
+		if (fn(ctx, ncols, names, cols) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	r = st_map(rc);
+	sqlite3_finalize(st);
+	free(names);
+	free(cols);
+	return r;
+}
+
+/* See store.h. dest must not exist yet. */
+st_rc store_backup(store *s, const char *dest, char *err, size_t errsz)
+{
+	sqlite3 *to = NULL;
+	sqlite3_backup *b;
+	st_rc r = ST_OK;
+	int fd, rc, waits = 0;
+
+	if (err && errsz)
+		err[0] = '\0';
+	fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		r = errno == ENOENT ? ST_NODIR : errno == EEXIST ? ST_INVALID
+		    : errno == EACCES || errno == EROFS ? ST_READONLY
+		    : errno == ENOSPC ? ST_FULL : ST_IO;
+		if (err && errsz)
+			snprintf(err, errsz, "%s: %s", dest, strerror(errno));
+		return r;
+	}
+	if (fchmod(fd, 0600) != 0)
+		r = ST_IO;
+	close(fd);
+	if (r != ST_OK)
+		goto fail;
+	rc = sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE, NULL);
+	if (rc != SQLITE_OK) {
+		r = st_map(rc) == ST_OK ? ST_IO : st_map(rc);
+		goto fail;
+	}
+	b = sqlite3_backup_init(to, "main", s->db, "main");
+	if (!b) {
+		r = st_map(sqlite3_errcode(to));
+		goto fail;
+	}
+	do {
+		rc = sqlite3_backup_step(b, BACKUP_PAGES);
+		if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) &&
+		    ++waits * 20 > s->busy_ms)
+			break;
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+			struct timespec ts = { 0, 20 * 1000000L };
+			nanosleep(&ts, NULL);
+		}
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	if (rc != SQLITE_DONE) {
+		sqlite3_backup_finish(b);
+		r = st_map(rc) == ST_OK ? ST_IO : st_map(rc);
+		goto fail;
+	}
+	rc = sqlite3_backup_finish(b);
+	if (rc != SQLITE_OK) {
+		r = st_map(rc) == ST_OK ? ST_IO : st_map(rc);
+		goto fail;
+	}
+	if (sqlite3_close(to) != SQLITE_OK) {
+		to = NULL;
+		r = ST_IO;
+		goto fail;
+	}
+	return ST_OK;
+fail:
+	if (err && errsz && !err[0])
+		snprintf(err, errsz, "%s: backup failed: %s", dest,
+		         to ? sqlite3_errmsg(to) : st_rc_name(r));
+	sqlite3_close(to);
+	unlink(dest);
+	return r;
+}

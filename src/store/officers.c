@@ -1,0 +1,228 @@
+/*
+ * store/officers — officer accounts: login, display name, role, password
+ * hash, active flag and the failed-login lock-out.
+ *
+ * Invariants:
+ *  1. Only the crypto_pwhash_str string is stored (hashing and verifying
+ *     are the caller's, with libsodium); the store never sees a password.
+ *  2. Login results are counted in one transaction: read, increment, lock
+ *     — two terminals failing at once cannot lose a count.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "store/store_int.h"
+
+#define OFF_COLS "id, login, name, role, pwhash, active, failed, locked_until"
+
+void officer_free(struct officer *o)
+{
+	if (!o)
+		return;
+	free(o->name);
+	memset(o, 0, sizeof *o);
+}
+
+void officers_free(struct officer *o, int n)
+{
+	for (int i = 0; o && i < n; i++)
+		free(o[i].name);
+	free(o);
+}
+
+static void fill_officer(sqlite3_stmt *st, struct officer *o)
+{
+	memset(o, 0, sizeof *o);
+	o->id = sqlite3_column_int64(st, 0);
+	st_col_copy(st, 1, o->login, sizeof o->login);
+	o->name = st_col_dup(st, 2);
+	officer_role_parse((const char *)sqlite3_column_text(st, 3), &o->role);
+	st_col_copy(st, 4, o->pwhash, sizeof o->pwhash);
+	o->active = sqlite3_column_int(st, 5) != 0;
+	o->failed = sqlite3_column_int(st, 6);
+	o->locked_until = (time_t)sqlite3_column_int64(st, 7);
+}
+
+static st_rc exec_body(store *s, void *ctx)
+{
+	sqlite3_stmt *st = ctx;
+	st_rc r;
+
+	(void)s;
+	sqlite3_reset(st);
+	r = st_done(st);
+	if (r == ST_OK && sqlite3_changes(sqlite3_db_handle(st)) == 0)
+		r = ST_NOTFOUND;
+	return r;
+}
+
+/* Run one prepared, bound write statement in a retried transaction. */
+static st_rc exec_one(store *s, sqlite3_stmt *st)
+{
+	st_rc r = st_tx(s, exec_body, st);
+
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* Add an officer; ST_INVALID when the login exists or a value is bad. */
+st_rc store_officer_add(store *s, const struct officer *o)
+{
+	sqlite3_stmt *st;
+	st_rc r;
+
+	if (!o->login[0] || !o->pwhash[0] || (unsigned)o->role >= ROLE__COUNT ||
+	    !st_utf8_ok(o->login) || !st_utf8_ok(o->name))
+		return ST_INVALID;
+	if ((r = st_prep(s, "INSERT INTO officers(login, name, role, pwhash, active) "
+	                 "VALUES (?,?,?,?,?)", &st)) != ST_OK)
+		return r;
+	sqlite3_bind_text(st, 1, o->login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, o->name ? o->name : o->login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, officer_role_name(o->role), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, o->pwhash, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, o->active);
+	return exec_one(s, st);
+}
+
+st_rc store_officer_get(store *s, const char *login, struct officer *out)
+{
+	sqlite3_stmt *st;
+	st_rc r;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((r = st_prep(s, "SELECT " OFF_COLS " FROM officers WHERE login = ?", &st)) != ST_OK)
+		return r;
+	sqlite3_bind_text(st, 1, login ? login : "", -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		fill_officer(st, out);
+		r = ST_OK;
+	} else {
+		r = rc == SQLITE_DONE ? ST_NOTFOUND : st_map(rc);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* All officers by login. */
+st_rc store_officer_list(store *s, struct officer **out, int *n)
+{
+	struct officer *v = NULL;
+	sqlite3_stmt *st;
+	int cnt = 0, cap = 0, rc;
+	st_rc r;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = st_prep(s, "SELECT " OFF_COLS " FROM officers ORDER BY login", &st)) != ST_OK)
+		return r;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 8;
+			v = xrealloc(v, (size_t)cap * sizeof *v);
+		}
+		fill_officer(st, &v[cnt++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		officers_free(v, cnt);
+		return st_map(rc);
+	}
+	*out = v;
+	*n = cnt;
+	return ST_OK;
+}
+
+st_rc store_officer_set_password(store *s, const char *login, const char *pwhash)
+{
+	sqlite3_stmt *st;
+	st_rc r;
+
+	if (!pwhash || !pwhash[0] || strlen(pwhash) >= 128)
+		return ST_INVALID;
+	if ((r = st_prep(s, "UPDATE officers SET pwhash = ? WHERE login = ?", &st)) != ST_OK)
+		return r;
+	sqlite3_bind_text(st, 1, pwhash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, login ? login : "", -1, SQLITE_STATIC);
+	return exec_one(s, st);
+}
+
+st_rc store_officer_set_active(store *s, const char *login, bool active)
+{
+	sqlite3_stmt *st;
+	st_rc r;
+
+	if ((r = st_prep(s, "UPDATE officers SET active = ? WHERE login = ?", &st)) != ST_OK)
+		return r;
+	sqlite3_bind_int(st, 1, active);
+	sqlite3_bind_text(st, 2, login ? login : "", -1, SQLITE_STATIC);
+	return exec_one(s, st);
+}
+
+/* Clear the counter and the lock. */
+st_rc store_officer_unlock(store *s, const char *login)
+{
+	sqlite3_stmt *st;
+	st_rc r;
+
+	if ((r = st_prep(s, "UPDATE officers SET failed = 0, locked_until = 0 "
+	                 "WHERE login = ?", &st)) != ST_OK)
+		return r;
+	sqlite3_bind_text(st, 1, login ? login : "", -1, SQLITE_STATIC);
+	return exec_one(s, st);
+}
+
+struct login_ctx {
+	const char *login;
+	bool ok;
+	int tries, minutes, failed;
+};
+
+static st_rc login_body(store *s, void *ctx)
+{
+	struct login_ctx *c = ctx;
+	sqlite3_stmt *st;
+	time_t now = khidma_now();
+	st_rc r;
+
+	if ((r = st_prep(s, "UPDATE officers SET "
+	                 "failed = CASE WHEN ?2 THEN 0 ELSE failed + 1 END, "
+	                 "locked_until = CASE WHEN ?2 THEN 0 "
+	                 "  WHEN ?3 > 0 AND failed + 1 >= ?3 THEN ?4 "
+	                 "  ELSE locked_until END "
+	                 "WHERE login = ?1 RETURNING failed", &st)) != ST_OK)
+		return r;
+	sqlite3_bind_text(st, 1, c->login, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, c->ok);
+	sqlite3_bind_int(st, 3, c->tries);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)(now + (time_t)c->minutes * 60));
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		c->failed = sqlite3_column_int(st, 0);
+		r = st_done(st);
+		break;
+	case SQLITE_DONE:
+		r = ST_NOTFOUND;
+		break;
+	default:
+		r = st_map(sqlite3_errcode(s->db));
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* See store.h. *failed (may be NULL) is the new count; ST_NOTFOUND for an
+ * unknown login (nothing written: the caller logs the attempt). */
+st_rc store_officer_login_result(store *s, const char *login, bool ok,
+                                 int lock_tries, int lock_minutes, int *failed)
+{
+	struct login_ctx c = { login ? login : "", ok, lock_tries, lock_minutes, 0 };
+	st_rc r = st_tx(s, login_body, &c);
+
+	if (failed)
+		*failed = r == ST_OK ? c.failed : 0;
+	return r;
+}

@@ -1,0 +1,469 @@
+/*
+ * store/requests — member service requests and their audit trail.
+ *
+ * Invariants:
+ *  1. store_request_submit writes the request and its first event in one
+ *     BEGIN IMMEDIATE transaction; it returns ST_OK only after COMMIT (with
+ *     synchronous=FULL) succeeded, so a reference shown is on disk.
+ *  2. The first event has from = to = received and note "submitted" (the
+ *     event columns are NOT NULL so every row reads the same way; an event
+ *     with from == to is a note, an assignment, a match or the submission).
+ *  3. seq is MAX(seq)+1 computed inside the write transaction, so two
+ *     kiosks never get the same number; ref = refno_make(branch, seq).
+ *  4. Every change to a request bumps version and writes exactly one event
+ *     in the same transaction; a stale version changes nothing (ST_STALE).
+ *  5. name_key = text_search_key(name), kept in step with name.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/refno.h"
+#include "core/util.h"
+#include "text/text.h"
+#include "store/store_int.h"
+
+#define DAY_S (24 * 60 * 60)
+
+#define REQ_COLS "id, ref, category, name, national_id, mobile, email, " \
+	"member_number, member_id, service, channel, description, declared_at, " \
+	"signature, declaration_version, declared_by, created_at, " \
+	"earliest_response, status, assigned_to, decision_reason, field_match, " \
+	"version, updated_at"
+
+/* Free what request r owns (not r itself); r is zeroed. */
+void request_free(struct request *r)
+{
+	if (!r)
+		return;
+	free(r->name);
+	free(r->email);
+	free(r->description);
+	free(r->signature);
+	free(r->decision_reason);
+	memset(r, 0, sizeof *r);
+}
+
+static void fill_request(sqlite3_stmt *st, struct request *r)
+{
+	memset(r, 0, sizeof *r);
+	r->id = sqlite3_column_int64(st, 0);
+	st_col_copy(st, 1, r->ref, sizeof r->ref);
+	st_col_copy(st, 2, r->category, sizeof r->category);
+	r->name = st_col_dup(st, 3);
+	st_col_copy(st, 4, r->national_id, sizeof r->national_id);
+	st_col_copy(st, 5, r->mobile, sizeof r->mobile);
+	r->email = st_col_dup(st, 6);
+	st_col_copy(st, 7, r->member_number, sizeof r->member_number);
+	r->member_id = sqlite3_column_int64(st, 8);
+	st_col_copy(st, 9, r->service, sizeof r->service);
+	st_col_copy(st, 10, r->channel, sizeof r->channel);
+	r->description = st_col_dup(st, 11);
+	r->declared_at = (time_t)sqlite3_column_int64(st, 12);
+	r->signature = st_col_dup(st, 13);
+	r->declaration_version = sqlite3_column_int(st, 14);
+	st_col_copy(st, 15, r->declared_by, sizeof r->declared_by);
+	r->created_at = (time_t)sqlite3_column_int64(st, 16);
+	r->earliest_response = (time_t)sqlite3_column_int64(st, 17);
+	req_status_parse((const char *)sqlite3_column_text(st, 18), &r->status);
+	st_col_copy(st, 19, r->assigned_to, sizeof r->assigned_to);
+	r->decision_reason = st_col_dup_null(st, 20);
+	st_col_copy(st, 21, r->field_match, sizeof r->field_match);
+	r->version = sqlite3_column_int(st, 22);
+	r->updated_at = (time_t)sqlite3_column_int64(st, 23);
+}
+
+static st_rc get_one(store *s, const char *sql, int64_t id, const char *key,
+                     struct request *out)
+{
+	sqlite3_stmt *st;
+	st_rc r;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((r = st_prep(s, sql, &st)) != ST_OK)
+		return r;
+	if (key)
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		fill_request(st, out);
+		r = ST_OK;
+	} else {
+		r = rc == SQLITE_DONE ? ST_NOTFOUND : st_map(rc);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* Load request id into *out (free with request_free); ST_NOTFOUND. */
+st_rc store_request_get(store *s, int64_t id, struct request *out)
+{
+	return get_one(s, "SELECT " REQ_COLS " FROM requests WHERE id = ?", id,
+	               NULL, out);
+}
+
+/* Load by reference number (exact, digits only). */
+st_rc store_request_by_ref(store *s, const char *ref, struct request *out)
+{
+	if (!ref) {
+		memset(out, 0, sizeof *out);
+		return ST_NOTFOUND;
+	}
+	return get_one(s, "SELECT " REQ_COLS " FROM requests WHERE ref = ?", 0,
+	               ref, out);
+}
+
+static st_rc add_event(store *s, int64_t id, time_t at, const char *who,
+                       req_status from, req_status to, const char *note)
+{
+	sqlite3_stmt *st;
+	st_rc r;
+
+	if ((r = st_prep(s, "INSERT INTO request_events(request_id, at, who, "
+	                 "from_status, to_status, note) VALUES (?,?,?,?,?,?)",
+	                 &st)) != ST_OK)
+		return r;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)at);
+	sqlite3_bind_text(st, 3, who, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, req_status_name(from), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, req_status_name(to), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, note ? note : "", -1, SQLITE_STATIC);
+	r = st_done(st);
+	sqlite3_finalize(st);
+	return r;
+}
+
+static st_rc scalar_int64(store *s, sqlite3_stmt *st, int64_t *out)
+{
+	int rc = sqlite3_step(st);
+
+	(void)s;
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		return ST_OK;
+	}
+	return rc == SQLITE_DONE ? ST_NOTFOUND : st_map(rc);
+}
+
+static bool in_catalog(store *s, const char *kind, const char *code)
+{
+	sqlite3_stmt *st;
+	int64_t one = 0;
+
+	if (st_prep(s, "SELECT 1 FROM catalog WHERE kind = ? AND code = ?", &st))
+		return false;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
+	scalar_int64(s, st, &one);
+	sqlite3_finalize(st);
+	return one == 1;
+}
+
+struct submit_ctx { struct request *r; const char *who; };
+
+static st_rc submit_body(store *s, void *ctx)
+{
+	struct submit_ctx *c = ctx;
+	struct request *r = c->r;
+	sqlite3_stmt *st = NULL;
+	int64_t seq = 0, member = 0;
+	time_t now = khidma_now();
+	char *key = NULL;
+	st_rc r2;
+
+	if (!in_catalog(s, "service", r->service) || !in_catalog(s, "channel", r->channel))
+		return ST_INVALID;
+	/* the register match: national ID first, else membership number */
+	if ((r2 = st_prep(s, "SELECT id FROM members WHERE national_id = ?1 OR "
+	                  "(?2 <> '' AND number = ?2) "
+	                  "ORDER BY national_id = ?1 DESC, id LIMIT 1", &st)) != ST_OK)
+		return r2;
+	sqlite3_bind_text(st, 1, r->national_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->member_number, -1, SQLITE_STATIC);
+	r2 = scalar_int64(s, st, &member);
+	sqlite3_finalize(st);
+	if (r2 != ST_OK && r2 != ST_NOTFOUND)
+		return r2;
+	if ((r2 = st_prep(s, "SELECT COALESCE(MAX(seq), 0) + 1 FROM requests", &st)) != ST_OK)
+		return r2;
+	r2 = scalar_int64(s, st, &seq);
+	sqlite3_finalize(st);
+	if (r2 != ST_OK)
+		return r2;
+	if (!refno_make(s->branch, seq, r->ref, sizeof r->ref))
+		return ST_INVALID;
+	key = text_search_key(r->name);
+	if (!key)
+		return ST_INVALID;
+	r->created_at = now;
+	r->updated_at = now;
+	r->earliest_response = now + 14 * DAY_S;
+	r->member_id = member;
+	r->status = RS_RECEIVED;
+	r->version = 1;
+	r->assigned_to[0] = '\0';
+	if ((r2 = st_prep(s, "INSERT INTO requests(seq, ref, category, name, "
+	                  "national_id, mobile, email, member_number, member_id, "
+	                  "service, channel, description, declared_at, signature, "
+	                  "declaration_version, declared_by, created_at, "
+	                  "earliest_response, status, assigned_to, field_match, "
+	                  "version, updated_at, name_key) VALUES (?,?,?,?,?,?,?,?,"
+	                  "?,?,?,?,?,?,?,?,?,?,'received','',?,1,?,?)", &st)) != ST_OK)
+		goto out;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_text(st, 2, r->ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->category, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r->national_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, r->mobile, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, r->email ? r->email : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, r->member_number, -1, SQLITE_STATIC);
+	if (member)
+		sqlite3_bind_int64(st, 9, member);
+	else
+		sqlite3_bind_null(st, 9);
+	sqlite3_bind_text(st, 10, r->service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, r->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, r->description ? r->description : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)r->declared_at);
+	sqlite3_bind_text(st, 14, r->signature ? r->signature : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 15, r->declaration_version);
+	sqlite3_bind_text(st, 16, r->declared_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 17, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 18, (sqlite3_int64)r->earliest_response);
+	sqlite3_bind_text(st, 19, r->field_match, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 20, (sqlite3_int64)now);
+	sqlite3_bind_text(st, 21, key, -1, SQLITE_STATIC);
+	if ((r2 = st_done(st)) != ST_OK)
+		goto out;
+	r->id = sqlite3_last_insert_rowid(s->db);
+	r2 = add_event(s, r->id, now, c->who, RS_RECEIVED, RS_RECEIVED, "submitted");
+out:
+	sqlite3_finalize(st);
+	free(key);
+	return r2;
+}
+
+/* See store.h. The caller fills the applicant, service, channel,
+ * description and declaration fields; r->field_match may be "". */
+st_rc store_request_submit(store *s, struct request *r, const char *who)
+{
+	struct submit_ctx c = { r, who ? who : "kiosk" };
+	st_rc rc;
+
+	if (!r->name || !r->name[0] || !st_utf8_ok(r->name) ||
+	    !st_utf8_ok(r->email) || !st_utf8_ok(r->description) ||
+	    !st_utf8_ok(r->signature) || !st_utf8_ok(r->category) ||
+	    !st_utf8_ok(r->member_number) || !st_utf8_ok(c.who) ||
+	    !st_utf8_ok(r->declared_by) || !st_utf8_ok(r->field_match))
+		return ST_INVALID;
+	rc = st_tx(s, submit_body, &c);
+	if (rc != ST_OK) {
+		r->id = 0;
+		r->ref[0] = '\0';
+	}
+	return rc;
+}
+
+/* ---- changes to an existing request -------------------------------------- */
+
+enum change_kind { CH_STATUS, CH_ASSIGN, CH_MATCH, CH_NOTE };
+
+struct change {
+	enum change_kind kind;
+	int64_t id;
+	int version;            /* -1: any (notes) */
+	req_status from, to;
+	const char *who, *note, *text;
+	int64_t member_id;
+};
+
+static st_rc change_body(store *s, void *ctx)
+{
+	struct change *c = ctx;
+	sqlite3_stmt *st;
+	req_status cur = RS_RECEIVED;
+	time_t now = khidma_now();
+	int ver, rc;
+	st_rc r;
+
+	if ((r = st_prep(s, "SELECT status, version FROM requests WHERE id = ?", &st)) != ST_OK)
+		return r;
+	sqlite3_bind_int64(st, 1, c->id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE ? ST_NOTFOUND : st_map(rc);
+	}
+	req_status_parse((const char *)sqlite3_column_text(st, 0), &cur);
+	ver = sqlite3_column_int(st, 1);
+	sqlite3_finalize(st);
+	if (c->version >= 0 && ver != c->version)
+		return ST_STALE;
+	if (c->kind == CH_STATUS && cur != c->from)
+		return ST_DENIED;
+	if (c->kind != CH_STATUS)
+		c->from = c->to = cur;
+
+	switch (c->kind) {
+	case CH_STATUS:
+		r = st_prep(s, "UPDATE requests SET status = ?2, version = version + 1, "
+		            "updated_at = ?3, decision_reason = CASE WHEN ?2 IN "
+		            "('accepted','rejected') THEN ?4 ELSE decision_reason END "
+		            "WHERE id = ?1", &st);
+		if (r == ST_OK) {
+			sqlite3_bind_text(st, 2, req_status_name(c->to), -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 4, c->note ? c->note : "", -1, SQLITE_STATIC);
+		}
+		break;
+	case CH_ASSIGN:
+		r = st_prep(s, "UPDATE requests SET assigned_to = ?2, version = version + 1, "
+		            "updated_at = ?3 WHERE id = ?1", &st);
+		if (r == ST_OK)
+			sqlite3_bind_text(st, 2, c->text, -1, SQLITE_STATIC);
+		break;
+	case CH_MATCH:
+		r = st_prep(s, "UPDATE requests SET field_match = ?2, member_id = ?4, "
+		            "version = version + 1, updated_at = ?3 WHERE id = ?1", &st);
+		if (r == ST_OK) {
+			sqlite3_bind_text(st, 2, c->text, -1, SQLITE_STATIC);
+			if (c->member_id > 0)
+				sqlite3_bind_int64(st, 4, c->member_id);
+			else
+				sqlite3_bind_null(st, 4);
+		}
+		break;
+	case CH_NOTE:
+		r = st_prep(s, "UPDATE requests SET updated_at = ?3 WHERE id = ?1", &st);
+		break;
+	}
+	if (r != ST_OK)
+		return r;
+	sqlite3_bind_int64(st, 1, c->id);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	r = st_done(st);
+	sqlite3_finalize(st);
+	if (r != ST_OK)
+		return r;
+	return add_event(s, c->id, now, c->who, c->from, c->to, c->note);
+}
+
+static st_rc change(store *s, struct change *c)
+{
+	if (!c->who || !c->who[0] || !st_utf8_ok(c->who) || !st_utf8_ok(c->note) ||
+	    !st_utf8_ok(c->text))
+		return ST_INVALID;
+	return st_tx(s, change_body, c);
+}
+
+/* See store.h. */
+st_rc store_request_transition(store *s, int64_t id, int version,
+                               req_status from, req_status to,
+                               const char *who, const char *note)
+{
+	struct change c = { .kind = CH_STATUS, .id = id, .version = version,
+	                    .from = from, .to = to, .who = who, .note = note };
+
+	if ((unsigned)from >= RS__COUNT || (unsigned)to >= RS__COUNT)
+		return ST_INVALID;
+	return change(s, &c);
+}
+
+/* Assign to officer ("" = nobody); the event note says so. */
+st_rc store_request_assign(store *s, int64_t id, int version,
+                           const char *who, const char *officer)
+{
+	char *note = xasprintf("assigned to %s", officer && officer[0] ? officer : "nobody");
+	struct change c = { .kind = CH_ASSIGN, .id = id, .version = version,
+	                    .who = who, .note = note, .text = officer ? officer : "" };
+	st_rc r = change(s, &c);
+
+	free(note);
+	return r;
+}
+
+/* Save step-2 marks and the register link (member_id 0 = not matched). */
+st_rc store_request_set_match(store *s, int64_t id, int version,
+                              const char *who, const char *field_match,
+                              int64_t member_id)
+{
+	char *note = xasprintf("fields checked: %s", field_match ? field_match : "");
+	struct change c = { .kind = CH_MATCH, .id = id, .version = version,
+	                    .who = who, .note = note,
+	                    .text = field_match ? field_match : "",
+	                    .member_id = member_id };
+	st_rc r;
+
+	if (field_match && strlen(field_match) >= sizeof ((struct request *)0)->field_match) {
+		free(note);
+		return ST_INVALID;
+	}
+	r = change(s, &c);
+	free(note);
+	return r;
+}
+
+/* An internal note: any version, status unchanged, version unchanged. */
+st_rc store_request_note(store *s, int64_t id, const char *who, const char *note)
+{
+	struct change c = { .kind = CH_NOTE, .id = id, .version = -1,
+	                    .who = who, .note = note };
+
+	if (!note || !note[0])
+		return ST_INVALID;
+	return change(s, &c);
+}
+
+/* ---- the audit trail ------------------------------------------------------ */
+
+/* All events of request_id, oldest first; *ev malloc'd (NULL when none). */
+st_rc store_request_events(store *s, int64_t request_id,
+                           struct request_event **ev, int *n)
+{
+	sqlite3_stmt *st;
+	struct request_event *v = NULL;
+	int cnt = 0, cap = 0, rc;
+	st_rc r;
+
+	*ev = NULL;
+	*n = 0;
+	if ((r = st_prep(s, "SELECT id, at, who, from_status, to_status, note "
+	                 "FROM request_events WHERE request_id = ? ORDER BY id",
+	                 &st)) != ST_OK)
+		return r;
+	sqlite3_bind_int64(st, 1, request_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct request_event *e;
+
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 8;
+			v = xrealloc(v, (size_t)cap * sizeof *v);
+		}
+		e = &v[cnt++];
+		memset(e, 0, sizeof *e);
+		e->id = sqlite3_column_int64(st, 0);
+		e->at = (time_t)sqlite3_column_int64(st, 1);
+		st_col_copy(st, 2, e->who, sizeof e->who);
+		req_status_parse((const char *)sqlite3_column_text(st, 3), &e->from);
+		req_status_parse((const char *)sqlite3_column_text(st, 4), &e->to);
+		e->note = st_col_dup(st, 5);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		request_events_free(v, cnt);
+		return st_map(rc);
+	}
+	*ev = v;
+	*n = cnt;
+	return ST_OK;
+}
+
+void request_events_free(struct request_event *ev, int n)
+{
+	for (int i = 0; ev && i < n; i++)
+		free(ev[i].note);
+	free(ev);
+}

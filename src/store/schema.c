@@ -1,0 +1,247 @@
+/*
+ * store/schema — the schema and its forward migrations.
+ *
+ * PRAGMA user_version holds the number of steps applied. steps[k] takes the
+ * database from version k to k+1; a database of ANY earlier version is
+ * upgraded by running the missing steps in order, each in its own
+ * BEGIN IMMEDIATE transaction that also sets user_version, so a crash
+ * between steps leaves a consistent, still-upgradable file.
+ *
+ *   v1  base schema: meta, catalog, members, officers, requests,
+ *       request_events (+ append-only triggers), survey_responses,
+ *       survey_answers; the queue index (status, created_at, id).
+ *   v2  search: requests.name_key (text_search_key of the name, back-filled
+ *       for existing rows), indexes on national_id, mobile, name_key,
+ *       created_at, assigned_to, channel, service; track_failures.
+ *
+ * Invariants:
+ *  1. Steps are append-only: a released step is never edited, only followed.
+ *  2. Every table is STRICT; statuses and roles are stored as their names
+ *     with a CHECK listing them.
+ *  3. request_events refuses UPDATE and DELETE (triggers RAISE(ABORT)).
+ *  4. survey tables have no column naming an officer or a visitor.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "text/text.h"
+#include "store/store_int.h"
+
+#define STATUS_CHECK(col) "CHECK (" col " IN ('received','needs_info'," \
+	"'verified','referred','committee','accepted','rejected','registered'," \
+	"'delivered','withdrawn'))"
+
+static const char v1_sql[] =
+	"CREATE TABLE meta ("
+	"  key   TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL) STRICT;"
+	"INSERT INTO meta(key, value) VALUES ('branch', '01');"
+
+	"CREATE TABLE catalog ("
+	"  id      INTEGER PRIMARY KEY,"
+	"  kind    TEXT NOT NULL CHECK (kind IN ('service','channel','question')),"
+	"  code    TEXT NOT NULL CHECK (length(code) BETWEEN 1 AND 31),"
+	"  name_en TEXT NOT NULL,"
+	"  name_ar TEXT NOT NULL,"
+	"  sort    INTEGER NOT NULL DEFAULT 0,"
+	"  active  INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0,1)),"
+	"  UNIQUE (kind, code)) STRICT;"
+
+	"CREATE TABLE members ("
+	"  id          INTEGER PRIMARY KEY,"
+	"  number      TEXT NOT NULL UNIQUE CHECK (length(number) BETWEEN 1 AND 31),"
+	"  name        TEXT NOT NULL,"
+	"  national_id TEXT NOT NULL,"
+	"  mobile      TEXT NOT NULL DEFAULT '',"
+	"  category    TEXT NOT NULL CHECK (category IN ('member','supporter','volunteer'))"
+	") STRICT;"
+	"CREATE INDEX members_nid ON members(national_id);"
+
+	"CREATE TABLE officers ("
+	"  id           INTEGER PRIMARY KEY,"
+	"  login        TEXT NOT NULL UNIQUE CHECK (length(login) BETWEEN 1 AND 63),"
+	"  name         TEXT NOT NULL,"
+	"  role         TEXT NOT NULL CHECK (role IN ('officer','researcher','committee','admin')),"
+	"  pwhash       TEXT NOT NULL CHECK (length(pwhash) < 128),"
+	"  active       INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0,1)),"
+	"  failed       INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0) STRICT;"
+
+	"CREATE TABLE requests ("
+	"  id                  INTEGER PRIMARY KEY,"
+	"  seq                 INTEGER NOT NULL UNIQUE,"
+	"  ref                 TEXT NOT NULL UNIQUE,"
+	"  category            TEXT NOT NULL CHECK (category IN ('member','supporter','volunteer')),"
+	"  name                TEXT NOT NULL,"
+	"  national_id         TEXT NOT NULL,"
+	"  mobile              TEXT NOT NULL,"
+	"  email               TEXT NOT NULL DEFAULT '',"
+	"  member_number       TEXT NOT NULL DEFAULT '',"
+	"  member_id           INTEGER REFERENCES members(id),"
+	"  service             TEXT NOT NULL,"
+	"  channel             TEXT NOT NULL,"
+	"  description         TEXT NOT NULL,"
+	"  declared_at         INTEGER NOT NULL DEFAULT 0,"
+	"  signature           TEXT NOT NULL DEFAULT '',"
+	"  declaration_version INTEGER NOT NULL DEFAULT 0,"
+	"  declared_by         TEXT NOT NULL DEFAULT '',"
+	"  created_at          INTEGER NOT NULL,"
+	"  earliest_response   INTEGER NOT NULL,"
+	"  status              TEXT NOT NULL " STATUS_CHECK("status") ","
+	"  assigned_to         TEXT NOT NULL DEFAULT '',"
+	"  decision_reason     TEXT,"
+	"  field_match         TEXT NOT NULL DEFAULT '',"
+	"  version             INTEGER NOT NULL DEFAULT 1,"
+	"  updated_at          INTEGER NOT NULL) STRICT;"
+	"CREATE INDEX requests_queue ON requests(status, created_at, id);"
+
+	"CREATE TABLE request_events ("
+	"  id          INTEGER PRIMARY KEY,"
+	"  request_id  INTEGER NOT NULL REFERENCES requests(id),"
+	"  at          INTEGER NOT NULL,"
+	"  who         TEXT NOT NULL,"
+	"  from_status TEXT NOT NULL " STATUS_CHECK("from_status") ","
+	"  to_status   TEXT NOT NULL " STATUS_CHECK("to_status") ","
+	"  note        TEXT NOT NULL DEFAULT '') STRICT;"
+	"CREATE INDEX request_events_req ON request_events(request_id, id);"
+	"CREATE TRIGGER request_events_no_update BEFORE UPDATE ON request_events"
+	" BEGIN SELECT RAISE(ABORT, 'request_events is append-only'); END;"
+	"CREATE TRIGGER request_events_no_delete BEFORE DELETE ON request_events"
+	" BEGIN SELECT RAISE(ABORT, 'request_events is append-only'); END;"
+
+	/* Anonymous: no officer, no visitor; the day only (local midnight). */
+	"CREATE TABLE survey_responses ("
+	"  id         INTEGER PRIMARY KEY,"
+	"  day        INTEGER NOT NULL,"
+	"  channel    TEXT NOT NULL DEFAULT '',"
+	"  comment    TEXT,"
+	"  request_id INTEGER REFERENCES requests(id)) STRICT;"
+	"CREATE TABLE survey_answers ("
+	"  response_id INTEGER NOT NULL REFERENCES survey_responses(id),"
+	"  question    TEXT NOT NULL,"
+	"  score       INTEGER NOT NULL CHECK (score BETWEEN 0 AND 5),"
+	"  PRIMARY KEY (response_id, question)) STRICT;";
+
+static const char v2_sql[] =
+	"ALTER TABLE requests ADD COLUMN name_key TEXT NOT NULL DEFAULT '';"
+	"CREATE INDEX requests_created ON requests(created_at);"
+	"CREATE INDEX requests_assigned ON requests(assigned_to, created_at);"
+	"CREATE INDEX requests_channel ON requests(channel, created_at);"
+	"CREATE INDEX requests_service ON requests(service, created_at);"
+	"CREATE INDEX requests_nid ON requests(national_id);"
+	"CREATE INDEX requests_mobile ON requests(mobile);"
+	"CREATE INDEX requests_name_key ON requests(name_key);"
+	"CREATE INDEX survey_responses_day ON survey_responses(day);"
+	"CREATE TABLE track_failures ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL) STRICT;"
+	"CREATE INDEX track_failures_at ON track_failures(at);";
+
+/* v2: compute name_key for the rows an older program wrote. */
+static st_rc v2_backfill(store *s)
+{
+	sqlite3_stmt *sel = NULL, *upd = NULL;
+	st_rc r;
+	int rc;
+
+	if ((r = st_prep(s, "SELECT id, name FROM requests", &sel)) != ST_OK)
+		return r;
+	if ((r = st_prep(s, "UPDATE requests SET name_key = ? WHERE id = ?", &upd)) != ST_OK)
+		goto out;
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(sel, 1);
+		char *key = text_search_key(name ? name : "");
+
+		sqlite3_bind_text(upd, 1, key ? key : "", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(upd, 2, sqlite3_column_int64(sel, 0));
+		free(key);
+		r = st_done(upd);
+		sqlite3_reset(upd);
+		if (r != ST_OK)
+			goto out;
+	}
+	r = st_map(rc);
+out:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(upd);
+	return r;
+}
+
+struct step {
+	const char *sql;
+	st_rc (*fn)(store *s);
+};
+
+static const struct step steps[] = {
+	{ v1_sql, NULL },
+	{ v2_sql, v2_backfill },
+};
+
+/* The schema version this program writes. */
+int store_schema_latest(void)
+{
+	return (int)ARRAY_LEN(steps);
+}
+
+int st_user_version(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+struct step_ctx { int from; };
+
+static st_rc step_body(store *s, void *ctx)
+{
+	struct step_ctx *c = ctx;
+	char sql[64];
+	st_rc r;
+	int v = st_user_version(s->db);
+
+	if (v < 0)
+		return st_map(sqlite3_errcode(s->db));
+	if (v != c->from)            /* another process migrated meanwhile */
+		return ST_OK;
+	r = st_map(sqlite3_exec(s->db, steps[c->from].sql, NULL, NULL, NULL));
+	if (r == ST_OK && steps[c->from].fn)
+		r = steps[c->from].fn(s);
+	if (r != ST_OK)
+		return r;
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", c->from + 1);
+	return st_map(sqlite3_exec(s->db, sql, NULL, NULL, NULL));
+}
+
+st_rc st_migrate(store *s, int target, char *err, size_t errsz)
+{
+	struct step_ctx c;
+	st_rc r;
+	int v;
+
+	if (target > store_schema_latest())
+		target = store_schema_latest();
+	while ((v = st_user_version(s->db)) >= 0 && v < target) {
+		c.from = v;
+		if ((r = st_tx(s, step_body, &c)) != ST_OK) {
+			if (err && errsz)
+				snprintf(err, errsz, "schema upgrade to version %d failed: %s",
+				         v + 1, sqlite3_errmsg(s->db));
+			return r;
+		}
+	}
+	if (v < 0) {
+		if (err && errsz)
+			snprintf(err, errsz, "cannot read the schema version: %s",
+			         sqlite3_errmsg(s->db));
+		return st_map(sqlite3_errcode(s->db));
+	}
+	return ST_OK;
+}

@@ -1,0 +1,59 @@
+/*
+ * store_int — what the files of the store module share and nothing else sees:
+ * the connection struct, the write-transaction runner with its BUSY retry
+ * loop, SQLite-code mapping and small column helpers.
+ */
+#ifndef KHIDMA_STORE_INT_H
+#define KHIDMA_STORE_INT_H
+
+#include <sqlite3.h>
+#include "store/store.h"
+
+struct store {
+	sqlite3 *db;
+	int      busy_ms;          /* total BUSY retry budget */
+	bool     readonly;
+	bool     in_import;        /* store_import_begin .. commit/abort */
+	char     branch[8];
+	int64_t  data_version;
+};
+
+/* SQLite result code (primary or extended) -> st_rc. */
+st_rc st_map(int rc);
+
+/* Run body inside BEGIN IMMEDIATE … COMMIT. body returns ST_OK to commit;
+ * anything else rolls back. ST_BUSY (from BEGIN, body or COMMIT) rolls back
+ * explicitly, sleeps with growing backoff and jitter and runs body again
+ * from scratch, until s->busy_ms is spent; then ST_BUSY. body must therefore
+ * be safe to re-run (it only writes through SQL). */
+typedef st_rc (*st_body)(store *s, void *ctx);
+st_rc st_tx(store *s, st_body body, void *ctx);
+
+/* Begin an immediate transaction with the same retry loop (for imports). */
+st_rc st_begin_retry(store *s);
+
+/* Prepare; returns ST_OK or the mapped error. */
+st_rc st_prep(store *s, const char *sql, sqlite3_stmt **st);
+/* Step a statement expected to finish (INSERT/UPDATE/DELETE): ST_OK on DONE. */
+st_rc st_done(sqlite3_stmt *st);
+
+/* Column helpers: text as a malloc'd copy ("" for NULL), or copied into buf. */
+char *st_col_dup(sqlite3_stmt *st, int i);
+char *st_col_dup_null(sqlite3_stmt *st, int i);   /* NULL stays NULL */
+void  st_col_copy(sqlite3_stmt *st, int i, char *buf, size_t n);
+
+/* Bind text, or NULL when s is NULL. */
+int   st_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+/* True when s is NULL or valid UTF-8. */
+bool  st_utf8_ok(const char *s);
+
+/* schema.c: migrate db forward to `target` (<= latest), one transaction per
+ * step. */
+st_rc st_migrate(store *s, int target, char *err, size_t errsz);
+int   st_user_version(sqlite3 *db);
+
+/* requests.c: the status names and the SQL list of open statuses. */
+#define ST_OPEN_SQL "('received','needs_info','verified','referred','committee','accepted','registered')"
+
+#endif
