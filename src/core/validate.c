@@ -12,24 +12,27 @@
 #include "core/util.h"
 #include "text/text.h"
 
+/* Marks the msgids for xgettext; the ui translates them. */
+#define N_(s) (s)
+
 const char *
 validate_reason(val_rc rc)
 {
 	switch (rc) {
 	case VAL_OK:            return "";
-	case VAL_EMPTY:         return "This field is required.";
-	case VAL_NOT_DIGITS:    return "Please type digits only.";
-	case VAL_NID_LENGTH:    return "The national ID or Iqama number must have 10 digits.";
-	case VAL_NID_FIRST:     return "A national ID starts with 1, an Iqama number with 2.";
-	case VAL_NID_CHECK:     return "This national ID or Iqama number is not valid: please check the digits.";
-	case VAL_MOBILE:        return "Please type a Saudi mobile number: 05XXXXXXXX.";
-	case VAL_MOBILE_PREFIX: return "This is not a mobile number: please type a number starting with 05.";
-	case VAL_EMAIL:         return "This e-mail address is not valid.";
-	case VAL_TOO_SHORT:     return "This is too short.";
-	case VAL_TOO_LONG:      return "This is too long.";
-	case VAL_NAME:          return "Please type a name in letters.";
-	case VAL_REF:           return "This reference number is not valid: please check the digits.";
-	case VAL_INVALID_UTF8:  return "The text contains invalid characters.";
+	case VAL_EMPTY:         return N_("This field is required.");
+	case VAL_NOT_DIGITS:    return N_("Please type digits only.");
+	case VAL_NID_LENGTH:    return N_("The national ID or Iqama number must have 10 digits.");
+	case VAL_NID_FIRST:     return N_("A national ID starts with 1, an Iqama number with 2.");
+	case VAL_NID_CHECK:     return N_("This national ID or Iqama number is not valid: please check the digits.");
+	case VAL_MOBILE:        return N_("Please type a Saudi mobile number: 05XXXXXXXX.");
+	case VAL_MOBILE_PREFIX: return N_("This is not a mobile number: please type a number starting with 05.");
+	case VAL_EMAIL:         return N_("This e-mail address is not valid.");
+	case VAL_TOO_SHORT:     return N_("This is too short.");
+	case VAL_TOO_LONG:      return N_("This is too long.");
+	case VAL_NAME:          return N_("Please type a name in letters.");
+	case VAL_REF:           return N_("This reference number is not valid: please check the digits.");
+	case VAL_INVALID_UTF8:  return N_("The text contains invalid characters.");
 	}
 	return "";
 }
