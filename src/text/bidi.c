@@ -79,7 +79,8 @@ static void *alloc_n(int n, size_t size)
 	return xcalloc((size_t)(n > 0 ? n : 1), size);
 }
 
-void tx_para_init(struct tx_para *p, const uint32_t *u, int n, text_dir base)
+void tx_para_init(struct tx_para *p, const uint32_t *u, int n, text_dir base,
+                  bool visual)
 {
 	FriBidiBracketType *brackets;
 	FriBidiArabicProp *ar;
@@ -87,7 +88,7 @@ void tx_para_init(struct tx_para *p, const uint32_t *u, int n, text_dir base)
 
 	memset(p, 0, sizeof *p);
 	p->n = n;
-	p->visual = text_mode() == BIDI_APP;
+	p->visual = visual;
 	p->logical = alloc_n(n, sizeof *p->logical);
 	p->shaped = alloc_n(n, sizeof *p->shaped);
 	p->types = alloc_n(n, sizeof *p->types);
@@ -237,7 +238,7 @@ int text_layout(const char *utf8, text_dir base, struct text_line *out)
 	int n;
 	uint32_t *u = tx_decode_safe(utf8 ? utf8 : "", utf8 ? strlen(utf8) : 0, &n);
 
-	tx_para_init(&p, u, n, base);
+	tx_para_init(&p, u, n, base, text_mode() == BIDI_APP);
 	tx_para_line(&p, 0, n, out);
 	tx_para_free(&p);
 	free(u);
@@ -275,7 +276,7 @@ int text_fit(const char *utf8, text_dir base, int width, struct text_line *out)
 	int n, i, w = 0, cut;
 	uint32_t *u = tx_decode_safe(utf8 ? utf8 : "", utf8 ? strlen(utf8) : 0, &n);
 
-	tx_para_init(&p, u, n, base);
+	tx_para_init(&p, u, n, base, text_mode() == BIDI_APP);
 	tx_para_line(&p, 0, n, out);
 	if (out->width <= width || width <= 0) {
 		if (width <= 0) {
@@ -309,7 +310,7 @@ static void wrap_para(const uint32_t *u, int n, text_dir base, int width,
 	char *brk;
 	int start = 0, i;
 
-	tx_para_init(&p, u, n, base);
+	tx_para_init(&p, u, n, base, text_mode() == BIDI_APP);
 	brk = alloc_n(n, 1);
 	if (n > 0)
 		u32_width_linebreaks(p.logical, (size_t)n, width, 0, 0, NULL, "UTF-8", brk);
@@ -460,7 +461,7 @@ int text_bidi_maps(const uint32_t *u, int n, text_dir base, int *l2v, int *v2l)
 	safe = alloc_n(n, sizeof *safe);
 	for (i = 0; i < n; i++)
 		safe[i] = tx_safe_char(u[i]);
-	tx_para_init(&p, safe, n, base);
+	tx_para_init(&p, safe, n, base, text_mode() == BIDI_APP);
 	tx_para_order(&p, 0, n, v2l);
 	for (i = 0; i < n; i++)
 		l2v[v2l[i]] = i;

@@ -265,7 +265,7 @@ static void move_visual(struct text_edit *e, int dir)
 	safe = xmalloc((z - a + 1) * sizeof *safe);
 	for (i = a; i < z; i++)
 		safe[i - a] = tx_safe_char(e->buf[i]);
-	tx_para_init(&p, safe, (int)(z - a), e->dir);
+	tx_para_init(&p, safe, (int)(z - a), e->dir, true);
 	tx_para_line(&p, 0, (int)(z - a), &l);
 	b = breaks(e);
 	/* col[k]: the caret column of position a+k (k = z-a is the end). */

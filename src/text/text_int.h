@@ -46,8 +46,11 @@ struct tx_para {
 	FriBidiParType pdir;
 	int *base_of;            /* logical index of the base a char sits on, -1 */
 };
-/* u[0..n) must already be display-safe. */
-void tx_para_init(struct tx_para *p, const uint32_t *u, int n, text_dir base);
+/* u[0..n) must already be display-safe. visual: reorder and shape (the
+ * layout passes text_mode() == BIDI_APP; cursor movement always true,
+ * since a bidi terminal shows the user that order too). */
+void tx_para_init(struct tx_para *p, const uint32_t *u, int n, text_dir base,
+                  bool visual);
 void tx_para_free(struct tx_para *p);
 /* v2l[0..end-start) = logical indices of [start,end) in visual order. */
 void tx_para_order(const struct tx_para *p, int start, int end, int *v2l);
