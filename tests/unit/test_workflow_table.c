@@ -1,0 +1,316 @@
+/*
+ * Workflow: every (action, status, role) triple against an expectation list
+ * written here independently of workflow.c, reasons, maker-checker, stale
+ * versions and the one-event-per-transition rule.
+ */
+#include "unit/store_fixture.h"
+#include "workflow/workflow.h"
+
+static const char *const action_names[WF__COUNT] = {
+	"ask_info", "info_back", "verify", "refer", "refer_back", "forward",
+	"accept", "reject", "register", "deliver", "withdraw",
+};
+
+/* The policy's table, expanded to triples: action, from, role → to. */
+static const struct { const char *action, *from, *role, *to; } expect[] = {
+	{ "ask_info",   "received",   "officer",    "needs_info" },
+	{ "ask_info",   "received",   "admin",      "needs_info" },
+	{ "info_back",  "needs_info", "officer",    "received" },
+	{ "info_back",  "needs_info", "admin",      "received" },
+	{ "verify",     "received",   "officer",    "verified" },
+	{ "verify",     "received",   "admin",      "verified" },
+	{ "refer",      "received",   "officer",    "referred" },
+	{ "refer",      "received",   "admin",      "referred" },
+	{ "refer",      "verified",   "officer",    "referred" },
+	{ "refer",      "verified",   "admin",      "referred" },
+	{ "refer_back", "referred",   "researcher", "verified" },
+	{ "refer_back", "referred",   "admin",      "verified" },
+	{ "forward",    "verified",   "officer",    "committee" },
+	{ "forward",    "verified",   "admin",      "committee" },
+	{ "accept",     "committee",  "committee",  "accepted" },
+	{ "reject",     "committee",  "committee",  "rejected" },
+	{ "register",   "accepted",   "officer",    "registered" },
+	{ "register",   "accepted",   "admin",      "registered" },
+	{ "deliver",    "registered", "officer",    "delivered" },
+	{ "deliver",    "registered", "admin",      "delivered" },
+	{ "withdraw",   "received",   "officer",    "withdrawn" },
+	{ "withdraw",   "received",   "admin",      "withdrawn" },
+	{ "withdraw",   "needs_info", "officer",    "withdrawn" },
+	{ "withdraw",   "needs_info", "admin",      "withdrawn" },
+	{ "withdraw",   "verified",   "officer",    "withdrawn" },
+	{ "withdraw",   "verified",   "admin",      "withdrawn" },
+	{ "withdraw",   "referred",   "officer",    "withdrawn" },
+	{ "withdraw",   "referred",   "admin",      "withdrawn" },
+	{ "withdraw",   "committee",  "officer",    "withdrawn" },
+	{ "withdraw",   "committee",  "admin",      "withdrawn" },
+	{ "withdraw",   "accepted",   "officer",    "withdrawn" },
+	{ "withdraw",   "accepted",   "admin",      "withdrawn" },
+	{ "withdraw",   "registered", "officer",    "withdrawn" },
+	{ "withdraw",   "registered", "admin",      "withdrawn" },
+};
+
+static const char *expected_to(int a, int st, int role)
+{
+	for (size_t i = 0; i < ARRAY_LEN(expect); i++)
+		if (!strcmp(expect[i].action, action_names[a]) &&
+		    !strcmp(expect[i].from, req_status_name((req_status)st)) &&
+		    !strcmp(expect[i].role, officer_role_name((officer_role)role)))
+			return expect[i].to;
+	return NULL;
+}
+
+static void officer_of(struct officer *o, officer_role role, const char *login)
+{
+	memset(o, 0, sizeof *o);
+	strcpy(o->login, login);
+	o->role = role;
+	o->active = true;
+}
+
+/* Put request id into status st directly (test set-up, not the workflow). */
+static void force_status(store *s, int64_t id, req_status st, const char *match)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof sql, "UPDATE requests SET status = '%s', field_match = "
+	         "'%s', version = version + 1 WHERE id = %lld",
+	         req_status_name(st), match, (long long)id);
+	assert_int_equal(sqlite3_exec(store_db(s), sql, NULL, NULL, NULL), SQLITE_OK);
+}
+
+static const char all_matched[] = "name=1,national_id=1,mobile=1,category=1";
+
+static void test_every_triple(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = fx_submit(f->s, "Triple", "1000000010", "0500000010");
+	int allowed = 0, refused = 0;
+
+	for (int a = 0; a < WF__COUNT; a++)
+		for (int st = 0; st < RS__COUNT; st++)
+			for (int role = 0; role < ROLE__COUNT; role++) {
+				const char *to = expected_to(a, st, role);
+				struct request r;
+				struct officer o;
+				int64_t ev0, ev1;
+				int v0;
+				st_rc rc;
+
+				force_status(f->s, id, (req_status)st, all_matched);
+				assert_int_equal(store_request_get(f->s, id, &r), ST_OK);
+				v0 = r.version;
+				officer_of(&o, (officer_role)role, "someone");
+				ev0 = fx_int(f->s, "SELECT count(*) FROM request_events");
+				assert_int_equal(wf_allowed((wf_action)a, (req_status)st,
+				                 (officer_role)role), to != NULL);
+				rc = wf_apply(f->s, &r, (wf_action)a, &o, "a reason");
+				ev1 = fx_int(f->s, "SELECT count(*) FROM request_events");
+				if (to) {
+					if (rc != ST_OK)
+						fail_msg("%s from %s by %s: %s", action_names[a],
+						         req_status_name(st), officer_role_name(role),
+						         st_rc_name(rc));
+					assert_string_equal(req_status_name(r.status), to);
+					assert_int_equal(r.version, v0 + 1);
+					assert_int_equal(ev1, ev0 + 1);
+					allowed++;
+				} else {
+					if (rc != ST_DENIED)
+						fail_msg("%s from %s by %s allowed", action_names[a],
+						         req_status_name(st), officer_role_name(role));
+					assert_int_equal((int)r.status, st);
+					assert_int_equal(r.version, v0);
+					assert_int_equal(ev1, ev0);
+					refused++;
+				}
+				request_free(&r);
+			}
+	assert_int_equal(allowed, (int)ARRAY_LEN(expect));
+	assert_int_equal(allowed + refused, WF__COUNT * RS__COUNT * ROLE__COUNT);
+}
+
+static void test_actions_and_table(void **state)
+{
+	const struct wf_transition *t = wf_table();
+	wf_action out[WF__COUNT];
+
+	(void)state;
+	for (int a = 0; a < WF__COUNT; a++) {
+		assert_int_equal((int)t[a].action, a);
+		assert_non_null(t[a].name);
+		assert_int_equal(t[a].reason_required, a == WF_ACCEPT || a == WF_REJECT);
+	}
+	for (int st = 0; st < RS__COUNT; st++)
+		for (int role = 0; role < ROLE__COUNT; role++) {
+			int n = wf_actions((req_status)st, (officer_role)role, out), want = 0;
+
+			for (int a = 0; a < WF__COUNT; a++)
+				want += expected_to(a, st, role) != NULL;
+			assert_int_equal(n, want);
+			for (int i = 0; i < n; i++)
+				assert_non_null(expected_to(out[i], st, role));
+		}
+	assert_true(wf_is_open(RS_RECEIVED) && wf_is_open(RS_REGISTERED));
+	assert_false(wf_is_open(RS_DELIVERED) || wf_is_open(RS_REJECTED) ||
+	             wf_is_open(RS_WITHDRAWN));
+	assert_int_equal(wf_policy_step(RS_RECEIVED), 1);
+	assert_int_equal(wf_policy_step(RS_REFERRED), 3);
+	assert_int_equal(wf_policy_step(RS_COMMITTEE), 5);
+	assert_int_equal(wf_policy_step(RS_DELIVERED), 7);
+	assert_false(wf_allowed((wf_action)99, RS_RECEIVED, ROLE_ADMIN));
+	assert_false(wf_allowed(WF_VERIFY, (req_status)99, ROLE_ADMIN));
+}
+
+static void test_reason_required(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = fx_submit(f->s, "Reason", "1000000011", "0500000011");
+	const char *blanks[] = { NULL, "", "   ", " \n\t" };
+	struct officer c;
+	struct request r;
+
+	officer_of(&c, ROLE_COMMITTEE, "committee1");
+	force_status(f->s, id, RS_COMMITTEE, "");
+	assert_int_equal(store_request_get(f->s, id, &r), ST_OK);
+	for (size_t i = 0; i < ARRAY_LEN(blanks); i++) {
+		assert_int_equal(wf_apply(f->s, &r, WF_ACCEPT, &c, blanks[i]), ST_DENIED);
+		assert_int_equal(wf_apply(f->s, &r, WF_REJECT, &c, blanks[i]), ST_DENIED);
+	}
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM request_events"), 1);
+	assert_int_equal(wf_apply(f->s, &r, WF_REJECT, &c, "Outside the support policy"), ST_OK);
+	assert_int_equal(r.status, RS_REJECTED);
+	assert_string_equal(r.decision_reason, "Outside the support policy");
+	request_free(&r);
+}
+
+static void test_maker_checker(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = fx_submit(f->s, "Checker", "1000000012", "0500000012");
+	const char *partial[] = {
+		"", "name=1,national_id=1,mobile=1",
+		"name=1,national_id=1,mobile=0,category=1",
+		"name=1,national_id=1,mobile=1,category=1,mobile=0",
+		"name=1,nationalid=1,mobile=1,category=1",
+		"name=11,national_id=1,mobile=1,category=1",
+	};
+	struct officer o;
+	struct request r;
+
+	officer_of(&o, ROLE_OFFICER, "officer1");
+	for (size_t i = 0; i < ARRAY_LEN(partial); i++) {
+		assert_false(wf_all_matched(partial[i]));
+		assert_int_equal(store_request_get(f->s, id, &r), ST_OK);
+		assert_int_equal(store_request_set_match(f->s, id, r.version, "officer1",
+		                 partial[i], 0), ST_OK);
+		request_free(&r);
+		assert_int_equal(store_request_get(f->s, id, &r), ST_OK);
+		assert_int_equal(wf_apply(f->s, &r, WF_VERIFY, &o, NULL), ST_DENIED);
+		assert_int_equal(r.status, RS_RECEIVED);
+		request_free(&r);
+	}
+	assert_true(wf_all_matched("category=1,mobile=1,name=1,national_id=1,extra=0"));
+	/* all matched but the declaration unsigned: still refused */
+	assert_int_equal(sqlite3_exec(store_db(f->s), "UPDATE requests SET "
+	                 "signature = '', field_match = "
+	                 "'name=1,national_id=1,mobile=1,category=1'", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(store_request_get(f->s, id, &r), ST_OK);
+	assert_int_equal(wf_apply(f->s, &r, WF_VERIFY, &o, NULL), ST_DENIED);
+	request_free(&r);
+	assert_int_equal(sqlite3_exec(store_db(f->s), "UPDATE requests SET "
+	                 "signature = 'Checker'", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(store_request_get(f->s, id, &r), ST_OK);
+	assert_int_equal(wf_apply(f->s, &r, WF_VERIFY, &o, NULL), ST_OK);
+	assert_int_equal(r.status, RS_VERIFIED);
+	request_free(&r);
+}
+
+static void test_stale_version_two_connections(void **state)
+{
+	struct fx *f = *state;
+	struct store_opts opts = { .create = false };
+	int64_t id = fx_submit(f->s, "Stale", "1000000013", "0500000013");
+	struct request ra, rb;
+	struct officer o;
+	char err[256];
+	store *b;
+	int64_t ev;
+
+	officer_of(&o, ROLE_OFFICER, "officer1");
+	assert_int_equal(store_open(f->path, &opts, &b, err, sizeof err), ST_OK);
+	assert_int_equal(store_request_get(f->s, id, &ra), ST_OK);
+	assert_int_equal(store_request_get(b, id, &rb), ST_OK);
+	assert_int_equal(wf_apply(b, &rb, WF_ASK_INFO, &o, "missing ID copy"), ST_OK);
+	ev = fx_int(f->s, "SELECT count(*) FROM request_events");
+	/* A still believes "received", version 1 */
+	assert_int_equal(wf_apply(f->s, &ra, WF_REFER, &o, NULL), ST_STALE);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM request_events"), ev);
+	assert_int_equal(ra.status, RS_NEEDS_INFO);      /* reloaded */
+	assert_int_equal(ra.version, rb.version);
+	/* the store alone: same version, other status → DENIED */
+	assert_int_equal(store_request_transition(f->s, id, ra.version, RS_RECEIVED,
+	                 RS_VERIFIED, "officer1", NULL), ST_DENIED);
+	assert_int_equal(store_request_transition(f->s, id, ra.version - 1, RS_NEEDS_INFO,
+	                 RS_RECEIVED, "officer1", NULL), ST_STALE);
+	assert_int_equal(store_request_transition(f->s, 999999, 1, RS_RECEIVED,
+	                 RS_VERIFIED, "officer1", NULL), ST_NOTFOUND);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM request_events"), ev);
+	request_free(&ra);
+	request_free(&rb);
+	store_close(b);
+}
+
+static void test_inactive_officer_and_full_path(void **state)
+{
+	struct fx *f = *state;
+	int64_t id = fx_submit(f->s, "Path", "1000000014", "0500000014");
+	struct officer o, c;
+	struct request r;
+	struct request_event *ev;
+	int n;
+
+	officer_of(&o, ROLE_OFFICER, "officer1");
+	officer_of(&c, ROLE_COMMITTEE, "committee1");
+	assert_int_equal(store_request_get(f->s, id, &r), ST_OK);
+	o.active = false;
+	assert_int_equal(wf_apply(f->s, &r, WF_ASK_INFO, &o, NULL), ST_DENIED);
+	o.active = true;
+	assert_int_equal(store_request_set_match(f->s, id, r.version, "officer1",
+	                 all_matched, 0), ST_OK);
+	request_free(&r);
+	assert_int_equal(store_request_get(f->s, id, &r), ST_OK);
+	assert_int_equal(wf_apply(f->s, &r, WF_VERIFY, &o, NULL), ST_OK);
+	assert_int_equal(wf_apply(f->s, &r, WF_FORWARD, &o, NULL), ST_OK);
+	assert_int_equal(wf_apply(f->s, &r, WF_ACCEPT, &c, "meets the policy"), ST_OK);
+	assert_int_equal(wf_apply(f->s, &r, WF_REGISTER, &o, NULL), ST_OK);
+	assert_int_equal(wf_apply(f->s, &r, WF_DELIVER, &o, NULL), ST_OK);
+	assert_int_equal(r.status, RS_DELIVERED);
+	assert_int_equal(wf_apply(f->s, &r, WF_WITHDRAW, &o, NULL), ST_DENIED);
+	request_free(&r);
+	assert_int_equal(store_request_events(f->s, id, &ev, &n), ST_OK);
+	assert_int_equal(n, 7);   /* submitted, match, 5 transitions */
+	assert_int_equal(ev[0].from, RS_RECEIVED);
+	assert_int_equal(ev[0].to, RS_RECEIVED);
+	assert_string_equal(ev[0].note, "submitted");
+	assert_string_equal(ev[0].who, "kiosk");
+	assert_int_equal(ev[4].to, RS_ACCEPTED);
+	assert_string_equal(ev[4].who, "committee1");
+	assert_string_equal(ev[4].note, "meets the policy");
+	assert_int_equal(ev[6].from, RS_REGISTERED);
+	assert_int_equal(ev[6].to, RS_DELIVERED);
+	request_events_free(ev, n);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_every_triple, fx_setup, fx_teardown),
+		cmocka_unit_test(test_actions_and_table),
+		cmocka_unit_test_setup_teardown(test_reason_required, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_maker_checker, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_stale_version_two_connections, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_inactive_officer_and_full_path, fx_setup, fx_teardown),
+	};
+	return cmocka_run_group_tests_name("workflow_table", tests, NULL, NULL);
+}
