@@ -20,13 +20,15 @@
 #include "core/util.h"
 #include "store/store.h"
 
+#define FX static __attribute__((unused))
+
 struct fx {
 	char   dir[64];
 	char   path[128];
 	store *s;
 };
 
-static void fx_rmdir(const char *dir)
+FX void fx_rmdir(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -43,7 +45,7 @@ static void fx_rmdir(const char *dir)
 	rmdir(dir);
 }
 
-static void fx_catalog(store *s)
+FX void fx_catalog(store *s)
 {
 	struct catalog_item it = { .sort = 1, .active = true };
 
@@ -62,7 +64,7 @@ static void fx_catalog(store *s)
 	assert_int_equal(store_catalog_upsert(s, "channel", &it), ST_OK);
 }
 
-static int fx_setup(void **state)
+FX int fx_setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	struct store_opts o = { .create = true };
@@ -81,7 +83,7 @@ static int fx_setup(void **state)
 	return 0;
 }
 
-static int fx_teardown(void **state)
+FX int fx_teardown(void **state)
 {
 	struct fx *f = *state;
 
@@ -94,7 +96,7 @@ static int fx_teardown(void **state)
 }
 
 /* A filled-in request (strings point at literals; do not request_free). */
-static void fx_request(struct request *r, const char *name, const char *nid,
+FX void fx_request(struct request *r, const char *name, const char *nid,
                        const char *mobile)
 {
 	memset(r, 0, sizeof *r);
@@ -113,7 +115,7 @@ static void fx_request(struct request *r, const char *name, const char *nid,
 }
 
 /* Submit and return the id (asserting success). */
-static int64_t fx_submit(store *s, const char *name, const char *nid,
+FX int64_t fx_submit(store *s, const char *name, const char *nid,
                          const char *mobile)
 {
 	struct request r;
@@ -125,7 +127,7 @@ static int64_t fx_submit(store *s, const char *name, const char *nid,
 }
 
 /* One integer from SQL (asserting a row). */
-static int64_t fx_int(store *s, const char *sql)
+FX int64_t fx_int(store *s, const char *sql)
 {
 	sqlite3_stmt *st;
 	int64_t v;

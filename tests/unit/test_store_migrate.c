@@ -1,0 +1,182 @@
+/*
+ * Store: forward migrations from an empty file and from every earlier
+ * schema version, with the data written at that version preserved.
+ */
+#include "unit/store_fixture.h"
+#include "text/text.h"
+
+/* Rows a program of schema version v could have written (raw SQL: the
+ * current store functions expect the latest schema). */
+static void fill_at(store *s, int v)
+{
+	sqlite3 *db = store_db(s);
+
+	if (v < 1)
+		return;
+	assert_int_equal(sqlite3_exec(db,
+		"INSERT INTO catalog(kind, code, name_en, name_ar) VALUES "
+		" ('service', 'maintenance', 'Maintenance', 'صيانة'),"
+		" ('channel', 'in_person', 'In person', 'المقابلة');"
+		"INSERT INTO members(number, name, national_id, mobile, category) VALUES "
+		" ('M-1', 'أحمد علي', '1000000020', '0500000020', 'member');"
+		"INSERT INTO requests(seq, ref, category, name, national_id, mobile, "
+		" member_id, service, channel, description, created_at, "
+		" earliest_response, status, updated_at) VALUES "
+		" (1, '01000011', 'member', 'أحمد علي', '1000000020', '0500000020', 1,"
+		"  'maintenance', 'in_person', 'old request', 1700000000, 1701209600,"
+		"  'received', 1700000000),"
+		" (2, '01000024', 'volunteer', 'Ḿaryam ٱلسيد', '1000000021', '0500000021', NULL,"
+		"  'maintenance', 'in_person', 'another', 1700000100, 1701209700,"
+		"  'committee', 1700000100);"
+		"INSERT INTO request_events(request_id, at, who, from_status, to_status, note)"
+		" VALUES (1, 1700000000, 'kiosk', 'received', 'received', 'submitted'),"
+		"        (2, 1700000100, 'kiosk', 'received', 'received', 'submitted');"
+		"INSERT INTO officers(login, name, role, pwhash) VALUES "
+		" ('admin', 'Admin', 'admin', '$argon2id$fake');"
+		"INSERT INTO survey_responses(day, channel) VALUES (1699999200, 'in_person');"
+		"INSERT INTO survey_answers VALUES (1, 'q1', 5);",
+		NULL, NULL, NULL), SQLITE_OK);
+}
+
+static void check_data(store *s, int from)
+{
+	struct request r;
+	struct officer o;
+	struct request_event *ev;
+	char *key;
+	int n;
+
+	if (from < 1) {
+		assert_int_equal(fx_int(s, "SELECT count(*) FROM requests"), 0);
+		return;
+	}
+	assert_int_equal(store_request_by_ref(s, "01000011", &r), ST_OK);
+	assert_string_equal(r.name, "أحمد علي");
+	assert_int_equal(r.member_id, 1);
+	assert_int_equal(r.created_at, 1700000000);
+	request_free(&r);
+	assert_int_equal(store_request_events(s, 1, &ev, &n), ST_OK);
+	assert_int_equal(n, 1);
+	request_events_free(ev, n);
+	assert_int_equal(store_officer_get(s, "admin", &o), ST_OK);
+	assert_int_equal(o.role, ROLE_ADMIN);
+	officer_free(&o);
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM survey_answers"), 1);
+	/* v2 back-filled the search key of old rows */
+	key = text_search_key("أحمد علي");
+	assert_non_null(key);
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM requests WHERE name_key <> ''"), 2);
+	{
+		struct queue_filter q = { .status = -2, .search = "احمد" };
+		struct queue_row *rows;
+
+		assert_int_equal(store_queue(s, &q, 0, 0, 10, &rows, &n), ST_OK);
+		assert_int_equal(n, 1);
+		assert_string_equal(rows[0].ref, "01000011");
+		queue_rows_free(rows, n);
+	}
+	free(key);
+	/* and the upgraded database takes new requests after the old ones */
+	fx_request(&r, "New One", "1000000022", "0500000022");
+	assert_int_equal(store_request_submit(s, &r, "kiosk"), ST_OK);
+	assert_int_equal(fx_int(s, "SELECT max(seq) FROM requests"), 3);
+}
+
+static void test_from_every_version(void **state)
+{
+	int latest = store_schema_latest();
+
+	(void)state;
+	for (int v = 0; v < latest; v++) {
+		struct store_opts o = { .create = true };
+		char dir[64] = "/tmp/khidma-migrate-XXXXXX", path[128], err[256];
+		store *s;
+
+		assert_non_null(mkdtemp(dir));
+		snprintf(path, sizeof path, "%s/khidma.db", dir);
+		assert_int_equal(store_open_at_version(path, &o, v, &s, err, sizeof err), ST_OK);
+		assert_int_equal(store_schema_version(s), v);
+		fill_at(s, v);
+		store_close(s);
+
+		assert_int_equal(store_open(path, &o, &s, err, sizeof err), ST_OK);
+		assert_int_equal(store_schema_version(s), latest);
+		if (v == 0)
+			fx_catalog(s);
+		check_data(s, v);
+		assert_int_equal(fx_int(s, "SELECT count(*) FROM pragma_integrity_check "
+		                 "WHERE integrity_check <> 'ok'"), 0);
+		assert_int_equal(fx_int(s, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+		store_close(s);
+		fx_rmdir(dir);
+	}
+}
+
+/* The schema a fresh file gets equals the schema an upgraded file gets. */
+static void test_fresh_equals_upgraded(void **state)
+{
+	struct store_opts o = { .create = true };
+	char dir[64] = "/tmp/khidma-migrate-XXXXXX", a[128], b[128], err[256];
+	const char *q = "SELECT group_concat(type || ' ' || name || ' ' || sql, char(10)) "
+	                "FROM (SELECT * FROM sqlite_schema ORDER BY name)";
+	sqlite3_stmt *st;
+	store *s1, *s2;
+	char *sa, *sb;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(a, sizeof a, "%s/a.db", dir);
+	snprintf(b, sizeof b, "%s/b.db", dir);
+	assert_int_equal(store_open(a, &o, &s1, err, sizeof err), ST_OK);
+	assert_int_equal(store_open_at_version(b, &o, 1, &s2, err, sizeof err), ST_OK);
+	store_close(s2);
+	assert_int_equal(store_open(b, &o, &s2, err, sizeof err), ST_OK);
+	assert_int_equal(sqlite3_prepare_v2(store_db(s1), q, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	sa = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(store_db(s2), q, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	sb = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	assert_string_equal(sa, sb);
+	free(sa);
+	free(sb);
+	store_close(s1);
+	store_close(s2);
+	fx_rmdir(dir);
+}
+
+/* A second connection upgrades a file another connection holds open at
+ * version 1; the first then sees the latest version. */
+static void test_upgrade_while_an_old_connection_is_open(void **state)
+{
+	struct store_opts o = { .create = true };
+	char dir[64] = "/tmp/khidma-migrate-XXXXXX", path[128], err[256];
+	store *s1, *s2;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/khidma.db", dir);
+	assert_int_equal(store_open_at_version(path, &o, 1, &s1, err, sizeof err), ST_OK);
+	assert_int_equal(store_open(path, &o, &s2, err, sizeof err), ST_OK);
+	assert_int_equal(store_schema_version(s1), store_schema_latest());
+	assert_int_equal(st_rc_name(ST_OK)[0], 'o');
+	store_close(s1);
+	store_close(s2);
+	assert_int_equal(store_open(path, &o, &s1, err, sizeof err), ST_OK);
+	assert_int_equal(fx_int(s1, "SELECT count(*) FROM pragma_table_info('requests') "
+	                 "WHERE name = 'name_key'"), 1);
+	store_close(s1);
+	fx_rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_from_every_version),
+		cmocka_unit_test(test_fresh_equals_upgraded),
+		cmocka_unit_test(test_upgrade_while_an_old_connection_is_open),
+	};
+	return cmocka_run_group_tests_name("store_migrate", tests, NULL, NULL);
+}
