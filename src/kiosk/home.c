@@ -1,0 +1,109 @@
+/*
+ * kiosk/home — the home menu from screens/menus.conf ("home"): 1 New
+ * service request, 2 Track my request, 3 Satisfaction survey, 4
+ * Information and guides. Digits choose, arrows + Enter too; Esc or
+ * Backspace goes back to the welcome screen (nothing typed here yet).
+ */
+#include "kiosk/kiosk.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+struct home {
+	struct kiosk  *k;
+	const struct menu_def *def;
+	struct ui_menu menu;
+	const char   **items;
+	enum kstep     next;
+};
+
+static const struct ui_key_hint hints[] = {
+	{ "1-4", N_("choose") },
+	{ "Enter", N_("open") },
+	{ "Esc", N_("back") },
+	{ "F2", N_("language") },
+};
+
+static void
+home_draw(struct ui_screen *s)
+{
+	struct home *h = s->state;
+	struct ui_rect r = ui_frame(_(h->def->title), hints, 4);
+	struct ui_rect m;
+
+	for (int i = 0; i < h->def->nitems; i++)
+		h->items[i] = _(h->def->items[i].label);
+	ui_text(r.y + 1, r.x + 2, r.w - 4,
+	        _("How can we help you today? Press the number of your choice."),
+	        ui_dir(), AL_START, 0);
+	m = (struct ui_rect){ r.y + 3, r.x + 4, h->def->nitems, r.w - 8 };
+	ui_menu_draw(&h->menu, m);
+}
+
+static enum kstep
+action_step(const char *action)
+{
+	static const struct { const char *name; enum kstep st; } map[] = {
+		{ "request", K_REQUEST }, { "track", K_TRACK },
+		{ "survey", K_SURVEY }, { "info", K_INFO },
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(map); i++)
+		if (strcmp(action, map[i].name) == 0)
+			return map[i].st;
+	return K_HOME;
+}
+
+static int
+home_key(struct ui_screen *s, struct ui_event ev)
+{
+	struct home *h = s->state;
+	int c;
+
+	if (ev.a == A_TICK)
+		return 0;
+	if (ev.a == A_OFFICER) {
+		h->next = K_OFFICER;
+		return UI_DONE;
+	}
+	if (ev.a == A_BACK || ev.a == A_BACKSPACE) {
+		h->next = K_WELCOME;
+		return UI_BACK;
+	}
+	c = ui_menu_key(&h->menu, ev);
+	if (c == -2) {
+		h->next = K_WELCOME;
+		return UI_BACK;
+	}
+	if (c < 0)
+		return UI_HANDLED | UI_REDRAW;
+	h->next = action_step(h->def->items[c].action);
+	return UI_DONE;
+}
+
+/* Show the home menu; returns the flow chosen, or K_WELCOME on Back. */
+enum kstep
+kiosk_home(struct kiosk *k)
+{
+	struct home h = { .k = k, .next = K_WELCOME };
+	struct ui_screen s = {
+		.name = "home", .state = &h, .draw = home_draw, .key = home_key,
+	};
+	int r;
+
+	h.def = screens_menu(&k->a->scr, "home");
+	if (h.def == NULL || h.def->nitems == 0)
+		return K_EXIT;
+	h.items = xcalloc((size_t)h.def->nitems, sizeof *h.items);
+	h.menu = (struct ui_menu){ .items = h.items, .nitems = h.def->nitems,
+	                           .numbered = true };
+	r = ui_run(&s);
+	free(h.items);
+	if (r & UI_HANGUP)
+		return K_EXIT;
+	if (r & UI_HOME)
+		return K_RESET;
+	return h.next;
+}

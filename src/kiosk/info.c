@@ -1,0 +1,166 @@
+/*
+ * kiosk/info — "Information and guides": a menu of the documents named in
+ * the configuration (docs[]: bylaws, member-support policy guide, FAQ…),
+ * each opened in the pager in the visitor's language; line and page
+ * scrolling with the position shown (the pager's job).
+ *
+ * Invariants:
+ *  1. Documents are read-only text files; relative paths are taken from
+ *     the data directory. A missing or unreadable file is a message, never
+ *     a crash; invalid UTF-8 is shown sanitised.
+ *  2. F2 in the pager reopens the document in the other language.
+ */
+#include "kiosk/kiosk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/util.h"
+
+#define DOC_MAX_BYTES (1024 * 1024)
+
+struct info {
+	struct kiosk  *k;
+	struct ui_menu menu;
+	const char    *items[CONFIG_MAX_DOCS];
+	int            doc;            /* open document, -1 = the menu */
+	ui_lang        doc_lang;
+	struct ui_pager pager;
+	enum kstep     next;
+};
+
+static const struct ui_key_hint menu_hints[] = {
+	{ "1-9", N_("open") }, { "Esc", N_("back") }, { "F2", N_("language") },
+};
+static const struct ui_key_hint pager_hints[] = {
+	{ "↑↓", N_("line") }, { "PgUp/PgDn", N_("page") }, { "Esc", N_("back") },
+	{ "F2", N_("language") },
+};
+
+/* Read a whole document into a malloc'd string, or NULL. */
+static char *
+read_doc(const char *path)
+{
+	char *full, *buf = NULL;
+	FILE *fp;
+	size_t n;
+
+	if (path == NULL || *path == '\0')
+		return NULL;
+	full = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", khidma_datadir(), path);
+	fp = fopen(full, "r");
+	if (fp == NULL) {
+		log_error("kiosk: cannot open document %s", full);
+		free(full);
+		return NULL;
+	}
+	buf = xmalloc(DOC_MAX_BYTES + 1);
+	n = fread(buf, 1, DOC_MAX_BYTES, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	free(full);
+	if (!text_valid_utf8(buf, n)) {
+		char *safe = text_sanitize(buf, n);
+		free(buf);
+		return safe;
+	}
+	return buf;
+}
+
+static bool
+open_doc(struct info *v, int i)
+{
+	const struct config_doc *d = &v->k->a->cfg.docs[i];
+	bool ar = ui_get_lang() == LANG_AR;
+	char *text = read_doc(ar ? d->path_ar : d->path_en);
+
+	if (text == NULL)
+		text = read_doc(ar ? d->path_en : d->path_ar);
+	if (text == NULL) {
+		ui_status(_("This document is not available at the moment."), true);
+		return false;
+	}
+	if (v->doc >= 0)
+		ui_pager_free(&v->pager);
+	ui_pager_init(&v->pager, text, text_guess_dir(text));
+	v->doc = i;
+	v->doc_lang = ui_get_lang();
+	return true;
+}
+
+static void
+info_draw(struct ui_screen *s)
+{
+	struct info *v = s->state;
+	const struct config *cfg = &v->k->a->cfg;
+	struct ui_rect b;
+
+	if (v->doc >= 0) {
+		const struct config_doc *d = &cfg->docs[v->doc];
+
+		if (v->doc_lang != ui_get_lang())
+			open_doc(v, v->doc);
+		b = ui_frame(ui_pick(d->title_en, d->title_ar), pager_hints, 4);
+		ui_pager_draw(&v->pager, b);
+		return;
+	}
+	for (int i = 0; i < cfg->ndocs; i++)
+		v->items[i] = ui_pick(cfg->docs[i].title_en, cfg->docs[i].title_ar);
+	b = ui_frame(_("Information and guides"), menu_hints, 3);
+	ui_text(b.y, b.x + 1, b.w - 2, _("Choose a document to read."), ui_dir(),
+	        AL_START, 0);
+	ui_menu_draw(&v->menu, (struct ui_rect){ b.y + 2, b.x + 3, b.h - 2, b.w - 6 });
+}
+
+static int
+info_key(struct ui_screen *s, struct ui_event ev)
+{
+	struct info *v = s->state;
+	int c;
+
+	if (ev.a == A_TICK)
+		return 0;
+	if (v->doc >= 0) {
+		if (ui_pager_key(&v->pager, ev) == -2) {
+			ui_pager_free(&v->pager);
+			v->doc = -1;
+		}
+		return UI_HANDLED | UI_REDRAW;
+	}
+	c = ui_menu_key(&v->menu, ev);
+	if (c == -2) {
+		v->next = K_HOME;
+		return UI_BACK;
+	}
+	if (c >= 0)
+		open_doc(v, c);
+	return UI_HANDLED | UI_REDRAW;
+}
+
+/* The documents menu and the pager; K_HOME on Back. */
+enum kstep
+kiosk_info(struct kiosk *k)
+{
+	struct info v;
+	struct ui_screen s = {
+		.name = "info", .state = &v, .draw = info_draw, .key = info_key,
+	};
+	int r;
+
+	memset(&v, 0, sizeof v);
+	v.k = k;
+	v.doc = -1;
+	v.next = K_HOME;
+	v.menu = (struct ui_menu){ .items = v.items, .nitems = k->a->cfg.ndocs,
+	                           .numbered = true };
+	r = ui_run(&s);
+	if (v.doc >= 0)
+		ui_pager_free(&v.pager);
+	if (r & UI_HANGUP)
+		return K_EXIT;
+	if (r & UI_HOME)
+		return K_RESET;
+	return v.next;
+}

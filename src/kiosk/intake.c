@@ -1,0 +1,101 @@
+/*
+ * kiosk/intake — the member service request form (policy steps 1–2 at the
+ * kiosk): who you are (category, full name, national ID or Iqama,
+ * membership number for members, mobile, optional e-mail) and what you
+ * need (service type from the catalog, the channel — in person, fixed at
+ * the kiosk — and a description with its limit shown). The fields come
+ * from screens/forms.conf ("request"); kform validates each as it is left.
+ *
+ * Invariants:
+ *  1. The draft is k->req: this screen edits it and never frees it, so
+ *     the review screen can send the visitor back to any field.
+ *  2. Back (Esc, or Backspace on the empty first field) asks before
+ *     discarding a draft, and wipes it when the visitor agrees.
+ */
+#include "kiosk/kiosk.h"
+
+struct intake {
+	struct kiosk *k;
+	enum kstep    next;
+};
+
+static const struct ui_key_hint hints[] = {
+	{ "Enter", N_("next field") },
+	{ "↑↓", N_("move") },
+	{ "F5", N_("review") },
+	{ "Esc", N_("back") },
+	{ "F2", N_("language") },
+};
+
+static void
+intake_draw(struct ui_screen *s)
+{
+	struct intake *in = s->state;
+	struct ui_rect r = ui_frame(_("New service request"), hints, 5);
+
+	r.x += 1;
+	r.w -= 2;
+	kform_draw(&in->k->req, r);
+}
+
+static int
+intake_key(struct ui_screen *s, struct ui_event ev)
+{
+	struct intake *in = s->state;
+	struct kform *f = &in->k->req;
+
+	if (ev.a == A_TICK)
+		return 0;
+	switch (kform_key(f, ev)) {
+	case KF_SUBMIT:
+		in->next = K_REVIEW;
+		return UI_DONE;
+	case KF_BACK:
+		if (f->dirty && !kiosk_confirm_discard()) {
+			s->has_draft = f->dirty;
+			return UI_HANDLED | UI_REDRAW;
+		}
+		kiosk_forget(in->k);
+		in->next = K_HOME;
+		return UI_BACK;
+	default:
+		break;
+	}
+	s->has_draft = f->dirty;
+	return UI_HANDLED | UI_REDRAW;
+}
+
+static void
+intake_wipe(struct ui_screen *s)
+{
+	struct intake *in = s->state;
+
+	kiosk_forget(in->k);
+}
+
+/* Run the request form; K_REVIEW when every field is valid. */
+enum kstep
+kiosk_intake(struct kiosk *k)
+{
+	struct intake in = { .k = k, .next = K_HOME };
+	struct ui_screen s = {
+		.name = "intake", .state = &in, .draw = intake_draw,
+		.key = intake_key, .wipe = intake_wipe,
+		.has_draft = k->req.dirty,
+	};
+	int r;
+
+	if (k->req.n == 0)
+		return K_HOME;
+	if (k->review_focus >= 0) {
+		kform_focus(&k->req, k->review_focus);
+		k->review_focus = -1;
+	}
+	ui_status("", false);
+	r = ui_run(&s);
+	if (r & UI_HANGUP)
+		return K_EXIT;
+	if (r & UI_HOME)
+		return K_RESET;
+	return in.next;
+}

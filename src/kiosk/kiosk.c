@@ -1,0 +1,168 @@
+/*
+ * kiosk/kiosk — `khidma` in kiosk mode: the visitor's session and the one
+ * dispatcher that runs the screens in turn.
+ *
+ *   welcome ─► home ─┬─► intake ⇄ review ─► declare (submit) ─► confirm ─┐
+ *      ▲             ├─► track ──(delivered)──► survey                   │
+ *      │             ├─► survey                                          │
+ *      │             └─► info                                            │
+ *      └──────────── idle reset / timeout / after a submission ◄─────────┘
+ *
+ * Invariants:
+ *  1. The draft request lives in struct kiosk from the first key in the
+ *     intake until it is submitted, discarded (Back + confirm), wiped by
+ *     the idle reset, or the terminal hangs up — never longer.
+ *  2. An idle reset (ui_run returning UI_HOME) wipes every draft and puts
+ *     the start language (Arabic unless configured) back before the
+ *     welcome screen shows.
+ *  3. SIGHUP: ui_run returns UI_HANGUP; the dispatcher wipes and returns
+ *     at once. A submission is one store transaction, so there is never a
+ *     partial row to clean up.
+ *  4. F9 reaches the officer side only through officer_login_from_kiosk.
+ */
+#include "kiosk/kiosk.h"
+
+#include <string.h>
+
+#include "core/log.h"
+#include "core/util.h"
+#include "officer/officer.h"
+
+/* The request form's sections: a heading above these fields. */
+static void
+request_form_init(struct kiosk *k)
+{
+	const struct form_def *def = screens_form(&k->a->scr, "request");
+	struct kitem *it;
+
+	kform_init(&k->req, def, k->a->db);
+	if ((it = kform_item(&k->req, "category")) != NULL)
+		it->heading = N_("Who you are");
+	if ((it = kform_item(&k->req, "service")) != NULL)
+		it->heading = N_("What you need");
+	if ((it = kform_item(&k->req, "channel")) != NULL)
+		it->locked = true;          /* at the kiosk: in person */
+	kform_choose(&k->req, "channel", "in_person");
+	k->req_open = def != NULL;
+}
+
+void
+kiosk_forget(struct kiosk *k)
+{
+	kform_wipe(&k->req);
+	kform_choose(&k->req, "channel", "in_person");
+	k->review_focus = -1;
+	if (k->done_valid) {
+		if (k->done.name)
+			explicit_bzero(k->done.name, strlen(k->done.name));
+		explicit_bzero(k->done.national_id, sizeof k->done.national_id);
+		explicit_bzero(k->done.mobile, sizeof k->done.mobile);
+		request_free(&k->done);
+		memset(&k->done, 0, sizeof k->done);
+		k->done_valid = false;
+	}
+	k->survey_request = 0;
+	k->survey_ref[0] = '\0';
+}
+
+bool
+kiosk_confirm_discard(void)
+{
+	return ui_confirm(_("Discard?"),
+	                  _("What you typed will be erased. Go back anyway?"));
+}
+
+const char *
+kiosk_store_msg(st_rc rc)
+{
+	switch (rc) {
+	case ST_OK:       return "";
+	case ST_BUSY:     return N_("The system is busy right now. Please try again in a moment.");
+	case ST_FULL:     return N_("The kiosk's storage is full. Please tell a member of staff.");
+	case ST_READONLY: return N_("The kiosk cannot save right now (read-only). Please tell a member of staff.");
+	case ST_NOTFOUND: return N_("Not found.");
+	case ST_INVALID:  return N_("Some of the data could not be accepted. Please check it.");
+	default:          return N_("A technical error stopped the kiosk from saving. Please tell a member of staff.");
+	}
+}
+
+static enum kstep
+run_officer(struct kiosk *k)
+{
+	int r;
+
+	kiosk_forget(k);
+	log_info("kiosk: officer login requested (F9)");
+	r = officer_login_from_kiosk(k->a);
+	return r == UI_HANGUP || ui_hungup() ? K_EXIT : K_RESET;
+}
+
+static ui_lang
+start_lang(const struct app *a)
+{
+	if (a->lang_given)
+		return a->lang == LANG_EN ? LANG_EN : LANG_AR;
+	if (a->cfg.language != NULL && strcmp(a->cfg.language, "en") == 0)
+		return LANG_EN;
+	return LANG_AR;
+}
+
+/*
+ * Run the kiosk until the terminal hangs up. a->db is open. Returns 0 after
+ * a hang-up (the normal end of a kiosk), 1 when the terminal is unusable.
+ */
+int
+kiosk_main(struct app *a)
+{
+	struct kiosk k;
+	struct ui_opts o = {
+		.bidi = a->bidi, .kiosk = true,
+		.idle_timeout = a->cfg.idle_timeout,
+		.idle_warning = a->cfg.idle_warning,
+	};
+	enum kstep st = K_WELCOME;
+
+	log_open("kiosk");
+	if (a->db == NULL) {
+		log_error("kiosk: no database");
+		return 1;
+	}
+	memset(&k, 0, sizeof k);
+	k.a = a;
+	k.review_focus = -1;
+	ui_set_lang(start_lang(a));
+	if (ui_init(&o) != 0) {
+		log_error("kiosk: cannot initialise the terminal");
+		return 1;
+	}
+	request_form_init(&k);
+	while (st != K_EXIT) {
+		switch (st) {
+		case K_WELCOME: st = kiosk_welcome(&k); break;
+		case K_HOME:    st = kiosk_home(&k); break;
+		case K_REQUEST: st = kiosk_intake(&k); break;
+		case K_REVIEW:  st = kiosk_review(&k); break;
+		case K_DECLARE: st = kiosk_declare(&k); break;
+		case K_CONFIRM: st = kiosk_confirm(&k); break;
+		case K_TRACK:   st = kiosk_track(&k); break;
+		case K_SURVEY:  st = kiosk_survey(&k); break;
+		case K_INFO:    st = kiosk_info(&k); break;
+		case K_OFFICER: st = run_officer(&k); break;
+		case K_RESET:
+			kiosk_forget(&k);
+			ui_set_lang(start_lang(a));
+			ui_status("", false);
+			st = K_WELCOME;
+			break;
+		case K_EXIT:
+			break;
+		}
+		if (ui_hungup())
+			st = K_EXIT;
+	}
+	kiosk_forget(&k);
+	kform_free(&k.req);
+	ui_end();
+	log_info("kiosk: terminal closed, draft discarded");
+	return 0;
+}

@@ -1,0 +1,153 @@
+/*
+ * kiosk — the visitor side of khidma: what the kiosk's screens share and
+ * nothing outside src/kiosk/ sees. Section per file, as in tmux.h.
+ *
+ * One kiosk session (struct kiosk) holds the visitor's draft request across
+ * the intake, review and declaration screens; every screen is a struct
+ * ui_screen run by ui_run from the dispatcher in kiosk.c, and tells the
+ * dispatcher where to go next (enum kstep).
+ *
+ * Invariants:
+ *  1. Screens never run SQL: only store_* (and wf_policy_step) calls.
+ *  2. Every buffer a visitor typed into lives in a struct kform and is
+ *     overwritten by kform_wipe (text_edit_wipe + explicit_bzero) on idle,
+ *     on Back after the confirm, after a submission and on SIGHUP.
+ *  3. The draft survives a failed submit (ST_BUSY, ST_FULL, …), a language
+ *     switch (F2) and a resize: screens redraw from it, never re-create it.
+ *  4. Nothing of the officer side is reachable without credentials: F9 only
+ *     calls officer_login_from_kiosk, from the welcome and home screens.
+ */
+#ifndef KHIDMA_KIOSK_H
+#define KHIDMA_KIOSK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "core/app.h"
+#include "ui/ui.h"
+
+/* Where the dispatcher goes next. */
+enum kstep {
+	K_WELCOME = 0, K_HOME, K_REQUEST, K_REVIEW, K_DECLARE, K_CONFIRM,
+	K_TRACK, K_SURVEY, K_INFO, K_OFFICER, K_RESET /* idle: wipe, welcome */,
+	K_EXIT /* hang-up */
+};
+
+/* ---- kform.c: a vertical form of fields and choices -------------------- */
+
+struct kitem {
+	const struct field_def *def;   /* type, limits, label msgid, show_if */
+	const char *label_en, *label_ar; /* instead of def->label (catalog) */
+	bool   is_choice;
+	struct ui_field  field;
+	struct ui_choice choice;
+	int    nopts;
+	char **codes;                  /* choice option codes */
+	char **opt_en, **opt_ar;       /* catalog labels; opt_ar NULL = msgids */
+	const char **items;            /* translated labels for ui_choice */
+	const char *err;               /* msgid of the current error, or NULL */
+	int    err_arg;                /* %d in err, when it has one */
+	char  *value;                  /* the normalised value once valid */
+	bool   visible;
+	bool   locked;                 /* shown, never focused (kiosk channel) */
+	const char *heading;           /* msgid of a section title above it */
+};
+
+struct kform {
+	struct kitem *it;
+	int    n, focus, top;
+	bool   dirty;                  /* something was typed or chosen */
+};
+
+/* What kform_key asks of its screen. */
+enum { KF_NONE = 0, KF_SUBMIT, KF_BACK };
+
+/* Build the items of def (choices from fixed options or from the catalog
+ * kind they name, loaded through store_catalog_list). */
+void kform_init(struct kform *f, const struct form_def *def, store *db);
+/* Append the items of def to f (kform_init = empty form + this). */
+void kform_add_fields(struct kform *f, const struct form_def *def, store *db);
+/* Append one 1..5 question (survey) or any def-less choice. Takes copies. */
+void kform_add_choice(struct kform *f, const struct field_def *def,
+                      const char *label_en, const char *label_ar,
+                      int nopts, const char *const *codes,
+                      const char *const *msgids);
+/* Overwrite and free everything typed; the form is unusable after. */
+void kform_free(struct kform *f);
+/* Overwrite what was typed, keep the form (empty, first field focused). */
+void kform_wipe(struct kform *f);
+/* Draw in r, the focused field last (cursor). */
+void kform_draw(struct kform *f, struct ui_rect r);
+/* One action: moves, edits, validates on leaving. KF_* result. */
+int  kform_key(struct kform *f, struct ui_event ev);
+/* Validate every visible item; focus the first invalid one. True if all ok. */
+bool kform_validate_all(struct kform *f);
+/* Validate one item (sets/clears its error). */
+bool kform_validate(struct kform *f, int i);
+struct kitem *kform_item(struct kform *f, const char *id);
+/* The normalised value of a valid item ("" when empty or hidden). */
+const char *kform_value(struct kform *f, const char *id);
+/* The chosen code of a choice, or "" . Preselect with kform_choose. */
+const char *kform_code(struct kform *f, const char *id);
+bool kform_choose(struct kform *f, const char *id, const char *code);
+/* The display text of item i's current value in the current language. */
+char *kform_display(struct kform *f, int i);
+void kform_focus(struct kform *f, int i);
+/* Show the current error (if any) in the status line. */
+void kform_status(struct kform *f);
+
+/* ---- kiosk.c: the session and the dispatcher --------------------------- */
+
+struct kiosk {
+	struct app  *a;
+	struct kform req;              /* the draft request */
+	bool   req_open;
+	int    review_focus;           /* a field chosen on the review screen */
+	struct request done;           /* the request just submitted */
+	bool   done_valid;
+	int64_t survey_request;        /* a delivered request to evaluate, or 0 */
+	char   survey_ref[16];
+};
+
+/* Wipe the draft and the last submission. */
+void kiosk_forget(struct kiosk *k);
+/* Ask before discarding typed data; true when the visitor agrees. */
+bool kiosk_confirm_discard(void);
+/* The visitor-language message for a store error (msgid). */
+const char *kiosk_store_msg(st_rc rc);
+/* Footer hints shared by all screens end with F2 (language). */
+
+/* ---- one file per screen: each runs its ui_screen, returns the next step */
+enum kstep kiosk_welcome(struct kiosk *k);    /* welcome.c */
+enum kstep kiosk_home(struct kiosk *k);       /* home.c */
+enum kstep kiosk_intake(struct kiosk *k);     /* intake.c */
+enum kstep kiosk_review(struct kiosk *k);     /* review.c */
+enum kstep kiosk_declare(struct kiosk *k);    /* declare.c (+ submit) */
+enum kstep kiosk_confirm(struct kiosk *k);    /* confirm.c */
+enum kstep kiosk_track(struct kiosk *k);      /* track.c */
+enum kstep kiosk_survey(struct kiosk *k);     /* survey.c */
+enum kstep kiosk_info(struct kiosk *k);       /* info.c */
+
+/* ---- dates.c: Gregorian and Umm al-Qura dates through ICU ---------------- */
+/* Format t as a date in the current language: Gregorian ("12 March 2025")
+ * or Hijri Umm al-Qura ("12 Ramadan 1446 AH"). Writes UTF-8 to out; false
+ * (and a numeric fallback for Gregorian) when ICU fails. */
+bool kiosk_date(time_t t, bool hijri, char *out, size_t n);
+
+/* ---- receipt.c -------------------------------------------------------------- */
+/* The plain-text receipt for r (sanitised, both languages); malloc'd. */
+char *kiosk_receipt_text(const struct request *r);
+/* Pipe it to cmd (popen). 0 when the command took it and exited 0. */
+int   kiosk_receipt_print(const char *cmd, const char *text);
+
+/* ---- mask.c: what a lobby screen may show -------------------------------- */
+/* "م****" : the first letter of the name then ****; malloc'd. */
+char *kiosk_mask_name(const char *name);
+/* "******1234" into out (>= 11 bytes). */
+void  kiosk_mask_mobile(const char *mobile, char *out, size_t n);
+/* Loose comparison of a signature with the name given (text_search_key,
+ * spaces and punctuation ignored). */
+bool  kiosk_names_match(const char *a, const char *b);
+
+#endif

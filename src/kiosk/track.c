@@ -1,0 +1,360 @@
+/*
+ * kiosk/track — "Track my request": the reference number and the last 4
+ * digits of the mobile; then the policy steps as a timeline with their
+ * dates, the earliest-response date, the reason when rejected, personal
+ * data masked; a delivered request offers the survey (3).
+ *
+ * Invariants:
+ *  1. refno_valid before any lookup: a mistyped number is caught by its
+ *     check digit and never reaches the database or the failure count.
+ *  2. A wrong reference and a wrong mobile give the SAME answer (no oracle
+ *     telling which one was wrong), and both count as a failure through
+ *     store_track_fail — shared by every kiosk on the database.
+ *  3. Once track_max_tries failures fall within track_window seconds every
+ *     answer waits 1, 2, 4 … (at most 30) seconds first, and each further
+ *     failure is a log_security event.
+ *  4. Only masked data is shown: the name's first letter + ****, the mobile
+ *     as ******1234; never the national ID.
+ */
+#include "kiosk/kiosk.h"
+#include "kiosk/kiosk_attr.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/refno.h"
+#include "core/util.h"
+#include "core/validate.h"
+#include "workflow/workflow.h"
+
+enum tmode { T_FORM, T_WAIT, T_RESULT };
+
+struct track {
+	struct kiosk *k;
+	struct kform  form;
+	enum tmode    mode;
+	struct timespec wait_until;
+	struct request r;
+	bool          have;
+	struct request_event *ev;
+	int           nev;
+	char          service_en[128], service_ar[128];
+	enum kstep    next;
+};
+
+static const struct ui_key_hint form_hints[] = {
+	{ "Enter", N_("next / search") },
+	{ "Esc", N_("back") },
+	{ "F2", N_("language") },
+};
+static const struct ui_key_hint result_hints[] = {
+	{ "Enter", N_("finish") },
+	{ "3", N_("evaluate the service") },
+	{ "F2", N_("language") },
+};
+
+/* The policy's seven steps as the visitor sees them. */
+static const char *const step_names[7] = {
+	N_("Request received"),
+	N_("Data checked by the member-relations officer"),
+	N_("Explanations from the social-research officer (if needed)"),
+	N_("Declaration signed"),
+	N_("Studied by the research committee"),
+	N_("Registration completed"),
+	N_("Service provided"),
+};
+
+static const char *
+status_label(req_status st)
+{
+	static const char *const names[RS__COUNT] = {
+		N_("Received, waiting for verification"),
+		N_("More information is needed: please contact the cooperative"),
+		N_("Data verified"),
+		N_("With the social-research officer"),
+		N_("With the research committee"),
+		N_("Accepted"),
+		N_("Rejected"),
+		N_("Registration completed"),
+		N_("Service delivered"),
+		N_("Withdrawn"),
+	};
+	return (unsigned)st < RS__COUNT ? _(names[st]) : "";
+}
+
+static void
+forget_result(struct track *t)
+{
+	if (t->have) {
+		if (t->r.name)
+			explicit_bzero(t->r.name, strlen(t->r.name));
+		request_free(&t->r);
+		memset(&t->r, 0, sizeof t->r);
+		request_events_free(t->ev, t->nev);
+		t->ev = NULL;
+		t->nev = 0;
+		t->have = false;
+	}
+}
+
+static void
+mono_now(struct timespec *ts)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+}
+
+static bool
+mono_passed(const struct timespec *t)
+{
+	struct timespec now;
+
+	mono_now(&now);
+	return now.tv_sec > t->tv_sec ||
+	       (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
+}
+
+static void
+load_service_name(struct track *t)
+{
+	struct catalog_item *ci = NULL;
+	int n = 0;
+
+	strlcpy_k(t->service_en, t->r.service, sizeof t->service_en);
+	strlcpy_k(t->service_ar, t->r.service, sizeof t->service_ar);
+	if (store_catalog_list(t->k->a->db, "service", true, &ci, &n) != ST_OK)
+		return;
+	for (int i = 0; i < n; i++)
+		if (strcmp(ci[i].code, t->r.service) == 0) {
+			strlcpy_k(t->service_en, ci[i].name_en, sizeof t->service_en);
+			strlcpy_k(t->service_ar, ci[i].name_ar, sizeof t->service_ar);
+		}
+	catalog_items_free(ci, n);
+}
+
+/* Look the request up (after any delay): result, or a counted failure. */
+static void
+lookup(struct track *t)
+{
+	const struct config *cfg = &t->k->a->cfg;
+	const char *ref = kform_value(&t->form, "ref");
+	const char *last4 = kform_value(&t->form, "mobile_last4");
+	size_t ml;
+	st_rc rc;
+	int fails;
+
+	forget_result(t);
+	t->mode = T_FORM;
+	rc = store_request_by_ref(t->k->a->db, ref, &t->r);
+	if (rc == ST_OK) {
+		ml = strlen(t->r.mobile);
+		if (ml >= 4 && strcmp(t->r.mobile + ml - 4, last4) == 0) {
+			t->have = true;
+			if (store_request_events(t->k->a->db, t->r.id, &t->ev, &t->nev) != ST_OK) {
+				t->ev = NULL;
+				t->nev = 0;
+			}
+			load_service_name(t);
+			t->mode = T_RESULT;
+			ui_status("", false);
+			return;
+		}
+		request_free(&t->r);
+		memset(&t->r, 0, sizeof t->r);
+	} else if (rc != ST_NOTFOUND) {
+		ui_status(_(kiosk_store_msg(rc)), true);
+		return;
+	}
+	fails = store_track_fail(t->k->a->db, cfg->track_window);
+	if (fails >= cfg->track_max_tries)
+		log_security("kiosk: %d failed tracking lookups within %d s (last: ref %s)",
+		             fails, cfg->track_window, ref);
+	ui_status(_("No request matches this reference number and mobile number. "
+	            "Please check both."), true);
+}
+
+/* The form was submitted: check the reference, then answer (maybe later). */
+static void
+search(struct track *t)
+{
+	const struct config *cfg = &t->k->a->cfg;
+	struct kitem *ref = kform_item(&t->form, "ref");
+	int fails, over, delay;
+
+	if (ref == NULL || !refno_valid(kform_value(&t->form, "ref"))) {
+		if (ref) {
+			ref->err = validate_reason(VAL_REF);
+			kform_focus(&t->form, (int)(ref - t->form.it));
+		}
+		kform_status(&t->form);
+		return;
+	}
+	fails = store_track_failures(t->k->a->db, cfg->track_window);
+	over = fails - cfg->track_max_tries;
+	if (over < 0) {
+		lookup(t);
+		return;
+	}
+	delay = over >= 5 ? 30 : 1 << over;
+	mono_now(&t->wait_until);
+	t->wait_until.tv_sec += delay;
+	t->mode = T_WAIT;
+	ui_status(_("Please wait while your request is looked up…"), false);
+}
+
+static void
+draw_result(struct track *t, struct ui_rect b)
+{
+	const struct request *r = &t->r;
+	text_dir d = ui_dir();
+	int cur = wf_policy_step(r->status), y = b.y;
+	char line[512], mob[24], date[32], g[128], h[128], *mn;
+
+	mn = kiosk_mask_name(r->name);
+	kiosk_mask_mobile(r->mobile, mob, sizeof mob);
+	snprintf(line, sizeof line, "%s %s    %s %s    %s %s", _("Reference number:"),
+	         r->ref, _("Name:"), mn, _("Mobile:"), mob);
+	free(mn);
+	ui_text(y++, b.x, b.w, line, d, AL_START, KA_STRONG);
+	snprintf(line, sizeof line, "%s %s", _("Service type:"),
+	         ui_pick(t->service_en, t->service_ar));
+	ui_text(y++, b.x, b.w, line, d, AL_START, 0);
+	snprintf(line, sizeof line, "%s %s", _("Status:"), status_label(r->status));
+	ui_text(y++, b.x, b.w, line, d, AL_START, KA_STRONG);
+	y++;
+	for (int s = 1; s <= 7; s++) {
+		time_t at = 0;
+
+		if (s == 1)
+			at = r->created_at;
+		else if (s == 4 && r->declared_at > 0)
+			at = r->declared_at;
+		for (int i = 0; at == 0 && i < t->nev; i++)
+			if (t->ev[i].to != t->ev[i].from && wf_policy_step(t->ev[i].to) == s)
+				at = t->ev[i].at;
+		if (at > 0)
+			khidma_date(at, date, sizeof date);
+		snprintf(line, sizeof line, "%s %d  %s  %s",
+		         at > 0 || s < cur ? "✓" : s == cur ? "●" : "○", s,
+		         _(step_names[s - 1]), at > 0 ? date : "");
+		ui_text(y++, b.x + 2, b.w - 2, line, d, AL_START,
+		        s == cur ? KA_STRONG : 0);
+	}
+	y++;
+	kiosk_date(r->earliest_response, false, g, sizeof g);
+	kiosk_date(r->earliest_response, true, h, sizeof h);
+	snprintf(line, sizeof line, "%s %s — %s", _("Earliest response:"), g, h);
+	ui_text(y++, b.x, b.w, line, d, AL_START, 0);
+	if (r->status == RS_REJECTED && r->decision_reason) {
+		snprintf(line, sizeof line, "%s %s", _("Reason:"), r->decision_reason);
+		y += ui_para((struct ui_rect){ y, b.x, 2, b.w }, line, d, AL_START, KA_STRONG);
+	}
+	if (r->status == RS_DELIVERED)
+		ui_text(y++, b.x, b.w, _("Your service was delivered. Press 3 to tell us how it went."),
+		        d, AL_START, KA_STRONG);
+}
+
+static void
+track_draw(struct ui_screen *s)
+{
+	struct track *t = s->state;
+	struct ui_rect b;
+
+	if (t->mode == T_RESULT) {
+		b = ui_frame(_("Track my request"), result_hints,
+		             t->r.status == RS_DELIVERED ? 3 : 1);
+		draw_result(t, b);
+		return;
+	}
+	b = ui_frame(_("Track my request"), form_hints, 3);
+	ui_para((struct ui_rect){ b.y, b.x + 1, 2, b.w - 2 },
+	        _("Type the reference number of your request and the last 4 digits of "
+	          "the mobile number you gave."), ui_dir(), AL_START, 0);
+	b.y += 3;
+	b.h -= 3;
+	b.x += 1;
+	b.w -= 2;
+	kform_draw(&t->form, b);
+}
+
+static int
+track_key(struct ui_screen *s, struct ui_event ev)
+{
+	struct track *t = s->state;
+
+	if (ev.a == A_TICK) {
+		if (t->mode == T_WAIT && mono_passed(&t->wait_until)) {
+			lookup(t);
+			return UI_HANDLED | UI_REDRAW;
+		}
+		return 0;
+	}
+	if (t->mode == T_WAIT)
+		return UI_HANDLED;
+	if (t->mode == T_RESULT) {
+		if (ev.a == A_CHAR && (ev.ch == L'3' || ev.ch == 0x663) &&
+		    t->r.status == RS_DELIVERED) {
+			t->k->survey_request = t->r.id;
+			strlcpy_k(t->k->survey_ref, t->r.ref, sizeof t->k->survey_ref);
+			t->next = K_SURVEY;
+			return UI_DONE;
+		}
+		if (ev.a == A_ENTER || ev.a == A_BACK || ev.a == A_BACKSPACE) {
+			t->next = K_HOME;
+			return UI_DONE;
+		}
+		return UI_HANDLED;
+	}
+	switch (kform_key(&t->form, ev)) {
+	case KF_BACK:
+		t->next = K_HOME;
+		return UI_BACK;
+	case KF_SUBMIT:
+		search(t);
+		break;
+	default:
+		break;
+	}
+	s->has_draft = t->form.dirty;
+	return UI_HANDLED | UI_REDRAW;
+}
+
+static void
+track_wipe(struct ui_screen *s)
+{
+	struct track *t = s->state;
+
+	kform_wipe(&t->form);
+	forget_result(t);
+}
+
+/* Run the tracking screen; K_HOME when done, K_SURVEY to evaluate. */
+enum kstep
+kiosk_track(struct kiosk *k)
+{
+	struct track t;
+	struct ui_screen s = {
+		.name = "track", .state = &t, .draw = track_draw,
+		.key = track_key, .wipe = track_wipe,
+	};
+	int r;
+
+	memset(&t, 0, sizeof t);
+	t.k = k;
+	t.next = K_HOME;
+	kform_init(&t.form, screens_form(&k->a->scr, "track"), k->a->db);
+	if (t.form.n == 0) {
+		log_error("kiosk: screens/forms.conf has no \"track\" form");
+		kform_free(&t.form);
+		return K_HOME;
+	}
+	r = ui_run(&s);
+	forget_result(&t);
+	kform_free(&t.form);
+	if (r & UI_HANGUP)
+		return K_EXIT;
+	if (r & UI_HOME)
+		return K_RESET;
+	return t.next;
+}

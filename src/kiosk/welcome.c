@@ -1,0 +1,87 @@
+/*
+ * kiosk/welcome — the first screen: the cooperative's name in both
+ * languages and the choice of language, 1 العربية / 2 English (digits, or
+ * arrows + Enter). F9 opens the officer login. Nothing typed lives here,
+ * so the screen has no idle timeout and nothing to wipe.
+ */
+#include "kiosk/kiosk.h"
+#include "kiosk/kiosk_attr.h"
+
+struct welcome {
+	struct kiosk  *k;
+	struct ui_menu menu;
+	const char    *items[2];
+	enum kstep     next;
+};
+
+static const struct ui_key_hint hints[] = {
+	{ "1/2", N_("choose the language") },
+	{ "Enter", N_("continue") },
+};
+
+static void
+welcome_draw(struct ui_screen *s)
+{
+	struct welcome *w = s->state;
+	struct ui_rect r = ui_frame(_("Member services"), hints, 2);
+	struct ui_rect m;
+	int y = r.y + 1;
+
+	ui_text(y++, r.x, r.w, "جمعية الخدمات الفنية والصيانة التعاونية",
+	        TEXT_RTL, AL_CENTER, KA_STRONG);
+	ui_text(y++, r.x, r.w, "Technical Services and Maintenance Cooperative Society",
+	        TEXT_LTR, AL_CENTER, KA_STRONG);
+	y++;
+	ui_text(y++, r.x, r.w, "أهلاً وسهلاً بكم — اختر اللغة", TEXT_RTL, AL_CENTER, 0);
+	ui_text(y++, r.x, r.w, "Welcome — please choose your language", TEXT_LTR,
+	        AL_CENTER, 0);
+	y++;
+	m = (struct ui_rect){ y, r.x + r.w / 2 - 10, 2, 20 };
+	ui_menu_draw(&w->menu, m);
+}
+
+static int
+welcome_key(struct ui_screen *s, struct ui_event ev)
+{
+	struct welcome *w = s->state;
+	int c;
+
+	if (ev.a == A_TICK)
+		return 0;
+	if (ev.a == A_OFFICER) {
+		w->next = K_OFFICER;
+		return UI_DONE;
+	}
+	if (ev.a == A_BACK || ev.a == A_BACKSPACE)
+		return UI_HANDLED;
+	c = ui_menu_key(&w->menu, ev);
+	if (c < 0)
+		return UI_HANDLED | UI_REDRAW;
+	ui_set_lang(c == 0 ? LANG_AR : LANG_EN);
+	w->next = K_HOME;
+	return UI_DONE;
+}
+
+/* Show the welcome screen; K_HOME once a language is chosen. */
+enum kstep
+kiosk_welcome(struct kiosk *k)
+{
+	struct welcome w = { .k = k, .next = K_EXIT };
+	struct ui_screen s = {
+		.name = "welcome", .state = &w, .draw = welcome_draw,
+		.key = welcome_key, .wipe = NULL, .no_idle = true,
+	};
+	int r;
+
+	w.items[0] = "العربية";
+	w.items[1] = "English";
+	w.menu = (struct ui_menu){ .items = w.items, .nitems = 2,
+	                           .selected = ui_get_lang() == LANG_EN,
+	                           .numbered = true };
+	r = ui_run(&s);
+	if (r & UI_HANGUP)
+		return K_EXIT;
+	if (r & UI_DONE)
+		return w.next;
+	return K_WELCOME;
+}
