@@ -1,0 +1,139 @@
+/*
+ * cli/cli — the command table and the dispatcher; see cli.h.
+ */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "core/util.h"
+
+static const struct cli_cmd *const commands[] = {
+	&cli_cmd_init,
+	&cli_cmd_check,
+	&cli_cmd_officer,
+	&cli_cmd_members,
+	&cli_cmd_export,
+	&cli_cmd_backup,
+	&cli_cmd_report,
+};
+
+void
+cli_print_usage(const struct cli_cmd *c, FILE *f)
+{
+	fprintf(f, "usage: khidma %s\n", c->usage);
+	if (c->help && *c->help)
+		fprintf(f, "\n%s\n", c->help);
+}
+
+int
+cli_usage_error(const struct cli_cmd *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "khidma %s: ", c->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: khidma %s\n", c->usage);
+	return 2;
+}
+
+int
+cli_fail(const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "khidma %s: ", what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int
+cli_open_db(struct app *a, const char *what, bool create)
+{
+	char err[512] = "";
+	st_rc rc;
+
+	if (a->db != NULL)
+		return 0;
+	if (a->db_path == NULL)
+		return cli_fail(what, "no database path");
+	rc = app_open_db(a, create, err, sizeof err);
+	if (rc != ST_OK) {
+		if (rc == ST_NOTFOUND && !create)
+			return cli_fail(what, "%s: no such database (run `khidma "
+			                "init` first)", a->db_path);
+		return cli_fail(what, "%s: %s%s%s", a->db_path, st_rc_name(rc),
+		                *err ? ": " : "", err);
+	}
+	return 0;
+}
+
+bool
+cli_parse_date(const char *s, time_t *out)
+{
+	return khidma_parse_date(s, out);
+}
+
+static void
+print_commands(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: khidma [--db FILE] [--config FILE] COMMAND [ARGS]\n\n"
+	        "commands:\n");
+	for (i = 0; i < ARRAY_LEN(commands); i++)
+		fprintf(f, "  khidma %s\n", commands[i]->usage);
+	fprintf(f, "  khidma officer            (the officer console)\n"
+	        "  khidma                    (the kiosk)\n\n"
+	        "`khidma COMMAND --help` explains one command.\n");
+}
+
+static bool
+wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Run the command argv[0] with its arguments. Returns the process exit
+ * status (0 ok, 1 failure, 2 usage).
+ */
+int
+cli_main(struct app *a, int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 1 || argv[0] == NULL) {
+		print_commands(stderr);
+		return 2;
+	}
+	if (strcmp(argv[0], "help") == 0 || strcmp(argv[0], "--help") == 0) {
+		print_commands(stdout);
+		return 0;
+	}
+	for (i = 0; i < ARRAY_LEN(commands); i++) {
+		if (strcmp(argv[0], commands[i]->name) != 0)
+			continue;
+		if (wants_help(argc, argv) && commands[i] != &cli_cmd_officer) {
+			cli_print_usage(commands[i], stdout);
+			return 0;
+		}
+		return commands[i]->exec(a, argc, argv);
+	}
+	fprintf(stderr, "khidma: unknown command \"%s\"\n", argv[0]);
+	print_commands(stderr);
+	return 2;
+}

@@ -1,0 +1,60 @@
+/*
+ * cli — the admin commands (`khidma init`, `check`, `officer add|…`,
+ * `members import`, `export`, `backup`, `report`), laid out like tmux's
+ * cmd-*.c: one file per command, each exporting one `struct cli_cmd` entry
+ * (name, usage, exec); cli.c holds the table and the dispatcher cli_main.
+ *
+ * Invariants:
+ *  1. Messages are English (the CLI is an admin tool). Results go to stdout;
+ *     errors to stderr as "khidma <cmd>: reason", with exit status 2 for a
+ *     usage error and 1 for a failure; 0 only on success.
+ *  2. `khidma CMD --help` (anywhere on the line) prints the usage to stdout
+ *     and exits 0 without touching the database.
+ *  3. Commands open the database themselves (cli_open_db); only `init`
+ *     creates it.
+ *  4. Text from files or the database printed to a terminal passes through
+ *     text_sanitize (no escape sequence from data reaches the terminal).
+ */
+#ifndef KHIDMA_CLI_H
+#define KHIDMA_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core/app.h"
+
+struct cli_cmd {
+	const char *name;      /* "init", "members", … */
+	const char *usage;     /* the synopsis after "khidma " */
+	const char *help;      /* one paragraph, printed under the usage */
+	/* argv[0] is the command name; returns the exit status. */
+	int (*exec)(struct app *a, int argc, char **argv);
+};
+
+/* cmd_*.c */
+extern const struct cli_cmd cli_cmd_init;
+extern const struct cli_cmd cli_cmd_check;
+extern const struct cli_cmd cli_cmd_officer;
+extern const struct cli_cmd cli_cmd_members;
+extern const struct cli_cmd cli_cmd_export;
+extern const struct cli_cmd cli_cmd_backup;
+extern const struct cli_cmd cli_cmd_report;
+
+/* cli.c: helpers shared by the commands. */
+
+/* Print "usage: khidma <usage>" and the help paragraph to f. */
+void cli_print_usage(const struct cli_cmd *c, FILE *f);
+/* "khidma <cmd>: <message>" then the usage on stderr; returns 2. */
+int  cli_usage_error(const struct cli_cmd *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "khidma <what>: <message>" on stderr; returns 1. */
+int  cli_fail(const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Open a->db_path (create when asked) unless a->db is already open.
+ * Returns 0, or prints the reason and returns 1. */
+int  cli_open_db(struct app *a, const char *what, bool create);
+/* Parse a --since/--until date "YYYY-MM-DD"; until is made inclusive by
+ * the caller (it adds a day). Returns false on a malformed date. */
+bool cli_parse_date(const char *s, time_t *out);
+
+#endif

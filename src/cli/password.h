@@ -1,0 +1,68 @@
+/*
+ * cli/password — officer passwords: argon2id hashing (libsodium
+ * crypto_pwhash_str_alg), verification for the console's login screen, the
+ * strength rules `khidma officer add/passwd` enforce, and reading a new
+ * password from a terminal (no echo) or from a pipe (two lines).
+ *
+ * Invariants:
+ *  1. Hashes are crypto_pwhash_str strings ("$argon2id$v=19$m=65536,t=2,…"),
+ *     at most crypto_pwhash_STRBYTES (128) bytes with the NUL, made with
+ *     OPSLIMIT_INTERACTIVE / MEMLIMIT_INTERACTIVE: 64 MiB of RAM and ~0.1 s
+ *     per hash or verify. On the branch machine (≥ 2 GiB) that is fine even
+ *     with several officers logging in at once; lower it only together with
+ *     a documented rehash (password_needs_rehash).
+ *  2. A plaintext password lives in caller-owned buffers only; the readers
+ *     here wipe their own copies with sodium_memzero.
+ *  3. sodium_init() is called before any libsodium use (password_init,
+ *     idempotent; every function here calls it).
+ */
+#ifndef KHIDMA_CLI_PASSWORD_H
+#define KHIDMA_CLI_PASSWORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PASSWORD_HASH_MAX 128   /* = crypto_pwhash_STRBYTES */
+#define PASSWORD_MAX      256   /* longest password accepted, in bytes */
+#define PASSWORD_MIN_CHARS 10
+
+/* Initialise libsodium. Returns 0, -1 when it cannot be initialised. */
+int password_init(void);
+
+/*
+ * Hash pw into out (>= PASSWORD_HASH_MAX bytes) with argon2id at the
+ * interactive limits. Returns 0, or -1 when libsodium fails (out of
+ * memory: the 64 MiB could not be allocated).
+ */
+int password_hash(const char *pw, char *out, size_t outsz);
+
+/*
+ * True when pw matches hash (crypto_pwhash_str_verify). A malformed or empty
+ * hash never matches. Takes ~0.1 s by design: call it once per attempt.
+ * For the officer console's login screen.
+ */
+bool password_verify(const char *hash, const char *pw);
+
+/* True when hash was made with other limits than the current ones. */
+bool password_needs_rehash(const char *hash);
+
+/*
+ * The strength rules for a new password. Returns NULL when pw is acceptable,
+ * else a static English sentence saying why not: fewer than
+ * PASSWORD_MIN_CHARS characters, one character class only (all digits, all
+ * lower-case, …), equal (ignoring case) to the login or the name, or one of
+ * the commonest passwords. login and name may be NULL.
+ */
+const char *password_weak(const char *pw, const char *login, const char *name);
+
+/*
+ * Read a new password twice. When stdin is a terminal, prompts on stderr
+ * ("prompt: " then "again: ") with echo turned off (termios, restored on
+ * every path); otherwise reads two lines from stdin (trailing CR/LF
+ * removed). Returns 0 with the password in out (NUL-terminated), or -1 with
+ * an English reason in err: end of input, the two differ, too long.
+ */
+int password_read_new(const char *prompt, char *out, size_t outsz,
+                      char *err, size_t errsz);
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * store/report — the figures of issue 5 §5, computed with SQL over the
+ * store (store_db), and two renderers. The officer console's Reports
+ * screen calls report_build and draws its own charts from struct report;
+ * `khidma report` prints report_render_text or report_render_csv.
+ *
+ * What is counted (all restricted to the period [since, until) — requests
+ * by their receipt time created_at, surveys by their day):
+ *  - requests by status and by service type;
+ *  - the overdue list: open requests received more than sla_days before
+ *    now (khidma_now), oldest first, at most REPORT_OVERDUE_MAX rows plus
+ *    the total, with the earliest-response date;
+ *  - processing time in days, median and 90th percentile, from receipt to
+ *    the decision (the event that moved the request to accepted or
+ *    rejected) and to delivery (the event to delivered). Percentiles by
+ *    linear interpolation between order statistics (R type 7, numpy's
+ *    default): h = (n-1)p, x[⌊h⌋] + (h-⌊h⌋)(x[⌊h⌋+1]-x[⌊h⌋]); so the median
+ *    of an even count is the mean of the middle two;
+ *  - satisfaction per question and per channel, month by month (local
+ *    calendar months, "YYYY-MM") plus a whole-period row (month "all"):
+ *    the distribution of scores 1..5 (0 = skipped is not counted), n, mean,
+ *    CSAT = % of scores 4–5, and its 95 % Wilson score interval. Per
+ *    channel pools the answers to every question of the responses given
+ *    through that channel;
+ *  - per-officer satisfaction (whole period, all questions pooled) only for
+ *    officers with at least min_n linked survey responses; min_n is never
+ *    below REPORT_MIN_N (30), whatever the configuration says. The officer
+ *    of a response is the one its linked request is assigned to, else the
+ *    last officer who wrote an event on it.
+ *
+ * Invariants:
+ *  1. Nothing here writes to the database (report_ensure_indexes aside),
+ *     and the whole report is read inside one read transaction: a
+ *     consistent snapshot while kiosks and officers keep writing.
+ *  2. No visitor identity is ever in a report: no name, national ID,
+ *     mobile, comment; the overdue list names a request by its reference.
+ *  3. No per-officer figure rests on fewer than REPORT_MIN_N responses;
+ *     only the number of officers left out is reported.
+ */
+#ifndef KHIDMA_STORE_REPORT_H
+#define KHIDMA_STORE_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "store/store.h"
+
+#define REPORT_MIN_N        30
+#define REPORT_OVERDUE_MAX  200
+
+struct report_count {
+	char    code[32];          /* service (catalog code) */
+	int64_t n;
+};
+
+struct report_overdue {
+	char       ref[16];
+	char       service[32];
+	char       channel[32];
+	req_status status;
+	time_t     created_at;
+	time_t     earliest_response;
+	int        days_open;       /* whole days since receipt */
+	char       assigned_to[64];
+};
+
+struct report_duration {
+	int64_t n;                  /* requests that reached the step */
+	double  median_days;        /* 0 when n == 0 */
+	double  p90_days;
+};
+
+struct report_sat {
+	char    month[8];           /* "YYYY-MM", or "all" for the period */
+	char    key[64];            /* question code, channel code or login */
+	int64_t dist[5];            /* count of scores 1..5 */
+	int64_t n;                  /* answers counted (scores 1..5) */
+	int64_t responses;          /* distinct survey responses among them */
+	double  mean;               /* 0 when n == 0 */
+	double  csat;               /* % of 4–5, 0..100 */
+	double  ci_lo, ci_hi;       /* 95 % Wilson interval of csat, in % */
+};
+
+struct report {
+	time_t  since, until;       /* as asked (0 = unbounded) */
+	time_t  generated_at;
+	int     sla_days, min_n;    /* min_n after clamping */
+	int64_t total;              /* requests in the period */
+	int64_t by_status[RS__COUNT];
+	struct report_count *by_service;  int nservice;   /* by count, desc */
+	int64_t overdue_total;
+	struct report_overdue *overdue;   int noverdue;   /* oldest first */
+	struct report_duration to_decision, to_delivery;
+	/* sorted by month ("all" last), then key */
+	struct report_sat *by_question;   int nquestion;
+	struct report_sat *by_channel;    int nchannel;
+	struct report_sat *by_officer;    int nofficer;   /* month "all" */
+	int     officers_hidden;    /* officers with 0 < responses < min_n */
+};
+
+/*
+ * Compute the report over s for o (NULL = everything, default SLA 30 and
+ * min_n 30). *out is malloc'd (report_free). Returns ST_OK or the store
+ * error (ST_BUSY, ST_IO, …); on error *out is NULL.
+ */
+st_rc report_build(store *s, const struct report_opts *o, struct report **out);
+void  report_free(struct report *r);
+
+/*
+ * Create the indexes that make report_build fast on large databases
+ * (request_events by target status) if missing. Idempotent; `khidma init`
+ * calls it. report_build is correct without them, only slower.
+ */
+st_rc report_ensure_indexes(store *s);
+
+/* 95 % Wilson score interval for k successes out of n, as fractions
+ * (0..1); n == 0 gives 0, 0. */
+void  report_wilson(int64_t k, int64_t n, double *lo, double *hi);
+
+/* Percentile p (0..1) of the sorted array x[0..n) by linear interpolation
+ * (see above); 0 when n == 0. */
+double report_percentile(const double *x, int64_t n, double p);
+
+/*
+ * Plain text for a terminal or a printer, `width` columns wide (>= 60):
+ * headed sections, tables and horizontal bar charts drawn with the block
+ * characters ▏▎▍▌▋▊▉█ (eighths of a cell). English labels; data is
+ * sanitised. Returns 0, -1 on a write error.
+ */
+int report_render_text(const struct report *r, FILE *f, int width);
+
+/*
+ * One CSV table (RFC 4180, CRLF) for spreadsheets, a row per figure:
+ *   section,month,key,n,value,extra1..
+ * with the header
+ *   section,month,key,n,mean,csat_pct,ci_lo_pct,ci_hi_pct,s1,s2,s3,s4,s5
+ * for satisfaction rows; the counts, durations and overdue rows use the
+ * same columns (section names the meaning; unused cells empty). See
+ * report_render.c for the exact layout. Returns 0, -1 on a write error.
+ */
+int report_render_csv(const struct report *r, FILE *f);
+
+#endif
