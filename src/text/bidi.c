@@ -219,6 +219,29 @@ void tx_para_line(const struct tx_para *p, int start, int end, struct text_line 
 	free(v2l);
 }
 
+/*
+ * The width estimate before building a line counts bases only; a mark that
+ * ends up without its base (a U+25CC cell) adds a column. Build, and while
+ * the line is wider than `width`, move *cut back (by at least half the
+ * excess, never splitting a base from its marks) and rebuild. Keeps at
+ * least one character after start when start < *cut.
+ */
+static void shrink_to(const struct tx_para *p, int start, int *cut, int width,
+                      struct text_line *out)
+{
+	while (out->width > width && *cut > start + 1) {
+		int step = (out->width - width + 1) / 2;
+		int c = *cut - (step > 0 ? step : 1);
+		if (c < start + 1)
+			c = start + 1;
+		while (c > start + 1 && tx_char_kind(p->shaped[c]) != TX_BASE)
+			c--;
+		*cut = c;
+		text_line_free(out);
+		tx_para_line(p, start, c, out);
+	}
+}
+
 int tx_cell_col(const struct text_line *l, int i)
 {
 	int col = 0, j;
@@ -295,6 +318,11 @@ int text_fit(const char *utf8, text_dir base, int width, struct text_line *out)
 		cut = i + 1;
 	}
 	tx_para_line(&p, 0, cut, out);
+	shrink_to(&p, 0, &cut, width - 1, out);
+	if (out->width > width - 1) {
+		text_line_free(out);
+		cut = 0;
+	}
 	add_ellipsis(out, p.visual && base == TEXT_RTL, cut);
 done:
 	tx_para_free(&p);
@@ -341,6 +369,10 @@ static void wrap_para(const uint32_t *u, int n, text_dir base, int width,
 			while (cut < n && vis > start && p.logical[vis - 1] == ' ')
 				vis--;
 			tx_para_line(&p, start, vis, &(*lines)[*nl]);
+			if ((*lines)[*nl].width > width) {
+				shrink_to(&p, start, &vis, width, &(*lines)[*nl]);
+				cut = vis;
+			}
 			(*lines)[*nl].end = cut;
 		}
 		(*nl)++;
