@@ -110,7 +110,10 @@ st_rc store_queue(store *s, const struct queue_filter *f,
 	if (f && f->overdue)
 		add(&q, " AND created_at < :cut AND status IN " ST_OPEN_SQL);
 	if (f && f->search && f->search[0]) {
-		if (text_digits(f->search, digits, sizeof digits, false) > 0) {
+		if (text_digits(f->search, digits, sizeof digits, true) > 0 &&
+		    (digits[0] != '+' || digits[1])) {
+			if (digits[0] == '+')          /* "+966 5…": international form */
+				memmove(digits, digits + 1, strlen(digits));
 			is_digits = true;
 			snprintf(ref_hi, sizeof ref_hi, "%s:", digits);
 			mobile_norm(digits, mobile, sizeof mobile);

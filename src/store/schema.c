@@ -12,7 +12,9 @@
  *       survey_answers; the queue index (status, created_at, id).
  *   v2  search: requests.name_key (text_search_key of the name, back-filled
  *       for existing rows), indexes on national_id, mobile, name_key,
- *       created_at, assigned_to, channel, service; track_failures.
+ *       created_at, open requests by created_at (partial index: the queue's
+ *       default view stays an index walk when most requests are closed),
+ *       assigned_to, channel, service; track_failures.
  *
  * Invariants:
  *  1. Steps are append-only: a released step is never edited, only followed.
@@ -127,6 +129,7 @@ static const char v1_sql[] =
 static const char v2_sql[] =
 	"ALTER TABLE requests ADD COLUMN name_key TEXT NOT NULL DEFAULT '';"
 	"CREATE INDEX requests_created ON requests(created_at);"
+	"CREATE INDEX requests_open ON requests(created_at) WHERE status IN " ST_OPEN_SQL ";"
 	"CREATE INDEX requests_assigned ON requests(assigned_to, created_at);"
 	"CREATE INDEX requests_channel ON requests(channel, created_at);"
 	"CREATE INDEX requests_service ON requests(service, created_at);"
