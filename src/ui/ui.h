@@ -140,6 +140,7 @@ struct ui_menu {
 	const char **items;        /* UTF-8 labels, already translated */
 	int   nitems, selected, top;
 	bool  numbered;            /* show "1 " … in front (keypad use) */
+	int   rows;                /* added: rows of the last draw (paging); ui-owned */
 };
 /* Returns the index chosen (>= 0), -1 still browsing, -2 for Back. */
 int  ui_menu_key(struct ui_menu *m, struct ui_event ev);
@@ -181,6 +182,7 @@ struct ui_pager {
 	int    top;                /* first visual line */
 	int    width;              /* the width the lines were wrapped for */
 	struct text_line *lines; int nlines;
+	int    height;             /* added: text rows of the last draw (paging); ui-owned */
 };
 void ui_pager_init(struct ui_pager *p, char *text_owned, text_dir dir);
 void ui_pager_free(struct ui_pager *p);
@@ -195,6 +197,7 @@ struct ui_table {
 	/* cell text for (row, col); the table sanitises it. */
 	const char *(*cell)(void *ctx, int row, int col);
 	void *ctx;
+	int   rows;                /* added: data rows of the last draw (paging); ui-owned */
 };
 /* Returns the row chosen with Enter (>= 0), -1 browsing, -2 Back,
  * -3 when the selection moved past the last row (ask for the next page),
@@ -211,6 +214,9 @@ void ui_chart_draw(struct ui_rect r, const char *title, const struct ui_bar *bar
  * on "Yes", 2 / Esc for no). */
 ui_action ui_message(const char *title, const char *utf8, bool any_key);
 bool      ui_confirm(const char *title, const char *question);
+/* Added: as ui_confirm, but with the button selected at first (ui_confirm
+ * selects "Yes", like dialog; pass false for "discard what you typed?"). */
+bool      ui_confirm_default(const char *title, const char *question, bool default_yes);
 
 /* A large reference number (digits 5 rows high, block characters) centred
  * in r, with the plain digits underneath. */

@@ -1,0 +1,307 @@
+/*
+ * ui/ui_draw — painting text into the curses screen: the cell painter every
+ * widget uses, paragraphs, the standard frame (title, footer with the keys
+ * and "text reversed? F3"), the status line and boxes.
+ *
+ * Invariants:
+ *  1. Every string is laid out by src/text (text_fit / text_wrap) and each
+ *     text_cell becomes one cchar_t through setcchar (base + its marks);
+ *     a cell of width 2 takes two columns. Nothing is addstr'd raw.
+ *  2. Mirrored layout: START is the right edge in RTL, so labels, titles
+ *     and the footer's hints begin at the right in Arabic.
+ *  3. Painting writes only to stdscr; output happens once per loop turn in
+ *     ui_present, so curses sends just the cells that changed.
+ */
+#include "ui/ui_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include "core/util.h"
+
+int
+ui_pair(int pair)
+{
+	return has_colors() ? (int)COLOR_PAIR(pair) : 0;
+}
+
+enum ui_side
+ui_side_of(enum ui_align al, text_dir dir)
+{
+	if (al == AL_CENTER)
+		return SIDE_CENTER;
+	if ((al == AL_START) == (dir == TEXT_RTL))
+		return SIDE_RIGHT;
+	return SIDE_LEFT;
+}
+
+static void
+put_cell(int y, int x, const struct text_cell *c, attr_t a, short pair)
+{
+	wchar_t w[TEXT_CELL_CHARS + 2];
+	cchar_t cc;
+	int n = 0, i;
+
+	/* A mark with no base would be dropped by curses: give it a space. */
+	if (c->ch[0] != 0 && wcwidth((wchar_t)c->ch[0]) == 0)
+		w[n++] = L' ';
+	for (i = 0; i < TEXT_CELL_CHARS && c->ch[i] != 0 && n < TEXT_CELL_CHARS; i++)
+		w[n++] = (wchar_t)c->ch[i];
+	if (n == 0)
+		w[n++] = L' ';
+	w[n] = L'\0';
+	setcchar(&cc, w, a, pair, NULL);
+	mvadd_wch(y, x, &cc);
+}
+
+/* Contract (ui_int.h). */
+void
+ui_fill(int y, int x, int w, int attr)
+{
+	cchar_t cc;
+	wchar_t sp[2] = { L' ', L'\0' };
+	int i;
+
+	setcchar(&cc, sp, (attr_t)attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
+	for (i = 0; i < w; i++)
+		mvadd_wch(y, x + i, &cc);
+}
+
+/* Contract (ui_int.h). */
+void
+ui_put_line(int y, int x, int w, const struct text_line *l, enum ui_side side, int attr)
+{
+	attr_t a = (attr_t)attr & ~A_COLOR;
+	short pair = (short)PAIR_NUMBER(attr);
+	int off = 0, col, i;
+
+	if (w <= 0)
+		return;
+	ui_fill(y, x, w, attr);
+	if (l->width < w) {
+		if (side == SIDE_RIGHT)
+			off = w - l->width;
+		else if (side == SIDE_CENTER)
+			off = (w - l->width) / 2;
+	}
+	col = x + off;
+	for (i = 0; i < l->ncells; i++) {
+		const struct text_cell *c = &l->cells[i];
+		int cw = c->width ? c->width : 1;
+		if (col + cw > x + w)
+			break;
+		put_cell(y, col, c, a, pair);
+		col += cw;
+	}
+}
+
+/* Contract: see ui.h. */
+int
+ui_text(int y, int x, int w, const char *utf8, text_dir dir, enum ui_align al, int attr)
+{
+	struct text_line l;
+	int used;
+
+	if (w <= 0)
+		return 0;
+	text_fit(utf8 ? utf8 : "", dir, w, &l);
+	ui_put_line(y, x, w, &l, ui_side_of(al, dir), attr);
+	used = l.width < w ? l.width : w;
+	text_line_free(&l);
+	return used;
+}
+
+/* Contract: see ui.h. Lines beyond r.h are not drawn (the last shown line
+ * then ends in an ellipsis on the side where the text goes on). */
+int
+ui_para(struct ui_rect r, const char *utf8, text_dir dir, enum ui_align al, int attr)
+{
+	struct text_line *lines;
+	int n, i, shown;
+
+	if (r.w <= 0 || r.h <= 0)
+		return 0;
+	n = text_wrap(utf8 ? utf8 : "", dir, r.w, &lines);
+	shown = n < r.h ? n : r.h;
+	for (i = 0; i < shown; i++)
+		ui_put_line(r.y + i, r.x, r.w, &lines[i], ui_side_of(al, dir), attr);
+	if (n > r.h && r.w > 1) {
+		wchar_t dots[2] = { 0x2026, 0 };
+		cchar_t cc;
+		int x = dir == TEXT_RTL ? r.x : r.x + r.w - 1;
+		setcchar(&cc, dots, (attr_t)attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
+		mvadd_wch(r.y + r.h - 1, x, &cc);
+	}
+	text_lines_free(lines, n);
+	return shown;
+}
+
+/* Contract: see ui.h. */
+bool
+ui_size(int *rows, int *cols)
+{
+	int r = 0, c = 0;
+
+	if (ui_st.active)
+		getmaxyx(stdscr, r, c);
+	if (rows)
+		*rows = r;
+	if (cols)
+		*cols = c;
+	return r >= 24 && c >= 80;
+}
+
+void
+ui_beep(void)
+{
+	if (ui_st.active)
+		beep();
+}
+
+void
+ui_cursor_at(int y, int x)
+{
+	ui_st.cur_vis = true;
+	ui_st.cur_y = y;
+	ui_st.cur_x = x;
+}
+
+/* Contract (ui_int.h): the status line is the row above the footer. */
+void
+ui_draw_status(void)
+{
+	int rows, cols;
+
+	if (!ui_st.active)
+		return;
+	getmaxyx(stdscr, rows, cols);
+	if (rows < 3)
+		return;
+	if (ui_st.status == NULL || ui_st.status[0] == '\0') {
+		ui_fill(rows - 2, 0, cols, 0);
+		return;
+	}
+	ui_text(rows - 2, 1, cols - 2, ui_st.status, ui_dir(), AL_START,
+	        ui_st.status_err ? ui_pair(UP_ERROR) | (int)A_BOLD : ui_pair(UP_INFO));
+}
+
+/* Contract: see ui.h. The message is kept and repainted on every redraw
+ * until replaced or cleared with "" (a new ui_run starts with it clear). */
+void
+ui_status(const char *utf8, bool error)
+{
+	free(ui_st.status);
+	ui_st.status = (utf8 && utf8[0]) ? xstrdup(utf8) : NULL;
+	ui_st.status_err = error;
+	ui_draw_status();
+}
+
+/* One footer segment "key label" at the START side of [x, x+w); returns
+ * its width or -1 when it does not fit. */
+static int
+footer_segment(int y, int x, int w, const char *text, int attr)
+{
+	struct text_line l;
+	int width;
+
+	text_layout(text, ui_dir(), &l);
+	width = l.width;
+	if (width > w) {
+		text_line_free(&l);
+		return -1;
+	}
+	if (ui_dir() == TEXT_RTL)
+		ui_put_line(y, x + w - width, width, &l, SIDE_LEFT, attr);
+	else
+		ui_put_line(y, x, width, &l, SIDE_LEFT, attr);
+	text_line_free(&l);
+	return width;
+}
+
+/* Contract: see ui.h. Rows: 0 title, 2..rows-3 body, rows-2 status,
+ * rows-1 footer. Hints are laid from the START side; "text reversed? F3"
+ * (and, in Arabic, its English original, readable whatever the terminal
+ * does with Arabic) stays at the END side; hints that do not fit are left
+ * out whole. */
+struct ui_rect
+ui_frame(const char *title, const struct ui_key_hint *hints, int nhints)
+{
+	struct ui_rect body = { 2, 2, 0, 0 };
+	int rows, cols, fattr = ui_pair(UP_FOOTER), tattr = ui_pair(UP_TITLE) | A_BOLD;
+	int x, w, i, used;
+	char *flip;
+
+	getmaxyx(stdscr, rows, cols);
+	if (!has_colors()) {
+		fattr = A_REVERSE;
+		tattr = A_REVERSE | A_BOLD;
+	}
+	body.h = rows - 4;
+	body.w = cols - 4;
+	ui_fill(0, 0, cols, tattr);
+	ui_text(0, 1, cols - 2, ui_tr(title), ui_dir(), AL_START, tattr);
+
+	/* footer: the flip hint at the END side first, then the keys */
+	ui_fill(rows - 1, 0, cols, fattr);
+	if (ui_get_lang() == LANG_AR)
+		flip = xasprintf("%s | %s", ui_tr("text reversed? F3"), "text reversed? F3");
+	else
+		flip = xstrdup(ui_tr("text reversed? F3"));
+	used = text_width(flip);
+	if (used > cols - 2)
+		used = cols - 2;
+	ui_text(rows - 1, ui_dir() == TEXT_RTL ? 1 : cols - 1 - used, used, flip,
+	        ui_dir(), AL_START, fattr);
+	free(flip);
+	w = cols - 2 - used - 2;
+	x = ui_dir() == TEXT_RTL ? 1 + used + 2 : 1;
+	for (i = 0; i < nhints && w > 0; i++) {
+		char *seg = xasprintf("%s %s", hints[i].key ? hints[i].key : "",
+		                      ui_tr(hints[i].label ? hints[i].label : ""));
+		int sw = footer_segment(rows - 1, x, w, seg, fattr);
+		free(seg);
+		if (sw < 0)
+			break;
+		sw += 2;
+		w -= sw;
+		if (ui_dir() == TEXT_LTR)
+			x += sw;
+	}
+	return body;
+}
+
+/* Contract (ui_int.h): border with the line-drawing set; in RTL the title
+ * hangs from the top-right corner. */
+void
+ui_box(struct ui_rect r, const char *title, int attr)
+{
+	int i, tw;
+
+	if (r.h < 2 || r.w < 2)
+		return;
+	for (i = 0; i < r.h; i++)
+		ui_fill(r.y + i, r.x, r.w, attr);
+	attron(attr);
+	mvadd_wch(r.y, r.x, WACS_ULCORNER);
+	mvadd_wch(r.y, r.x + r.w - 1, WACS_URCORNER);
+	mvadd_wch(r.y + r.h - 1, r.x, WACS_LLCORNER);
+	mvadd_wch(r.y + r.h - 1, r.x + r.w - 1, WACS_LRCORNER);
+	for (i = 1; i < r.w - 1; i++) {
+		mvadd_wch(r.y, r.x + i, WACS_HLINE);
+		mvadd_wch(r.y + r.h - 1, r.x + i, WACS_HLINE);
+	}
+	for (i = 1; i < r.h - 1; i++) {
+		mvadd_wch(r.y + i, r.x, WACS_VLINE);
+		mvadd_wch(r.y + i, r.x + r.w - 1, WACS_VLINE);
+	}
+	attroff(attr);
+	if (title && title[0] && r.w > 6) {
+		char *t = xasprintf(" %s ", title);
+		tw = text_width(t);
+		if (tw > r.w - 4)
+			tw = r.w - 4;
+		ui_text(r.y, ui_dir() == TEXT_RTL ? r.x + r.w - 2 - tw : r.x + 2, tw,
+		        t, ui_dir(), AL_START, attr | A_BOLD);
+		free(t);
+	}
+}

@@ -1,0 +1,92 @@
+/*
+ * ui/ui_int — what the files of src/ui share and nothing outside sees:
+ * the loop's state, the cell painter and the terminal-mode escapes.
+ * Section per file, as in tmux.h.
+ *
+ * Invariants:
+ *  1. Only src/ui includes <curses.h>; every string reaches the screen as
+ *     text_cells through ui_put_line (never addstr of caller text).
+ *  2. ui_st is the one piece of mutable loop state; signal handlers only
+ *     touch the volatile sig_atomic_t flags in ui_term.c.
+ */
+#ifndef KHIDMA_UI_INT_H
+#define KHIDMA_UI_INT_H
+
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#include <curses.h>
+/* curses' A_LEFT / A_RIGHT highlight attributes (unused here) would shadow
+ * the ui_action names of the same spelling. */
+#undef A_LEFT
+#undef A_RIGHT
+#include "ui/ui.h"
+
+/* Colour pairs (initialised by ui_init when the terminal has colours). */
+enum { UP_TITLE = 1, UP_FOOTER, UP_ERROR, UP_INFO, UP_BOX };
+
+/* Which side a line is pushed to inside its span. */
+enum ui_side { SIDE_LEFT = 0, SIDE_RIGHT, SIDE_CENTER };
+
+struct ui_state {
+	struct ui_opts opts;
+	bool   active;            /* between ui_init and ui_end */
+	struct ui_screen *cur;    /* the screen ui_run is running */
+	int    depth;             /* nested ui_run calls */
+	long long last_key_ms;    /* monotonic time of the last key */
+	bool   idle_fired;        /* the idle countdown ran out (sticky until depth 0) */
+	bool   small;             /* below 80×24: the "please enlarge" screen is up */
+	bool   cur_vis;           /* a focused field wants the cursor at cur_y/cur_x */
+	int    cur_y, cur_x;
+	char  *status;            /* the status line (malloc'd), or NULL */
+	bool   status_err;
+};
+extern struct ui_state ui_st;
+
+/* ---- ui_keys.c: the binding table ---------------------------------------- */
+/* Map one get_wch result (rc = OK or KEY_CODE_YES, ch) to an event. Pure:
+ * no curses state is read, so it is unit-tested alone. KEY_RESIZE → A_NONE
+ * (the loop checks it before). */
+struct ui_event ui_key_event(int rc, wint_t ch);
+/* The digit value 0..9 of an ASCII, Arabic-Indic or Persian digit, else -1. */
+int ui_digit_value(wchar_t ch);
+
+/* ---- ui_menu.c ------------------------------------------------------------- */
+/* The label column's width for a field or choice drawn w columns wide. */
+int ui_label_width(const char *label, int w);
+
+/* ---- ui_lang.c ------------------------------------------------------------- */
+/* msgid translated into lang l regardless of the current language. */
+const char *ui_tr_lang(ui_lang l, const char *msgid);
+
+/* ---- ui_term.c ------------------------------------------------------------ */
+/* Write the escapes for the current text_mode() to the tty (app: explicit
+ * mode on; terminal: back to the terminal's default). */
+void ui_term_send_mode(void);
+/* True once SIGHUP came; set by the loop when the tty reads fail. */
+void ui_term_set_hungup(void);
+long long ui_now_ms(void);
+
+/* ---- ui_draw.c -------------------------------------------------------------- */
+/* Paint line l in [x, x+w) of row y, pushed to side, the rest of the span
+ * blank with attr. Cells that would cross x+w are not drawn. */
+void ui_put_line(int y, int x, int w, const struct text_line *l, enum ui_side side, int attr);
+/* Blank [x, x+w) of row y with attr. */
+void ui_fill(int y, int x, int w, int attr);
+/* A framed box (cleared inside); title at the START side of the top edge. */
+void ui_box(struct ui_rect r, const char *title, int attr);
+/* Where a focused widget wants the cursor (screen coordinates). */
+void ui_cursor_at(int y, int x);
+enum ui_side ui_side_of(enum ui_align al, text_dir dir);
+/* Draw the status line (if any) at its row. */
+void ui_draw_status(void);
+/* Colour attribute for a pair, 0 when the terminal has no colours. */
+int ui_pair(int pair);
+
+/* ---- ui_loop.c ------------------------------------------------------------- */
+/* Erase and paint the current screen (or the "please enlarge" screen). */
+void ui_repaint(void);
+/* Move the cursor where wanted, wnoutrefresh, one doupdate. */
+void ui_present(void);
+
+#endif

@@ -1,0 +1,101 @@
+/*
+ * ui/ui_lang — the visitor's language at run time: gettext for the current
+ * language, switched without restarting (F2).
+ *
+ * Invariants:
+ *  1. The language is chosen with $LANGUAGE and the catalog cache is
+ *     invalidated (++_nl_msg_cat_cntr), so the next gettext() looks again;
+ *     LC_MESSAGES must not be plain "C" for that (ui_init sees to it).
+ *  2. ui_tr("") and ui_tr(NULL) return their argument: gettext("") would
+ *     return the catalog header.
+ *  3. ui_tr of a string that is no msgid returns it unchanged, so callers
+ *     may pass already translated text (titles, catalog names).
+ */
+#include "ui/ui_int.h"
+
+#include <libintl.h>
+#include <stdlib.h>
+#include "core/util.h"
+
+extern int _nl_msg_cat_cntr;
+
+static ui_lang cur_lang = LANG_AR;
+static bool    bound;
+
+static void
+bind_domain(void)
+{
+	if (bound)
+		return;
+	bound = true;
+	bindtextdomain("khidma", khidma_localedir());
+	bind_textdomain_codeset("khidma", "UTF-8");
+	textdomain("khidma");
+}
+
+static void
+apply_lang(ui_lang l)
+{
+	setenv("LANGUAGE", l == LANG_EN ? "en" : "ar", 1);
+	++_nl_msg_cat_cntr;
+}
+
+/* Contract: make l the language of every later ui_tr; no redraw here (the
+ * loop redraws after F2). */
+void
+ui_set_lang(ui_lang l)
+{
+	bind_domain();
+	cur_lang = l == LANG_EN ? LANG_EN : LANG_AR;
+	apply_lang(cur_lang);
+}
+
+ui_lang
+ui_get_lang(void)
+{
+	return cur_lang;
+}
+
+/* Contract: TEXT_RTL for Arabic, TEXT_LTR for English. */
+text_dir
+ui_dir(void)
+{
+	return cur_lang == LANG_AR ? TEXT_RTL : TEXT_LTR;
+}
+
+/* Contract: gettext in the current language; see invariants 2 and 3. */
+const char *
+ui_tr(const char *msgid)
+{
+	if (msgid == NULL || msgid[0] == '\0')
+		return msgid;
+	bind_domain();
+	return gettext(msgid);
+}
+
+/* Contract: ar when the language is Arabic and ar is non-empty, else en. */
+const char *
+ui_pick(const char *en, const char *ar)
+{
+	if (cur_lang == LANG_AR && ar != NULL && ar[0] != '\0')
+		return ar;
+	return en ? en : "";
+}
+
+/* Contract (ui_int.h): msgid in language l, the current language kept.
+ * The result is gettext's static string (valid while the catalog is). */
+const char *
+ui_tr_lang(ui_lang l, const char *msgid)
+{
+	const char *s;
+
+	if (msgid == NULL || msgid[0] == '\0')
+		return msgid;
+	bind_domain();
+	if (l == cur_lang)
+		return gettext(msgid);
+	apply_lang(l);
+	s = gettext(msgid);
+	apply_lang(cur_lang);
+	return s;
+}

@@ -1,0 +1,321 @@
+/*
+ * ui/ui_loop — the one input loop (after htop's ScreenManager): ui_run and
+ * ui_read read keys, map them through the binding table, handle the global
+ * actions and hand the rest to the current screen.
+ *
+ * Global actions, handled here and nowhere else:
+ *   F2 language  → ui_set_lang(other), repaint, the caller gets A_REDRAW
+ *   F3 bidi mode → text_set_mode(other), escapes re-sent, full repaint
+ *   Ctrl-L       → full repaint (clearok), A_REDRAW
+ *   KEY_RESIZE   → below 80×24 the "please enlarge" screen (both
+ *                  languages) and every key is swallowed until it is big
+ *                  enough; then a full repaint and A_REDRAW
+ *   idle         → after opts.idle_timeout s without a key: a countdown
+ *                  box; any key continues; at 0 A_IDLE (ui_run: wipe, UI_HOME)
+ *   SIGHUP / tty gone → A_HANGUP (ui_run: UI_HANGUP)
+ *
+ * Invariants:
+ *  1. Output happens only in ui_present: wnoutrefresh + one doupdate per
+ *     turn. A repaint is erase() + draw() into stdscr; curses diffs it
+ *     against what is on the terminal, so a key costs only changed cells.
+ *     clearok (a full resend) only after F3, Ctrl-L and a resize.
+ *  2. The screen's state is the only truth: a language switch, a mode flip
+ *     or a resize is just a repaint, so typed data is kept.
+ *  3. idle_fired is sticky until the outermost ui_run returns, so every
+ *     nested screen wipes its draft on the way out.
+ */
+#include "ui/ui_int.h"
+
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "core/util.h"
+
+static bool cursor_shown;
+
+static void
+set_cursor(bool on)
+{
+	if (on == cursor_shown)
+		return;
+	cursor_shown = on;
+	curs_set(on ? 1 : 0);
+}
+
+/* Contract (ui_int.h). */
+void
+ui_present(void)
+{
+	if (!ui_st.active)
+		return;
+	if (ui_st.cur_vis && !ui_st.small) {
+		leaveok(stdscr, FALSE);
+		wmove(stdscr, ui_st.cur_y, ui_st.cur_x);
+		wnoutrefresh(stdscr);
+		doupdate();
+		set_cursor(true);
+	} else {
+		leaveok(stdscr, TRUE);
+		set_cursor(false);
+		wnoutrefresh(stdscr);
+		doupdate();
+	}
+}
+
+/* "Please enlarge the window" in both languages, whatever the current. */
+static void
+draw_enlarge(int rows, int cols)
+{
+	char *size = xasprintf("%d×%d → 80×24", cols, rows);
+	int y = rows / 2 - 1;
+
+	if (y < 0)
+		y = 0;
+	ui_text(y, 0, cols, ui_tr_lang(LANG_AR, "Please enlarge the window"),
+	        TEXT_RTL, AL_CENTER, A_BOLD);
+	if (y + 1 < rows)
+		ui_text(y + 1, 0, cols, ui_tr_lang(LANG_EN, "Please enlarge the window"),
+		        TEXT_LTR, AL_CENTER, A_BOLD);
+	if (y + 2 < rows)
+		ui_text(y + 2, 0, cols, size, TEXT_LTR, AL_CENTER, 0);
+	free(size);
+}
+
+/* Contract (ui_int.h). */
+void
+ui_repaint(void)
+{
+	int rows, cols;
+
+	if (!ui_st.active)
+		return;
+	getmaxyx(stdscr, rows, cols);
+	ui_st.cur_vis = false;
+	erase();
+	ui_st.small = rows < 24 || cols < 80;
+	if (ui_st.small) {
+		draw_enlarge(rows, cols);
+		return;
+	}
+	if (ui_st.cur != NULL && ui_st.cur->draw != NULL)
+		ui_st.cur->draw(ui_st.cur);
+	ui_draw_status();
+}
+
+static bool
+tty_gone(void)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	if (poll(&p, 1, 0) < 0)
+		return false;
+	return (p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
+static bool
+idle_applies(void)
+{
+	return ui_st.opts.idle_timeout > 0 && ui_st.cur != NULL && !ui_st.cur->no_idle;
+}
+
+/* The countdown box over the current screen. Returns A_IDLE when it ran
+ * out, A_HANGUP, or A_REDRAW when a key (consumed) said "still here". */
+static ui_action
+idle_warning(void)
+{
+	long long end = ui_now_ms() + (long long)ui_st.opts.idle_warning * 1000;
+	int rows, cols;
+
+	for (;;) {
+		long long now = ui_now_ms();
+		int left = (int)((end - now + 999) / 1000);
+		struct ui_rect r;
+		char *msg;
+		wint_t ch;
+		int rc;
+
+		if (ui_hungup())
+			return A_HANGUP;
+		if (left <= 0)
+			return A_IDLE;
+		getmaxyx(stdscr, rows, cols);
+		if (!ui_st.small) {
+			r.w = cols < 64 ? cols - 2 : 60;
+			r.h = 6;
+			r.y = (rows - r.h) / 2;
+			r.x = (cols - r.w) / 2;
+			ui_box(r, "", ui_pair(UP_BOX) | A_BOLD);
+			msg = xasprintf(ui_tr("Are you still there? The screen will reset in %d seconds. Press any key to continue."), left);
+			ui_para((struct ui_rect){ r.y + 1, r.x + 2, r.h - 2, r.w - 4 },
+			        msg, ui_dir(), AL_START, A_BOLD);
+			free(msg);
+			ui_st.cur_vis = false;
+		}
+		ui_present();
+		wtimeout(stdscr, (int)((end - now) % 1000 ? (end - now) % 1000 : 1000));
+		rc = wget_wch(stdscr, &ch);
+		if (rc == ERR) {
+			if (tty_gone())
+				ui_term_set_hungup();
+			continue;
+		}
+		if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
+			clearok(curscr, TRUE);
+			ui_repaint();
+			continue;
+		}
+		ui_st.last_key_ms = ui_now_ms();
+		ui_repaint();
+		return A_REDRAW;
+	}
+}
+
+static struct ui_event
+ev_of(ui_action a)
+{
+	struct ui_event ev = { a, 0 };
+	return ev;
+}
+
+/* Contract: see ui.h. Returns A_TICK when timeout_ms ran out (never for
+ * timeout_ms < 0), A_REDRAW after a global action was handled (the caller
+ * repaints what it owns, e.g. a modal box), else the key's event. */
+struct ui_event
+ui_read(int timeout_ms)
+{
+	long long start = ui_now_ms();
+
+	if (!ui_st.active)
+		return ev_of(A_HANGUP);
+	for (;;) {
+		long long now = ui_now_ms();
+		long long wait = 1000;
+		struct ui_event ev;
+		wint_t ch = 0;
+		int rc;
+
+		if (ui_hungup())
+			return ev_of(A_HANGUP);
+		if (ui_st.idle_fired)
+			return ev_of(A_IDLE);
+		if (timeout_ms >= 0) {
+			long long rem = start + timeout_ms - now;
+			if (rem <= 0)
+				return ev_of(A_TICK);
+			if (rem < wait)
+				wait = rem;
+		}
+		if (idle_applies()) {
+			long long due = ui_st.last_key_ms + (long long)ui_st.opts.idle_timeout * 1000 - now;
+			if (due <= 0) {
+				ui_action a = ui_st.small ? A_IDLE : idle_warning();
+				if (a == A_IDLE)
+					ui_st.idle_fired = true;
+				return ev_of(a);
+			}
+			if (due < wait)
+				wait = due;
+		}
+		ui_present();
+		wtimeout(stdscr, (int)wait);
+		rc = wget_wch(stdscr, &ch);
+		if (rc == ERR) {
+			if (tty_gone())
+				ui_term_set_hungup();
+			continue;
+		}
+		if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
+			clearok(curscr, TRUE);
+			ui_repaint();
+			if (!ui_st.small)
+				return ev_of(A_REDRAW);
+			continue;
+		}
+		ui_st.last_key_ms = ui_now_ms();
+		ev = ui_key_event(rc, ch);
+		if (ui_st.small && ev.a != A_LANG)
+			continue;
+		switch (ev.a) {
+		case A_NONE:
+			continue;
+		case A_LANG:
+			ui_set_lang(ui_get_lang() == LANG_AR ? LANG_EN : LANG_AR);
+			ui_repaint();
+			return ev_of(A_REDRAW);
+		case A_BIDI:
+			text_set_mode(text_mode() == BIDI_APP ? BIDI_TERMINAL : BIDI_APP);
+			ui_term_send_mode();
+			clearok(curscr, TRUE);
+			ui_repaint();
+			return ev_of(A_REDRAW);
+		case A_REDRAW:
+			clearok(curscr, TRUE);
+			ui_repaint();
+			return ev;
+		default:
+			return ev;
+		}
+	}
+}
+
+/* The single result bit ui_run returns, by priority. */
+static int
+exit_bit(int r)
+{
+	if (r & UI_HANGUP)
+		return UI_HANGUP;
+	if (r & UI_HOME)
+		return UI_HOME;
+	if (r & UI_BACK)
+		return UI_BACK;
+	if (r & UI_DONE)
+		return UI_DONE;
+	return 0;
+}
+
+/* Contract: see ui.h. */
+int
+ui_run(struct ui_screen *s)
+{
+	struct ui_screen *prev = ui_st.cur;
+	int result = 0;
+
+	if (!ui_st.active)
+		return UI_HANGUP;
+	ui_st.cur = s;
+	ui_st.depth++;
+	free(ui_st.status);
+	ui_st.status = NULL;
+	ui_st.last_key_ms = ui_now_ms();
+	ui_repaint();
+	for (;;) {
+		struct ui_event ev = ui_read(1000);
+		int r = 0;
+
+		if (ev.a == A_HANGUP || ui_hungup()) {
+			result = UI_HANGUP;
+			break;
+		}
+		if (ev.a == A_IDLE || ui_st.idle_fired) {
+			result = UI_HOME;
+			break;
+		}
+		if (s->key != NULL)
+			r = s->key(s, ev);
+		if (ui_hungup())
+			r |= UI_HANGUP;
+		if (ui_st.idle_fired)
+			r |= UI_HOME;
+		if ((result = exit_bit(r)) != 0)
+			break;
+		if (ev.a != A_TICK || r != 0)
+			ui_repaint();
+	}
+	if (result == UI_HOME && ui_st.idle_fired && s->wipe != NULL)
+		s->wipe(s);
+	ui_st.cur = prev;
+	if (--ui_st.depth == 0)
+		ui_st.idle_fired = false;
+	return result;
+}

@@ -1,0 +1,215 @@
+/*
+ * ui/ui_pager — long documents (pager) and row lists (table).
+ *
+ * Invariants:
+ *  1. The pager wraps its text through text_wrap once per width and keeps
+ *     the lines; a resize re-wraps (the position is kept by line number).
+ *  2. Table cells are laid out by text_fit (so sanitised and cut with an
+ *     ellipsis); in RTL the columns run from the right edge.
+ *  3. The selected row carries a marker cell only (no reverse bar): a move
+ *     costs two cells on the wire.
+ */
+#include "ui/ui_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "core/util.h"
+
+/* Contract: see ui.h. Takes ownership of text_owned (freed by _free). */
+void
+ui_pager_init(struct ui_pager *p, char *text_owned, text_dir dir)
+{
+	memset(p, 0, sizeof *p);
+	p->text = text_owned ? text_owned : xstrdup("");
+	p->dir = dir;
+}
+
+void
+ui_pager_free(struct ui_pager *p)
+{
+	text_lines_free(p->lines, p->nlines);
+	free(p->text);
+	memset(p, 0, sizeof *p);
+}
+
+static void
+pager_clamp(struct ui_pager *p)
+{
+	int h = p->height > 0 ? p->height : 1;
+
+	if (p->top > p->nlines - h)
+		p->top = p->nlines - h;
+	if (p->top < 0)
+		p->top = 0;
+}
+
+/* Contract: see ui.h. 1 when consumed, 0 when not, -2 on Back. */
+int
+ui_pager_key(struct ui_pager *p, struct ui_event ev)
+{
+	int page = p->height > 1 ? p->height - 1 : 1;
+
+	switch (ev.a) {
+	case A_UP:    p->top--; break;
+	case A_DOWN:  p->top++; break;
+	case A_PGUP:  p->top -= page; break;
+	case A_PGDN:
+	case A_CHAR:
+		if (ev.a == A_CHAR && ev.ch != L' ')
+			return 0;
+		p->top += page;
+		break;
+	case A_HOME:  p->top = 0; break;
+	case A_END:   p->top = p->nlines; break;
+	case A_BACK:
+	case A_BACKSPACE:
+		return -2;
+	default:
+		return 0;
+	}
+	pager_clamp(p);
+	return UI_HANDLED;
+}
+
+/* Contract: see ui.h. The last row of r shows "line a–b of n". */
+void
+ui_pager_draw(struct ui_pager *p, struct ui_rect r)
+{
+	int i, h = r.h - 1, last;
+	char *pos;
+
+	if (h < 1 || r.w < 4)
+		return;
+	if (p->lines == NULL || p->width != r.w) {
+		text_lines_free(p->lines, p->nlines);
+		p->nlines = text_wrap(p->text, p->dir, r.w, &p->lines);
+		p->width = r.w;
+	}
+	p->height = h;
+	pager_clamp(p);
+	for (i = 0; i < h; i++) {
+		int k = p->top + i;
+		if (k < p->nlines)
+			ui_put_line(r.y + i, r.x, r.w, &p->lines[k],
+			            p->dir == TEXT_RTL ? SIDE_RIGHT : SIDE_LEFT, 0);
+		else
+			ui_fill(r.y + i, r.x, r.w, 0);
+	}
+	last = p->top + h < p->nlines ? p->top + h : p->nlines;
+	pos = xasprintf(ui_tr("line %d–%d of %d"), p->nlines ? p->top + 1 : 0, last, p->nlines);
+	ui_text(r.y + h, r.x, r.w, pos, ui_dir(), AL_END, (int)A_DIM);
+	free(pos);
+}
+
+/* ---- table ---------------------------------------------------------------- */
+
+static void
+table_clamp(struct ui_table *t)
+{
+	int rows = t->rows > 0 ? t->rows : 1;
+
+	if (t->selected >= t->nrows)
+		t->selected = t->nrows - 1;
+	if (t->selected < 0)
+		t->selected = 0;
+	if (t->selected < t->top)
+		t->top = t->selected;
+	if (t->selected >= t->top + rows)
+		t->top = t->selected - rows + 1;
+	if (t->top < 0)
+		t->top = 0;
+}
+
+/* Contract: see ui.h. */
+int
+ui_table_key(struct ui_table *t, struct ui_event ev)
+{
+	int page = t->rows > 1 ? t->rows - 1 : 1;
+
+	if (ev.a == A_BACK || ev.a == A_BACKSPACE)
+		return -2;
+	if (t->nrows <= 0)
+		return -1;
+	switch (ev.a) {
+	case A_UP:
+		if (t->selected == 0)
+			return -4;
+		t->selected--;
+		break;
+	case A_DOWN:
+		if (t->selected >= t->nrows - 1)
+			return -3;
+		t->selected++;
+		break;
+	case A_PGUP:
+		if (t->selected == 0)
+			return -4;
+		t->selected = t->selected > page ? t->selected - page : 0;
+		break;
+	case A_PGDN:
+		if (t->selected >= t->nrows - 1)
+			return -3;
+		t->selected = t->selected + page < t->nrows ? t->selected + page : t->nrows - 1;
+		break;
+	case A_HOME:
+		t->selected = 0;
+		break;
+	case A_END:
+		t->selected = t->nrows - 1;
+		break;
+	case A_ENTER:
+		return t->selected;
+	default:
+		return -1;
+	}
+	table_clamp(t);
+	return -1;
+}
+
+/* One row: the marker cell at the START side, then the columns from the
+ * START side, one blank between them. text(row, col) gives the cells. */
+static void
+table_row(struct ui_table *t, int y, struct ui_rect r, int row, int attr)
+{
+	bool rtl = ui_dir() == TEXT_RTL;
+	enum ui_side side = rtl ? SIDE_RIGHT : SIDE_LEFT;
+	int c, used = 2;
+
+	ui_fill(y, r.x, r.w, attr);
+	if (row >= 0 && row == t->selected)
+		ui_text(y, rtl ? r.x + r.w - 1 : r.x, 1, rtl ? "\u25c4" : "\u25ba",
+		        TEXT_LTR, AL_START, (int)A_BOLD);
+	for (c = 0; c < t->ncols && used < r.w; c++) {
+		const struct ui_column *col = &t->cols[c];
+		int w = col->width < r.w - used ? col->width : r.w - used;
+		const char *s = row < 0 ? ui_tr(col->title) : t->cell(t->ctx, row, c);
+		struct text_line l;
+
+		if (w <= 0)
+			break;
+		text_fit(s ? s : "", col->dir, w, &l);
+		ui_put_line(y, rtl ? r.x + r.w - used - w : r.x + used, w, &l, side, attr);
+		text_line_free(&l);
+		used += w + 1;
+	}
+}
+
+/* Contract: see ui.h. Row r.y holds the column titles. */
+void
+ui_table_draw(struct ui_table *t, struct ui_rect r)
+{
+	int i;
+
+	if (r.h < 2 || r.w < 4)
+		return;
+	t->rows = r.h - 1;
+	table_clamp(t);
+	table_row(t, r.y, r, -1, (int)(A_BOLD | A_UNDERLINE));
+	for (i = 0; i < t->rows; i++) {
+		int k = t->top + i;
+		if (k < t->nrows)
+			table_row(t, r.y + 1 + i, r, k, 0);
+		else
+			ui_fill(r.y + 1 + i, r.x, r.w, 0);
+	}
+}

@@ -1,0 +1,339 @@
+/*
+ * ui/ui_term — the terminal's life cycle: bidi-mode escapes, curses start
+ * and end, signals, and the async-signal-safe emergency restore.
+ *
+ * Bidi escapes (../shared/ARABIC.md, terminal-wg "BiDi in Terminal
+ * Emulators"): in app mode khidma sends text already in visual order and
+ * shaped, so the terminal must not reorder: `CSI 8 l` (explicit mode).
+ * Paragraph direction: in explicit mode an RTL paragraph (`CSI 2 SP k`)
+ * makes VTE and mintty lay the row out mirrored (vte bidi.cc,
+ * explicit_line: log2vis = width-1-i), which would reverse the already
+ * reversed screen; so app mode asks for LTR (`CSI 1 SP k`), except on
+ * TERM=linux (old kernels print a stray 'k'). Restore: `CSI 8 h` and
+ * `CSI 0 SP k`. mlterm: `OSC 5379;use_ctl=false BEL` (`=true` to restore).
+ * Under tmux every sequence is wrapped in DCS passthrough.
+ *
+ * Invariants:
+ *  1. The escapes go straight to the tty before initscr and again on F3;
+ *     the restore goes out on every exit path: ui_end (also from atexit),
+ *     SIGTERM/SIGINT (console), SIGHUP, SIGSEGV/SIGBUS/SIGFPE/SIGABRT.
+ *  2. Signal handlers call only write(2), tcsetattr(3), sigaction and
+ *     raise: the restore bytes are prepared before any handler is armed.
+ *  3. Kiosk mode: SIGINT, SIGQUIT and SIGTSTP are ignored and curses runs
+ *     in raw mode, so no key reaches a shell.
+ */
+#include "ui/ui_int.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <term.h>
+#include "core/util.h"
+
+struct ui_state ui_st;
+
+static int tty_fd = STDOUT_FILENO;
+static struct termios saved_tio;
+static bool have_tio, atexit_done;
+static volatile sig_atomic_t hup_flag;
+static volatile sig_atomic_t restored;
+
+/* Prepared restore bytes: curses' own reset, then the bidi restore. */
+static char   curses_off[160];
+static size_t curses_off_len;
+static char   bidi_off[160];
+static size_t bidi_off_len;
+
+static struct sigaction old_act[NSIG];
+static const int fatal_sigs[] = { SIGTERM, SIGSEGV, SIGBUS, SIGFPE, SIGABRT };
+
+long long
+ui_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Append seq to buf (wrapped for tmux when $TMUX is set). */
+static size_t
+add_seq(char *buf, size_t len, size_t cap, const char *seq)
+{
+	bool tmux = getenv("TMUX") != NULL;
+	const char *p;
+
+	if (tmux) {
+		if (len + 7 < cap) {
+			memcpy(buf + len, "\033Ptmux;", 7);
+			len += 7;
+		}
+		for (p = seq; *p && len + 2 < cap; p++) {
+			if (*p == '\033')
+				buf[len++] = '\033';
+			buf[len++] = *p;
+		}
+		if (len + 2 < cap) {
+			buf[len++] = '\033';
+			buf[len++] = '\\';
+		}
+	} else {
+		size_t n = strlen(seq);
+		if (len + n < cap) {
+			memcpy(buf + len, seq, n);
+			len += n;
+		}
+	}
+	buf[len] = '\0';
+	return len;
+}
+
+static bool
+term_is_linux(void)
+{
+	const char *t = getenv("TERM");
+	return t != NULL && strcmp(t, "linux") == 0;
+}
+
+/* The escapes for mode m: on = explicit (app), off = the default. */
+static size_t
+build_bidi(char *buf, size_t cap, bool on)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	len = add_seq(buf, len, cap, on ? "\033[8l" : "\033[8h");
+	if (!term_is_linux())
+		len = add_seq(buf, len, cap, on ? "\033[1 k" : "\033[0 k");
+	if (getenv("MLTERM") != NULL)
+		len = add_seq(buf, len, cap, on ? "\033]5379;use_ctl=false\007"
+		                                : "\033]5379;use_ctl=true\007");
+	return len;
+}
+
+static void
+write_all(const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(tty_fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Contract (ui_int.h). */
+void
+ui_term_send_mode(void)
+{
+	char buf[160];
+	size_t n = build_bidi(buf, sizeof buf, text_mode() == BIDI_APP);
+
+	if (ui_st.active)
+		fflush(stdout);
+	write_all(buf, n);
+}
+
+void
+ui_term_set_hungup(void)
+{
+	hup_flag = 1;
+}
+
+/* Contract: see ui.h. Only write(2) and tcsetattr; idempotent. */
+void
+ui_emergency_restore(void)
+{
+	int saved = errno;
+
+	if (restored)
+		return;
+	restored = 1;
+	write_all(curses_off, curses_off_len);
+	write_all(bidi_off, bidi_off_len);
+	if (have_tio)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	errno = saved;
+}
+
+static void
+on_fatal(int sig)
+{
+	ui_emergency_restore();
+	sigaction(sig, &old_act[sig], NULL);
+	raise(sig);
+}
+
+static void
+on_hup(int sig)
+{
+	(void)sig;
+	hup_flag = 1;
+	/* The tty may be gone; the bidi restore costs nothing if it is not. */
+	write_all(bidi_off, bidi_off_len);
+}
+
+bool
+ui_hungup(void)
+{
+	return hup_flag != 0;
+}
+
+static void
+arm_signals(bool kiosk)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_fatal;
+	for (i = 0; i < ARRAY_LEN(fatal_sigs); i++)
+		sigaction(fatal_sigs[i], &sa, &old_act[fatal_sigs[i]]);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, &old_act[SIGHUP]);
+	if (kiosk) {
+		signal(SIGINT, SIG_IGN);
+		signal(SIGQUIT, SIG_IGN);
+		signal(SIGTSTP, SIG_IGN);
+	} else {
+		sa.sa_handler = on_fatal;
+		sigaction(SIGINT, &sa, &old_act[SIGINT]);
+	}
+}
+
+/* curses' reset strings, looked up once terminfo is loaded. */
+static void
+prepare_curses_off(void)
+{
+	static const char *const caps[] = { "sgr0", "cnorm", "rmkx", "rmcup" };
+	size_t i, n;
+
+	curses_off_len = 0;
+	for (i = 0; i < ARRAY_LEN(caps); i++) {
+		char *s = tigetstr((char *)caps[i]);
+		if (s == NULL || s == (char *)-1)
+			continue;
+		n = strlen(s);
+		if (curses_off_len + n >= sizeof curses_off)
+			break;
+		memcpy(curses_off + curses_off_len, s, n);
+		curses_off_len += n;
+	}
+}
+
+/* ncursesw needs a UTF-8 LC_CTYPE; gettext ignores $LANGUAGE under "C". */
+static void
+fix_locale(void)
+{
+	const char *m;
+
+	setlocale(LC_ALL, "");
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
+	m = setlocale(LC_MESSAGES, NULL);
+	if (m == NULL || strcmp(m, "C") == 0 || strcmp(m, "POSIX") == 0)
+		setlocale(LC_MESSAGES, "C.UTF-8");
+}
+
+static void
+init_colours(void)
+{
+	if (!has_colors())
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(UP_TITLE, COLOR_WHITE, COLOR_BLUE);
+	init_pair(UP_FOOTER, COLOR_BLACK, COLOR_CYAN);
+	init_pair(UP_ERROR, COLOR_RED, -1);
+	init_pair(UP_INFO, COLOR_GREEN, -1);
+	init_pair(UP_BOX, -1, -1);
+}
+
+static void
+at_exit(void)
+{
+	ui_end();
+}
+
+/* Contract: see ui.h. Returns -1 (terminal untouched but for the bidi
+ * escapes, which are restored) when curses cannot start. */
+int
+ui_init(const struct ui_opts *o)
+{
+	SCREEN *scr;
+
+	if (ui_st.active)
+		return 0;
+	memset(&ui_st, 0, sizeof ui_st);
+	ui_st.opts = *o;
+	if (ui_st.opts.idle_warning <= 0)
+		ui_st.opts.idle_warning = 20;
+	fix_locale();
+	text_set_mode(o->bidi);
+	if (!isatty(tty_fd))
+		tty_fd = STDERR_FILENO;
+	have_tio = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
+	bidi_off_len = build_bidi(bidi_off, sizeof bidi_off, false);
+	restored = 0;
+	hup_flag = 0;
+	arm_signals(o->kiosk);
+	if (!atexit_done) {
+		atexit(at_exit);
+		atexit_done = true;
+	}
+	if (text_mode() == BIDI_APP)
+		ui_term_send_mode();
+	set_escdelay(25);
+	scr = newterm(NULL, stdout, stdin);
+	if (scr == NULL) {
+		write_all(bidi_off, bidi_off_len);
+		restored = 1;
+		return -1;
+	}
+	set_term(scr);
+	set_escdelay(25);
+	prepare_curses_off();
+	ui_st.active = true;
+	if (o->kiosk)
+		raw();
+	else
+		cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	meta(stdscr, TRUE);
+	init_colours();
+	curs_set(0);
+	leaveok(stdscr, TRUE);
+	erase();
+	ui_st.last_key_ms = ui_now_ms();
+	return 0;
+}
+
+/* Contract: see ui.h. Safe to call twice and from atexit. */
+void
+ui_end(void)
+{
+	if (!ui_st.active)
+		return;
+	ui_st.active = false;
+	curs_set(1);
+	endwin();
+	fflush(stdout);
+	write_all(bidi_off, bidi_off_len);
+	restored = 1;
+	free(ui_st.status);
+	ui_st.status = NULL;
+}
