@@ -57,7 +57,7 @@ survey_draw(struct ui_screen *s)
 	               _("This survey is anonymous. Your evaluation is for improving the "
 	                 "service, never to punish anyone."), ui_dir(), AL_START, KA_STRONG);
 	ui_text(b.y + used, b.x + 1, b.w - 2,
-	        _("1 Very dissatisfied · 2 Dissatisfied · 3 Neutral · 4 Satisfied · 5 Very satisfied"),
+	        _("1 Very dissatisfied, 2 Dissatisfied, 3 Neutral, 4 Satisfied, 5 Very satisfied"),
 	        ui_dir(), AL_START, KA_DIM);
 	b.y += used + 2;
 	b.h -= used + 2;
@@ -172,7 +172,7 @@ build_form(struct survey *v)
 	}
 	kform_add_fields(&v->form, screens_form(&v->k->a->scr, "survey"), v->k->a->db);
 	if (v->form.n > 0)
-		v->form.it[0].heading = N_("How satisfied are you with…");
+		v->form.it[0].heading = N_("How satisfied are you with...");
 	kform_choose(&v->form, "channel", "in_person");
 	if (v->k->survey_ref[0] && (it = kform_item(&v->form, "ref")) != NULL)
 		text_edit_set(&it->field.edit, v->k->survey_ref);

@@ -200,7 +200,7 @@ search(struct track *t)
 	mono_now(&t->wait_until);
 	t->wait_until.tv_sec += delay;
 	t->mode = T_WAIT;
-	ui_status(_("Please wait while your request is looked up…"), false);
+	ui_status(_("Please wait while your request is looked up..."), false);
 }
 
 static void
