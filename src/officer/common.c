@@ -1,0 +1,252 @@
+/*
+ * officer/common — the small pieces every officer screen uses: translated
+ * labels for statuses and roles, catalog names, store error sentences, a
+ * security log line safe for syslog, and two modal full-screen helpers
+ * (oc_prompt: type a text, oc_pick: choose from a list) built as ordinary
+ * ui screens run by ui_run, so they get the one input loop's global keys
+ * (F2 language, F3 bidi, resize) for free.
+ *
+ * Invariants:
+ *  1. Labels are English msgids translated at the moment they are drawn, so
+ *     a language switch (F2) takes effect on the next redraw.
+ *  2. Text returned by oc_prompt is text_clean'ed (NFC, no controls), ready
+ *     for the store.
+ *  3. Untrusted text is never passed to syslog raw: oc_log_security runs it
+ *     through text_sanitize and cuts it to 64 bytes.
+ */
+#include "officer/officer_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "core/log.h"
+#include "core/util.h"
+#include "text/text.h"
+
+static const char *const status_labels[RS__COUNT] = {
+	[RS_RECEIVED]   = N_("Received"),
+	[RS_NEEDS_INFO] = N_("Needs information"),
+	[RS_VERIFIED]   = N_("Verified"),
+	[RS_REFERRED]   = N_("Referred to research"),
+	[RS_COMMITTEE]  = N_("At the committee"),
+	[RS_ACCEPTED]   = N_("Accepted"),
+	[RS_REJECTED]   = N_("Rejected"),
+	[RS_REGISTERED] = N_("Registered"),
+	[RS_DELIVERED]  = N_("Delivered"),
+	[RS_WITHDRAWN]  = N_("Withdrawn"),
+};
+
+const char *
+oc_status_label(req_status st)
+{
+	if ((int)st < 0 || st >= RS__COUNT)
+		return "?";
+	return _(status_labels[st]);
+}
+
+static const char *const role_labels[ROLE__COUNT] = {
+	[ROLE_OFFICER]    = N_("Member-relations officer"),
+	[ROLE_RESEARCHER] = N_("Social researcher"),
+	[ROLE_COMMITTEE]  = N_("Research committee"),
+	[ROLE_ADMIN]      = N_("Administrator"),
+};
+
+const char *
+oc_role_label(officer_role r)
+{
+	if ((int)r < 0 || r >= ROLE__COUNT)
+		return "?";
+	return _(role_labels[r]);
+}
+
+const char *
+oc_catalog_name(const struct console *c, const char *kind, const char *code)
+{
+	const struct catalog_item *it;
+	int i, n;
+
+	if (strcmp(kind, "service") == 0) {
+		it = c->services; n = c->nservices;
+	} else {
+		it = c->channels; n = c->nchannels;
+	}
+	for (i = 0; i < n; i++)
+		if (strcmp(it[i].code, code) == 0)
+			return ui_pick(it[i].name_en, it[i].name_ar);
+	return code;
+}
+
+const char *
+oc_store_error(st_rc rc)
+{
+	switch (rc) {
+	case ST_OK:       return "";
+	case ST_NOTFOUND: return _("Not found.");
+	case ST_STALE:    return _("Changed by someone else — reloaded.");
+	case ST_BUSY:     return _("The database is busy; nothing was saved. Try again.");
+	case ST_INVALID:  return _("A value was refused; nothing was saved.");
+	case ST_DENIED:   return _("This action is not allowed now.");
+	case ST_FULL:     return _("The disk is full; nothing was saved. Tell the administrator.");
+	case ST_READONLY: return _("The database is read-only; nothing was saved. Tell the administrator.");
+	case ST_CORRUPT:  return _("The database is damaged. Tell the administrator.");
+	default:          return _("A database error occurred; nothing was saved.");
+	}
+}
+
+void
+oc_log_security(const char *what, const char *untrusted, const char *detail)
+{
+	char *safe = text_sanitize(untrusted ? untrusted : "", untrusted ? strlen(untrusted) : 0);
+	char cut[65];
+
+	strlcpy_k(cut, safe ? safe : "?", sizeof cut);
+	log_security("%s: login \"%s\"%s%s", what, cut, detail ? ": " : "", detail ? detail : "");
+	free(safe);
+}
+
+/* ---- oc_prompt --------------------------------------------------------------- */
+
+struct prompt {
+	const char     *title, *question;
+	struct ui_field f;
+	bool            multiline, required;
+	char           *result;
+};
+
+static void
+prompt_draw(struct ui_screen *s)
+{
+	struct prompt *p = s->state;
+	static const struct ui_key_hint hints_line[] = {
+		{ "Enter", N_("confirm") }, { "Esc", N_("cancel") },
+	};
+	static const struct ui_key_hint hints_multi[] = {
+		{ "F5", N_("confirm") }, { "Esc", N_("cancel") },
+	};
+	struct ui_rect r = ui_frame(_(p->title), p->multiline ? hints_multi : hints_line, 2);
+	int used = ui_para((struct ui_rect){ r.y + 1, r.x + 2, 3, r.w - 4 },
+	                   p->question, ui_dir(), AL_START, 0);
+	struct ui_rect fr = { r.y + 2 + used, r.x + 2, p->f.height + 2, r.w - 4 };
+
+	ui_field_draw(&p->f, fr, true);
+}
+
+static int
+prompt_key(struct ui_screen *s, struct ui_event ev)
+{
+	struct prompt *p = s->state;
+	char *txt, *clean;
+
+	switch (ev.a) {
+	case A_BACK:
+	case A_QUIT:
+		return UI_BACK;
+	case A_TICK:
+		return 0;
+	case A_REDRAW:
+		return UI_REDRAW;
+	case A_ENTER:
+		if (p->multiline)
+			break;
+		/* FALLTHROUGH */
+	case A_SAVE:
+		txt = text_edit_get(&p->f.edit);
+		clean = text_clean(txt, strlen(txt), p->multiline);
+		free(txt);
+		if (clean == NULL || (p->required && clean[0] == '\0')) {
+			free(clean);
+			ui_field_set_error(&p->f, _("Please fill this in."));
+			return UI_REDRAW;
+		}
+		p->result = clean;
+		return UI_DONE;
+	default:
+		break;
+	}
+	return ui_field_key(&p->f, ev) | UI_REDRAW;
+}
+
+char *
+oc_prompt(const char *title, const char *question, const char *initial,
+          bool multiline, bool required, size_t max_chars, int *rc)
+{
+	struct prompt p = { .title = title, .question = question,
+	                    .multiline = multiline, .required = required };
+	struct ui_screen s = { .name = "officer-prompt", .state = &p,
+	                       .draw = prompt_draw, .key = prompt_key };
+	int r;
+
+	ui_field_init(&p.f, "", ui_dir(), max_chars, multiline ? 5 : 1);
+	p.f.edit.multiline = multiline;
+	if (initial != NULL)
+		text_edit_set(&p.f.edit, initial);
+	s.has_draft = multiline;
+	r = ui_run(&s);
+	ui_field_free(&p.f);
+	*rc = oc_unwind(r);
+	if (*rc || !(r & UI_DONE)) {
+		free(p.result);
+		return NULL;
+	}
+	return p.result;
+}
+
+/* ---- oc_pick ---------------------------------------------------------------- */
+
+struct pick {
+	const char    *title;
+	struct ui_menu m;
+	int            chosen;
+};
+
+static void
+pick_draw(struct ui_screen *s)
+{
+	struct pick *p = s->state;
+	static const struct ui_key_hint hints[] = {
+		{ "Enter", N_("choose") }, { "Esc", N_("cancel") },
+	};
+	struct ui_rect r = ui_frame(_(p->title), hints, 2);
+
+	ui_menu_draw(&p->m, (struct ui_rect){ r.y + 1, r.x + 2, r.h - 1, r.w - 4 });
+}
+
+static int
+pick_key(struct ui_screen *s, struct ui_event ev)
+{
+	struct pick *p = s->state;
+	int i;
+
+	if (ev.a == A_TICK)
+		return 0;
+	if (ev.a == A_QUIT)
+		return UI_BACK;
+	if (ev.a == A_REDRAW)
+		return UI_REDRAW;
+	i = ui_menu_key(&p->m, ev);
+	if (i >= 0) {
+		p->chosen = i;
+		return UI_DONE;
+	}
+	if (i == -2)
+		return UI_BACK;
+	return UI_HANDLED | UI_REDRAW;
+}
+
+int
+oc_pick(const char *title, const char *const *items, int n, int selected, int *rc)
+{
+	struct pick p = { .title = title, .chosen = -1 };
+	struct ui_screen s = { .name = "officer-pick", .state = &p,
+	                       .draw = pick_draw, .key = pick_key };
+	int r;
+
+	p.m.items = (const char **)items;
+	p.m.nitems = n;
+	p.m.selected = selected >= 0 && selected < n ? selected : 0;
+	p.m.numbered = n <= 9;
+	r = ui_run(&s);
+	*rc = oc_unwind(r);
+	if (*rc || !(r & UI_DONE))
+		return -1;
+	return p.chosen;
+}

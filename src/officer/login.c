@@ -1,0 +1,269 @@
+/*
+ * officer/login — the login screen of the officer console.
+ *
+ * Over SSH the account is the Unix login (getpwuid(geteuid()): sshd has
+ * already authenticated that user), and only the account's own password is
+ * asked. From the kiosk (F9) the Unix user is the kiosk's, so the login name
+ * is typed as well.
+ *
+ * Invariants:
+ *  1. An unknown login, a disabled account and a wrong password all answer
+ *     the same "Login failed." and cost the same time (an unknown account
+ *     is verified against a dummy hash): no account enumeration by message
+ *     or timing. Each failure is a log_security event.
+ *  2. A wrong password counts (store_officer_login_result); at lock_tries
+ *     the account locks for lock_minutes and the screen says so plainly. A
+ *     locked account is refused without verifying the password at all.
+ *  3. The typed password lives in the field's buffer and one malloc'd copy;
+ *     both are overwritten right after the attempt, whatever its outcome.
+ *  4. KHIDMA_OFFICER_LOGIN replaces the Unix login ONLY when this very
+ *     executable lives inside the source tree (a development or test build:
+ *     khidma_in_source_tree() and /proc/self/exe under khidma_srcdir()).
+ *     An installed binary ignores it, even with KHIDMA_SRCDIR set.
+ */
+#include "officer/officer_int.h"
+
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli/password.h"
+#include "core/util.h"
+#include "text/text.h"
+
+/* A crypto_pwhash_str of a random phrase at the interactive limits: verified
+ * against for unknown/disabled accounts so they take as long as a real one. */
+static const char dummy_hash[] =
+	"$argon2id$v=19$m=65536,t=2,p=1$LwK53+j6Ge4FmLryPqqh5A$"
+	"MpJjX1e5rA/brbMPu8zCqkIt2PQiWzqYO7qJzljIP8Y";
+
+#define LOGIN_MAX 63
+
+static bool
+exe_in_source_tree(void)
+{
+	char exe[PATH_MAX], tree[PATH_MAX];
+	const char *src = khidma_srcdir();
+	ssize_t n;
+	size_t len;
+
+	if (!khidma_in_source_tree() || src == NULL)
+		return false;
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	if (realpath(src, tree) == NULL)
+		return false;
+	len = strlen(tree);
+	return strncmp(exe, tree, len) == 0 && exe[len] == '/';
+}
+
+const char *
+oc_unix_login(void)
+{
+	static char login[LOGIN_MAX + 1];
+	const char *env = getenv("KHIDMA_OFFICER_LOGIN");
+	struct passwd *pw;
+
+	if (env != NULL && env[0] != '\0' && exe_in_source_tree()) {
+		strlcpy_k(login, env, sizeof login);
+		return login;
+	}
+	pw = getpwuid(geteuid());
+	strlcpy_k(login, pw != NULL && pw->pw_name != NULL ? pw->pw_name : "", sizeof login);
+	return login;
+}
+
+struct login_screen {
+	struct app     *a;
+	const char     *fixed_login;     /* NULL: typed */
+	struct ui_field login, password;
+	int             focus;           /* 0 login, 1 password */
+	char            msg[256];
+	bool            msg_error;
+	struct officer *out;
+};
+
+static void
+login_draw(struct ui_screen *s)
+{
+	struct login_screen *l = s->state;
+	static const struct ui_key_hint hints[] = {
+		{ "Enter", N_("log in") }, { "Tab", N_("next field") }, { "Esc", N_("leave") },
+	};
+	struct ui_rect r = ui_frame(_("Officer login"), hints, l->fixed_login ? 2 : 3);
+	int y = r.y + 1, w = r.w - 4 < 60 ? r.w - 4 : 60;
+	int x = r.x + (r.w - w) / 2;
+	char line[160];
+
+	y += ui_para((struct ui_rect){ y, x, 2, w },
+	             _("Members' requests are personal data. Log in with your own account."),
+	             ui_dir(), AL_START, 0) + 1;
+	if (l->fixed_login != NULL) {
+		snprintf(line, sizeof line, "%s: %s", _("Account"), l->fixed_login);
+		ui_text(y, x, w, line, ui_dir(), AL_START, 0);
+		y += 2;
+	} else {
+		l->login.label = _("Login name");
+		ui_field_draw(&l->login, (struct ui_rect){ y, x, 3, w }, l->focus == 0);
+		y += 4;
+	}
+	l->password.label = _("Password");
+	ui_field_draw(&l->password, (struct ui_rect){ y, x, 3, w }, l->focus == 1);
+	ui_status(l->msg, l->msg_error);
+}
+
+static void
+say(struct login_screen *l, bool error, const char *fmt, const char *arg)
+{
+	snprintf(l->msg, sizeof l->msg, fmt, arg ? arg : "");
+	l->msg_error = error;
+}
+
+/* One attempt; true when logged in (l->out filled). */
+static bool
+attempt(struct login_screen *l)
+{
+	struct config *cfg = &l->a->cfg;
+	struct officer o = { 0 };
+	char login[LOGIN_MAX + 1], until[32], mins[16];
+	char *typed = NULL, *pw;
+	bool ok = false, known;
+	int failed = 0;
+	st_rc rc;
+
+	if (l->fixed_login != NULL) {
+		strlcpy_k(login, l->fixed_login, sizeof login);
+	} else {
+		char *raw = text_edit_get(&l->login.edit);
+		typed = text_clean(raw, strlen(raw), false);
+		free(raw);
+		strlcpy_k(login, typed ? typed : "", sizeof login);
+		free(typed);
+	}
+	pw = text_edit_get(&l->password.edit);
+	text_edit_wipe(&l->password.edit);
+
+	rc = login[0] ? store_officer_get(l->a->db, login, &o) : ST_NOTFOUND;
+	known = rc == ST_OK && o.active;
+	if (rc != ST_OK && rc != ST_NOTFOUND) {
+		say(l, true, "%s", oc_store_error(rc));
+		goto cleanup;
+	}
+	if (known && o.locked_until > khidma_now()) {
+		khidma_datetime(o.locked_until, until, sizeof until);
+		say(l, true, _("This account is locked until %s after too many wrong "
+		               "passwords. An administrator can unlock it sooner."), until);
+		oc_log_security("officer login refused", login, "account locked");
+		goto cleanup;
+	}
+	if (!known) {
+		(void)password_verify(dummy_hash, pw);   /* same cost, result unused */
+		say(l, true, "%s", _("Login failed."));
+		oc_log_security("officer login failed", login,
+		                rc == ST_OK ? "account disabled" : "no such account");
+		goto cleanup;
+	}
+	if (password_verify(o.pwhash, pw)) {
+		rc = store_officer_login_result(l->a->db, login, true, cfg->lock_tries,
+		                                cfg->lock_minutes, &failed);
+		if (rc != ST_OK) {
+			say(l, true, "%s", oc_store_error(rc));
+			goto cleanup;
+		}
+		oc_log_security("officer login", login, "ok");
+		*l->out = o;
+		memset(&o, 0, sizeof o);
+		ok = true;
+		goto cleanup;
+	}
+	rc = store_officer_login_result(l->a->db, login, false, cfg->lock_tries,
+	                                cfg->lock_minutes, &failed);
+	if (rc == ST_OK && failed >= cfg->lock_tries) {
+		snprintf(mins, sizeof mins, "%d", cfg->lock_minutes);
+		say(l, true, _("Too many wrong passwords: this account is now locked for "
+		               "%s minutes. An administrator can unlock it sooner."), mins);
+		oc_log_security("officer account locked", login, "too many wrong passwords");
+	} else {
+		say(l, true, "%s", _("Login failed."));
+		oc_log_security("officer login failed", login, "wrong password");
+	}
+cleanup:
+	explicit_bzero(pw, strlen(pw));
+	free(pw);
+	explicit_bzero(o.pwhash, sizeof o.pwhash);
+	officer_free(&o);
+	return ok;
+}
+
+static int
+login_key(struct ui_screen *s, struct ui_event ev)
+{
+	struct login_screen *l = s->state;
+	struct ui_field *f = l->focus == 0 ? &l->login : &l->password;
+
+	switch (ev.a) {
+	case A_BACK:
+	case A_QUIT:
+		return UI_BACK;
+	case A_TICK:
+		return 0;
+	case A_REDRAW:
+		return UI_REDRAW;
+	case A_NEXT:
+	case A_PREV:
+	case A_UP:
+	case A_DOWN:
+		if (l->fixed_login == NULL)
+			l->focus = !l->focus;
+		return UI_REDRAW;
+	case A_ENTER:
+		if (l->focus == 0) {
+			l->focus = 1;
+			return UI_REDRAW;
+		}
+		l->msg[0] = '\0';
+		if (attempt(l))
+			return UI_DONE;
+		if (l->fixed_login == NULL)
+			l->focus = 0;
+		return UI_REDRAW;
+	default:
+		return ui_field_key(f, ev) | UI_REDRAW;
+	}
+}
+
+static void
+login_wipe(struct ui_screen *s)
+{
+	struct login_screen *l = s->state;
+
+	text_edit_wipe(&l->password.edit);
+	text_edit_wipe(&l->login.edit);
+	l->msg[0] = '\0';
+}
+
+int
+oc_login(struct app *a, const char *fixed_login, struct officer *out)
+{
+	struct login_screen l = { .a = a, .fixed_login = fixed_login, .out = out };
+	struct ui_screen s = { .name = "officer-login", .state = &l,
+	                       .draw = login_draw, .key = login_key, .wipe = login_wipe };
+	int r;
+
+	ui_field_init(&l.login, "", TEXT_LTR, LOGIN_MAX, 1);
+	ui_field_init(&l.password, "", TEXT_LTR, 128, 1);
+	l.password.secret = true;
+	l.focus = fixed_login != NULL ? 1 : 0;
+	r = ui_run(&s);
+	login_wipe(&s);
+	ui_status("", false);
+	ui_field_free(&l.login);
+	ui_field_free(&l.password);
+	if (r & UI_HANGUP)
+		return UI_HANGUP;
+	return r & UI_DONE ? UI_DONE : UI_BACK;
+}

@@ -1,0 +1,81 @@
+/*
+ * officer_int — what the officer console's files share: the logged-in
+ * session, the catalog names, the modal helpers (common.c) and the entry
+ * point of each screen. Nothing outside src/officer includes this.
+ *
+ * Screen entry points return ui result bits: UI_BACK (or UI_DONE) to go back
+ * to the caller, UI_HOME to log out (F10 or idle), UI_HANGUP to unwind
+ * everything at once.
+ */
+#ifndef KHIDMA_OFFICER_INT_H
+#define KHIDMA_OFFICER_INT_H
+
+#include <stdbool.h>
+#include "core/app.h"
+#include "store/store.h"
+#include "ui/ui.h"
+
+struct console {
+	struct app     *a;
+	store          *db;
+	struct officer  me;          /* the logged-in officer */
+	struct catalog_item *services; int nservices;
+	struct catalog_item *channels; int nchannels;
+};
+
+/* ---- console.c ---------------------------------------------------------- */
+/* Run the console for a logged-in officer (me is moved into the console and
+ * freed on return). Returns UI_HOME (log out) or UI_HANGUP. */
+int oc_console(struct app *a, struct officer *me);
+
+/* ---- login.c -------------------------------------------------------------- */
+/*
+ * The login screen. With fixed_login (the Unix user) only the password is
+ * asked; with NULL the login name is typed too (kiosk F9). On success fills
+ * *out (free with officer_free) and returns UI_DONE; UI_BACK when the
+ * person gave up (Esc / F10), UI_HANGUP when the terminal went away.
+ */
+int oc_login(struct app *a, const char *fixed_login, struct officer *out);
+/* The Unix login the console runs as (getpwuid(geteuid())), or the
+ * KHIDMA_OFFICER_LOGIN override honoured only for a binary inside the
+ * source tree (tests). Static buffer; "" when unknown. */
+const char *oc_unix_login(void);
+
+/* ---- queue.c / request.c / intake.c / reports.c ------------------------------ */
+int oc_queue(struct console *c);
+int oc_request(struct console *c, int64_t id);
+int oc_intake(struct console *c);
+int oc_reports(struct console *c);
+
+/* ---- common.c -------------------------------------------------------------------- */
+/* Translated label of a status ("Received", "At the committee", …). */
+const char *oc_status_label(req_status st);
+/* Translated label of a role. */
+const char *oc_role_label(officer_role r);
+/* The catalog item's name in the current language, or the code itself. */
+const char *oc_catalog_name(const struct console *c, const char *kind, const char *code);
+/* A translated sentence for a store error ("The database is busy…"). */
+const char *oc_store_error(st_rc rc);
+/* Log a security event with an untrusted string made safe for syslog. */
+void oc_log_security(const char *what, const char *untrusted, const char *detail);
+
+/*
+ * Ask for a line (or with multiline, a paragraph) of text on a full screen:
+ * title, a question, the field. Returns a malloc'd cleaned UTF-8 string
+ * (text_clean), or NULL when the person pressed Esc. *rc gets UI_HANGUP
+ * when the terminal went away (else 0). required: "" is refused with a
+ * message and the prompt stays.
+ */
+char *oc_prompt(const char *title, const char *question, const char *initial,
+                bool multiline, bool required, size_t max_chars, int *rc);
+
+/*
+ * Choose one of items[0..n) (translated labels) on a full screen. Returns
+ * the index, -1 for Esc; *rc as for oc_prompt.
+ */
+int oc_pick(const char *title, const char *const *items, int n, int selected, int *rc);
+
+/* Forward a ui_run result that must unwind (UI_HOME, UI_HANGUP), else 0. */
+static inline int oc_unwind(int r) { return r & (UI_HOME | UI_HANGUP); }
+
+#endif

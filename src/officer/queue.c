@@ -1,0 +1,381 @@
+/*
+ * officer/queue — the console's home: the requests, newest first, in a
+ * ui_table (reference, name, service, channel, status, received, earliest
+ * response, assigned, overdue mark), filtered and searched (queue_filter.c)
+ * and paged by key through store_queue.
+ *
+ * Invariants:
+ *  1. Keyset paging: page k starts after the last row of page k-1; the
+ *     start keys of the pages seen are kept on a stack (keys[0] = "from the
+ *     top"), so PgUp is exact and no query ever uses OFFSET. A page holds as
+ *     many rows as the table shows (page_rows()), so PgDn is one screenful.
+ *  2. Every reload keeps the cursor on the same request id when it is still
+ *     on the page, else on the same row index (clamped).
+ *  3. Auto-refresh: on every A_TICK store_changed() is polled (PRAGMA
+ *     data_version: another officer or a kiosk committed); a change reloads
+ *     the current page. Returning from a request screen always reloads.
+ *  4. Cells are drawn by the table, which sanitises: names stored with
+ *     escape sequences or bidi controls are shown inert.
+ */
+#include "officer/queue.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/log.h"
+#include "core/util.h"
+
+/* Rows the table shows (and a page holds) on the current screen. */
+static int
+page_rows(void)
+{
+	int rows = 24, cols = 80, n;
+
+	(void)ui_size(&rows, &cols);
+	n = rows - 8;     /* title, filter line, blank, header, status, footer, margins */
+	return n < 3 ? 3 : n;
+}
+
+static void
+rows_free(struct queue *q)
+{
+	queue_rows_free(q->rows, q->nrows);
+	q->rows = NULL;
+	q->nrows = 0;
+	free(q->recv);
+	free(q->early);
+	q->recv = q->early = NULL;
+}
+
+static void
+short_date(time_t t, char out[9])
+{
+	char buf[24];
+
+	khidma_date(t, buf, sizeof buf);      /* YYYY-MM-DD */
+	strlcpy_k(out, strlen(buf) >= 10 ? buf + 2 : buf, 9);
+}
+
+/* Load page q->page (keys[q->page]) again; keep the cursor per invariant 2. */
+void
+queue_load(struct queue *q, bool keep_cursor)
+{
+	int64_t keep = keep_cursor && q->nrows > 0 && q->table.selected < q->nrows
+	               ? q->rows[q->table.selected].id : 0;
+	int keep_idx = keep_cursor ? q->table.selected : 0, i;
+	struct queue_row *rows = NULL;
+	int n = 0;
+	st_rc rc;
+
+	queue_filter_apply(q);
+	q->limit = page_rows();
+	rc = store_queue(q->c->db, &q->f, q->keys[q->page].created, q->keys[q->page].id,
+	                 q->limit, &rows, &n);
+	if (rc != ST_OK) {
+		log_error("officer queue: %s", st_rc_name(rc));
+		ui_status(oc_store_error(rc), true);
+		return;
+	}
+	if (n == 0 && q->page > 0) {          /* the page emptied under us */
+		queue_rows_free(rows, n);
+		q->page--;
+		queue_load(q, keep_cursor);
+		return;
+	}
+	rows_free(q);
+	q->rows = rows;
+	q->nrows = n;
+	q->recv = xcalloc((size_t)n + 1, sizeof *q->recv);
+	q->early = xcalloc((size_t)n + 1, sizeof *q->early);
+	for (i = 0; i < n; i++) {
+		short_date(rows[i].created_at, q->recv[i]);
+		short_date(rows[i].earliest_response, q->early[i]);
+	}
+	q->table.nrows = n;
+	q->table.selected = keep_idx < n ? keep_idx : (n > 0 ? n - 1 : 0);
+	if (keep_idx < 0)
+		q->table.selected = 0;
+	for (i = 0; i < n && keep != 0; i++)
+		if (rows[i].id == keep) {
+			q->table.selected = i;
+			break;
+		}
+	if (q->table.top > q->table.selected)
+		q->table.top = q->table.selected;
+}
+
+/* Go to the next page (true) or the previous one; the cursor goes to the
+ * first / last row of the new page. */
+static void
+turn_page(struct queue *q, bool next)
+{
+	if (next) {
+		if (q->nrows < q->limit || q->nrows == 0)
+			return;                       /* this is the last page */
+		if (q->page + 1 >= q->cap) {
+			q->cap *= 2;
+			q->keys = xrealloc(q->keys, (size_t)q->cap * sizeof *q->keys);
+		}
+		q->keys[q->page + 1].created = q->rows[q->nrows - 1].created_at;
+		q->keys[q->page + 1].id = q->rows[q->nrows - 1].id;
+		q->page++;
+		queue_load(q, false);
+		q->table.selected = 0;
+	} else {
+		if (q->page == 0)
+			return;
+		q->page--;
+		queue_load(q, false);
+		q->table.selected = q->nrows > 0 ? q->nrows - 1 : 0;
+	}
+	q->table.top = 0;
+}
+
+/* Back to the first page (after a filter or search change). */
+void
+queue_restart(struct queue *q)
+{
+	q->page = 0;
+	q->table.selected = 0;
+	q->table.top = 0;
+	queue_load(q, false);
+}
+
+static const char *
+queue_cell(void *ctx, int row, int col)
+{
+	struct queue *q = ctx;
+	const struct queue_row *r;
+
+	if (row < 0 || row >= q->nrows)
+		return "";
+	r = &q->rows[row];
+	switch (col) {
+	case 0: return r->ref;
+	case 1: return r->name ? r->name : "";
+	case 2: return oc_catalog_name(q->c, "service", r->service);
+	case 3: return oc_catalog_name(q->c, "channel", r->channel);
+	case 4: return oc_status_label(r->status);
+	case 5: return q->recv[row];
+	case 6: return q->early[row];
+	case 7: return r->assigned_to;
+	case 8: return r->overdue ? "!" : "";
+	default: return "";
+	}
+}
+
+/* Column widths for w columns: fixed minimums, the rest to the name and the
+ * catalog columns. */
+static void
+layout_columns(struct queue *q, int w)
+{
+	static const int minw[QUEUE_NCOLS] = { 8, 12, 8, 8, 9, 8, 8, 6, 1 };
+	int i, total = 0, extra;
+
+	for (i = 0; i < QUEUE_NCOLS; i++) {
+		q->cols[i].width = minw[i];
+		total += minw[i] + 1;
+	}
+	extra = w - total;
+	if (extra <= 0)
+		return;
+	q->cols[1].width += extra / 2;
+	q->cols[2].width += extra / 6;
+	q->cols[3].width += extra / 6;
+	q->cols[4].width += extra / 12;
+	q->cols[7].width += extra - extra / 2 - 2 * (extra / 6) - extra / 12;
+}
+
+static void
+queue_draw(struct ui_screen *s)
+{
+	struct queue *q = s->state;
+	static const struct ui_key_hint hints[] = {
+		{ "Enter", N_("open") }, { "/", N_("search") }, { "F", N_("filter") },
+		{ "N", N_("new") }, { "R", N_("reports") }, { "F1", N_("menu") },
+		{ "F10", N_("log out") },
+	};
+	static const char *const titles[QUEUE_NCOLS] = {
+		N_("Ref."), N_("Name"), N_("Service"), N_("Channel"), N_("Status"),
+		N_("Received"), N_("Reply from"), N_("Assigned"), "!",
+	};
+	char title[160], line[512], pg[64];
+	struct ui_rect r;
+	int i;
+
+	snprintf(title, sizeof title, "%s — %s (%s)", _("Requests"), q->c->me.name,
+	         oc_role_label(q->c->me.role));
+	r = ui_frame(title, hints, (int)ARRAY_LEN(hints));
+	queue_filter_describe(q, line, sizeof line);
+	snprintf(pg, sizeof pg, _("page %d"), q->page + 1);
+	ui_text(r.y, r.x + 1, r.w - 14, line, ui_dir(), AL_START, 0);
+	ui_text(r.y, r.x + r.w - 13, 12, pg, ui_dir(), AL_END, 0);
+	for (i = 0; i < QUEUE_NCOLS; i++) {
+		q->cols[i].title = _(titles[i]);
+		q->cols[i].dir = i == 1 ? ui_dir() : (i == 0 || i >= 5 ? TEXT_LTR : ui_dir());
+	}
+	layout_columns(q, r.w - 2);
+	if (q->nrows == 0) {
+		ui_text(r.y + 3, r.x + 1, r.w - 2,
+		        _("No requests match. Change the filter (F) or the search (/)."),
+		        ui_dir(), AL_CENTER, 0);
+		return;
+	}
+	ui_table_draw(&q->table, (struct ui_rect){ r.y + 2, r.x + 1, q->limit + 1, r.w - 2 });
+}
+
+static int
+open_selected(struct queue *q)
+{
+	int r;
+
+	if (q->nrows == 0)
+		return UI_HANDLED;
+	r = oc_request(q->c, q->rows[q->table.selected].id);
+	if (oc_unwind(r))
+		return r;
+	queue_load(q, true);
+	(void)store_changed(q->c->db);
+	return UI_REDRAW;
+}
+
+int
+queue_command(struct queue *q, enum queue_cmd cmd)
+{
+	int r = 0;
+	char *s;
+
+	switch (cmd) {
+	case QC_OPEN:
+		return open_selected(q);
+	case QC_SEARCH:
+		s = oc_prompt(N_("Search"),
+		              _("Reference, name, national ID or mobile (empty: show all):"),
+		              q->search, false, false, 80, &r);
+		if (r)
+			return r;
+		if (s != NULL) {
+			free(q->search);
+			q->search = s[0] ? s : NULL;
+			if (!s[0])
+				free(s);
+			queue_restart(q);
+		}
+		return UI_REDRAW;
+	case QC_FILTER:
+		r = queue_filter_menu(q);
+		if (r)
+			return r;
+		queue_restart(q);
+		return UI_REDRAW;
+	case QC_INTAKE:
+		r = oc_intake(q->c);
+		break;
+	case QC_REPORTS:
+		r = oc_reports(q->c);
+		break;
+	case QC_REFRESH:
+		break;
+	case QC_LOGOUT:
+		return UI_HOME;
+	}
+	if (oc_unwind(r))
+		return r;
+	queue_load(q, true);
+	return UI_REDRAW;
+}
+
+static int
+commands_menu(struct queue *q)
+{
+	const char *items[] = {
+		_("Open the selected request"), _("Search"), _("Filter"),
+		_("New request on someone's behalf"), _("Reports"), _("Refresh"), _("Log out"),
+	};
+	static const enum queue_cmd cmds[] = {
+		QC_OPEN, QC_SEARCH, QC_FILTER, QC_INTAKE, QC_REPORTS, QC_REFRESH, QC_LOGOUT,
+	};
+	int r = 0, i = oc_pick(N_("Menu"), items, (int)ARRAY_LEN(items), 0, &r);
+
+	if (r)
+		return r;
+	if (i < 0)
+		return UI_REDRAW;
+	return queue_command(q, cmds[i]);
+}
+
+static int
+queue_key(struct ui_screen *s, struct ui_event ev)
+{
+	struct queue *q = s->state;
+	int i;
+
+	switch (ev.a) {
+	case A_TICK:
+		if (!store_changed(q->c->db))
+			return 0;
+		queue_load(q, true);
+		return UI_REDRAW;
+	case A_REDRAW:
+		if (page_rows() != q->limit)
+			queue_load(q, true);
+		return UI_REDRAW;
+	case A_QUIT:
+		return UI_HOME;
+	case A_HELP:
+		return commands_menu(q);
+	case A_PGDN:
+		turn_page(q, true);
+		return UI_REDRAW;
+	case A_PGUP:
+		turn_page(q, false);
+		return UI_REDRAW;
+	case A_CHAR:
+		switch (ev.ch) {
+		case L'/': case L's': case L'S': return queue_command(q, QC_SEARCH);
+		case L'f': case L'F': return queue_command(q, QC_FILTER);
+		case L'n': case L'N': return queue_command(q, QC_INTAKE);
+		case L'r': case L'R': return queue_command(q, QC_REPORTS);
+		case L'g': case L'G': return queue_command(q, QC_REFRESH);
+		default: return UI_HANDLED;
+		}
+	case A_BACK:
+		return UI_HANDLED;   /* the queue is home: Esc does not log out */
+	default:
+		break;
+	}
+	i = ui_table_key(&q->table, ev);
+	if (i >= 0)
+		return open_selected(q);
+	if (i == -3)
+		turn_page(q, true);
+	else if (i == -4)
+		turn_page(q, false);
+	return UI_REDRAW;
+}
+
+int
+oc_queue(struct console *c)
+{
+	struct queue q = { .c = c, .status = -1, .cap = 16 };
+	struct ui_screen s = { .name = "officer-queue", .state = &q,
+	                       .draw = queue_draw, .key = queue_key };
+	int r;
+
+	q.keys = xcalloc((size_t)q.cap, sizeof *q.keys);
+	q.table.cols = q.cols;
+	q.table.ncols = QUEUE_NCOLS;
+	q.table.cell = queue_cell;
+	q.table.ctx = &q;
+	queue_load(&q, false);
+	(void)store_changed(c->db);
+	do {
+		r = ui_run(&s);
+	} while (!oc_unwind(r) && !(r & UI_DONE));
+	rows_free(&q);
+	free(q.keys);
+	free(q.search);
+	free(q.channel);
+	free(q.service);
+	return r;
+}

@@ -1,0 +1,48 @@
+/*
+ * officer/queue.h — the queue screen's state, shared by queue.c (the table,
+ * paging, refresh) and queue_filter.c (filters, search, their description).
+ * Private to src/officer.
+ */
+#ifndef KHIDMA_OFFICER_QUEUE_H
+#define KHIDMA_OFFICER_QUEUE_H
+
+#include "officer/officer_int.h"
+
+#define QUEUE_NCOLS 9
+
+struct queue_key { time_t created; int64_t id; };
+
+struct queue {
+	struct console    *c;
+	/* filter state (queue_filter.c turns it into f) */
+	int                status;       /* -1 open, -2 all, else req_status */
+	bool               overdue, mine;
+	char              *channel, *service, *search;   /* NULL = any */
+	struct queue_filter f;
+	/* paging: keys[page] is where the current page starts */
+	struct queue_key  *keys;
+	int                page, cap, limit;
+	/* the current page */
+	struct queue_row  *rows;
+	int                nrows;
+	char             (*recv)[9], (*early)[9];
+	struct ui_column   cols[QUEUE_NCOLS];
+	struct ui_table    table;
+};
+
+enum queue_cmd { QC_OPEN, QC_SEARCH, QC_FILTER, QC_INTAKE, QC_REPORTS, QC_REFRESH, QC_LOGOUT };
+
+/* queue.c */
+void queue_load(struct queue *q, bool keep_cursor);
+void queue_restart(struct queue *q);
+int  queue_command(struct queue *q, enum queue_cmd cmd);
+
+/* queue_filter.c */
+/* Fill q->f from the filter state (pointers into q). */
+void queue_filter_apply(struct queue *q);
+/* One line saying what is shown ("Open · overdue · mine · search: …"). */
+void queue_filter_describe(const struct queue *q, char *buf, size_t n);
+/* The filter menu; returns UI_HOME/UI_HANGUP to unwind, else 0. */
+int  queue_filter_menu(struct queue *q);
+
+#endif

@@ -1,0 +1,166 @@
+/*
+ * officer/queue_filter — the queue's filters (status, overdue, assigned to
+ * me, channel, service type) and search, as a menu of the current settings:
+ * choosing a line changes it, Esc returns to the queue, which then starts
+ * again from its first page.
+ *
+ * Invariants:
+ *  1. q->f only ever points into q (its strings) and the officer's login;
+ *     queue_filter_apply is called before every store_queue.
+ *  2. The search text is given to the store as typed (cleaned); the store
+ *     folds Arabic and digits (text_search_key) on both sides.
+ */
+#include "officer/queue.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/util.h"
+
+void
+queue_filter_apply(struct queue *q)
+{
+	memset(&q->f, 0, sizeof q->f);
+	q->f.status = q->status;
+	q->f.overdue = q->overdue;
+	q->f.sla_days = q->c->a->cfg.sla_days > 0 ? q->c->a->cfg.sla_days : 30;
+	q->f.assigned_to = q->mine ? q->c->me.login : NULL;
+	q->f.channel = q->channel;
+	q->f.service = q->service;
+	q->f.search = q->search;
+}
+
+static const char *
+status_filter_label(int status)
+{
+	if (status == -1)
+		return _("Open requests");
+	if (status == -2)
+		return _("All requests");
+	return oc_status_label((req_status)status);
+}
+
+static void
+append(char *buf, size_t n, const char *s)
+{
+	size_t len = strlen(buf);
+
+	if (len > 0 && len + 3 < n)
+		len += (size_t)snprintf(buf + len, n - len, " · ");
+	if (len < n)
+		snprintf(buf + len, n - len, "%s", s);
+}
+
+void
+queue_filter_describe(const struct queue *q, char *buf, size_t n)
+{
+	char tmp[256];
+
+	buf[0] = '\0';
+	append(buf, n, status_filter_label(q->status));
+	if (q->overdue)
+		append(buf, n, _("overdue"));
+	if (q->mine)
+		append(buf, n, _("assigned to me"));
+	if (q->channel != NULL)
+		append(buf, n, oc_catalog_name(q->c, "channel", q->channel));
+	if (q->service != NULL)
+		append(buf, n, oc_catalog_name(q->c, "service", q->service));
+	if (q->search != NULL) {
+		snprintf(tmp, sizeof tmp, "%s: %s", _("search"), q->search);
+		append(buf, n, tmp);
+	}
+}
+
+/* Choose a catalog code (or "any"); *code is replaced. */
+static int
+pick_catalog(struct queue *q, const char *title, const struct catalog_item *it,
+             int n, char **code)
+{
+	const char **items = xcalloc((size_t)n + 1, sizeof *items);
+	int i, sel = 0, r = 0, chosen;
+
+	items[0] = _("Any");
+	for (i = 0; i < n; i++) {
+		items[i + 1] = ui_pick(it[i].name_en, it[i].name_ar);
+		if (*code != NULL && strcmp(*code, it[i].code) == 0)
+			sel = i + 1;
+	}
+	chosen = oc_pick(title, items, n + 1, sel, &r);
+	free(items);
+	(void)q;
+	if (r || chosen < 0)
+		return r;
+	free(*code);
+	*code = chosen == 0 ? NULL : xstrdup(it[chosen - 1].code);
+	return 0;
+}
+
+static int
+pick_status(struct queue *q)
+{
+	const char *items[RS__COUNT + 2];
+	int i, r = 0, chosen, sel;
+
+	items[0] = status_filter_label(-1);
+	items[1] = status_filter_label(-2);
+	for (i = 0; i < RS__COUNT; i++)
+		items[i + 2] = oc_status_label((req_status)i);
+	sel = q->status == -1 ? 0 : q->status == -2 ? 1 : q->status + 2;
+	chosen = oc_pick(N_("Status"), items, RS__COUNT + 2, sel, &r);
+	if (r || chosen < 0)
+		return r;
+	q->status = chosen == 0 ? -1 : chosen == 1 ? -2 : chosen - 2;
+	return 0;
+}
+
+int
+queue_filter_menu(struct queue *q)
+{
+	char l0[160], l1[160], l2[160], l3[200], l4[200], l5[200];
+	const char *items[7];
+	int r = 0, chosen = 0;
+
+	for (;;) {
+		snprintf(l0, sizeof l0, "%s: %s", _("Status"), status_filter_label(q->status));
+		snprintf(l1, sizeof l1, "%s: %s", _("Overdue only"), q->overdue ? _("yes") : _("no"));
+		snprintf(l2, sizeof l2, "%s: %s", _("Assigned to me only"), q->mine ? _("yes") : _("no"));
+		snprintf(l3, sizeof l3, "%s: %s", _("Channel"),
+		         q->channel ? oc_catalog_name(q->c, "channel", q->channel) : _("Any"));
+		snprintf(l4, sizeof l4, "%s: %s", _("Service type"),
+		         q->service ? oc_catalog_name(q->c, "service", q->service) : _("Any"));
+		snprintf(l5, sizeof l5, "%s: %s", _("Search"), q->search ? q->search : "—");
+		items[0] = l0; items[1] = l1; items[2] = l2; items[3] = l3;
+		items[4] = l4; items[5] = l5; items[6] = _("Clear all filters");
+		chosen = oc_pick(N_("Filter the requests"), items, 7, chosen, &r);
+		if (r || chosen < 0)
+			return r;
+		switch (chosen) {
+		case 0: r = pick_status(q); break;
+		case 1: q->overdue = !q->overdue; break;
+		case 2: q->mine = !q->mine; break;
+		case 3: r = pick_catalog(q, N_("Channel"), q->c->channels, q->c->nchannels, &q->channel); break;
+		case 4: r = pick_catalog(q, N_("Service type"), q->c->services, q->c->nservices, &q->service); break;
+		case 5: {
+			char *s = oc_prompt(N_("Search"),
+			                    _("Reference, name, national ID or mobile (empty: show all):"),
+			                    q->search, false, false, 80, &r);
+			if (s != NULL) {
+				free(q->search);
+				q->search = s[0] ? s : NULL;
+				if (!s[0])
+					free(s);
+			}
+			break;
+		}
+		case 6:
+			q->status = -1;
+			q->overdue = q->mine = false;
+			free(q->channel); free(q->service); free(q->search);
+			q->channel = q->service = q->search = NULL;
+			break;
+		}
+		if (r)
+			return r;
+	}
+}

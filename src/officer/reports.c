@@ -1,0 +1,395 @@
+/*
+ * officer/reports — the Reports screen: the figures of store/report
+ * (report_build) in five views switched with Tab: counts by status and by
+ * service type, the overdue list, processing times, satisfaction by
+ * question, satisfaction by channel (and per officer where n allows).
+ * Bars are drawn with ui_chart_draw; satisfaction can be looked at month by
+ * month (Left/Right; "all" = the whole period).
+ *
+ * Invariants:
+ *  1. The report is one consistent snapshot (report_build reads in one
+ *     transaction); F5 (or Ctrl-L) builds it again.
+ *  2. Only what report_build returns is shown: per-officer figures exist
+ *     only where n >= min_n (never below REPORT_MIN_N) — the policy says
+ *     evaluation is for improvement, not punishment.
+ *  3. No applicant data: the overdue list names requests by reference.
+ */
+#include "officer/officer_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/log.h"
+#include "core/util.h"
+#include "store/report.h"
+#include "officer/officer_attr.h"
+
+enum rview { RP_COUNTS = 0, RP_OVERDUE, RP_TIMES, RP_QUESTIONS, RP_CHANNELS, RP__COUNT };
+
+struct reports {
+	struct console *c;
+	struct report  *rep;
+	struct catalog_item *questions; int nquestions;
+	enum rview      view;
+	char          (*months)[8];
+	int             nmonths, month;        /* index into months; last = "all" */
+	/* overdue table */
+	struct ui_column ocols[7];
+	struct ui_table  otable;
+	char             cell[32];
+};
+
+static const char *
+question_name(const struct reports *p, const char *code)
+{
+	int i;
+
+	for (i = 0; i < p->nquestions; i++)
+		if (strcmp(p->questions[i].code, code) == 0)
+			return ui_pick(p->questions[i].name_en, p->questions[i].name_ar);
+	return code;
+}
+
+static void
+add_month(struct reports *p, const char *m)
+{
+	int i;
+
+	for (i = 0; i < p->nmonths; i++)
+		if (strcmp(p->months[i], m) == 0)
+			return;
+	p->months = xrealloc(p->months, (size_t)(p->nmonths + 1) * sizeof *p->months);
+	strlcpy_k(p->months[p->nmonths++], m, sizeof p->months[0]);
+}
+
+static int
+month_cmp(const void *a, const void *b)
+{
+	const char *x = a, *y = b;
+
+	if (strcmp(x, "all") == 0)
+		return strcmp(y, "all") == 0 ? 0 : 1;
+	if (strcmp(y, "all") == 0)
+		return -1;
+	return strcmp(x, y);
+}
+
+static st_rc
+build(struct reports *p)
+{
+	struct report_opts o = { 0 };
+	struct report *rep = NULL;
+	st_rc rc;
+	int i;
+
+	o.sla_days = p->c->a->cfg.sla_days > 0 ? p->c->a->cfg.sla_days : 30;
+	o.min_n = p->c->a->cfg.report_min_n;
+	rc = report_build(p->c->db, &o, &rep);
+	if (rc != ST_OK) {
+		log_error("officer reports: %s", st_rc_name(rc));
+		return rc;
+	}
+	report_free(p->rep);
+	p->rep = rep;
+	free(p->months);
+	p->months = NULL;
+	p->nmonths = 0;
+	add_month(p, "all");
+	for (i = 0; i < rep->nquestion; i++)
+		add_month(p, rep->by_question[i].month);
+	for (i = 0; i < rep->nchannel; i++)
+		add_month(p, rep->by_channel[i].month);
+	qsort(p->months, (size_t)p->nmonths, sizeof *p->months, month_cmp);
+	p->month = p->nmonths - 1;
+	p->otable.nrows = rep->noverdue;
+	p->otable.selected = 0;
+	p->otable.top = 0;
+	return ST_OK;
+}
+
+/* ---- views ----------------------------------------------------------------- */
+
+static void
+draw_counts(struct reports *p, struct ui_rect r)
+{
+	const struct report *rep = p->rep;
+	struct ui_bar bars[RS__COUNT];
+	struct ui_bar *sb = xcalloc((size_t)rep->nservice + 1, sizeof *sb);
+	char vs[RS__COUNT][24], (*vsv)[24] = xcalloc((size_t)rep->nservice + 1, sizeof *vsv);
+	char head[128];
+	int i, h1 = RS__COUNT + 1;
+	bool side = r.w >= 100;
+
+	snprintf(head, sizeof head, "%s: %lld", _("Requests in the period"), (long long)rep->total);
+	ui_text(r.y, r.x, r.w, head, ui_dir(), AL_START, OA_HEADING);
+	for (i = 0; i < RS__COUNT; i++) {
+		snprintf(vs[i], sizeof vs[i], "%lld", (long long)rep->by_status[i]);
+		bars[i] = (struct ui_bar){ oc_status_label((req_status)i), (double)rep->by_status[i], vs[i] };
+	}
+	for (i = 0; i < rep->nservice; i++) {
+		snprintf(vsv[i], sizeof vsv[i], "%lld", (long long)rep->by_service[i].n);
+		sb[i] = (struct ui_bar){ oc_catalog_name(p->c, "service", rep->by_service[i].code),
+		                         (double)rep->by_service[i].n, vsv[i] };
+	}
+	if (side) {
+		int w = (r.w - 2) / 2;
+		ui_chart_draw((struct ui_rect){ r.y + 2, r.x, h1, w }, _("By status"), bars, RS__COUNT, 0);
+		ui_chart_draw((struct ui_rect){ r.y + 2, r.x + w + 2, r.h - 2, w }, _("By service type"),
+		              sb, rep->nservice, 0);
+	} else {
+		ui_chart_draw((struct ui_rect){ r.y + 2, r.x, h1, r.w }, _("By status"), bars, RS__COUNT, 0);
+		ui_chart_draw((struct ui_rect){ r.y + 3 + h1, r.x, r.h - 3 - h1, r.w }, _("By service type"),
+		              sb, rep->nservice, 0);
+	}
+	free(sb);
+	free(vsv);
+}
+
+static const char *
+overdue_cell(void *ctx, int row, int col)
+{
+	struct reports *p = ctx;
+	const struct report_overdue *o;
+
+	if (row < 0 || row >= p->rep->noverdue)
+		return "";
+	o = &p->rep->overdue[row];
+	switch (col) {
+	case 0: return o->ref;
+	case 1: return oc_catalog_name(p->c, "service", o->service);
+	case 2: return oc_status_label(o->status);
+	case 3: khidma_date(o->created_at, p->cell, sizeof p->cell); return p->cell;
+	case 4: khidma_date(o->earliest_response, p->cell, sizeof p->cell); return p->cell;
+	case 5: snprintf(p->cell, sizeof p->cell, "%d", o->days_open); return p->cell;
+	default: return o->assigned_to;
+	}
+}
+
+static void
+draw_overdue(struct reports *p, struct ui_rect r)
+{
+	static const char *const titles[7] = {
+		N_("Ref."), N_("Service"), N_("Status"), N_("Received"), N_("Reply from"),
+		N_("Days"), N_("Assigned"),
+	};
+	static const int widths[7] = { 9, 16, 14, 10, 10, 5, 10 };
+	char head[160];
+	int i;
+
+	snprintf(head, sizeof head, _("Overdue (open for more than %d days): %lld"),
+	         p->rep->sla_days, (long long)p->rep->overdue_total);
+	ui_text(r.y, r.x, r.w, head, ui_dir(), AL_START, OA_HEADING);
+	for (i = 0; i < 7; i++) {
+		p->ocols[i].title = _(titles[i]);
+		p->ocols[i].width = widths[i];
+		p->ocols[i].dir = i == 1 || i == 2 ? ui_dir() : TEXT_LTR;
+	}
+	if (p->rep->noverdue == 0) {
+		ui_text(r.y + 2, r.x, r.w, _("Nothing is overdue."), ui_dir(), AL_START, 0);
+		return;
+	}
+	ui_table_draw(&p->otable, (struct ui_rect){ r.y + 2, r.x, r.h - 2, r.w });
+}
+
+static void
+duration_line(char *buf, size_t n, const char *label, const struct report_duration *d)
+{
+	snprintf(buf, n, _("%s: median %.1f days, 90th percentile %.1f days (n = %lld)"),
+	         label, d->median_days, d->p90_days, (long long)d->n);
+}
+
+static void
+draw_times(struct reports *p, struct ui_rect r)
+{
+	const struct report *rep = p->rep;
+	char l1[200], l2[200], v[4][24];
+	struct ui_bar bars[4];
+	int i;
+
+	duration_line(l1, sizeof l1, _("From receipt to the decision"), &rep->to_decision);
+	duration_line(l2, sizeof l2, _("From receipt to delivery"), &rep->to_delivery);
+	ui_text(r.y, r.x, r.w, l1, ui_dir(), AL_START, 0);
+	ui_text(r.y + 1, r.x, r.w, l2, ui_dir(), AL_START, 0);
+	snprintf(v[0], sizeof v[0], "%.1f", rep->to_decision.median_days);
+	snprintf(v[1], sizeof v[1], "%.1f", rep->to_decision.p90_days);
+	snprintf(v[2], sizeof v[2], "%.1f", rep->to_delivery.median_days);
+	snprintf(v[3], sizeof v[3], "%.1f", rep->to_delivery.p90_days);
+	bars[0] = (struct ui_bar){ _("Decision, median"), rep->to_decision.median_days, v[0] };
+	bars[1] = (struct ui_bar){ _("Decision, 90th pct."), rep->to_decision.p90_days, v[1] };
+	bars[2] = (struct ui_bar){ _("Delivery, median"), rep->to_delivery.median_days, v[2] };
+	bars[3] = (struct ui_bar){ _("Delivery, 90th pct."), rep->to_delivery.p90_days, v[3] };
+	for (i = 0; i < 4; i++)
+		if (bars[i].value < 0)
+			bars[i].value = 0;
+	ui_chart_draw((struct ui_rect){ r.y + 3, r.x, 5, r.w }, _("Days"), bars, 4, 0);
+}
+
+/* A CSAT chart of the rows of one month, then a detail line per row. */
+static void
+draw_sat(struct reports *p, struct ui_rect r, const char *title,
+         const struct report_sat *rows, int n, int kind /* 0 q, 1 channel, 2 officer */)
+{
+	const char *month = p->months[p->month];
+	struct ui_bar *bars = xcalloc((size_t)n + 1, sizeof *bars);
+	char (*vt)[32] = xcalloc((size_t)n + 1, sizeof *vt);
+	const struct report_sat **sel = xcalloc((size_t)n + 1, sizeof *sel);
+	char line[256];
+	int i, k = 0, y;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(rows[i].month, month) != 0)
+			continue;
+		sel[k] = &rows[i];
+		snprintf(vt[k], sizeof vt[k], "%.0f%% n=%lld", rows[i].csat, (long long)rows[i].n);
+		bars[k].label = kind == 0 ? question_name(p, rows[i].key)
+		              : kind == 1 ? oc_catalog_name(p->c, "channel", rows[i].key) : rows[i].key;
+		bars[k].value = rows[i].csat;
+		bars[k].value_text = vt[k];
+		k++;
+	}
+	if (k == 0) {
+		ui_text(r.y, r.x, r.w, title, ui_dir(), AL_START, OA_HEADING);
+		ui_text(r.y + 1, r.x, r.w, _("No answers in this period."), ui_dir(), AL_START, 0);
+		goto cleanup;
+	}
+	ui_chart_draw((struct ui_rect){ r.y, r.x, k + 1, r.w }, title, bars, k, 100);
+	y = r.y + k + 2;
+	for (i = 0; i < k && y < r.y + r.h; i++, y++) {
+		snprintf(line, sizeof line, _("%s: mean %.2f · CSAT %.0f%% (95%% CI %.0f–%.0f%%) · n = %lld · 1–5: %lld/%lld/%lld/%lld/%lld"),
+		         bars[i].label, sel[i]->mean, sel[i]->csat, sel[i]->ci_lo, sel[i]->ci_hi,
+		         (long long)sel[i]->n, (long long)sel[i]->dist[0], (long long)sel[i]->dist[1],
+		         (long long)sel[i]->dist[2], (long long)sel[i]->dist[3], (long long)sel[i]->dist[4]);
+		ui_text(y, r.x, r.w, line, ui_dir(), AL_START, OA_DIM);
+	}
+cleanup:
+	free(bars);
+	free(vt);
+	free(sel);
+}
+
+static void
+reports_draw(struct ui_screen *s)
+{
+	struct reports *p = s->state;
+	static const struct ui_key_hint hints[] = {
+		{ "Tab", N_("next view") }, { "←→", N_("month") }, { "F5", N_("refresh") },
+		{ "Esc", N_("back") },
+	};
+	static const char *const views[RP__COUNT] = {
+		N_("Counts"), N_("Overdue"), N_("Processing time"), N_("Satisfaction"), N_("By channel"),
+	};
+	struct ui_rect r, body;
+	char month[64], sub[160];
+	int i, w, x, used;
+
+	r = ui_frame(_("Reports"), hints, (int)ARRAY_LEN(hints));
+	w = (r.w - 2) / RP__COUNT;
+	for (i = 0; i < RP__COUNT; i++) {
+		x = ui_dir() == TEXT_RTL ? r.x + r.w - 1 - (i + 1) * w : r.x + 1 + i * w;
+		ui_text(r.y, x, w - 1, _(views[i]), ui_dir(), AL_CENTER,
+		        i == (int)p->view ? OA_SELECTED : 0);
+	}
+	body = (struct ui_rect){ r.y + 2, r.x + 1, r.h - 2, r.w - 2 };
+	if (p->rep == NULL)
+		return;
+	switch (p->view) {
+	case RP_COUNTS:   draw_counts(p, body); break;
+	case RP_OVERDUE:  draw_overdue(p, body); break;
+	case RP_TIMES:    draw_times(p, body); break;
+	case RP_QUESTIONS:
+	case RP_CHANNELS:
+		snprintf(month, sizeof month, "%s: %s", _("Month"),
+		         strcmp(p->months[p->month], "all") == 0 ? _("whole period") : p->months[p->month]);
+		ui_text(body.y, body.x, body.w, month, ui_dir(), AL_START, OA_HEADING);
+		body.y += 2;
+		body.h -= 2;
+		if (p->view == RP_QUESTIONS) {
+			draw_sat(p, body, _("Satisfied (4–5) by question"), p->rep->by_question,
+			         p->rep->nquestion, 0);
+			break;
+		}
+		used = 0;
+		for (i = 0; i < p->rep->nchannel; i++)
+			used += strcmp(p->rep->by_channel[i].month, p->months[p->month]) == 0;
+		draw_sat(p, (struct ui_rect){ body.y, body.x, used + 2, body.w },
+		         _("Satisfied (4–5) by channel"), p->rep->by_channel, p->rep->nchannel, 1);
+		body.y += used + 3;
+		body.h -= used + 3;
+		if (strcmp(p->months[p->month], "all") == 0 && body.h > 2) {
+			snprintf(sub, sizeof sub, _("By officer (only where n ≥ %d; %d officers with fewer not shown)"),
+			         p->rep->min_n, p->rep->officers_hidden);
+			draw_sat(p, body, sub, p->rep->by_officer, p->rep->nofficer, 2);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static int
+reports_key(struct ui_screen *s, struct ui_event ev)
+{
+	struct reports *p = s->state;
+	st_rc rc;
+
+	switch (ev.a) {
+	case A_TICK:
+		return 0;
+	case A_QUIT:
+		return UI_HOME;
+	case A_BACK:
+		return UI_BACK;
+	case A_NEXT:
+		p->view = (p->view + 1) % RP__COUNT;
+		return UI_REDRAW;
+	case A_PREV:
+		p->view = (p->view + RP__COUNT - 1) % RP__COUNT;
+		return UI_REDRAW;
+	case A_LEFT:
+	case A_RIGHT:
+		/* months run the reading way: Left is "next" in RTL */
+		if ((ev.a == A_RIGHT) == (ui_dir() == TEXT_LTR)) {
+			if (p->month + 1 < p->nmonths)
+				p->month++;
+		} else if (p->month > 0) {
+			p->month--;
+		}
+		return UI_REDRAW;
+	case A_SAVE:
+		rc = build(p);
+		ui_status(rc == ST_OK ? _("Report refreshed.") : oc_store_error(rc), rc != ST_OK);
+		return UI_REDRAW;
+	default:
+		if (p->view == RP_OVERDUE)
+			(void)ui_table_key(&p->otable, ev);
+		return UI_REDRAW;
+	}
+}
+
+int
+oc_reports(struct console *c)
+{
+	struct reports p = { .c = c };
+	struct ui_screen s = { .name = "officer-reports", .state = &p,
+	                       .draw = reports_draw, .key = reports_key };
+	st_rc rc;
+	int r;
+
+	p.otable.cols = p.ocols;
+	p.otable.ncols = 7;
+	p.otable.cell = overdue_cell;
+	p.otable.ctx = &p;
+	rc = store_catalog_list(c->db, "question", true, &p.questions, &p.nquestions);
+	if (rc == ST_OK)
+		rc = build(&p);
+	if (rc != ST_OK) {
+		catalog_items_free(p.questions, p.nquestions);
+		ui_message(_("Reports"), oc_store_error(rc), false);
+		return UI_BACK;
+	}
+	r = ui_run(&s);
+	report_free(p.rep);
+	free(p.months);
+	catalog_items_free(p.questions, p.nquestions);
+	return oc_unwind(r) ? r : UI_BACK;
+}

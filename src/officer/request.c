@@ -1,0 +1,352 @@
+/*
+ * officer/request — one request on a screen, in three views switched with
+ * Tab: the request (all data, the declaration record, the decision), the
+ * register check of step 2 (request_match.c) and the history — the full
+ * audit timeline with the internal notes. F1 or Enter opens the actions
+ * menu (request_actions.c).
+ *
+ * Invariants:
+ *  1. What is shown is what was last read from the store; after every write
+ *     (ours or, seen through store_changed on A_TICK, someone else's) the
+ *     request is read again. An unsaved register-check draft is never
+ *     overwritten by a refresh: saving it is then refused as stale.
+ *  2. Stored text is untrusted: single-line values have their line breaks
+ *     flattened before they go into the pager (no forged lines), and the ui
+ *     sanitises every character it draws.
+ *  3. Internal notes appear only here (and in exports), never at the kiosk.
+ */
+#include "officer/request.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/log.h"
+#include "core/util.h"
+#include "officer/officer_attr.h"
+
+/* ---- text of the views ----------------------------------------------------- */
+
+struct sbuf { char *s; size_t len, cap; };
+
+static void
+sb_add(struct sbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->len, s, n + 1);
+	b->len += n;
+}
+
+/* Append a value on one line: CR/LF (and other C0 controls the ui would show
+ * as U+FFFD anyway) become spaces so a stored value cannot forge lines. */
+static void
+sb_value(struct sbuf *b, const char *v)
+{
+	char *c = xstrdup(v ? v : ""), *p;
+
+	for (p = c; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	sb_add(b, c);
+	free(c);
+}
+
+static void
+sb_line(struct sbuf *b, const char *label_msgid, const char *value)
+{
+	sb_add(b, _(label_msgid));
+	sb_add(b, ": ");
+	sb_value(b, value && value[0] ? value : "—");
+	sb_add(b, "\n");
+}
+
+static const char *
+category_label(const char *code)
+{
+	if (strcmp(code, "member") == 0)
+		return _("Member of the general assembly");
+	if (strcmp(code, "supporter") == 0)
+		return _("Supporter");
+	if (strcmp(code, "volunteer") == 0)
+		return _("Volunteer");
+	return code;
+}
+
+static char *
+details_text(struct req_screen *q)
+{
+	const struct request *r = &q->r;
+	struct sbuf b = { 0 };
+	char d1[32], d2[32], tmp[128];
+
+	sb_line(&b, N_("Reference"), r->ref);
+	sb_line(&b, N_("Status"), oc_status_label(r->status));
+	khidma_datetime(r->created_at, d1, sizeof d1);
+	khidma_date(r->earliest_response, d2, sizeof d2);
+	sb_line(&b, N_("Received"), d1);
+	sb_line(&b, N_("Earliest response"), d2);
+	sb_line(&b, N_("Assigned to"), r->assigned_to[0] ? r->assigned_to : _("nobody"));
+	sb_line(&b, N_("Contact channel"), oc_catalog_name(q->c, "channel", r->channel));
+	sb_line(&b, N_("Service type"), oc_catalog_name(q->c, "service", r->service));
+	sb_line(&b, N_("Applicant"), category_label(r->category));
+	sb_line(&b, N_("Full name"), r->name);
+	sb_line(&b, N_("National ID"), r->national_id);
+	sb_line(&b, N_("Mobile"), r->mobile);
+	sb_line(&b, N_("E-mail"), r->email);
+	sb_line(&b, N_("Membership number"), r->member_number);
+	sb_line(&b, N_("Register record"),
+	        q->have_member ? q->m.number : _("not found in the register"));
+	sb_add(&b, _("Description"));
+	sb_add(&b, ":\n");
+	sb_add(&b, r->description ? r->description : "");
+	sb_add(&b, "\n\n");
+	sb_add(&b, _("Declaration"));
+	sb_add(&b, "\n");
+	if (r->declared_at == 0) {
+		sb_add(&b, _("Not signed."));
+		sb_add(&b, "\n");
+	} else {
+		khidma_datetime(r->declared_at, d1, sizeof d1);
+		sb_line(&b, N_("Signed as"), r->signature);
+		sb_line(&b, N_("Signed at"), d1);
+		snprintf(tmp, sizeof tmp, "%d", r->declaration_version);
+		sb_line(&b, N_("Declaration text version"), tmp);
+		sb_line(&b, N_("Taken by"),
+		        strcmp(r->declared_by, "kiosk") == 0 ? _("the kiosk (the member)") : r->declared_by);
+	}
+	if (r->decision_reason != NULL && r->decision_reason[0]) {
+		sb_add(&b, "\n");
+		sb_line(&b, N_("Reason for the decision"), r->decision_reason);
+	}
+	return b.s;
+}
+
+static char *
+timeline_text(struct req_screen *q)
+{
+	struct sbuf b = { 0 };
+	char when[32];
+	int i;
+
+	sb_add(&b, "");
+	for (i = 0; i < q->nev; i++) {
+		const struct request_event *e = &q->ev[i];
+
+		khidma_datetime(e->at, when, sizeof when);
+		sb_add(&b, when);
+		sb_add(&b, " · ");
+		sb_value(&b, e->who);
+		sb_add(&b, " · ");
+		if (e->from != e->to) {
+			sb_add(&b, oc_status_label(e->from));
+			sb_add(&b, ui_dir() == TEXT_RTL ? " ← " : " → ");
+			sb_add(&b, oc_status_label(e->to));
+		} else {
+			sb_add(&b, _("note"));
+		}
+		sb_add(&b, "\n");
+		if (e->note != NULL && e->note[0]) {
+			sb_add(&b, "    ");
+			sb_add(&b, e->note);
+			sb_add(&b, "\n");
+		}
+	}
+	if (q->nev == 0)
+		sb_add(&b, _("No events."));
+	return b.s;
+}
+
+static void
+rebuild_pagers(struct req_screen *q)
+{
+	int top0 = q->details.top, top1 = q->timeline.top;
+
+	ui_pager_free(&q->details);
+	ui_pager_free(&q->timeline);
+	ui_pager_init(&q->details, details_text(q), ui_dir());
+	ui_pager_init(&q->timeline, timeline_text(q), ui_dir());
+	q->details.top = top0;
+	q->timeline.top = top1;
+}
+
+st_rc
+req_reload(struct req_screen *q, bool keep_draft)
+{
+	struct request r = { 0 };
+	struct request_event *ev = NULL;
+	int nev = 0;
+	st_rc rc;
+
+	rc = store_request_get(q->c->db, q->id, &r);
+	if (rc == ST_OK)
+		rc = store_request_events(q->c->db, q->id, &ev, &nev);
+	if (rc != ST_OK) {
+		request_free(&r);
+		log_error("officer request %lld: %s", (long long)q->id, st_rc_name(rc));
+		return rc;
+	}
+	if (q->loaded)
+		request_free(&q->r);
+	q->r = r;
+	q->loaded = true;
+	request_events_free(q->ev, q->nev);
+	q->ev = ev;
+	q->nev = nev;
+	if (q->have_member)
+		member_free(&q->m);
+	memset(&q->m, 0, sizeof q->m);
+	q->have_member = false;
+	if (q->r.member_id != 0)
+		q->have_member = store_member_get(q->c->db, q->r.member_id, &q->m) == ST_OK;
+	if (!q->have_member && q->r.national_id[0])
+		q->have_member = store_member_by_national_id(q->c->db, q->r.national_id, &q->m) == ST_OK;
+	if (!q->have_member)
+		memset(&q->m, 0, sizeof q->m);
+	if (!keep_draft || !q->draft) {
+		match_from_string(q);
+		q->draft = false;
+	}
+	rebuild_pagers(q);
+	return ST_OK;
+}
+
+/* ---- the screen -------------------------------------------------------------- */
+
+static void
+req_draw(struct ui_screen *s)
+{
+	struct req_screen *q = s->state;
+	static const struct ui_key_hint hints[] = {
+		{ "Tab", N_("next view") }, { "F1", N_("actions") },
+		{ "Esc", N_("back") }, { "F10", N_("log out") },
+	};
+	static const struct ui_key_hint hints_match[] = {
+		{ "Tab", N_("next view") }, { "Space", N_("matched / not") },
+		{ "F5", N_("save") }, { "F1", N_("actions") }, { "Esc", N_("back") },
+	};
+	static const char *const views[RV__COUNT] = {
+		N_("Request"), N_("Register check"), N_("History and notes"),
+	};
+	char title[128];
+	struct ui_rect r, body;
+	int i, x, w;
+
+	snprintf(title, sizeof title, "%s %s — %s", _("Request"), q->r.ref,
+	         oc_status_label(q->r.status));
+	if (q->view == RV_MATCH)
+		r = ui_frame(title, hints_match, (int)ARRAY_LEN(hints_match));
+	else
+		r = ui_frame(title, hints, (int)ARRAY_LEN(hints));
+	w = (r.w - 2) / RV__COUNT;
+	for (i = 0; i < RV__COUNT; i++) {
+		x = ui_dir() == TEXT_RTL ? r.x + r.w - 1 - (i + 1) * w : r.x + 1 + i * w;
+		ui_text(r.y, x, w - 1, _(views[i]), ui_dir(), AL_CENTER,
+		        i == (int)q->view ? OA_SELECTED : 0);
+	}
+	body = (struct ui_rect){ r.y + 2, r.x + 1, r.h - 2, r.w - 2 };
+	switch (q->view) {
+	case RV_DETAILS:  ui_pager_draw(&q->details, body); break;
+	case RV_MATCH:    match_draw(q, body); break;
+	default:          ui_pager_draw(&q->timeline, body); break;
+	}
+}
+
+static int
+tick(struct req_screen *q)
+{
+	int old = q->r.version;
+
+	if (!store_changed(q->c->db))
+		return 0;
+	if (q->draft) {
+		ui_status(_("Someone else changed this request; saving your marks will reload it."), true);
+		return UI_REDRAW;
+	}
+	if (req_reload(q, false) == ST_OK && q->r.version != old)
+		ui_status(_("Changed by someone else — reloaded."), false);
+	return UI_REDRAW;
+}
+
+static int
+req_key(struct ui_screen *s, struct ui_event ev)
+{
+	struct req_screen *q = s->state;
+	int r = UI_REDRAW;
+
+	switch (ev.a) {
+	case A_TICK:
+		r = tick(q);
+		break;
+	case A_REDRAW:
+		rebuild_pagers(q);
+		break;
+	case A_QUIT:
+		return UI_HOME;
+	case A_BACK:
+		if (q->draft && !ui_confirm(_("Leave this request?"),
+		                            _("The register-check marks are not saved and will be discarded.")))
+			break;
+		return UI_BACK;
+	case A_NEXT:
+		q->view = (q->view + 1) % RV__COUNT;
+		break;
+	case A_PREV:
+		q->view = (q->view + RV__COUNT - 1) % RV__COUNT;
+		break;
+	case A_HELP:
+		r = req_actions(q);
+		break;
+	case A_ENTER:
+		if (q->view != RV_MATCH) {
+			r = req_actions(q);
+			break;
+		}
+		/* FALLTHROUGH */
+	default:
+		if (q->view == RV_MATCH)
+			r = match_key(q, ev);
+		else if (q->view == RV_DETAILS)
+			(void)ui_pager_key(&q->details, ev);
+		else
+			(void)ui_pager_key(&q->timeline, ev);
+		break;
+	}
+	s->has_draft = q->draft;
+	return r;
+}
+
+int
+oc_request(struct console *c, int64_t id)
+{
+	struct req_screen q = { .c = c, .id = id };
+	struct ui_screen s = { .name = "officer-request", .state = &q,
+	                       .draw = req_draw, .key = req_key };
+	st_rc rc;
+	int r;
+
+	ui_pager_init(&q.details, xstrdup(""), ui_dir());
+	ui_pager_init(&q.timeline, xstrdup(""), ui_dir());
+	rc = req_reload(&q, false);
+	if (rc != ST_OK) {
+		ui_status(oc_store_error(rc), true);
+		r = UI_BACK;
+		goto cleanup;
+	}
+	(void)store_changed(c->db);
+	ui_status("", false);
+	r = ui_run(&s);
+	ui_status("", false);
+cleanup:
+	ui_pager_free(&q.details);
+	ui_pager_free(&q.timeline);
+	if (q.loaded)
+		request_free(&q.r);
+	request_events_free(q.ev, q.nev);
+	if (q.have_member)
+		member_free(&q.m);
+	return oc_unwind(r) ? r : UI_BACK;
+}
