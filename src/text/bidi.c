@@ -51,9 +51,27 @@ bool text_parse_mode(const char *s, bidi_mode *out)
 	return true;
 }
 
+/*
+ * Prepended concatenation marks (U+0600 ARABIC NUMBER SIGN…) are Cf, so
+ * uc_width says 0, but glibc's wcwidth and terminals give them a column.
+ * libunistring 1.0 has no predicate for this property: the list is its
+ * complete Unicode 14 value set.
+ */
+static bool prepended_mark(uint32_t c)
+{
+	return (c >= 0x0600 && c <= 0x0605) || c == 0x06DD || c == 0x070F ||
+	       c == 0x0890 || c == 0x0891 || c == 0x08E2 || c == 0x110BD ||
+	       c == 0x110CD;
+}
+
+static int cell_width(uint32_t c)
+{
+	return prepended_mark(c) ? 1 : uc_width(c, "UTF-8");
+}
+
 enum tx_kind tx_char_kind(uint32_t c)
 {
-	int w = uc_width(c, "UTF-8");
+	int w = cell_width(c);
 
 	if (w > 0)
 		return TX_BASE;
@@ -67,7 +85,7 @@ enum tx_kind tx_char_kind(uint32_t c)
 
 int tx_char_width(uint32_t c)
 {
-	int w = uc_width(c, "UTF-8");
+	int w = cell_width(c);
 
 	if (w < 0)
 		return 1;

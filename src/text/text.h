@@ -184,6 +184,10 @@ void text_edit_right(struct text_edit *e);       /* one cluster visually right *
  * Fills lines[0..height) (caller frees with text_lines_free(lines, n)),
  * returns the number of lines filled and the cursor's row and column
  * (column within the field, 0 = leftmost) through *crow, *ccol.
+ * Each returned line is exactly `width` columns: blank cells (' ', logical
+ * -1) pad it, RTL lines right-aligned, so the ui draws it from the field's
+ * left edge. Multi-line text wraps at width-1 (the end caret needs a
+ * column). In BIDI_TERMINAL mode the cells and *ccol are logical.
  */
 int text_edit_render(struct text_edit *e, int width, int height,
                      struct text_line **lines, int *crow, int *ccol);

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <cmocka.h>
+#include <locale.h>
+#include <wchar.h>
 
 #include "test_text_helpers.h"
 
@@ -138,6 +140,48 @@ static void test_wide_cjk(void **state)
 	assert_int_equal(text_width("\u0640"), 1);               /* tatweel */
 }
 
+/* Cell widths agree with glibc's wcwidth (what the terminal uses) over the
+ * Arabic blocks, presentation forms, combining marks and some CJK; bidi
+ * controls are the deliberate exception (shown as a 1-column U+FFFD). */
+static void test_widths_match_wcwidth(void **state)
+{
+	const uint32_t ranges[][2] = {
+		{ 0x0600, 0x06FF }, { 0x0750, 0x077F }, { 0x08A0, 0x08FF },
+		{ 0xFB50, 0xFDFF }, { 0xFE70, 0xFEFE }, { 0x0300, 0x036F },
+		{ 0x4E00, 0x4E3F }, { 0x0020, 0x007E }, { 0x2000, 0x206F },
+	};
+	int checked = 0;
+	(void)state;
+	assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
+	for (size_t r = 0; r < sizeof ranges / sizeof *ranges; r++) {
+		for (uint32_t c = ranges[r][0]; c <= ranges[r][1]; c++) {
+			char s[8] = "x";
+			int w = wcwidth((wchar_t)c);
+			size_t o = 1;
+			if (w < 0 || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) ||
+			    c == 0x200E || c == 0x200F || c == 0x061C)
+				continue;
+			/* encode c as UTF-8 after an 'x' base (so a mark has its base) */
+			if (c < 0x800) {
+				s[o++] = (char)(0xC0 | (c >> 6));
+			} else {
+				s[o++] = (char)(0xE0 | (c >> 12));
+				s[o++] = (char)(0x80 | ((c >> 6) & 0x3F));
+			}
+			if (c < 0x80)
+				s[o - 1] = (char)c;
+			else
+				s[o++] = (char)(0x80 | (c & 0x3F));
+			s[o] = '\0';
+			if (text_width(s) - 1 != w)
+				fail_msg("U+%04X: wcwidth %d, text_width %d", (unsigned)c, w,
+				         text_width(s) - 1);
+			checked++;
+		}
+	}
+	assert_true(checked > 1500);
+}
+
 /* The maps follow text_layout, marks right after their base. */
 static void test_maps_with_marks(void **state)
 {
@@ -165,6 +209,16 @@ static void test_maps_with_marks(void **state)
 		assert_memory_equal(q, eq, sizeof eq);
 		for (int i = 0; i < 6; i++)
 			assert_int_equal(q[p[i]], i);
+	}
+	/* Lam-alef: two cells, so the map stays 1:1 (lam 0 → visual 1). */
+	{
+		const uint32_t la[] = { 0x0644, 0x0627, ' ', 'A' };
+		int p[4], q[4];
+		const int eq[4] = { 3, 2, 1, 0 };
+		assert_int_equal(text_bidi_maps(la, 4, TEXT_RTL, p, q), 0);
+		assert_memory_equal(q, eq, sizeof eq);
+		assert_int_equal(p[0], 3);
+		assert_int_equal(p[1], 2);
 	}
 	assert_int_equal(text_bidi_maps(u, -1, TEXT_RTL, l2v, v2l), -1);
 }
@@ -285,6 +339,7 @@ int main(void)
 		cmocka_unit_test_setup(test_mixed_digits_keep_ltr, setup),
 		cmocka_unit_test_setup(test_mirrored_brackets, setup),
 		cmocka_unit_test_setup(test_wide_cjk, setup),
+		cmocka_unit_test_setup(test_widths_match_wcwidth, setup),
 		cmocka_unit_test_setup(test_maps_with_marks, setup),
 		cmocka_unit_test_setup(test_terminal_mode_logical, setup),
 		cmocka_unit_test_setup(test_parse_mode_and_guess, setup),

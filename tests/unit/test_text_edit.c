@@ -88,6 +88,27 @@ static void test_rtl_left_through_number(void **state)
 	text_edit_free(&e);
 }
 
+/* Lam-alef is two cells, so the caret can stand between lam and alef. */
+static void test_lam_alef_caret_steps(void **state)
+{
+	struct text_edit e;
+	struct text_line *l;
+	int n, r, c;
+	(void)state;
+	text_edit_init(&e, TEXT_RTL, 0, false);
+	text_edit_set(&e, "سلام");   /* سلام */
+	text_edit_home(&e);
+	text_edit_left(&e);
+	text_edit_left(&e);
+	assert_int_equal(e.cursor, 2);                   /* on the alef */
+	n = text_edit_render(&e, 6, 1, &l, &r, &c);
+	assert_int_equal(l[0].cells[c].logical, 2);
+	assert_int_equal(l[0].cells[c].ch[0], 0xFE8E);
+	assert_int_equal(l[0].cells[c + 1].ch[0], 0xFEE0);  /* lam to its right */
+	text_lines_free(l, n);
+	text_edit_free(&e);
+}
+
 static void test_ltr_moves(void **state)
 {
 	struct text_edit e;
@@ -313,6 +334,7 @@ int main(void)
 		cmocka_unit_test_setup(test_rtl_left_moves_by_cluster, setup),
 		cmocka_unit_test_setup(test_rtl_right_walks_back, setup),
 		cmocka_unit_test_setup(test_rtl_left_through_number, setup),
+		cmocka_unit_test_setup(test_lam_alef_caret_steps, setup),
 		cmocka_unit_test_setup(test_ltr_moves, setup),
 		cmocka_unit_test_setup(test_backspace_delete_clusters, setup),
 		cmocka_unit_test_setup(test_insert_filters_and_limits, setup),
