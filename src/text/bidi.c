@@ -260,16 +260,20 @@ static void shrink_to(const struct tx_para *p, int start, int *cut, int width,
 	}
 }
 
-int tx_cell_col(const struct text_line *l, int i)
+int *tx_col_map(const struct text_line *l, int from, int to)
 {
-	int col = 0, j;
+	int *m = alloc_n(to - from, sizeof *m);
+	int col = 0, i;
 
-	for (j = 0; j < l->ncells; j++) {
-		if (l->cells[j].logical == i)
-			return col;
-		col += l->cells[j].width;
+	for (i = 0; i < to - from; i++)
+		m[i] = -1;
+	for (i = 0; i < l->ncells; i++) {
+		int lg = l->cells[i].logical;
+		if (lg >= from && lg < to)
+			m[lg - from] = col;
+		col += l->cells[i].width;
 	}
-	return -1;
+	return m;
 }
 
 /* Contract: see text.h. utf8 NULL counts as "". */

@@ -270,9 +270,9 @@ static void move_visual(struct text_edit *e, int dir)
 	b = breaks(e);
 	/* col[k]: the caret column of position a+k (k = z-a is the end). */
 	endcol = (p.visual && e->dir == TEXT_RTL) ? -1 : l.width;
-	col = xmalloc((z - a + 1) * sizeof *col);
+	col = tx_col_map(&l, 0, (int)(z - a) + 1);
 	for (i = z + 1; i-- > a;) {
-		int c = i < z ? tx_cell_col(&l, (int)(i - a)) : endcol;
+		int c = i < z ? col[i - a] : endcol;
 		col[i - a] = c >= 0 || i == z ? c : col[i - a + 1];
 	}
 	cur = col[e->cursor - a];
@@ -353,14 +353,19 @@ static void frame_line(struct text_line *l, int off, int width)
  * [l->start, l->end)), given the column where its end caret goes. */
 static int caret_col(const struct text_line *l, size_t pos, int endcol)
 {
-	int i;
+	int *m, i, c = endcol;
 
-	for (i = (int)pos; i < l->end; i++) {
-		int c = tx_cell_col(l, i);
-		if (c >= 0)
-			return c;
+	if ((int)pos >= l->end)
+		return endcol;
+	m = tx_col_map(l, (int)pos, l->end);
+	for (i = 0; i < l->end - (int)pos; i++) {
+		if (m[i] >= 0) {
+			c = m[i];
+			break;
+		}
 	}
-	return endcol;
+	free(m);
+	return c;
 }
 
 /* Single line: lay out, scroll horizontally to keep the caret visible. */

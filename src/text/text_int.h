@@ -56,7 +56,8 @@ void tx_para_free(struct tx_para *p);
 void tx_para_order(const struct tx_para *p, int start, int end, int *v2l);
 /* Cells of the logical range [start,end), visual order. */
 void tx_para_line(const struct tx_para *p, int start, int end, struct text_line *out);
-/* Column of the cell holding logical char i in l, or -1. */
-int tx_cell_col(const struct text_line *l, int i);
+/* m[i - from] = column of the cell whose base is logical i, or -1, for i in
+ * [from, to). malloc'd. One pass over the cells. */
+int *tx_col_map(const struct text_line *l, int from, int to);
 
 #endif
