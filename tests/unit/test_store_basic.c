@@ -4,6 +4,7 @@
  * reference numbers' check digits.
  */
 #include <fcntl.h>
+#include <grp.h>
 #include <sys/stat.h>
 
 #include "unit/store_fixture.h"
@@ -61,6 +62,32 @@ static void test_mode_0600_despite_umask(void **state)
 	/* and the main fixture file, created under the test's own umask */
 	assert_int_equal(stat(f->path, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
+}
+
+static void test_group_mode_0660(void **state)
+{
+	struct fx *f = *state;
+	struct group *g = getgrgid(getegid());
+	struct store_opts o = { .create = true };
+	char path[160], err[256];
+	struct stat sb;
+	store *s;
+	mode_t old;
+
+	assert_non_null(g);
+	o.group = g->gr_name;
+	snprintf(path, sizeof path, "%s/shared.db", f->dir);
+	old = umask(077);                 /* the strictest umask: still 0660 */
+	assert_int_equal(store_open(path, &o, &s, err, sizeof err), ST_OK);
+	umask(old);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0660);
+	assert_int_equal(sb.st_gid, g->gr_gid);
+	store_close(s);
+	o.group = "no-such-group-khidma";
+	snprintf(path, sizeof path, "%s/nogroup.db", f->dir);
+	assert_int_equal(store_open(path, &o, &s, err, sizeof err), ST_INVALID);
+	assert_int_equal(access(path, F_OK), -1);
 }
 
 static void test_missing_dir_and_file(void **state)
@@ -292,6 +319,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_mode_0600_despite_umask, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_group_mode_0660, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_missing_dir_and_file, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_garbage_file_refused_untouched, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_pages_refused_untouched, fx_setup, fx_teardown),
