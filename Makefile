@@ -32,7 +32,7 @@ DEB_BUILD := make gcc libc6-dev pkg-config gettext \
              libcmocka-dev libvterm-dev openssh-server openssh-client \
              ncurses-base ncurses-term
 DEB_BENCH := dialog whiptail valgrind
-DEB_FAULT := clang valgrind util-linux
+DEB_FAULT := clang libclang-rt-14-dev valgrind util-linux
 
 OPT       ?= -O2 -g
 CSTD      := -std=c11 -D_GNU_SOURCE
@@ -72,6 +72,7 @@ DEPS_kiosk    := $(MODULES)
 DEPS_officer  := $(MODULES)
 DEPS_cli      := $(MODULES)
 DEPS_locale   := core text
+DEPS_faults   := core text store workflow
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 unit_mod   = $(word 2,$(subst _, ,$(basename $(notdir $(1)))))
@@ -86,7 +87,7 @@ PO_FILES  := $(wildcard locale/*.po)
 MO_FILES  := $(patsubst locale/%.po,$(BUILD)/locale/%/LC_MESSAGES/khidma.mo,$(PO_FILES))
 
 .PHONY: all deps run check check-plain check-san unit e2e install uninstall clean \
-        bench faults pot tests
+        bench faults pot tests bench-bins fuzz-bins
 .DEFAULT_GOAL := all
 
 all: $(BIN) $(MO_FILES)
@@ -182,11 +183,51 @@ run: deps all
 	./$(BIN) --db var/khidma.db
 
 # ---- bench and faults -----------------------------------------------------
-bench: deps-bench all
+# bench/*.c are programs linking the store layer only (no ui), except
+# term_bench, which is the e2e harness driving khidma and dialog/whiptail.
+BENCH_MODS := core text store workflow
+BENCH_OBJS  = $(foreach m,$(BENCH_MODS),$(call mod_objs,$(m)))
+BENCH_BINS := $(BUILD)/bench/gen $(BUILD)/bench/store_bench $(BUILD)/bench/conc
+$(BENCH_BINS): $(BUILD)/bench/%: bench/%.c bench/benchdata.h bench/stats.h $(BENCH_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -I. $(ALL_LDFLAGS) -o $@ $< $(BENCH_OBJS) $(PKG_LIBS) -lm
+$(BUILD)/bench/term_bench: bench/term_bench.c $(HARNESS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(TPKG_CFLAGS) -Itests -I. $(ALL_LDFLAGS) -o $@ $< $(HARNESS) $(TPKG_LIBS) -lm -lutil
+bench-bins: $(BENCH_BINS) $(if $(wildcard bench/term_bench.c),$(BUILD)/bench/term_bench)
+
+bench: deps-bench all bench-bins
 	bench/run.sh $(BUILD)
+
+# Fuzz targets tests/fuzz/fuzz_<name>.c: clang, libFuzzer + ASan + UBSan,
+# linked with the modules in FUZZ_DEPS_<name> (default: all of them),
+# compiled separately under $(BUILD)/fuzzobj.
+FUZZ_CC    ?= clang
+FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS = $(CSTD) -Wall -Wextra -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) \
+              -fsanitize=fuzzer-no-link $(DEFS) -Isrc -I. $(PKG_CFLAGS)
+FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+FUZZ_DEPS_text    := core text
+FUZZ_DEPS_screens := core text
+FUZZ_DEPS_keys    := core text ui
+fuzz_name  = $(patsubst fuzz_%,%,$(basename $(notdir $(1))))
+fuzz_objs  = $(foreach m,$(or $(FUZZ_DEPS_$(call fuzz_name,$(1))),$(MODULES)),\
+               $(patsubst src/%.c,$(BUILD)/fuzzobj/%.o,$(call mod_srcs,$(m))))
+$(BUILD)/fuzzobj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+define fuzz_rule
+$(BUILD)/fuzz/$(basename $(notdir $(1))): $(1) $(call fuzz_objs,$(1))
+	@mkdir -p $$(dir $$@)
+	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -fsanitize=fuzzer -o $$@ $$^ $$(PKG_LIBS) -lm -lutil
+endef
+$(foreach t,$(FUZZ_SRCS),$(eval $(call fuzz_rule,$(t))))
+fuzz-bins: $(FUZZ_BINS)
 
 faults: deps-faults
 	$(MAKE) --no-print-directory tests
+	$(MAKE) --no-print-directory fuzz-bins
 	tests/faults/run.sh $(BUILD)
 
 # ---- install --------------------------------------------------------------

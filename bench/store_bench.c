@@ -1,0 +1,335 @@
+/*
+ * bench/store_bench — the store's latencies on a generated branch database
+ * (bench/gen), printed as Markdown table rows for bench/results.md:
+ *
+ *   | measure | khidma median | p90 | anchor median | p90 | ratio | goal |
+ *
+ *   store_bench DB [-r ROUNDS]
+ *
+ *  - durable submit: store_request_submit (WAL, synchronous=FULL, one
+ *    BEGIN IMMEDIATE … COMMIT) against the anchor, a bare sqlite3 INSERT of
+ *    one row in its own transaction into a plain table of a fresh file in
+ *    the same directory with the same pragmas; the two alternate, so disk
+ *    weather hits both alike;
+ *  - status lookup by reference (store_request_by_ref), random references;
+ *  - the officer queue (open requests, newest first, 20 rows): the first
+ *    page and page 51 (keyset-paged), plus a name search;
+ *  - the full report (report_build over everything).
+ *
+ * Invariants:
+ *  1. Every call's result is checked; a failing call stops the benchmark
+ *     with a message (a benchmark of errors measures nothing).
+ *  2. Nothing but this process touches DB while it runs; the submits it
+ *     adds are real rows (the database grows by ROUNDS requests).
+ */
+#include <getopt.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/refno.h"
+#include "core/util.h"
+#include "store/report.h"
+#include "store/store.h"
+#include "bench/benchdata.h"
+#include "bench/stats.h"
+
+#define PAGE 20
+
+static int fail(const char *what, st_rc rc, store *s)
+{
+	fprintf(stderr, "store_bench: %s: %s (%s)\n", what, st_rc_name(rc),
+	        s ? store_errmsg(s) : "");
+	return 1;
+}
+
+static void row(const char *what, double *k, int nk, double *a, int na,
+                const char *unit, double scale, const char *goal)
+{
+	double km = bs_pct(k, nk, 50) * scale, k9 = bs_pct(k, nk, 90) * scale;
+
+	if (a && na) {
+		double am = bs_pct(a, na, 50) * scale, a9 = bs_pct(a, na, 90) * scale;
+
+		printf("| %s | %.3f %s | %.3f %s | %.3f %s | %.3f %s | %.2f× | %s |\n",
+		       what, km, unit, k9, unit, am, unit, a9, unit, km / am, goal);
+	} else {
+		printf("| %s | %.3f %s | %.3f %s | – | – | – | %s |\n",
+		       what, km, unit, k9, unit, goal);
+	}
+}
+
+static int bare_open(const char *dbpath, sqlite3 **out)
+{
+	char *path = xasprintf("%s.bare", dbpath);
+	sqlite3 *db = NULL;
+	int rc;
+
+	unlink(path);
+	rc = sqlite3_open(path, &db);
+	free(path);
+	if (rc != SQLITE_OK ||
+	    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	                 "PRAGMA foreign_keys=ON;"
+	                 "CREATE TABLE t (id INTEGER PRIMARY KEY, ref TEXT, name TEXT,"
+	                 " national_id TEXT, mobile TEXT, service TEXT, channel TEXT,"
+	                 " description TEXT, created_at INTEGER) STRICT;",
+	                 NULL, NULL, NULL) != SQLITE_OK) {
+		fprintf(stderr, "store_bench: bare: %s\n", sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return 1;
+	}
+	*out = db;
+	return 0;
+}
+
+static int bare_insert(sqlite3 *db, sqlite3_stmt *st, const struct request *r,
+                       int64_t i)
+{
+	char ref[16];
+
+	refno_make("01", i, ref, sizeof ref);
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return 1;
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->national_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->mobile, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r->service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, r->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, r->description, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return 1;
+	}
+	sqlite3_reset(st);
+	return sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK;
+}
+
+static int bench_submit(store *s, const char *path, int rounds)
+{
+	double *k = xcalloc((size_t)rounds, sizeof *k), *a = xcalloc((size_t)rounds, sizeof *a);
+	struct bd_rng rng = { 77 };
+	sqlite3 *bare = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = 1;
+
+	if (bare_open(path, &bare))
+		goto out;
+	if (sqlite3_prepare_v2(bare, "INSERT INTO t(ref, name, national_id, mobile,"
+	                       " service, channel, description, created_at) VALUES "
+	                       "(?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
+		goto out;
+	for (int i = 0; i < rounds; i++) {
+		struct bd_req_buf b;
+		struct request r;
+		uint64_t t0;
+		st_rc e;
+
+		bd_request(&rng, &r, &b);
+		t0 = bs_now_ns();
+		if ((e = store_request_submit(s, &r, "kiosk")) != ST_OK) {
+			fail("store_request_submit", e, s);
+			goto out;
+		}
+		k[i] = (double)(bs_now_ns() - t0);
+		t0 = bs_now_ns();
+		if (bare_insert(bare, st, &r, i + 1)) {
+			fprintf(stderr, "store_bench: bare insert: %s\n", sqlite3_errmsg(bare));
+			goto out;
+		}
+		a[i] = (double)(bs_now_ns() - t0);
+	}
+	row("durable submit (store_request_submit vs bare INSERT+COMMIT, synchronous=FULL)",
+	    k, rounds, a, rounds, "ms", 1e-6, "≤ 2× bare");
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(bare);
+	{
+		char *p = xasprintf("%s.bare", path), *w = xasprintf("%s.bare-wal", path),
+		     *m = xasprintf("%s.bare-shm", path);
+
+		unlink(p); unlink(w); unlink(m);
+		free(p); free(w); free(m);
+	}
+	free(k);
+	free(a);
+	return rc;
+}
+
+static int64_t max_id(store *s)
+{
+	sqlite3_stmt *st;
+	int64_t n = 0;
+
+	if (sqlite3_prepare_v2(store_db(s), "SELECT MAX(id) FROM requests", -1, &st, NULL))
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int bench_lookup(store *s, int rounds)
+{
+	int64_t n = max_id(s);
+	double *k = xcalloc((size_t)rounds, sizeof *k);
+	struct bd_rng rng = { 4242 };
+
+	if (n <= 0)
+		return fail("no requests", ST_NOTFOUND, s);
+	for (int i = 0; i < rounds; i++) {
+		struct request r;
+		char ref[16];
+		uint64_t t0;
+		st_rc e;
+
+		refno_make(store_branch(s), 1 + (int64_t)bd_below(&rng, (uint32_t)n), ref, sizeof ref);
+		t0 = bs_now_ns();
+		e = store_request_by_ref(s, ref, &r);
+		k[i] = (double)(bs_now_ns() - t0);
+		request_free(&r);
+		if (e != ST_OK) {
+			free(k);
+			return fail(ref, e, s);
+		}
+	}
+	row("status lookup by reference (store_request_by_ref)", k, rounds, NULL, 0,
+	    "ms", 1e-6, "≤ 1 ms");
+	free(k);
+	return 0;
+}
+
+/* Time one queue page after key (ac, ai); returns the last row's key. */
+static int queue_page(store *s, const struct queue_filter *f, time_t ac,
+                      int64_t ai, double *ns, time_t *lc, int64_t *li, int *got)
+{
+	struct queue_row *rows = NULL;
+	uint64_t t0 = bs_now_ns();
+	int n = 0;
+	st_rc e = store_queue(s, f, ac, ai, PAGE, &rows, &n);
+
+	*ns = (double)(bs_now_ns() - t0);
+	if (e != ST_OK)
+		return fail("store_queue", e, s);
+	if (n > 0) {
+		*lc = rows[n - 1].created_at;
+		*li = rows[n - 1].id;
+	}
+	*got = n;
+	queue_rows_free(rows, n);
+	return 0;
+}
+
+static int bench_queue(store *s, int rounds)
+{
+	struct queue_filter open = { .status = -1, .sla_days = 30 };
+	struct queue_filter search = { .status = -2, .sla_days = 30, .search = "محمد العتيبي" };
+	double *k = xcalloc((size_t)rounds, sizeof *k), ns;
+	time_t c = 0, c50 = 0;
+	int64_t id = 0, id50 = 0;
+	int got = 0, rc = 1;
+
+	for (int i = 0; i < rounds; i++)
+		if (queue_page(s, &open, 0, 0, &k[i], &c, &id, &got))
+			goto out;
+	if (got != PAGE) {
+		fprintf(stderr, "store_bench: queue first page has %d rows\n", got);
+		goto out;
+	}
+	row("officer queue, first page (20 open requests, newest first)", k, rounds,
+	    NULL, 0, "ms", 1e-6, "≤ 5 ms");
+	/* walk to the key of page 50 once, then time page 51 */
+	c50 = 0;
+	id50 = 0;
+	for (int p = 0; p < 50; p++)
+		if (queue_page(s, &open, c50, id50, &ns, &c50, &id50, &got))
+			goto out;
+	for (int i = 0; i < rounds; i++)
+		if (queue_page(s, &open, c50, id50, &k[i], &c, &id, &got))
+			goto out;
+	row("officer queue, page 51 (keyset)", k, rounds, NULL, 0, "ms", 1e-6, "≤ 5 ms");
+	for (int i = 0; i < rounds; i++)
+		if (queue_page(s, &search, 0, 0, &k[i], &c, &id, &got))
+			goto out;
+	row("officer queue, name search \"محمد العتيبي\" (first page)", k, rounds,
+	    NULL, 0, "ms", 1e-6, "–");
+	rc = 0;
+out:
+	free(k);
+	return rc;
+}
+
+static int bench_report(store *s, int rounds)
+{
+	double *k = xcalloc((size_t)rounds, sizeof *k);
+	struct report_opts o = { .sla_days = 30, .min_n = 30 };
+	int rc = 1;
+
+	for (int i = 0; i < rounds; i++) {
+		struct report *r = NULL;
+		uint64_t t0 = bs_now_ns();
+		st_rc e = report_build(s, &o, &r);
+
+		k[i] = (double)(bs_now_ns() - t0);
+		if (e != ST_OK) {
+			fail("report_build", e, s);
+			goto out;
+		}
+		if (i == 0)
+			fprintf(stderr, "store_bench: report: %lld requests, %lld overdue\n",
+			        (long long)r->total, (long long)r->overdue_total);
+		report_free(r);
+	}
+	row("full report (report_build, all time)", k, rounds, NULL, 0, "ms", 1e-6,
+	    "≤ 300 ms");
+	rc = 0;
+out:
+	free(k);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct store_opts o = { 0 };
+	const char *only = NULL;
+	int rounds = 200, c, rc = 1;
+	char err[256];
+	store *s = NULL;
+	st_rc e;
+
+	while ((c = getopt(argc, argv, "r:o:V")) != -1) {
+		switch (c) {
+		case 'V': printf("%s\n", sqlite3_libversion()); return 0;
+		case 'r': rounds = atoi(optarg); break;
+		case 'o': only = optarg; break;
+		default: goto usage;
+		}
+	}
+	if (optind != argc - 1 || rounds < 5)
+		goto usage;
+	if ((e = store_open(argv[optind], &o, &s, err, sizeof err)) != ST_OK) {
+		fprintf(stderr, "store_bench: %s: %s\n", argv[optind], err);
+		return 1;
+	}
+	if ((!only || strstr(only, "lookup")) && bench_lookup(s, rounds * 10))
+		goto out;
+	if ((!only || strstr(only, "queue")) && bench_queue(s, rounds))
+		goto out;
+	if ((!only || strstr(only, "report")) && bench_report(s, rounds / 20 < 5 ? 5 : rounds / 20))
+		goto out;
+	if ((!only || strstr(only, "submit")) && bench_submit(s, argv[optind], rounds))
+		goto out;
+	rc = 0;
+out:
+	store_close(s);
+	return rc;
+usage:
+	fprintf(stderr, "usage: store_bench DB [-r ROUNDS] [-o lookup,queue,report,submit] | -V\n");
+	return 2;
+}
