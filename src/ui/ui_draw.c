@@ -229,7 +229,6 @@ ui_frame(const char *title, const struct ui_key_hint *hints, int nhints)
 	struct ui_rect body = { 2, 2, 0, 0 };
 	int rows, cols, fattr = ui_pair(UP_FOOTER), tattr = ui_pair(UP_TITLE) | A_BOLD;
 	int x, w, i, used;
-	char *flip;
 
 	getmaxyx(stdscr, rows, cols);
 	if (!has_colors()) {
@@ -241,18 +240,27 @@ ui_frame(const char *title, const struct ui_key_hint *hints, int nhints)
 	ui_fill(0, 0, cols, tattr);
 	ui_text(0, 1, cols - 2, ui_tr(title), ui_dir(), AL_START, tattr);
 
-	/* footer: the flip hint at the END side first, then the keys */
+	/* footer: the flip hint at the END side first, then the keys. In
+	 * Arabic the English original stands at the very end as its own LTR
+	 * paragraph, readable whatever the terminal does to Arabic. */
 	ui_fill(rows - 1, 0, cols, fattr);
-	if (ui_get_lang() == LANG_AR)
-		flip = xasprintf("%s | %s", ui_tr("text reversed? F3"), "text reversed? F3");
-	else
-		flip = xstrdup(ui_tr("text reversed? F3"));
-	used = text_width(flip);
-	if (used > cols - 2)
-		used = cols - 2;
-	ui_text(rows - 1, ui_dir() == TEXT_RTL ? 1 : cols - 1 - used, used, flip,
-	        ui_dir(), AL_START, fattr);
-	free(flip);
+	used = 0;
+	if (ui_get_lang() == LANG_AR) {
+		const char *en = "text reversed? F3";
+		int ew = text_width(en);
+		ui_text(rows - 1, ui_dir() == TEXT_RTL ? 1 : cols - 1 - ew, ew, en,
+		        TEXT_LTR, AL_START, fattr);
+		used = ew + 2;
+	}
+	{
+		const char *fl = ui_tr("text reversed? F3");
+		int fw = text_width(fl);
+		if (fw > cols - 2 - used)
+			fw = cols - 2 - used;
+		ui_text(rows - 1, ui_dir() == TEXT_RTL ? 1 + used : cols - 1 - used - fw, fw,
+		        fl, ui_dir(), AL_START, fattr);
+		used += fw;
+	}
 	w = cols - 2 - used - 2;
 	x = ui_dir() == TEXT_RTL ? 1 + used + 2 : 1;
 	for (i = 0; i < nhints && w > 0; i++) {
