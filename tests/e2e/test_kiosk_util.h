@@ -1,0 +1,146 @@
+/*
+ * test_kiosk_util — what the kiosk's e2e tests share: starting the kiosk
+ * with a test configuration, walking the intake, reading the reference
+ * number off the screen and opening the test database with the store API.
+ * Static functions only: every test_kiosk_*.c includes it once.
+ */
+#ifndef KHIDMA_TEST_KIOSK_UTIL_H
+#define KHIDMA_TEST_KIOSK_UTIL_H
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "e2e/harness.h"
+#include "store/store.h"
+#include "text/text.h"
+
+#define KT 5000                 /* ms for a screen to appear */
+
+/* A valid national ID (Luhn) and Iqama, and a mobile. */
+#define NID_OK   "1000000008"
+#define IQAMA_OK "2123456788"
+#define NID_BAD  "1000000009"
+
+/* Start the kiosk on 80×24 with conf (NULL: quiet defaults) and args
+ * (e.g. "--bidi=terminal"). */
+static ht *
+kiosk_start(const char *conf, const char *const args[])
+{
+	ht *h = ht_new(24, 80);
+
+	if (!ht_write_file(h, "khidma.conf", conf ? conf :
+	                   "idle_timeout = 600;\nidle_warning = 20;\n"))
+		fail_msg("cannot write khidma.conf");
+	if (!ht_spawn_khidma(h, args, NULL))
+		fail_msg("cannot start khidma");
+	return h;
+}
+
+/* Welcome → choose the language (1 Arabic, 2 English) → home. */
+static void
+kiosk_choose_lang(ht *h, bool arabic)
+{
+	HT_ASSERT_TEXT(h, "Welcome", KT);
+	ht_keys(h, arabic ? "1" : "2");
+	HT_ASSERT_TEXT(h, arabic ? "طلب خدمة جديد" : "New service request", KT);
+}
+
+static void
+type_line(ht *h, const char *text)
+{
+	ht_keys(h, text);
+	ht_key(h, HT_KEY_ENTER);
+}
+
+/* From home: fill the whole request form as a member and go to review. */
+static void
+kiosk_fill_request(ht *h, const char *name, const char *nid, const char *mobile,
+                   const char *desc)
+{
+	ht_keys(h, "1");                    /* home: new request */
+	ht_wait_quiet(h, 100);
+	ht_keys(h, "1");                    /* category: member */
+	ht_key(h, HT_KEY_ENTER);
+	type_line(h, name);
+	type_line(h, nid);
+	type_line(h, "4711");               /* membership number */
+	type_line(h, mobile);
+	ht_key(h, HT_KEY_ENTER);            /* no e-mail */
+	ht_keys(h, "2");                    /* service: the second in the catalog */
+	ht_key(h, HT_KEY_ENTER);
+	ht_keys(h, desc);
+	ht_key(h, HT_KEY_F(5));             /* review */
+}
+
+/* The first run of >= 8 digits alone on a row (the plain reference under
+ * the big digits), copied to out. */
+static bool
+screen_ref(ht *h, char *out, size_t n)
+{
+	for (int r = 0; r < ht_rows(h); r++) {
+		const char *row = ht_screen_text(h, r);
+		const char *p = row;
+		size_t len;
+
+		while (*p == ' ')
+			p++;
+		len = strspn(p, "0123456789");
+		if (len >= 8 && len < n && p[len] == '\0') {
+			memcpy(out, p, len);
+			out[len] = '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
+static store *
+open_db(ht *h)
+{
+	struct store_opts o = { .create = false };
+	char err[256];
+	store *s = NULL;
+
+	if (store_open(ht_db_path(h), &o, &s, err, sizeof err) != ST_OK)
+		fail_msg("cannot open the test database: %s", err);
+	return s;
+}
+
+/* Number of requests of any status in the database. */
+static int
+count_requests(store *s)
+{
+	struct queue_filter f = { .status = -2 };
+	struct queue_row *rows = NULL;
+	int n = 0;
+
+	if (store_queue(s, &f, 0, 0, 1000, &rows, &n) != ST_OK)
+		fail_msg("store_queue failed: %s", store_errmsg(s));
+	queue_rows_free(rows, n);
+	return n;
+}
+
+/* The cells text_layout makes of utf8 (app mode: visual, shaped), as UTF-8. */
+static char *
+visual_of(const char *utf8, text_dir dir)
+{
+	struct text_line l;
+	char *out = calloc(1, 4096), *w = out;
+
+	text_set_mode(BIDI_APP);
+	text_layout(utf8, dir, &l);
+	for (int i = 0; i < l.ncells; i++)
+		for (int k = 0; k < TEXT_CELL_CHARS && l.cells[i].ch[k]; k++) {
+			uint32_t c = l.cells[i].ch[k];
+			if (c < 0x80) *w++ = (char)c;
+			else if (c < 0x800) { *w++ = (char)(0xC0 | c >> 6); *w++ = (char)(0x80 | (c & 0x3F)); }
+			else if (c < 0x10000) { *w++ = (char)(0xE0 | c >> 12); *w++ = (char)(0x80 | ((c >> 6) & 0x3F)); *w++ = (char)(0x80 | (c & 0x3F)); }
+			else { *w++ = (char)(0xF0 | c >> 18); *w++ = (char)(0x80 | ((c >> 12) & 0x3F)); *w++ = (char)(0x80 | ((c >> 6) & 0x3F)); *w++ = (char)(0x80 | (c & 0x3F)); }
+		}
+	text_line_free(&l);
+	return out;
+}
+
+#endif
