@@ -85,6 +85,8 @@ details_text(struct req_screen *q)
 
 	sb_line(&b, N_("Reference"), r->ref);
 	sb_line(&b, N_("Status"), oc_status_label(r->status));
+	if (r->decision_reason != NULL && r->decision_reason[0])
+		sb_line(&b, N_("Reason for the decision"), r->decision_reason);
 	khidma_datetime(r->created_at, d1, sizeof d1);
 	khidma_date(r->earliest_response, d2, sizeof d2);
 	sb_line(&b, N_("Received"), d1);
@@ -117,10 +119,6 @@ details_text(struct req_screen *q)
 		sb_line(&b, N_("Declaration text version"), tmp);
 		sb_line(&b, N_("Taken by"),
 		        strcmp(r->declared_by, "kiosk") == 0 ? _("the kiosk (the member)") : r->declared_by);
-	}
-	if (r->decision_reason != NULL && r->decision_reason[0]) {
-		sb_add(&b, "\n");
-		sb_line(&b, N_("Reason for the decision"), r->decision_reason);
 	}
 	return b.s;
 }
