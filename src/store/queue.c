@@ -11,15 +11,17 @@
  * Search: digits only (text_digits, Eastern digits allowed) → a reference
  * prefix (ref >= p AND ref < p||':'), the national ID, or the mobile
  * (normalised to 05XXXXXXXX); anything else → substring of name_key
- * (text_search_key, so Arabic letter variants and harakat do not matter).
+ * (text_search_key, so Arabic letter variants and harakat do not matter):
+ * 3+ characters through the FTS5 trigram index requests_name_fts (schema
+ * v3), shorter keys by instr() while walking requests_created.
  *
  * Invariants:
  *  1. Paging is by the key (created_at, id) of the last row shown, never by
  *     OFFSET: a page costs the same on page 1 and page 10 000.
  *  2. With 1M rows the status/assigned/channel/service/ref/national ID/
- *     mobile queries are index searches (tests check EXPLAIN QUERY PLAN);
- *     a name substring scans requests_created in order and stops after
- *     `limit` hits.
+ *     mobile / name (3+ characters) queries are index searches (tests check
+ *     EXPLAIN QUERY PLAN); a 1–2 character name key walks requests_created
+ *     in order and stops after `limit` hits.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +60,24 @@ static bool mobile_norm(const char *d, char *out, size_t n)
 	out[0] = '0';
 	strlcpy_k(out + 1, d + skip, n - 1);
 	return true;
+}
+
+/* key as one FTS5 phrase: "…" with inner quotes doubled. With the trigram
+ * tokenizer a phrase of 3+ characters matches exactly the rows whose
+ * name_key contains it as a substring. */
+static char *fts_phrase(const char *key)
+{
+	char *out = xmalloc(strlen(key) * 2 + 3), *o = out;
+
+	*o++ = '"';
+	for (const char *p = key; *p; p++) {
+		if (*p == '"')
+			*o++ = '"';
+		*o++ = *p;
+	}
+	*o++ = '"';
+	*o = '\0';
+	return out;
 }
 
 struct qbuild {
@@ -123,7 +143,16 @@ st_rc store_queue(store *s, const struct queue_filter *f,
 			key = text_search_key(f->search);
 			if (!key)
 				return ST_INVALID;
-			add(&q, " AND instr(name_key, :key) > 0");
+			if (text_char_count(key) >= 3) {
+				char *quoted = fts_phrase(key);
+
+				free(key);
+				key = quoted;
+				add(&q, " AND id IN (SELECT rowid FROM requests_name_fts"
+				    " WHERE requests_name_fts MATCH :key)");
+			} else {
+				add(&q, " AND instr(name_key, :key) > 0");
+			}
 		}
 	}
 	if (after_id > 0)

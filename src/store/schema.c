@@ -15,10 +15,14 @@
  *       created_at, open requests by created_at (partial index: the queue's
  *       default view stays an index walk when most requests are closed),
  *       assigned_to, channel, service; track_failures.
+ *   v3  requests_name_fts: FTS5 trigram index over name_key (external
+ *       content + triggers), so a name substring of 3+ characters is an
+ *       index lookup, not a scan of a million rows.
  *
  * Invariants:
  *  1. Steps are append-only: a released step is never edited, only followed.
- *  2. Every table is STRICT; statuses and roles are stored as their names
+ *  2. Every table is STRICT (except the FTS5 virtual table and its shadow
+ *     tables, which SQLite owns); statuses and roles are stored as their names
  *     with a CHECK listing them.
  *  3. request_events refuses UPDATE and DELETE (triggers RAISE(ABORT)).
  *  4. survey tables have no column naming an officer or a visitor.
@@ -142,6 +146,26 @@ static const char v2_sql[] =
 	"  at INTEGER NOT NULL) STRICT;"
 	"CREATE INDEX track_failures_at ON track_failures(at);";
 
+/* v3: substring search on the name key without a table scan: an FTS5
+ * trigram index over requests.name_key (external content, kept in step by
+ * triggers), rebuilt from the rows already there. */
+static const char v3_sql[] =
+	"CREATE VIRTUAL TABLE requests_name_fts USING fts5(name_key, "
+	"  content = 'requests', content_rowid = 'id', tokenize = 'trigram');"
+	"CREATE TRIGGER requests_fts_insert AFTER INSERT ON requests BEGIN"
+	"  INSERT INTO requests_name_fts(rowid, name_key) VALUES (new.id, new.name_key);"
+	"END;"
+	"CREATE TRIGGER requests_fts_update AFTER UPDATE OF name_key ON requests BEGIN"
+	"  INSERT INTO requests_name_fts(requests_name_fts, rowid, name_key)"
+	"    VALUES ('delete', old.id, old.name_key);"
+	"  INSERT INTO requests_name_fts(rowid, name_key) VALUES (new.id, new.name_key);"
+	"END;"
+	"CREATE TRIGGER requests_fts_delete AFTER DELETE ON requests BEGIN"
+	"  INSERT INTO requests_name_fts(requests_name_fts, rowid, name_key)"
+	"    VALUES ('delete', old.id, old.name_key);"
+	"END;"
+	"INSERT INTO requests_name_fts(requests_name_fts) VALUES ('rebuild');";
+
 /* v2: compute name_key for the rows an older program wrote. */
 static st_rc v2_backfill(store *s)
 {
@@ -180,6 +204,7 @@ struct step {
 static const struct step steps[] = {
 	{ v1_sql, NULL },
 	{ v2_sql, v2_backfill },
+	{ v3_sql, NULL },
 };
 
 /* The schema version this program writes. */

@@ -5,6 +5,7 @@
  */
 #include "unit/store_fixture.h"
 #include "core/refno.h"
+#include <time.h>
 
 static void test_submit_fields(void **state)
 {
@@ -276,11 +277,17 @@ static void plan_of(store *s, const struct queue_filter *q, int64_t after,
 	char sql[2100];
 	int cnt;
 
+	struct timespec t0, t1;
+
 	traced[0] = plan[0] = '\0';
 	sqlite3_trace_v2(store_db(s), SQLITE_TRACE_STMT, trace_cb, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(store_queue(s, q, 1750000000, after, 50, &rows, &cnt), ST_OK);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	queue_rows_free(rows, cnt);
 	sqlite3_trace_v2(store_db(s), 0, NULL, NULL);
+	snprintf(plan, n, "[%d rows, %.1f ms] ", cnt, (t1.tv_sec - t0.tv_sec) * 1e3 +
+	         (t1.tv_nsec - t0.tv_nsec) / 1e6);
 	assert_true(traced[0]);
 	snprintf(sql, sizeof sql, "EXPLAIN QUERY PLAN %s", traced);
 	assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
@@ -357,7 +364,14 @@ static void test_queue_plans_large(void **state)
 	assert_non_null(strstr(plan, "requests_mobile"));
 	q.search = "name 4242";
 	plan_of(f->s, &q, 0, plan, sizeof plan);
-	assert_indexed("name substring", plan, false);
+	assert_indexed("name substring (fts)", plan, true);
+	assert_non_null(strstr(plan, "requests_name_fts"));
+	q.search = "name";                 /* every row matches */
+	plan_of(f->s, &q, 0, plan, sizeof plan);
+	assert_indexed("name, common", plan, true);
+	q.search = "4a";
+	plan_of(f->s, &q, 0, plan, sizeof plan);
+	assert_indexed("name, 2 characters", plan, false);
 	q.search = NULL;
 	q.status = -1;
 	q.overdue = true;
