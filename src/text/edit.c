@@ -289,7 +289,7 @@ static void move_visual(struct text_edit *e, int dir)
 		e->cursor = (size_t)best;
 	} else {
 		/* At the edge: go logically to the next / previous paragraph. */
-		bool forward = (dir > 0) == (e->dir == TEXT_LTR || !p.visual);
+		bool forward = (dir > 0) == (e->dir == TEXT_LTR);
 		if (forward && z < e->len)
 			e->cursor = z + 1;
 		else if (!forward && a > 0)
@@ -386,7 +386,7 @@ static int render_single(struct text_edit *e, int width, struct text_line **line
 	                                   : caret_col(&l, e->cursor, rtl ? -1 : l.width) + shift;
 	if (e->dir == TEXT_RTL) {        /* right-aligned when it fits */
 		lo = v <= width ? v - width : 0;
-		hi = v <= width ? v - width : v - width;
+		hi = v - width;
 	} else {
 		lo = 0;
 		hi = v <= width ? 0 : v - width;
