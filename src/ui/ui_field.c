@@ -156,9 +156,10 @@ ui_field_draw(struct ui_field *f, struct ui_rect r, bool focused)
 		int lx = rtl ? r.x + r.w - lw : r.x;
 		ui_text(iy, lx, lw, f->label, ui_dir(), AL_START, focused ? A_BOLD : 0);
 		ui_fill(iy, rtl ? lx - 1 : lx + lw, 1, 0);
+		/* the label column (and its gap) is blank on the other rows */
 		for (i = r.y; i < r.y + r.h; i++)
 			if (i != iy)
-				ui_fill(i, lx, lw + 1 - (rtl ? 0 : 0), 0);
+				ui_fill(i, rtl ? lx - 1 : lx, lw + 1, 0);
 	}
 	if (boxed) {
 		ui_box((struct ui_rect){ r.y, fx, h + 2, fw }, NULL,
