@@ -84,7 +84,7 @@ apply_action(struct req_screen *q, wf_action a)
 			ui_status(_("This action is not allowed now."), true);
 		return UI_REDRAW;
 	}
-	say_result(q, rc, "Done.");
+	say_result(q, rc, N_("Done."));
 	return UI_REDRAW;
 }
 
@@ -124,7 +124,7 @@ assign(struct req_screen *q)
 		                          map[chosen] < 0 ? "" : list[map[chosen]].login);
 		if (rc == ST_OK)
 			(void)req_reload(q, true);
-		say_result(q, rc, "Assigned.");
+		say_result(q, rc, N_("Assigned."));
 	}
 	for (i = 0; i < k; i++)
 		free(labels[i]);
@@ -154,7 +154,7 @@ add_note(struct req_screen *q)
 		(void)req_reload(q, true);
 		q->view = RV_TIMELINE;
 	}
-	say_result(q, rc, "Note added.");
+	say_result(q, rc, N_("Note added."));
 	return UI_REDRAW;
 }
 
