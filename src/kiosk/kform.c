@@ -588,6 +588,8 @@ item_rows(const struct kitem *it, bool first)
 {
 	int rows = it->is_choice ? 1 : it->field.height;
 
+	if (it->label_above)
+		rows++;
 	if (it->heading)
 		rows += first ? 1 : 2;
 	return rows + (has_sub_row(it) ? 1 : 0);
@@ -597,7 +599,7 @@ static void
 refresh_item(struct kitem *it)
 {
 	if (it->is_choice) {
-		it->choice.label = item_label(it);
+		it->choice.label = it->label_above ? "" : item_label(it);
 		for (int i = 0; i < it->nopts; i++)
 			it->items[i] = option_label(it, i);
 		return;
@@ -670,6 +672,9 @@ kform_draw(struct kform *f, struct ui_rect r)
 			ui_text(yy++, r.x, r.w, _(it->heading), ui_dir(), AL_START,
 			        KA_HEADING);
 		}
+		if (it->label_above)
+			ui_text(yy++, r.x, r.w, item_label(it), ui_dir(), AL_START,
+			        i == f->focus ? KA_STRONG : 0);
 		fr = (struct ui_rect){ yy, r.x, it->is_choice ? 1 : it->field.height, r.w };
 		if (has_sub_row(it))
 			draw_sub_row(it, yy + fr.h, r);

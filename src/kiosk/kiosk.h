@@ -51,6 +51,7 @@ struct kitem {
 	char  *value;                  /* the normalised value once valid */
 	bool   visible;
 	bool   locked;                 /* shown, never focused (kiosk channel) */
+	bool   label_above;            /* long label on its own row (questions) */
 	const char *heading;           /* msgid of a section title above it */
 };
 

@@ -169,6 +169,7 @@ build_form(struct survey *v)
 		                                 .type = FT_CHOICE, .required = true };
 		kform_add_choice(&v->form, &v->qdef[i], v->q[i].name_en, v->q[i].name_ar,
 		                 5, score_codes, score_labels);
+		v->form.it[v->form.n - 1].label_above = true;
 	}
 	kform_add_fields(&v->form, screens_form(&v->k->a->scr, "survey"), v->k->a->db);
 	if (v->form.n > 0)

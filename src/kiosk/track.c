@@ -306,6 +306,8 @@ track_key(struct ui_screen *s, struct ui_event ev)
 		}
 		return UI_HANDLED;
 	}
+	if (ev.a == A_CHAR || ev.a == A_BACKSPACE || ev.a == A_DELETE)
+		ui_status("", false);           /* the last answer goes once typing starts */
 	switch (kform_key(&t->form, ev)) {
 	case KF_BACK:
 		t->next = K_HOME;

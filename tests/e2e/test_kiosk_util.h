@@ -25,7 +25,7 @@
 
 /* Start the kiosk on 80×24 with conf (NULL: quiet defaults) and args
  * (e.g. "--bidi=terminal"). */
-static ht *
+static inline ht *
 kiosk_start(const char *conf, const char *const args[])
 {
 	ht *h = ht_new(24, 80);
@@ -39,7 +39,7 @@ kiosk_start(const char *conf, const char *const args[])
 }
 
 /* Welcome → choose the language (1 Arabic, 2 English) → home. */
-static void
+static inline void
 kiosk_choose_lang(ht *h, bool arabic)
 {
 	HT_ASSERT_TEXT(h, "Welcome", KT);
@@ -47,7 +47,7 @@ kiosk_choose_lang(ht *h, bool arabic)
 	HT_ASSERT_TEXT(h, arabic ? "طلب خدمة جديد" : "New service request", KT);
 }
 
-static void
+static inline void
 type_line(ht *h, const char *text)
 {
 	ht_keys(h, text);
@@ -55,7 +55,7 @@ type_line(ht *h, const char *text)
 }
 
 /* From home: fill the whole request form as a member and go to review. */
-static void
+static inline void
 kiosk_fill_request(ht *h, const char *name, const char *nid, const char *mobile,
                    const char *desc)
 {
@@ -76,7 +76,7 @@ kiosk_fill_request(ht *h, const char *name, const char *nid, const char *mobile,
 
 /* The first run of >= 8 digits alone on a row (the plain reference under
  * the big digits), copied to out. */
-static bool
+static inline bool
 screen_ref(ht *h, char *out, size_t n)
 {
 	for (int r = 0; r < ht_rows(h); r++) {
@@ -96,7 +96,7 @@ screen_ref(ht *h, char *out, size_t n)
 	return false;
 }
 
-static store *
+static inline store *
 open_db(ht *h)
 {
 	struct store_opts o = { .create = false };
@@ -109,7 +109,7 @@ open_db(ht *h)
 }
 
 /* Number of requests of any status in the database. */
-static int
+static inline int
 count_requests(store *s)
 {
 	struct queue_filter f = { .status = -2 };
@@ -123,7 +123,7 @@ count_requests(store *s)
 }
 
 /* The cells text_layout makes of utf8 (app mode: visual, shaped), as UTF-8. */
-static char *
+static inline char *
 visual_of(const char *utf8, text_dir dir)
 {
 	struct text_line l;
