@@ -1,0 +1,229 @@
+/*
+ * tests/e2e/harness — drive a real program in a pseudo-terminal and read its
+ * screen through libvterm, a real terminal emulator, so end-to-end tests
+ * assert on cells (what a person would see), never on the byte stream.
+ *
+ * One `ht` is one child on one pty:
+ *
+ *   ht_new ──► (ht_path / ht_write_file: prepare the test's temp dir)
+ *          ──► ht_spawn (forkpty + execvpe) ──► ht_key / ht_keys / ht_wait_*
+ *          ──► ht_hangup / ht_signal / ht_wait_exit ──► ht_end
+ *   ht_start = ht_new + ht_spawn;  ht_start_khidma = ht_start with
+ *   $KHIDMA_BIN --db <dir>/khidma.db --config <dir>/khidma.conf.
+ *
+ * Invariants:
+ *  1. Every child gets the same terminal: TERM=xterm-256color,
+ *     LC_ALL=C.UTF-8, LINES/COLUMNS unset, the size on the pty (80×24 unless
+ *     told), HOME/XDG_* and the cwd in the handle's own mkdtemp directory,
+ *     KHIDMA_DB / KHIDMA_CONFIG pointing into it. Only PATH and the
+ *     sanitiser options are inherited, so khidma and the anchors (dialog,
+ *     whiptail) are measured under identical conditions. Extra "NAME=value"
+ *     entries override; a bare "NAME" removes a variable.
+ *  2. Everything the child writes goes through vterm_input_write, and is
+ *     counted (ht_bytes_read); everything libvterm wants to answer (device
+ *     attributes, cursor reports, keys from ht_key) goes back to the master.
+ *  3. Waits poll(2) on the master (and on a pidfd for the child's exit); no
+ *     busy loop. A wait re-checks its condition after every chunk until the
+ *     deadline, and gives up at once when the child is gone and the pty
+ *     drained (a child that died early fails fast, it does not time out).
+ *  4. ht_end leaves nothing behind: the child and its process group are
+ *     reaped (SIGHUP, then SIGKILL after a grace period), the master is
+ *     closed, the temp directory is removed (kept when HT_KEEP=1).
+ *  5. The harness never calls cmocka; HT_ASSERT* are macros for tests that
+ *     include <cmocka.h>, so a benchmark can use the same library.
+ *
+ * Timeouts are multiplied by $HT_TIMEOUT_SCALE (e.g. 5 under valgrind).
+ */
+#ifndef KHIDMA_E2E_HARNESS_H
+#define KHIDMA_E2E_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <vterm.h>
+
+typedef struct ht ht;
+
+/* Keys, sent the way libvterm (like xterm) encodes them, honouring the
+ * application cursor/keypad modes the child switched on. */
+enum ht_key {
+	HT_KEY_ENTER = 1, HT_KEY_TAB, HT_KEY_BACKTAB, HT_KEY_BACKSPACE,
+	HT_KEY_ESC, HT_KEY_UP, HT_KEY_DOWN, HT_KEY_LEFT, HT_KEY_RIGHT,
+	HT_KEY_INS, HT_KEY_DEL, HT_KEY_HOME, HT_KEY_END, HT_KEY_PGUP,
+	HT_KEY_PGDN,
+	HT_KEY_F0 = 100                /* HT_KEY_F(n) = F1..F12 */
+};
+#define HT_KEY_F(n) (HT_KEY_F0 + (n))
+#define HT_KEY_F1  HT_KEY_F(1)
+#define HT_KEY_F2  HT_KEY_F(2)
+#define HT_KEY_F3  HT_KEY_F(3)
+#define HT_KEY_F10 HT_KEY_F(10)
+
+/* ---- lifetime ------------------------------------------------------------ */
+
+/*
+ * A handle with its temp directory (mkdtemp under $TMPDIR or /tmp) and an
+ * rows×cols libvterm screen, no child yet. Aborts the test program with a
+ * message on a system failure (no temp dir, no memory): a test cannot go on.
+ */
+ht *ht_new(int rows, int cols);
+
+/*
+ * Start argv (argv[0] looked up in PATH) on a new pty of the handle's size,
+ * with the environment of invariant 1 plus env_extra (NULL-terminated, may
+ * be NULL). Returns false when forkpty fails; an exec failure shows as the
+ * child writing "exec <name>: <error>" and exiting 127. One child per handle.
+ */
+bool ht_spawn(ht *h, const char *const argv[], const char *const env_extra[]);
+
+/* ht_new + ht_spawn; NULL on failure (the handle is freed). */
+ht *ht_start(const char *const argv[], const char *const env_extra[],
+             int rows, int cols);
+
+/*
+ * Start $KHIDMA_BIN --db <dir>/khidma.db --config <dir>/khidma.conf
+ * followed by args (NULL-terminated, may be NULL). The config file is
+ * created empty unless the test wrote one first — use ht_new,
+ * ht_write_file(h, "khidma.conf", ...) and ht_spawn_khidma for that.
+ */
+ht  *ht_start_khidma(const char *const args[], const char *const env_extra[],
+                     int rows, int cols);
+bool ht_spawn_khidma(ht *h, const char *const args[],
+                     const char *const env_extra[]);
+
+/* Kill (if needed) and reap the child, close the pty, remove the temp dir,
+ * free everything. NULL is accepted. */
+void ht_end(ht *h);
+/* ht_end every handle not yet ended — for a cmocka teardown, since a
+ * failed assertion longjmps past the test's own ht_end. */
+void ht_end_all(void);
+
+/* ---- the test's directory --------------------------------------------------- */
+
+const char *ht_dir(const ht *h);          /* the mkdtemp directory */
+const char *ht_db_path(const ht *h);      /* <dir>/khidma.db (may not exist) */
+const char *ht_config_path(const ht *h);  /* <dir>/khidma.conf */
+/* <dir>/<name> in a buffer owned by h, valid until the next ht_path call. */
+const char *ht_path(ht *h, const char *name);
+/* Write text to <dir>/<name> (mode 0600). False on an I/O error. */
+bool ht_write_file(ht *h, const char *name, const char *text);
+
+/* ---- input to the child ------------------------------------------------------ */
+
+/* Raw bytes to the master, as if pasted. False when the pty is gone. */
+bool ht_send(ht *h, const void *bytes, size_t n);
+bool ht_sends(ht *h, const char *s);
+/* Type UTF-8 text: every code point as a key press (vterm_keyboard_unichar)
+ * in one write. */
+bool ht_keys(ht *h, const char *utf8);
+#define ht_send_utf8 ht_keys
+/* One key (enum ht_key) or a Ctrl+letter (ht_ctrl(h, 'c')). */
+bool ht_key(ht *h, int key);
+bool ht_ctrl(ht *h, char letter);
+
+/* ---- waiting ------------------------------------------------------------------- */
+
+/* Read and interpret whatever arrives within timeout_ms (0 = only what is
+ * there now). Returns the number of bytes read (0 on quiet or EOF). */
+size_t ht_pump(ht *h, int timeout_ms);
+
+/* True once the substring is on the screen: rows joined with '\n', each row
+ * as in ht_screen_text. False at the deadline or when the child is gone. */
+bool ht_wait_text(ht *h, const char *utf8, int timeout_ms);
+/* True once the substring is NOT on the screen any more. */
+bool ht_wait_gone(ht *h, const char *utf8, int timeout_ms);
+/* True once row `row` (0-based) contains utf8. */
+bool ht_wait_row(ht *h, int row, const char *utf8, int timeout_ms);
+/* True once the cells from (row, col) on read exactly utf8 (a prefix of the
+ * rest of the row; a wide character counts as one cell of width 2). */
+bool ht_wait_at(ht *h, int row, int col, const char *utf8, int timeout_ms);
+/* True once the cell (row, col) holds exactly utf8 (base + marks). */
+bool ht_wait_cell(ht *h, int row, int col, const char *utf8, int timeout_ms);
+/* True once the cursor is at (row, col). */
+bool ht_wait_cursor(ht *h, int row, int col, int timeout_ms);
+/* True once the child wrote nothing for quiet_ms (or has gone for good);
+ * false if it keeps writing for max(10 s, 20 × quiet_ms). */
+bool ht_wait_quiet(ht *h, int quiet_ms);
+/* Generic: true once pred(h, arg) holds. */
+bool ht_wait_until(ht *h, bool (*pred)(ht *, void *), void *arg,
+                   int timeout_ms);
+
+/* ---- the screen ---------------------------------------------------------------- */
+
+int  ht_rows(const ht *h);
+int  ht_cols(const ht *h);
+/* Row as UTF-8: every cell's base character and its combining marks, an
+ * empty cell as a space, the right half of a wide character skipped,
+ * trailing spaces removed. Buffer owned by h, valid until the next
+ * ht_screen_text / ht_screen call. Out of range rows give "". */
+const char *ht_screen_text(ht *h, int row);
+/* The whole screen, rows joined with '\n'. Same ownership. */
+const char *ht_screen(ht *h);
+/* The cell at (row, col); false when out of range. */
+bool ht_cell(ht *h, int row, int col, VTermScreenCell *cell);
+void ht_cursor(ht *h, int *row, int *col);
+bool ht_cursor_visible(const ht *h);
+/* Write the screen as text (a "# rows×cols cursor r,c" line, then the rows)
+ * to path. False on an I/O error. */
+bool ht_dump(ht *h, const char *path);
+
+/* ---- the child ------------------------------------------------------------------- */
+
+pid_t ht_pid(const ht *h);
+/* Resize: TIOCSWINSZ on the master (the kernel sends SIGWINCH to the
+ * child's foreground group) and vterm_set_size. */
+bool ht_resize(ht *h, int rows, int cols);
+/* Close the master: the child's session gets SIGHUP. Screen stays readable. */
+void ht_hangup(ht *h);
+bool ht_signal(ht *h, int sig);
+/* True once the child has exited and is reaped; *status (may be NULL) gets
+ * the waitpid status. Keeps reading the pty meanwhile. */
+bool ht_wait_exit(ht *h, int timeout_ms, int *status);
+bool ht_exited(ht *h, int *status);   /* non-blocking check */
+
+/* ---- measurements (for benchmarks) ------------------------------------------------ */
+
+uint64_t ht_bytes_read(const ht *h);      /* total the child wrote */
+/* Nanoseconds since spawn: of the first byte read, of the last read (the one
+ * that made the latest successful wait true), of now. 0 when none yet. */
+uint64_t ht_first_output_ns(const ht *h);
+uint64_t ht_last_output_ns(const ht *h);
+uint64_t ht_elapsed_ns(const ht *h);
+/* VmHWM of the running child from /proc/PID/status in KiB (-1 if gone);
+ * after the reap, ru_maxrss from wait4 (KiB) via ht_maxrss_kb. */
+long ht_vmhwm_kb(const ht *h);
+long ht_maxrss_kb(const ht *h);
+
+/* ---- assertions (for cmocka tests) --------------------------------------------------- */
+
+/*
+ * Build the failure report for a condition that did not hold: the screen is
+ * written to <logdir>/<test>-<line>.screen (logdir = $HT_LOG_DIR, else the
+ * test-logs/ beside $KHIDMA_BIN, else $TMPDIR) and the returned message
+ * (owned by h, valid until the next report) names the condition, the
+ * child's state and the file, and holds the screen framed row by row.
+ */
+const char *ht_failure(ht *h, const char *cond, const char *test,
+                       const char *file, int line);
+/* ht_failure, print the whole report on stderr (cmocka cuts messages at
+ * 1 KiB), return its first line for fail_msg. */
+const char *ht_fail_report(ht *h, const char *cond, const char *test,
+                           const char *file, int line);
+/* Scale a timeout by $HT_TIMEOUT_SCALE. */
+int ht_timeout(int ms);
+
+#define HT_ASSERT(h, cond) do { \
+	if (!(cond)) \
+		fail_msg("%s", ht_fail_report((h), #cond, __func__, __FILE__, \
+		                               __LINE__)); \
+} while (0)
+#define HT_ASSERT_TEXT(h, text, ms)  HT_ASSERT(h, ht_wait_text(h, text, ms))
+#define HT_ASSERT_GONE(h, text, ms)  HT_ASSERT(h, ht_wait_gone(h, text, ms))
+#define HT_ASSERT_ROW(h, r, text, ms) HT_ASSERT(h, ht_wait_row(h, r, text, ms))
+#define HT_ASSERT_AT(h, r, c, text, ms) \
+	HT_ASSERT(h, ht_wait_at(h, r, c, text, ms))
+#define HT_ASSERT_CELL(h, r, c, text, ms) \
+	HT_ASSERT(h, ht_wait_cell(h, r, c, text, ms))
+
+#endif
