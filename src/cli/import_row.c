@@ -13,6 +13,9 @@
 #include "core/validate.h"
 #include "text/text.h"
 
+#include <unictype.h>
+#include <unistr.h>
+
 static const char *const aliases[IC__COUNT][10] = {
 	[IC_NUMBER]   = { "membership_number", "member_number", "membership_no",
 	                  "number", "member_no", "رقم العضوية", "رقم العضو",
@@ -126,6 +129,33 @@ import_header_warn(struct import_header *h, const char *file, long line, FILE *f
 	h->nunknown = 0;
 }
 
+/*
+ * The register's names are the cooperative's own data, more varied than
+ * what a visitor types (commas, brackets, quotes: "Otaibi, Ahmad"), so the
+ * rule is looser than validate_name: 2..100 characters, at least 2 letters.
+ */
+static const char *
+register_name_problem(const char *name)
+{
+	const uint8_t *p = (const uint8_t *)name, *end = p + strlen(name);
+	size_t chars = 0, letters = 0;
+	ucs4_t c;
+
+	while (p < end) {
+		p += u8_mbtouc(&c, p, (size_t)(end - p));
+		chars++;
+		if (uc_is_alpha(c))
+			letters++;
+	}
+	if (chars == 0)
+		return "empty";
+	if (letters < 2)
+		return "fewer than 2 letters";
+	if (chars > 100)
+		return "longer than 100 characters";
+	return NULL;
+}
+
 static bool
 parse_category(const char *s, char *out, size_t outsz)
 {
@@ -162,6 +192,7 @@ import_row_parse(const struct import_header *h, int n,
                  struct member *m, char *why, size_t whysz)
 {
 	char *v[IC__COUNT] = { NULL };
+	const char *why_name;
 	char *safe;
 	val_rc vr;
 	int c, i, ret = -1;
@@ -188,9 +219,9 @@ import_row_parse(const struct import_header *h, int n,
 		         "longer than 31 bytes" : "empty");
 		goto out;
 	}
-	if ((vr = validate_name(v[IC_NAME], 100)) != VAL_OK) {
+	if ((why_name = register_name_problem(v[IC_NAME])) != NULL) {
 		safe = text_sanitize(v[IC_NAME], strlen(v[IC_NAME]));
-		snprintf(why, whysz, "name \"%s\": %s", safe, validate_reason(vr));
+		snprintf(why, whysz, "name \"%s\": %s", safe, why_name);
 		free(safe);
 		goto out;
 	}
