@@ -9,7 +9,8 @@
  *     (FRIBIDI_FLAGS_DEFAULT, so marks follow their base).
  *  3. A cell holds a base and at most TEXT_CELL_CHARS-1 marks; surplus marks
  *     are dropped; a mark whose base is not the cell just before it (start
- *     of a line, or separated by reordering) gets its own cell on U+25CC.
+ *     of a line, or separated by reordering) goes on a U+25CC cell, shared
+ *     by the marks that follow it.
  *  4. Zero-width characters that are not marks (ZWJ, ZWNJ, U+FEFF…) are
  *     invisible: they shape but produce no cell.
  *  5. In BIDI_TERMINAL mode nothing is reordered, shaped or mirrored.
@@ -192,6 +193,15 @@ static struct text_cell *push_cell(struct text_line *l, int *cap)
 	return c;
 }
 
+/* Does mark li belong in the cell whose base (or, for a U+25CC cell, whose
+ * first orphan mark) is logical cl? Orphan marks of one run share a cell. */
+static bool same_base(const struct tx_para *p, int cl, int li)
+{
+	if (cl == p->base_of[li])
+		return true;
+	return tx_char_kind(p->shaped[cl]) == TX_MARK && p->base_of[cl] == p->base_of[li];
+}
+
 void tx_para_line(const struct tx_para *p, int start, int end, struct text_line *out)
 {
 	int len = end - start, cap = 0, j;
@@ -214,7 +224,7 @@ void tx_para_line(const struct tx_para *p, int start, int end, struct text_line 
 		if (k == TX_INVISIBLE)
 			continue;
 		if (k == TX_MARK && out->ncells > 0 &&
-		    out->cells[out->ncells - 1].logical == p->base_of[li]) {
+		    same_base(p, out->cells[out->ncells - 1].logical, li)) {
 			c = &out->cells[out->ncells - 1];
 			for (m = 1; m < TEXT_CELL_CHARS && c->ch[m]; m++)
 				;

@@ -295,6 +295,8 @@ static void test_marks_edge_cases(void **state)
 	(void)state;
 	assert_string_equal(layout_cells("\u064Ea", TEXT_LTR), "25CC+064E 0061");
 	assert_string_equal(layout_cells("\u064E\u0628", TEXT_RTL), "FE8F 25CC+064E");
+	/* Several marks with no base share one U+25CC cell. */
+	assert_string_equal(layout_cells("\u064E\u0651a", TEXT_LTR), "25CC+064E+0651 0061");
 	/* Six marks on one letter: base + first four. */
 	assert_string_equal(layout_cells("\u0628\u064B\u064C\u064D\u064E\u064F\u0650", TEXT_RTL),
 	                    "FE8F+064B+064C+064D+064E");

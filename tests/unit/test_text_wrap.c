@@ -143,6 +143,18 @@ static void test_fit_rtl_ellipsis_left(void **state)
 	text_line_free(&l);
 }
 
+/* Marks without a base take a U+25CC cell the width estimate does not
+ * count: the fitted line must still stay within its width. */
+static void test_fit_orphan_marks(void **state)
+{
+	struct text_line l;
+	(void)state;
+	text_fit("\u064E\u064E\u064E\u064E\u064E\u064Eabcdef", TEXT_LTR, 5, &l);
+	assert_string_equal(cells_of(&l), "25CC+064E+064E+064E+064E 0061 0062 0063 2026");
+	assert_int_equal(l.width, 5);
+	text_line_free(&l);
+}
+
 static void test_fit_cjk(void **state)
 {
 	struct text_line l;
@@ -163,6 +175,7 @@ int main(void)
 		cmocka_unit_test_setup(test_wrap_mixed_number, setup),
 		cmocka_unit_test_setup(test_fit_ltr_ellipsis_right, setup),
 		cmocka_unit_test_setup(test_fit_rtl_ellipsis_left, setup),
+		cmocka_unit_test_setup(test_fit_orphan_marks, setup),
 		cmocka_unit_test_setup(test_fit_cjk, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
