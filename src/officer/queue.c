@@ -48,12 +48,19 @@ rows_free(struct queue *q)
 }
 
 static void
-short_date(time_t t, char out[9])
+full_date(time_t t, char out[11])
 {
 	char buf[24];
 
 	khidma_date(t, buf, sizeof buf);      /* YYYY-MM-DD */
-	strlcpy_k(out, strlen(buf) >= 10 ? buf + 2 : buf, 9);
+	strlcpy_k(out, buf, 11);
+}
+
+/* The date as shown: YY-MM-DD when the columns are narrow. */
+static const char *
+shown_date(const struct queue *q, const char *d)
+{
+	return !q->long_dates && strlen(d) == 10 ? d + 2 : d;
 }
 
 /* Load page q->page (keys[q->page]) again; keep the cursor per invariant 2. */
@@ -88,8 +95,8 @@ queue_load(struct queue *q, bool keep_cursor)
 	q->recv = xcalloc((size_t)n + 1, sizeof *q->recv);
 	q->early = xcalloc((size_t)n + 1, sizeof *q->early);
 	for (i = 0; i < n; i++) {
-		short_date(rows[i].created_at, q->recv[i]);
-		short_date(rows[i].earliest_response, q->early[i]);
+		full_date(rows[i].created_at, q->recv[i]);
+		full_date(rows[i].earliest_response, q->early[i]);
 	}
 	q->table.nrows = n;
 	q->table.selected = keep_idx < n ? keep_idx : (n > 0 ? n - 1 : 0);
@@ -151,39 +158,50 @@ queue_cell(void *ctx, int row, int col)
 		return "";
 	r = &q->rows[row];
 	switch (col) {
-	case 0: return r->ref;
-	case 1: return r->name ? r->name : "";
-	case 2: return oc_catalog_name(q->c, "service", r->service);
-	case 3: return oc_catalog_name(q->c, "channel", r->channel);
-	case 4: return oc_status_label(r->status);
-	case 5: return q->recv[row];
-	case 6: return q->early[row];
-	case 7: return r->assigned_to;
-	case 8: return r->overdue ? "!" : "";
-	default: return "";
+	case QCOL_REF:      return r->ref;
+	case QCOL_OVERDUE:  return r->overdue ? "!" : "";
+	case QCOL_NAME:     return r->name ? r->name : "";
+	case QCOL_SERVICE:  return oc_catalog_name(q->c, "service", r->service);
+	case QCOL_CHANNEL:  return oc_catalog_name(q->c, "channel", r->channel);
+	case QCOL_STATUS:   return oc_status_label(r->status);
+	case QCOL_RECEIVED: return shown_date(q, q->recv[row]);
+	case QCOL_EARLIEST: return shown_date(q, q->early[row]);
+	case QCOL_ASSIGNED: return r->assigned_to;
+	default:          return "";
 	}
 }
 
-/* Column widths for w columns: fixed minimums, the rest to the name and the
- * catalog columns. */
+/* Column widths for w columns (the table spends 2 columns on its cursor
+ * mark and 1 between columns): fixed minimums that fit 80 columns, the rest
+ * to the name and the catalog columns. The overdue mark comes second so a
+ * narrow screen never cuts it off. */
 static void
 layout_columns(struct queue *q, int w)
 {
-	static const int minw[QUEUE_NCOLS] = { 8, 12, 8, 8, 9, 8, 8, 6, 1 };
-	int i, total = 0, extra;
+	static const int minw[QUEUE_NCOLS] = {
+		[QCOL_REF] = 8, [QCOL_OVERDUE] = 1, [QCOL_NAME] = 10, [QCOL_SERVICE] = 7,
+		[QCOL_CHANNEL] = 7, [QCOL_STATUS] = 10, [QCOL_RECEIVED] = 8, [QCOL_EARLIEST] = 8,
+		[QCOL_ASSIGNED] = 5,
+	};
+	int i, total = 2, extra;
 
 	for (i = 0; i < QUEUE_NCOLS; i++) {
 		q->cols[i].width = minw[i];
 		total += minw[i] + 1;
 	}
 	extra = w - total;
+	q->long_dates = extra >= 24;
+	if (q->long_dates) {                  /* YYYY-MM-DD */
+		q->cols[QCOL_RECEIVED].width = q->cols[QCOL_EARLIEST].width = 10;
+		extra -= 4;
+	}
 	if (extra <= 0)
 		return;
-	q->cols[1].width += extra / 2;
-	q->cols[2].width += extra / 6;
-	q->cols[3].width += extra / 6;
-	q->cols[4].width += extra / 12;
-	q->cols[7].width += extra - extra / 2 - 2 * (extra / 6) - extra / 12;
+	q->cols[QCOL_NAME].width += extra / 2;
+	q->cols[QCOL_SERVICE].width += extra / 6;
+	q->cols[QCOL_CHANNEL].width += extra / 6;
+	q->cols[QCOL_STATUS].width += extra / 12;
+	q->cols[QCOL_ASSIGNED].width += extra - extra / 2 - 2 * (extra / 6) - extra / 12;
 }
 
 static void
@@ -196,8 +214,10 @@ queue_draw(struct ui_screen *s)
 		{ "F10", N_("log out") },
 	};
 	static const char *const titles[QUEUE_NCOLS] = {
-		N_("Ref."), N_("Name"), N_("Service"), N_("Channel"), N_("Status"),
-		N_("Received"), N_("Reply from"), N_("Assigned"), "!",
+		[QCOL_REF] = N_("Ref."), [QCOL_OVERDUE] = "!", [QCOL_NAME] = N_("Name"),
+		[QCOL_SERVICE] = N_("Service"), [QCOL_CHANNEL] = N_("Channel"),
+		[QCOL_STATUS] = N_("Status"), [QCOL_RECEIVED] = N_("Received"),
+		[QCOL_EARLIEST] = N_("Reply from"), [QCOL_ASSIGNED] = N_("Assigned"),
 	};
 	char title[160], line[512], pg[64];
 	struct ui_rect r;
@@ -212,7 +232,8 @@ queue_draw(struct ui_screen *s)
 	ui_text(r.y, r.x + r.w - 13, 12, pg, ui_dir(), AL_END, 0);
 	for (i = 0; i < QUEUE_NCOLS; i++) {
 		q->cols[i].title = _(titles[i]);
-		q->cols[i].dir = i == 1 ? ui_dir() : (i == 0 || i >= 5 ? TEXT_LTR : ui_dir());
+		q->cols[i].dir = i == QCOL_REF || i == QCOL_RECEIVED || i == QCOL_EARLIEST ||
+		                 i == QCOL_ASSIGNED ? TEXT_LTR : ui_dir();
 	}
 	layout_columns(q, r.w - 2);
 	if (q->nrows == 0) {

@@ -8,7 +8,11 @@
 
 #include "officer/officer_int.h"
 
-#define QUEUE_NCOLS 9
+/* The queue's columns, in reading order. */
+enum queue_col {
+	QCOL_REF = 0, QCOL_OVERDUE, QCOL_NAME, QCOL_SERVICE, QCOL_CHANNEL, QCOL_STATUS,
+	QCOL_RECEIVED, QCOL_EARLIEST, QCOL_ASSIGNED, QUEUE_NCOLS
+};
 
 struct queue_key { time_t created; int64_t id; };
 
@@ -25,7 +29,8 @@ struct queue {
 	/* the current page */
 	struct queue_row  *rows;
 	int                nrows;
-	char             (*recv)[9], (*early)[9];
+	char             (*recv)[11], (*early)[11];   /* YYYY-MM-DD */
+	bool               long_dates;   /* room for the century */
 	struct ui_column   cols[QUEUE_NCOLS];
 	struct ui_table    table;
 };

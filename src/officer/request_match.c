@@ -107,7 +107,7 @@ col_x(struct ui_rect r, int off, int w)
 void
 match_draw(struct req_screen *q, struct ui_rect r)
 {
-	int lw = 18, mw = 14, vw = (r.w - lw - mw - 3) / 2, i, y = r.y, attr;
+	int lw = 18, mw = 16, vw = (r.w - lw - mw - 3) / 2, i, y = r.y, attr;
 	bool edit = match_editable(q);
 	char mark[96];
 

@@ -163,9 +163,10 @@ OFX req_status ofx_status(struct ofx *f, int64_t id)
 	return st;
 }
 
-/* Start `khidma officer` as login (lang "en" or "ar", extra args may be NULL). */
-OFX ht *ofx_session(struct ofx *f, const char *login, const char *lang,
-                    const char *bidi, int rows, int cols)
+/* Start `khidma officer` as login (lang "en" or "ar"), bidi "app" (NULL) or
+ * "terminal", with one extra environment entry (or NULL). */
+OFX ht *ofx_session_env(struct ofx *f, const char *login, const char *lang,
+                        const char *bidi, int rows, int cols, const char *extra)
 {
 	char env[128], bidiarg[32];
 	const char *argv[12];
@@ -181,9 +182,15 @@ OFX ht *ofx_session(struct ofx *f, const char *login, const char *lang,
 	argv[n++] = bidiarg;
 	argv[n++] = "officer";
 	argv[n] = NULL;
-	const char *envv[] = { env, NULL };
+	const char *envv[] = { env, extra, NULL };
 	assert_true(ht_spawn(h, argv, envv));
 	return h;
+}
+
+OFX ht *ofx_session(struct ofx *f, const char *login, const char *lang,
+                    const char *bidi, int rows, int cols)
+{
+	return ofx_session_env(f, login, lang, bidi, rows, cols, NULL);
 }
 
 /* Type the password and wait for the queue. */
