@@ -90,8 +90,9 @@ static void add(struct qbuild *q, const char *s)
 	q->len += strlcpy_k(q->sql + q->len, s, sizeof q->sql - q->len);
 }
 
-/* See store.h. The SQL text is built from constant pieces only; every value
- * is bound by name. */
+/* See store.h. *rows is NULL when *n is 0 (queue_rows_free accepts both).
+ * The SQL text is built from constant pieces only; every value is bound by
+ * name. */
 st_rc store_queue(store *s, const struct queue_filter *f,
                   time_t after_created, int64_t after_id, int limit,
                   struct queue_row **rows, int *n)
@@ -215,6 +216,10 @@ st_rc store_queue(store *s, const struct queue_filter *f,
 		return st_map(rc);
 	}
 	sqlite3_finalize(st);
+	if (cnt == 0) {                    /* nothing to free for the caller */
+		free(v);
+		v = NULL;
+	}
 	*rows = v;
 	*n = cnt;
 	return ST_OK;

@@ -90,6 +90,7 @@ static void check_data(store *s, int from)
 		q.search = "مريم";              /* nothing: Maryam is in Latin */
 		assert_int_equal(store_queue(s, &q, 0, 0, 10, &rows, &n), ST_OK);
 		assert_int_equal(n, 0);
+		assert_null(rows);
 		q.search = "السيد";             /* ٱ (wasla) folded to ا */
 		assert_int_equal(store_queue(s, &q, 0, 0, 10, &rows, &n), ST_OK);
 		assert_int_equal(n, 1);
