@@ -228,9 +228,7 @@ login_key(struct ui_screen *s, struct ui_event ev)
 		l->msg[0] = '\0';
 		if (attempt(l))
 			return UI_DONE;
-		if (l->fixed_login == NULL)
-			l->focus = 0;
-		return UI_REDRAW;
+		return UI_REDRAW;     /* the login name stays; the password is asked again */
 	default:
 		return ui_field_key(f, ev) | UI_REDRAW;
 	}

@@ -216,7 +216,7 @@ queue_draw(struct ui_screen *s)
 	static const char *const titles[QUEUE_NCOLS] = {
 		[QCOL_REF] = N_("Ref."), [QCOL_OVERDUE] = "!", [QCOL_NAME] = N_("Name"),
 		[QCOL_SERVICE] = N_("Service"), [QCOL_CHANNEL] = N_("Channel"),
-		[QCOL_STATUS] = N_("Status"), [QCOL_RECEIVED] = N_("Received"),
+		[QCOL_STATUS] = N_("Status"), [QCOL_RECEIVED] = N_("Arrived"),
 		[QCOL_EARLIEST] = N_("Reply from"), [QCOL_ASSIGNED] = N_("Assigned"),
 	};
 	char title[160], line[512], pg[64];
@@ -228,8 +228,14 @@ queue_draw(struct ui_screen *s)
 	r = ui_frame(title, hints, (int)ARRAY_LEN(hints));
 	queue_filter_describe(q, line, sizeof line);
 	snprintf(pg, sizeof pg, _("page %d"), q->page + 1);
-	ui_text(r.y, r.x + 1, r.w - 14, line, ui_dir(), AL_START, 0);
-	ui_text(r.y, r.x + r.w - 13, 12, pg, ui_dir(), AL_END, 0);
+	/* the filter line from the reading start, the page number at the end */
+	if (ui_dir() == TEXT_RTL) {
+		ui_text(r.y, r.x + 14, r.w - 15, line, ui_dir(), AL_START, 0);
+		ui_text(r.y, r.x + 1, 12, pg, ui_dir(), AL_END, 0);
+	} else {
+		ui_text(r.y, r.x + 1, r.w - 15, line, ui_dir(), AL_START, 0);
+		ui_text(r.y, r.x + r.w - 13, 12, pg, ui_dir(), AL_END, 0);
+	}
 	for (i = 0; i < QUEUE_NCOLS; i++) {
 		q->cols[i].title = _(titles[i]);
 		q->cols[i].dir = i == QCOL_REF || i == QCOL_RECEIVED || i == QCOL_EARLIEST ||

@@ -169,7 +169,7 @@ static void
 draw_overdue(struct reports *p, struct ui_rect r)
 {
 	static const char *const titles[7] = {
-		N_("Ref."), N_("Service"), N_("Status"), N_("Received"), N_("Reply from"),
+		N_("Ref."), N_("Service"), N_("Status"), N_("Arrived"), N_("Reply from"),
 		N_("Days"), N_("Assigned"),
 	};
 	static const int widths[7] = { 9, 16, 14, 10, 10, 5, 10 };

@@ -89,7 +89,7 @@ details_text(struct req_screen *q)
 		sb_line(&b, N_("Reason for the decision"), r->decision_reason);
 	khidma_datetime(r->created_at, d1, sizeof d1);
 	khidma_date(r->earliest_response, d2, sizeof d2);
-	sb_line(&b, N_("Received"), d1);
+	sb_line(&b, N_("Received on"), d1);
 	sb_line(&b, N_("Earliest response"), d2);
 	sb_line(&b, N_("Assigned to"), r->assigned_to[0] ? r->assigned_to : _("nobody"));
 	sb_line(&b, N_("Contact channel"), oc_catalog_name(q->c, "channel", r->channel));
