@@ -203,7 +203,8 @@ duration(store *s, const struct period *p, const char *targets,
 		free(x);
 		return st_map(rc);
 	}
-	qsort(x, (size_t)n, sizeof *x, cmp_double);
+	if (n > 1)
+		qsort(x, (size_t)n, sizeof *x, cmp_double);
 	d->n = n;
 	d->median_days = report_percentile(x, n, 0.5);
 	d->p90_days = report_percentile(x, n, 0.9);
@@ -336,8 +337,10 @@ flatten(struct satgrid *g, struct report_sat **out, int *n)
 	*out = xcalloc((size_t)(g->nmonths * g->keys.n) + 1, sizeof **out);
 	ms = xmalloc((size_t)(g->nmonths + 1) * sizeof *ms);
 	ks = xmalloc((size_t)(g->keys.n + 1) * sizeof *ks);
-	memcpy(ms, g->months, (size_t)g->nmonths * sizeof *ms);
-	memcpy(ks, g->keys.v, (size_t)g->keys.n * sizeof *ks);
+	if (g->nmonths > 0)
+		memcpy(ms, g->months, (size_t)g->nmonths * sizeof *ms);
+	if (g->keys.n > 0)
+		memcpy(ks, g->keys.v, (size_t)g->keys.n * sizeof *ks);
 	qsort(ms, (size_t)g->nmonths, sizeof *ms, cmp_str);   /* "all" > digits */
 	qsort(ks, (size_t)g->keys.n, sizeof *ks, cmp_str);
 	for (i = 0; i < g->nmonths; i++) {
