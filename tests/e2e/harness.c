@@ -107,14 +107,17 @@ static size_t read_chunk(ht *h)
 	return (size_t)n;
 }
 
-/* Write all of s to the master, reading meanwhile. False when it is hti_gone. */
+/* Write all of s to the master, reading meanwhile. False when it is gone
+ * or has not taken the bytes within 10 s (a child that never reads). */
 static bool write_all(ht *h, const char *s, size_t n)
 {
+	uint64_t deadline = hti_now_ns() + (uint64_t)ht_timeout(10000) * 1000000u;
+
 	while (n > 0) {
 		struct pollfd p;
 		ssize_t w;
 
-		if (h->master < 0)
+		if (h->master < 0 || hti_now_ns() > deadline)
 			return false;
 		w = write(h->master, s, n);
 		if (w > 0) {

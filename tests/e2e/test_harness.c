@@ -266,6 +266,24 @@ static void terminal_answers_device_attributes(void **state)
 	ht_end(h);
 }
 
+static void sending_to_a_child_that_never_reads_gives_up(void **state)
+{
+	ht *h = sh("stty raw -echo; echo ready; sleep 30");
+	static char big[1 << 20];
+	uint64_t t;
+
+	(void)state;
+	HT_ASSERT_TEXT(h, "ready", T);
+	memset(big, 'x', sizeof big);
+	setenv("HT_TIMEOUT_SCALE", "0.05", 1);      /* 10 s -> 0.5 s */
+	t = ht_elapsed_ns(h);
+	assert_false(ht_send(h, big, sizeof big));
+	unsetenv("HT_TIMEOUT_SCALE");
+	assert_true(ht_elapsed_ns(h) - t >= 400000000u);
+	assert_true(ht_elapsed_ns(h) - t < 3000000000u);
+	ht_end(h);
+}
+
 static void early_exit_fails_fast(void **state)
 {
 	ht *h = sh("echo bye; exit 3");
@@ -469,6 +487,8 @@ int main(void)
 		cmocka_unit_test_teardown(application_cursor_mode_is_honoured, end_all),
 		cmocka_unit_test_teardown(typed_text_is_echoed_and_erased, end_all),
 		cmocka_unit_test_teardown(terminal_answers_device_attributes, end_all),
+		cmocka_unit_test_teardown(sending_to_a_child_that_never_reads_gives_up,
+		                          end_all),
 		cmocka_unit_test_teardown(early_exit_fails_fast, end_all),
 		cmocka_unit_test_teardown(exec_failure_shows_and_exits_127, end_all),
 		cmocka_unit_test_teardown(bytes_and_timestamps_are_counted, end_all),
