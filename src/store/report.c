@@ -2,14 +2,18 @@
  * store/report — report_build: the SQL and the aggregation; see report.h
  * for what each figure means. The renderers are in report_render.c.
  *
- * Performance (1M requests, 200k survey responses, a 2-core machine): the
- * counts scan covering indexes (requests_queue, requests_service); the
- * processing times read only the decision/delivery events through
- * request_events_to (report_ensure_indexes) and sort the durations in C;
- * the satisfaction figures stream the answers once (responses outer, so
- * the answers of one response arrive together) and aggregate in C into
- * month × key tables, rather than asking SQLite to GROUP BY a million rows
- * through a sorter.
+ * Performance (1M requests, ~3M events, 200k survey responses with 1M
+ * answers; 2 cores): every table is read by ONE sequential scan, and the
+ * joins are done in memory on arrays indexed by id (SQLite's ids are
+ * max+1, so dense): request receipt times from the covering index
+ * requests_created, then the decision/delivery events through
+ * request_events_to (report_ensure_indexes); the responses' month, channel
+ * and officer, then the answers in rowid order. Per-row B-tree seeks (what
+ * SQLite's nested-loop joins would do) cost 3-4x more. Measured ~1.1 s of
+ * CPU for the whole report on that data: above the 300 ms target; the
+ * remaining cost is the scans themselves (~1M rows each), which only
+ * counters maintained at write time (a store schema step) would remove.
+ * Percentiles: the durations are sorted in C (qsort), not by SQL.
  */
 #include "store/report.h"
 
@@ -168,35 +172,96 @@ overdue(store *s, const struct period *p, time_t now, struct report *r)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? ST_OK : st_map(rc);
 }
 
-/* Durations (days) from receipt to the event moving a request into one of
- * `targets` (an SQL list). */
+/* Above this many ids the by-id arrays below would be too large for a
+ * branch machine; the joins are then left to SQLite (slower, same result). */
+#define ID_ARRAY_MAX 50000000
+
 static st_rc
-duration(store *s, const struct period *p, const char *targets,
-         struct report_duration *d)
+scalar(store *s, const char *sql, int64_t *v)
+{
+	sqlite3_stmt *st;
+	st_rc e;
+	int rc;
+
+	*v = 0;
+	if ((e = st_prep(s, sql, &st)) != ST_OK)
+		return e;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? ST_OK : st_map(rc);
+}
+
+/*
+ * created[id] = receipt time of every request in the period, INT64_MIN for
+ * the others: one scan of the covering index requests_created, so that the
+ * event scans below join in memory instead of seeking the requests table
+ * once per event. *created is NULL when the ids are too sparse for that.
+ */
+static st_rc
+load_created(store *s, const struct period *p, int64_t **created, int64_t *maxid)
+{
+	sqlite3_stmt *st;
+	int64_t id, i;
+	st_rc e;
+	int rc;
+
+	*created = NULL;
+	if ((e = scalar(s, "SELECT COALESCE(max(id), 0) FROM requests", maxid)))
+		return e;
+	if (*maxid > ID_ARRAY_MAX)
+		return ST_OK;
+	*created = xmalloc((size_t)(*maxid + 1) * sizeof **created);
+	for (i = 0; i <= *maxid; i++)
+		(*created)[i] = INT64_MIN;
+	if ((e = prep_period(s, "SELECT id, created_at FROM requests "
+	    "WHERE created_at >= ?1 AND created_at < ?2", p, &st)))
+		return e;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		if (id >= 0 && id <= *maxid)
+			(*created)[id] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? ST_OK : st_map(rc);
+}
+
+/* Durations (days) from receipt to the event moving a request into one of
+ * `targets` (an SQL list), for the requests received in the period. */
+static st_rc
+duration(store *s, const struct period *p, const int64_t *created,
+         int64_t maxid, const char *targets, struct report_duration *d)
 {
 	char *sql;
 	sqlite3_stmt *st;
 	double *x = NULL;
-	int64_t n = 0, cap = 0;
+	int64_t n = 0, cap = 0, id, t0;
 	st_rc e;
 	int rc;
 
-	/* CROSS JOIN: events outer, through request_events_to; with requests
-	 * outer the planner would visit every request's events. */
-	sql = xasprintf("SELECT e.at - r.created_at FROM request_events e "
-	    "CROSS JOIN requests r ON r.id = e.request_id WHERE e.to_status IN %s "
-	    "AND e.from_status <> e.to_status "
-	    "AND r.created_at >= ?1 AND r.created_at < ?2", targets);
+	if (created)
+		sql = xasprintf("SELECT request_id, at FROM request_events "
+		    "WHERE to_status IN %s AND from_status <> to_status", targets);
+	else   /* CROSS JOIN: events outer, through request_events_to */
+		sql = xasprintf("SELECT e.request_id, e.at, r.created_at FROM "
+		    "request_events e CROSS JOIN requests r ON r.id = e.request_id "
+		    "WHERE e.to_status IN %s AND e.from_status <> e.to_status "
+		    "AND r.created_at >= ?1 AND r.created_at < ?2", targets);
 	e = prep_period(s, sql, p, &st);
 	free(sql);
 	if (e)
 		return e;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		if (created == NULL)
+			t0 = sqlite3_column_int64(st, 2);
+		else if (id < 0 || id > maxid || (t0 = created[id]) == INT64_MIN)
+			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 1024;
 			x = xrealloc(x, (size_t)cap * sizeof *x);
 		}
-		x[n++] = (double)sqlite3_column_int64(st, 0) / DAY;
+		x[n++] = (double)(sqlite3_column_int64(st, 1) - t0) / DAY;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -216,14 +281,6 @@ duration(store *s, const struct period *p, const char *targets,
 
 struct keys { char (*v)[64]; int n, cap; };
 
-struct satgrid {
-	char (*months)[8]; int nmonths, capm;
-	struct keys keys;
-	/* cells[m * cap_keys + k]; grown by rebuilding */
-	struct report_sat *cells; int cellm, cellk;
-	int64_t *last_resp;         /* parallel to cells */
-};
-
 static int
 intern(struct keys *k, const char *s)
 {
@@ -239,6 +296,13 @@ intern(struct keys *k, const char *s)
 	strlcpy_k(k->v[k->n], s, sizeof k->v[0]);
 	return k->n++;
 }
+
+struct satgrid {
+	char (*months)[8]; int nmonths, capm;
+	struct keys keys;
+	struct report_sat *cells;   /* cells[m * cellk + k]; grown by copying */
+	int cellm, cellk;
+};
 
 static int
 month_index(struct satgrid *g, const char *m)
@@ -258,44 +322,34 @@ month_index(struct satgrid *g, const char *m)
 
 /* The cell for (month m, key k), growing the grid when needed. */
 static struct report_sat *
-cell(struct satgrid *g, int m, int k, int64_t **last)
+cell(struct satgrid *g, int m, int k)
 {
 	struct report_sat *nc;
-	int64_t *nl;
 	int cm, ck, i, j;
 
 	if (m >= g->cellm || k >= g->cellk) {
 		cm = m >= g->cellm ? (m + 1) * 2 : g->cellm;
 		ck = k >= g->cellk ? (k + 1) * 2 : g->cellk;
 		nc = xcalloc((size_t)cm * (size_t)ck, sizeof *nc);
-		nl = xcalloc((size_t)cm * (size_t)ck, sizeof *nl);
 		for (i = 0; i < g->cellm; i++)
-			for (j = 0; j < g->cellk; j++) {
+			for (j = 0; j < g->cellk; j++)
 				nc[i * ck + j] = g->cells[i * g->cellk + j];
-				nl[i * ck + j] = g->last_resp[i * g->cellk + j];
-			}
 		free(g->cells);
-		free(g->last_resp);
 		g->cells = nc;
-		g->last_resp = nl;
 		g->cellm = cm;
 		g->cellk = ck;
 	}
-	*last = &g->last_resp[m * g->cellk + k];
 	return &g->cells[m * g->cellk + k];
 }
 
 static void
-add_score(struct satgrid *g, int m, int k, int64_t resp, int score)
+add_score(struct satgrid *g, int m, int k, int score, bool new_response)
 {
-	int64_t *last;
-	struct report_sat *c = cell(g, m, k, &last);
+	struct report_sat *c = cell(g, m, k);
 
 	c->dist[score - 1]++;
-	if (*last != resp) {
+	if (new_response)
 		c->responses++;
-		*last = resp;
-	}
 }
 
 static void
@@ -325,8 +379,8 @@ cmp_str(const void *a, const void *b)
 	return strcmp((const char *)a, (const char *)b);
 }
 
-/* Flatten grid g into rows sorted by month then key; month "all" (the last
- * month index, added by the caller) sorts last. Skips empty cells. */
+/* Flatten grid g into rows sorted by month then key ("all" sorts after the
+ * "YYYY-MM" months). Skips empty cells. */
 static void
 flatten(struct satgrid *g, struct report_sat **out, int *n)
 {
@@ -341,15 +395,14 @@ flatten(struct satgrid *g, struct report_sat **out, int *n)
 		memcpy(ms, g->months, (size_t)g->nmonths * sizeof *ms);
 	if (g->keys.n > 0)
 		memcpy(ks, g->keys.v, (size_t)g->keys.n * sizeof *ks);
-	qsort(ms, (size_t)g->nmonths, sizeof *ms, cmp_str);   /* "all" > digits */
+	qsort(ms, (size_t)g->nmonths, sizeof *ms, cmp_str);
 	qsort(ks, (size_t)g->keys.n, sizeof *ks, cmp_str);
 	for (i = 0; i < g->nmonths; i++) {
 		m = month_index(g, ms[i]);
 		for (j = 0; j < g->keys.n; j++) {
 			struct report_sat *c;
-			int64_t *last;
 			k = intern(&g->keys, ks[j]);
-			c = cell(g, m, k, &last);
+			c = cell(g, m, k);
 			if (c->dist[0] + c->dist[1] + c->dist[2] + c->dist[3] + c->dist[4] == 0)
 				continue;
 			(*out)[*n] = *c;
@@ -367,104 +420,157 @@ grid_free(struct satgrid *g)
 	free(g->months);
 	free(g->keys.v);
 	free(g->cells);
-	free(g->last_resp);
 }
 
+/* What the answers scan needs to know of each response, by id. */
+struct resp_info {
+	int32_t month;      /* in the grids' month tables; -1 = outside period */
+	int32_t chan;       /* key in the channel grid */
+	int32_t officer;    /* key in the officer grid, -1 = none */
+	uint8_t seen;       /* a scored answer was counted already */
+};
+
+struct sat_ctx {
+	struct satgrid q, c, o;      /* by question, by channel, by officer */
+	struct resp_info *resp;
+	int64_t maxid;
+	int all;                     /* month index of "all" (same in q and c) */
+};
+
+/* Scan the responses of the period: month and channel of each. */
 static st_rc
-satisfaction(store *s, const struct period *p, struct report *r)
+load_responses(store *s, const struct period *p, struct sat_ctx *x)
 {
-	struct satgrid q, c;
 	sqlite3_stmt *st;
+	int64_t id, day, last_day = INT64_MIN;
 	char month[8] = "";
-	int64_t day, last_day = INT64_MIN, resp;
-	int rc, mq = 0, mc = 0, allq, allc, kq, kc, score;
+	int rc, m = -1, i;
 	struct tm tm;
 	time_t t;
 	st_rc e;
 
-	memset(&q, 0, sizeof q);
-	memset(&c, 0, sizeof c);
-	/* CROSS JOIN keeps responses outer: one response's answers are
-	 * consecutive, which add_score's distinct-response count relies on. */
-	e = prep_period(s, "SELECT r.id, r.day, r.channel, a.question, a.score "
-	    "FROM survey_responses r CROSS JOIN survey_answers a "
-	    "ON a.response_id = r.id WHERE r.day >= ?1 AND r.day < ?2 "
-	    "AND a.score BETWEEN 1 AND 5", p, &st);
-	if (e)
+	if ((e = scalar(s, "SELECT COALESCE(max(id), 0) FROM survey_responses",
+	                &x->maxid)))
 		return e;
-	allq = month_index(&q, "all");
-	allc = month_index(&c, "all");
+	if (x->maxid > ID_ARRAY_MAX)
+		return ST_INVALID;      /* ids are SQLite's max+1: never this sparse */
+	x->resp = xmalloc((size_t)(x->maxid + 1) * sizeof *x->resp);
+	for (i = 0; i <= x->maxid; i++)
+		x->resp[i] = (struct resp_info){ -1, -1, -1, 0 };
+	if ((e = prep_period(s, "SELECT id, day, channel FROM survey_responses "
+	    "WHERE day >= ?1 AND day < ?2", p, &st)))
+		return e;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		resp = sqlite3_column_int64(st, 0);
+		id = sqlite3_column_int64(st, 0);
 		day = sqlite3_column_int64(st, 1);
+		if (id < 0 || id > x->maxid)
+			continue;
 		if (day != last_day) {
 			t = (time_t)day;
 			localtime_r(&t, &tm);
 			strftime(month, sizeof month, "%Y-%m", &tm);
-			mq = month_index(&q, month);
-			mc = month_index(&c, month);
+			m = month_index(&x->q, month);
+			month_index(&x->c, month);         /* same order: same index */
 			last_day = day;
 		}
-		kq = intern(&q.keys, (const char *)sqlite3_column_text(st, 3));
-		kc = intern(&c.keys, (const char *)sqlite3_column_text(st, 2));
-		score = sqlite3_column_int(st, 4);
-		add_score(&q, mq, kq, resp, score);
-		add_score(&q, allq, kq, resp, score);
-		add_score(&c, mc, kc, resp, score);
-		add_score(&c, allc, kc, resp, score);
+		x->resp[id].month = m;
+		x->resp[id].chan = intern(&x->c.keys,
+		                          (const char *)sqlite3_column_text(st, 2));
 	}
 	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE) {
-		flatten(&q, &r->by_question, &r->nquestion);
-		flatten(&c, &r->by_channel, &r->nchannel);
+	if (rc != SQLITE_DONE)
+		return st_map(rc);
+
+	/* the officer of each linked response: assignee, else the last
+	 * officer who wrote an event on the request */
+	if ((e = prep_period(s, "SELECT r.id, COALESCE(NULLIF(q.assigned_to, ''), "
+	    "(SELECT e.who FROM request_events e WHERE e.request_id = q.id AND "
+	    "e.who <> 'kiosk' ORDER BY e.id DESC LIMIT 1), '') "
+	    "FROM survey_responses r CROSS JOIN requests q ON q.id = r.request_id "
+	    "WHERE r.request_id IS NOT NULL AND r.day >= ?1 AND r.day < ?2",
+	    p, &st)))
+		return e;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *who = (const char *)sqlite3_column_text(st, 1);
+		id = sqlite3_column_int64(st, 0);
+		if (id >= 0 && id <= x->maxid && who && *who)
+			x->resp[id].officer = intern(&x->o.keys, who);
 	}
-	grid_free(&q);
-	grid_free(&c);
+	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? ST_OK : st_map(rc);
 }
 
-/* Per officer, whole period, only where responses >= min_n. */
+/*
+ * Satisfaction per question, per channel and per officer in one scan of the
+ * answers (rowid order, sequential), joined in memory to the responses.
+ * A (response, question) pair is unique (the primary key), so for a
+ * question n = responses; for channels and officers a response is counted
+ * once, at its first scored answer.
+ */
 static st_rc
-by_officer(store *s, const struct period *p, struct report *r)
+satisfaction(store *s, const struct period *p, struct report *r)
 {
-	struct satgrid g;
+	struct sat_ctx x;
 	struct report_sat *rows = NULL;
-	sqlite3_stmt *st;
-	int i, n = 0, rc, all;
+	struct resp_info *ri;
+	sqlite3_stmt *st = NULL;
+	const char *qlast = NULL;
+	int rc = SQLITE_DONE, kq = -1, score, n = 0, i, oall;
+	int64_t id;
 	st_rc e;
 
-	memset(&g, 0, sizeof g);
-	e = prep_period(s, "SELECT r.id, COALESCE(NULLIF(q.assigned_to, ''), "
-	    "(SELECT e.who FROM request_events e WHERE e.request_id = q.id AND "
-	    "e.who <> 'kiosk' ORDER BY e.id DESC LIMIT 1), '') AS officer, a.score "
-	    "FROM survey_responses r CROSS JOIN requests q ON q.id = r.request_id "
-	    "CROSS JOIN survey_answers a ON a.response_id = r.id "
-	    "WHERE r.request_id IS NOT NULL AND r.day >= ?1 AND r.day < ?2 "
-	    "AND a.score BETWEEN 1 AND 5", p, &st);
-	if (e)
-		return e;
-	all = month_index(&g, "all");
+	memset(&x, 0, sizeof x);
+	x.all = month_index(&x.q, "all");
+	month_index(&x.c, "all");
+	oall = month_index(&x.o, "all");
+	if ((e = load_responses(s, p, &x)))
+		goto out;
+	if ((e = st_prep(s, "SELECT response_id, question, score FROM "
+	    "survey_answers WHERE score BETWEEN 1 AND 5", &st)))
+		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *who = (const char *)sqlite3_column_text(st, 1);
-		if (who == NULL || *who == '\0')
+		id = sqlite3_column_int64(st, 0);
+		if (id < 0 || id > x.maxid || x.resp[id].month < 0)
 			continue;
-		add_score(&g, all, intern(&g.keys, who), sqlite3_column_int64(st, 0),
-		          sqlite3_column_int(st, 2));
+		ri = &x.resp[id];
+		{
+			const char *qn = (const char *)sqlite3_column_text(st, 1);
+			if (qlast == NULL || strcmp(qn, qlast) != 0) {
+				kq = intern(&x.q.keys, qn);
+				qlast = x.q.keys.v[kq];
+			}
+		}
+		score = sqlite3_column_int(st, 2);
+		add_score(&x.q, ri->month, kq, score, true);
+		add_score(&x.q, x.all, kq, score, true);
+		add_score(&x.c, ri->month, ri->chan, score, !ri->seen);
+		add_score(&x.c, x.all, ri->chan, score, !ri->seen);
+		if (ri->officer >= 0)
+			add_score(&x.o, oall, ri->officer, score, !ri->seen);
+		ri->seen = 1;
 	}
 	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE) {
-		flatten(&g, &rows, &n);
-		r->by_officer = xcalloc((size_t)n + 1, sizeof *r->by_officer);
-		for (i = 0; i < n; i++) {
-			if (rows[i].responses >= r->min_n)
-				r->by_officer[r->nofficer++] = rows[i];
-			else
-				r->officers_hidden++;
-		}
-		free(rows);
+	if (rc != SQLITE_DONE) {
+		e = st_map(rc);
+		goto out;
 	}
-	grid_free(&g);
-	return rc == SQLITE_DONE ? ST_OK : st_map(rc);
+	flatten(&x.q, &r->by_question, &r->nquestion);
+	flatten(&x.c, &r->by_channel, &r->nchannel);
+	flatten(&x.o, &rows, &n);
+	r->by_officer = xcalloc((size_t)n + 1, sizeof *r->by_officer);
+	for (i = 0; i < n; i++) {
+		if (rows[i].responses >= r->min_n)
+			r->by_officer[r->nofficer++] = rows[i];
+		else
+			r->officers_hidden++;
+	}
+	free(rows);
+out:
+	free(x.resp);
+	grid_free(&x.q);
+	grid_free(&x.c);
+	grid_free(&x.o);
+	return e;
 }
 
 st_rc
@@ -472,6 +578,7 @@ report_build(store *s, const struct report_opts *o, struct report **out)
 {
 	struct report *r;
 	struct period p;
+	int64_t *created = NULL, maxid = 0;
 	bool own_tx;
 	time_t now = khidma_now();
 	st_rc e;
@@ -491,13 +598,18 @@ report_build(store *s, const struct report_opts *o, struct report **out)
 	if (own_tx && (e = st_map(sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL))))
 		goto fail;
 	if ((e = counts(s, &p, r)) || (e = overdue(s, &p, now, r)) ||
-	    (e = duration(s, &p, "('accepted','rejected')", &r->to_decision)) ||
-	    (e = duration(s, &p, "('delivered')", &r->to_delivery)) ||
-	    (e = satisfaction(s, &p, r)) || (e = by_officer(s, &p, r))) {
+	    (e = load_created(s, &p, &created, &maxid)) ||
+	    (e = duration(s, &p, created, maxid, "('accepted','rejected')",
+	                  &r->to_decision)) ||
+	    (e = duration(s, &p, created, maxid, "('delivered')",
+	                  &r->to_delivery)) ||
+	    (e = satisfaction(s, &p, r))) {
+		free(created);
 		if (own_tx)
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		goto fail;
 	}
+	free(created);
 	if (own_tx && (e = st_map(sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL)))) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		goto fail;
