@@ -26,7 +26,7 @@ PKGS      := ncursesw sqlite3 fribidi libsodium libconfig icu-i18n icu-uc
 TEST_PKGS := cmocka vterm
 
 # Debian packages: what `make deps` installs when missing.
-DEB_BUILD := make gcc libc6-dev pkg-config gettext \
+DEB_BUILD := make gcc libc6-dev pkg-config gettext dialog \
              libncurses-dev libsqlite3-dev libfribidi-dev libunistring-dev \
              libsodium-dev libconfig-dev libcsv-dev libicu-dev \
              libcmocka-dev libvterm-dev openssh-server openssh-client \
