@@ -96,8 +96,10 @@ OFX store *ofx_open(struct ofx *f)
 /* A valid national ID (first digit 1, Luhn) from a seed. */
 OFX void ofx_nid(int seed, char out[11])
 {
-	for (int d = 0; d <= 9; d++) {
-		snprintf(out, 11, "1%08d%d", seed % 100000000, d);
+	unsigned body = (unsigned)seed % 100000000u;
+
+	for (unsigned d = 0; d <= 9; d++) {
+		snprintf(out, 11, "1%08u%u", body, d % 10u);
 		if (luhn_valid(out))
 			return;
 	}

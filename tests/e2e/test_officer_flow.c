@@ -10,6 +10,8 @@
  */
 #include "e2e/test_officer_fixture.h"
 
+#include <sys/wait.h>
+
 static int setup(void **state)
 {
 	struct ofx *f = calloc(1, sizeof *f);
@@ -109,10 +111,14 @@ static void two_sessions_move_a_request(void **state)
 	HT_ASSERT_TEXT(a, "sara · Referred to research → Verified", T);
 	HT_ASSERT_TEXT(a, "Please explain the maintenance terms.", T);
 
+	/* F10 logs out: a clean exit 0 (under ASan: no leak, no error) */
+	int st_a = -1, st_b = -1;
 	ht_key(a, HT_KEY_F10);
 	ht_key(b, HT_KEY_F10);
-	HT_ASSERT(a, ht_wait_exit(a, T, NULL));
-	HT_ASSERT(b, ht_wait_exit(b, T, NULL));
+	HT_ASSERT(a, ht_wait_exit(a, T, &st_a));
+	HT_ASSERT(b, ht_wait_exit(b, T, &st_b));
+	HT_ASSERT(a, WIFEXITED(st_a) && WEXITSTATUS(st_a) == 0);
+	HT_ASSERT(b, WIFEXITED(st_b) && WEXITSTATUS(st_b) == 0);
 	ht_end(a);
 	ht_end(b);
 
@@ -135,7 +141,10 @@ static void two_sessions_move_a_request(void **state)
 	HT_ASSERT_TEXT(c, "— Accepted", T);
 	HT_ASSERT_TEXT(c, "All papers complete", T);
 	assert_int_equal(ofx_status(f, id), RS_ACCEPTED);
+	int st_c = -1;
 	ht_key(c, HT_KEY_F10);
+	HT_ASSERT(c, ht_wait_exit(c, T, &st_c));
+	HT_ASSERT(c, WIFEXITED(st_c) && WEXITSTATUS(st_c) == 0);
 	ht_end(c);
 
 	/* the kiosk's tracking screen shows the new step */

@@ -8,6 +8,7 @@
  */
 #include "e2e/test_officer_fixture.h"
 
+#include <sys/wait.h>
 #include <time.h>
 
 static int setup(void **state)
@@ -75,6 +76,10 @@ static void five_wrong_passwords_lock(void **state)
 	ofx_sh("'%s' --db '%s' --config '%s' officer unlock ali >/dev/null", ofx_bin(), f->db, f->conf);
 	h = ofx_session(f, "ali", "en", NULL, 24, 80);
 	ofx_login(h, PW);
+	int st = -1;
+	ht_key(h, HT_KEY_F10);
+	HT_ASSERT(h, ht_wait_exit(h, T, &st));
+	HT_ASSERT(h, WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	ht_end(h);
 }
 
@@ -165,6 +170,7 @@ static long bar_value(ht *h, const char *label)
 	int row = -1;
 	const char *t, *e;
 
+	(void)ht_wait_quiet(h, 300);                /* the whole chart is drawn */
 	for (int tries = 0; tries < 50 && (row = ofx_row_of(h, label)) < 0; tries++)
 		ht_pump(h, 100);
 	if (row < 0)
@@ -209,6 +215,10 @@ static void reports_show_the_counts(void **state)
 	HT_ASSERT_TEXT(h, "No answers in this period.", T);
 	ht_key(h, HT_KEY_ESC);
 	HT_ASSERT_TEXT(h, "Requests —", T);
+	int st = -1;
+	ht_key(h, HT_KEY_F10);
+	HT_ASSERT(h, ht_wait_exit(h, T, &st));
+	HT_ASSERT(h, WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	ht_end(h);
 }
 
