@@ -14,6 +14,12 @@
  *     syslog through text_sanitize.
  *  4. A status change goes through wf_apply only; ST_STALE reloads the
  *     request and says "changed by someone else — reloaded".
+ *
+ * Tests only: KHIDMA_OFFICER_LOGIN=<login> makes `khidma officer` ask for
+ * that account instead of the Unix user's. It is honoured ONLY when the
+ * executable itself lives inside the source tree (build-*/khidma next to
+ * screens/), never by an installed binary — not even with KHIDMA_SRCDIR
+ * set (login.c, invariant 4). The password is asked either way.
  */
 #ifndef KHIDMA_OFFICER_H
 #define KHIDMA_OFFICER_H
