@@ -17,7 +17,7 @@
  *
  * Tests only: KHIDMA_OFFICER_LOGIN=<login> makes `khidma officer` ask for
  * that account instead of the Unix user's. It is honoured ONLY when the
- * executable itself lives inside the source tree (build-*/khidma next to
+ * executable itself lives inside the source tree (build-DIR/khidma next to
  * screens/), never by an installed binary — not even with KHIDMA_SRCDIR
  * set (login.c, invariant 4). The password is asked either way.
  */
