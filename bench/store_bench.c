@@ -14,7 +14,8 @@
  *  - status lookup by reference (store_request_by_ref), random references;
  *  - the officer queue (open requests, newest first, 20 rows): the first
  *    page and page 51 (keyset-paged), plus a name search;
- *  - the full report (report_build over everything).
+ *  - the full report (report_build over everything);
+ *  - store_open of the file (what every process pays at start).
  *
  * Invariants:
  *  1. Every call's result is checked; a failing call stops the benchmark
@@ -294,6 +295,33 @@ out:
 	return rc;
 }
 
+/* store_open + store_close of the whole file: what every kiosk, officer
+ * console and CLI command pays at start (invariant 6: PRAGMA quick_check). */
+static int bench_open(const char *path, int rounds)
+{
+	double *k = xcalloc((size_t)rounds, sizeof *k);
+
+	for (int i = 0; i < rounds; i++) {
+		struct store_opts o = { 0 };
+		char err[256];
+		store *s = NULL;
+		uint64_t t0 = bs_now_ns();
+		st_rc e = store_open(path, &o, &s, err, sizeof err);
+
+		store_close(s);
+		k[i] = (double)(bs_now_ns() - t0);
+		if (e != ST_OK) {
+			fprintf(stderr, "store_bench: open: %s\n", err);
+			free(k);
+			return 1;
+		}
+	}
+	row("store_open + store_close (PRAGMA quick_check of the whole file)", k, rounds,
+	    NULL, 0, "ms", 1e-6, "–");
+	free(k);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct store_opts o = { 0 };
@@ -325,11 +353,13 @@ int main(int argc, char **argv)
 		goto out;
 	if ((!only || strstr(only, "submit")) && bench_submit(s, argv[optind], rounds))
 		goto out;
+	if ((!only || strstr(only, "open")) && bench_open(argv[optind], 5))
+		goto out;
 	rc = 0;
 out:
 	store_close(s);
 	return rc;
 usage:
-	fprintf(stderr, "usage: store_bench DB [-r ROUNDS] [-o lookup,queue,report,submit] | -V\n");
+	fprintf(stderr, "usage: store_bench DB [-r ROUNDS] [-o lookup,queue,report,submit,open] | -V\n");
 	return 2;
 }

@@ -1,0 +1,520 @@
+/*
+ * bench/term_bench — the terminal benchmarks: khidma's kiosk beside
+ * `dialog` and `whiptail`, all driven by the e2e harness (tests/e2e/
+ * harness: forkpty + libvterm) with the same terminal for every program:
+ * 80×24, TERM=xterm-256color, LC_ALL=C.UTF-8, a fresh HOME. Prints
+ * Markdown sections for bench/results.md.
+ *
+ *   term_bench DB        ($KHIDMA_BIN = the kiosk binary)
+ *
+ * DB is a generated branch database (bench/gen); the kiosk runs on a copy
+ * of it. Measures:
+ *  1. time to first paint: spawn → the last byte of the first complete
+ *     screen (the expected text is on the libvterm screen and the program
+ *     then writes nothing for 200 ms), median of 7 runs. The kiosk's first
+ *     screen is its welcome (language choice); one key more gives the home
+ *     menu, timed separately. dialog/whiptail: `--menu` with the kiosk's 4
+ *     home items;
+ *  2. peak RSS: VmHWM of the running program after the first paint and a
+ *     few menu moves;
+ *  3. bytes written to the terminal per menu move (Down, Up) and per typed
+ *     character in a text field (Latin in an English session, Arabic in an
+ *     Arabic one) vs `dialog --inputbox` and `whiptail --inputbox`; each
+ *     key is sent alone and the output counted once it has gone quiet;
+ *  4. CPU instructions per typed character: the program runs under
+ *     `valgrind --tool=callgrind --instr-atstart=no`; instrumentation is
+ *     switched on (callgrind_control -i on) just before typing K characters
+ *     and off after them, so the count is the K keystrokes alone (read,
+ *     edit, layout, draw, doupdate), divided by K.
+ *
+ * Invariants:
+ *  1. Every program gets byte-identical keys (libvterm's encoding) and the
+ *     same environment; only what the program itself writes is counted.
+ *  2. A measurement whose expected screen never showed is reported as
+ *     failed (and the exit status is 1), never as a number.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "e2e/harness.h"
+#include "bench/stats.h"
+
+#define ROWS 24
+#define COLS 80
+#define RUNS 7
+#define QUIET 200
+static int t_screen = 15000;   /* ms; longer under valgrind */
+
+static const char *db_src;
+static int failures;
+
+static const char *const items_en[] = {
+	"New service request", "Track my request", "Satisfaction survey",
+	"Information and guides",
+};
+
+static const char kiosk_conf[] = "idle_timeout = 600;\nidle_warning = 20;\n";
+
+static const char *const dialog_menu[] = {
+	"dialog", "--menu", "Member services", "0", "0", "4",
+	"1", "New service request", "2", "Track my request",
+	"3", "Satisfaction survey", "4", "Information and guides", NULL,
+};
+static const char *const whiptail_menu[] = {
+	"whiptail", "--menu", "Member services", "14", "50", "4",
+	"1", "New service request", "2", "Track my request",
+	"3", "Satisfaction survey", "4", "Information and guides", NULL,
+};
+static const char *const dialog_input[] = {
+	"dialog", "--inputbox", "Full name", "0", "60", NULL,
+};
+static const char *const whiptail_input[] = {
+	"whiptail", "--inputbox", "Full name", "10", "60", NULL,
+};
+
+/* Copy the generated database into the handle's directory. */
+static bool copy_db(ht *h)
+{
+	char cmd[8192];
+
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", db_src, ht_path(h, "bench.db"));
+	return system(cmd) == 0;
+}
+
+/* A kiosk handle, not yet spawned: config and database in place. */
+static ht *kiosk_new(void)
+{
+	ht *h = ht_new(ROWS, COLS);
+
+	if (!ht_write_file(h, "khidma.conf", kiosk_conf) || !copy_db(h)) {
+		fprintf(stderr, "term_bench: cannot prepare %s\n", ht_dir(h));
+		exit(1);
+	}
+	return h;
+}
+
+static bool kiosk_spawn(ht *h)
+{
+	const char *args[] = { "--db", NULL, NULL };
+	char db[4096];
+
+	snprintf(db, sizeof db, "%s", ht_path(h, "bench.db"));
+	args[1] = db;
+	return ht_spawn_khidma(h, args, NULL);
+}
+
+/* Wait for text, then for QUIET ms of silence; false (and a dump on
+ * stderr) when the text never showed. */
+static bool settle(ht *h, const char *text, const char *what)
+{
+	if (!ht_wait_text(h, text, t_screen) || !ht_wait_quiet(h, QUIET)) {
+		fprintf(stderr, "term_bench: %s: \"%s\" never showed; screen:\n%s\n",
+		        what, text, ht_screen(h));
+		failures++;
+		return false;
+	}
+	return true;
+}
+
+/* Bytes the program writes for one key, once quiet. */
+static long bytes_for_key(ht *h, int key, const char *utf8)
+{
+	uint64_t b0 = ht_bytes_read(h);
+
+	if (utf8)
+		ht_keys(h, utf8);
+	else
+		ht_key(h, key);
+	ht_pump(h, 30);
+	ht_wait_quiet(h, 120);
+	return (long)(ht_bytes_read(h) - b0);
+}
+
+struct paint { double first_ms[RUNS]; double home_ms[RUNS]; long bytes; long hwm_kb; int n; };
+
+/* 1 and 2 for the kiosk: welcome, then "2" (English) → home. */
+static void kiosk_paint(struct paint *p)
+{
+	for (int i = 0; i < RUNS; i++) {
+		ht *h = kiosk_new();
+		uint64_t t;
+
+		if (!kiosk_spawn(h) || !settle(h, "Welcome", "kiosk welcome")) {
+			ht_end(h);
+			return;
+		}
+		p->first_ms[p->n] = (double)ht_last_output_ns(h) / 1e6;
+		t = ht_elapsed_ns(h);
+		ht_keys(h, "2");
+		if (!settle(h, items_en[3], "kiosk home")) {
+			ht_end(h);
+			return;
+		}
+		p->home_ms[p->n] = (double)(ht_last_output_ns(h) - t) / 1e6;
+		p->bytes = (long)ht_bytes_read(h);
+		for (int k = 0; k < 3; k++)
+			bytes_for_key(h, HT_KEY_DOWN, NULL);
+		p->hwm_kb = ht_vmhwm_kb(h);
+		p->n++;
+		ht_end(h);
+	}
+}
+
+static void anchor_paint(const char *const argv[], struct paint *p)
+{
+	for (int i = 0; i < RUNS; i++) {
+		ht *h = ht_start(argv, NULL, ROWS, COLS);
+
+		if (!h || !settle(h, items_en[3], argv[0])) {
+			ht_end(h);
+			return;
+		}
+		p->first_ms[p->n] = (double)ht_last_output_ns(h) / 1e6;
+		p->bytes = (long)ht_bytes_read(h);
+		for (int k = 0; k < 3; k++)
+			bytes_for_key(h, HT_KEY_DOWN, NULL);
+		p->hwm_kb = ht_vmhwm_kb(h);
+		p->n++;
+		ht_end(h);
+	}
+}
+
+/* Average bytes per menu move: 3 × Down then 3 × Up. */
+static double menu_moves(ht *h)
+{
+	long total = 0;
+
+	for (int k = 0; k < 3; k++)
+		total += bytes_for_key(h, HT_KEY_DOWN, NULL);
+	for (int k = 0; k < 3; k++)
+		total += bytes_for_key(h, HT_KEY_UP, NULL);
+	return (double)total / 6.0;
+}
+
+/* Average bytes per character for each UTF-8 character of text. */
+static double type_chars(ht *h, const char *text)
+{
+	long total = 0;
+	int n = 0;
+
+	for (const char *p = text; *p; ) {
+		char one[8] = "";
+		int len = 1;
+
+		while (((unsigned char)p[len] & 0xC0) == 0x80)
+			len++;
+		memcpy(one, p, (size_t)len);
+		total += bytes_for_key(h, 0, one);
+		n++;
+		p += len;
+	}
+	return n ? (double)total / n : 0;
+}
+
+static const char latin[] = "Ahmed Khalid";             /* 12 characters */
+static const char arabic[] = "محمد العتيبي";           /* 12 characters */
+
+/* The kiosk from spawn to the request form's name field. */
+static bool kiosk_to_name(ht *h, bool arabic_ui)
+{
+	if (!settle(h, "Welcome", "kiosk welcome"))
+		return false;
+	ht_keys(h, arabic_ui ? "1" : "2");
+	/* "1-4" (the footer's key hint) is ASCII: found whether the Arabic
+	 * labels are shaped (app bidi mode) or not */
+	if (!settle(h, arabic_ui ? "1-4" : items_en[0], "kiosk home"))
+		return false;
+	ht_keys(h, "1");
+	ht_wait_quiet(h, QUIET);
+	ht_keys(h, "1");                      /* category: member */
+	ht_key(h, HT_KEY_ENTER);
+	return ht_wait_quiet(h, QUIET);
+}
+
+struct wire { double move, latin, arabic; };  /* < 0: failed */
+
+static void kiosk_wire(struct wire *w)
+{
+	ht *h = kiosk_new();
+
+	if (!kiosk_spawn(h) || !settle(h, "Welcome", "kiosk welcome")) {
+		ht_end(h);
+		return;
+	}
+	ht_keys(h, "2");
+	if (!settle(h, items_en[3], "kiosk home")) {
+		ht_end(h);
+		return;
+	}
+	w->move = menu_moves(h);
+	ht_end(h);
+
+	h = kiosk_new();
+	if (!kiosk_spawn(h) || !kiosk_to_name(h, false)) {
+		ht_end(h);
+		return;
+	}
+	w->latin = type_chars(h, latin);
+	if (!strstr(ht_screen(h), latin)) {
+		fprintf(stderr, "term_bench: the typed Latin name is not on screen:\n%s\n", ht_screen(h));
+		failures++;
+	}
+	ht_end(h);
+
+	h = kiosk_new();
+	if (!kiosk_spawn(h) || !kiosk_to_name(h, true)) {
+		ht_end(h);
+		return;
+	}
+	w->arabic = type_chars(h, arabic);
+	ht_end(h);
+}
+
+static void anchor_wire(const char *const menu[], const char *const input[],
+                        struct wire *w)
+{
+	ht *h = ht_start(menu, NULL, ROWS, COLS);
+
+	if (!h || !settle(h, items_en[3], menu[0])) {
+		ht_end(h);
+		return;
+	}
+	w->move = menu_moves(h);
+	ht_end(h);
+	h = ht_start(input, NULL, ROWS, COLS);
+	if (!h || !settle(h, "Full name", input[0])) {
+		ht_end(h);
+		return;
+	}
+	w->latin = type_chars(h, latin);
+	ht_end(h);
+	h = ht_start(input, NULL, ROWS, COLS);
+	if (!h || !settle(h, "Full name", input[0])) {
+		ht_end(h);
+		return;
+	}
+	w->arabic = type_chars(h, arabic);
+	ht_end(h);
+}
+
+/* Total Ir in a callgrind output file ("summary:" or "totals:" line). */
+static long long callgrind_total(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	long long v = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, "summary:", 8) == 0 || strncmp(line, "totals:", 7) == 0)
+			v = atoll(line + (line[0] == 's' ? 8 : 7));
+	fclose(f);
+	return v;
+}
+
+/* The user name vgdb's FIFOs are named after, the same on both sides. */
+static const char *vg_user(void)
+{
+	const char *u = getenv("USER") ? getenv("USER") : getenv("LOGNAME");
+
+	return u && *u && !strchr(u, '\'') ? u : "root";
+}
+
+static bool instr(ht *h, const char *onoff)
+{
+	pid_t pid = ht_pid(h);
+	char cmd[4400];
+
+	FILE *p;
+	char line[256];
+	bool ok = false;
+
+	/* the harness gives the child TMPDIR=<its dir>: vgdb's FIFOs are there */
+	snprintf(cmd, sizeof cmd, "TMPDIR='%s' USER='%s' LOGNAME='%s' callgrind_control "
+	         "-i %s %d 2>&1", ht_dir(h), vg_user(), vg_user(), onoff, (int)pid);
+	if (!(p = popen(cmd, "r")))
+		return false;
+	while (fgets(line, sizeof line, p)) {
+		if (getenv("TB_DEBUG"))
+			fprintf(stderr, "callgrind_control: %s", line);
+		if (strstr(line, "OK."))
+			ok = true;
+	}
+	pclose(p);
+	if (!ok)
+		fprintf(stderr, "term_bench: %s: no OK from callgrind_control\n", cmd);
+	return ok;
+}
+
+/* Instructions per typed Latin character under callgrind. kiosk = true:
+ * the kiosk's name field; else argv (an --inputbox). */
+static double callgrind_per_char(bool kiosk, const char *const argv[], const char *text)
+{
+	ht *h = ht_new(ROWS, COLS);
+	const char *vg[32];
+	char out[4096], cfg[4096], db[4096];
+	int n = 0, nchars = 0, st;
+	long long ir;
+
+	snprintf(out, sizeof out, "%s", ht_path(h, "callgrind.out"));
+	vg[n++] = "valgrind";
+	vg[n++] = "--tool=callgrind";
+	vg[n++] = "--instr-atstart=no";
+	vg[n++] = "--quiet";
+	{
+		static char o[4200];
+
+		snprintf(o, sizeof o, "--callgrind-out-file=%s", out);
+		vg[n++] = o;
+	}
+	if (kiosk) {
+		if (!ht_write_file(h, "khidma.conf", kiosk_conf) || !copy_db(h))
+			return -1;
+		snprintf(cfg, sizeof cfg, "%s", ht_config_path(h));
+		snprintf(db, sizeof db, "%s", ht_path(h, "bench.db"));
+		vg[n++] = getenv("KHIDMA_BIN");
+		vg[n++] = "--db";
+		vg[n++] = db;
+		vg[n++] = "--config";
+		vg[n++] = cfg;
+	} else {
+		for (int i = 0; argv[i]; i++)
+			vg[n++] = argv[i];
+	}
+	vg[n] = NULL;
+	/* vgdb (behind callgrind_control) finds the process by a FIFO named
+	 * after the user: give the child ours (the same for every program) */
+	{
+		static char user[128], logname[128];
+		const char *env[] = { user, logname, NULL };
+
+		snprintf(user, sizeof user, "USER=%s", vg_user());
+		snprintf(logname, sizeof logname, "LOGNAME=%s", vg_user());
+		if (!ht_spawn(h, vg, env))
+			goto fail;
+	}
+	t_screen = 120000;
+	if (kiosk ? !kiosk_to_name(h, false) : !settle(h, "Full name", argv[0]))
+		goto fail;
+	if (!instr(h, "on"))
+		goto fail;
+	for (const char *p = text; *p; p++, nchars++) {
+		char one[2] = { *p, 0 };
+
+		ht_keys(h, one);
+		ht_pump(h, 50);
+		ht_wait_quiet(h, 300);
+	}
+	if (!instr(h, "off"))
+		goto fail;
+	ht_hangup(h);
+	if (!ht_wait_exit(h, 30000, &st)) {
+		ht_signal(h, SIGTERM);
+		ht_wait_exit(h, 10000, &st);
+	}
+	t_screen = 15000;
+	ir = callgrind_total(out);
+	if (ir <= 0)
+		fprintf(stderr, "term_bench: no callgrind total in %s (exit status 0x%x)\n",
+		        out, st);
+	ht_end(h);
+	return ir > 0 && nchars ? (double)ir / nchars : -1;
+fail:
+	t_screen = 15000;
+	fprintf(stderr, "term_bench: callgrind run failed; screen:\n%s\n", ht_screen(h));
+	failures++;
+	ht_end(h);
+	return -1;
+}
+
+static void fmt_ms(char *buf, size_t n, double *v, int k)
+{
+	if (k == 0)
+		snprintf(buf, n, "failed");
+	else
+		snprintf(buf, n, "%.1f ms (p90 %.1f)", bs_pct(v, k, 50), bs_pct(v, k, 90));
+}
+
+static void fmt_num(char *buf, size_t n, double v, bool ok, const char *unit)
+{
+	if (!ok || v < 0)
+		snprintf(buf, n, "failed");
+	else
+		snprintf(buf, n, "%.1f%s", v, unit);
+}
+
+int main(int argc, char **argv)
+{
+	struct paint kp = { 0 }, dp = { 0 }, wp = { 0 };
+	struct wire kw = { -1, -1, -1 }, dw = { -1, -1, -1 }, ww = { -1, -1, -1 };
+	char a[64], b[64], c[64];
+	double kmed, dmed, kir, dir, wir;
+
+	if (argc != 2 || !getenv("KHIDMA_BIN")) {
+		fprintf(stderr, "usage: KHIDMA_BIN=build/khidma term_bench DB\n");
+		return 2;
+	}
+	db_src = argv[1];
+	if (getenv("TB_ONLY_CALLGRIND")) {
+		printf("%.0f %.0f\n", callgrind_per_char(true, NULL, "abc"),
+		       callgrind_per_char(false, dialog_input, "abc"));
+		return 0;
+	}
+	fprintf(stderr, "term_bench: first paint\n");
+	kiosk_paint(&kp);
+	anchor_paint(dialog_menu, &dp);
+	anchor_paint(whiptail_menu, &wp);
+	fprintf(stderr, "term_bench: bytes on the wire\n");
+	kiosk_wire(&kw);
+	anchor_wire(dialog_menu, dialog_input, &dw);
+	anchor_wire(whiptail_menu, whiptail_input, &ww);
+	fprintf(stderr, "term_bench: callgrind\n");
+	kir = callgrind_per_char(true, NULL, "abcdefghij");
+	dir = callgrind_per_char(false, dialog_input, "abcdefghij");
+	wir = callgrind_per_char(false, whiptail_input, "abcdefghij");
+
+	printf("## Terminal (pty + libvterm, 80×24, TERM=xterm-256color, LC_ALL=C.UTF-8)\n\n");
+	printf("All three programs run under the same harness (tests/e2e/harness) with the\n"
+	       "same keys; the kiosk runs on a copy of the generated database. dialog and\n"
+	       "whiptail show `--menu` with the kiosk's four home items and `--inputbox`.\n\n");
+	printf("| measure | khidma | dialog | whiptail | goal |\n|---|---|---|---|---|\n");
+	kmed = kp.n ? bs_pct(kp.first_ms, kp.n, 50) : -1;
+	dmed = dp.n ? bs_pct(dp.first_ms, dp.n, 50) : -1;
+	fmt_ms(a, sizeof a, kp.first_ms, kp.n);
+	fmt_ms(b, sizeof b, dp.first_ms, dp.n);
+	fmt_ms(c, sizeof c, wp.first_ms, wp.n);
+	printf("| time to first paint, median of %d (khidma: its first screen, the welcome) | %s | %s | %s | ≤ dialog's |\n",
+	       RUNS, a, b, c);
+	if (kmed > 0 && dmed > 0)
+		printf("| ratio khidma / dialog (first paint) | **%.2f×** | 1 | %.2f× | ≤ 1 |\n",
+		       kmed / dmed, wp.n ? bs_pct(wp.first_ms, wp.n, 50) / dmed : 0);
+	fmt_ms(a, sizeof a, kp.home_ms, kp.n);
+	printf("| khidma: welcome → home menu after one key, median | %s | – | – | – |\n", a);
+	printf("| bytes written for the first screen | %ld | %ld | %ld | – |\n",
+	       kp.bytes, dp.bytes, wp.bytes);
+	printf("| peak RSS (VmHWM) after first paint and 3 moves | %.2f MB | %.2f MB | %.2f MB | khidma ≤ 4.5 MB |\n",
+	       kp.hwm_kb / 1024.0, dp.hwm_kb / 1024.0, wp.hwm_kb / 1024.0);
+	fmt_num(a, sizeof a, kw.move, true, " B");
+	fmt_num(b, sizeof b, dw.move, true, " B");
+	fmt_num(c, sizeof c, ww.move, true, " B");
+	printf("| bytes per menu move (Down/Up, average of 6) | %s | %s | %s | ≤ 30 B |\n", a, b, c);
+	fmt_num(a, sizeof a, kw.latin, true, " B");
+	fmt_num(b, sizeof b, dw.latin, true, " B");
+	fmt_num(c, sizeof c, ww.latin, true, " B");
+	printf("| bytes per typed Latin character (\"%s\") | %s | %s | %s | ≤ 2 B |\n", latin, a, b, c);
+	fmt_num(a, sizeof a, kw.arabic, true, " B");
+	fmt_num(b, sizeof b, dw.arabic, true, " B");
+	fmt_num(c, sizeof c, ww.arabic, true, " B");
+	printf("| bytes per typed Arabic character (\"%s\"; khidma shapes and reorders, the anchors send logical, unshaped text) | %s | %s | %s | ≤ 12 B |\n",
+	       arabic, a, b, c);
+	printf("| CPU instructions per typed character (callgrind, 10 keys, instrumented only while typing) | %.0f | %.0f | %.0f | – |\n",
+	       kir, dir, wir);
+	printf("\nThe kiosk ran on a copy of %s. Its startup includes store_open's\n"
+	       "PRAGMA quick_check of the whole file (see the Store section).\n", db_src);
+	return failures ? 1 : 0;
+}
