@@ -121,7 +121,17 @@ deps-faults: deps
 	$(call install_pkgs,$(DEB_FAULT))
 
 # ---- build ---------------------------------------------------------------
-$(BUILD)/obj/%.o: src/%.c
+# Objects depend on the flags they were built with (PREFIX goes into them as
+# KHIDMA_DATADIR), so `make install PREFIX=…` never installs a stale binary.
+FLAGS_STAMP := $(BUILD)/.flags
+FLAGS_NOW    = $(CC) $(ALL_CFLAGS)
+$(FLAGS_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@if [ "$$(cat $@ 2>/dev/null)" != '$(subst ','\'',$(FLAGS_NOW))' ]; then \
+	  printf '%s' '$(subst ','\'',$(FLAGS_NOW))' > $@; fi
+FORCE:
+
+$(BUILD)/obj/%.o: src/%.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 

@@ -191,8 +191,14 @@ paths_init(void)
 	*slash = '\0';
 	snprintf(probe, sizeof probe, "%s/screens/menus.conf", exe);
 	if (stat(probe, &st) != 0) {
-		/* test binaries live deeper (build/tests/unit/x): use KHIDMA_SRCDIR */
-		if (env == NULL)
+		/* Test binaries live deeper (build/tests/unit/x): use KHIDMA_SRCDIR,
+		 * but only for a binary that is itself inside that tree, so the
+		 * variable cannot turn an installed khidma into a "source tree" one. */
+		size_t envlen = env ? strlen(env) : 0;
+		while (envlen > 1 && env[envlen - 1] == '/')
+			envlen--;
+		if (env == NULL || envlen == 0 || strncmp(builddir, env, envlen) != 0 ||
+		    builddir[envlen] != '/')
 			return;
 		snprintf(probe, sizeof probe, "%s/screens/menus.conf", env);
 		if (stat(probe, &st) != 0)
