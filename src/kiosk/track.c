@@ -15,6 +15,10 @@
  *     failure is a log_security event.
  *  4. Only masked data is shown: the name's first letter + ****, the mobile
  *     as ******1234; never the national ID.
+ *  5. The throttle fails closed: when the failure count cannot be read
+ *     (store_track_failures) no lookup happens, and when a failure cannot
+ *     be recorded (store_track_fail) the visitor is not told "no match";
+ *     both show "tracking is unavailable" in the visitor's language.
  */
 #include "kiosk/kiosk.h"
 #include "kiosk/kiosk_attr.h"
@@ -133,6 +137,16 @@ load_service_name(struct track *t)
 	catalog_items_free(ci, n);
 }
 
+/* The throttle could not be read or written: say so, look nothing up. */
+static void
+unavailable(struct track *t, const char *what)
+{
+	log_error("kiosk: tracking refused: cannot %s: %s", what,
+	          store_errmsg(t->k->a->db));
+	ui_status(_("Tracking is unavailable right now. Please try again later "
+	            "or ask an officer."), true);
+}
+
 /* Look the request up (after any delay): result, or a counted failure. */
 static void
 lookup(struct track *t)
@@ -167,6 +181,10 @@ lookup(struct track *t)
 		return;
 	}
 	fails = store_track_fail(t->k->a->db, cfg->track_window);
+	if (fails < 0) {                /* not counted: invariant 5 */
+		unavailable(t, "record a failed lookup");
+		return;
+	}
 	if (fails >= cfg->track_max_tries)
 		log_security("kiosk: %d failed tracking lookups within %d s (last: ref %s)",
 		             fails, cfg->track_window, ref);
@@ -191,6 +209,10 @@ search(struct track *t)
 		return;
 	}
 	fails = store_track_failures(t->k->a->db, cfg->track_window);
+	if (fails < 0) {                /* fail closed: invariant 5 */
+		unavailable(t, "count the failed lookups");
+		return;
+	}
 	over = fails - cfg->track_max_tries;
 	if (over < 0) {
 		lookup(t);
