@@ -12,7 +12,9 @@
  *   info_back     needs_info              received    officer, admin      data supplied
  *   verify        received                verified    officer, admin      steps 2+4: all required
  *                                                                         fields matched, declaration
- *                                                                         signed (maker-checker)
+ *                                                                         signed (maker-checker), and
+ *                                                                         not by the officer who
+ *                                                                         entered it (declared_by)
  *   refer         received | verified     referred    officer, admin      step 3: social researcher
  *   refer_back    referred                verified    researcher, admin   explained
  *   forward       verified                committee   officer, admin      step 5 (≥ 14 days)
@@ -34,6 +36,13 @@
  *  3. The caller's view (r->status, r->version) is what is checked; if the
  *     row moved meanwhile the store answers ST_STALE and nothing changes.
  *  4. An inactive officer may do nothing.
+ *  5. Maker-checker for intake on someone's behalf: the officer who entered
+ *     a request (declared_by = their login) may not verify it; another
+ *     officer must. declared_by "kiosk" is the member at the kiosk, so an
+ *     officer account named "kiosk" could verify no kiosk request — refused
+ *     rather than guessed.
+ *  6. wf_refusal is the only place the refusal rules live: wf_apply refuses
+ *     exactly when it answers non-NULL, and the console shows its answer.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -144,31 +153,70 @@ static st_rc refuse(const struct request *r, wf_action action,
 	return ST_DENIED;
 }
 
+/* See workflow.h. The English log reason goes to *why_log. */
+static const char *check(const struct request *r, wf_action action,
+                         const struct officer *o, const char *note,
+                         const char **why_log)
+{
+	const struct wf_transition *t;
+
+	if (!r || !o || (unsigned)action >= WF__COUNT) {
+		*why_log = "unknown action";
+		return N_("This action is not allowed now.");
+	}
+	t = &table[action];
+	if (!o->active) {
+		*why_log = "officer inactive";
+		return N_("Your officer account is disabled: ask an admin.");
+	}
+	if (!wf_allowed(action, r->status, o->role)) {
+		*why_log = "not in the transition table";
+		return N_("This action is not allowed now.");
+	}
+	if (t->reason_required && blank(note)) {
+		*why_log = "reason required";
+		return N_("A reason is required for this decision.");
+	}
+	if (action == WF_VERIFY) {
+		if (!wf_all_matched(r->field_match)) {
+			*why_log = "required fields not all matched";
+			return N_("Every required field must be marked matched before verifying.");
+		}
+		if (r->declared_at == 0 || blank(r->signature)) {
+			*why_log = "declaration not signed";
+			return N_("The declaration is not signed.");
+		}
+		if (strcmp(r->declared_by, o->login) == 0) {
+			*why_log = "maker-checker: entered by the same officer";
+			return N_("Another officer must verify a request you entered.");
+		}
+	}
+	*why_log = NULL;
+	return NULL;
+}
+
+const char *wf_refusal(const struct request *r, wf_action action,
+                       const struct officer *o, const char *note)
+{
+	const char *why_log;
+
+	return check(r, action, o, note, &why_log);
+}
+
 /* See workflow.h. */
 st_rc wf_apply(store *s, struct request *r, wf_action action,
                const struct officer *o, const char *note)
 {
 	const struct wf_transition *t;
 	struct request fresh;
+	const char *why_log;
 	st_rc rc;
 
 	if (!s || !r || !o)
 		return ST_INVALID;
-	if ((unsigned)action >= WF__COUNT)
-		return refuse(r, action, o, "unknown action");
+	if (check(r, action, o, note, &why_log) != NULL)
+		return refuse(r, action, o, why_log);
 	t = &table[action];
-	if (!o->active)
-		return refuse(r, action, o, "officer inactive");
-	if (!wf_allowed(action, r->status, o->role))
-		return refuse(r, action, o, "not in the transition table");
-	if (t->reason_required && blank(note))
-		return refuse(r, action, o, "reason required");
-	if (action == WF_VERIFY) {
-		if (!wf_all_matched(r->field_match))
-			return refuse(r, action, o, "required fields not all matched");
-		if (r->declared_at == 0 || blank(r->signature))
-			return refuse(r, action, o, "declaration not signed");
-	}
 	rc = store_request_transition(s, r->id, r->version, r->status, t->to,
 	                              o->login, note);
 	if (rc == ST_DENIED)

@@ -14,6 +14,8 @@
  *  4. Verify (received → verified) additionally needs every required field
  *     marked matched (maker-checker) and the declaration signed.
  *  5. Accept and reject need a non-empty reason.
+ *  6. Verify is refused to the officer who entered the request on the
+ *     member's behalf (declared_by = their login): another officer checks.
  */
 #ifndef KHIDMA_WORKFLOW_H
 #define KHIDMA_WORKFLOW_H
@@ -69,6 +71,16 @@ bool wf_all_matched(const char *field_match);
  */
 st_rc wf_apply(store *s, struct request *r, wf_action action,
                const struct officer *o, const char *note);
+
+/*
+ * Why wf_apply would refuse `action` on r (as loaded) by officer o with
+ * note, as an English msgid to show through _() — e.g. "Another officer
+ * must verify a request you entered." — or NULL when it is allowed (the
+ * store may still answer ST_STALE). Touches no database; wf_apply refuses
+ * with ST_DENIED exactly when this is non-NULL.
+ */
+const char *wf_refusal(const struct request *r, wf_action action,
+                       const struct officer *o, const char *note);
 
 /* The policy step (1–7) a status belongs to, for the kiosk timeline. */
 int  wf_policy_step(req_status st);

@@ -226,6 +226,94 @@ static void test_maker_checker(void **state)
 	request_free(&r);
 }
 
+/* Intake on someone's behalf: the officer who entered a request (declared_by)
+ * may not verify it; another officer may, and the refusal says why. */
+static void test_maker_checker_intake(void **state)
+{
+	struct fx *f = *state;
+	struct request r;
+	struct officer maker, checker, admin_maker;
+	int64_t ev0;
+	const char *why;
+
+	fx_request(&r, "Behalf", "1000000013", "0500000013");
+	strcpy(r.declared_by, "officer1");
+	assert_int_equal(store_request_submit(f->s, &r, "officer1"), ST_OK);
+	force_status(f->s, r.id, RS_RECEIVED, all_matched);
+	officer_of(&maker, ROLE_OFFICER, "officer1");
+	officer_of(&admin_maker, ROLE_ADMIN, "officer1");
+	officer_of(&checker, ROLE_OFFICER, "officer2");
+	assert_int_equal(store_request_get(f->s, r.id, &r), ST_OK);
+	assert_string_equal(r.declared_by, "officer1");
+
+	why = wf_refusal(&r, WF_VERIFY, &maker, NULL);
+	assert_non_null(why);
+	assert_string_equal(why, "Another officer must verify a request you entered.");
+	ev0 = fx_int(f->s, "SELECT count(*) FROM request_events");
+	assert_int_equal(wf_apply(f->s, &r, WF_VERIFY, &maker, NULL), ST_DENIED);
+	assert_int_equal(r.status, RS_RECEIVED);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM request_events"), ev0);
+	/* the same login with the admin role is still the maker */
+	assert_non_null(wf_refusal(&r, WF_VERIFY, &admin_maker, NULL));
+	assert_int_equal(wf_apply(f->s, &r, WF_VERIFY, &admin_maker, NULL), ST_DENIED);
+	/* the maker may still do what is not a check: ask for info, refer */
+	assert_null(wf_refusal(&r, WF_ASK_INFO, &maker, NULL));
+	assert_null(wf_refusal(&r, WF_REFER, &maker, NULL));
+	/* another officer verifies */
+	assert_null(wf_refusal(&r, WF_VERIFY, &checker, NULL));
+	assert_int_equal(wf_apply(f->s, &r, WF_VERIFY, &checker, NULL), ST_OK);
+	assert_int_equal(r.status, RS_VERIFIED);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM request_events"), ev0 + 1);
+	request_free(&r);
+
+	/* a kiosk request: any officer may verify it */
+	fx_request(&r, "Kiosk", "1000000014", "0500000014");
+	assert_int_equal(store_request_submit(f->s, &r, "kiosk"), ST_OK);
+	force_status(f->s, r.id, RS_RECEIVED, all_matched);
+	assert_int_equal(store_request_get(f->s, r.id, &r), ST_OK);
+	assert_null(wf_refusal(&r, WF_VERIFY, &maker, NULL));
+	assert_int_equal(wf_apply(f->s, &r, WF_VERIFY, &maker, NULL), ST_OK);
+	request_free(&r);
+}
+
+/* wf_refusal names each reason wf_apply refuses for, and only those. */
+static void test_refusal_reasons(void **state)
+{
+	struct request r;
+	struct officer o, com;
+
+	(void)state;
+	memset(&r, 0, sizeof r);
+	r.status = RS_RECEIVED;
+	r.declared_at = 1700000000;
+	r.signature = (char *)"Signed";
+	strcpy(r.declared_by, "kiosk");
+	strcpy(r.field_match, all_matched);
+	officer_of(&o, ROLE_OFFICER, "officer1");
+	officer_of(&com, ROLE_COMMITTEE, "com1");
+	assert_null(wf_refusal(&r, WF_VERIFY, &o, NULL));
+	assert_string_equal(wf_refusal(&r, WF_ACCEPT, &com, "ok"),
+	                    "This action is not allowed now.");
+	assert_string_equal(wf_refusal(&r, (wf_action)WF__COUNT, &o, NULL),
+	                    "This action is not allowed now.");
+	r.status = RS_COMMITTEE;
+	assert_string_equal(wf_refusal(&r, WF_ACCEPT, &com, "  "),
+	                    "A reason is required for this decision.");
+	assert_null(wf_refusal(&r, WF_ACCEPT, &com, "meets the conditions"));
+	r.status = RS_RECEIVED;
+	strcpy(r.field_match, "name=1");
+	assert_string_equal(wf_refusal(&r, WF_VERIFY, &o, NULL),
+	                    "Every required field must be marked matched before verifying.");
+	strcpy(r.field_match, all_matched);
+	r.signature = (char *)"";
+	assert_string_equal(wf_refusal(&r, WF_VERIFY, &o, NULL),
+	                    "The declaration is not signed.");
+	r.signature = (char *)"Signed";
+	o.active = false;
+	assert_string_equal(wf_refusal(&r, WF_VERIFY, &o, NULL),
+	                    "Your officer account is disabled: ask an admin.");
+}
+
 static void test_stale_version_two_connections(void **state)
 {
 	struct fx *f = *state;
@@ -309,6 +397,8 @@ int main(void)
 		cmocka_unit_test(test_actions_and_table),
 		cmocka_unit_test_setup_teardown(test_reason_required, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_maker_checker, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_maker_checker_intake, fx_setup, fx_teardown),
+		cmocka_unit_test(test_refusal_reasons),
 		cmocka_unit_test_setup_teardown(test_stale_version_two_connections, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_inactive_officer_and_full_path, fx_setup, fx_teardown),
 	};
