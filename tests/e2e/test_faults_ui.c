@@ -119,7 +119,9 @@ static void hangup_mid_form(void **state)
 	assert_int_equal(store_request_submit(s, &r, "kiosk"), ST_OK);
 	t = now_s() - t0;
 	print_message("another writer committed in %.3f s\n", t);
-	assert_true(t < 0.5);
+	/* a stale lock would cost the whole 300 ms budget and then ST_BUSY;
+	 * a durable commit takes a few ms (more under valgrind: scaled) */
+	assert_true(t < ht_timeout(500) / 1000.0);
 	store_close(s);
 	ht_end(h);
 }
