@@ -165,6 +165,9 @@ main(int argc, char **argv)
 		st_rc rc;
 
 		log_open(kiosk ? "kiosk" : "officer");
+		/* The kiosk is long-lived and its first screen must come at once:
+		 * its quick_check runs in the background (see store/db.c). */
+		a.check_in_background = kiosk;
 		rc = app_open_db(&a, true, err, sizeof err);
 		if (rc != ST_OK) {
 			/* Before curses: both languages, the visitor may read either. */

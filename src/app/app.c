@@ -44,7 +44,8 @@ app_seed_catalog(struct app *a)
 st_rc
 app_open_db(struct app *a, bool create, char *err, size_t errsz)
 {
-	struct store_opts o = { .group = a->cfg.db_group, .create = create, .busy_ms = 10000 };
+	struct store_opts o = { .group = a->cfg.db_group, .create = create, .busy_ms = 10000,
+	                        .check_in_background = a->check_in_background };
 	struct catalog_item *items = NULL;
 	int n = 0;
 	st_rc rc;

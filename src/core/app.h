@@ -24,6 +24,8 @@ struct app {
 	bidi_mode      bidi;
 	int            lang;        /* ui_lang: 0 = ar, 1 = en; the start language */
 	bool           lang_given;  /* --lang was on the command line */
+	bool           check_in_background; /* app_open_db: the kiosk's quick_check
+	                               runs beside the first screen (store_opts) */
 };
 
 /* Open a->db_path into a->db (creating and seeding it when create is true).

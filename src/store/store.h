@@ -55,6 +55,11 @@ struct store_opts {
 	bool        create;      /* create the file when missing (else ST_NOTFOUND) */
 	bool        readonly;
 	int         busy_ms;     /* total retry budget for BUSY, default 10000 */
+	/* Run the opening quick_check in a background thread when the file
+	 * already exists in WAL mode (see store/db.c): reads may start at once,
+	 * every write waits for the check and fails with its code if it failed.
+	 * For the long-lived kiosk, whose first screen must not wait. */
+	bool        check_in_background;
 };
 
 /*

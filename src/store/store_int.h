@@ -16,6 +16,7 @@ struct store {
 	bool     in_import;        /* store_import_begin .. commit/abort */
 	char     branch[8];
 	int64_t  data_version;
+	struct st_check *check;    /* background quick_check (dbcheck.c) or NULL */
 };
 
 /* SQLite result code (primary or extended) -> st_rc. */
@@ -52,6 +53,18 @@ bool  st_utf8_ok(const char *s);
  * step. */
 st_rc st_migrate(store *s, int target, char *err, size_t errsz);
 int   st_user_version(sqlite3 *db);
+
+/* dbcheck.c: PRAGMA quick_check(1) on path in a background thread with its
+ * own read-only connection. st_check_start returns NULL when the thread
+ * cannot start (the caller then checks synchronously). st_check_failed:
+ * ST_OK while running or after a pass, else the failure code (never
+ * blocks). st_check_wait: join, then ST_OK or the failure code with a detail
+ * in err. st_check_finish: interrupt if still running, join, free (NULL ok). */
+struct st_check;
+struct st_check *st_check_start(const char *path);
+st_rc st_check_failed(struct st_check *c);
+st_rc st_check_wait(struct st_check *c, char *err, size_t errsz);
+void  st_check_finish(struct st_check *c);
 
 /* requests.c: the status names and the SQL list of open statuses. */
 #define ST_OPEN_SQL "('received','needs_info','verified','referred','committee','accepted','registered')"
