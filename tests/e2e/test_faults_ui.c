@@ -4,7 +4,8 @@
  *  - SIGHUP mid-form (an SSH drop): the kiosk exits within 1 s, nothing
  *    half-typed is stored, and another writer gets the database at once
  *    (no stale lock);
- *  - the database cannot be opened (missing directory, not a database):
+ *  - the database cannot be opened (missing directory, not a database,
+ *    a read-only file system):
  *    a message in both languages before curses, exit status 1, no crash,
  *    the bad file left as it was;
  *  - the database locked by another writer longer than the store's retry
@@ -179,6 +180,55 @@ static void open_not_a_database(void **state)
 	ht_end(h);
 }
 
+/* True when text is on the screen with the rows joined without breaks
+ * (a long message wraps at 80 columns wherever it falls). */
+static bool screen_has_unwrapped(ht *h, const char *text)
+{
+	char *all = calloc(1, 64 * 1024);
+	bool found;
+
+	for (int r = 0; r < ht_rows(h); r++)
+		strncat(all, ht_screen_text(h, r), 64 * 1024 - strlen(all) - 1);
+	found = strstr(all, text) != NULL;
+	free(all);
+	return found;
+}
+
+static void open_readonly_filesystem(void **state)
+{
+	ht *h;
+	char mnt[2048], db[4096];
+	struct store_opts o = { .create = true };
+	char err[256];
+	store *s = NULL;
+
+	(void)state;
+	if (geteuid() != 0) {
+		print_message("SKIPPED: a read-only file system needs root (mount)\n");
+		skip();
+		return;
+	}
+	h = ht_new(24, 80);
+	assert_true(ht_write_file(h, "khidma.conf", "idle_timeout = 600;\n"));
+	snprintf(mnt, sizeof mnt, "%s", ht_path(h, "mnt"));
+	assert_int_equal(mkdir(mnt, 0700), 0);
+	if (mount("khidma-faults", mnt, "tmpfs", 0, "size=4m,mode=0700") != 0) {
+		print_message("SKIPPED: cannot mount a tmpfs: %s\n", strerror(errno));
+		ht_end(h);
+		skip();
+		return;
+	}
+	snprintf(db, sizeof db, "%s/khidma.db", mnt);
+	if (store_open(db, &o, &s, err, sizeof err) != ST_OK)
+		fail_msg("%s", err);
+	store_close(s);
+	assert_int_equal(mount(NULL, mnt, NULL, MS_REMOUNT | MS_RDONLY, NULL), 0);
+	open_fails(db, "read-only file system", h);
+	HT_ASSERT(h, screen_has_unwrapped(h, "(read-only)"));
+	umount2(mnt, MNT_DETACH);
+	ht_end(h);
+}
+
 /* A child holding BEGIN IMMEDIATE on path for hold_ms; returns its pid
  * once the lock is taken. */
 static pid_t hold_lock(const char *path, int hold_ms)
@@ -296,6 +346,7 @@ int main(void)
 		cmocka_unit_test(hangup_mid_form),
 		cmocka_unit_test(open_missing_directory),
 		cmocka_unit_test(open_not_a_database),
+		cmocka_unit_test(open_readonly_filesystem),
 		cmocka_unit_test(busy_at_submit_keeps_draft),
 		cmocka_unit_test(disk_full_at_submit_keeps_draft),
 	};
