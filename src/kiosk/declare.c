@@ -24,7 +24,7 @@
 
 struct declare {
 	struct kiosk *k;
-	struct kform  form;
+	struct ui_form form;
 	enum kstep    next;
 };
 
@@ -53,29 +53,29 @@ declare_draw(struct ui_screen *s)
 	        _("You are directly responsible for the correctness of the information you gave."),
 	        ui_dir(), AL_START, 0);
 	p = (struct ui_rect){ r.y + 5 + used, r.x + 1, r.h - 5 - used, r.w - 2 };
-	kform_draw(&d->form, p);
+	ui_form_draw(&d->form, p);
 }
 
 /* Fill r from the draft (strings malloc'd: request_free frees them). */
 static void
 draft_to_request(struct declare *d, struct request *r)
 {
-	struct kform *f = &d->k->req;
-	const char *ch = kform_code(f, "channel");
+	struct ui_form *f = &d->k->req;
+	const char *ch = ui_form_code(f, "channel");
 
 	memset(r, 0, sizeof *r);
-	strlcpy_k(r->category, kform_value(f, "category"), sizeof r->category);
-	r->name = xstrdup(kform_value(f, "name"));
-	strlcpy_k(r->national_id, kform_value(f, "national_id"), sizeof r->national_id);
-	strlcpy_k(r->mobile, kform_value(f, "mobile"), sizeof r->mobile);
-	r->email = xstrdup(kform_value(f, "email"));
-	strlcpy_k(r->member_number, kform_value(f, "member_number"),
+	strlcpy_k(r->category, ui_form_value(f, "category"), sizeof r->category);
+	r->name = xstrdup(ui_form_value(f, "name"));
+	strlcpy_k(r->national_id, ui_form_value(f, "national_id"), sizeof r->national_id);
+	strlcpy_k(r->mobile, ui_form_value(f, "mobile"), sizeof r->mobile);
+	r->email = xstrdup(ui_form_value(f, "email"));
+	strlcpy_k(r->member_number, ui_form_value(f, "member_number"),
 	          sizeof r->member_number);
-	strlcpy_k(r->service, kform_value(f, "service"), sizeof r->service);
+	strlcpy_k(r->service, ui_form_value(f, "service"), sizeof r->service);
 	strlcpy_k(r->channel, *ch ? ch : "in_person", sizeof r->channel);
-	r->description = xstrdup(kform_value(f, "description"));
+	r->description = xstrdup(ui_form_value(f, "description"));
 	r->declared_at = khidma_now();
-	r->signature = xstrdup(kform_value(&d->form, "signature"));
+	r->signature = xstrdup(ui_form_value(&d->form, "signature"));
 	r->declaration_version = d->k->a->scr.declaration.version;
 	strlcpy_k(r->declared_by, "kiosk", sizeof r->declared_by);
 }
@@ -103,7 +103,7 @@ submit(struct declare *d)
 
 	/* Every field of the draft is valid (the review came after it), but
 	 * validate again: the values are what we store. */
-	if (!kform_validate_all(&d->k->req)) {
+	if (!ui_form_validate_all(&d->k->req)) {
 		d->next = K_REQUEST;
 		return true;
 	}
@@ -131,28 +131,28 @@ static int
 declare_key(struct ui_screen *s, struct ui_event ev)
 {
 	struct declare *d = s->state;
-	struct kitem *sig;
+	struct ui_form_item *sig;
 
 	if (ev.a == A_TICK)
 		return 0;
-	switch (kform_key(&d->form, ev)) {
-	case KF_BACK:
+	switch (ui_form_key(&d->form, ev)) {
+	case UF_BACK:
 		d->next = K_REVIEW;
 		return UI_DONE;
-	case KF_SUBMIT:
-		if (strcmp(kform_code(&d->form, "accept"), "yes") != 0) {
+	case UF_SUBMIT:
+		if (strcmp(ui_form_code(&d->form, "accept"), "yes") != 0) {
 			ui_message(_("Declaration"),
 			           _("Your request can only be sent once you accept the declaration. "
 			             "Choose 1 to accept, or Esc to go back."), false);
-			kform_focus(&d->form, 0);
+			ui_form_focus(&d->form, 0);
 			return UI_HANDLED | UI_REDRAW;
 		}
-		sig = kform_item(&d->form, "signature");
-		if (!kiosk_names_match(kform_value(&d->form, "signature"),
-		                       kform_value(&d->k->req, "name"))) {
+		sig = ui_form_item(&d->form, "signature");
+		if (!kiosk_names_match(ui_form_value(&d->form, "signature"),
+		                       ui_form_value(&d->k->req, "name"))) {
 			sig->err = N_("The signature must be the full name you gave in the request.");
-			kform_focus(&d->form, (int)(sig - d->form.it));
-			kform_status(&d->form);
+			ui_form_focus(&d->form, (int)(sig - d->form.it));
+			ui_form_status(&d->form);
 			return UI_HANDLED | UI_REDRAW;
 		}
 		if (submit(d))
@@ -168,7 +168,7 @@ declare_wipe(struct ui_screen *s)
 {
 	struct declare *d = s->state;
 
-	kform_wipe(&d->form);
+	ui_form_wipe(&d->form);
 	kiosk_forget(d->k);
 }
 
@@ -186,12 +186,12 @@ kiosk_declare(struct kiosk *k)
 	kform_init(&d.form, screens_form(&k->a->scr, "declaration"), k->a->db);
 	if (d.form.n == 0) {
 		log_error("kiosk: screens/forms.conf has no \"declaration\" form");
-		kform_free(&d.form);
+		ui_form_free(&d.form);
 		return K_HOME;
 	}
 	ui_status("", false);
 	r = ui_run(&s);
-	kform_free(&d.form);
+	ui_form_free(&d.form);
 	if (r & UI_HANGUP)
 		return K_EXIT;
 	if (r & UI_HOME)

@@ -35,22 +35,22 @@ intake_draw(struct ui_screen *s)
 
 	r.x += 1;
 	r.w -= 2;
-	kform_draw(&in->k->req, r);
+	ui_form_draw(&in->k->req, r);
 }
 
 static int
 intake_key(struct ui_screen *s, struct ui_event ev)
 {
 	struct intake *in = s->state;
-	struct kform *f = &in->k->req;
+	struct ui_form *f = &in->k->req;
 
 	if (ev.a == A_TICK)
 		return 0;
-	switch (kform_key(f, ev)) {
-	case KF_SUBMIT:
+	switch (ui_form_key(f, ev)) {
+	case UF_SUBMIT:
 		in->next = K_REVIEW;
 		return UI_DONE;
-	case KF_BACK:
+	case UF_BACK:
 		if (f->dirty && !kiosk_confirm_discard()) {
 			s->has_draft = f->dirty;
 			return UI_HANDLED | UI_REDRAW;
@@ -88,7 +88,7 @@ kiosk_intake(struct kiosk *k)
 	if (k->req.n == 0)
 		return K_HOME;
 	if (k->review_focus >= 0) {
-		kform_focus(&k->req, k->review_focus);
+		ui_form_focus(&k->req, k->review_focus);
 		k->review_focus = -1;
 	}
 	ui_status("", false);

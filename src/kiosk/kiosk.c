@@ -33,24 +33,24 @@ static void
 request_form_init(struct kiosk *k)
 {
 	const struct form_def *def = screens_form(&k->a->scr, "request");
-	struct kitem *it;
+	struct ui_form_item *it;
 
 	kform_init(&k->req, def, k->a->db);
-	if ((it = kform_item(&k->req, "category")) != NULL)
+	if ((it = ui_form_item(&k->req, "category")) != NULL)
 		it->heading = N_("Who you are");
-	if ((it = kform_item(&k->req, "service")) != NULL)
+	if ((it = ui_form_item(&k->req, "service")) != NULL)
 		it->heading = N_("What you need");
-	if ((it = kform_item(&k->req, "channel")) != NULL)
+	if ((it = ui_form_item(&k->req, "channel")) != NULL)
 		it->locked = true;          /* at the kiosk: in person */
-	kform_choose(&k->req, "channel", "in_person");
+	ui_form_choose(&k->req, "channel", "in_person");
 	k->req_open = def != NULL;
 }
 
 void
 kiosk_forget(struct kiosk *k)
 {
-	kform_wipe(&k->req);
-	kform_choose(&k->req, "channel", "in_person");
+	ui_form_wipe(&k->req);
+	ui_form_choose(&k->req, "channel", "in_person");
 	k->review_focus = -1;
 	if (k->done_valid) {
 		if (k->done.name)
@@ -161,7 +161,7 @@ kiosk_main(struct app *a)
 			st = K_EXIT;
 	}
 	kiosk_forget(&k);
-	kform_free(&k.req);
+	ui_form_free(&k.req);
 	ui_end();
 	log_info("kiosk: terminal closed, draft discarded");
 	return 0;

@@ -9,8 +9,8 @@
  *
  * Invariants:
  *  1. Screens never run SQL: only store_* (and wf_policy_step) calls.
- *  2. Every buffer a visitor typed into lives in a struct kform and is
- *     overwritten by kform_wipe (text_edit_wipe + explicit_bzero) on idle,
+ *  2. Every buffer a visitor typed into lives in a struct ui_form and is
+ *     overwritten by ui_form_wipe (text_edit_wipe + explicit_bzero) on idle,
  *     on Back after the confirm, after a submission and on SIGHUP.
  *  3. The draft survives a failed submit (ST_BUSY, ST_FULL, …), a language
  *     switch (F2) and a resize: screens redraw from it, never re-create it.
@@ -34,75 +34,42 @@ enum kstep {
 	K_EXIT /* hang-up */
 };
 
-/* ---- kform.c: a vertical form of fields and choices -------------------- */
-
-struct kitem {
-	const struct field_def *def;   /* type, limits, label msgid, show_if */
-	const char *label_en, *label_ar; /* instead of def->label (catalog) */
-	bool   is_choice;
-	struct ui_field  field;
-	struct ui_choice choice;
-	int    nopts;
-	char **codes;                  /* choice option codes */
-	char **opt_en, **opt_ar;       /* catalog labels; opt_ar NULL = msgids */
-	const char **items;            /* translated labels for ui_choice */
-	const char *err;               /* msgid of the current error, or NULL */
-	int    err_arg;                /* %d in err, when it has one */
-	char  *value;                  /* the normalised value once valid */
-	bool   visible;
-	bool   locked;                 /* shown, never focused (kiosk channel) */
-	bool   label_above;            /* long label on its own row (questions) */
-	const char *heading;           /* msgid of a section title above it */
-};
-
-struct kform {
-	struct kitem *it;
-	int    n, focus, top;
-	bool   dirty;                  /* something was typed or chosen */
-};
-
-/* What kform_key asks of its screen. */
-enum { KF_NONE = 0, KF_SUBMIT, KF_BACK };
+/* ---- kform.c: the kiosk's forms are ui_forms (src/ui/ui_form.c) ---------
+ *
+ * kform_init / kform_add_fields build a ui_form and fill the options of
+ * catalog choices from the store (src/ui never reads it). The other kform
+ * names are the ui_form ones under the names the kiosk's screens were
+ * written against (track.c still uses them). */
+#define kform ui_form
+#define kitem ui_form_item
+enum { KF_NONE = UF_NONE, KF_SUBMIT = UF_SUBMIT, KF_BACK = UF_BACK };
 
 /* Build the items of def (choices from fixed options or from the catalog
  * kind they name, loaded through store_catalog_list). */
-void kform_init(struct kform *f, const struct form_def *def, store *db);
+void kform_init(struct ui_form *f, const struct form_def *def, store *db);
 /* Append the items of def to f (kform_init = empty form + this). */
-void kform_add_fields(struct kform *f, const struct form_def *def, store *db);
-/* Append one 1..5 question (survey) or any def-less choice. Takes copies. */
-void kform_add_choice(struct kform *f, const struct field_def *def,
-                      const char *label_en, const char *label_ar,
-                      int nopts, const char *const *codes,
-                      const char *const *msgids);
-/* Overwrite and free everything typed; the form is unusable after. */
-void kform_free(struct kform *f);
-/* Overwrite what was typed, keep the form (empty, first field focused). */
-void kform_wipe(struct kform *f);
-/* Draw in r, the focused field last (cursor). */
-void kform_draw(struct kform *f, struct ui_rect r);
-/* One action: moves, edits, validates on leaving. KF_* result. */
-int  kform_key(struct kform *f, struct ui_event ev);
-/* Validate every visible item; focus the first invalid one. True if all ok. */
-bool kform_validate_all(struct kform *f);
-/* Validate one item (sets/clears its error). */
-bool kform_validate(struct kform *f, int i);
-struct kitem *kform_item(struct kform *f, const char *id);
-/* The normalised value of a valid item ("" when empty or hidden). */
-const char *kform_value(struct kform *f, const char *id);
-/* The chosen code of a choice, or "" . Preselect with kform_choose. */
-const char *kform_code(struct kform *f, const char *id);
-bool kform_choose(struct kform *f, const char *id, const char *code);
-/* The display text of item i's current value in the current language. */
-char *kform_display(struct kform *f, int i);
-void kform_focus(struct kform *f, int i);
-/* Show the current error (if any) in the status line. */
-void kform_status(struct kform *f);
+void kform_add_fields(struct ui_form *f, const struct form_def *def, store *db);
+
+#define kform_add_choice   ui_form_add_choice
+#define kform_free         ui_form_free
+#define kform_wipe         ui_form_wipe
+#define kform_draw         ui_form_draw
+#define kform_key          ui_form_key
+#define kform_validate_all ui_form_validate_all
+#define kform_validate     ui_form_validate
+#define kform_item         ui_form_item
+#define kform_value        ui_form_value
+#define kform_code         ui_form_code
+#define kform_choose       ui_form_choose
+#define kform_display      ui_form_display
+#define kform_focus        ui_form_focus
+#define kform_status       ui_form_status
 
 /* ---- kiosk.c: the session and the dispatcher --------------------------- */
 
 struct kiosk {
 	struct app  *a;
-	struct kform req;              /* the draft request */
+	struct ui_form req;              /* the draft request */
 	bool   req_open;
 	int    review_focus;           /* a field chosen on the review screen */
 	struct request done;           /* the request just submitted */

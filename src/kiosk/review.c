@@ -44,22 +44,22 @@ free_lines(struct review *v)
 static void
 build_lines(struct review *v)
 {
-	struct kform *f = &v->k->req;
+	struct ui_form *f = &v->k->req;
 	int n = 0;
 
 	free_lines(v);
 	v->lines[n] = xstrdup(_("Everything is correct: continue to the declaration"));
 	v->field[n++] = -1;
 	for (int i = 0; i < f->n && n < REVIEW_MAX; i++) {
-		struct kitem *it = &f->it[i];
+		struct ui_form_item *it = &f->it[i];
 		char *val, *nl;
 
 		if (!it->visible)
 			continue;
-		val = kform_display(f, i);
+		val = ui_form_display(f, i);
 		if ((nl = strchr(val, '\n')) != NULL)
 			strcpy(nl, " …");
-		v->lines[n] = xasprintf("%s: %s", _(it->def->label),
+		v->lines[n] = xasprintf("%s: %s", ui_form_label(f, i),
 		                        *val ? val : "—");
 		explicit_bzero(val, strlen(val));
 		free(val);

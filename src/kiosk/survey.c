@@ -32,7 +32,7 @@ static const char *const score_labels[5] = {
 
 struct survey {
 	struct kiosk *k;
-	struct kform  form;
+	struct ui_form form;
 	struct catalog_item *q;
 	int           nq;
 	struct field_def qdef[SURVEY_MAXQ];
@@ -63,7 +63,7 @@ survey_draw(struct ui_screen *s)
 	b.h -= used + 2;
 	b.x += 1;
 	b.w -= 2;
-	kform_draw(&v->form, b);
+	ui_form_draw(&v->form, b);
 }
 
 static bool
@@ -71,38 +71,38 @@ submit(struct survey *v)
 {
 	struct survey_response r;
 	struct request req;
-	struct kitem *refit = kform_item(&v->form, "ref");
-	const char *ref = kform_value(&v->form, "ref");
-	const char *comment = kform_value(&v->form, "comment");
+	struct ui_form_item *refit = ui_form_item(&v->form, "ref");
+	const char *ref = ui_form_value(&v->form, "ref");
+	const char *comment = ui_form_value(&v->form, "comment");
 	st_rc rc;
 
 	memset(&r, 0, sizeof r);
 	if (*ref) {
 		if (!refno_valid(ref)) {
 			refit->err = validate_reason(VAL_REF);
-			kform_focus(&v->form, (int)(refit - v->form.it));
-			kform_status(&v->form);
+			ui_form_focus(&v->form, (int)(refit - v->form.it));
+			ui_form_status(&v->form);
 			return false;
 		}
 		rc = store_request_by_ref(v->k->a->db, ref, &req);
 		if (rc != ST_OK) {
 			refit->err = rc == ST_NOTFOUND ? N_("No request has this reference number.")
 			                               : kiosk_store_msg(rc);
-			kform_focus(&v->form, (int)(refit - v->form.it));
-			kform_status(&v->form);
+			ui_form_focus(&v->form, (int)(refit - v->form.it));
+			ui_form_status(&v->form);
 			return false;
 		}
 		r.request_id = req.id;
 		request_free(&req);
 	}
 	r.at = khidma_now();
-	strlcpy_k(r.channel, kform_value(&v->form, "channel"), sizeof r.channel);
+	strlcpy_k(r.channel, ui_form_value(&v->form, "channel"), sizeof r.channel);
 	r.comment = xstrdup(comment);
 	for (int i = 0; i < v->nq && r.nanswers < 16; i++) {
 		struct survey_answer *a = &r.answers[r.nanswers++];
 
 		strlcpy_k(a->question, v->q[i].code, sizeof a->question);
-		a->score = atoi(kform_value(&v->form, v->q[i].code));
+		a->score = atoi(ui_form_value(&v->form, v->q[i].code));
 	}
 	rc = store_survey_submit(v->k->a->db, &r);
 	free(r.comment);
@@ -123,16 +123,16 @@ survey_key(struct ui_screen *s, struct ui_event ev)
 
 	if (ev.a == A_TICK)
 		return 0;
-	switch (kform_key(&v->form, ev)) {
-	case KF_BACK:
+	switch (ui_form_key(&v->form, ev)) {
+	case UF_BACK:
 		if (v->form.dirty && !kiosk_confirm_discard())
 			return UI_HANDLED | UI_REDRAW;
-		kform_wipe(&v->form);
+		ui_form_wipe(&v->form);
 		v->next = K_HOME;
 		return UI_BACK;
-	case KF_SUBMIT:
+	case UF_SUBMIT:
 		if (submit(v)) {
-			kform_wipe(&v->form);
+			ui_form_wipe(&v->form);
 			v->next = K_RESET;
 			return UI_DONE;
 		}
@@ -149,13 +149,13 @@ survey_wipe(struct ui_screen *s)
 {
 	struct survey *v = s->state;
 
-	kform_wipe(&v->form);
+	ui_form_wipe(&v->form);
 }
 
 static void
 build_form(struct survey *v)
 {
-	struct kitem *it;
+	struct ui_form_item *it;
 
 	memset(&v->form, 0, sizeof v->form);
 	if (store_catalog_list(v->k->a->db, "question", false, &v->q, &v->nq) != ST_OK) {
@@ -167,15 +167,15 @@ build_form(struct survey *v)
 	for (int i = 0; i < v->nq; i++) {
 		v->qdef[i] = (struct field_def){ .id = v->q[i].code, .label = v->q[i].name_en,
 		                                 .type = FT_CHOICE, .required = true };
-		kform_add_choice(&v->form, &v->qdef[i], v->q[i].name_en, v->q[i].name_ar,
+		ui_form_add_choice(&v->form, &v->qdef[i], v->q[i].name_en, v->q[i].name_ar,
 		                 5, score_codes, score_labels);
 		v->form.it[v->form.n - 1].label_above = true;
 	}
 	kform_add_fields(&v->form, screens_form(&v->k->a->scr, "survey"), v->k->a->db);
 	if (v->form.n > 0)
 		v->form.it[0].heading = N_("How satisfied are you with...");
-	kform_choose(&v->form, "channel", "in_person");
-	if (v->k->survey_ref[0] && (it = kform_item(&v->form, "ref")) != NULL)
+	ui_form_choose(&v->form, "channel", "in_person");
+	if (v->k->survey_ref[0] && (it = ui_form_item(&v->form, "ref")) != NULL)
 		text_edit_set(&it->field.edit, v->k->survey_ref);
 }
 
@@ -197,7 +197,7 @@ kiosk_survey(struct kiosk *k)
 	k->survey_request = 0;
 	k->survey_ref[0] = '\0';
 	r = ui_run(&s);
-	kform_free(&v.form);
+	ui_form_free(&v.form);
 	catalog_items_free(v.q, v.nq);
 	if (r & UI_HANGUP)
 		return K_EXIT;

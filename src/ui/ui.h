@@ -155,6 +155,7 @@ struct ui_field {
 	bool  secret;              /* password: shown as • */
 	int   height;              /* rows (1 for single line) */
 	char *error;               /* malloc'd message shown under the field */
+	int   label_w;             /* added: label column width; 0 = a third of the width */
 };
 void ui_field_init(struct ui_field *f, const char *label, text_dir dir, size_t max_chars, int height);
 void ui_field_free(struct ui_field *f);
@@ -173,7 +174,13 @@ struct ui_choice {
 	char *error;
 };
 int  ui_choice_key(struct ui_choice *c, struct ui_event ev);
+/* (A choice with no label, "" or NULL, takes no label column: its value
+ * uses the whole of r.) */
 void ui_choice_draw(struct ui_choice *c, struct ui_rect r, bool focused);
+/* Added: columns the options take drawn in a row ("1 a  2 b  3 c"), so a
+ * form can give a choice a row of its own when they do not fit beside
+ * the label. */
+int  ui_choice_width(const struct ui_choice *c);
 
 /* Pager: wrapped text, scrolling by line and page, "line a–b of n" shown. */
 struct ui_pager {
@@ -221,5 +228,119 @@ bool      ui_confirm_default(const char *title, const char *question, bool defau
 /* A large reference number (digits 5 rows high, block characters) centred
  * in r, with the plain digits underneath. */
 void ui_bigdigits(struct ui_rect r, const char *digits);
+
+/* ---- form (added; ui_form.c, ui_form_draw.c) ------------------------------
+ *
+ * A vertical form built from a struct form_def (core/screens.h): text
+ * fields (ui_field) and choices (ui_choice), one under the other, each
+ * label at the reading start in a column as wide as the form's longest
+ * label (at most 40% of the width), a help / counter / error row under a
+ * field at its start side, scrolled so the focused item is in view. The
+ * kiosk's request, declaration, tracking and survey forms and the officer
+ * console's intake are all ui_forms.
+ *
+ * Invariants:
+ *  1. An item is validated (core/validate) when it is left forward (Down,
+ *     Tab, Enter) and when the form is submitted (F5, or moving on from the
+ *     last item); an invalid item keeps the focus and its reason shows under
+ *     it and in the status line in the current language (the msgid is kept
+ *     and translated at draw time, so F2 re-translates it).
+ *  2. Labels, option labels and text directions are re-derived at every draw
+ *     from the definitions and the current language: a language switch never
+ *     loses what was typed.
+ *  3. ui_form_wipe / ui_form_free overwrite every typed buffer
+ *     (text_edit_wipe) and every normalised copy (explicit_bzero).
+ *  4. Items hidden by show_if ("category=member") are skipped by the focus,
+ *     never validated, and give "" as their value.
+ *  5. Keypad only: digits choose options, Enter moves on (in a multi-line
+ *     field: Enter on an empty last line), Enter past the last item submits,
+ *     Backspace in an empty item goes back one item (and out of the form
+ *     from the first one).
+ *  6. src/ui never reads the store: options of a choice that names a
+ *     catalog kind are given by the screen with ui_form_set_options.
+ */
+struct form_def;
+struct field_def;
+
+struct ui_form_item {
+	const struct field_def *def;   /* type, limits, label msgid, show_if */
+	const char *label_en, *label_ar; /* instead of def->label (catalog items) */
+	bool   is_choice;
+	struct ui_field  field;
+	struct ui_choice choice;
+	int    nopts;
+	char **codes;                  /* choice option codes (owned) */
+	char **opt_en, **opt_ar;       /* option labels; opt_ar NULL = msgids */
+	const char **items;            /* translated labels for ui_choice */
+	const char *err;               /* msgid of the current error, or NULL */
+	int    err_arg;                /* %d in err, when it has one */
+	char  *value;                  /* the normalised value once valid */
+	bool   visible;
+	bool   locked;                 /* shown, never focused (the kiosk's channel) */
+	bool   label_above;            /* label on its own row (survey questions) */
+	const char *heading;           /* msgid of a section title above it */
+	bool   opts_below;             /* ui-owned: options on their own row (last draw) */
+	bool   opts_long;              /* ui-owned: options fit no row: listed when focused */
+};
+
+struct ui_form {
+	struct ui_form_item *it;
+	int    n, focus, top;
+	bool   dirty;                  /* something was typed or chosen */
+	int    label_w;                /* ui-owned: label column of the last draw */
+};
+
+/* What ui_form_key asks of its screen. */
+enum { UF_NONE = 0, UF_SUBMIT, UF_BACK };
+
+/* An empty form; then ui_form_add_fields / ui_form_add_choice. */
+void ui_form_init(struct ui_form *f);
+/* Append the items of def (NULL: none). Choices with fixed options get
+ * them; a choice naming a catalog kind starts with no options: the screen
+ * fills them with ui_form_set_options. def must outlive the form. */
+void ui_form_add_fields(struct ui_form *f, const struct form_def *def);
+/* Give item i its n options (codes + English and Arabic labels, or
+ * msgids when ar is NULL). Copies everything; replaces earlier options. */
+void ui_form_set_options(struct ui_form *f, int i, int n, const char *const *codes,
+                         const char *const *en, const char *const *ar);
+/* Append one def-less choice (a survey question: label_en/label_ar are
+ * borrowed, options are msgids and copied). def must outlive the form. */
+void ui_form_add_choice(struct ui_form *f, const struct field_def *def,
+                        const char *label_en, const char *label_ar, int nopts,
+                        const char *const *codes, const char *const *msgids);
+/* Overwrite and free everything; the form is unusable (zeroed) after. */
+void ui_form_free(struct ui_form *f);
+/* Overwrite what was typed and chosen; first item focused, not dirty. */
+void ui_form_wipe(struct ui_form *f);
+/* Draw in r, the focused item last (so the cursor is its). */
+void ui_form_draw(struct ui_form *f, struct ui_rect r);
+/* One action: moves, edits, validates on leaving (invariants 1 and 5).
+ * Returns UF_NONE, UF_SUBMIT (everything valid) or UF_BACK. */
+int  ui_form_key(struct ui_form *f, struct ui_event ev);
+/* Validate every visible item; focus the first invalid one and show its
+ * reason in the status line. True when all are valid. */
+bool ui_form_validate_all(struct ui_form *f);
+/* Validate item i (sets or clears its error and value). */
+bool ui_form_validate(struct ui_form *f, int i);
+/* The item with this id, or NULL. */
+struct ui_form_item *ui_form_item(struct ui_form *f, const char *id);
+/* The normalised value of a validated item ("" when empty, hidden or not
+ * validated yet). */
+const char *ui_form_value(struct ui_form *f, const char *id);
+/* The chosen code of a choice, or "". */
+const char *ui_form_code(struct ui_form *f, const char *id);
+/* Choose the option with this code (show_if re-evaluated); false when the
+ * item or the code is unknown. */
+bool ui_form_choose(struct ui_form *f, const char *id, const char *code);
+/* Item i's value as shown, in the current language (malloc'd). */
+char *ui_form_display(struct ui_form *f, int i);
+/* Item i's label in the current language. */
+const char *ui_form_label(const struct ui_form *f, int i);
+/* Focus item i when it is visible and not locked. */
+void ui_form_focus(struct ui_form *f, int i);
+/* Show the focused item's error (or clear the status line). */
+void ui_form_status(struct ui_form *f);
+/* Put text into item i as if typed (a prefilled reference number). */
+void ui_form_set_text(struct ui_form *f, int i, const char *utf8);
 
 #endif

@@ -140,13 +140,15 @@ ui_field_draw(struct ui_field *f, struct ui_rect r, bool focused)
 {
 	bool rtl = ui_dir() == TEXT_RTL;
 	bool has_label = f->label && f->label[0];
-	int lw = has_label ? ui_label_width(f->label, r.w) : 0;
-	int fx = rtl || !has_label ? r.x : r.x + lw + 1;
-	int fw = has_label ? r.w - lw - 1 : r.w;
-	int h = f->height, boxed = r.h >= h + 2, ix, iw, iy, erow, i, n;
+	int lw = !has_label ? 0 : f->label_w > 0 ? f->label_w : ui_label_width(f->label, r.w);
+	int fx, fw, h = f->height, boxed = r.h >= h + 2, ix, iw, iy, erow, i, n;
 	int crow = 0, ccol = 0;
 	struct text_line *lines = NULL;
 
+	if (lw > r.w - 5)
+		lw = r.w - 5 > 0 ? r.w - 5 : 0;
+	fx = rtl || !has_label ? r.x : r.x + lw + 1;
+	fw = has_label ? r.w - lw - 1 : r.w;
 	if (fw < 4 || r.h < 1)
 		return;
 	if (h > r.h)

@@ -51,9 +51,15 @@ struct ui_event ui_key_event(int rc, wint_t ch);
 /* The digit value 0..9 of an ASCII, Arabic-Indic or Persian digit, else -1. */
 int ui_digit_value(wchar_t ch);
 
-/* ---- ui_menu.c ------------------------------------------------------------- */
+/* ---- ui_choice.c (was ui_menu.c) ------------------------------------------------------------- */
 /* The label column's width for a field or choice drawn w columns wide. */
 int ui_label_width(const char *label, int w);
+
+/* ---- ui_form.c (added) ------------------------------------------------------ */
+/* The label of option j of a form choice in the current language. */
+const char *ui_form_option_label(const struct ui_form_item *it, int j);
+/* The error of a form item in the current language, formatted into buf. */
+void ui_form_error_text(const struct ui_form_item *it, char *buf, size_t n);
 
 /* ---- ui_lang.c ------------------------------------------------------------- */
 /* msgid translated into lang l regardless of the current language. */

@@ -1,0 +1,628 @@
+/*
+ * ui/ui_form — the form's model: items built from a form_def, options,
+ * show_if, validation through core/validate, the keys, wipe. Drawing is
+ * ui_form_draw.c. The design and the invariants are over struct ui_form
+ * in ui.h; in short:
+ *
+ *  1. Validated when left forward and on submit; an invalid item keeps the
+ *     focus, its reason (a msgid, translated when drawn) under it.
+ *  2. Nothing language-dependent is stored but msgids and both catalog
+ *     names: F2 re-translates, what was typed stays.
+ *  3. Every typed buffer and normalised copy is overwritten before it is
+ *     freed or forgotten.
+ *  4. Hidden items (show_if) are skipped, never validated, and are "".
+ *  5. Keypad only: digits, Enter, Backspace and arrows reach everything.
+ */
+#include "ui/ui_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/screens.h"
+#include "core/util.h"
+#include "core/validate.h"
+
+static void
+value_free(struct ui_form_item *it)
+{
+	if (it->value != NULL) {
+		explicit_bzero(it->value, strlen(it->value));
+		free(it->value);
+		it->value = NULL;
+	}
+}
+
+static size_t
+default_max(const struct field_def *d)
+{
+	if (d->max_len > 0)
+		return (size_t)d->max_len;
+	switch (d->type) {
+	case FT_NATIONAL_ID: return 14;
+	case FT_MOBILE:      return 16;
+	case FT_DIGITS:      return 15;
+	case FT_EMAIL:       return 100;
+	case FT_MULTILINE:   return 1000;
+	default:             return 80;
+	}
+}
+
+static bool
+ltr_field(const struct field_def *d)
+{
+	return d->type == FT_DIGITS || d->type == FT_NATIONAL_ID ||
+	       d->type == FT_MOBILE || d->type == FT_EMAIL;
+}
+
+static struct ui_form_item *
+add_item(struct ui_form *f, const struct field_def *d)
+{
+	struct ui_form_item *it;
+
+	f->it = xrealloc(f->it, (size_t)(f->n + 1) * sizeof *f->it);
+	it = &f->it[f->n++];
+	memset(it, 0, sizeof *it);
+	it->def = d;
+	it->visible = true;
+	return it;
+}
+
+static void
+init_field(struct ui_form_item *it)
+{
+	const struct field_def *d = it->def;
+	int h = d->type == FT_MULTILINE ? 4 : 1;
+
+	ui_field_init(&it->field, "", ltr_field(d) ? TEXT_LTR : ui_dir(),
+	              default_max(d), h);
+	it->field.digits_only = d->type == FT_DIGITS;
+}
+
+static void
+options_free(struct ui_form_item *it)
+{
+	for (int j = 0; j < it->nopts; j++) {
+		free(it->codes[j]);
+		free(it->opt_en[j]);
+		if (it->opt_ar)
+			free(it->opt_ar[j]);
+	}
+	free(it->codes);
+	free(it->opt_en);
+	free(it->opt_ar);
+	free(it->items);
+	it->codes = it->opt_en = it->opt_ar = NULL;
+	it->items = NULL;
+	it->nopts = 0;
+}
+
+static void
+set_options(struct ui_form_item *it, int n, const char *const *codes,
+            const char *const *en, const char *const *ar)
+{
+	options_free(it);
+	it->is_choice = true;
+	it->nopts = n;
+	it->codes = xcalloc((size_t)n + 1, sizeof *it->codes);
+	it->opt_en = xcalloc((size_t)n + 1, sizeof *it->opt_en);
+	it->opt_ar = ar ? xcalloc((size_t)n + 1, sizeof *it->opt_ar) : NULL;
+	it->items = xcalloc((size_t)n + 1, sizeof *it->items);
+	for (int i = 0; i < n; i++) {
+		it->codes[i] = xstrdup(codes[i]);
+		it->opt_en[i] = xstrdup(en[i]);
+		if (ar)
+			it->opt_ar[i] = xstrdup(ar[i] ? ar[i] : en[i]);
+	}
+	it->choice.items = it->items;
+	it->choice.nitems = n;
+	it->choice.selected = -1;
+}
+
+static void
+update_visibility(struct ui_form *f)
+{
+	for (int i = 0; i < f->n; i++) {
+		const char *si = f->it[i].def ? f->it[i].def->show_if : NULL;
+		const char *eq;
+		char id[64];
+
+		f->it[i].visible = true;
+		if (si == NULL || (eq = strchr(si, '=')) == NULL)
+			continue;
+		snprintf(id, sizeof id, "%.*s", (int)(eq - si), si);
+		f->it[i].visible = strcmp(ui_form_code(f, id), eq + 1) == 0;
+	}
+}
+
+/* Contract: see ui.h. */
+void
+ui_form_init(struct ui_form *f)
+{
+	memset(f, 0, sizeof *f);
+}
+
+/* Contract: see ui.h. */
+void
+ui_form_add_fields(struct ui_form *f, const struct form_def *def)
+{
+	for (int i = 0; def != NULL && i < def->nfields; i++) {
+		const struct field_def *d = &def->fields[i];
+		struct ui_form_item *it = add_item(f, d);
+
+		if (d->type != FT_CHOICE) {
+			init_field(it);
+			continue;
+		}
+		if (d->catalog != NULL) {
+			set_options(it, 0, NULL, NULL, NULL);
+			continue;
+		}
+		const char **codes = xcalloc((size_t)d->noptions + 1, sizeof *codes);
+		const char **en = xcalloc((size_t)d->noptions + 1, sizeof *en);
+		for (int j = 0; j < d->noptions; j++) {
+			codes[j] = d->options[j].code;
+			en[j] = d->options[j].label;
+		}
+		set_options(it, d->noptions, codes, en, NULL);
+		free(codes);
+		free(en);
+	}
+	update_visibility(f);
+}
+
+/* Contract: see ui.h. */
+void
+ui_form_set_options(struct ui_form *f, int i, int n, const char *const *codes,
+                    const char *const *en, const char *const *ar)
+{
+	if (i < 0 || i >= f->n || !f->it[i].is_choice)
+		return;
+	set_options(&f->it[i], n, codes, en, ar);
+	update_visibility(f);
+}
+
+/* Contract: see ui.h. */
+void
+ui_form_add_choice(struct ui_form *f, const struct field_def *def,
+                   const char *label_en, const char *label_ar, int nopts,
+                   const char *const *codes, const char *const *msgids)
+{
+	struct ui_form_item *it = add_item(f, def);
+
+	it->label_en = label_en;
+	it->label_ar = label_ar;
+	set_options(it, nopts, codes, msgids, NULL);
+}
+
+static void
+item_wipe(struct ui_form_item *it)
+{
+	value_free(it);
+	it->err = NULL;
+	if (it->is_choice)
+		it->choice.selected = -1;
+	else
+		text_edit_wipe(&it->field.edit);
+}
+
+/* Contract: see ui.h. */
+void
+ui_form_wipe(struct ui_form *f)
+{
+	for (int i = 0; i < f->n; i++)
+		item_wipe(&f->it[i]);
+	f->focus = 0;
+	f->top = 0;
+	f->dirty = false;
+	update_visibility(f);
+}
+
+/* Contract: see ui.h. */
+void
+ui_form_free(struct ui_form *f)
+{
+	for (int i = 0; i < f->n; i++) {
+		struct ui_form_item *it = &f->it[i];
+
+		item_wipe(it);
+		if (it->is_choice) {
+			options_free(it);
+			free(it->choice.error);
+		} else {
+			ui_field_free(&it->field);
+		}
+	}
+	free(f->it);
+	memset(f, 0, sizeof *f);
+}
+
+/* Contract: see ui.h. */
+struct ui_form_item *
+ui_form_item(struct ui_form *f, const char *id)
+{
+	for (int i = 0; i < f->n; i++)
+		if (f->it[i].def && strcmp(f->it[i].def->id, id) == 0)
+			return &f->it[i];
+	return NULL;
+}
+
+/* Contract: see ui.h. */
+const char *
+ui_form_code(struct ui_form *f, const char *id)
+{
+	struct ui_form_item *it = ui_form_item(f, id);
+
+	if (it == NULL || !it->is_choice || it->choice.selected < 0 ||
+	    it->choice.selected >= it->nopts)
+		return "";
+	return it->codes[it->choice.selected];
+}
+
+/* Contract: see ui.h. */
+bool
+ui_form_choose(struct ui_form *f, const char *id, const char *code)
+{
+	struct ui_form_item *it = ui_form_item(f, id);
+
+	if (it == NULL || !it->is_choice)
+		return false;
+	for (int i = 0; i < it->nopts; i++)
+		if (strcmp(it->codes[i], code) == 0) {
+			it->choice.selected = i;
+			update_visibility(f);
+			return true;
+		}
+	return false;
+}
+
+/* Contract: see ui.h. */
+const char *
+ui_form_value(struct ui_form *f, const char *id)
+{
+	struct ui_form_item *it = ui_form_item(f, id);
+
+	if (it == NULL || !it->visible || it->value == NULL)
+		return "";
+	return it->value;
+}
+
+/* Contract: see ui.h. */
+const char *
+ui_form_label(const struct ui_form *f, int i)
+{
+	const struct ui_form_item *it = &f->it[i];
+
+	if (it->label_en != NULL)
+		return ui_pick(it->label_en, it->label_ar);
+	return it->def && it->def->label ? _(it->def->label) : "";
+}
+
+/* The label of option j of a choice in the current language. */
+const char *
+ui_form_option_label(const struct ui_form_item *it, int j)
+{
+	if (it->opt_ar != NULL)
+		return ui_pick(it->opt_en[j], it->opt_ar[j]);
+	return _(it->opt_en[j]);
+}
+
+/* Contract: see ui.h. */
+char *
+ui_form_display(struct ui_form *f, int i)
+{
+	struct ui_form_item *it = &f->it[i];
+
+	if (it->is_choice)
+		return xstrdup(it->choice.selected >= 0 && it->choice.selected < it->nopts ?
+		               ui_form_option_label(it, it->choice.selected) : "");
+	return text_edit_get(&it->field.edit);
+}
+
+/* Contract: see ui.h. */
+void
+ui_form_set_text(struct ui_form *f, int i, const char *utf8)
+{
+	if (i < 0 || i >= f->n || f->it[i].is_choice)
+		return;
+	text_edit_set(&f->it[i].field.edit, utf8);
+}
+
+static bool
+item_empty(const struct ui_form_item *it)
+{
+	if (it->is_choice)
+		return it->choice.selected < 0;
+	return it->field.edit.len == 0;
+}
+
+static bool
+fail(struct ui_form_item *it, const char *msgid, int arg)
+{
+	it->err = msgid;
+	it->err_arg = arg;
+	return false;
+}
+
+static bool
+check_len(struct ui_form_item *it, const char *v, bool digits)
+{
+	const struct field_def *d = it->def;
+	int n = (int)text_char_count(v);
+
+	if (digits && d->min_len > 0 && d->min_len == d->max_len && n != d->min_len)
+		return fail(it, N_("Please type exactly %d digits."), d->min_len);
+	if (d->min_len > 0 && n < d->min_len)
+		return fail(it, digits ? N_("Please type at least %d digits.")
+		                       : N_("Please type at least %d characters."),
+		            d->min_len);
+	if (d->max_len > 0 && n > d->max_len)
+		return fail(it, digits ? N_("Please type at most %d digits.")
+		                       : N_("Please type at most %d characters."),
+		            d->max_len);
+	return true;
+}
+
+/* Validate the cleaned text of a field; on success it->value is set. */
+static bool
+validate_text(struct ui_form_item *it, const char *clean)
+{
+	const struct field_def *d = it->def;
+	char buf[64];
+	val_rc rc = VAL_OK;
+
+	if (*clean == '\0') {
+		if (d->required)
+			return fail(it, validate_reason(VAL_EMPTY), 0);
+		it->value = xstrdup("");
+		return true;
+	}
+	switch (d->type) {
+	case FT_NATIONAL_ID:
+		rc = validate_national_id(clean, buf, sizeof buf);
+		break;
+	case FT_MOBILE:
+		rc = validate_mobile(clean, buf, sizeof buf);
+		break;
+	case FT_EMAIL:
+		rc = validate_email(clean);
+		if (rc == VAL_OK && !check_len(it, clean, false))
+			return false;
+		break;
+	case FT_DIGITS:
+		if (text_digits(clean, buf, sizeof buf, false) < 0)
+			rc = VAL_NOT_DIGITS;
+		else if (!check_len(it, buf, true))
+			return false;
+		break;
+	case FT_TEXT:
+		if (strcmp(d->id, "name") == 0 || strcmp(d->id, "signature") == 0) {
+			rc = validate_name(clean, d->max_len > 0 ? d->max_len : 80);
+			if (rc == VAL_OK && !check_len(it, clean, false))
+				return false;
+			break;
+		}
+		/* fall through */
+	default:
+		if (!check_len(it, clean, false))
+			return false;
+		break;
+	}
+	if (rc != VAL_OK)
+		return fail(it, validate_reason(rc), 0);
+	if (d->type == FT_NATIONAL_ID || d->type == FT_MOBILE || d->type == FT_DIGITS)
+		it->value = xstrdup(buf);
+	else
+		it->value = xstrdup(clean);
+	explicit_bzero(buf, sizeof buf);
+	return true;
+}
+
+/* Contract: see ui.h. */
+bool
+ui_form_validate(struct ui_form *f, int i)
+{
+	struct ui_form_item *it = &f->it[i];
+	char *raw, *clean;
+	bool ok;
+
+	value_free(it);
+	it->err = NULL;
+	if (!it->visible)
+		return true;
+	if (it->is_choice) {
+		if (it->choice.selected < 0 || it->choice.selected >= it->nopts) {
+			if (it->def && it->def->required)
+				return fail(it, N_("Please choose one of the options."), 0);
+			it->value = xstrdup("");
+			return true;
+		}
+		it->value = xstrdup(it->codes[it->choice.selected]);
+		return true;
+	}
+	raw = text_edit_get(&it->field.edit);
+	clean = text_clean(raw, strlen(raw), it->def->type == FT_MULTILINE);
+	explicit_bzero(raw, strlen(raw));
+	free(raw);
+	if (clean == NULL)
+		return fail(it, validate_reason(VAL_INVALID_UTF8), 0);
+	ok = validate_text(it, clean);
+	explicit_bzero(clean, strlen(clean));
+	free(clean);
+	return ok;
+}
+
+/* Contract: see ui.h. */
+bool
+ui_form_validate_all(struct ui_form *f)
+{
+	int first = -1;
+
+	for (int i = 0; i < f->n; i++)
+		if (!ui_form_validate(f, i) && first < 0)
+			first = i;
+	if (first >= 0) {
+		f->focus = first;
+		ui_form_status(f);
+		return false;
+	}
+	return true;
+}
+
+/* The error of item it in the current language, formatted. */
+void
+ui_form_error_text(const struct ui_form_item *it, char *buf, size_t n)
+{
+	const char *m = _(it->err);
+
+	if (strstr(m, "%d") != NULL)
+		snprintf(buf, n, m, it->err_arg);
+	else
+		snprintf(buf, n, "%s", m);
+}
+
+/* Contract: see ui.h. */
+void
+ui_form_status(struct ui_form *f)
+{
+	char buf[256];
+
+	if (f->n == 0 || f->it[f->focus].err == NULL) {
+		ui_status("", false);
+		return;
+	}
+	ui_form_error_text(&f->it[f->focus], buf, sizeof buf);
+	ui_status(buf, true);
+}
+
+/* Contract: see ui.h. */
+void
+ui_form_focus(struct ui_form *f, int i)
+{
+	if (i >= 0 && i < f->n && f->it[i].visible && !f->it[i].locked)
+		f->focus = i;
+}
+
+static int
+step(struct ui_form *f, int from, int dir)
+{
+	for (int i = from + dir; i >= 0 && i < f->n; i += dir)
+		if (f->it[i].visible && !f->it[i].locked)
+			return i;
+	return -1;
+}
+
+/* Enter in a multi-line field: a newline, except on an empty field or
+ * right after a newline at the end (an empty last line), which finish the
+ * field — the keypad's way out (the trailing newline is dropped). */
+static bool
+multiline_enter_leaves(struct ui_form_item *it)
+{
+	struct text_edit *e = &it->field.edit;
+
+	if (e->len == 0)
+		return true;
+	if (e->cursor == e->len && e->buf[e->len - 1] == '\n') {
+		text_edit_backspace(e);
+		return true;
+	}
+	return false;
+}
+
+/* Leave the focused item forward: validate, then the next item or submit. */
+static int
+leave_forward(struct ui_form *f)
+{
+	int to;
+
+	if (!ui_form_validate(f, f->focus)) {
+		ui_form_status(f);
+		return UF_NONE;
+	}
+	ui_status("", false);
+	to = step(f, f->focus, 1);
+	if (to < 0)
+		return ui_form_validate_all(f) ? UF_SUBMIT : UF_NONE;
+	f->focus = to;
+	return UF_NONE;
+}
+
+static bool
+is_digit_key(wchar_t ch)
+{
+	return ui_digit_value(ch) >= 0;
+}
+
+/* Contract: see ui.h (invariants 1 and 5). */
+int
+ui_form_key(struct ui_form *f, struct ui_event ev)
+{
+	struct ui_form_item *it;
+	int r, to;
+
+	if (f->n == 0)
+		return ev.a == A_BACK || ev.a == A_BACKSPACE ? UF_BACK : UF_NONE;
+	it = &f->it[f->focus];
+	switch (ev.a) {
+	case A_ENTER:
+		if (!it->is_choice && it->field.height > 1 && !multiline_enter_leaves(it))
+			break;          /* a newline in a multi-line field */
+		return leave_forward(f);
+	case A_DOWN:
+	case A_NEXT:
+		return leave_forward(f);
+	case A_UP:
+	case A_PREV:
+		if (!item_empty(it) && !ui_form_validate(f, f->focus)) {
+			ui_form_status(f);
+			return UF_NONE;
+		}
+		if (item_empty(it))
+			it->err = NULL;
+		ui_status("", false);
+		if ((to = step(f, f->focus, -1)) >= 0)
+			f->focus = to;
+		return UF_NONE;
+	case A_SAVE:
+		return ui_form_validate_all(f) ? UF_SUBMIT : UF_NONE;
+	case A_BACK:
+		return UF_BACK;
+	case A_BACKSPACE:
+		if (item_empty(it) || it->is_choice) {
+			it->err = NULL;
+			ui_status("", false);
+			if ((to = step(f, f->focus, -1)) < 0)
+				return UF_BACK;
+			f->focus = to;
+			return UF_NONE;
+		}
+		break;
+	default:
+		break;
+	}
+	if (it->is_choice) {
+		r = ui_choice_key(&it->choice, ev);
+		if (r & UI_HANDLED) {
+			f->dirty = true;
+			it->err = NULL;
+			ui_status("", false);
+			update_visibility(f);
+		}
+		return UF_NONE;
+	}
+	if (ev.a == A_CHAR && it->def->type == FT_DIGITS && !is_digit_key(ev.ch)) {
+		it->err = validate_reason(VAL_NOT_DIGITS);
+		ui_form_status(f);
+		return UF_NONE;
+	}
+	r = ui_field_key(&it->field, ev);
+	if ((r & UI_HANDLED) && (ev.a == A_CHAR || ev.a == A_BACKSPACE ||
+	                         ev.a == A_DELETE || ev.a == A_ENTER)) {
+		f->dirty = true;
+		if (it->err != NULL) {
+			it->err = NULL;
+			ui_status("", false);
+		}
+	}
+	return UF_NONE;
+}
