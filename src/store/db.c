@@ -456,6 +456,12 @@ st_rc store_open_at_version(const char *path, const struct store_opts *o,
 	*out = s;
 	return ST_OK;
 fail:
+	if (s->check && st_check_failed(s->check) == r) {
+		/* the background check failed during the open: say so */
+		char why[256] = "";
+		st_check_wait(s->check, why, sizeof why);
+		fail(r, err, errsz, "%s: %s; refused, left untouched", path, why);
+	}
 	st_check_finish(s->check);
 	sqlite3_close(s->db);
 	free(s);

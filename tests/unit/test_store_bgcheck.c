@@ -73,13 +73,20 @@ static void test_damaged_pages_refuse_writes_untouched(void **state)
 	assert_int_equal(fwrite(before, 1, n, fp), n);
 	fclose(fp);
 
-	assert_int_equal(store_open(f->path, &o, &s, err, sizeof err), ST_OK);
-	fx_request(&r, "Not Written", "1000000004", "0500000004");
-	assert_int_equal(store_request_submit(s, &r, "kiosk"), ST_CORRUPT);
-	assert_int_equal(store_meta_set(s, "bgcheck", "no"), ST_CORRUPT);
-	/* once the check has failed, reads are refused as well */
-	assert_int_equal(store_meta_get(s, "branch", buf, sizeof buf), ST_CORRUPT);
-	store_close(s);
+	/* Usually the open returns first and the check fails later; a check
+	 * that finishes while the open still runs its pragmas (a slow, e.g.
+	 * sanitised, build) refuses the open itself. Both keep the file. */
+	if (store_open(f->path, &o, &s, err, sizeof err) == ST_OK) {
+		fx_request(&r, "Not Written", "1000000004", "0500000004");
+		assert_int_equal(store_request_submit(s, &r, "kiosk"), ST_CORRUPT);
+		assert_int_equal(store_meta_set(s, "bgcheck", "no"), ST_CORRUPT);
+		/* once the check has failed, reads are refused as well */
+		assert_int_equal(store_meta_get(s, "branch", buf, sizeof buf), ST_CORRUPT);
+		store_close(s);
+	} else {
+		assert_null(s);
+		assert_non_null(strstr(err, "integrity check failed"));
+	}
 	after = slurp(f->path, &m);
 	assert_int_equal(m, n);
 	assert_memory_equal(after, before, n);
