@@ -49,10 +49,10 @@ declare_draw(struct ui_screen *s)
 	               KA_STRONG);
 	snprintf(buf, sizeof buf, _("Declaration text, version %d"), dd->version);
 	ui_text(r.y + 1 + used, r.x + 2, r.w - 4, buf, ui_dir(), AL_END, KA_DIM);
-	ui_text(r.y + 3 + used, r.x + 2, r.w - 4,
+	used += 2 + ui_para((struct ui_rect){ r.y + 3 + used, r.x + 2, 2, r.w - 4 },
 	        _("You are directly responsible for the correctness of the information you gave."),
 	        ui_dir(), AL_START, 0);
-	p = (struct ui_rect){ r.y + 5 + used, r.x + 1, r.h - 5 - used, r.w - 2 };
+	p = (struct ui_rect){ r.y + 4 + used, r.x + 1, r.h - 4 - used, r.w - 2 };
 	ui_form_draw(&d->form, p);
 }
 

@@ -56,11 +56,11 @@ survey_draw(struct ui_screen *s)
 	used = ui_para((struct ui_rect){ b.y, b.x + 1, 2, b.w - 2 },
 	               _("This survey is anonymous. Your evaluation is for improving the "
 	                 "service, never to punish anyone."), ui_dir(), AL_START, KA_STRONG);
-	ui_text(b.y + used, b.x + 1, b.w - 2,
-	        _("1 Very dissatisfied, 2 Dissatisfied, 3 Neutral, 4 Satisfied, 5 Very satisfied"),
-	        ui_dir(), AL_START, KA_DIM);
-	b.y += used + 2;
-	b.h -= used + 2;
+	used += ui_para((struct ui_rect){ b.y + used, b.x + 1, 2, b.w - 2 },
+	                _("1 Very dissatisfied, 2 Dissatisfied, 3 Neutral, 4 Satisfied, "
+	                  "5 Very satisfied"), ui_dir(), AL_START, KA_DIM);
+	b.y += used + 1;
+	b.h -= used + 1;
 	b.x += 1;
 	b.w -= 2;
 	ui_form_draw(&v->form, b);

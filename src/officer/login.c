@@ -102,17 +102,24 @@ login_draw(struct ui_screen *s)
 	y += ui_para((struct ui_rect){ y, x, 2, w },
 	             _("Members' requests are personal data. Log in with your own account."),
 	             ui_dir(), AL_START, 0) + 1;
+	/* the same ▕ ▏ fields, label column and spacing as the kiosk's forms,
+	 * in one frame */
+	ui_field_group((struct ui_rect){ y, x - 2, 5, w + 4 });
+	y++;
+	l->login.label = _("Login name");
+	l->password.label = _("Password");
+	l->login.label_w = text_width(l->login.label) > text_width(l->password.label)
+	                   ? text_width(l->login.label) : text_width(l->password.label);
+	l->password.label_w = l->login.label_w;
 	if (l->fixed_login != NULL) {
 		snprintf(line, sizeof line, "%s: %s", _("Account"), l->fixed_login);
 		ui_text(y, x, w, line, ui_dir(), AL_START, 0);
 		y += 2;
 	} else {
-		l->login.label = _("Login name");
-		ui_field_draw(&l->login, (struct ui_rect){ y, x, 3, w }, l->focus == 0);
-		y += 4;
+		ui_field_draw(&l->login, (struct ui_rect){ y, x, 1, w }, l->focus == 0);
+		y += 2;
 	}
-	l->password.label = _("Password");
-	ui_field_draw(&l->password, (struct ui_rect){ y, x, 3, w }, l->focus == 1);
+	ui_field_draw(&l->password, (struct ui_rect){ y, x, 1, w }, l->focus == 1);
 	ui_status(l->msg, l->msg_error);
 }
 

@@ -165,6 +165,9 @@ int  ui_field_key(struct ui_field *f, struct ui_event ev);
 /* Draw label + box in r (label at the START side), cursor placed if focused. */
 void ui_field_draw(struct ui_field *f, struct ui_rect r, bool focused);
 void ui_field_set_error(struct ui_field *f, const char *msg /* NULL clears */);
+/* Added: a plain frame around a group of fields drawn inside r (e.g. the
+ * officer login's two fields), cleared inside. */
+void ui_field_group(struct ui_rect r);
 
 /* Choice: a field whose value is one of a list (arrows or digits). */
 struct ui_choice {
@@ -288,6 +291,7 @@ struct ui_form {
 	int    n, focus, top;
 	bool   dirty;                  /* something was typed or chosen */
 	int    label_w;                /* ui-owned: label column of the last draw */
+	int    draw_w;                 /* ui-owned: width of the last draw */
 };
 
 /* What ui_form_key asks of its screen. */

@@ -106,6 +106,14 @@ ui_field_key(struct ui_field *f, struct ui_event ev)
 	}
 }
 
+/* Contract: see ui.h. */
+void
+ui_field_group(struct ui_rect r)
+{
+	if (r.w >= 2 && r.h >= 2)
+		ui_box(r, NULL, 0);
+}
+
 /* A password: one • per character, scrolled to keep the cursor in view. */
 static void
 draw_secret(struct ui_field *f, int y, int x, int w, int *ccol)

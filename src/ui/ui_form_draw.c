@@ -65,6 +65,25 @@ list_rows(const struct ui_form *f, const struct ui_form_item *it)
 	return it->nopts;
 }
 
+static struct ui_rect value_area(const struct ui_form *f, const struct ui_form_item *it,
+                                 struct ui_rect r);
+
+/* Rows under the item: an error or counter takes one; a help text wraps
+ * to two when it is wider than the value area. */
+static int
+sub_rows(const struct ui_form *f, const struct ui_form_item *it)
+{
+	struct ui_rect v;
+
+	if (!has_sub_row(it))
+		return 0;
+	if (it->err != NULL || !it->def || !it->def->help ||
+	    (!it->is_choice && it->field.height > 1 && it->def->max_len > 0))
+		return 1;
+	v = value_area(f, it, (struct ui_rect){ 0, 0, 1, f->draw_w });
+	return text_width(_(it->def->help)) > v.w ? 2 : 1;
+}
+
 static int
 item_rows(const struct ui_form *f, const struct ui_form_item *it, bool first)
 {
@@ -74,7 +93,7 @@ item_rows(const struct ui_form *f, const struct ui_form_item *it, bool first)
 		rows++;
 	if (it->heading)
 		rows += first ? 1 : 2;
-	return rows + (has_sub_row(it) ? 1 : 0);
+	return rows + sub_rows(f, it);
 }
 
 /* Labels and options in the current language; the label column width
@@ -107,6 +126,7 @@ form_refresh(struct ui_form *f, int w)
 	if (lw < LABEL_MIN)
 		lw = LABEL_MIN;
 	f->label_w = lw;
+	f->draw_w = w;
 	for (int i = 0; i < f->n; i++) {
 		struct ui_form_item *it = &f->it[i];
 		const char *label = ui_form_label(f, i);
@@ -160,7 +180,8 @@ draw_sub_row(const struct ui_form *f, const struct ui_form_item *it, int y,
 		         (int)it->field.edit.len, it->def->max_len);
 		ui_text(y, v.x, v.w, buf, d, AL_START, A_DIM);
 	} else if (it->def && it->def->help) {
-		ui_text(y, v.x, v.w, _(it->def->help), d, AL_START, A_DIM);
+		ui_para((struct ui_rect){ y, v.x, sub_rows(f, it), v.w }, _(it->def->help), d,
+		        AL_START, A_DIM);
 	}
 }
 

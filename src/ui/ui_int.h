@@ -51,7 +51,7 @@ struct ui_event ui_key_event(int rc, wint_t ch);
 /* The digit value 0..9 of an ASCII, Arabic-Indic or Persian digit, else -1. */
 int ui_digit_value(wchar_t ch);
 
-/* ---- ui_choice.c (was ui_menu.c) ------------------------------------------------------------- */
+/* ---- ui_choice.c ---------------------------------------------------------- */
 /* The label column's width for a field or choice drawn w columns wide. */
 int ui_label_width(const char *label, int w);
 

@@ -1,0 +1,277 @@
+/*
+ * test_kiosk_form_layout — the form widget's layout at 80×24, in English
+ * and in Arabic (terminal mode: logical text in the cells): labels shown
+ * whole (the label column is sized from the longest label), the help line
+ * at the field's start side, a choice's options all visible with the
+ * chosen one highlighted, an unchosen choice saying how to choose, long
+ * explanatory lines wrapped, the survey's ratings right-aligned in Arabic;
+ * and a whole intake done with keypad keys only (digits, Enter, Backspace,
+ * arrows; the name and the description typed as text).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "e2e/test_kiosk_util.h"
+
+static const char *const TERM_MODE[] = { "--bidi=terminal", NULL };
+
+/* The row holding utf8, or -1. */
+static int
+row_of(ht *h, const char *utf8)
+{
+	for (int r = 0; r < ht_rows(h); r++)
+		if (strstr(ht_screen_text(h, r), utf8) != NULL)
+			return r;
+	return -1;
+}
+
+/* The column of the first cell of row holding code point c, or -1. */
+static int
+col_of(ht *h, int row, uint32_t c)
+{
+	VTermScreenCell cell;
+
+	for (int x = 0; x < ht_cols(h); x++)
+		if (ht_cell(h, row, x, &cell) && cell.chars[0] == c)
+			return x;
+	return -1;
+}
+
+/* First and last non-blank columns of a row. */
+static void
+extent(ht *h, int row, int *first, int *last)
+{
+	VTermScreenCell cell;
+
+	*first = *last = -1;
+	for (int x = 0; x < ht_cols(h); x++)
+		if (ht_cell(h, row, x, &cell) && cell.chars[0] != 0 && cell.chars[0] != ' ') {
+			if (*first < 0)
+				*first = x;
+			*last = x;
+		}
+}
+
+/* True when some cell of row that holds c is in reverse video. */
+static bool
+reverse_at(ht *h, int row, uint32_t c)
+{
+	VTermScreenCell cell;
+
+	for (int x = 0; x < ht_cols(h); x++)
+		if (ht_cell(h, row, x, &cell) && cell.chars[0] == c && cell.attrs.reverse)
+			return true;
+	return false;
+}
+
+static void
+no_ellipsis(ht *h)
+{
+	HT_ASSERT(h, strstr(ht_screen(h), "\u2026") == NULL);
+}
+
+static void
+labels_whole_and_help_at_start_english(void **state)
+{
+	ht *h = kiosk_start(NULL, NULL);
+	int lr, hr, edge, first, last;
+
+	(void)state;
+	kiosk_choose_lang(h, false);
+	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "National ID or Iqama number", KT);
+	no_ellipsis(h);
+	/* "10 digits" starts under the field's text, just right of its ▕ */
+	lr = row_of(h, "National ID or Iqama number");
+	hr = row_of(h, "10 digits");
+	HT_ASSERT(h, lr >= 0 && hr == lr + 1);
+	edge = col_of(h, lr, 0x2595);
+	extent(h, hr, &first, &last);
+	HT_ASSERT(h, edge > 0 && first == edge + 1);
+	/* the category's options in a row, the chosen one highlighted */
+	HT_ASSERT_TEXT(h, "1 A member of the general assembly", KT);
+	HT_ASSERT_TEXT(h, "2 A supporter", KT);
+	HT_ASSERT_TEXT(h, "3 A volunteer", KT);
+	ht_keys(h, "2");
+	ht_wait_quiet(h, 100);
+	HT_ASSERT(h, reverse_at(h, row_of(h, "2 A supporter"), '2'));
+	HT_ASSERT(h, !reverse_at(h, row_of(h, "2 A supporter"), '1'));
+	/* an unchosen choice says how to choose, not "◄ — ►" */
+	HT_ASSERT_TEXT(h, "press 1–8", KT);
+	HT_ASSERT(h, strstr(ht_screen(h), "\u2014 \u25ba") == NULL);
+	ht_end(h);
+}
+
+static void
+labels_whole_and_help_at_start_arabic(void **state)
+{
+	ht *h = kiosk_start(NULL, TERM_MODE);
+	int lr, hr, edge, first, last;
+
+	(void)state;
+	kiosk_choose_lang(h, true);
+	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "رقم الهوية", KT);
+	no_ellipsis(h);
+	/* the help ends under the field's right edge (its ▏), the start side */
+	lr = row_of(h, "رقم الهوية");
+	hr = row_of(h, "١٠ أرقام");
+	HT_ASSERT(h, lr >= 0 && hr == lr + 1);
+	edge = col_of(h, lr, 0x258f);
+	extent(h, hr, &first, &last);
+	HT_ASSERT(h, edge > 0 && last == edge - 1);
+	/* all three categories on the category's row, right of nothing else */
+	lr = row_of(h, "عضو في الجمعية العمومية");
+	HT_ASSERT(h, lr >= 0);
+	HT_ASSERT(h, strstr(ht_screen_text(h, lr), "داعم") != NULL);
+	HT_ASSERT(h, strstr(ht_screen_text(h, lr), "متطوع") != NULL);
+	ht_end(h);
+}
+
+/* To the declaration with a valid draft, keys only. */
+static void
+to_declaration(ht *h)
+{
+	kiosk_fill_request(h, "Sara Ali", NID_OK, "0551234567", "Water leak in the kitchen.");
+	HT_ASSERT_TEXT(h, "Check your request", KT);
+	ht_keys(h, "1");
+}
+
+static void
+declaration_wraps_and_signature_label_whole(void **state)
+{
+	ht *h = kiosk_start(NULL, NULL);
+	int r;
+
+	(void)state;
+	kiosk_choose_lang(h, false);
+	to_declaration(h);
+	HT_ASSERT_TEXT(h, "Your full name as signature", KT);
+	/* the responsibility sentence wraps: its last word on the next row */
+	r = row_of(h, "You are directly responsible");
+	HT_ASSERT(h, r >= 0);
+	HT_ASSERT(h, strstr(ht_screen_text(h, r + 1), "gave.") != NULL);
+	no_ellipsis(h);
+	ht_end(h);
+}
+
+static void
+survey_ratings_right_aligned_arabic(void **state)
+{
+	ht *h = kiosk_start(NULL, TERM_MODE);
+	int q, first, last, qfirst, qlast;
+
+	(void)state;
+	kiosk_choose_lang(h, true);
+	ht_keys(h, "3");
+	HT_ASSERT_TEXT(h, "اللباقة والاحترام عند الاستقبال", KT);
+	q = row_of(h, "اللباقة والاحترام عند الاستقبال");
+	extent(h, q, &qfirst, &qlast);
+	/* under the question: the five ratings with their words, ending at the
+	 * right edge where the question ends (not floating mid-screen; a
+	 * highlight margin of one cell aside) */
+	HT_ASSERT(h, strstr(ht_screen_text(h, q + 1), "راضٍ جدًا") != NULL);
+	HT_ASSERT(h, strstr(ht_screen_text(h, q + 1), "محايد") != NULL);
+	extent(h, q + 1, &first, &last);
+	HT_ASSERT(h, last >= qlast - 1 && last <= qlast + 1);
+	HT_ASSERT(h, qlast > 70);
+	ht_end(h);
+}
+
+static void
+survey_ratings_english_show_numbers(void **state)
+{
+	ht *h = kiosk_start(NULL, NULL);
+	int q;
+
+	(void)state;
+	kiosk_choose_lang(h, false);
+	ht_keys(h, "3");
+	HT_ASSERT_TEXT(h, "Courtesy and respect", KT);
+	ht_wait_quiet(h, 100);
+	ht_keys(h, "4");
+	ht_wait_quiet(h, 100);
+	/* the first question's row: the five numbers, the chosen word beside
+	 * its number, highlighted */
+	q = row_of(h, "Courtesy and respect") + 1;
+	HT_ASSERT(h, strstr(ht_screen_text(h, q), "4 Satisfied") != NULL);
+	HT_ASSERT(h, strstr(ht_screen_text(h, q), "1") != NULL);
+	HT_ASSERT(h, strstr(ht_screen_text(h, q), "5") != NULL);
+	HT_ASSERT(h, reverse_at(h, q, '4'));
+	HT_ASSERT(h, !reverse_at(h, q, '3'));
+	ht_end(h);
+}
+
+/* The whole intake with keypad keys only: no F-key, no letter as a
+ * command (the name, description and signature are typed text). */
+static void
+keypad_only_intake(void **state)
+{
+	ht *h = kiosk_start(NULL, NULL);
+	int row, col, mr;
+	char ref[32];
+	store *s;
+
+	(void)state;
+	kiosk_choose_lang(h, false);
+	ht_keys(h, "1");                          /* new request */
+	HT_ASSERT_TEXT(h, "Who you are", KT);
+	ht_keys(h, "1");                          /* member */
+	ht_key(h, HT_KEY_ENTER);
+	type_line(h, "Sara Ali");
+	type_line(h, NID_OK);
+	type_line(h, "4711");
+	type_line(h, "0551234567");
+	/* Backspace in the empty e-mail field goes back to the mobile */
+	HT_ASSERT_TEXT(h, "0551234567", KT);
+	ht_wait_quiet(h, 100);
+	ht_key(h, HT_KEY_BACKSPACE);
+	ht_wait_quiet(h, 100);
+	mr = row_of(h, "Mobile number");
+	ht_cursor(h, &row, &col);
+	HT_ASSERT(h, row == mr);
+	ht_key(h, HT_KEY_ENTER);                  /* mobile still valid */
+	ht_key(h, HT_KEY_ENTER);                  /* no e-mail */
+	HT_ASSERT_TEXT(h, "4 Plumbing", KT);      /* the services listed while focused */
+	ht_keys(h, "2");
+	ht_key(h, HT_KEY_ENTER);
+	ht_keys(h, "The heater at home is broken.");
+	ht_key(h, HT_KEY_ENTER);                  /* a new line… */
+	ht_key(h, HT_KEY_ENTER);                  /* …and Enter on it: the review */
+	HT_ASSERT_TEXT(h, "Check your request", KT);
+	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "I confirm that the information", KT);
+	ht_keys(h, "1");                          /* I accept */
+	ht_key(h, HT_KEY_ENTER);
+	type_line(h, "Sara Ali");
+	HT_ASSERT_TEXT(h, "Your reference number is", KT);
+	HT_ASSERT_TEXT(h, "no less than 14 days", KT);
+	ht_wait_quiet(h, 200);
+	HT_ASSERT(h, screen_ref(h, ref, sizeof ref));
+	s = open_db(h);
+	struct request r;
+	assert_int_equal(store_request_by_ref(s, ref, &r), ST_OK);
+	assert_string_equal(r.description, "The heater at home is broken.");
+	assert_string_equal(r.channel, "in_person");
+	assert_string_equal(r.member_number, "4711");
+	request_free(&r);
+	store_close(s);
+	ht_end(h);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(labels_whole_and_help_at_start_english),
+		cmocka_unit_test(labels_whole_and_help_at_start_arabic),
+		cmocka_unit_test(declaration_wraps_and_signature_label_whole),
+		cmocka_unit_test(survey_ratings_right_aligned_arabic),
+		cmocka_unit_test(survey_ratings_english_show_numbers),
+		cmocka_unit_test(keypad_only_intake),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
