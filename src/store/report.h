@@ -29,9 +29,10 @@
  *    last officer who wrote an event on it.
  *
  * Invariants:
- *  1. Nothing here writes to the database (report_ensure_indexes aside),
- *     and the whole report is read inside one read transaction: a
- *     consistent snapshot while kiosks and officers keep writing.
+ *  1. Nothing here writes to the database, and the whole report is read
+ *     inside one read transaction: a consistent snapshot while kiosks and
+ *     officers keep writing. What makes it fast (indexes, summaries kept
+ *     by triggers) is part of the schema (v4, store/schema.c).
  *  2. No visitor identity is ever in a report: no name, national ID,
  *     mobile, comment; the overdue list names a request by its reference.
  *  3. No per-officer figure rests on fewer than REPORT_MIN_N responses;
@@ -108,9 +109,10 @@ st_rc report_build(store *s, const struct report_opts *o, struct report **out);
 void  report_free(struct report *r);
 
 /*
- * Create the indexes that make report_build fast on large databases
- * (request_events by target status) if missing. Idempotent; `khidma init`
- * calls it. report_build is correct without them, only slower.
+ * Check that the indexes and summaries report_build reads are in the
+ * database: since schema v4 the migration creates them (this used to
+ * create request_events_to by hand), so after store_open this is ST_OK;
+ * ST_INVALID when one is missing (a file held below v4). Writes nothing.
  */
 st_rc report_ensure_indexes(store *s);
 

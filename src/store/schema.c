@@ -18,6 +18,19 @@
  *   v3  requests_name_fts: FTS5 trigram index over name_key (external
  *       content + triggers), so a name substring of 3+ characters is an
  *       index lookup, not a scan of a million rows.
+ *   v4  report summaries, kept by triggers in the transaction that writes
+ *       the row they summarise (so every writer keeps them, the store's
+ *       functions and raw SQL alike), back-filled from the rows already
+ *       there: requests.decided_at / delivered_at (the time of the first
+ *       event moving the request to accepted|rejected / delivered);
+ *       survey_responses.s1..s5 (its scored answers by score);
+ *       survey_days (day, question, score) → n, the answers per day;
+ *       survey_channel_days (day, channel) → s1..s5 and the responses
+ *       with a scored answer; covering indexes for the report's counts
+ *       (status, service, created_at) and officer look-ups (id,
+ *       assigned_to); and
+ *       request_events_to (to_status, from_status, request_id, at), which
+ *       `khidma init` used to create by hand (report_ensure_indexes).
  *
  * Invariants:
  *  1. Steps are append-only: a released step is never edited, only followed.
@@ -26,6 +39,15 @@
  *     with a CHECK listing them.
  *  3. request_events refuses UPDATE and DELETE (triggers RAISE(ABORT)).
  *  4. survey tables have no column naming an officer or a visitor.
+ *  5. The v4 summaries equal what the detail rows say: requests.decided_at
+ *     = min(at) of its events into accepted|rejected with from <> to (NULL
+ *     when none), delivered_at likewise for delivered; s1..s5 of a response
+ *     = its answers with that score; survey_days.n = the answers of that
+ *     question and score on responses of that day; survey_channel_days =
+ *     the sums of s1..s5 and the count of responses with s1+..+s5 > 0 per
+ *     (day, channel) of the responses. The triggers keep them
+ *     on INSERT, which is the only way the store writes those rows
+ *     (request_events is append-only; survey rows are never updated).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +188,92 @@ static const char v3_sql[] =
 	"END;"
 	"INSERT INTO requests_name_fts(requests_name_fts) VALUES ('rebuild');";
 
+/* v4: summaries for the report (see the design comment), back-filled in
+ * one pass per table. The events' first decision/delivery per request come
+ * through request_events_to, created first. */
+static const char v4_sql[] =
+	"CREATE INDEX IF NOT EXISTS request_events_to ON "
+	"request_events(to_status, from_status, request_id, at);"
+	"ALTER TABLE requests ADD COLUMN decided_at INTEGER;"
+	"ALTER TABLE requests ADD COLUMN delivered_at INTEGER;"
+	"UPDATE requests SET decided_at = e.at FROM (SELECT request_id, min(at) AS at"
+	"  FROM request_events WHERE to_status IN ('accepted','rejected')"
+	"  AND from_status <> to_status GROUP BY request_id) AS e"
+	"  WHERE e.request_id = requests.id;"
+	"UPDATE requests SET delivered_at = e.at FROM (SELECT request_id, min(at) AS at"
+	"  FROM request_events WHERE to_status = 'delivered'"
+	"  AND from_status <> to_status GROUP BY request_id) AS e"
+	"  WHERE e.request_id = requests.id;"
+	"CREATE TRIGGER request_events_decided AFTER INSERT ON request_events"
+	"  WHEN new.to_status IN ('accepted','rejected') AND new.from_status <> new.to_status"
+	"  BEGIN UPDATE requests SET decided_at = new.at WHERE id = new.request_id"
+	"  AND (decided_at IS NULL OR decided_at > new.at); END;"
+	"CREATE TRIGGER request_events_delivered AFTER INSERT ON request_events"
+	"  WHEN new.to_status = 'delivered' AND new.from_status <> new.to_status"
+	"  BEGIN UPDATE requests SET delivered_at = new.at WHERE id = new.request_id"
+	"  AND (delivered_at IS NULL OR delivered_at > new.at); END;"
+	"CREATE INDEX requests_counts ON requests(status, service, created_at);"
+	"CREATE INDEX requests_officer ON requests(id, assigned_to);"
+	"CREATE INDEX requests_decided ON requests(decided_at - created_at, created_at)"
+	"  WHERE decided_at IS NOT NULL;"
+	"CREATE INDEX requests_delivered ON requests(delivered_at - created_at, created_at)"
+	"  WHERE delivered_at IS NOT NULL;"
+
+	"ALTER TABLE survey_responses ADD COLUMN s1 INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE survey_responses ADD COLUMN s2 INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE survey_responses ADD COLUMN s3 INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE survey_responses ADD COLUMN s4 INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE survey_responses ADD COLUMN s5 INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE survey_responses SET s1 = a.s1, s2 = a.s2, s3 = a.s3, s4 = a.s4,"
+	"  s5 = a.s5 FROM (SELECT response_id, sum(score = 1) AS s1,"
+	"  sum(score = 2) AS s2, sum(score = 3) AS s3, sum(score = 4) AS s4,"
+	"  sum(score = 5) AS s5 FROM survey_answers GROUP BY response_id) AS a"
+	"  WHERE a.response_id = survey_responses.id;"
+	"CREATE TABLE survey_days ("
+	"  day      INTEGER NOT NULL,"
+	"  question TEXT NOT NULL,"
+	"  score    INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),"
+	"  n        INTEGER NOT NULL,"
+	"  PRIMARY KEY (day, question, score)) STRICT;"
+	"INSERT INTO survey_days(day, question, score, n)"
+	"  SELECT r.day, a.question, a.score, count(*) FROM survey_answers a"
+	"  JOIN survey_responses r ON r.id = a.response_id"
+	"  WHERE a.score BETWEEN 1 AND 5 GROUP BY 1, 2, 3;"
+	"CREATE TABLE survey_channel_days ("
+	"  day       INTEGER NOT NULL,"
+	"  channel   TEXT NOT NULL,"
+	"  s1        INTEGER NOT NULL,"
+	"  s2        INTEGER NOT NULL,"
+	"  s3        INTEGER NOT NULL,"
+	"  s4        INTEGER NOT NULL,"
+	"  s5        INTEGER NOT NULL,"
+	"  responses INTEGER NOT NULL,"
+	"  PRIMARY KEY (day, channel)) STRICT;"
+	"INSERT INTO survey_channel_days(day, channel, s1, s2, s3, s4, s5, responses)"
+	"  SELECT day, channel, sum(s1), sum(s2), sum(s3), sum(s4), sum(s5),"
+	"  sum(s1 + s2 + s3 + s4 + s5 > 0) FROM survey_responses"
+	"  WHERE s1 + s2 + s3 + s4 + s5 > 0 GROUP BY day, channel;"
+	"CREATE TRIGGER survey_answers_summary AFTER INSERT ON survey_answers"
+	"  WHEN new.score BETWEEN 1 AND 5 BEGIN"
+	"  UPDATE survey_responses SET s1 = s1 + (new.score = 1),"
+	"    s2 = s2 + (new.score = 2), s3 = s3 + (new.score = 3),"
+	"    s4 = s4 + (new.score = 4), s5 = s5 + (new.score = 5)"
+	"    WHERE id = new.response_id;"
+	"  INSERT INTO survey_days(day, question, score, n)"
+	"    SELECT day, new.question, new.score, 1 FROM survey_responses"
+	"    WHERE id = new.response_id"
+	"    ON CONFLICT (day, question, score) DO UPDATE SET n = n + 1;"
+	"  INSERT INTO survey_channel_days(day, channel, s1, s2, s3, s4, s5, responses)"
+	"    SELECT day, channel, new.score = 1, new.score = 2, new.score = 3,"
+	"    new.score = 4, new.score = 5, s1 + s2 + s3 + s4 + s5 = 1"
+	"    FROM survey_responses WHERE id = new.response_id"
+	"    ON CONFLICT (day, channel) DO UPDATE SET s1 = s1 + excluded.s1,"
+	"    s2 = s2 + excluded.s2, s3 = s3 + excluded.s3, s4 = s4 + excluded.s4,"
+	"    s5 = s5 + excluded.s5, responses = responses + excluded.responses;"
+	"  END;"
+	"CREATE INDEX survey_responses_linked ON survey_responses"
+	"  (request_id, day, s1, s2, s3, s4, s5) WHERE request_id IS NOT NULL;";
+
 /* v2: compute name_key for the rows an older program wrote. */
 static st_rc v2_backfill(store *s)
 {
@@ -205,6 +313,7 @@ static const struct step steps[] = {
 	{ v1_sql, NULL },
 	{ v2_sql, v2_backfill },
 	{ v3_sql, NULL },
+	{ v4_sql, NULL },
 };
 
 /* The schema version this program writes. */

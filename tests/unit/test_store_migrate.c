@@ -4,6 +4,9 @@
  */
 #include "unit/store_fixture.h"
 #include "text/text.h"
+#include "store/report.h"
+
+static void fresh_equals_upgraded_from(void **state, int from);
 
 /* Rows a program of schema version v could have written (raw SQL: the
  * current store functions expect the latest schema). */
@@ -36,6 +39,18 @@ static void fill_at(store *s, int v)
 		"INSERT INTO survey_responses(day, channel) VALUES (1699999200, 'in_person');"
 		"INSERT INTO survey_answers VALUES (1, 'q1', 5);",
 		NULL, NULL, NULL), SQLITE_OK);
+	/* what the v4 summaries are back-filled from: request 2 decided (after a
+	 * note with from = to, which is no decision), a response with two scored
+	 * answers and a skipped one, a response with nothing scored */
+	assert_int_equal(sqlite3_exec(db,
+		"INSERT INTO request_events(request_id, at, who, from_status, to_status, note)"
+		" VALUES (2, 1700200000, 'com1', 'committee', 'committee', 'looked at'),"
+		"        (2, 1700300000, 'com1', 'committee', 'accepted', 'meets the conditions');"
+		"UPDATE requests SET status = 'accepted' WHERE id = 2;"
+		"INSERT INTO survey_answers VALUES (1, 'q2', 3), (1, 'q3', 0);"
+		"INSERT INTO survey_responses(day, channel) VALUES (1699999200, 'in_person');"
+		"INSERT INTO survey_answers VALUES (2, 'q1', 0);",
+		NULL, NULL, NULL), SQLITE_OK);
 	if (v >= 2) {                 /* a v2 program kept the search key */
 		char *k1 = text_search_key("أحمد علي"), *k2 = text_search_key("Ḿaryam ٱلسيد");
 		sqlite3_stmt *st;
@@ -49,6 +64,41 @@ static void fill_at(store *s, int v)
 		free(k1);
 		free(k2);
 	}
+}
+
+/* Schema v4 invariant 5: every summary equals what the detail rows say
+ * (each query counts the rows where they differ). */
+static void check_summaries(store *s)
+{
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM requests q WHERE "
+	    "q.decided_at IS NOT (SELECT min(at) FROM request_events e WHERE "
+	    "e.request_id = q.id AND e.to_status IN ('accepted','rejected') AND "
+	    "e.from_status <> e.to_status) OR q.delivered_at IS NOT (SELECT min(at) "
+	    "FROM request_events e WHERE e.request_id = q.id AND e.to_status = "
+	    "'delivered' AND e.from_status <> e.to_status)"), 0);
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM survey_responses r WHERE "
+	    "(s1, s2, s3, s4, s5) IS NOT (SELECT sum(score = 1), sum(score = 2), "
+	    "sum(score = 3), sum(score = 4), sum(score = 5) FROM survey_answers a "
+	    "WHERE a.response_id = r.id) AND s1 + s2 + s3 + s4 + s5 + "
+	    "(SELECT count(*) FROM survey_answers a WHERE a.response_id = r.id) > 0"), 0);
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM ("
+	    "SELECT day, question, score, n FROM survey_days EXCEPT "
+	    "SELECT r.day, a.question, a.score, count(*) FROM survey_answers a JOIN "
+	    "survey_responses r ON r.id = a.response_id WHERE a.score BETWEEN 1 AND 5 "
+	    "GROUP BY 1, 2, 3)"), 0);
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM survey_days"),
+	                 fx_int(s, "SELECT count(*) FROM (SELECT DISTINCT r.day, "
+	                 "a.question, a.score FROM survey_answers a JOIN survey_responses r "
+	                 "ON r.id = a.response_id WHERE a.score BETWEEN 1 AND 5)"));
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM ("
+	    "SELECT day, channel, s1, s2, s3, s4, s5, responses FROM survey_channel_days "
+	    "EXCEPT SELECT day, channel, sum(s1), sum(s2), sum(s3), sum(s4), sum(s5), "
+	    "count(*) FROM survey_responses WHERE s1 + s2 + s3 + s4 + s5 > 0 "
+	    "GROUP BY day, channel)"), 0);
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM survey_channel_days"),
+	                 fx_int(s, "SELECT count(DISTINCT day || '/' || channel) FROM "
+	                 "survey_responses WHERE s1 + s2 + s3 + s4 + s5 > 0"));
+	assert_int_equal(report_ensure_indexes(s), ST_OK);
 }
 
 static void check_data(store *s, int from)
@@ -74,7 +124,7 @@ static void check_data(store *s, int from)
 	assert_int_equal(store_officer_get(s, "admin", &o), ST_OK);
 	assert_int_equal(o.role, ROLE_ADMIN);
 	officer_free(&o);
-	assert_int_equal(fx_int(s, "SELECT count(*) FROM survey_answers"), 1);
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM survey_answers"), 4);
 	/* v2 back-filled the search key of old rows */
 	key = text_search_key("أحمد علي");
 	assert_non_null(key);
@@ -98,10 +148,52 @@ static void check_data(store *s, int from)
 		queue_rows_free(rows, n);
 	}
 	free(key);
+	/* v4 back-filled the report summaries from the rows written before */
+	assert_int_equal(fx_int(s, "SELECT decided_at FROM requests WHERE id = 2"), 1700300000);
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM requests WHERE decided_at IS NULL"), 1);
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM requests WHERE delivered_at IS NOT NULL"), 0);
+	assert_int_equal(fx_int(s, "SELECT s5 * 10 + s3 FROM survey_responses WHERE id = 1"), 11);
+	assert_int_equal(fx_int(s, "SELECT s1 + s2 + s3 + s4 + s5 FROM survey_responses WHERE id = 2"), 0);
+	assert_int_equal(fx_int(s, "SELECT sum(n) FROM survey_days"), 2);
+	assert_int_equal(fx_int(s, "SELECT responses * 100 + s3 * 10 + s5 FROM "
+	                 "survey_channel_days WHERE channel = 'in_person'"), 111);
+	check_summaries(s);
 	/* and the upgraded database takes new requests after the old ones */
 	fx_request(&r, "New One", "1000000022", "0500000022");
 	assert_int_equal(store_request_submit(s, &r, "kiosk"), ST_OK);
 	assert_int_equal(fx_int(s, "SELECT max(seq) FROM requests"), 3);
+	/* the triggers keep the summaries from here on: the new request decided
+	 * and delivered through the store, a survey linked to it */
+	{
+		static const req_status path[] = { RS_VERIFIED, RS_COMMITTEE,
+			RS_REJECTED };
+		struct survey_response sr;
+		int64_t id = r.id;
+
+		for (size_t i = 0; i < ARRAY_LEN(path); i++) {
+			struct request cur;
+
+			assert_int_equal(store_request_get(s, id, &cur), ST_OK);
+			assert_int_equal(store_request_transition(s, id, cur.version,
+			                 cur.status, path[i], "officer1", "step"), ST_OK);
+			request_free(&cur);
+		}
+		assert_int_equal(fx_int(s, "SELECT count(*) FROM requests WHERE "
+		                 "decided_at IS NOT NULL"), 2);
+		memset(&sr, 0, sizeof sr);
+		strcpy(sr.channel, "in_person");
+		sr.request_id = id;
+		sr.nanswers = 3;
+		strcpy(sr.answers[0].question, "q1");
+		sr.answers[0].score = 4;
+		strcpy(sr.answers[1].question, "q2");
+		sr.answers[1].score = 4;
+		strcpy(sr.answers[2].question, "q3");
+		sr.answers[2].score = 0;
+		assert_int_equal(store_survey_submit(s, &sr), ST_OK);
+		assert_int_equal(fx_int(s, "SELECT s4 FROM survey_responses WHERE id = 3"), 2);
+		check_summaries(s);
+	}
 }
 
 static void test_from_every_version(void **state)
@@ -134,8 +226,15 @@ static void test_from_every_version(void **state)
 	}
 }
 
-/* The schema a fresh file gets equals the schema an upgraded file gets. */
+/* The schema a fresh file gets equals the schema a file upgraded from any
+ * earlier version gets. */
 static void test_fresh_equals_upgraded(void **state)
+{
+	for (int v = 1; v < store_schema_latest(); v++)
+		fresh_equals_upgraded_from(state, v);
+}
+
+static void fresh_equals_upgraded_from(void **state, int from)
 {
 	struct store_opts o = { .create = true };
 	char dir[64] = "/tmp/khidma-migrate-XXXXXX", a[128], b[128], err[256];
@@ -150,7 +249,7 @@ static void test_fresh_equals_upgraded(void **state)
 	snprintf(a, sizeof a, "%s/a.db", dir);
 	snprintf(b, sizeof b, "%s/b.db", dir);
 	assert_int_equal(store_open(a, &o, &s1, err, sizeof err), ST_OK);
-	assert_int_equal(store_open_at_version(b, &o, 1, &s2, err, sizeof err), ST_OK);
+	assert_int_equal(store_open_at_version(b, &o, from, &s2, err, sizeof err), ST_OK);
 	store_close(s2);
 	assert_int_equal(store_open(b, &o, &s2, err, sizeof err), ST_OK);
 	assert_int_equal(sqlite3_prepare_v2(store_db(s1), q, -1, &st, NULL), SQLITE_OK);

@@ -117,10 +117,15 @@ static void test_survey_anonymous(void **state)
 	assert_int_equal(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec, 0);
 	assert_true(r.at <= 1750012345 && r.at > 1750012345 - 86400);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM survey_answers"), 2);
-	/* no column can name a person: the table has exactly these */
+	/* no column can name a person: the table has exactly these (s1..s5:
+	 * the response's scored answers by score, schema v4) */
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM pragma_table_info("
 	                 "'survey_responses') WHERE name NOT IN ('id','day','channel',"
-	                 "'comment','request_id')"), 0);
+	                 "'comment','request_id','s1','s2','s3','s4','s5')"), 0);
+	assert_int_equal(fx_int(f->s, "SELECT s5 * 10 + s1 + s2 + s3 + s4 FROM "
+	                 "survey_responses"), 10);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM pragma_table_info("
+	                 "'survey_days') WHERE name NOT IN ('day','question','score','n')"), 0);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM pragma_table_info("
 	                 "'survey_answers') WHERE name NOT IN ('response_id','question',"
 	                 "'score')"), 0);
