@@ -284,6 +284,7 @@ struct ui_form_item {
 	const char *heading;           /* msgid of a section title above it */
 	bool   opts_below;             /* ui-owned: options on their own row (last draw) */
 	bool   opts_long;              /* ui-owned: options fit no row: listed when focused */
+	int    help_rows;              /* ui-owned: rows of the help text (last layout) */
 };
 
 struct ui_form {
@@ -291,7 +292,8 @@ struct ui_form {
 	int    n, focus, top;
 	bool   dirty;                  /* something was typed or chosen */
 	int    label_w;                /* ui-owned: label column of the last draw */
-	int    draw_w;                 /* ui-owned: width of the last draw */
+	int    draw_w;                 /* ui-owned: width of the last layout (0: stale) */
+	int    layout_lang, layout_n;  /* ui-owned: language + 1 and items of the last layout */
 };
 
 /* What ui_form_key asks of its screen. */

@@ -1,6 +1,6 @@
 /*
  * ui/ui_form — the form's model: items built from a form_def, options,
- * show_if, validation through core/validate, the keys, wipe. Drawing is
+ * show_if, the keys, wipe. Validation is ui_form_valid.c, drawing
  * ui_form_draw.c. The design and the invariants are over struct ui_form
  * in ui.h; in short:
  *
@@ -21,10 +21,11 @@
 
 #include "core/screens.h"
 #include "core/util.h"
-#include "core/validate.h"
+#include "core/validate.h"   /* validate_reason (a digits field refuses a letter) */
 
-static void
-value_free(struct ui_form_item *it)
+/* Overwrite and free an item's normalised value (ui_int.h). */
+void
+ui_form_value_free(struct ui_form_item *it)
 {
 	if (it->value != NULL) {
 		explicit_bzero(it->value, strlen(it->value));
@@ -179,6 +180,7 @@ ui_form_set_options(struct ui_form *f, int i, int n, const char *const *codes,
 	if (i < 0 || i >= f->n || !f->it[i].is_choice)
 		return;
 	set_options(&f->it[i], n, codes, en, ar);
+	f->draw_w = 0;                      /* the layout is stale */
 	update_visibility(f);
 }
 
@@ -198,7 +200,7 @@ ui_form_add_choice(struct ui_form *f, const struct field_def *def,
 static void
 item_wipe(struct ui_form_item *it)
 {
-	value_free(it);
+	ui_form_value_free(it);
 	it->err = NULL;
 	if (it->is_choice)
 		it->choice.selected = -1;
@@ -334,165 +336,6 @@ item_empty(const struct ui_form_item *it)
 	if (it->is_choice)
 		return it->choice.selected < 0;
 	return it->field.edit.len == 0;
-}
-
-static bool
-fail(struct ui_form_item *it, const char *msgid, int arg)
-{
-	it->err = msgid;
-	it->err_arg = arg;
-	return false;
-}
-
-static bool
-check_len(struct ui_form_item *it, const char *v, bool digits)
-{
-	const struct field_def *d = it->def;
-	int n = (int)text_char_count(v);
-
-	if (digits && d->min_len > 0 && d->min_len == d->max_len && n != d->min_len)
-		return fail(it, N_("Please type exactly %d digits."), d->min_len);
-	if (d->min_len > 0 && n < d->min_len)
-		return fail(it, digits ? N_("Please type at least %d digits.")
-		                       : N_("Please type at least %d characters."),
-		            d->min_len);
-	if (d->max_len > 0 && n > d->max_len)
-		return fail(it, digits ? N_("Please type at most %d digits.")
-		                       : N_("Please type at most %d characters."),
-		            d->max_len);
-	return true;
-}
-
-/* Validate the cleaned text of a field; on success it->value is set. */
-static bool
-validate_text(struct ui_form_item *it, const char *clean)
-{
-	const struct field_def *d = it->def;
-	char buf[64];
-	val_rc rc = VAL_OK;
-
-	if (*clean == '\0') {
-		if (d->required)
-			return fail(it, validate_reason(VAL_EMPTY), 0);
-		it->value = xstrdup("");
-		return true;
-	}
-	switch (d->type) {
-	case FT_NATIONAL_ID:
-		rc = validate_national_id(clean, buf, sizeof buf);
-		break;
-	case FT_MOBILE:
-		rc = validate_mobile(clean, buf, sizeof buf);
-		break;
-	case FT_EMAIL:
-		rc = validate_email(clean);
-		if (rc == VAL_OK && !check_len(it, clean, false))
-			return false;
-		break;
-	case FT_DIGITS:
-		if (text_digits(clean, buf, sizeof buf, false) < 0)
-			rc = VAL_NOT_DIGITS;
-		else if (!check_len(it, buf, true))
-			return false;
-		break;
-	case FT_TEXT:
-		if (strcmp(d->id, "name") == 0 || strcmp(d->id, "signature") == 0) {
-			rc = validate_name(clean, d->max_len > 0 ? d->max_len : 80);
-			if (rc == VAL_OK && !check_len(it, clean, false))
-				return false;
-			break;
-		}
-		/* fall through */
-	default:
-		if (!check_len(it, clean, false))
-			return false;
-		break;
-	}
-	if (rc != VAL_OK)
-		return fail(it, validate_reason(rc), 0);
-	if (d->type == FT_NATIONAL_ID || d->type == FT_MOBILE || d->type == FT_DIGITS)
-		it->value = xstrdup(buf);
-	else
-		it->value = xstrdup(clean);
-	explicit_bzero(buf, sizeof buf);
-	return true;
-}
-
-/* Contract: see ui.h. */
-bool
-ui_form_validate(struct ui_form *f, int i)
-{
-	struct ui_form_item *it = &f->it[i];
-	char *raw, *clean;
-	bool ok;
-
-	value_free(it);
-	it->err = NULL;
-	if (!it->visible)
-		return true;
-	if (it->is_choice) {
-		if (it->choice.selected < 0 || it->choice.selected >= it->nopts) {
-			if (it->def && it->def->required)
-				return fail(it, N_("Please choose one of the options."), 0);
-			it->value = xstrdup("");
-			return true;
-		}
-		it->value = xstrdup(it->codes[it->choice.selected]);
-		return true;
-	}
-	raw = text_edit_get(&it->field.edit);
-	clean = text_clean(raw, strlen(raw), it->def->type == FT_MULTILINE);
-	explicit_bzero(raw, strlen(raw));
-	free(raw);
-	if (clean == NULL)
-		return fail(it, validate_reason(VAL_INVALID_UTF8), 0);
-	ok = validate_text(it, clean);
-	explicit_bzero(clean, strlen(clean));
-	free(clean);
-	return ok;
-}
-
-/* Contract: see ui.h. */
-bool
-ui_form_validate_all(struct ui_form *f)
-{
-	int first = -1;
-
-	for (int i = 0; i < f->n; i++)
-		if (!ui_form_validate(f, i) && first < 0)
-			first = i;
-	if (first >= 0) {
-		f->focus = first;
-		ui_form_status(f);
-		return false;
-	}
-	return true;
-}
-
-/* The error of item it in the current language, formatted. */
-void
-ui_form_error_text(const struct ui_form_item *it, char *buf, size_t n)
-{
-	const char *m = _(it->err);
-
-	if (strstr(m, "%d") != NULL)
-		snprintf(buf, n, m, it->err_arg);
-	else
-		snprintf(buf, n, "%s", m);
-}
-
-/* Contract: see ui.h. */
-void
-ui_form_status(struct ui_form *f)
-{
-	char buf[256];
-
-	if (f->n == 0 || f->it[f->focus].err == NULL) {
-		ui_status("", false);
-		return;
-	}
-	ui_form_error_text(&f->it[f->focus], buf, sizeof buf);
-	ui_status(buf, true);
 }
 
 /* Contract: see ui.h. */

@@ -68,20 +68,18 @@ list_rows(const struct ui_form *f, const struct ui_form_item *it)
 static struct ui_rect value_area(const struct ui_form *f, const struct ui_form_item *it,
                                  struct ui_rect r);
 
-/* Rows under the item: an error or counter takes one; a help text wraps
- * to two when it is wider than the value area. */
+/* Rows under the item: an error or counter takes one; a help text the
+ * rows form_measure found (two when wider than the value area). */
 static int
 sub_rows(const struct ui_form *f, const struct ui_form_item *it)
 {
-	struct ui_rect v;
-
+	(void)f;
 	if (!has_sub_row(it))
 		return 0;
 	if (it->err != NULL || !it->def || !it->def->help ||
 	    (!it->is_choice && it->field.height > 1 && it->def->max_len > 0))
 		return 1;
-	v = value_area(f, it, (struct ui_rect){ 0, 0, 1, f->draw_w });
-	return text_width(_(it->def->help)) > v.w ? 2 : 1;
+	return it->help_rows > 1 ? 2 : 1;
 }
 
 static int
@@ -96,28 +94,21 @@ item_rows(const struct ui_form *f, const struct ui_form_item *it, bool first)
 	return rows + sub_rows(f, it);
 }
 
-/* Labels and options in the current language; the label column width
- * (invariant 1) and which choices go under their label (invariant 3). */
+/* Measure the layout (invariants 1 and 3): the label column, which choices
+ * go under their label or list their options, the rows of each help text.
+ * Done again only when the width, the language or the items changed, so a
+ * keystroke does not re-measure every label. */
 static void
-form_refresh(struct ui_form *f, int w)
+form_measure(struct ui_form *f, int w)
 {
 	int lw = 0, max = w * 2 / 5;
 
 	for (int i = 0; i < f->n; i++) {
-		struct ui_form_item *it = &f->it[i];
-		const char *label = ui_form_label(f, i);
 		int tw;
 
-		if (it->is_choice)
-			for (int j = 0; j < it->nopts; j++)
-				it->items[j] = ui_form_option_label(it, j);
-		if (!it->is_choice && !ltr_fixed(it)) {
-			it->field.dir = ui_dir();
-			it->field.edit.dir = ui_dir();
-		}
-		if (it->label_above)
+		if (f->it[i].label_above)
 			continue;
-		tw = text_width(label);
+		tw = text_width(ui_form_label(f, i));
 		if (tw > lw)
 			lw = tw;
 	}
@@ -127,21 +118,50 @@ form_refresh(struct ui_form *f, int w)
 		lw = LABEL_MIN;
 	f->label_w = lw;
 	f->draw_w = w;
+	f->layout_lang = (int)ui_get_lang() + 1;
+	f->layout_n = f->n;
 	for (int i = 0; i < f->n; i++) {
 		struct ui_form_item *it = &f->it[i];
-		const char *label = ui_form_label(f, i);
+		struct ui_rect v;
 
+		it->help_rows = 1;
 		if (it->is_choice) {
 			int cw = ui_choice_width(&it->choice);
 
 			it->opts_below = !it->label_above && cw > w - lw - 1 && cw <= w;
 			it->opts_long = cw > w;
+		}
+		v = value_area(f, it, (struct ui_rect){ 0, 0, 1, w });
+		if (it->def && it->def->help && text_width(_(it->def->help)) > v.w)
+			it->help_rows = 2;
+	}
+}
+
+/* Labels, options and directions in the current language (every draw:
+ * F2 re-translates), then the layout when it is stale. */
+static void
+form_refresh(struct ui_form *f, int w)
+{
+	for (int i = 0; i < f->n; i++) {
+		struct ui_form_item *it = &f->it[i];
+
+		if (it->is_choice) {
+			for (int j = 0; j < it->nopts; j++)
+				it->items[j] = ui_form_option_label(it, j);
 			it->choice.label = "";          /* the form draws the label */
 		} else {
-			it->field.label_w = lw;
-			it->field.label = it->label_above ? "" : label;
+			if (!ltr_fixed(it)) {
+				it->field.dir = ui_dir();
+				it->field.edit.dir = ui_dir();
+			}
+			it->field.label = it->label_above ? "" : ui_form_label(f, i);
 		}
 	}
+	if (w != f->draw_w || f->layout_lang != (int)ui_get_lang() + 1 || f->n != f->layout_n)
+		form_measure(f, w);
+	for (int i = 0; i < f->n; i++)
+		if (!f->it[i].is_choice)
+			f->it[i].field.label_w = f->label_w;
 }
 
 /* The value area of an item drawn on row(s) of r: where its help goes. */

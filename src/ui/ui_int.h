@@ -55,9 +55,11 @@ int ui_digit_value(wchar_t ch);
 /* The label column's width for a field or choice drawn w columns wide. */
 int ui_label_width(const char *label, int w);
 
-/* ---- ui_form.c (added) ------------------------------------------------------ */
+/* ---- ui_form.c, ui_form_valid.c (added) --------------------------------- */
 /* The label of option j of a form choice in the current language. */
 const char *ui_form_option_label(const struct ui_form_item *it, int j);
+/* Overwrite and free a form item's normalised value. */
+void ui_form_value_free(struct ui_form_item *it);
 /* The error of a form item in the current language, formatted into buf. */
 void ui_form_error_text(const struct ui_form_item *it, char *buf, size_t n);
 
