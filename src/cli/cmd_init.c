@@ -85,7 +85,7 @@ cmd_init_exec(struct app *a, int argc, char **argv)
 		return cli_fail("init", "seeding the catalog: %s (%s)",
 		                st_rc_name(rc), store_errmsg(a->db));
 	if ((rc = report_ensure_indexes(a->db)) != ST_OK)
-		return cli_fail("init", "creating the report indexes: %s (%s)",
+		return cli_fail("init", "checking the report indexes: %s (%s)",
 		                st_rc_name(rc), store_errmsg(a->db));
 	if (branch && (rc = store_meta_set(a->db, "branch", branch)) != ST_OK)
 		return cli_fail("init", "setting the branch code: %s (%s)",

@@ -43,6 +43,7 @@ apply_action(struct req_screen *q, wf_action a)
 	const struct wf_transition *t = &wf_table()[a];
 	char question[256];
 	char *note;
+	const char *why;
 	int rc_ui = 0;
 	st_rc rc;
 
@@ -67,6 +68,9 @@ apply_action(struct req_screen *q, wf_action a)
 		ui_status(_("Cancelled: nothing was changed."), false);
 		return UI_REDRAW;
 	}
+	/* Asked before wf_apply, which may reload q->r: the reason the
+	 * workflow gives is what the officer reads if it refuses. */
+	why = wf_refusal(&q->r, a, &q->c->me, note[0] ? note : NULL);
 	rc = wf_apply(q->c->db, &q->r, a, &q->c->me, note[0] ? note : NULL);
 	free(note);
 	if (rc == ST_OK) {
@@ -77,11 +81,7 @@ apply_action(struct req_screen *q, wf_action a)
 	}
 	if (rc == ST_DENIED) {
 		(void)req_reload(q, false);
-		if (a == WF_VERIFY && (q->r.declared_at == 0 || q->r.signature == NULL ||
-		                       q->r.signature[0] == '\0'))
-			ui_status(_("Verify is refused: the declaration is not signed."), true);
-		else
-			ui_status(_("This action is not allowed now."), true);
+		ui_status(why ? _(why) : _("This action is not allowed now."), true);
 		return UI_REDRAW;
 	}
 	say_result(q, rc, N_("Done."));

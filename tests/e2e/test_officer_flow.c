@@ -211,7 +211,7 @@ static void stale_edit_is_refused(void **state)
 static void intake_on_behalf_records_channel_and_officer(void **state)
 {
 	struct ofx *f = *state;
-	char nid[11];
+	char nid[11], ref_taken[16];
 	ht *a = ofx_session(f, "ali", "en", NULL, 30, 100);
 
 	ofx_nid(77, nid);
@@ -246,6 +246,7 @@ static void intake_on_behalf_records_channel_and_officer(void **state)
 	assert_int_equal(store_queue(s, &qf, 0, 0, 10, &rows, &n), ST_OK);
 	assert_int_equal(n, 1);
 	HT_ASSERT_TEXT(a, rows[0].ref, T);
+	snprintf(ref_taken, sizeof ref_taken, "%s", rows[0].ref);
 	assert_int_equal(store_request_get(s, rows[0].id, &r), ST_OK);
 	assert_string_equal(r.channel, "phone");
 	assert_string_equal(r.declared_by, "ali");
@@ -257,6 +258,19 @@ static void intake_on_behalf_records_channel_and_officer(void **state)
 	store_close(s);
 	ht_key(a, HT_KEY_ENTER);
 	HT_ASSERT_TEXT(a, "Noura", T);              /* back in the queue */
+
+	/* Maker-checker: the officer who took the request cannot verify it,
+	 * and the console says why (the workflow's own reason). */
+	ht_key(a, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(a, "Repair of the water heater", T);
+	mark_required(a);
+	act(a, "Verify", NULL);
+	HT_ASSERT_TEXT(a, "Another officer must verify a request you entered.", T);
+	s = ofx_open(f);
+	assert_int_equal(store_request_by_ref(s, ref_taken, &r), ST_OK);
+	assert_int_equal(r.status, RS_RECEIVED);
+	request_free(&r);
+	store_close(s);
 	ht_end(a);
 }
 
