@@ -229,7 +229,7 @@ fuzz_objs  = $(foreach m,$(or $(FUZZ_DEPS_$(call fuzz_name,$(1))),$(MODULES)),\
                $(patsubst src/%.c,$(BUILD)/fuzzobj/%.o,$(call mod_srcs,$(m))))
 $(BUILD)/fuzzobj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 define fuzz_rule
 $(BUILD)/fuzz/$(basename $(notdir $(1))): $(1) $(call fuzz_objs,$(1))
 	@mkdir -p $$(dir $$@)
@@ -268,3 +268,4 @@ clean:
 	rm -rf build build-san
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/fuzzobj -name '*.d' 2>/dev/null)
