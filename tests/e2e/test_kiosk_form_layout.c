@@ -83,6 +83,8 @@ labels_whole_and_help_at_start_english(void **state)
 	kiosk_choose_lang(h, false);
 	ht_keys(h, "1");
 	HT_ASSERT_TEXT(h, "National ID or Iqama number", KT);
+	HT_ASSERT_TEXT(h, "10 digits", KT);
+	ht_wait_quiet(h, 200);                   /* the whole form painted */
 	no_ellipsis(h);
 	/* "10 digits" starts under the field's text, just right of its ▕ */
 	lr = row_of(h, "National ID or Iqama number");
@@ -115,6 +117,8 @@ labels_whole_and_help_at_start_arabic(void **state)
 	kiosk_choose_lang(h, true);
 	ht_keys(h, "1");
 	HT_ASSERT_TEXT(h, "رقم الهوية", KT);
+	HT_ASSERT_TEXT(h, "١٠ أرقام", KT);
+	ht_wait_quiet(h, 200);                   /* the whole form painted */
 	no_ellipsis(h);
 	/* the help ends under the field's right edge (its ▏), the start side */
 	lr = row_of(h, "رقم الهوية");
@@ -150,6 +154,7 @@ declaration_wraps_and_signature_label_whole(void **state)
 	kiosk_choose_lang(h, false);
 	to_declaration(h);
 	HT_ASSERT_TEXT(h, "Your full name as signature", KT);
+	ht_wait_quiet(h, 200);
 	/* the responsibility sentence wraps: its last word on the next row */
 	r = row_of(h, "You are directly responsible");
 	HT_ASSERT(h, r >= 0);
@@ -168,6 +173,7 @@ survey_ratings_right_aligned_arabic(void **state)
 	kiosk_choose_lang(h, true);
 	ht_keys(h, "3");
 	HT_ASSERT_TEXT(h, "اللباقة والاحترام عند الاستقبال", KT);
+	ht_wait_quiet(h, 200);
 	q = row_of(h, "اللباقة والاحترام عند الاستقبال");
 	extent(h, q, &qfirst, &qlast);
 	/* under the question: the five ratings with their words, ending at the
