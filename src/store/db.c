@@ -14,7 +14,7 @@
  *
  * The quick_check reads every page, so its cost grows with the file (≈ 2.6 s
  * for 100 000 requests, 140 MB). With store_opts.check_in_background (the
- * kiosk, a long-lived process whose first screen must not wait) and a file
+ * kiosk and the officer console, whose first screen must not wait) and a file
  * that already exists, is non-empty and is already in WAL mode (header bytes
  * 18/19 = 2, so journal_mode=WAL writes nothing), the check still starts at
  * open but runs in a thread on its own read-only connection (store/dbcheck):
@@ -27,7 +27,7 @@
  *    has failed every statement (st_prep) returns its failure code;
  *  - if the thread cannot start, or the file is new, not in WAL mode or
  *    opened read-only, the check is synchronous as before.
- * Every other caller (officer console, CLI, tests) checks synchronously.
+ * Every other caller (the CLI, tests) checks synchronously.
  *
  * Invariants:
  *  1. A file refused as corrupt is never written: nothing that can write
