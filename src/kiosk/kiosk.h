@@ -34,36 +34,17 @@ enum kstep {
 	K_EXIT /* hang-up */
 };
 
-/* ---- kform.c: the kiosk's forms are ui_forms (src/ui/ui_form.c) ---------
+/* ---- kform.c: building the kiosk's ui_forms (src/ui/ui_form.c) ---------
  *
- * kform_init / kform_add_fields build a ui_form and fill the options of
- * catalog choices from the store (src/ui never reads it). The other kform
- * names are the ui_form ones under the names the kiosk's screens were
- * written against (track.c still uses them). */
-#define kform ui_form
-#define kitem ui_form_item
-enum { KF_NONE = UF_NONE, KF_SUBMIT = UF_SUBMIT, KF_BACK = UF_BACK };
+ * kform_init / kform_add_fields build a ui_form from a screen definition
+ * and fill the options of catalog choices from the store (src/ui never
+ * reads it); the screens then use the ui_form_* functions directly. */
 
 /* Build the items of def (choices from fixed options or from the catalog
  * kind they name, loaded through store_catalog_list). */
 void kform_init(struct ui_form *f, const struct form_def *def, store *db);
 /* Append the items of def to f (kform_init = empty form + this). */
 void kform_add_fields(struct ui_form *f, const struct form_def *def, store *db);
-
-#define kform_add_choice   ui_form_add_choice
-#define kform_free         ui_form_free
-#define kform_wipe         ui_form_wipe
-#define kform_draw         ui_form_draw
-#define kform_key          ui_form_key
-#define kform_validate_all ui_form_validate_all
-#define kform_validate     ui_form_validate
-#define kform_item         ui_form_item
-#define kform_value        ui_form_value
-#define kform_code         ui_form_code
-#define kform_choose       ui_form_choose
-#define kform_display      ui_form_display
-#define kform_focus        ui_form_focus
-#define kform_status       ui_form_status
 
 /* ---- kiosk.c: the session and the dispatcher --------------------------- */
 

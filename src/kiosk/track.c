@@ -37,7 +37,7 @@ enum tmode { T_FORM, T_WAIT, T_RESULT };
 
 struct track {
 	struct kiosk *k;
-	struct kform  form;
+	struct ui_form form;
 	enum tmode    mode;
 	struct timespec wait_until;
 	struct request r;
@@ -152,8 +152,8 @@ static void
 lookup(struct track *t)
 {
 	const struct config *cfg = &t->k->a->cfg;
-	const char *ref = kform_value(&t->form, "ref");
-	const char *last4 = kform_value(&t->form, "mobile_last4");
+	const char *ref = ui_form_value(&t->form, "ref");
+	const char *last4 = ui_form_value(&t->form, "mobile_last4");
 	size_t ml;
 	st_rc rc;
 	int fails;
@@ -197,15 +197,15 @@ static void
 search(struct track *t)
 {
 	const struct config *cfg = &t->k->a->cfg;
-	struct kitem *ref = kform_item(&t->form, "ref");
+	struct ui_form_item *ref = ui_form_item(&t->form, "ref");
 	int fails, over, delay;
 
-	if (ref == NULL || !refno_valid(kform_value(&t->form, "ref"))) {
+	if (ref == NULL || !refno_valid(ui_form_value(&t->form, "ref"))) {
 		if (ref) {
 			ref->err = validate_reason(VAL_REF);
-			kform_focus(&t->form, (int)(ref - t->form.it));
+			ui_form_focus(&t->form, (int)(ref - t->form.it));
 		}
-		kform_status(&t->form);
+		ui_form_status(&t->form);
 		return;
 	}
 	fails = store_track_failures(t->k->a->db, cfg->track_window);
@@ -297,7 +297,7 @@ track_draw(struct ui_screen *s)
 	b.h -= 3;
 	b.x += 1;
 	b.w -= 2;
-	kform_draw(&t->form, b);
+	ui_form_draw(&t->form, b);
 }
 
 static int
@@ -330,11 +330,11 @@ track_key(struct ui_screen *s, struct ui_event ev)
 	}
 	if (ev.a == A_CHAR || ev.a == A_BACKSPACE || ev.a == A_DELETE)
 		ui_status("", false);           /* the last answer goes once typing starts */
-	switch (kform_key(&t->form, ev)) {
-	case KF_BACK:
+	switch (ui_form_key(&t->form, ev)) {
+	case UF_BACK:
 		t->next = K_HOME;
 		return UI_BACK;
-	case KF_SUBMIT:
+	case UF_SUBMIT:
 		search(t);
 		break;
 	default:
@@ -349,7 +349,7 @@ track_wipe(struct ui_screen *s)
 {
 	struct track *t = s->state;
 
-	kform_wipe(&t->form);
+	ui_form_wipe(&t->form);
 	forget_result(t);
 }
 
@@ -370,12 +370,12 @@ kiosk_track(struct kiosk *k)
 	kform_init(&t.form, screens_form(&k->a->scr, "track"), k->a->db);
 	if (t.form.n == 0) {
 		log_error("kiosk: screens/forms.conf has no \"track\" form");
-		kform_free(&t.form);
+		ui_form_free(&t.form);
 		return K_HOME;
 	}
 	r = ui_run(&s);
 	forget_result(&t);
-	kform_free(&t.form);
+	ui_form_free(&t.form);
 	if (r & UI_HANGUP)
 		return K_EXIT;
 	if (r & UI_HOME)
