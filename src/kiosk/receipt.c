@@ -82,7 +82,10 @@ kiosk_receipt_print(const char *cmd, const char *text)
 
 	if (cmd == NULL || *cmd == '\0')
 		return -1;
-	full = xasprintf("%s >/dev/null 2>&1", cmd);
+	/* A subshell, so the command's own redirections (e.g. "cat > file")
+	 * still apply: a trailing ">/dev/null" on the bare command would
+	 * replace them and silently drop the receipt. */
+	full = xasprintf("( %s\n) >/dev/null 2>&1", cmd);
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGPIPE, &ign, &old);
 	p = popen(full, "w");

@@ -268,6 +268,59 @@ sighup_mid_form_leaves_no_row(void **state)
 	ht_end(h);
 }
 
+/* The printed receipt: pressing 1 on the confirmation pipes a plain-text
+ * receipt to receipt_command. It carries the reference and the dates, the
+ * name and mobile only masked, and no control character. */
+static void
+receipt_is_printed(void **state)
+{
+	ht *h = ht_new(24, 80);
+	char ref[32], conf[1200], path[512], *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s", ht_path(h, "receipt.txt"));
+	snprintf(conf, sizeof conf, "idle_timeout = 600;\nconfirm_timeout = 30;\n"
+	         "receipt_command = \"cat > '%s'\";\n", path);
+	if (!ht_write_file(h, "khidma.conf", conf) || !ht_spawn_khidma(h, NULL, NULL))
+		fail_msg("cannot start khidma");
+	kiosk_choose_lang(h, false);
+	kiosk_fill_request(h, "Sara Ali", NID_OK, "0551234567",
+	                   "The water heater leaks\x1b[2J badly.");
+	declare_and_submit(h, "Sara Ali", false);
+	HT_ASSERT_TEXT(h, "print a receipt", KT);
+	HT_ASSERT(h, screen_ref(h, ref, sizeof ref));
+	ht_keys(h, "1");
+	for (int i = 0; i < 50 && text == NULL; i++) {
+		ht_wait_quiet(h, 100);
+		if ((f = fopen(path, "r")) != NULL) {
+			char buf[8192];
+			len = fread(buf, 1, sizeof buf - 1, f);
+			fclose(f);
+			buf[len] = '\0';
+			if (strstr(buf, "Tracking") != NULL || strstr(buf, "Track my request") != NULL)
+				text = strdup(buf);
+		}
+	}
+	if (text == NULL) {
+		ht_dump(h, "/dev/stderr");
+		f = fopen(path, "r");
+		fail_msg("no complete receipt in %s (file %s)", path, f ? "exists" : "missing");
+	}
+	assert_non_null(strstr(text, ref));
+	assert_non_null(strstr(text, "Service request receipt"));
+	assert_non_null(strstr(text, "إيصال"));            /* the Arabic half */
+	assert_null(strstr(text, "0551234567"));           /* mobile masked */
+	assert_non_null(strstr(text, "4567"));
+	assert_null(strstr(text, "Sara Ali"));             /* name masked */
+	for (size_t i = 0; text[i]; i++)
+		if ((unsigned char)text[i] < 0x20 && text[i] != '\n')
+			fail_msg("control byte 0x%02x in the receipt", text[i]);
+	free(text);
+	ht_end(h);
+}
+
 int
 main(void)
 {
@@ -281,6 +334,7 @@ main(void)
 		cmocka_unit_test(f2_keeps_the_draft),
 		cmocka_unit_test(resize_mid_form),
 		cmocka_unit_test(sighup_mid_form_leaves_no_row),
+		cmocka_unit_test(receipt_is_printed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
