@@ -303,8 +303,8 @@ static void anchor_wire(const char *const menu[], const char *const input[],
 	ht_end(h);
 }
 
-/* Total Ir in a callgrind output file ("summary:" or "totals:" line). */
-static long long callgrind_total(const char *path)
+/* Total Ir in one callgrind output file ("totals:", else "summary:"). */
+static long long callgrind_file_total(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	char line[512];
@@ -317,6 +317,24 @@ static long long callgrind_total(const char *path)
 			v = atoll(line + (line[0] == 's' ? 8 : 7));
 	fclose(f);
 	return v;
+}
+
+/* Sum over the explicit dump (callgrind_control -d: path.1, path.2 …) and
+ * the dump at exit (path), whichever exist. */
+static long long callgrind_total(const char *path)
+{
+	long long sum = -1, v;
+	char p[4200];
+
+	for (int i = 0; i < 8; i++) {
+		if (i == 0)
+			snprintf(p, sizeof p, "%s", path);
+		else
+			snprintf(p, sizeof p, "%s.%d", path, i);
+		if ((v = callgrind_file_total(p)) >= 0)
+			sum = (sum < 0 ? 0 : sum) + v;
+	}
+	return sum;
 }
 
 /* The user name vgdb's FIFOs are named after, the same on both sides. */
@@ -381,7 +399,9 @@ static bool instr(ht *h, const char *onoff)
 
 	/* the harness gives the child TMPDIR=<its dir>: vgdb's FIFOs are there */
 	snprintf(cmd, sizeof cmd, "TMPDIR='%s' USER='%s' LOGNAME='%s' callgrind_control "
-	         "-i %s %d 2>&1", ht_dir(h), vg_user(), vg_user(), onoff, (int)pid);
+	         "%s%s %d 2>&1", ht_dir(h), vg_user(), vg_user(),
+	         strcmp(onoff, "dump") == 0 ? "-d" : "-i ",
+	         strcmp(onoff, "dump") == 0 ? "" : onoff, (int)pid);
 	if (!(p = popen(cmd, "r")))
 		return false;
 	while (fgets(line, sizeof line, p)) {
@@ -461,6 +481,8 @@ static double callgrind_per_char(bool kiosk, const char *const argv[], const cha
 	}
 	if (!instr(h, "off"))
 		goto fail;
+	/* dump now: the count no longer depends on how the program exits */
+	instr(h, "dump");
 	ht_hangup(h);
 	if (!ht_wait_exit(h, 30000, &st)) {
 		ht_signal(h, SIGTERM);
