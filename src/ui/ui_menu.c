@@ -7,7 +7,11 @@
  *  1. Mirrored in RTL: items right-aligned with their number on the right,
  *     the selection marker ◄ at the right edge (► at the left in LTR).
  *  2. Moving the selection changes two marker cells only (no reverse-video
- *     bar), so a menu move costs a few bytes over a slow SSH link.
+ *     bar), so a menu move costs a few bytes over a slow SSH link. The
+ *     marker (and the blank where it was) has the labels' plain attributes:
+ *     a bold marker cost two attribute changes per move (on xterm each sgr
+ *     also resends the charset, "ESC ( B"), nearly half of a move's ~30
+ *     bytes; plain, a move is ≤ 16 bytes (tests/e2e/test_ui_bytes.c).
  */
 #include "ui/ui_int.h"
 
@@ -68,10 +72,10 @@ ui_menu_draw(struct ui_menu *m, struct ui_rect r)
 		if (rtl) {
 			ui_text(y, r.x, r.w - 2, label, TEXT_RTL, AL_START, 0);
 			ui_text(y, r.x + r.w - 2, 2, k == m->selected ? marker() : "",
-			        TEXT_LTR, AL_END, A_BOLD);
+			        TEXT_LTR, AL_END, 0);
 		} else {
 			ui_text(y, r.x, 2, k == m->selected ? marker() : "", TEXT_LTR,
-			        AL_START, A_BOLD);
+			        AL_START, 0);
 			ui_text(y, r.x + 2, r.w - 2, label, TEXT_LTR, AL_START, 0);
 		}
 		free(label);
