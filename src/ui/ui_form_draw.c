@@ -19,6 +19,12 @@
  *     (service types, channels) lists them one per row while focused, so a
  *     keypad visitor sees which digit is which.
  *  4. The focused item is drawn last and is always scrolled into view.
+ *  5. A choice whose options fit no row shows, while not focused, only the
+ *     chosen option with its number ("2 Plumbing"), or until one is chosen
+ *     how to choose ("not chosen yet — press 1–8"); a locked choice (the
+ *     kiosk's channel, never focused) only the chosen option's label. The
+ *     survey's ratings (label_above, a legend gives their words) keep
+ *     their row of numbers.
  */
 #include "ui/ui_int.h"
 
@@ -205,6 +211,49 @@ draw_sub_row(const struct ui_form *f, const struct ui_form_item *it, int y,
 	}
 }
 
+/* A choice shown by its value alone (invariant 5): a locked one always, one
+ * whose options fit no row while it is not focused. */
+static bool
+summarised(const struct ui_form_item *it, bool focused)
+{
+	return it->is_choice && (it->locked || (!focused && it->opts_long &&
+	                                        !it->label_above));
+}
+
+/* Invariant 5 in v: a locked choice's option label; otherwise the chosen
+ * option "n label" highlighted as in a row, or how to choose. */
+static void
+draw_choice_summary(const struct ui_form_item *it, struct ui_rect v)
+{
+	const struct ui_choice *c = &it->choice;
+	char *s, *hint = NULL;
+	bool chosen = c->selected >= 0 && c->selected < c->nitems;
+	int n = c->nitems < 9 ? c->nitems : 9, attr = 0, sw;
+
+	/* one space either side, like the options of a row */
+	if (chosen && it->locked) {
+		s = xasprintf(" %s ", c->items[c->selected] ? c->items[c->selected] : "");
+	} else if (chosen) {
+		s = xasprintf(" %d %s ", c->selected + 1,
+		              c->items[c->selected] ? c->items[c->selected] : "");
+		attr = A_REVERSE | A_BOLD;
+	} else if (n > 0 && !it->locked) {
+		hint = xasprintf(_("not chosen yet — press 1–%d"), n);
+		s = xasprintf(" %s ", hint);
+		attr = A_DIM;
+	} else {
+		s = xstrdup(" \u2014 ");
+	}
+	free(hint);
+	sw = text_width(s);
+	if (sw > v.w)
+		sw = v.w;
+	ui_fill(v.y, v.x, v.w, 0);
+	ui_text(v.y, ui_dir() == TEXT_RTL ? v.x + v.w - sw : v.x, sw, s, ui_dir(),
+	        AL_START, attr);
+	free(s);
+}
+
 static void
 draw_item(struct ui_form *f, int i, int yy, struct ui_rect r, bool first)
 {
@@ -230,8 +279,13 @@ draw_item(struct ui_form *f, int i, int yy, struct ui_rect r, bool first)
 		ui_text(yy, lx, lw, ui_form_label(f, i), ui_dir(), AL_START,
 		        focused ? A_BOLD : 0);
 		ui_fill(yy, ui_dir() == TEXT_RTL ? lx - 1 : lx + lw, 1, 0);
-		ui_choice_draw(&it->choice, v, focused);
-	} else if (it->is_choice)
+		if (summarised(it, focused))
+			draw_choice_summary(it, v);
+		else
+			ui_choice_draw(&it->choice, v, focused);
+	} else if (it->is_choice && summarised(it, focused))
+		draw_choice_summary(it, fr);
+	else if (it->is_choice)
 		ui_choice_draw(&it->choice, fr, focused);
 	else
 		ui_field_draw(&it->field, fr, focused);

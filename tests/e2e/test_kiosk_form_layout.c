@@ -268,6 +268,65 @@ keypad_only_intake(void **state)
 	ht_end(h);
 }
 
+/* Defect: an unfocused choice whose options fit no row showed bare
+ * numbers ("1 2 3 4 5 6 7 8 press 1–8"); now a prompt until chosen, then
+ * the chosen number and name; the full list only while focused. */
+static void
+unfocused_choice_says_what_it_is(void **state)
+{
+	ht *h = kiosk_start(NULL, NULL);
+	int sr;
+
+	(void)state;
+	kiosk_choose_lang(h, false);
+	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "Service type", KT);
+	ht_wait_quiet(h, 200);
+	sr = row_of(h, "Service type");
+	HT_ASSERT(h, sr >= 0);
+	HT_ASSERT(h, strstr(ht_screen_text(h, sr), "not chosen yet \u2014 press 1\u20138") != NULL);
+	HT_ASSERT(h, strstr(ht_screen_text(h, sr), " 2 ") == NULL);
+	/* to the service type: the list with names while focused */
+	ht_keys(h, "1");
+	ht_key(h, HT_KEY_ENTER);
+	type_line(h, "Sara Ali");
+	type_line(h, NID_OK);
+	type_line(h, "4711");
+	type_line(h, "0551234567");
+	ht_key(h, HT_KEY_ENTER);                  /* no e-mail */
+	HT_ASSERT_TEXT(h, "4 Plumbing", KT);
+	ht_keys(h, "2");
+	ht_key(h, HT_KEY_ENTER);                  /* on to the description */
+	ht_wait_quiet(h, 200);
+	HT_ASSERT(h, row_of(h, "4 Plumbing") < 0);
+	sr = row_of(h, "Service type");
+	HT_ASSERT(h, sr >= 0);
+	HT_ASSERT(h, strstr(ht_screen_text(h, sr), "2 ") != NULL);
+	HT_ASSERT(h, strstr(ht_screen_text(h, sr), " 3 ") == NULL);
+	HT_ASSERT(h, strstr(ht_screen_text(h, sr), "press") == NULL);
+	HT_ASSERT(h, reverse_at(h, sr, '2'));
+	ht_end(h);
+}
+
+/* Defect: the kiosk's channel is fixed (in person) yet showed "1 In-person
+ * meeting 2 3 4 5 6 7 8"; a fixed choice shows only its value. */
+static void
+fixed_choice_shows_only_its_value(void **state)
+{
+	ht *h = kiosk_start(NULL, NULL);
+	int cr;
+
+	(void)state;
+	kiosk_choose_lang(h, false);
+	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "In-person meeting", KT);
+	ht_wait_quiet(h, 200);
+	cr = row_of(h, "In-person meeting");
+	HT_ASSERT(h, cr >= 0);
+	HT_ASSERT(h, strpbrk(ht_screen_text(h, cr), "0123456789") == NULL);
+	ht_end(h);
+}
+
 int
 main(void)
 {
@@ -278,6 +337,8 @@ main(void)
 		cmocka_unit_test(survey_ratings_right_aligned_arabic),
 		cmocka_unit_test(survey_ratings_english_show_numbers),
 		cmocka_unit_test(keypad_only_intake),
+		cmocka_unit_test(unfocused_choice_says_what_it_is),
+		cmocka_unit_test(fixed_choice_shows_only_its_value),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
