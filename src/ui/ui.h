@@ -294,6 +294,8 @@ struct ui_form {
 	int    label_w;                /* ui-owned: label column of the last draw */
 	int    draw_w;                 /* ui-owned: width of the last layout (0: stale) */
 	int    layout_lang, layout_n;  /* ui-owned: language + 1 and items of the last layout */
+	bool   err_wrap;               /* ui-owned: an error under an item may take two
+	                                * rows (the form had room at the last draw) */
 };
 
 /* What ui_form_key asks of its screen. */

@@ -25,6 +25,9 @@
  *     kiosk's channel, never focused) only the chosen option's label. The
  *     survey's ratings (label_above, a legend gives their words) keep
  *     their row of numbers.
+ *  6. An error wider than its value area wraps to two rows under the item
+ *     when the whole form still fits in the rect; otherwise it takes one
+ *     row (cut with "…"). The status line shows it whole either way.
  */
 #include "ui/ui_int.h"
 
@@ -74,15 +77,31 @@ list_rows(const struct ui_form *f, const struct ui_form_item *it)
 static struct ui_rect value_area(const struct ui_form *f, const struct ui_form_item *it,
                                  struct ui_rect r);
 
-/* Rows under the item: an error or counter takes one; a help text the
- * rows form_measure found (two when wider than the value area). */
+/* Rows of item it's error: two when wider than its value area and the
+ * form has room (f->err_wrap, invariant 6), else one. */
+static int
+err_rows(const struct ui_form *f, const struct ui_form_item *it)
+{
+	char buf[256];
+
+	if (!f->err_wrap)
+		return 1;
+	ui_form_error_text(it, buf, sizeof buf);
+	return text_width(buf) > value_area(f, it, (struct ui_rect){ 0, 0, 1, f->draw_w }).w ?
+	       2 : 1;
+}
+
+/* Rows under the item: an error one or two (err_rows), a counter one; a
+ * help text the rows form_measure found (two when wider than the value
+ * area). */
 static int
 sub_rows(const struct ui_form *f, const struct ui_form_item *it)
 {
-	(void)f;
 	if (!has_sub_row(it))
 		return 0;
-	if (it->err != NULL || !it->def || !it->def->help ||
+	if (it->err != NULL)
+		return err_rows(f, it);
+	if (!it->def || !it->def->help ||
 	    (!it->is_choice && it->field.height > 1 && it->def->max_len > 0))
 		return 1;
 	return it->help_rows > 1 ? 2 : 1;
@@ -200,7 +219,8 @@ draw_sub_row(const struct ui_form *f, const struct ui_form_item *it, int y,
 
 	if (it->err != NULL) {
 		ui_form_error_text(it, buf, sizeof buf);
-		ui_text(y, v.x, v.w, buf, d, AL_START, A_BOLD | A_UNDERLINE);
+		ui_para((struct ui_rect){ y, v.x, sub_rows(f, it), v.w }, buf, d, AL_START,
+		        A_BOLD | A_UNDERLINE);
 	} else if (!it->is_choice && it->field.height > 1 && it->def->max_len > 0) {
 		snprintf(buf, sizeof buf, _("%d of at most %d characters"),
 		         (int)it->field.edit.len, it->def->max_len);
@@ -310,18 +330,25 @@ ui_form_draw(struct ui_form *f, struct ui_rect r)
 	if (r.w <= 0 || r.h <= 0)
 		return;
 	form_refresh(f, r.w);
-	for (int i = 0; i < n; i++) {
-		struct ui_form_item *it = &f->it[i];
+	/* invariant 6: errors wrap when everything still fits, else one row */
+	for (int wrap = 1; wrap >= 0; wrap--) {
+		f->err_wrap = wrap;
+		y = 0;
+		for (int i = 0; i < n; i++) {
+			struct ui_form_item *it = &f->it[i];
 
-		ys[i] = -1;
-		if (!it->visible)
-			continue;
-		ys[i] = y;
-		if (i == f->focus) {
-			focus_y = y;
-			focus_h = item_rows(f, it, y == 0);
+			ys[i] = -1;
+			if (!it->visible)
+				continue;
+			ys[i] = y;
+			if (i == f->focus) {
+				focus_y = y;
+				focus_h = item_rows(f, it, y == 0);
+			}
+			y += item_rows(f, it, y == 0);
 		}
-		y += item_rows(f, it, y == 0);
+		if (y <= r.h)
+			break;
 	}
 	if (focus_y < f->top)
 		f->top = focus_y;

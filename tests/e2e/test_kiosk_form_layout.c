@@ -268,6 +268,25 @@ keypad_only_intake(void **state)
 	ht_end(h);
 }
 
+/* The request form in English, a wrong national ID entered: the cursor on
+ * the membership number (member chosen), the service type and the channel
+ * unfocused below. */
+static ht *
+to_wrong_id(bool arabic, const char *const args[])
+{
+	ht *h = kiosk_start(NULL, args);
+
+	kiosk_choose_lang(h, arabic);
+	ht_keys(h, "1");                          /* new request */
+	HT_ASSERT_TEXT(h, arabic ? "بياناتك" : "Who you are", KT);
+	ht_keys(h, "1");                          /* member */
+	ht_key(h, HT_KEY_ENTER);
+	type_line(h, "Sara Ali");
+	type_line(h, NID_BAD);
+	ht_wait_quiet(h, 200);
+	return h;
+}
+
 /* Defect: an unfocused choice whose options fit no row showed bare
  * numbers ("1 2 3 4 5 6 7 8 press 1–8"); now a prompt until chosen, then
  * the chosen number and name; the full list only while focused. */
@@ -327,6 +346,55 @@ fixed_choice_shows_only_its_value(void **state)
 	ht_end(h);
 }
 
+/* Defect: the reason under an invalid field was cut with "…"; it wraps to
+ * two rows under the field (and stays whole in the status line). */
+static void
+error_under_field_wraps_arabic(void **state)
+{
+	const char *head = "رقم الهوية الوطنية أو الإقامة غير صحيح";
+	ht *h;
+	int er, lr, edge, first, last;
+
+	(void)state;
+	h = to_wrong_id(true, TERM_MODE);
+	HT_ASSERT_TEXT(h, head, KT);
+	ht_wait_quiet(h, 200);
+	no_ellipsis(h);
+	lr = row_of(h, "رقم الهوية أو الإقامة");
+	er = row_of(h, head);
+	HT_ASSERT(h, lr >= 0 && er == lr + 1);
+	/* the rest of the sentence on the next row, under the field's start */
+	HT_ASSERT(h, strstr(ht_screen_text(h, er + 1), "الأرقام.") != NULL);
+	edge = col_of(h, lr, 0x258f);
+	extent(h, er, &first, &last);
+	HT_ASSERT(h, edge > 0 && last == edge - 1);
+	extent(h, er + 1, &first, &last);
+	HT_ASSERT(h, last == edge - 1);
+	/* the status line has it whole too */
+	HT_ASSERT(h, row_of(h, "غير صحيح: يُرجى التحقق من الأرقام.") > er + 1);
+	ht_end(h);
+}
+
+static void
+error_under_field_english_whole(void **state)
+{
+	ht *h;
+	int lr, er;
+
+	(void)state;
+	h = to_wrong_id(false, NULL);
+	HT_ASSERT_TEXT(h, "is not valid", KT);
+	ht_wait_quiet(h, 200);
+	no_ellipsis(h);
+	lr = row_of(h, "National ID or Iqama number");
+	er = row_of(h, "This national ID or Iqama number is not");
+	HT_ASSERT(h, lr >= 0 && er == lr + 1);
+	HT_ASSERT(h, strstr(ht_screen_text(h, er + 1), "please check the digits.") != NULL);
+	/* the form still whole: the description's counter on screen */
+	HT_ASSERT(h, row_of(h, "0 of at most 1000 characters") > er + 1);
+	ht_end(h);
+}
+
 int
 main(void)
 {
@@ -339,6 +407,8 @@ main(void)
 		cmocka_unit_test(keypad_only_intake),
 		cmocka_unit_test(unfocused_choice_says_what_it_is),
 		cmocka_unit_test(fixed_choice_shows_only_its_value),
+		cmocka_unit_test(error_under_field_wraps_arabic),
+		cmocka_unit_test(error_under_field_english_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
