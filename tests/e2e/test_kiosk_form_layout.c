@@ -395,6 +395,55 @@ error_under_field_english_whole(void **state)
 	ht_end(h);
 }
 
+/* From the Arabic form's first field to the service type (nothing chosen
+ * yet, focused: its hint and its list on screen). */
+static void
+to_service_arabic(ht *h)
+{
+	ht_keys(h, "1");                          /* member */
+	ht_key(h, HT_KEY_ENTER);
+	type_line(h, "Sara Ali");
+	type_line(h, NID_OK);
+	type_line(h, "4711");
+	type_line(h, "0551234567");
+	ht_key(h, HT_KEY_ENTER);                  /* no e-mail */
+	ht_wait_quiet(h, 300);
+}
+
+/* Defect: "اضغط 1–8" showed as "8–1" (the EN DASH is neutral between
+ * numbers in a right-to-left paragraph); the Arabic says "from 1 to 8". */
+static void
+arabic_digit_range_reads_right(void **state)
+{
+	ht *h = kiosk_start(NULL, TERM_MODE);
+	int sr;
+
+	(void)state;
+	kiosk_choose_lang(h, true);
+	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "بياناتك", KT);
+	to_service_arabic(h);
+	HT_ASSERT_TEXT(h, "4 أعمال سباكة", KT);  /* the list: service focused */
+	sr = row_of(h, "نوع الخدمة");
+	HT_ASSERT(h, sr >= 0);
+	HT_ASSERT(h, strstr(ht_screen_text(h, sr), "اضغط رقمًا من 1 إلى 8") != NULL);
+	HT_ASSERT(h, strstr(ht_screen(h), "1\u20138") == NULL);
+	ht_end(h);
+	/* shaped and reordered by khidma (a plain terminal): no "8–1" */
+	h = kiosk_start(NULL, NULL);
+	HT_ASSERT_TEXT(h, "Welcome", KT);
+	ht_keys(h, "1");
+	ht_wait_quiet(h, 300);
+	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "\u258f", KT);        /* a field's edge: the form */
+	ht_wait_quiet(h, 300);
+	to_service_arabic(h);
+	HT_ASSERT_TEXT(h, "8", KT);
+	HT_ASSERT(h, strstr(ht_screen(h), "8\u20131") == NULL);
+	HT_ASSERT(h, strstr(ht_screen(h), "8\u2013") == NULL);
+	ht_end(h);
+}
+
 int
 main(void)
 {
@@ -409,6 +458,7 @@ main(void)
 		cmocka_unit_test(fixed_choice_shows_only_its_value),
 		cmocka_unit_test(error_under_field_wraps_arabic),
 		cmocka_unit_test(error_under_field_english_whole),
+		cmocka_unit_test(arabic_digit_range_reads_right),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
