@@ -151,11 +151,13 @@ ui_size(int *rows, int *cols)
 	return r >= 24 && c >= 80;
 }
 
+/* Contract: see ui.h. The BEL goes out with the next screen update
+ * (ui_present), so the refused keys of a paste beep once, not per key. */
 void
 ui_beep(void)
 {
 	if (ui_st.active)
-		beep();
+		ui_st.beep_due = true;
 }
 
 void

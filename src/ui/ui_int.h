@@ -40,6 +40,15 @@ struct ui_state {
 	int    cur_y, cur_x;
 	char  *status;            /* the status line (malloc'd), or NULL */
 	bool   status_err;
+	/* added (ui_loop.c: input batching) */
+	bool   repaint_due;       /* a key changed the screen; repainted once the input is drained */
+	bool   beep_due;          /* ui_beep was asked for; one BEL at the next ui_present */
+	bool   ahead;             /* a key read ahead (ahead_rc, ahead_ch) waits for ui_read */
+	int    ahead_rc;
+	wint_t ahead_ch;
+	int    batch_keys;        /* keys taken since the screen was last presented */
+	long long batch_ms;       /* when that batch began */
+	WINDOW *ahead_win;        /* 1×1, never drawn: reading ahead on it flushes nothing */
 };
 extern struct ui_state ui_st;
 
@@ -94,7 +103,11 @@ int ui_pair(int pair);
 /* ---- ui_loop.c ------------------------------------------------------------- */
 /* Erase and paint the current screen (or the "please enlarge" screen). */
 void ui_repaint(void);
-/* Move the cursor where wanted, wnoutrefresh, one doupdate. */
+/* Move the cursor where wanted, wnoutrefresh, one doupdate (and one BEL
+ * when ui_beep was called since the last). */
 void ui_present(void);
+/* Added: repaint now if ui_run deferred a repaint while working off waiting
+ * input (a modal box calls it before drawing itself over the screen). */
+void ui_catch_up(void);
 
 #endif

@@ -23,6 +23,16 @@
  *     or a resize is just a repaint, so typed data is kept.
  *  3. idle_fired is sticky until the outermost ui_run returns, so every
  *     nested screen wipes its draft on the way out.
+ *  4. Input already waiting is worked off before the screen is painted:
+ *     after a key, ui_run reads ahead without waiting (on a window of its
+ *     own that is never drawn, so the read flushes nothing) and, while
+ *     keys are there, hands them to the screen in order with no repaint
+ *     and no output between them; then ONE repaint and ONE doupdate. A
+ *     10 kB paste so costs one screen update, not ten thousand. A batch
+ *     ends after BATCH_KEYS keys or BATCH_MS ms, so a flood still shows
+ *     progress. At human speed there is never a key waiting: every key is
+ *     painted at once, as before. Beeps asked for during a batch become
+ *     one BEL at its end.
  */
 #include "ui/ui_int.h"
 
@@ -31,6 +41,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "core/util.h"
+
+/* Bounds of one batch of waiting input (invariant 4). */
+enum { BATCH_KEYS = 4096, BATCH_MS = 20 };
 
 static bool cursor_shown;
 
@@ -49,6 +62,11 @@ ui_present(void)
 {
 	if (!ui_st.active)
 		return;
+	ui_st.batch_keys = 0;
+	if (ui_st.beep_due) {
+		ui_st.beep_due = false;
+		beep();
+	}
 	if (ui_st.cur_vis && !ui_st.small) {
 		leaveok(stdscr, FALSE);
 		wmove(stdscr, ui_st.cur_y, ui_st.cur_x);
@@ -91,6 +109,7 @@ ui_repaint(void)
 	if (!ui_st.active)
 		return;
 	getmaxyx(stdscr, rows, cols);
+	ui_st.repaint_due = false;
 	ui_st.cur_vis = false;
 	erase();
 	ui_st.small = rows < 24 || cols < 80;
@@ -199,6 +218,12 @@ ui_read(int timeout_ms)
 			return ev_of(A_HANGUP);
 		if (ui_st.idle_fired)
 			return ev_of(A_IDLE);
+		if (ui_st.ahead) {
+			ui_st.ahead = false;
+			rc = ui_st.ahead_rc;
+			ch = ui_st.ahead_ch;
+			goto got_key;
+		}
 		if (timeout_ms >= 0) {
 			long long rem = start + timeout_ms - now;
 			if (rem <= 0)
@@ -225,6 +250,7 @@ ui_read(int timeout_ms)
 				ui_term_set_hungup();
 			continue;
 		}
+got_key:
 		if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
 			clearok(curscr, TRUE);
 			ui_repaint();
@@ -257,6 +283,41 @@ ui_read(int timeout_ms)
 			return ev;
 		}
 	}
+}
+
+/* Contract (ui_int.h). */
+void
+ui_catch_up(void)
+{
+	if (ui_st.active && ui_st.repaint_due)
+		ui_repaint();
+}
+
+/* Invariant 4: true when another key is already waiting (it is kept for
+ * ui_read) and the batch has room for it; false ends the batch, and the
+ * caller paints. Never waits. */
+static bool
+input_waiting(void)
+{
+	long long now = ui_now_ms();
+	wint_t ch = 0;
+	int rc;
+
+	if (ui_st.ahead)
+		return true;
+	if (ui_st.batch_keys++ == 0)
+		ui_st.batch_ms = now;
+	if (ui_st.batch_keys >= BATCH_KEYS || now - ui_st.batch_ms >= BATCH_MS)
+		return false;
+	if (ui_st.ahead_win == NULL)
+		return false;
+	rc = wget_wch(ui_st.ahead_win, &ch);
+	if (rc == ERR)
+		return false;
+	ui_st.ahead = true;
+	ui_st.ahead_rc = rc;
+	ui_st.ahead_ch = ch;
+	return true;
 }
 
 /* The single result bit ui_run returns, by priority. */
@@ -310,6 +371,8 @@ ui_run(struct ui_screen *s)
 		if ((result = exit_bit(r)) != 0)
 			break;
 		if (ev.a != A_TICK || r != 0)
+			ui_st.repaint_due = true;
+		if (ui_st.repaint_due && !input_waiting())
 			ui_repaint();
 	}
 	if (result == UI_HOME && ui_st.idle_fired && s->wipe != NULL)

@@ -26,6 +26,7 @@ draw_box(const char *title, const char *text, int extra)
 	struct ui_rect r, in;
 	int rows, cols, tw, n;
 
+	ui_catch_up();            /* the screen underneath, if a batch deferred it */
 	getmaxyx(stdscr, rows, cols);
 	tw = text_width(text) + 6;
 	if (title && text_width(title) + 8 > tw)

@@ -314,6 +314,15 @@ ui_init(const struct ui_opts *o)
 	intrflush(stdscr, FALSE);
 	keypad(stdscr, TRUE);
 	meta(stdscr, TRUE);
+	/* ui_loop's read-ahead window (its invariant 4): keypad set here, as
+	 * every keypad(TRUE) resends smkx; never drawn, so reading on it never
+	 * refreshes anything. NULL (no batching) if it cannot be made. */
+	ui_st.ahead_win = newwin(1, 1, 0, 0);
+	if (ui_st.ahead_win != NULL) {
+		keypad(ui_st.ahead_win, TRUE);
+		wtimeout(ui_st.ahead_win, 0);
+		untouchwin(ui_st.ahead_win);
+	}
 	init_colours();
 	curs_set(0);
 	leaveok(stdscr, TRUE);
@@ -329,6 +338,11 @@ ui_end(void)
 	if (!ui_st.active)
 		return;
 	ui_st.active = false;
+	ui_st.ahead = false;
+	if (ui_st.ahead_win != NULL) {
+		delwin(ui_st.ahead_win);
+		ui_st.ahead_win = NULL;
+	}
 	curs_set(1);
 	endwin();
 	fflush(stdout);
