@@ -93,13 +93,13 @@ confirm_key(struct ui_screen *s, struct ui_event ev)
 	char *text;
 
 	switch (ev.a) {
-	case A_TICK:
+	case ACT_TICK:
 		c->left = c->k->a->cfg.confirm_timeout - elapsed_s(&c->start);
 		return c->left <= 0 ? UI_HOME : UI_HANDLED | UI_REDRAW;
-	case A_ENTER:
-	case A_BACK:
+	case ACT_ENTER:
+	case ACT_BACK:
 		return UI_DONE;
-	case A_CHAR:
+	case ACT_CHAR:
 		if (ev.ch != L'1' && ev.ch != 0x661)
 			return UI_HANDLED;
 		if (!can_print(c)) {

@@ -133,7 +133,7 @@ declare_key(struct ui_screen *s, struct ui_event ev)
 	struct declare *d = s->state;
 	struct ui_form_item *sig;
 
-	if (ev.a == A_TICK)
+	if (ev.a == ACT_TICK)
 		return 0;
 	switch (ui_form_key(&d->form, ev)) {
 	case UF_BACK:

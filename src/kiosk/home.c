@@ -62,13 +62,13 @@ home_key(struct ui_screen *s, struct ui_event ev)
 	struct home *h = s->state;
 	int c;
 
-	if (ev.a == A_TICK)
+	if (ev.a == ACT_TICK)
 		return 0;
-	if (ev.a == A_OFFICER) {
+	if (ev.a == ACT_OFFICER) {
 		h->next = K_OFFICER;
 		return UI_DONE;
 	}
-	if (ev.a == A_BACK || ev.a == A_BACKSPACE) {
+	if (ev.a == ACT_BACK || ev.a == ACT_BACKSPACE) {
 		h->next = K_WELCOME;
 		return UI_BACK;
 	}

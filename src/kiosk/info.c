@@ -120,7 +120,7 @@ info_key(struct ui_screen *s, struct ui_event ev)
 	struct info *v = s->state;
 	int c;
 
-	if (ev.a == A_TICK)
+	if (ev.a == ACT_TICK)
 		return 0;
 	if (v->doc >= 0) {
 		if (ui_pager_key(&v->pager, ev) == -2) {

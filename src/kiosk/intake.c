@@ -44,7 +44,7 @@ intake_key(struct ui_screen *s, struct ui_event ev)
 	struct intake *in = s->state;
 	struct ui_form *f = &in->k->req;
 
-	if (ev.a == A_TICK)
+	if (ev.a == ACT_TICK)
 		return 0;
 	switch (ui_form_key(f, ev)) {
 	case UF_SUBMIT:

@@ -92,13 +92,13 @@ review_key(struct ui_screen *s, struct ui_event ev)
 	struct review *v = s->state;
 	int c;
 
-	if (ev.a == A_TICK)
+	if (ev.a == ACT_TICK)
 		return 0;
-	if (ev.a == A_BACK || ev.a == A_BACKSPACE) {
+	if (ev.a == ACT_BACK || ev.a == ACT_BACKSPACE) {
 		v->next = K_REQUEST;
 		return UI_DONE;
 	}
-	if (ev.a == A_SAVE) {
+	if (ev.a == ACT_SAVE) {
 		v->next = K_DECLARE;
 		return UI_DONE;
 	}

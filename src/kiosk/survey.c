@@ -121,7 +121,7 @@ survey_key(struct ui_screen *s, struct ui_event ev)
 {
 	struct survey *v = s->state;
 
-	if (ev.a == A_TICK)
+	if (ev.a == ACT_TICK)
 		return 0;
 	switch (ui_form_key(&v->form, ev)) {
 	case UF_BACK:

@@ -305,7 +305,7 @@ track_key(struct ui_screen *s, struct ui_event ev)
 {
 	struct track *t = s->state;
 
-	if (ev.a == A_TICK) {
+	if (ev.a == ACT_TICK) {
 		if (t->mode == T_WAIT && mono_passed(&t->wait_until)) {
 			lookup(t);
 			return UI_HANDLED | UI_REDRAW;
@@ -315,20 +315,20 @@ track_key(struct ui_screen *s, struct ui_event ev)
 	if (t->mode == T_WAIT)
 		return UI_HANDLED;
 	if (t->mode == T_RESULT) {
-		if (ev.a == A_CHAR && (ev.ch == L'3' || ev.ch == 0x663) &&
+		if (ev.a == ACT_CHAR && (ev.ch == L'3' || ev.ch == 0x663) &&
 		    t->r.status == RS_DELIVERED) {
 			t->k->survey_request = t->r.id;
 			strlcpy_k(t->k->survey_ref, t->r.ref, sizeof t->k->survey_ref);
 			t->next = K_SURVEY;
 			return UI_DONE;
 		}
-		if (ev.a == A_ENTER || ev.a == A_BACK || ev.a == A_BACKSPACE) {
+		if (ev.a == ACT_ENTER || ev.a == ACT_BACK || ev.a == ACT_BACKSPACE) {
 			t->next = K_HOME;
 			return UI_DONE;
 		}
 		return UI_HANDLED;
 	}
-	if (ev.a == A_CHAR || ev.a == A_BACKSPACE || ev.a == A_DELETE)
+	if (ev.a == ACT_CHAR || ev.a == ACT_BACKSPACE || ev.a == ACT_DELETE)
 		ui_status("", false);           /* the last answer goes once typing starts */
 	switch (ui_form_key(&t->form, ev)) {
 	case UF_BACK:

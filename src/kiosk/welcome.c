@@ -46,13 +46,13 @@ welcome_key(struct ui_screen *s, struct ui_event ev)
 	struct welcome *w = s->state;
 	int c;
 
-	if (ev.a == A_TICK)
+	if (ev.a == ACT_TICK)
 		return 0;
-	if (ev.a == A_OFFICER) {
+	if (ev.a == ACT_OFFICER) {
 		w->next = K_OFFICER;
 		return UI_DONE;
 	}
-	if (ev.a == A_BACK || ev.a == A_BACKSPACE)
+	if (ev.a == ACT_BACK || ev.a == ACT_BACKSPACE)
 		return UI_HANDLED;
 	c = ui_menu_key(&w->menu, ev);
 	if (c < 0)

@@ -137,18 +137,18 @@ prompt_key(struct ui_screen *s, struct ui_event ev)
 	char *txt, *clean;
 
 	switch (ev.a) {
-	case A_BACK:
-	case A_QUIT:
+	case ACT_BACK:
+	case ACT_QUIT:
 		return UI_BACK;
-	case A_TICK:
+	case ACT_TICK:
 		return 0;
-	case A_REDRAW:
+	case ACT_REDRAW:
 		return UI_REDRAW;
-	case A_ENTER:
+	case ACT_ENTER:
 		if (p->multiline)
 			break;
 		/* FALLTHROUGH */
-	case A_SAVE:
+	case ACT_SAVE:
 		txt = text_edit_get(&p->f.edit);
 		clean = text_clean(txt, strlen(txt), p->multiline);
 		free(txt);
@@ -216,11 +216,11 @@ pick_key(struct ui_screen *s, struct ui_event ev)
 	struct pick *p = s->state;
 	int i;
 
-	if (ev.a == A_TICK)
+	if (ev.a == ACT_TICK)
 		return 0;
-	if (ev.a == A_QUIT)
+	if (ev.a == ACT_QUIT)
 		return UI_BACK;
-	if (ev.a == A_REDRAW)
+	if (ev.a == ACT_REDRAW)
 		return UI_REDRAW;
 	i = ui_menu_key(&p->m, ev);
 	if (i >= 0) {

@@ -203,22 +203,22 @@ static int
 intake_key(struct ui_screen *s, struct ui_event ev)
 {
 	struct intake *k = s->state;
-	if (ev.a == A_TICK)
+	if (ev.a == ACT_TICK)
 		return 0;
-	if (ev.a == A_REDRAW) {
+	if (ev.a == ACT_REDRAW) {
 		decl_load(k);
 		return UI_REDRAW;
 	}
-	if (ev.a == A_QUIT)
+	if (ev.a == ACT_QUIT)
 		return UI_HOME;
 	if (k->stage == ST_DONE)
-		return ev.a == A_ENTER || ev.a == A_BACK ? UI_DONE : UI_HANDLED;
+		return ev.a == ACT_ENTER || ev.a == ACT_BACK ? UI_DONE : UI_HANDLED;
 	if (k->stage == ST_DECLARE) {
-		if (ev.a == A_BACK) {
+		if (ev.a == ACT_BACK) {
 			k->stage = ST_FORM;
 			return UI_REDRAW;
 		}
-		if (ev.a == A_SAVE || ev.a == A_ENTER) {
+		if (ev.a == ACT_SAVE || ev.a == ACT_ENTER) {
 			submit(k);
 			s->has_draft = k->stage != ST_DONE;
 			return UI_REDRAW;

@@ -213,21 +213,21 @@ login_key(struct ui_screen *s, struct ui_event ev)
 	struct ui_field *f = l->focus == 0 ? &l->login : &l->password;
 
 	switch (ev.a) {
-	case A_BACK:
-	case A_QUIT:
+	case ACT_BACK:
+	case ACT_QUIT:
 		return UI_BACK;
-	case A_TICK:
+	case ACT_TICK:
 		return 0;
-	case A_REDRAW:
+	case ACT_REDRAW:
 		return UI_REDRAW;
-	case A_NEXT:
-	case A_PREV:
-	case A_UP:
-	case A_DOWN:
+	case ACT_NEXT:
+	case ACT_PREV:
+	case ACT_UP:
+	case ACT_DOWN:
 		if (l->fixed_login == NULL)
 			l->focus = !l->focus;
 		return UI_REDRAW;
-	case A_ENTER:
+	case ACT_ENTER:
 		if (l->focus == 0) {
 			l->focus = 1;
 			return UI_REDRAW;

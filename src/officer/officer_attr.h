@@ -7,10 +7,6 @@
 
 #define NCURSES_NOMACROS 1
 #include <curses.h>
-/* curses names two attributes A_LEFT and A_RIGHT, which would shadow the
- * ui's actions of the same names (ui.h): the screens need the actions. */
-#undef A_LEFT
-#undef A_RIGHT
 
 #define OA_NORMAL   ((int)A_NORMAL)
 #define OA_SELECTED ((int)A_REVERSE)

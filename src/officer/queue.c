@@ -11,7 +11,7 @@
  *     many rows as the table shows (page_rows()), so PgDn is one screenful.
  *  2. Every reload keeps the cursor on the same request id when it is still
  *     on the page, else on the same row index (clamped).
- *  3. Auto-refresh: on every A_TICK store_changed() is polled (PRAGMA
+ *  3. Auto-refresh: on every ACT_TICK store_changed() is polled (PRAGMA
  *     data_version: another officer or a kiosk committed); a change reloads
  *     the current page. Returning from a request screen always reloads.
  *  4. Cells are drawn by the table, which sanitises: names stored with
@@ -338,26 +338,26 @@ queue_key(struct ui_screen *s, struct ui_event ev)
 	int i;
 
 	switch (ev.a) {
-	case A_TICK:
+	case ACT_TICK:
 		if (!store_changed(q->c->db))
 			return 0;
 		queue_load(q, true);
 		return UI_REDRAW;
-	case A_REDRAW:
+	case ACT_REDRAW:
 		if (page_rows() != q->limit)
 			queue_load(q, true);
 		return UI_REDRAW;
-	case A_QUIT:
+	case ACT_QUIT:
 		return UI_HOME;
-	case A_HELP:
+	case ACT_HELP:
 		return commands_menu(q);
-	case A_PGDN:
+	case ACT_PGDN:
 		turn_page(q, true);
 		return UI_REDRAW;
-	case A_PGUP:
+	case ACT_PGUP:
 		turn_page(q, false);
 		return UI_REDRAW;
-	case A_CHAR:
+	case ACT_CHAR:
 		switch (ev.ch) {
 		case L'/': case L's': case L'S': return queue_command(q, QC_SEARCH);
 		case L'f': case L'F': return queue_command(q, QC_FILTER);
@@ -366,7 +366,7 @@ queue_key(struct ui_screen *s, struct ui_event ev)
 		case L'g': case L'G': return queue_command(q, QC_REFRESH);
 		default: return UI_HANDLED;
 		}
-	case A_BACK:
+	case ACT_BACK:
 		return UI_HANDLED;   /* the queue is home: Esc does not log out */
 	default:
 		break;

@@ -333,29 +333,29 @@ reports_key(struct ui_screen *s, struct ui_event ev)
 	st_rc rc;
 
 	switch (ev.a) {
-	case A_TICK:
+	case ACT_TICK:
 		return 0;
-	case A_QUIT:
+	case ACT_QUIT:
 		return UI_HOME;
-	case A_BACK:
+	case ACT_BACK:
 		return UI_BACK;
-	case A_NEXT:
+	case ACT_NEXT:
 		p->view = (p->view + 1) % RP__COUNT;
 		return UI_REDRAW;
-	case A_PREV:
+	case ACT_PREV:
 		p->view = (p->view + RP__COUNT - 1) % RP__COUNT;
 		return UI_REDRAW;
-	case A_LEFT:
-	case A_RIGHT:
+	case ACT_LEFT:
+	case ACT_RIGHT:
 		/* months run the reading way: Left is "next" in RTL */
-		if ((ev.a == A_RIGHT) == (ui_dir() == TEXT_LTR)) {
+		if ((ev.a == ACT_RIGHT) == (ui_dir() == TEXT_LTR)) {
 			if (p->month + 1 < p->nmonths)
 				p->month++;
 		} else if (p->month > 0) {
 			p->month--;
 		}
 		return UI_REDRAW;
-	case A_SAVE:
+	case ACT_SAVE:
 		rc = build(p);
 		ui_status(rc == ST_OK ? _("Report refreshed.") : oc_store_error(rc), rc != ST_OK);
 		return UI_REDRAW;

@@ -7,7 +7,7 @@
  *
  * Invariants:
  *  1. What is shown is what was last read from the store; after every write
- *     (ours or, seen through store_changed on A_TICK, someone else's) the
+ *     (ours or, seen through store_changed on ACT_TICK, someone else's) the
  *     request is read again. An unsaved register-check draft is never
  *     overwritten by a refresh: saving it is then refused as stale.
  *  2. Stored text is untrusted: single-line values have their line breaks
@@ -276,29 +276,29 @@ req_key(struct ui_screen *s, struct ui_event ev)
 	int r = UI_REDRAW;
 
 	switch (ev.a) {
-	case A_TICK:
+	case ACT_TICK:
 		r = tick(q);
 		break;
-	case A_REDRAW:
+	case ACT_REDRAW:
 		rebuild_pagers(q);
 		break;
-	case A_QUIT:
+	case ACT_QUIT:
 		return UI_HOME;
-	case A_BACK:
+	case ACT_BACK:
 		if (q->draft && !ui_confirm(_("Leave this request?"),
 		                            _("The register-check marks are not saved and will be discarded.")))
 			break;
 		return UI_BACK;
-	case A_NEXT:
+	case ACT_NEXT:
 		q->view = (q->view + 1) % RV__COUNT;
 		break;
-	case A_PREV:
+	case ACT_PREV:
 		q->view = (q->view + RV__COUNT - 1) % RV__COUNT;
 		break;
-	case A_HELP:
+	case ACT_HELP:
 		r = req_actions(q);
 		break;
-	case A_ENTER:
+	case ACT_ENTER:
 		if (q->view != RV_MATCH) {
 			r = req_actions(q);
 			break;

@@ -158,21 +158,21 @@ match_key(struct req_screen *q, struct ui_event ev)
 	bool set;
 
 	switch (ev.a) {
-	case A_UP:
+	case ACT_UP:
 		if (q->mcursor > 0)
 			q->mcursor--;
 		return UI_REDRAW;
-	case A_DOWN:
+	case ACT_DOWN:
 		if (q->mcursor < MATCH_ROWS - 1)
 			q->mcursor++;
 		return UI_REDRAW;
-	case A_SAVE:
+	case ACT_SAVE:
 		(void)match_save(q);
 		return UI_REDRAW;
-	case A_ENTER:
+	case ACT_ENTER:
 		set = !q->mark[q->mcursor];
 		break;
-	case A_CHAR:
+	case ACT_CHAR:
 		if (ev.ch == L' ')
 			set = !q->mark[q->mcursor];
 		else if (ev.ch == L'y' || ev.ch == L'Y' || ev.ch == L'1')

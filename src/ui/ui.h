@@ -67,20 +67,20 @@ bool ui_hungup(void);
 
 /* ---- actions -------------------------------------------------------------- */
 typedef enum {
-	A_NONE = 0,
-	A_UP, A_DOWN, A_LEFT, A_RIGHT, A_HOME, A_END, A_PGUP, A_PGDN,
-	A_ENTER, A_BACK /* Esc */, A_BACKSPACE, A_DELETE, A_NEXT /* Tab */, A_PREV /* S-Tab */,
-	A_CHAR,        /* ev.ch holds the character (digits included) */
-	A_HELP,        /* F1 */
-	A_LANG,        /* F2: handled by ui_run, then the screen gets A_REDRAW */
-	A_BIDI,        /* F3: handled by ui_run */
-	A_SAVE,        /* F5 / Ctrl-S: e.g. submit a form */
-	A_OFFICER,     /* F9: the officer login from the kiosk */
-	A_QUIT,        /* F10 (officer console only) */
-	A_REDRAW,      /* Ctrl-L, after a language or mode switch, after resize */
-	A_IDLE,        /* the idle countdown ran out: wipe and go home */
-	A_TICK,        /* a timer tick (about once a second) */
-	A_HANGUP,
+	ACT_NONE = 0,
+	ACT_UP, ACT_DOWN, ACT_LEFT, ACT_RIGHT, ACT_HOME, ACT_END, ACT_PGUP, ACT_PGDN,
+	ACT_ENTER, ACT_BACK /* Esc */, ACT_BACKSPACE, ACT_DELETE, ACT_NEXT /* Tab */, ACT_PREV /* S-Tab */,
+	ACT_CHAR,        /* ev.ch holds the character (digits included) */
+	ACT_HELP,        /* F1 */
+	ACT_LANG,        /* F2: handled by ui_run, then the screen gets ACT_REDRAW */
+	ACT_BIDI,        /* F3: handled by ui_run */
+	ACT_SAVE,        /* F5 / Ctrl-S: e.g. submit a form */
+	ACT_OFFICER,     /* F9: the officer login from the kiosk */
+	ACT_QUIT,        /* F10 (officer console only) */
+	ACT_REDRAW,      /* Ctrl-L, after a language or mode switch, after resize */
+	ACT_IDLE,        /* the idle countdown ran out: wipe and go home */
+	ACT_TICK,        /* a timer tick (about once a second) */
+	ACT_HANGUP,
 } ui_action;
 
 struct ui_event { ui_action a; wchar_t ch; };

@@ -45,19 +45,19 @@ ui_choice_key(struct ui_choice *c, struct ui_event ev)
 	if (c->nitems <= 0)
 		return 0;
 	switch (ev.a) {
-	case A_LEFT:
+	case ACT_LEFT:
 		step = rtl ? 1 : -1;
 		break;
-	case A_RIGHT:
+	case ACT_RIGHT:
 		step = rtl ? -1 : 1;
 		break;
-	case A_HOME:
+	case ACT_HOME:
 		c->selected = 0;
 		return UI_HANDLED;
-	case A_END:
+	case ACT_END:
 		c->selected = c->nitems - 1;
 		return UI_HANDLED;
-	case A_CHAR:
+	case ACT_CHAR:
 		d = ui_digit_value(ev.ch);
 		if (d >= 1 && d <= c->nitems && d <= 9) {
 			c->selected = d - 1;

@@ -66,7 +66,7 @@ ui_field_key(struct ui_field *f, struct ui_event ev)
 	struct text_edit *e = &f->edit;
 
 	switch (ev.a) {
-	case A_CHAR:
+	case ACT_CHAR:
 		if (f->digits_only && ui_digit_value(ev.ch) < 0 &&
 		    !(ev.ch == L'+' && e->cursor == 0 && !has_plus(e))) {
 			ui_beep();
@@ -75,30 +75,30 @@ ui_field_key(struct ui_field *f, struct ui_event ev)
 		if (!text_edit_insert_char(e, (uint32_t)ev.ch))
 			ui_beep();
 		return UI_HANDLED;
-	case A_ENTER:
+	case ACT_ENTER:
 		if (!e->multiline)
 			return 0;
 		if (!text_edit_insert_char(e, '\n'))
 			ui_beep();
 		return UI_HANDLED;
-	case A_BACKSPACE:
+	case ACT_BACKSPACE:
 		if (e->len == 0)
 			return 0;
 		text_edit_backspace(e);
 		return UI_HANDLED;
-	case A_DELETE:
+	case ACT_DELETE:
 		text_edit_delete(e);
 		return UI_HANDLED;
-	case A_LEFT:
+	case ACT_LEFT:
 		text_edit_left(e);
 		return UI_HANDLED;
-	case A_RIGHT:
+	case ACT_RIGHT:
 		text_edit_right(e);
 		return UI_HANDLED;
-	case A_HOME:
+	case ACT_HOME:
 		text_edit_home(e);
 		return UI_HANDLED;
-	case A_END:
+	case ACT_END:
 		text_edit_end(e);
 		return UI_HANDLED;
 	default:

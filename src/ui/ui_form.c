@@ -404,18 +404,18 @@ ui_form_key(struct ui_form *f, struct ui_event ev)
 	int r, to;
 
 	if (f->n == 0)
-		return ev.a == A_BACK || ev.a == A_BACKSPACE ? UF_BACK : UF_NONE;
+		return ev.a == ACT_BACK || ev.a == ACT_BACKSPACE ? UF_BACK : UF_NONE;
 	it = &f->it[f->focus];
 	switch (ev.a) {
-	case A_ENTER:
+	case ACT_ENTER:
 		if (!it->is_choice && it->field.height > 1 && !multiline_enter_leaves(it))
 			break;          /* a newline in a multi-line field */
 		return leave_forward(f);
-	case A_DOWN:
-	case A_NEXT:
+	case ACT_DOWN:
+	case ACT_NEXT:
 		return leave_forward(f);
-	case A_UP:
-	case A_PREV:
+	case ACT_UP:
+	case ACT_PREV:
 		if (!item_empty(it) && !ui_form_validate(f, f->focus)) {
 			ui_form_status(f);
 			return UF_NONE;
@@ -426,11 +426,11 @@ ui_form_key(struct ui_form *f, struct ui_event ev)
 		if ((to = step(f, f->focus, -1)) >= 0)
 			f->focus = to;
 		return UF_NONE;
-	case A_SAVE:
+	case ACT_SAVE:
 		return ui_form_validate_all(f) ? UF_SUBMIT : UF_NONE;
-	case A_BACK:
+	case ACT_BACK:
 		return UF_BACK;
-	case A_BACKSPACE:
+	case ACT_BACKSPACE:
 		if (item_empty(it) || it->is_choice) {
 			it->err = NULL;
 			ui_status("", false);
@@ -453,14 +453,14 @@ ui_form_key(struct ui_form *f, struct ui_event ev)
 		}
 		return UF_NONE;
 	}
-	if (ev.a == A_CHAR && it->def->type == FT_DIGITS && !is_digit_key(ev.ch)) {
+	if (ev.a == ACT_CHAR && it->def->type == FT_DIGITS && !is_digit_key(ev.ch)) {
 		it->err = validate_reason(VAL_NOT_DIGITS);
 		ui_form_status(f);
 		return UF_NONE;
 	}
 	r = ui_field_key(&it->field, ev);
-	if ((r & UI_HANDLED) && (ev.a == A_CHAR || ev.a == A_BACKSPACE ||
-	                         ev.a == A_DELETE || ev.a == A_ENTER)) {
+	if ((r & UI_HANDLED) && (ev.a == ACT_CHAR || ev.a == ACT_BACKSPACE ||
+	                         ev.a == ACT_DELETE || ev.a == ACT_ENTER)) {
 		f->dirty = true;
 		if (it->err != NULL) {
 			it->err = NULL;

@@ -16,10 +16,6 @@
 #define NCURSES_WIDECHAR 1
 #endif
 #include <curses.h>
-/* curses' A_LEFT / A_RIGHT highlight attributes (unused here) would shadow
- * the ui_action names of the same spelling. */
-#undef A_LEFT
-#undef A_RIGHT
 #include "ui/ui.h"
 
 /* Colour pairs (initialised by ui_init when the terminal has colours). */
@@ -54,7 +50,7 @@ extern struct ui_state ui_st;
 
 /* ---- ui_keys.c: the binding table ---------------------------------------- */
 /* Map one get_wch result (rc = OK or KEY_CODE_YES, ch) to an event. Pure:
- * no curses state is read, so it is unit-tested alone. KEY_RESIZE → A_NONE
+ * no curses state is read, so it is unit-tested alone. KEY_RESIZE → ACT_NONE
  * (the loop checks it before). */
 struct ui_event ui_key_event(int rc, wint_t ch);
 /* The digit value 0..9 of an ASCII, Arabic-Indic or Persian digit, else -1. */

@@ -7,8 +7,8 @@
  *  1. Every function key, keypad key and control character the kiosk or the
  *     officer console reacts to is a row of `bindings`; nothing else in
  *     src/ui compares key codes (KEY_RESIZE excepted, in the loop).
- *  2. A printable character (not a C0/C1 control, not DEL) is A_CHAR with
- *     ev.ch set; other unbound keys are A_NONE and are ignored.
+ *  2. A printable character (not a C0/C1 control, not DEL) is ACT_CHAR with
+ *     ev.ch set; other unbound keys are ACT_NONE and are ignored.
  */
 #include "ui/ui_int.h"
 
@@ -24,46 +24,46 @@ struct binding {
 
 static const struct binding bindings[] = {
 	/* movement: arrows, and the numeric keypad without NumLock */
-	{ true,  KEY_UP,        A_UP },
-	{ true,  KEY_DOWN,      A_DOWN },
-	{ true,  KEY_LEFT,      A_LEFT },
-	{ true,  KEY_RIGHT,     A_RIGHT },
-	{ true,  KEY_HOME,      A_HOME },
-	{ true,  KEY_A1,        A_HOME },
-	{ true,  KEY_END,       A_END },
-	{ true,  KEY_C1,        A_END },
-	{ true,  KEY_PPAGE,     A_PGUP },
-	{ true,  KEY_A3,        A_PGUP },
-	{ true,  KEY_NPAGE,     A_PGDN },
-	{ true,  KEY_C3,        A_PGDN },
+	{ true,  KEY_UP,        ACT_UP },
+	{ true,  KEY_DOWN,      ACT_DOWN },
+	{ true,  KEY_LEFT,      ACT_LEFT },
+	{ true,  KEY_RIGHT,     ACT_RIGHT },
+	{ true,  KEY_HOME,      ACT_HOME },
+	{ true,  KEY_A1,        ACT_HOME },
+	{ true,  KEY_END,       ACT_END },
+	{ true,  KEY_C1,        ACT_END },
+	{ true,  KEY_PPAGE,     ACT_PGUP },
+	{ true,  KEY_A3,        ACT_PGUP },
+	{ true,  KEY_NPAGE,     ACT_PGDN },
+	{ true,  KEY_C3,        ACT_PGDN },
 	/* Enter: main keyboard (CR in nonl mode, LF) and the keypad's */
-	{ false, '\r',          A_ENTER },
-	{ false, '\n',          A_ENTER },
-	{ true,  KEY_ENTER,     A_ENTER },
+	{ false, '\r',          ACT_ENTER },
+	{ false, '\n',          ACT_ENTER },
+	{ true,  KEY_ENTER,     ACT_ENTER },
 	/* back and editing */
-	{ false, 0x1b,          A_BACK },
-	{ true,  KEY_BACKSPACE, A_BACKSPACE },
-	{ false, 0x7f,          A_BACKSPACE },
-	{ false, CTRL('H'),     A_BACKSPACE },
-	{ true,  KEY_DC,        A_DELETE },
-	{ false, '\t',          A_NEXT },
-	{ true,  KEY_BTAB,      A_PREV },
+	{ false, 0x1b,          ACT_BACK },
+	{ true,  KEY_BACKSPACE, ACT_BACKSPACE },
+	{ false, 0x7f,          ACT_BACKSPACE },
+	{ false, CTRL('H'),     ACT_BACKSPACE },
+	{ true,  KEY_DC,        ACT_DELETE },
+	{ false, '\t',          ACT_NEXT },
+	{ true,  KEY_BTAB,      ACT_PREV },
 	/* function keys */
-	{ true,  KEY_F(1),      A_HELP },
-	{ true,  KEY_F(2),      A_LANG },
-	{ true,  KEY_F(3),      A_BIDI },
-	{ true,  KEY_F(5),      A_SAVE },
-	{ false, CTRL('S'),     A_SAVE },
-	{ true,  KEY_F(9),      A_OFFICER },
-	{ true,  KEY_F(10),     A_QUIT },
-	{ false, CTRL('L'),     A_REDRAW },
+	{ true,  KEY_F(1),      ACT_HELP },
+	{ true,  KEY_F(2),      ACT_LANG },
+	{ true,  KEY_F(3),      ACT_BIDI },
+	{ true,  KEY_F(5),      ACT_SAVE },
+	{ false, CTRL('S'),     ACT_SAVE },
+	{ true,  KEY_F(9),      ACT_OFFICER },
+	{ true,  KEY_F(10),     ACT_QUIT },
+	{ false, CTRL('L'),     ACT_REDRAW },
 };
 
 /* Contract (ui_int.h): rc is get_wch's return (OK or KEY_CODE_YES). */
 struct ui_event
 ui_key_event(int rc, wint_t ch)
 {
-	struct ui_event ev = { A_NONE, 0 };
+	struct ui_event ev = { ACT_NONE, 0 };
 	bool fkey = rc == KEY_CODE_YES;
 	size_t i;
 
@@ -81,7 +81,7 @@ ui_key_event(int rc, wint_t ch)
 		return ev;
 	if (ch > 0x10ffff || (ch >= 0xd800 && ch <= 0xdfff))
 		return ev;
-	ev.a = A_CHAR;
+	ev.a = ACT_CHAR;
 	ev.ch = (wchar_t)ch;
 	return ev;
 }

@@ -4,15 +4,15 @@
  * actions and hand the rest to the current screen.
  *
  * Global actions, handled here and nowhere else:
- *   F2 language  → ui_set_lang(other), repaint, the caller gets A_REDRAW
+ *   F2 language  → ui_set_lang(other), repaint, the caller gets ACT_REDRAW
  *   F3 bidi mode → text_set_mode(other), escapes re-sent, full repaint
- *   Ctrl-L       → full repaint (clearok), A_REDRAW
+ *   Ctrl-L       → full repaint (clearok), ACT_REDRAW
  *   KEY_RESIZE   → below 80×24 the "please enlarge" screen (both
  *                  languages) and every key is swallowed until it is big
- *                  enough; then a full repaint and A_REDRAW
+ *                  enough; then a full repaint and ACT_REDRAW
  *   idle         → after opts.idle_timeout s without a key: a countdown
- *                  box; any key continues; at 0 A_IDLE (ui_run: wipe, UI_HOME)
- *   SIGHUP / tty gone → A_HANGUP (ui_run: UI_HANGUP)
+ *                  box; any key continues; at 0 ACT_IDLE (ui_run: wipe, UI_HOME)
+ *   SIGHUP / tty gone → ACT_HANGUP (ui_run: UI_HANGUP)
  *
  * Invariants:
  *  1. Output happens only in ui_present: wnoutrefresh + one doupdate per
@@ -138,8 +138,8 @@ idle_applies(void)
 	return ui_st.opts.idle_timeout > 0 && ui_st.cur != NULL && !ui_st.cur->no_idle;
 }
 
-/* The countdown box over the current screen. Returns A_IDLE when it ran
- * out, A_HANGUP, or A_REDRAW when a key (consumed) said "still here". */
+/* The countdown box over the current screen. Returns ACT_IDLE when it ran
+ * out, ACT_HANGUP, or ACT_REDRAW when a key (consumed) said "still here". */
 static ui_action
 idle_warning(void)
 {
@@ -155,9 +155,9 @@ idle_warning(void)
 		int rc;
 
 		if (ui_hungup())
-			return A_HANGUP;
+			return ACT_HANGUP;
 		if (left <= 0)
-			return A_IDLE;
+			return ACT_IDLE;
 		getmaxyx(stdscr, rows, cols);
 		if (!ui_st.small) {
 			r.w = cols < 64 ? cols - 2 : 60;
@@ -186,7 +186,7 @@ idle_warning(void)
 		}
 		ui_st.last_key_ms = ui_now_ms();
 		ui_repaint();
-		return A_REDRAW;
+		return ACT_REDRAW;
 	}
 }
 
@@ -197,8 +197,8 @@ ev_of(ui_action a)
 	return ev;
 }
 
-/* Contract: see ui.h. Returns A_TICK when timeout_ms ran out (never for
- * timeout_ms < 0), A_REDRAW after a global action was handled (the caller
+/* Contract: see ui.h. Returns ACT_TICK when timeout_ms ran out (never for
+ * timeout_ms < 0), ACT_REDRAW after a global action was handled (the caller
  * repaints what it owns, e.g. a modal box), else the key's event. */
 struct ui_event
 ui_read(int timeout_ms)
@@ -206,7 +206,7 @@ ui_read(int timeout_ms)
 	long long start = ui_now_ms();
 
 	if (!ui_st.active)
-		return ev_of(A_HANGUP);
+		return ev_of(ACT_HANGUP);
 	for (;;) {
 		long long now = ui_now_ms();
 		long long wait = 1000;
@@ -215,9 +215,9 @@ ui_read(int timeout_ms)
 		int rc;
 
 		if (ui_hungup())
-			return ev_of(A_HANGUP);
+			return ev_of(ACT_HANGUP);
 		if (ui_st.idle_fired)
-			return ev_of(A_IDLE);
+			return ev_of(ACT_IDLE);
 		if (ui_st.ahead) {
 			ui_st.ahead = false;
 			rc = ui_st.ahead_rc;
@@ -227,15 +227,15 @@ ui_read(int timeout_ms)
 		if (timeout_ms >= 0) {
 			long long rem = start + timeout_ms - now;
 			if (rem <= 0)
-				return ev_of(A_TICK);
+				return ev_of(ACT_TICK);
 			if (rem < wait)
 				wait = rem;
 		}
 		if (idle_applies()) {
 			long long due = ui_st.last_key_ms + (long long)ui_st.opts.idle_timeout * 1000 - now;
 			if (due <= 0) {
-				ui_action a = ui_st.small ? A_IDLE : idle_warning();
-				if (a == A_IDLE)
+				ui_action a = ui_st.small ? ACT_IDLE : idle_warning();
+				if (a == ACT_IDLE)
 					ui_st.idle_fired = true;
 				return ev_of(a);
 			}
@@ -255,27 +255,27 @@ got_key:
 			clearok(curscr, TRUE);
 			ui_repaint();
 			if (!ui_st.small)
-				return ev_of(A_REDRAW);
+				return ev_of(ACT_REDRAW);
 			continue;
 		}
 		ui_st.last_key_ms = ui_now_ms();
 		ev = ui_key_event(rc, ch);
-		if (ui_st.small && ev.a != A_LANG)
+		if (ui_st.small && ev.a != ACT_LANG)
 			continue;
 		switch (ev.a) {
-		case A_NONE:
+		case ACT_NONE:
 			continue;
-		case A_LANG:
+		case ACT_LANG:
 			ui_set_lang(ui_get_lang() == LANG_AR ? LANG_EN : LANG_AR);
 			ui_repaint();
-			return ev_of(A_REDRAW);
-		case A_BIDI:
+			return ev_of(ACT_REDRAW);
+		case ACT_BIDI:
 			text_set_mode(text_mode() == BIDI_APP ? BIDI_TERMINAL : BIDI_APP);
 			ui_term_send_mode();
 			clearok(curscr, TRUE);
 			ui_repaint();
-			return ev_of(A_REDRAW);
-		case A_REDRAW:
+			return ev_of(ACT_REDRAW);
+		case ACT_REDRAW:
 			clearok(curscr, TRUE);
 			ui_repaint();
 			return ev;
@@ -354,11 +354,11 @@ ui_run(struct ui_screen *s)
 		struct ui_event ev = ui_read(1000);
 		int r = 0;
 
-		if (ev.a == A_HANGUP || ui_hungup()) {
+		if (ev.a == ACT_HANGUP || ui_hungup()) {
 			result = UI_HANGUP;
 			break;
 		}
-		if (ev.a == A_IDLE || ui_st.idle_fired) {
+		if (ev.a == ACT_IDLE || ui_st.idle_fired) {
 			result = UI_HOME;
 			break;
 		}
@@ -370,7 +370,7 @@ ui_run(struct ui_screen *s)
 			r |= UI_HOME;
 		if ((result = exit_bit(r)) != 0)
 			break;
-		if (ev.a != A_TICK || r != 0)
+		if (ev.a != ACT_TICK || r != 0)
 			ui_st.repaint_due = true;
 		if (ui_st.repaint_due && !input_waiting())
 			ui_repaint();

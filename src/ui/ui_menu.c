@@ -91,34 +91,34 @@ ui_menu_key(struct ui_menu *m, struct ui_event ev)
 	int d;
 
 	if (m->nitems <= 0)
-		return (ev.a == A_BACK || ev.a == A_BACKSPACE) ? -2 : -1;
+		return (ev.a == ACT_BACK || ev.a == ACT_BACKSPACE) ? -2 : -1;
 	switch (ev.a) {
-	case A_UP:
+	case ACT_UP:
 		if (m->selected > 0)
 			m->selected--;
 		break;
-	case A_DOWN:
+	case ACT_DOWN:
 		if (m->selected < m->nitems - 1)
 			m->selected++;
 		break;
-	case A_HOME:
+	case ACT_HOME:
 		m->selected = 0;
 		break;
-	case A_END:
+	case ACT_END:
 		m->selected = m->nitems - 1;
 		break;
-	case A_PGUP:
+	case ACT_PGUP:
 		m->selected = m->selected > page ? m->selected - page : 0;
 		break;
-	case A_PGDN:
+	case ACT_PGDN:
 		m->selected = m->selected + page < m->nitems ? m->selected + page : m->nitems - 1;
 		break;
-	case A_ENTER:
+	case ACT_ENTER:
 		return m->selected;
-	case A_BACK:
-	case A_BACKSPACE:
+	case ACT_BACK:
+	case ACT_BACKSPACE:
 		return -2;
-	case A_CHAR:
+	case ACT_CHAR:
 		d = ui_digit_value(ev.ch);
 		if (m->numbered && d >= 1 && d <= m->nitems) {
 			m->selected = d - 1;

@@ -9,7 +9,7 @@
  *     ui_run after the key handler returns.
  *  2. Mirrored in RTL: "Yes" is on the right (read first), "No" left of it;
  *     the title hangs from the top-right corner.
- *  3. Idle and hang-up close any box at once (returning A_IDLE / A_HANGUP,
+ *  3. Idle and hang-up close any box at once (returning ACT_IDLE / ACT_HANGUP,
  *     or false for a confirm); ui_run then wipes or unwinds.
  */
 #include "ui/ui_int.h"
@@ -58,7 +58,7 @@ ui_action
 ui_message(const char *title, const char *utf8, bool any_key)
 {
 	if (!ui_st.active)
-		return A_HANGUP;
+		return ACT_HANGUP;
 	for (;;) {
 		struct ui_rect b = draw_box(title, utf8 ? utf8 : "", 1);
 		char *ok = xasprintf("Enter %s", ui_tr("OK"));
@@ -68,14 +68,14 @@ ui_message(const char *title, const char *utf8, bool any_key)
 		free(ok);
 		ev = ui_read(-1);
 		switch (ev.a) {
-		case A_HANGUP:
-		case A_IDLE:
-		case A_ENTER:
-		case A_BACK:
+		case ACT_HANGUP:
+		case ACT_IDLE:
+		case ACT_ENTER:
+		case ACT_BACK:
 			return ev.a;
-		case A_REDRAW:
-		case A_TICK:
-		case A_NONE:
+		case ACT_REDRAW:
+		case ACT_TICK:
+		case ACT_NONE:
 			break;
 		default:
 			if (any_key)
@@ -113,21 +113,21 @@ ui_confirm_default(const char *title, const char *question, bool default_yes)
 		free(n);
 		ev = ui_read(-1);
 		switch (ev.a) {
-		case A_HANGUP:
-		case A_IDLE:
-		case A_BACK:
+		case ACT_HANGUP:
+		case ACT_IDLE:
+		case ACT_BACK:
 			return false;
-		case A_ENTER:
+		case ACT_ENTER:
 			return yes;
-		case A_LEFT:
-		case A_RIGHT:
-		case A_NEXT:
-		case A_PREV:
-		case A_UP:
-		case A_DOWN:
+		case ACT_LEFT:
+		case ACT_RIGHT:
+		case ACT_NEXT:
+		case ACT_PREV:
+		case ACT_UP:
+		case ACT_DOWN:
 			yes = !yes;
 			break;
-		case A_CHAR:
+		case ACT_CHAR:
 			d = ui_digit_value(ev.ch);
 			if (d == 1)
 				return true;

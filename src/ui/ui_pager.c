@@ -50,19 +50,19 @@ ui_pager_key(struct ui_pager *p, struct ui_event ev)
 	int page = p->height > 1 ? p->height - 1 : 1;
 
 	switch (ev.a) {
-	case A_UP:    p->top--; break;
-	case A_DOWN:  p->top++; break;
-	case A_PGUP:  p->top -= page; break;
-	case A_PGDN:
-	case A_CHAR:
-		if (ev.a == A_CHAR && ev.ch != L' ')
+	case ACT_UP:    p->top--; break;
+	case ACT_DOWN:  p->top++; break;
+	case ACT_PGUP:  p->top -= page; break;
+	case ACT_PGDN:
+	case ACT_CHAR:
+		if (ev.a == ACT_CHAR && ev.ch != L' ')
 			return 0;
 		p->top += page;
 		break;
-	case A_HOME:  p->top = 0; break;
-	case A_END:   p->top = p->nlines; break;
-	case A_BACK:
-	case A_BACKSPACE:
+	case ACT_HOME:  p->top = 0; break;
+	case ACT_END:   p->top = p->nlines; break;
+	case ACT_BACK:
+	case ACT_BACKSPACE:
 		return -2;
 	default:
 		return 0;
@@ -126,38 +126,38 @@ ui_table_key(struct ui_table *t, struct ui_event ev)
 {
 	int page = t->rows > 1 ? t->rows - 1 : 1;
 
-	if (ev.a == A_BACK || ev.a == A_BACKSPACE)
+	if (ev.a == ACT_BACK || ev.a == ACT_BACKSPACE)
 		return -2;
 	if (t->nrows <= 0)
 		return -1;
 	switch (ev.a) {
-	case A_UP:
+	case ACT_UP:
 		if (t->selected == 0)
 			return -4;
 		t->selected--;
 		break;
-	case A_DOWN:
+	case ACT_DOWN:
 		if (t->selected >= t->nrows - 1)
 			return -3;
 		t->selected++;
 		break;
-	case A_PGUP:
+	case ACT_PGUP:
 		if (t->selected == 0)
 			return -4;
 		t->selected = t->selected > page ? t->selected - page : 0;
 		break;
-	case A_PGDN:
+	case ACT_PGDN:
 		if (t->selected >= t->nrows - 1)
 			return -3;
 		t->selected = t->selected + page < t->nrows ? t->selected + page : t->nrows - 1;
 		break;
-	case A_HOME:
+	case ACT_HOME:
 		t->selected = 0;
 		break;
-	case A_END:
+	case ACT_END:
 		t->selected = t->nrows - 1;
 		break;
-	case A_ENTER:
+	case ACT_ENTER:
 		return t->selected;
 	default:
 		return -1;

@@ -43,7 +43,7 @@ static void
 type(struct ui_form *f, const wchar_t *s)
 {
 	for (; *s; s++)
-		assert_int_equal(ui_form_key(f, ev(A_CHAR, *s)), UF_NONE);
+		assert_int_equal(ui_form_key(f, ev(ACT_CHAR, *s)), UF_NONE);
 }
 
 static void
@@ -68,22 +68,22 @@ test_form_walk_and_submit(void **state)
 	build(&f);
 	assert_int_equal(f.n, 5);
 	/* a required choice left empty keeps the focus */
-	assert_int_equal(ui_form_key(&f, ev(A_ENTER, 0)), UF_NONE);
+	assert_int_equal(ui_form_key(&f, ev(ACT_ENTER, 0)), UF_NONE);
 	assert_int_equal(f.focus, 0);
 	assert_non_null(f.it[0].err);
 	type(&f, L"2");                                  /* supporter */
 	assert_null(f.it[0].err);
 	assert_false(f.it[2].visible);                   /* no membership number */
-	assert_int_equal(ui_form_key(&f, ev(A_ENTER, 0)), UF_NONE);
+	assert_int_equal(ui_form_key(&f, ev(ACT_ENTER, 0)), UF_NONE);
 	assert_int_equal(f.focus, 1);
 	type(&f, L"1000000009");                         /* wrong check digit */
-	assert_int_equal(ui_form_key(&f, ev(A_DOWN, 0)), UF_NONE);
+	assert_int_equal(ui_form_key(&f, ev(ACT_DOWN, 0)), UF_NONE);
 	assert_int_equal(f.focus, 1);
 	assert_non_null(f.it[1].err);
-	ui_form_key(&f, ev(A_BACKSPACE, 0));
+	ui_form_key(&f, ev(ACT_BACKSPACE, 0));
 	type(&f, L"٨");                                  /* an Eastern 8 */
 	assert_null(f.it[1].err);
-	assert_int_equal(ui_form_key(&f, ev(A_ENTER, 0)), UF_NONE);
+	assert_int_equal(ui_form_key(&f, ev(ACT_ENTER, 0)), UF_NONE);
 	assert_int_equal(f.focus, 3);                    /* the hidden one skipped */
 	assert_string_equal(ui_form_value(&f, "national_id"), "1000000008");
 	type(&f, L"2");
@@ -93,13 +93,13 @@ test_form_walk_and_submit(void **state)
 	assert_string_equal(shown, "سباكة");
 	free(shown);
 	ui_set_lang(LANG_EN);
-	assert_int_equal(ui_form_key(&f, ev(A_ENTER, 0)), UF_NONE);
+	assert_int_equal(ui_form_key(&f, ev(ACT_ENTER, 0)), UF_NONE);
 	assert_int_equal(f.focus, 4);
 	type(&f, L"Leak");
-	assert_int_equal(ui_form_key(&f, ev(A_ENTER, 0)), UF_NONE);   /* a newline */
+	assert_int_equal(ui_form_key(&f, ev(ACT_ENTER, 0)), UF_NONE);   /* a newline */
 	assert_int_equal(f.focus, 4);
 	/* Enter on the empty last line: the newline dropped, the form submitted */
-	assert_int_equal(ui_form_key(&f, ev(A_ENTER, 0)), UF_SUBMIT);
+	assert_int_equal(ui_form_key(&f, ev(ACT_ENTER, 0)), UF_SUBMIT);
 	assert_string_equal(ui_form_value(&f, "description"), "Leak");
 	assert_string_equal(ui_form_value(&f, "member_number"), "");
 	assert_string_equal(ui_form_value(&f, "category"), "supporter");
@@ -116,23 +116,23 @@ test_form_backspace_goes_back(void **state)
 	build(&f);
 	type(&f, L"1");                                  /* member: number shown */
 	assert_true(f.it[2].visible);
-	ui_form_key(&f, ev(A_ENTER, 0));
+	ui_form_key(&f, ev(ACT_ENTER, 0));
 	type(&f, L"1000000008");
-	ui_form_key(&f, ev(A_ENTER, 0));
+	ui_form_key(&f, ev(ACT_ENTER, 0));
 	assert_int_equal(f.focus, 2);
 	/* a letter in a digits field is refused with the reason */
 	type(&f, L"x");
 	assert_non_null(f.it[2].err);
 	assert_int_equal(f.it[2].field.edit.len, 0);
 	/* Backspace in the empty field: back to the ID, which keeps its text */
-	assert_int_equal(ui_form_key(&f, ev(A_BACKSPACE, 0)), UF_NONE);
+	assert_int_equal(ui_form_key(&f, ev(ACT_BACKSPACE, 0)), UF_NONE);
 	assert_int_equal(f.focus, 1);
 	assert_int_equal(f.it[1].field.edit.len, 10);
-	assert_int_equal(ui_form_key(&f, ev(A_BACKSPACE, 0)), UF_NONE);   /* edits */
+	assert_int_equal(ui_form_key(&f, ev(ACT_BACKSPACE, 0)), UF_NONE);   /* edits */
 	assert_int_equal(f.it[1].field.edit.len, 9);
 	/* a choice: Backspace goes back; from the first item it leaves */
 	f.focus = 0;
-	assert_int_equal(ui_form_key(&f, ev(A_BACKSPACE, 0)), UF_BACK);
+	assert_int_equal(ui_form_key(&f, ev(ACT_BACKSPACE, 0)), UF_BACK);
 	ui_form_free(&f);
 }
 
@@ -144,9 +144,9 @@ test_form_wipe(void **state)
 	(void)state;
 	build(&f);
 	type(&f, L"1");
-	ui_form_key(&f, ev(A_ENTER, 0));
+	ui_form_key(&f, ev(ACT_ENTER, 0));
 	type(&f, L"1000000008");
-	ui_form_key(&f, ev(A_ENTER, 0));
+	ui_form_key(&f, ev(ACT_ENTER, 0));
 	assert_string_equal(ui_form_value(&f, "national_id"), "1000000008");
 	ui_form_wipe(&f);
 	assert_int_equal(f.focus, 0);

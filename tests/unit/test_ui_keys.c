@@ -16,28 +16,28 @@ static void
 test_keys_bindings(void **state)
 {
 	(void)state;
-	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_UP).a, A_UP);
-	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_LEFT).a, A_LEFT);
-	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_RIGHT).a, A_RIGHT);
-	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_F(2)).a, A_LANG);
-	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_F(3)).a, A_BIDI);
-	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_F(10)).a, A_QUIT);
-	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_DC).a, A_DELETE);
-	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_BTAB).a, A_PREV);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_UP).a, ACT_UP);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_LEFT).a, ACT_LEFT);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_RIGHT).a, ACT_RIGHT);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_F(2)).a, ACT_LANG);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_F(3)).a, ACT_BIDI);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_F(10)).a, ACT_QUIT);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_DC).a, ACT_DELETE);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_BTAB).a, ACT_PREV);
 	/* keypad: Enter, Backspace in its three spellings, Esc */
-	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_ENTER).a, A_ENTER);
-	assert_int_equal(ui_key_event(OK, '\r').a, A_ENTER);
-	assert_int_equal(ui_key_event(OK, '\n').a, A_ENTER);
-	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_BACKSPACE).a, A_BACKSPACE);
-	assert_int_equal(ui_key_event(OK, 0x7f).a, A_BACKSPACE);
-	assert_int_equal(ui_key_event(OK, 0x08).a, A_BACKSPACE);
-	assert_int_equal(ui_key_event(OK, 0x1b).a, A_BACK);
-	assert_int_equal(ui_key_event(OK, '\t').a, A_NEXT);
-	assert_int_equal(ui_key_event(OK, 0x0c).a, A_REDRAW);
-	assert_int_equal(ui_key_event(OK, 0x13).a, A_SAVE);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_ENTER).a, ACT_ENTER);
+	assert_int_equal(ui_key_event(OK, '\r').a, ACT_ENTER);
+	assert_int_equal(ui_key_event(OK, '\n').a, ACT_ENTER);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_BACKSPACE).a, ACT_BACKSPACE);
+	assert_int_equal(ui_key_event(OK, 0x7f).a, ACT_BACKSPACE);
+	assert_int_equal(ui_key_event(OK, 0x08).a, ACT_BACKSPACE);
+	assert_int_equal(ui_key_event(OK, 0x1b).a, ACT_BACK);
+	assert_int_equal(ui_key_event(OK, '\t').a, ACT_NEXT);
+	assert_int_equal(ui_key_event(OK, 0x0c).a, ACT_REDRAW);
+	assert_int_equal(ui_key_event(OK, 0x13).a, ACT_SAVE);
 	/* numeric keypad without NumLock */
-	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_A1).a, A_HOME);
-	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_C3).a, A_PGDN);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_A1).a, ACT_HOME);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_C3).a, ACT_PGDN);
 }
 
 static void
@@ -47,20 +47,20 @@ test_keys_chars(void **state)
 
 	(void)state;
 	ev = ui_key_event(OK, L'a');
-	assert_int_equal(ev.a, A_CHAR);
+	assert_int_equal(ev.a, ACT_CHAR);
 	assert_int_equal(ev.ch, L'a');
 	ev = ui_key_event(OK, 0x0645);             /* م */
-	assert_int_equal(ev.a, A_CHAR);
+	assert_int_equal(ev.a, ACT_CHAR);
 	assert_int_equal(ev.ch, 0x0645);
 	ev = ui_key_event(OK, 0x064E);             /* fatha, a mark: still a char */
-	assert_int_equal(ev.a, A_CHAR);
+	assert_int_equal(ev.a, ACT_CHAR);
 	/* controls never become characters */
-	assert_int_equal(ui_key_event(OK, 0x01).a, A_NONE);
-	assert_int_equal(ui_key_event(OK, 0x9b).a, A_NONE);   /* C1 CSI */
-	assert_int_equal(ui_key_event(OK, 0xd800).a, A_NONE);
+	assert_int_equal(ui_key_event(OK, 0x01).a, ACT_NONE);
+	assert_int_equal(ui_key_event(OK, 0x9b).a, ACT_NONE);   /* C1 CSI */
+	assert_int_equal(ui_key_event(OK, 0xd800).a, ACT_NONE);
 	/* an unbound function key and ERR are nothing */
-	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_F(7)).a, A_NONE);
-	assert_int_equal(ui_key_event(ERR, 0).a, A_NONE);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_F(7)).a, ACT_NONE);
+	assert_int_equal(ui_key_event(ERR, 0).a, ACT_NONE);
 }
 
 static void
@@ -89,16 +89,16 @@ test_menu_keys(void **state)
 	struct ui_menu m = { items, 3, 0, 0, true, 0 };
 
 	(void)state;
-	assert_int_equal(ui_menu_key(&m, key(A_DOWN, 0)), -1);
+	assert_int_equal(ui_menu_key(&m, key(ACT_DOWN, 0)), -1);
 	assert_int_equal(m.selected, 1);
-	assert_int_equal(ui_menu_key(&m, key(A_ENTER, 0)), 1);
-	assert_int_equal(ui_menu_key(&m, key(A_DOWN, 0)), -1);
-	assert_int_equal(ui_menu_key(&m, key(A_DOWN, 0)), -1);   /* no wrap */
+	assert_int_equal(ui_menu_key(&m, key(ACT_ENTER, 0)), 1);
+	assert_int_equal(ui_menu_key(&m, key(ACT_DOWN, 0)), -1);
+	assert_int_equal(ui_menu_key(&m, key(ACT_DOWN, 0)), -1);   /* no wrap */
 	assert_int_equal(m.selected, 2);
-	assert_int_equal(ui_menu_key(&m, key(A_CHAR, L'1')), 0);
-	assert_int_equal(ui_menu_key(&m, key(A_CHAR, 0x0663)), 2); /* ٣ */
-	assert_int_equal(ui_menu_key(&m, key(A_BACK, 0)), -2);
-	assert_int_equal(ui_menu_key(&m, key(A_BACKSPACE, 0)), -2);
+	assert_int_equal(ui_menu_key(&m, key(ACT_CHAR, L'1')), 0);
+	assert_int_equal(ui_menu_key(&m, key(ACT_CHAR, 0x0663)), 2); /* ٣ */
+	assert_int_equal(ui_menu_key(&m, key(ACT_BACK, 0)), -2);
+	assert_int_equal(ui_menu_key(&m, key(ACT_BACKSPACE, 0)), -2);
 }
 
 static void
@@ -109,18 +109,18 @@ test_choice_keys_mirrored(void **state)
 
 	(void)state;
 	ui_set_lang(LANG_AR);                  /* RTL: Left is the next item */
-	assert_int_equal(ui_choice_key(&c, key(A_LEFT, 0)), UI_HANDLED);
+	assert_int_equal(ui_choice_key(&c, key(ACT_LEFT, 0)), UI_HANDLED);
 	assert_int_equal(c.selected, 0);
-	ui_choice_key(&c, key(A_LEFT, 0));
+	ui_choice_key(&c, key(ACT_LEFT, 0));
 	assert_int_equal(c.selected, 1);
-	ui_choice_key(&c, key(A_RIGHT, 0));
+	ui_choice_key(&c, key(ACT_RIGHT, 0));
 	assert_int_equal(c.selected, 0);
 	ui_set_lang(LANG_EN);                  /* LTR: Right is the next item */
-	ui_choice_key(&c, key(A_RIGHT, 0));
+	ui_choice_key(&c, key(ACT_RIGHT, 0));
 	assert_int_equal(c.selected, 1);
-	ui_choice_key(&c, key(A_CHAR, L'3'));
+	ui_choice_key(&c, key(ACT_CHAR, L'3'));
 	assert_int_equal(c.selected, 2);
-	assert_int_equal(ui_choice_key(&c, key(A_UP, 0)), 0);   /* not consumed */
+	assert_int_equal(ui_choice_key(&c, key(ACT_UP, 0)), 0);   /* not consumed */
 }
 
 static const char *
@@ -137,13 +137,13 @@ test_table_keys_paging(void **state)
 	struct ui_table t = { cols, 1, 3, 0, 0, cell, NULL, 2 };
 
 	(void)state;
-	assert_int_equal(ui_table_key(&t, key(A_UP, 0)), -4);
-	assert_int_equal(ui_table_key(&t, key(A_DOWN, 0)), -1);
-	assert_int_equal(ui_table_key(&t, key(A_DOWN, 0)), -1);
+	assert_int_equal(ui_table_key(&t, key(ACT_UP, 0)), -4);
+	assert_int_equal(ui_table_key(&t, key(ACT_DOWN, 0)), -1);
+	assert_int_equal(ui_table_key(&t, key(ACT_DOWN, 0)), -1);
 	assert_int_equal(t.selected, 2);
-	assert_int_equal(ui_table_key(&t, key(A_DOWN, 0)), -3);
-	assert_int_equal(ui_table_key(&t, key(A_ENTER, 0)), 2);
-	assert_int_equal(ui_table_key(&t, key(A_BACK, 0)), -2);
+	assert_int_equal(ui_table_key(&t, key(ACT_DOWN, 0)), -3);
+	assert_int_equal(ui_table_key(&t, key(ACT_ENTER, 0)), 2);
+	assert_int_equal(ui_table_key(&t, key(ACT_BACK, 0)), -2);
 }
 
 int
