@@ -17,7 +17,8 @@
  *  4. every reference a child printed exists.
  *
  * $KHIDMA_FAULT_SUBMITS sets how many submits to reach (default 100 in
- * `make check`; `make faults` runs 1000).
+ * `make check`; `make faults` runs 1000); $HT_TIMEOUT_SCALE stretches the
+ * delays before the kill (under valgrind a submit is ~50× slower).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -160,6 +161,8 @@ static void test_kill9_across_submits(void **state)
 	struct store_opts o = { .create = true };
 	struct refs printed = { 0 };
 	struct bd_rng rng = { (uint64_t)time(NULL) | 1 };
+	const char *sc = getenv("HT_TIMEOUT_SCALE");    /* e.g. 10 under valgrind */
+	uint32_t scale = sc && atoi(sc) > 1 ? (uint32_t)atoi(sc) : 1;
 	store *s;
 
 	(void)state;
@@ -189,13 +192,13 @@ static void test_kill9_across_submits(void **state)
 		/* one in eight dies 0-10 ms after fork (while opening the
 		 * database); the others 0-25 ms after the open, a few submits in */
 		if (bd_below(&rng, 8) == 0) {
-			usleep(bd_below(&rng, 10000));
+			usleep(bd_below(&rng, 10000 * scale));
 		} else {
 			char mark[2];
 
 			if (read(fds[0], mark, 2) != 2 || mark[0] != '+')
 				fail_msg("child did not open the database");
-			usleep(bd_below(&rng, 25000));
+			usleep(bd_below(&rng, 25000 * scale));
 		}
 		kill(pid, SIGKILL);
 		assert_int_equal(waitpid(pid, &wst, 0), pid);
