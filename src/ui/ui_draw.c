@@ -267,7 +267,7 @@ ui_frame(const char *title, const struct ui_key_hint *hints, int nhints)
 	x = ui_dir() == TEXT_RTL ? 1 + used + 2 : 1;
 	for (i = 0; i < nhints && w > 0; i++) {
 		char *seg = xasprintf("%s %s", hints[i].key ? hints[i].key : "",
-		                      ui_tr(hints[i].label ? hints[i].label : ""));
+		                      hints[i].label ? ui_tr(hints[i].label) : "");
 		int sw = footer_segment(rows - 1, x, w, seg, fattr);
 		free(seg);
 		if (sw < 0)
