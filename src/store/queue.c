@@ -113,7 +113,15 @@ st_rc store_queue(store *s, const struct queue_filter *f,
 	if (limit <= 0)
 		return ST_OK;
 	add(&q, "SELECT id, ref, name, service, channel, status, created_at, "
-	    "earliest_response, assigned_to FROM requests WHERE ");
+	    "earliest_response, assigned_to FROM requests ");
+	/* The default view (every open request, newest first) walks the partial
+	 * index requests_open in order. Without ANALYZE statistics (never run in
+	 * production) SQLite prefers requests_counts (status, service, …) and
+	 * sorts every open request: 37–64 ms instead of 0.05 ms at 1M. */
+	if (status == -1 && !(f && (f->assigned_to || f->channel || f->service ||
+	                            (f->search && f->search[0]))))
+		add(&q, "INDEXED BY requests_open ");
+	add(&q, "WHERE ");
 	if (status == -1)
 		add(&q, "status IN " ST_OPEN_SQL);
 	else if (status == -2)

@@ -330,15 +330,20 @@ static void test_queue_plans_large(void **state)
 	         "1700000000, 'name ' || i FROM n", rows);
 	assert_int_equal(sqlite3_exec(store_db(f->s), "BEGIN", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(store_db(f->s), sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(store_db(f->s), "COMMIT; ANALYZE", NULL, NULL, NULL),
-	                 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(store_db(f->s), "COMMIT", NULL, NULL, NULL), SQLITE_OK);
 
+	/* Production never runs ANALYZE: the default view must not sort every
+	 * open request without statistics either. */
 	memset(&q, 0, sizeof q);
 	q.status = -1;
 	plan_of(f->s, &q, 0, plan, sizeof plan);
-	assert_indexed("open, first page", plan, true);
+	assert_indexed("open, no ANALYZE", plan, false);
+	assert_int_equal(sqlite3_exec(store_db(f->s), "ANALYZE", NULL, NULL, NULL), SQLITE_OK);
+
+	plan_of(f->s, &q, 0, plan, sizeof plan);
+	assert_indexed("open, first page", plan, false);
 	plan_of(f->s, &q, 424242, plan, sizeof plan);
-	assert_indexed("open, next page", plan, true);
+	assert_indexed("open, next page", plan, false);
 	q.status = RS_RECEIVED;
 	plan_of(f->s, &q, 424242, plan, sizeof plan);
 	assert_indexed("one status, next page", plan, false);
