@@ -222,7 +222,7 @@ static void open_readonly_filesystem(void **state)
 	if (store_open(db, &o, &s, err, sizeof err) != ST_OK)
 		fail_msg("%s", err);
 	store_close(s);
-	assert_int_equal(mount(NULL, mnt, NULL, MS_REMOUNT | MS_RDONLY, NULL), 0);
+	assert_int_equal(mount("khidma-faults", mnt, "tmpfs", MS_REMOUNT | MS_RDONLY, NULL), 0);
 	open_fails(db, "read-only file system", h);
 	HT_ASSERT(h, screen_has_unwrapped(h, "(read-only)"));
 	umount2(mnt, MNT_DETACH);

@@ -253,7 +253,7 @@ static void test_readonly_filesystem(void **state)
 	}
 	snprintf(path, sizeof path, "%s/khidma.db", f->mnt);
 	make_db(path, 5);
-	assert_int_equal(mount(NULL, f->mnt, NULL, MS_REMOUNT | MS_RDONLY, NULL), 0);
+	assert_int_equal(mount("khidma-faults", f->mnt, "tmpfs", MS_REMOUNT | MS_RDONLY, NULL), 0);
 	assert_int_equal(try_open(path, false, err, sizeof err), ST_READONLY);
 	print_message("read-only file system: %s\n", err);
 	/* (A read-only open of a WAL database on read-only media fails with
@@ -308,7 +308,7 @@ static void test_disk_full(void **state)
 	}
 	store_close(s);
 	/* make room: the file opens, checks ok and has every acknowledged row */
-	assert_int_equal(mount(NULL, f->mnt, NULL, MS_REMOUNT, "size=16m"), 0);
+	assert_int_equal(mount("khidma-faults", f->mnt, "tmpfs", MS_REMOUNT, "size=16m"), 0);
 	o.create = false;
 	if (store_open(path, &o, &s, err, sizeof err) != ST_OK)
 		fail_msg("reopen after disk full: %s", err);
