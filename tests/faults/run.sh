@@ -7,11 +7,24 @@
 #             its seed corpus tests/fuzz/corpus/<name>; a crash fails the run
 #             and leaves the input in BUILD/fuzz-artifacts/<name>/ — copy it
 #             to tests/fuzz/regress/<name>/ (replayed by make check) and fix
-#   valgrind  every unit and e2e test binary under memcheck, and the khidma
-#             processes the e2e tests start (through a generated wrapper:
-#             the harness passes the child no environment of ours);
-#             no error, no leak (tests/valgrind.supp: library-kept memory
-#             only)
+#   valgrind  memcheck (--leak-check=full, definite and indirect leaks are
+#             errors; tests/valgrind.supp: library-kept memory only) on
+#              - every unit test binary, whole, VG_JOBS (2) at a time, with
+#                KHIDMA_BIG_ROWS=5000 (the 100k-row plan test) and
+#                KHIDMA_FAULT_SUBMITS=20; the khidma processes a unit test
+#                starts run under valgrind too (KHIDMA_BIN is a wrapper);
+#              - the e2e binaries in VG_E2E (default below: they walk every
+#                screen — kiosk intake, track, survey, info, officer login,
+#                queue, request, reports, F2/F3, resize, SIGHUP, fault
+#                messages): the harness runs natively, every khidma process
+#                it starts runs under valgrind through the generated wrapper
+#                $KHIDMA_BIN (the harness passes the child no environment of
+#                ours), HT_TIMEOUT_SCALE=10;
+#              - the e2e binaries in VG_E2E_WHOLE (the fuzz-corpus replays,
+#                our code in-process): whole, like a unit test.
+#             One valgrind log per process in BUILD/fault-logs/valgrind/
+#             <test>/{test,khidma}.<pid>.log; any error in any of them fails
+#             the test.
 #
 # FAULT_STEPS picks steps (default: "kill store fuzz valgrind"); T filters
 # the test binaries of the valgrind step by name. The last line is
@@ -35,6 +48,87 @@ bad()  { failed=$((failed + 1)); failures+=("$1"); printf 'FAIL %s (%s)\n' "$1" 
 run_test() {   # name, log, command...
 	local name=$1 log=$2; shift 2
 	if "$@" >"$log" 2>&1; then ok "$name"; else bad "$name" "log $log"; tail -n 20 "$log" | sed 's/^/    /'; fi
+}
+
+vg_e2e=${VG_E2E:-test_kiosk_start test_kiosk_intake test_kiosk_track test_kiosk_idle test_arabic_field test_officer_security test_officer_flow test_officer_queue test_faults_ui test_faults_hostile}
+vg_e2e_whole=${VG_E2E_WHOLE:-test_faults_regress_csv test_faults_regress_keys}
+vg_jobs=${VG_JOBS:-2}
+vg_opts=(--error-exitcode=1 --leak-check=full --show-leak-kinds=definite,indirect
+	--errors-for-leak-kinds=definite,indirect --num-callers=30
+	--suppressions="$root/tests/valgrind.supp")
+vg_pat='ERROR SUMMARY: [1-9]|Invalid (read|write|free)|uninitialised|are (definitely|indirectly) lost|Mismatched free|overlap|Syscall param|Jump to the invalid'
+
+# vg_one MODE BINARY — MODE whole: the binary under valgrind; MODE wrap: the
+# binary natively, the khidma it starts under valgrind. Writes
+# "ok|FAIL<TAB>name<TAB>detail" to $vglogs/<name>/result.
+vg_one() {
+	local mode=$1 b=$2 name dir wrap t0 rc errs n done_
+	name=$(basename "$b"); dir=$vglogs/$name
+	rm -rf "$dir"; mkdir -p "$dir"; wrap=$dir/khidma-under-valgrind
+	{
+		echo '#!/bin/sh'
+		printf 'exec valgrind'; printf " '%s'" "${vg_opts[@]}"
+		printf " '--log-file=%s/khidma.%%p.log' '%s/%s/khidma' \"\$@\"\n" "$dir" "$root" "$build"
+	} >"$wrap"
+	chmod +x "$wrap"
+	t0=$(date +%s)
+	if [ "$mode" = whole ]; then
+		KHIDMA_FAULT_SUBMITS=20 KHIDMA_BIG_ROWS=${KHIDMA_BIG_ROWS:-5000} \
+		KHIDMA_BIN=$wrap HT_LOG_DIR=$dir HT_TIMEOUT_SCALE=${HT_TIMEOUT_SCALE:-10} \
+			timeout --kill-after=10 1800 valgrind "${vg_opts[@]}" --child-silent-after-fork=yes \
+			--log-file="$dir/test.%p.log" "$b" >"$dir/out.log" 2>&1
+	else
+		KHIDMA_BIN=$wrap HT_LOG_DIR=$dir HT_TIMEOUT_SCALE=${HT_TIMEOUT_SCALE:-10} \
+			timeout --kill-after=10 1800 "$b" >"$dir/out.log" 2>&1
+	fi
+	rc=$?
+	errs=$(grep -l -E "$vg_pat" "$dir"/test.*.log "$dir"/khidma.*.log 2>/dev/null | head -n 3 | tr '\n' ' ')
+	n=$(ls "$dir"/khidma.*.log 2>/dev/null | wc -l)
+	done_=$(grep -l 'ERROR SUMMARY' "$dir"/khidma.*.log 2>/dev/null | wc -l)
+	local info="$(( $(date +%s) - t0 )) s, khidma under valgrind: $n processes, $done_ reached exit"
+	if [ $rc -eq 0 ] && [ -z "$errs" ]; then
+		printf 'ok\t%s\t%s\n' "valgrind $name" "$info" >"$dir/result"
+	else
+		printf 'FAIL\t%s\t%s\n' "valgrind $name" "exit $rc, $info${errs:+; errors in $errs}" >"$dir/result"
+	fi
+}
+
+vg_report() {   # name: print and count the result of vg_one
+	local dir=$vglogs/$1 st name detail
+	IFS=$'\t' read -r st name detail <"$dir/result"
+	if [ "$st" = ok ]; then
+		ok "$name ($detail)"
+	else
+		bad "$name" "$detail"
+		for f in $(grep -l -E "$vg_pat" "$dir"/test.*.log "$dir"/khidma.*.log 2>/dev/null | head -n 2); do
+			grep -A12 -E 'Invalid|uninitialised|are (definitely|indirectly) lost|Mismatched|overlap|Syscall param' "$f" | head -n 26 | sed 's/^/    /'
+		done
+		tail -n 8 "$dir/out.log" | sed 's/^/    /'
+	fi
+}
+
+vg_step() {
+	local b name mode running=0 names=()
+	echo "== the test suite under valgrind memcheck (${vg_jobs} at a time)"
+	vglogs=$logs/valgrind
+	mkdir -p "$vglogs"
+	for b in "$build"/tests/unit/test_* "$build"/tests/e2e/test_*; do
+		[ -x "$b" ] || continue
+		name=$(basename "$b")
+		[ -n "$filter" ] && [[ "$name" != *"$filter"* ]] && continue
+		case $b in
+		*/unit/*) mode=whole ;;
+		*) if [[ " $vg_e2e " == *" $name "* ]]; then mode=wrap
+		   elif [[ " $vg_e2e_whole " == *" $name "* ]]; then mode=whole
+		   else continue; fi ;;
+		esac
+		names+=("$name")
+		vg_one "$mode" "$b" &
+		running=$((running + 1))
+		if [ "$running" -ge "$vg_jobs" ]; then wait -n; running=$((running - 1)); fi
+	done
+	wait
+	for name in "${names[@]}"; do vg_report "$name"; done
 }
 
 for step in $steps; do
@@ -74,46 +168,7 @@ for step in $steps; do
 		[ $found = 1 ] || bad "fuzz" "no fuzz targets built in $build/fuzz (make fuzz-bins)"
 		;;
 	valgrind)
-		echo "== the test suite under valgrind memcheck"
-		vglogs=$logs/valgrind
-		rm -rf "$vglogs"; mkdir -p "$vglogs"
-		for b in "$build"/tests/unit/test_* "$build"/tests/e2e/test_*; do
-			[ -x "$b" ] || continue
-			name=$(basename "$b")
-			[ -n "$filter" ] && [[ "$name" != *"$filter"* ]] && continue
-			mkdir -p "$vglogs/$name"
-			wrap=$vglogs/$name/khidma-under-valgrind
-			cat >"$wrap" <<-WRAP
-			#!/bin/sh
-			exec valgrind --quiet --error-exitcode=99 --leak-check=full \\
-			  --show-leak-kinds=definite,indirect,possible \\
-			  --errors-for-leak-kinds=definite,indirect,possible \\
-			  --suppressions='$root/tests/valgrind.supp' \\
-			  --log-file='$vglogs/$name/khidma.%p.log' '$root/$build/khidma' "\$@"
-			WRAP
-			chmod +x "$wrap"
-			# the kill test's children are SIGKILLed by design and slow
-			# under valgrind: 20 submits are enough for memory errors
-			if KHIDMA_FAULT_SUBMITS=20 KHIDMA_BIN=$wrap HT_LOG_DIR=$vglogs/$name HT_TIMEOUT_SCALE=${HT_TIMEOUT_SCALE:-10} \
-				timeout --kill-after=10 1800 valgrind --quiet --error-exitcode=99 \
-				--leak-check=full --show-leak-kinds=definite,indirect,possible \
-				--errors-for-leak-kinds=definite,indirect,possible \
-				--suppressions=tests/valgrind.supp --child-silent-after-fork=yes \
-				--log-file="$vglogs/$name/test.%p.log" "$b" >"$vglogs/$name/out.log" 2>&1; then
-				rc=0
-			else
-				rc=$?
-			fi
-			errs=$(grep -l -E 'ERROR SUMMARY: [1-9]|definitely lost: [1-9]|indirectly lost: [1-9]|Invalid (read|write|free)|uninitialised' \
-				"$vglogs/$name"/*.log 2>/dev/null | grep -v '/out.log$' | head -n 3)
-			if [ $rc -eq 0 ] && [ -z "$errs" ]; then
-				ok "valgrind $name"
-			else
-				bad "valgrind $name" "exit $rc${errs:+; errors in $errs}"
-				[ -n "$errs" ] && grep -h -A8 -E 'Invalid|definitely lost in|uninitialised' $errs | head -n 20 | sed 's/^/    /'
-				[ $rc -ne 0 ] && tail -n 8 "$vglogs/$name/out.log" | sed 's/^/    /'
-			fi
-		done
+		vg_step
 		;;
 	*)
 		bad "$step" "unknown step"
