@@ -52,6 +52,8 @@ cli_fail(const char *what, const char *fmt, ...)
 	return 1;
 }
 
+static int open_failed(struct app *, const char *, bool, st_rc, const char *);
+
 int
 cli_open_db(struct app *a, const char *what, bool create)
 {
@@ -63,13 +65,63 @@ cli_open_db(struct app *a, const char *what, bool create)
 	if (a->db_path == NULL)
 		return cli_fail(what, "no database path");
 	rc = app_open_db(a, create, err, sizeof err);
-	if (rc != ST_OK) {
-		if (rc == ST_NOTFOUND && !create)
-			return cli_fail(what, "%s: no such database (run `khidma "
-			                "init` first)", a->db_path);
-		return cli_fail(what, "%s: %s%s%s", a->db_path, st_rc_name(rc),
-		                *err ? ": " : "", err);
-	}
+	if (rc != ST_OK)
+		return open_failed(a, what, create, rc, err);
+	return 0;
+}
+
+/* The message of a failed open or check, as cli_open_db prints it. */
+static int
+open_failed(struct app *a, const char *what, bool create, st_rc rc,
+            const char *err)
+{
+	if (rc == ST_NOTFOUND && !create)
+		return cli_fail(what, "%s: no such database (run `khidma "
+		                "init` first)", a->db_path);
+	return cli_fail(what, "%s: %s%s%s", a->db_path, st_rc_name(rc),
+	                *err ? ": " : "", err);
+}
+
+int
+cli_open_db_read(struct app *a, const char *what)
+{
+	struct store_opts o = { .readonly = true, .no_open_check = true,
+	                        .busy_ms = 10000 };
+	char err[512] = "";
+	st_rc rc;
+
+	if (a->db != NULL)
+		return 0;
+	if (a->db_path == NULL)
+		return cli_fail(what, "no database path");
+	rc = store_open(a->db_path, &o, &a->db, err, sizeof err);
+	if (rc == ST_READONLY)
+		return cli_open_db(a, what, false);   /* as before: checked */
+	if (rc != ST_OK)
+		return open_failed(a, what, false, rc, err);
+	return 0;
+}
+
+int
+cli_open_db_bg(struct app *a, const char *what)
+{
+	bool bg = a->check_in_background;
+	int r;
+
+	a->check_in_background = true;
+	r = cli_open_db(a, what, false);
+	a->check_in_background = bg;
+	return r;
+}
+
+int
+cli_check_db(struct app *a, const char *what)
+{
+	char err[512] = "";
+	st_rc rc = store_check_wait(a->db, err, sizeof err);
+
+	if (rc != ST_OK)
+		return open_failed(a, what, false, rc, err);
 	return 0;
 }
 

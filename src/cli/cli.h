@@ -10,8 +10,11 @@
  *     usage error and 1 for a failure; 0 only on success.
  *  2. `khidma CMD --help` (anywhere on the line) prints the usage to stdout
  *     and exits 0 without touching the database.
- *  3. Commands open the database themselves (cli_open_db); only `init`
- *     creates it.
+ *  3. Commands open the database themselves (cli_open_db*); only `init`
+ *     creates it. Commands that only read open it read-only without the
+ *     opening quick_check (cli_open_db_read); commands that write have the
+ *     check pass before their first write (cli_open_db, or cli_open_db_bg +
+ *     cli_check_db) — the policy is in store/db.c.
  *  4. Text from files or the database printed to a terminal passes through
  *     text_sanitize (no escape sequence from data reaches the terminal).
  */
@@ -53,6 +56,19 @@ int  cli_fail(const char *what, const char *fmt, ...)
 /* Open a->db_path (create when asked) unless a->db is already open.
  * Returns 0, or prints the reason and returns 1. */
 int  cli_open_db(struct app *a, const char *what, bool create);
+/* For commands that only read (report, export, officer list, backup):
+ * open a->db_path read-only WITHOUT the quick_check (store_opts.readonly +
+ * no_open_check; see store/db.c). When that open fails as read-only (the
+ * schema needs an upgrade, SQLite cannot set up the -shm read-only) it falls
+ * back to cli_open_db(a, what, false). Returns 0, or prints and returns 1. */
+int  cli_open_db_read(struct app *a, const char *what);
+/* For commands that write after some preparation of their own (members
+ * import, officer add/passwd): open with the quick_check in the background.
+ * The caller calls cli_check_db before its first write. Returns 0 or 1. */
+int  cli_open_db_bg(struct app *a, const char *what);
+/* Wait for the opening check of a->db; 0 when it passed, else print the
+ * message cli_open_db prints for a file the check refuses and return 1. */
+int  cli_check_db(struct app *a, const char *what);
 /* Parse a --since/--until date "YYYY-MM-DD"; until is made inclusive by
  * the caller (it adds a day). Returns false on a malformed date. */
 bool cli_parse_date(const char *s, time_t *out);

@@ -39,7 +39,7 @@ cmd_backup_exec(struct app *a, int argc, char **argv)
 		                argv[1]);
 	if (errno != ENOENT)
 		return cli_fail("backup", "%s: %s", argv[1], strerror(errno));
-	if (cli_open_db(a, "backup", false) != 0)
+	if (cli_open_db_read(a, "backup") != 0)
 		return 1;
 	rc = store_backup(a->db, argv[1], err, sizeof err);
 	if (rc != ST_OK)

@@ -110,7 +110,7 @@ cmd_export_exec(struct app *a, int argc, char **argv)
 		return cli_usage_error(&cli_cmd_export, "unknown table \"%s\"", what);
 	if (format == NULL || (strcmp(format, "csv") && strcmp(format, "json")))
 		return cli_usage_error(&cli_cmd_export, "--format csv or json");
-	if (cli_open_db(a, "export", false) != 0)
+	if (cli_open_db_read(a, "export") != 0)
 		return 1;
 	if (output) {
 		tmp = xasprintf("%s.tmp", output);

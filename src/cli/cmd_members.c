@@ -28,6 +28,13 @@
  *  5. Rows are upserted by membership number (a re-import updates).
  *  6. Exit status: 0 when the transaction committed (even with skipped
  *     rows, which stderr lists), 1 when nothing was imported, 2 usage.
+ *  7. Two phases: the whole file is read and every row validated first
+ *     (rows held in memory) while the opening quick_check runs in the
+ *     background (cli_open_db_bg); only when the check has passed is the
+ *     transaction begun and the rows written. A file the check refuses gets
+ *     the same message as a synchronous check and is not written. Rows the
+ *     database refuses are therefore listed after the rows skipped by
+ *     validation (each with its line).
  */
 #include <errno.h>
 #include <signal.h>
@@ -66,6 +73,12 @@ on_signal(int sig)
 	interrupted = sig;
 }
 
+/* A validated row waiting for the write phase. */
+struct pending {
+	long          line;
+	struct member m;
+};
+
 struct import {
 	struct app *a;
 	const char *file;
@@ -80,6 +93,8 @@ struct import {
 	long        next_start;     /* the line after the last record's end */
 	long        imported, skipped;
 	bool        fatal;          /* stop: abort the transaction */
+	struct pending *rows;       /* validated, not yet written */
+	size_t      nrows, caprows;
 };
 
 static void
@@ -125,7 +140,6 @@ on_record(int c, void *data)
 	long start = im->line - im->rec_newlines;
 	char why[256];
 	struct member m;
-	st_rc rc;
 
 	(void)c;
 	if (im->fatal)
@@ -147,19 +161,13 @@ on_record(int c, void *data)
 		im->skipped++;
 		goto out;
 	}
-	rc = store_import_member(im->a->db, &m);
-	if (rc == ST_OK) {
-		im->imported++;
-	} else if (rc == ST_INVALID) {
-		fprintf(stderr, "%s:%ld: refused by the database: %s (row skipped)\n",
-		        im->file, start, store_errmsg(im->a->db));
-		im->skipped++;
-	} else {
-		fprintf(stderr, "%s:%ld: database error: %s (%s)\n", im->file, start,
-		        st_rc_name(rc), store_errmsg(im->a->db));
-		im->fatal = true;
+	if (im->nrows == im->caprows) {
+		im->caprows = im->caprows ? im->caprows * 2 : 1024;
+		im->rows = xrealloc(im->rows, im->caprows * sizeof *im->rows);
 	}
-	member_free(&m);
+	im->rows[im->nrows].line = start;
+	im->rows[im->nrows].m = m;          /* owned by rows[] from now */
+	im->nrows++;
 out:
 	im->next_start = im->line + 1;
 	reset_record(im);
@@ -211,7 +219,8 @@ feed(struct csv_parser *p, struct import *im, const char *buf, size_t n)
 	return true;
 }
 
-/* The import proper, inside the open transaction. Returns true to commit. */
+/* Phase 1: read and validate the whole file into im->rows. Returns false
+ * when nothing may be imported. */
 static bool
 import_file(struct import *im, FILE *f, off_t total, bool bar)
 {
@@ -263,6 +272,45 @@ import_file(struct import *im, FILE *f, off_t total, bool bar)
 	return ok && !im->fatal && !interrupted;
 }
 
+/* Phase 2, inside the open transaction: write the validated rows. Returns
+ * true to commit. */
+static bool
+write_rows(struct import *im)
+{
+	store *db = im->a->db;
+	st_rc rc;
+	size_t i;
+
+	for (i = 0; i < im->nrows && !interrupted; i++) {
+		rc = store_import_member(db, &im->rows[i].m);
+		if (rc == ST_OK) {
+			im->imported++;
+		} else if (rc == ST_INVALID) {
+			fprintf(stderr, "%s:%ld: refused by the database: %s (row "
+			        "skipped)\n", im->file, im->rows[i].line,
+			        store_errmsg(db));
+			im->skipped++;
+		} else {
+			fprintf(stderr, "%s:%ld: database error: %s (%s)\n", im->file,
+			        im->rows[i].line, st_rc_name(rc), store_errmsg(db));
+			return false;
+		}
+	}
+	return !interrupted;
+}
+
+static void
+free_rows(struct import *im)
+{
+	size_t i;
+
+	for (i = 0; i < im->nrows; i++)
+		member_free(&im->rows[i].m);
+	free(im->rows);
+	im->rows = NULL;
+	im->nrows = im->caprows = 0;
+}
+
 static int
 do_import(struct app *a, const char *file)
 {
@@ -279,7 +327,8 @@ do_import(struct app *a, const char *file)
 		fclose(f);
 		return cli_fail("members", "%s: not a regular file", file);
 	}
-	if (cli_open_db(a, "members", false) != 0) {
+	/* the quick_check runs while the file is read and validated */
+	if (cli_open_db_bg(a, "members") != 0) {
 		fclose(f);
 		return 1;
 	}
@@ -288,11 +337,6 @@ do_import(struct app *a, const char *file)
 	im.file = file;
 	im.line = 1;
 	im.next_start = 1;
-	if ((rc = store_import_begin(a->db)) != ST_OK) {
-		fclose(f);
-		return cli_fail("members", "cannot start the import: %s (%s)",
-		                st_rc_name(rc), store_errmsg(a->db));
-	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -302,7 +346,15 @@ do_import(struct app *a, const char *file)
 
 	ok = import_file(&im, f, sb.st_size, isatty(STDERR_FILENO));
 	fclose(f);
-	if (ok && (rc = store_import_commit(a->db)) != ST_OK) {
+	if (ok && cli_check_db(a, "members") != 0) {
+		ok = false;                     /* refused: nothing written */
+	} else if (ok && (rc = store_import_begin(a->db)) != ST_OK) {
+		fprintf(stderr, "khidma members: cannot start the import: %s (%s)\n",
+		        st_rc_name(rc), store_errmsg(a->db));
+		ok = false;
+	} else if (ok && !write_rows(&im)) {
+		ok = false;
+	} else if (ok && (rc = store_import_commit(a->db)) != ST_OK) {
 		fprintf(stderr, "khidma members: commit failed: %s (%s)\n",
 		        st_rc_name(rc), store_errmsg(a->db));
 		ok = false;
@@ -315,6 +367,7 @@ do_import(struct app *a, const char *file)
 	sigaction(SIGHUP, &o_hup, NULL);
 	free(im.fields);
 	free(im.lens);
+	free_rows(&im);
 	if (!ok) {
 		if (interrupted)
 			fprintf(stderr, "khidma members: interrupted by signal %d\n",

@@ -135,7 +135,8 @@ verb_add(struct app *a, int argc, char **argv)
 		return cli_usage_error(&cli_cmd_officer,
 		                       "the name must be 1 to 100 characters of UTF-8");
 	}
-	if (cli_open_db(a, "officer", false) != 0)
+	/* the check runs while the password is asked and hashed */
+	if (cli_open_db_bg(a, "officer") != 0)
 		goto out;
 	memset(&old, 0, sizeof old);
 	if (store_officer_get(a->db, login, &old) == ST_OK) {
@@ -148,6 +149,8 @@ verb_add(struct app *a, int argc, char **argv)
 	strlcpy_k(o.login, login, sizeof o.login);
 	o.name = clean;
 	o.active = true;
+	if (cli_check_db(a, "officer") != 0)
+		goto out;
 	if ((rc = store_officer_add(a->db, &o)) != ST_OK) {
 		store_fail(a, login, rc);
 		goto out;
@@ -169,15 +172,18 @@ verb_passwd(struct app *a, int argc, char **argv)
 	int ret;
 
 	(void)argc;
-	if (cli_open_db(a, "officer", false) != 0)
+	/* the check runs while the password is asked and hashed */
+	if (cli_open_db_bg(a, "officer") != 0)
 		return 1;
 	memset(&o, 0, sizeof o);
 	if ((rc = store_officer_get(a->db, argv[1], &o)) != ST_OK)
-		return store_fail(a, argv[1], rc);
+		return cli_check_db(a, "officer") ? 1 : store_fail(a, argv[1], rc);
 	ret = new_password(o.login, o.name, hash, sizeof hash);
 	officer_free(&o);
 	if (ret != 0)
 		return ret;
+	if (cli_check_db(a, "officer") != 0)
+		return 1;
 	if ((rc = store_officer_set_password(a->db, argv[1], hash)) != ST_OK)
 		return store_fail(a, argv[1], rc);
 	printf("password of %s changed\n", argv[1]);
@@ -236,7 +242,7 @@ verb_list(struct app *a, int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	if (cli_open_db(a, "officer", false) != 0)
+	if (cli_open_db_read(a, "officer") != 0)
 		return 1;
 	if ((rc = store_officer_list(a->db, &o, &n)) != ST_OK)
 		return cli_fail("officer", "list: %s (%s)", st_rc_name(rc),

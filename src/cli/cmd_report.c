@@ -74,7 +74,7 @@ cmd_report_exec(struct app *a, int argc, char **argv)
 		return cli_usage_error(&cli_cmd_report, "--until is before --since");
 	o.sla_days = a->cfg.sla_days;
 	o.min_n = a->cfg.report_min_n;
-	if (cli_open_db(a, "report", false) != 0)
+	if (cli_open_db_read(a, "report") != 0)
 		return 1;
 	if ((e = report_build(a->db, &o, &r)) != ST_OK)
 		return cli_fail("report", "%s (%s)", st_rc_name(e), store_errmsg(a->db));

@@ -27,12 +27,36 @@
  *    has failed every statement (st_prep) returns its failure code;
  *  - if the thread cannot start, or the file is new, not in WAL mode or
  *    opened read-only, the check is synchronous as before.
- * Every other caller (the CLI, tests) checks synchronously.
+ *
+ * Who checks how (the CLI, measured in bench/results.md: the synchronous
+ * check took 22–47 s at 1M requests, 1.5 GB, before any command could work):
+ *  - the kiosk and the officer console: in the background, as above;
+ *  - CLI commands that can WRITE (init, members import, officer add, passwd,
+ *    disable, unlock): in the background too, and each calls
+ *    store_check_wait before its first write, so its own preparation (the
+ *    password prompt, reading and validating the CSV) overlaps the check
+ *    and a failure is reported exactly as the synchronous check reports it.
+ *    The write paths (st_tx, st_begin_retry, migration) wait regardless;
+ *  - CLI commands that only READ (report, export, officer list, backup)
+ *    open with readonly + no_open_check: SQLITE_OPEN_READONLY, so the
+ *    connection cannot write at all, and no quick_check. A damaged page they
+ *    read fails with SQLITE_CORRUPT → ST_CORRUPT (the command exits 1 with
+ *    "database corrupt or not a database"); a damaged page they do not read
+ *    goes unnoticed — they neither write nor vouch for the file. backup
+ *    opens its finished copy read-only WITH the check (the copy is
+ *    page-for-page, so damage in the source fails it) before reporting
+ *    success. A read-only open that fails as read-only (schema needing an
+ *    upgrade, a -shm SQLite cannot set up read-only) is retried as a writing
+ *    open with the check (cli.c), which is what these commands did before;
+ *  - tests and every other caller: synchronously.
+ * The header check (not a database → refused) runs for every open.
  *
  * Invariants:
  *  1. A file refused as corrupt is never written: nothing that can write
  *     runs before the header check and quick_check have passed (with the
- *     background check: before it has passed, see above).
+ *     background check: before it has passed, see above). The check is
+ *     skipped only for a connection opened SQLITE_OPEN_READONLY
+ *     (no_open_check), which cannot write.
  *  2. Every connection has journal_mode=WAL, synchronous=FULL,
  *     foreign_keys=ON and a short busy_timeout (ST_BUSY_STEP_MS); longer
  *     waits are our own retry loop in st_tx, which always ROLLBACKs
@@ -410,6 +434,7 @@ st_rc store_open_at_version(const char *path, const struct store_opts *o,
 	s->readonly = o && o->readonly;
 	s->busy_ms = (o && o->busy_ms > 0) ? o->busy_ms : 10000;
 	strlcpy_k(s->branch, "01", sizeof s->branch);
+	s->path = xstrdup(path);
 	rc = sqlite3_open_v2(path, &s->db, s->readonly ? SQLITE_OPEN_READONLY
 	                     : SQLITE_OPEN_READWRITE, NULL);
 	if (rc != SQLITE_OK) {
@@ -422,7 +447,8 @@ st_rc store_open_at_version(const char *path, const struct store_opts *o,
 	if (o && o->check_in_background && in_wal && !s->readonly &&
 	    sqlite3_threadsafe())
 		s->check = st_check_start(path);
-	if (!s->check && (r = quick_check(s, path, err, errsz)) != ST_OK)
+	if (!s->check && !(s->readonly && o->no_open_check) &&
+	    (r = quick_check(s, path, err, errsz)) != ST_OK)
 		goto fail;
 	if ((r = pragmas(s, path, err, errsz)) != ST_OK)
 		goto fail;
@@ -464,6 +490,7 @@ fail:
 	}
 	st_check_finish(s->check);
 	sqlite3_close(s->db);
+	free(s->path);
 	free(s);
 	return r;
 }
@@ -484,7 +511,21 @@ void store_close(store *s)
 		store_import_abort(s);
 	st_check_finish(s->check);
 	sqlite3_close(s->db);
+	free(s->path);
 	free(s);
+}
+
+/* See store.h; the message matches quick_check()'s and the open's. */
+st_rc store_check_wait(store *s, char *err, size_t errsz)
+{
+	char why[256] = "";
+	st_rc r;
+
+	if (err && errsz)
+		err[0] = '\0';
+	if (!s || !s->check || (r = st_check_wait(s->check, why, sizeof why)) == ST_OK)
+		return ST_OK;
+	return fail(r, err, errsz, "%s: %s; refused, left untouched", s->path, why);
 }
 
 const char *store_errmsg(store *s)

@@ -87,9 +87,13 @@ static void *check_main(void *arg)
 		res = sqlite3_column_text(st, 0);
 		if (res && strcmp((const char *)res, "ok") == 0)
 			check_result(c, ST_OK, "", "");
-		else
-			check_result(c, ST_CORRUPT, "integrity check failed",
-			             res ? (const char *)res : "no result");
+		else {
+			/* worded like db.c's synchronous check, so a refused file
+			 * gives the same message either way */
+			c->rc = ST_CORRUPT;
+			snprintf(c->err, sizeof c->err, "integrity check failed (%s)",
+			         res ? (const char *)res : "no result");
+		}
 	} else {
 		st_rc r = st_map(rc);
 		/* Interrupted or unreadable: not a pass (invariant 3). */

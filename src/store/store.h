@@ -60,6 +60,11 @@ struct store_opts {
 	 * every write waits for the check and fails with its code if it failed.
 	 * For the long-lived kiosk, whose first screen must not wait. */
 	bool        check_in_background;
+	/* Only with readonly: skip the opening quick_check and rely on SQLite's
+	 * own corruption detection while reading (SQLITE_CORRUPT → ST_CORRUPT).
+	 * For the CLI commands that only read (see store/db.c). Ignored — the
+	 * check runs — on a connection that may write. */
+	bool        no_open_check;
 };
 
 /*
@@ -69,6 +74,14 @@ struct store_opts {
 st_rc store_open(const char *path, const struct store_opts *o, store **out,
                  char *err, size_t errsz);
 void  store_close(store *s);
+/* Wait for the opening check when it runs in the background
+ * (check_in_background); at once when it already ran or was skipped.
+ * ST_OK when it passed, else its code (ST_CORRUPT, ST_IO …) with the same
+ * detail in err as a synchronous check gives at store_open ("PATH:
+ * integrity check failed (…); refused, left untouched"). Writes wait for
+ * it anyway; a command calls this before its first write to report the
+ * refusal as store_open would. */
+st_rc store_check_wait(store *s, char *err, size_t errsz);
 /* The last SQLite error text of this connection (English), for logs. */
 const char *store_errmsg(store *s);
 /* Current schema version and the version this program writes. */

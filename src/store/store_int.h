@@ -17,6 +17,7 @@ struct store {
 	char     branch[8];
 	int64_t  data_version;
 	struct st_check *check;    /* background quick_check (dbcheck.c) or NULL */
+	char    *path;             /* as given to store_open, for messages */
 };
 
 /* SQLite result code (primary or extended) -> st_rc. */
