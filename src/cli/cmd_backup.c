@@ -1,9 +1,11 @@
 /*
  * cli/cmd_backup — `khidma backup FILE`: a consistent copy of the live
  * database with SQLite's online backup API (store_backup), safe while
- * kiosks and officers keep writing. Refuses to overwrite an existing file;
- * the copy is then opened read-only (which runs PRAGMA quick_check) before
- * success is reported.
+ * kiosks and officers keep writing. Refuses to overwrite an existing file.
+ * The live database is opened read-only without the opening quick_check
+ * (cli_open_db_read; the backup API copies pages as they are); the copy is
+ * then opened read-only WITH PRAGMA quick_check before success is reported,
+ * so damage in the live file fails the backup (policy: store/db.c).
  */
 #include <errno.h>
 #include <stdio.h>

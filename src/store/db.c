@@ -39,10 +39,11 @@
  *    The write paths (st_tx, st_begin_retry, migration) wait regardless;
  *  - CLI commands that only READ (report, export, officer list, backup)
  *    open with readonly + no_open_check: SQLITE_OPEN_READONLY, so the
- *    connection cannot write at all, and no quick_check. A damaged page they
- *    read fails with SQLITE_CORRUPT → ST_CORRUPT (the command exits 1 with
- *    "database corrupt or not a database"); a damaged page they do not read
- *    goes unnoticed — they neither write nor vouch for the file. backup
+ *    connection cannot write at all, and no quick_check. A page they read
+ *    that SQLite recognises as damaged fails with SQLITE_CORRUPT →
+ *    ST_CORRUPT (the command exits 1 with "database corrupt or not a
+ *    database"); other damage, and damage in pages they do not read, goes
+ *    unnoticed — they neither write nor vouch for the file. backup
  *    opens its finished copy read-only WITH the check (the copy is
  *    page-for-page, so damage in the source fails it) before reporting
  *    success. A read-only open that fails as read-only (schema needing an
