@@ -97,6 +97,15 @@ cells_are(ht *h, void *p)
 	return true;
 }
 
+/* The child has drawn something (under valgrind its start is slow: a quiet
+ * pty before the first byte is not the welcome screen). */
+static bool
+has_output(ht *h, void *arg)
+{
+	(void)arg;
+	return ht_bytes_read(h) > 0;
+}
+
 /* Walk welcome (language digit) → home → new request, choose the category
  * and step down to the name field; returns the name field's row. */
 static int
@@ -104,6 +113,7 @@ open_name_field(ht *h, const char *lang_digit)
 {
 	int row = -1, col = -1;
 
+	HT_ASSERT(h, ht_wait_until(h, has_output, NULL, 10000));
 	HT_ASSERT(h, ht_wait_quiet(h, 300));
 	HT_ASSERT(h, ht_keys(h, lang_digit));
 	HT_ASSERT(h, ht_wait_quiet(h, 300));

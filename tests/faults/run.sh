@@ -38,6 +38,7 @@ secs=${FUZZ_SECONDS:-60}
 filter=${T:-}
 export KHIDMA_SRCDIR=$root LC_ALL=C.UTF-8
 export KHIDMA_BIN=$root/$build/khidma
+export KHIDMA_BUILD_DIR=$root/$build   # the catalogue, khidma.pot (test_locale_complete)
 logs=$root/$build/fault-logs
 mkdir -p "$logs"
 passed=0; failed=0; failures=()

@@ -87,12 +87,18 @@ pot_each(const char *path, void (*fn)(const char *, void *))
 static void
 setup_catalogue(void)
 {
-	const char *bin = getenv("KHIDMA_BIN");
+	/* the build dir: $KHIDMA_BUILD_DIR (make faults, where KHIDMA_BIN is
+	 * a valgrind wrapper elsewhere), else the directory of $KHIDMA_BIN */
+	const char *bin = getenv("KHIDMA_BIN"), *bd = getenv("KHIDMA_BUILD_DIR");
 	char tmp[4096], locdir[4200];
 
-	assert_non_null(bin);
-	strlcpy_k(tmp, bin, sizeof tmp);
-	strlcpy_k(builddir, dirname(tmp), sizeof builddir);
+	if (bd && *bd) {
+		strlcpy_k(builddir, bd, sizeof builddir);
+	} else {
+		assert_non_null(bin);
+		strlcpy_k(tmp, bin, sizeof tmp);
+		strlcpy_k(builddir, dirname(tmp), sizeof builddir);
+	}
 	snprintf(locdir, sizeof locdir, "%s/locale", builddir);
 	setenv("LANGUAGE", "ar", 1);
 	assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
