@@ -105,13 +105,21 @@ cli_open_db_read(struct app *a, const char *what)
 int
 cli_open_db_bg(struct app *a, const char *what)
 {
-	bool bg = a->check_in_background;
-	int r;
+	/* not app_open_db: it only adds creating and seeding, not wanted here */
+	struct store_opts o = { .group = a->cfg.db_group, .busy_ms = 10000,
+	                        .check_in_background = true,
+	                        .check_normal_priority = true };
+	char err[512] = "";
+	st_rc rc;
 
-	a->check_in_background = true;
-	r = cli_open_db(a, what, false);
-	a->check_in_background = bg;
-	return r;
+	if (a->db != NULL)
+		return 0;
+	if (a->db_path == NULL)
+		return cli_fail(what, "no database path");
+	rc = store_open(a->db_path, &o, &a->db, err, sizeof err);
+	if (rc != ST_OK)
+		return open_failed(a, what, false, rc, err);
+	return 0;
 }
 
 int

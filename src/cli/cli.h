@@ -63,7 +63,8 @@ int  cli_open_db(struct app *a, const char *what, bool create);
  * back to cli_open_db(a, what, false). Returns 0, or prints and returns 1. */
 int  cli_open_db_read(struct app *a, const char *what);
 /* For commands that write after some preparation of their own (members
- * import, officer add/passwd): open with the quick_check in the background.
+ * import, officer add/passwd): open with the quick_check in the background
+ * (at the normal priority: the user waits for it).
  * The caller calls cli_check_db before its first write. Returns 0 or 1. */
 int  cli_open_db_bg(struct app *a, const char *what);
 /* Wait for the opening check of a->db; 0 when it passed, else print the

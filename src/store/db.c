@@ -36,7 +36,9 @@
  *    store_check_wait before its first write, so its own preparation (the
  *    password prompt, reading and validating the CSV) overlaps the check
  *    and a failure is reported exactly as the synchronous check reports it.
- *    The write paths (st_tx, st_begin_retry, migration) wait regardless;
+ *    The write paths (st_tx, st_begin_retry, migration) wait regardless.
+ *    Their check thread runs at the normal priority (check_normal_priority),
+ *    not SCHED_IDLE like the kiosk's: the user is waiting for it;
  *  - CLI commands that only READ (report, export, officer list, backup)
  *    open with readonly + no_open_check: SQLITE_OPEN_READONLY, so the
  *    connection cannot write at all, and no quick_check. A page they read
@@ -447,7 +449,7 @@ st_rc store_open_at_version(const char *path, const struct store_opts *o,
 	sqlite3_busy_timeout(s->db, ST_BUSY_STEP_MS);
 	if (o && o->check_in_background && in_wal && !s->readonly &&
 	    sqlite3_threadsafe())
-		s->check = st_check_start(path);
+		s->check = st_check_start_prio(path, !o->check_normal_priority);
 	if (!s->check && !(s->readonly && o->no_open_check) &&
 	    (r = quick_check(s, path, err, errsz)) != ST_OK)
 		goto fail;

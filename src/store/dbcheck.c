@@ -18,7 +18,10 @@
  *  2. st_check_finish always joins: after it returns, no thread and no
  *     connection of the check remain. Cancelling interrupts a running check
  *     (sqlite3_interrupt) so closing the store never waits for a full scan.
- *  3. The thread runs at SCHED_IDLE: it only uses CPU time the UI leaves.
+ *  3. The thread runs at SCHED_IDLE: it only uses CPU time the UI leaves —
+ *     unless started with idle = false (a CLI command waiting for it,
+ *     store_opts.check_normal_priority), where starving it behind the rest
+ *     of a busy machine would only make the user wait longer.
  *  4. A check that was cancelled, interrupted or could not run never counts
  *     as passed: rc is then ST_IO (or the mapped SQLite code), not ST_OK.
  */
@@ -41,6 +44,7 @@ struct st_check {
 	bool            cancel;
 	atomic_bool     done;      /* rc and err are final */
 	bool            joined;
+	bool            idle;      /* run at SCHED_IDLE */
 	st_rc           rc;
 	char            path[4096];
 	char            err[256];
@@ -65,7 +69,8 @@ static void *check_main(void *arg)
 
 	/* Only idle CPU time: the first screen (main thread) goes first on a
 	 * small branch machine; failure to lower the priority is harmless. */
-	pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
+	if (c->idle)
+		pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
 	rc = sqlite3_open_v2(c->path, &db, SQLITE_OPEN_READONLY, NULL);
 	if (rc != SQLITE_OK) {
 		check_result(c, st_map(rc) == ST_OK ? ST_IO : st_map(rc), "quick_check",
@@ -112,11 +117,17 @@ out:
 
 struct st_check *st_check_start(const char *path)
 {
+	return st_check_start_prio(path, true);
+}
+
+struct st_check *st_check_start_prio(const char *path, bool idle)
+{
 	struct st_check *c;
 
 	if (strlen(path) >= sizeof c->path)
 		return NULL;
 	c = xcalloc(1, sizeof *c);
+	c->idle = idle;
 	strlcpy_k(c->path, path, sizeof c->path);
 	c->rc = ST_IO;
 	atomic_init(&c->done, false);

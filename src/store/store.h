@@ -65,6 +65,10 @@ struct store_opts {
 	 * For the CLI commands that only read (see store/db.c). Ignored — the
 	 * check runs — on a connection that may write. */
 	bool        no_open_check;
+	/* With check_in_background: the check thread keeps the normal
+	 * scheduling priority instead of SCHED_IDLE — for a CLI command, whose
+	 * user waits for the check before the first write. */
+	bool        check_normal_priority;
 };
 
 /*

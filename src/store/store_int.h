@@ -63,6 +63,8 @@ int   st_user_version(sqlite3 *db);
  * in err. st_check_finish: interrupt if still running, join, free (NULL ok). */
 struct st_check;
 struct st_check *st_check_start(const char *path);
+/* st_check_start at SCHED_IDLE (idle) or at the normal priority. */
+struct st_check *st_check_start_prio(const char *path, bool idle);
 st_rc st_check_failed(struct st_check *c);
 st_rc st_check_wait(struct st_check *c, char *err, size_t errsz);
 void  st_check_finish(struct st_check *c);

@@ -117,8 +117,9 @@ static void test_writers_refuse_damaged_file(void **state)
 	                    "\nN1,New Member,%s\n", nid(99999));
 	cu_write(c, "new.csv", row, (size_t)rown);
 	cu_run(c, NULL, "members", "import", cu_path(c, "new.csv"));
+	/* (a check that ends while the file is still being opened refuses the
+	 * open itself — the same message, without "nothing imported") */
 	assert_refused(c, "members");
-	CU_ASSERT_HAS(c->err, "nothing imported");
 	CU_ASSERT_LACKS(c->out, "imported");
 	assert_untouched(c, img, len);
 
