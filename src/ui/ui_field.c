@@ -72,6 +72,13 @@ ui_field_key(struct ui_field *f, struct ui_event ev)
 			ui_beep();
 			return UI_HANDLED;
 		}
+		/* nothing goes before a leading '+': it would no longer lead
+		 * (found by fuzz_keys: Home, then a digit) */
+		if (f->digits_only && e->cursor == 0 && e->len > 0 &&
+		    e->buf[0] == '+') {
+			ui_beep();
+			return UI_HANDLED;
+		}
 		if (!text_edit_insert_char(e, (uint32_t)ev.ch))
 			ui_beep();
 		return UI_HANDLED;
