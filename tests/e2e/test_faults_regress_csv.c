@@ -2,42 +2,8 @@
  * test_faults_regress_csv — replay the csv fuzz target's seed corpus
  * (tests/fuzz/corpus/csv) and every input that ever failed it
  * (tests/fuzz/regress/csv) through the target itself, in a plain (and in
- * check-san an ASan/UBSan) build: a finding stays fixed. The target
- * aborts when one of its invariants breaks.
+ * check-san an ASan/UBSan) build: a finding stays fixed.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-
-#include <cmocka.h>
-
+#define REPLAY_TARGET "csv"
 #include "../fuzz/fuzz_csv.c"
-#include "../fuzz/replay.h"
-
-static void test_corpus(void **state)
-{
-	(void)state;
-	assert_true(replay_dir("tests/fuzz/corpus/csv") >= 1);
-}
-
-static void test_regressions(void **state)
-{
-	int n = replay_dir("tests/fuzz/regress/csv");
-
-	(void)state;
-	if (n < 0) {
-		print_message("no regression inputs yet\n");
-		skip();
-	}
-	print_message("%d regression input(s) replayed\n", n);
-}
-
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_corpus),
-		cmocka_unit_test(test_regressions),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+#include "../fuzz/replay_tests.h"
