@@ -27,7 +27,9 @@
  *     background quick_check is over), instrumentation is switched on
  *     (callgrind_control -i on) just before typing K characters and off
  *     after them, so the count is the K keystrokes alone (read, edit,
- *     layout, draw, doupdate), divided by K.
+ *     layout, draw, doupdate), divided by K. Three rows: Latin typing,
+ *     Arabic typing (an Arabic session) and menu moves (the home menu vs
+ *     the anchors' --menu). TB_ONLY_CALLGRIND=1 runs only the kiosk's three.
  *
  * Invariants:
  *  1. Every program gets byte-identical keys (libvterm's encoding) and the
@@ -416,15 +418,29 @@ static bool instr(ht *h, const char *onoff)
 	return ok;
 }
 
-/* Instructions per typed Latin character under callgrind. kiosk = true:
- * the kiosk's name field; else argv (an --inputbox). */
-static double callgrind_per_char(bool kiosk, const char *const argv[], const char *text)
+/* What the ten counted keys are: Latin letters into a text field (an
+ * English session), Arabic letters into one (an Arabic session; khidma
+ * shapes and reorders), or menu moves (Down ×3, Up ×3, Down ×2, Up ×2 in
+ * the four-item home menu, or the anchors' --menu). */
+enum cg_what { CG_LATIN, CG_ARABIC, CG_MENU };
+
+static const char cg_latin[] = "abcdefghij";
+static const char cg_arabic[] = "محمد العتي";         /* 10 characters */
+static const int cg_moves[10] = {
+	HT_KEY_DOWN, HT_KEY_DOWN, HT_KEY_DOWN, HT_KEY_UP, HT_KEY_UP, HT_KEY_UP,
+	HT_KEY_DOWN, HT_KEY_DOWN, HT_KEY_UP, HT_KEY_UP,
+};
+
+/* Instructions per key under callgrind. kiosk = true: the kiosk's name
+ * field or home menu; else argv (an --inputbox or a --menu). */
+static double callgrind_per_key(bool kiosk, const char *const argv[], enum cg_what what)
 {
 	ht *h = ht_new(ROWS, COLS);
 	const char *vg[32];
 	char out[4096], cfg[4096], db[4096];
-	int n = 0, nchars = 0, st;
+	int n = 0, nchars = 0, st = 0;
 	long long ir;
+	bool at;
 
 	snprintf(out, sizeof out, "%s", ht_path(h, "callgrind.out"));
 	vg[n++] = "valgrind";
@@ -464,7 +480,18 @@ static double callgrind_per_char(bool kiosk, const char *const argv[], const cha
 			goto fail;
 	}
 	t_screen = 120000;
-	if (kiosk ? !kiosk_to_name(h, false) : !settle(h, "Full name", argv[0]))
+	if (kiosk && what == CG_MENU) {
+		at = settle(h, "Welcome", "kiosk welcome");
+		if (at) {
+			ht_keys(h, "2");
+			at = settle(h, items_en[3], "kiosk home");
+		}
+	} else if (kiosk) {
+		at = kiosk_to_name(h, what == CG_ARABIC);
+	} else {
+		at = settle(h, what == CG_MENU ? items_en[3] : "Full name", argv[0]);
+	}
+	if (!at)
 		goto fail;
 	if (!cpu_idle(h, 600)) {
 		fprintf(stderr, "term_bench: %s never went idle\n", vg[5]);
@@ -472,10 +499,21 @@ static double callgrind_per_char(bool kiosk, const char *const argv[], const cha
 	}
 	if (!instr(h, "on"))
 		goto fail;
-	for (const char *p = text; *p; p++, nchars++) {
-		char one[2] = { *p, 0 };
+	for (const char *p = what == CG_ARABIC ? cg_arabic : cg_latin; *p; nchars++) {
+		char one[8] = "";
+		int len = 1;
 
-		ht_keys(h, one);
+		if (what == CG_MENU) {
+			if (nchars == 10)
+				break;
+			ht_key(h, cg_moves[nchars]);
+		} else {
+			while (((unsigned char)p[len] & 0xC0) == 0x80)
+				len++;
+			memcpy(one, p, (size_t)len);
+			ht_keys(h, one);
+			p += len;
+		}
 		ht_pump(h, 50);
 		ht_wait_quiet(h, 300);
 	}
@@ -503,6 +541,95 @@ fail:
 	return -1;
 }
 
+/* Print the lines of /proc/PID/<file> that start with one of the keys. */
+static void proc_lines(pid_t pid, const char *file, const char *const keys[])
+{
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+	if (!(f = fopen(path, "re")))
+		return;
+	while (fgets(line, sizeof line, f))
+		for (int i = 0; keys[i]; i++)
+			if (strncmp(line, keys[i], strlen(keys[i])) == 0)
+				fprintf(stderr, "    %s", line);
+	fclose(f);
+}
+
+/*
+ * TB_PAINT=N: only the first paint and the peak RSS, the kiosk and dialog
+ * alternating N times each (so load hits both alike), one line per run and
+ * the medians. TB_SMAPS=FILE adds the kiosk's memory breakdown (status and
+ * smaps_rollup) after its third move, and copies its smaps to FILE.<run>. A quick check while working on start-up.
+ */
+static int paint_only(int n)
+{
+	static const char *const st_keys[] = { "VmHWM", "VmRSS", "RssAnon", "RssFile",
+		"RssShmem", "VmStk", "Threads", NULL };
+	static const char *const sm_keys[] = { "Rss", "Pss", "Anonymous", "Private",
+		"Shared", NULL };
+	double *k = calloc((size_t)n, sizeof *k), *d = calloc((size_t)n, sizeof *d);
+	double *kh = calloc((size_t)n, sizeof *kh), *dh = calloc((size_t)n, sizeof *dh);
+	int nk = 0, nd = 0;
+
+	for (int i = 0; i < n; i++) {
+		ht *h = kiosk_new();
+
+		if (kiosk_spawn(h) && settle(h, "Welcome", "kiosk welcome")) {
+			k[nk] = (double)ht_last_output_ns(h) / 1e6;
+			ht_keys(h, "2");
+			if (settle(h, items_en[3], "kiosk home")) {
+				for (int j = 0; j < 3; j++)
+					bytes_for_key(h, HT_KEY_DOWN, NULL);
+				kh[nk] = (double)ht_vmhwm_kb(h);
+				if (getenv("TB_SMAPS")) {
+					char cmd[4200];
+
+					proc_lines(ht_pid(h), "status", st_keys);
+					proc_lines(ht_pid(h), "smaps_rollup", sm_keys);
+					/* the whole smaps, for a per-library breakdown */
+					snprintf(cmd, sizeof cmd, "cat /proc/%d/smaps > '%s.%d'",
+					         (int)ht_pid(h), getenv("TB_SMAPS"), i + 1);
+					if (system(cmd) != 0)
+						fprintf(stderr, "term_bench: %s failed\n", cmd);
+				}
+				nk++;
+			}
+		}
+		ht_end(h);
+		h = ht_start(dialog_menu, NULL, ROWS, COLS);
+		if (h && settle(h, items_en[3], "dialog")) {
+			d[nd] = (double)ht_last_output_ns(h) / 1e6;
+			for (int j = 0; j < 3; j++)
+				bytes_for_key(h, HT_KEY_DOWN, NULL);
+			dh[nd++] = (double)ht_vmhwm_kb(h);
+			if (getenv("TB_SMAPS")) {
+				char cmd[4200];
+
+				snprintf(cmd, sizeof cmd, "cat /proc/%d/smaps > '%s.dialog.%d'",
+				         (int)ht_pid(h), getenv("TB_SMAPS"), i + 1);
+				if (system(cmd) != 0)
+					fprintf(stderr, "term_bench: %s failed\n", cmd);
+			}
+		}
+		ht_end(h);
+		fprintf(stderr, "run %d: khidma %.1f ms %.0f kB   dialog %.1f ms %.0f kB\n", i + 1,
+		        nk ? k[nk - 1] : -1, nk ? kh[nk - 1] : -1, nd ? d[nd - 1] : -1,
+		        nd ? dh[nd - 1] : -1);
+	}
+	if (nk && nd) {
+		double km = bs_pct(k, nk, 50), dm = bs_pct(d, nd, 50);
+
+		printf("first paint median: khidma %.1f ms (p90 %.1f), dialog %.1f ms (p90 %.1f), ratio %.2f\n",
+		       km, bs_pct(k, nk, 90), dm, bs_pct(d, nd, 90), km / dm);
+		printf("VmHWM median: khidma %.0f kB, dialog %.0f kB\n", bs_pct(kh, nk, 50),
+		       bs_pct(dh, nd, 50));
+	}
+	free(k); free(d); free(kh); free(dh);
+	return failures ? 1 : 0;
+}
+
 static void fmt_ms(char *buf, size_t n, double *v, int k)
 {
 	if (k == 0)
@@ -524,7 +651,7 @@ int main(int argc, char **argv)
 	struct paint kp = { 0 }, dp = { 0 }, wp = { 0 };
 	struct wire kw = { -1, -1, -1 }, dw = { -1, -1, -1 }, ww = { -1, -1, -1 };
 	char a[64], b[64], c[64];
-	double kmed, dmed, kir, dir, wir;
+	double kmed, dmed, kir, dir, wir, kar, dar, war, kmv, dmv, wmv;
 
 	if (argc != 2 || !getenv("KHIDMA_BIN")) {
 		fprintf(stderr, "usage: KHIDMA_BIN=build/khidma term_bench DB\n");
@@ -532,8 +659,10 @@ int main(int argc, char **argv)
 	}
 	db_src = argv[1];
 	if (getenv("TB_ONLY_CALLGRIND")) {
-		printf("%.0f %.0f\n", callgrind_per_char(true, NULL, "abc"),
-		       callgrind_per_char(false, dialog_input, "abc"));
+		printf("latin %.0f arabic %.0f menu %.0f\n",
+		       callgrind_per_key(true, NULL, CG_LATIN),
+		       callgrind_per_key(true, NULL, CG_ARABIC),
+		       callgrind_per_key(true, NULL, CG_MENU));
 		return 0;
 	}
 	fprintf(stderr, "term_bench: first paint\n");
@@ -545,9 +674,15 @@ int main(int argc, char **argv)
 	anchor_wire(dialog_menu, dialog_input, &dw);
 	anchor_wire(whiptail_menu, whiptail_input, &ww);
 	fprintf(stderr, "term_bench: callgrind\n");
-	kir = callgrind_per_char(true, NULL, "abcdefghij");
-	dir = callgrind_per_char(false, dialog_input, "abcdefghij");
-	wir = callgrind_per_char(false, whiptail_input, "abcdefghij");
+	kir = callgrind_per_key(true, NULL, CG_LATIN);
+	dir = callgrind_per_key(false, dialog_input, CG_LATIN);
+	wir = callgrind_per_key(false, whiptail_input, CG_LATIN);
+	kar = callgrind_per_key(true, NULL, CG_ARABIC);
+	dar = callgrind_per_key(false, dialog_input, CG_ARABIC);
+	war = callgrind_per_key(false, whiptail_input, CG_ARABIC);
+	kmv = callgrind_per_key(true, NULL, CG_MENU);
+	dmv = callgrind_per_key(false, dialog_menu, CG_MENU);
+	wmv = callgrind_per_key(false, whiptail_menu, CG_MENU);
 
 	printf("## Terminal (pty + libvterm, 80×24, TERM=xterm-256color, LC_ALL=C.UTF-8)\n\n");
 	printf("All three programs run under the same harness (tests/e2e/harness) with the\n"
@@ -585,6 +720,10 @@ int main(int argc, char **argv)
 	       arabic, a, b, c);
 	printf("| CPU instructions per typed character (callgrind, 10 keys, instrumented only while typing) | %.0f | %.0f | %.0f | – |\n",
 	       kir, dir, wir);
+	printf("| CPU instructions per typed Arabic character (callgrind, \"%s\", Arabic session) | %.0f | %.0f | %.0f | – |\n",
+	       cg_arabic, kar, dar, war);
+	printf("| CPU instructions per menu move (callgrind, 10 moves Down/Up) | %.0f | %.0f | %.0f | – |\n",
+	       kmv, dmv, wmv);
 	printf("\nThe kiosk ran on a copy of %s.\n", db_src);
 	return failures ? 1 : 0;
 }
