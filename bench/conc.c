@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -296,8 +297,17 @@ int main(int argc, char **argv)
 	printf("| %d officer processes × %d transitions on %lld shared requests | "
 	       "%ld done in %.2f s = **%.0f transitions/s** |\n",
 	       p, t, (long long)q, done, wall, (double)done / wall);
-	printf("| transition latency incl. stale retries (median / p90) | %.2f ms / %.2f ms |\n",
-	       bs_pct(lat, p * t, 50) / 1e6, bs_pct(lat, p * t, 90) / 1e6);
+	printf("| transition latency incl. stale retries (median / p90 / p99 / max) | %.2f ms / %.2f ms / %.2f ms / %.2f ms |\n",
+	       bs_pct(lat, p * t, 50) / 1e6, bs_pct(lat, p * t, 90) / 1e6,
+	       bs_pct(lat, p * t, 99) / 1e6, bs_pct(lat, p * t, 100) / 1e6);
+	{
+		struct rusage ru;
+
+		getrusage(RUSAGE_CHILDREN, &ru);
+		printf("| CPU of the %d officer processes (user / system, incl. waiting for the lock) | %.1f s / %.1f s |\n",
+		       p, ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
+		       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
+	}
 	printf("| ST_STALE seen and retried after reload | %ld |\n", stale);
 	printf("| lost updates (events missing or extra vs. reported) | **%ld** |\n", lost);
 	printf("| requests whose version ≠ 1 + events, or broken event chain | **%ld** of %lld |\n",

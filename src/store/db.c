@@ -61,8 +61,21 @@
  *     skipped only for a connection opened SQLITE_OPEN_READONLY
  *     (no_open_check), which cannot write.
  *  2. Every connection has journal_mode=WAL, synchronous=FULL,
- *     foreign_keys=ON and a short busy_timeout (ST_BUSY_STEP_MS); longer
- *     waits are our own retry loop in st_tx, which always ROLLBACKs
+ *     foreign_keys=ON and our busy handler (busy_wait), which waits up to
+ *     busy_ms for a lock, polling MORE often the longer it has waited: the
+ *     first sleep is ~20 ms, then 0.1 ms shorter per ms waited, down to
+ *     ~1 ms after 190 ms (±50 % jitter). SQLite's own busy_timeout does the
+ *     opposite (1, 2, 5 … 100 ms, longer and longer), and so did our
+ *     backoff: the writer that had waited longest polled least often and
+ *     lost the lock to newcomers again and again — with 20 officers writing
+ *     at once one of them waited out the whole 10 s budget and saw "database
+ *     busy" (bench/results.md, 2d23ad8). Here the oldest waiters poll
+ *     fastest and win the lock after a COMMIT, so waits are bounded by the
+ *     queue ahead, while newcomers sleep and leave the CPU to the lock
+ *     holder (a fixed 1 ms poll for everyone was fair too but cost 4× the
+ *     CPU and half the throughput on 2 cores: bench/README.md).
+ *     Rare BUSY cases the handler does not cover (recovery, a lock taken
+ *     mid-statement) go to our retry loop in st_tx, which always ROLLBACKs
  *     explicitly before sleeping, so no lock is held while we wait.
  *  3. st_tx never returns ST_OK unless COMMIT returned SQLITE_OK.
  */
@@ -81,9 +94,11 @@
 #include "text/text.h"
 #include "store/store_int.h"
 
-#define ST_BUSY_STEP_MS   200     /* SQLite's own busy handler per attempt */
 #define ST_BACKOFF_MIN_MS 5
 #define ST_BACKOFF_MAX_MS 400
+#define ST_POLL_FIRST_US  20000   /* busy handler: the first sleeps 20 ms, */
+#define ST_POLL_LAST_US   1000    /* after 190 ms of waiting 1 ms,         */
+#define ST_POLL_STEP_US_PER_MS 100 /* 0.1 ms shorter per ms waited         */
 
 static const char *const rc_names[] = {
 	[ST_OK] = "ok", [ST_NOTFOUND] = "not found",
@@ -208,6 +223,34 @@ static bool backoff(int64_t deadline, int *delay)
 	nanosleep(&ts, NULL);
 	*delay = *delay * 2 > ST_BACKOFF_MAX_MS ? ST_BACKOFF_MAX_MS : *delay * 2;
 	return true;
+}
+
+/* SQLite's busy handler (invariant 2): n counts the attempts for this lock;
+ * the first one starts the clock. Returns 0 (give up: SQLITE_BUSY) once
+ * busy_ms has passed; else sleeps, the shorter the longer it has waited
+ * (ST_POLL_FIRST_US down to ST_POLL_LAST_US, ±50 % jitter), and returns 1. */
+static int busy_wait(void *arg, int n)
+{
+	store *s = arg;
+	int64_t now = mono_ms(), waited;
+	struct timespec ts;
+	long us;
+
+	if (n == 0)
+		s->busy_since = now;
+	waited = now - s->busy_since;
+	if (waited >= s->busy_ms)
+		return 0;
+	if (!jitter_seed)
+		jitter_seed = (unsigned)getpid() ^ (unsigned)now;
+	us = ST_POLL_FIRST_US - (long)waited * ST_POLL_STEP_US_PER_MS;
+	if (us < ST_POLL_LAST_US)
+		us = ST_POLL_LAST_US;
+	us = us / 2 + rand_r(&jitter_seed) % (us + 1);
+	ts.tv_sec = 0;
+	ts.tv_nsec = us * 1000L;
+	nanosleep(&ts, NULL);
+	return 1;
 }
 
 static void rollback(store *s)
@@ -405,7 +448,7 @@ static st_rc pragmas(store *s, const char *path, char *err, size_t errsz)
 	st_rc r;
 
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, ST_BUSY_STEP_MS);
+	sqlite3_busy_handler(s->db, busy_wait, s);
 	if ((r = exec_retry(s, "PRAGMA foreign_keys=ON", NULL, 0)) != ST_OK)
 		return fail(r, err, errsz, "%s: foreign_keys: %s", path, sqlite3_errmsg(s->db));
 	if (!s->readonly) {
@@ -446,7 +489,7 @@ st_rc store_open_at_version(const char *path, const struct store_opts *o,
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, ST_BUSY_STEP_MS);
+	sqlite3_busy_handler(s->db, busy_wait, s);
 	if (o && o->check_in_background && in_wal && !s->readonly &&
 	    sqlite3_threadsafe())
 		s->check = st_check_start_prio(path, !o->check_normal_priority);

@@ -5,11 +5,13 @@
  *
  * Invariants:
  *  1. Every connection: journal_mode=WAL, synchronous=FULL, foreign_keys=ON,
- *     busy_timeout. A reference number returned by store_request_submit is
- *     on disk when the call returns.
+ *     a fair busy handler (store/db.c). A reference number returned by
+ *     store_request_submit is on disk when the call returns.
  *  2. Every write is one short BEGIN IMMEDIATE … COMMIT inside one store_*
- *     call — never across a keystroke. SQLITE_BUSY: explicit ROLLBACK, then
- *     retry with backoff (up to ~10 s), then ST_BUSY.
+ *     call — never across a keystroke. A locked database is polled for up
+ *     to busy_ms (~10 s), more often the longer a writer has waited (the
+ *     oldest waiter wins); a BUSY the handler does not cover: explicit
+ *     ROLLBACK, then retry with backoff; then ST_BUSY.
  *  3. Schema version in PRAGMA user_version; store_open migrates forward
  *     from any earlier version, one transaction per step. STRICT tables.
  *  4. request_events is append-only: triggers refuse UPDATE and DELETE.

@@ -12,6 +12,7 @@
 struct store {
 	sqlite3 *db;
 	int      busy_ms;          /* total BUSY retry budget */
+	int64_t  busy_since;       /* busy_wait: when this lock wait began */
 	bool     readonly;
 	bool     in_import;        /* store_import_begin .. commit/abort */
 	char     branch[8];
@@ -24,8 +25,9 @@ struct store {
 st_rc st_map(int rc);
 
 /* Run body inside BEGIN IMMEDIATE … COMMIT. body returns ST_OK to commit;
- * anything else rolls back. ST_BUSY (from BEGIN, body or COMMIT) rolls back
- * explicitly, sleeps with growing backoff and jitter and runs body again
+ * anything else rolls back. BEGIN IMMEDIATE waits for the write lock in the
+ * busy handler (db.c, invariant 2). ST_BUSY (from BEGIN, body or COMMIT) rolls
+ * back explicitly, sleeps with growing backoff and jitter and runs body again
  * from scratch, until s->busy_ms is spent; then ST_BUSY. body must therefore
  * be safe to re-run (it only writes through SQL). */
 typedef st_rc (*st_body)(store *s, void *ctx);
