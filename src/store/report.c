@@ -9,10 +9,12 @@
  * with 1M answers): schema v4 keeps summaries beside the rows
  * (requests.decided_at and delivered_at, survey_responses.s1..s5,
  * survey_days, survey_channel_days) by triggers in the writing transaction,
- * so no part of the report joins events or reads the answers: the counts
- * are one scan of the covering index requests_counts, percentiles are
- * OFFSET walks on an index of the durations, satisfaction reads a few rows
- * per day. Figures before/after are in the commit that made it so.
+ * so no part of the report joins events or reads the answers; schema v5
+ * adds counters (request_days, request_durations), so the counts read a
+ * few rows per day instead of every request, and the whole-time
+ * percentiles find their bucket in C and seek in the duration index
+ * (report_times.c). Satisfaction reads a few rows per day. Figures
+ * before/after are in the commits that made it so and bench/README.md.
  *
  * Invariants:
  *  1. One read transaction for the whole report (a consistent snapshot).
@@ -34,7 +36,7 @@ st_rc
 report_ensure_indexes(store *s)
 {
 	static const char *const need[] = {
-		"request_events_to", "requests_counts", "requests_officer",
+		"request_days", "request_durations", "requests_officer",
 		"requests_decided", "requests_delivered", "survey_days",
 		"survey_channel_days", "survey_responses_linked",
 	};
@@ -117,45 +119,104 @@ cmp_svc(const void *a, const void *b)
 	return strcmp(x->code, y->code);       /* then code (SQLite's BINARY) */
 }
 
-/* Requests by status and by service: one scan of the covering index
- * requests_counts (status, service, created_at), grouped by both. */
+/* Add one (status, service, n) row to the counts. */
+static void
+count_row(struct report *r, struct svc **sv, int *nsv, int *cap,
+          const char *status, const char *code, int64_t n)
+{
+	req_status rs;
+	int i;
+
+	if (n == 0)
+		return;
+	if (req_status_parse(status, &rs))
+		r->by_status[rs] += n;
+	r->total += n;
+	if (code == NULL)
+		code = "";
+	for (i = 0; i < *nsv && strcmp((*sv)[i].code, code) != 0; i++)
+		;
+	if (i == *nsv) {
+		if (*nsv == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			*sv = xrealloc(*sv, (size_t)*cap * sizeof **sv);
+		}
+		(*sv)[i].code = xstrdup(code);
+		(*sv)[(*nsv)++].n = 0;
+	}
+	(*sv)[i].n += n;
+}
+
+/* Run st (bound) and add its (status, service, n) rows to the counts. */
+static st_rc
+count_rows(sqlite3_stmt *st, struct report *r, struct svc **sv, int *nsv,
+           int *cap)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		count_row(r, sv, nsv, cap, (const char *)sqlite3_column_text(st, 0),
+		          (const char *)sqlite3_column_text(st, 1),
+		          sqlite3_column_int64(st, 2));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? ST_OK : st_map(rc);
+}
+
+/* Requests by status and by service. The whole UTC days inside the period
+ * come from the counter table request_days (schema v5: a row per status,
+ * service and day, walked in key order, no sort); the parts of a day at either end of a bounded period from the
+ * requests themselves, through requests_created. */
 static st_rc
 counts(store *s, const struct period *p, struct report *r)
 {
+	static const char edge_sql[] = "SELECT status, service, count(*) FROM "
+	    "requests INDEXED BY requests_created WHERE created_at >= ?1 AND "
+	    "created_at < ?2 GROUP BY status, service";
 	sqlite3_stmt *st;
 	struct svc *sv = NULL;
-	const char *code;
-	req_status rs;
-	int64_t n;
-	st_rc e;
-	int rc, nsv = 0, cap = 0, i;
+	struct period days = { INT64_MIN, INT64_MAX }, edge;
+	st_rc e = ST_OK;
+	int nsv = 0, cap = 0, i;
 
-	if ((e = report_prep_period(s, "SELECT status, service, count(*) FROM "
-	    "requests INDEXED BY requests_counts WHERE created_at >= ?1 AND "
-	    "created_at < ?2 GROUP BY status, service", p, &st)))
-		return e;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		n = sqlite3_column_int64(st, 2);
-		if (req_status_parse((const char *)sqlite3_column_text(st, 0), &rs))
-			r->by_status[rs] += n;
-		r->total += n;
-		code = (const char *)sqlite3_column_text(st, 1);
-		if (code == NULL)
-			code = "";
-		for (i = 0; i < nsv && strcmp(sv[i].code, code) != 0; i++)
-			;
-		if (i == nsv) {
-			if (nsv == cap) {
-				cap = cap ? cap * 2 : 16;
-				sv = xrealloc(sv, (size_t)cap * sizeof *sv);
-			}
-			sv[nsv].code = xstrdup(code);
-			sv[nsv++].n = 0;
+	/* days [days.since, days.until) lie whole inside the period */
+	if (p->since != INT64_MIN)
+		days.since = report_floordiv(p->since, REPORT_DAY) +
+		             (report_floordiv(p->since, REPORT_DAY) * REPORT_DAY < p->since);
+	if (p->until != INT64_MAX)
+		days.until = report_floordiv(p->until, REPORT_DAY);
+	if (days.since >= days.until) {          /* no whole day: the rows */
+		if ((e = report_prep_period(s, edge_sql, p, &st)) == ST_OK)
+			e = count_rows(st, r, &sv, &nsv, &cap);
+	} else {
+		if ((e = report_prep_period(s, "SELECT status, service, sum(n) FROM "
+		    "request_days WHERE day >= ?1 AND day < ?2 GROUP BY status, "
+		    "service", &days, &st)) == ST_OK)
+			e = count_rows(st, r, &sv, &nsv, &cap);
+		if (e == ST_OK && p->since != INT64_MIN &&
+		    p->since < days.since * REPORT_DAY) {
+			edge.since = p->since;
+			edge.until = days.since * REPORT_DAY;
+			if ((e = report_prep_period(s, edge_sql, &edge, &st)) == ST_OK)
+				e = count_rows(st, r, &sv, &nsv, &cap);
 		}
-		sv[i].n += n;
+		if (e == ST_OK && p->until != INT64_MAX &&
+		    days.until * REPORT_DAY < p->until) {
+			edge.since = days.until * REPORT_DAY;
+			edge.until = p->until;
+			if ((e = report_prep_period(s, edge_sql, &edge, &st)) == ST_OK)
+				e = count_rows(st, r, &sv, &nsv, &cap);
+		}
 	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE && nsv > 0) {
+	/* services that every counter row of gives 0 are not listed */
+	for (i = 0; i < nsv; ) {
+		if (sv[i].n == 0) {
+			free(sv[i].code);
+			sv[i] = sv[--nsv];
+		} else {
+			i++;
+		}
+	}
+	if (e == ST_OK && nsv > 0) {
 		qsort(sv, (size_t)nsv, sizeof *sv, cmp_svc);
 		r->by_service = xcalloc((size_t)nsv, sizeof *r->by_service);
 		for (i = 0; i < nsv; i++) {
@@ -168,7 +229,7 @@ counts(store *s, const struct period *p, struct report *r)
 	for (i = 0; i < nsv; i++)
 		free(sv[i].code);
 	free(sv);
-	return rc == SQLITE_DONE ? ST_OK : st_map(rc);
+	return e;
 }
 
 static st_rc

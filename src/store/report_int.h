@@ -11,6 +11,15 @@
 #include "store/store_int.h"
 
 #define REPORT_DAY 86400
+/* schema v5 counters: request_days by UTC day (floor(created_at / DAY)),
+ * request_durations by hour bucket (floor(duration / REPORT_BUCKET)). */
+#define REPORT_BUCKET 3600
+
+/* floor(a / b) for b > 0, as the schema's DAYOF/HOUROF compute it. */
+static inline int64_t report_floordiv(int64_t a, int64_t b)
+{
+	return a / b - (a % b < 0);
+}
 
 /* The period as bounds for SQL: [since, until), INT64_MIN/MAX = open. */
 struct period { int64_t since, until; };

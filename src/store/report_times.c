@@ -13,7 +13,16 @@
  * it, from the nearer end — SQLite steps over the k entries inside the VM
  * (about 1.6 n index steps in all for n, median and p90). The period
  * (created_at) is checked on the index entry; a narrow period still walks
- * the whole index, which stays cheaper than the full report's other parts.
+ * the whole index.
+ *
+ * The whole-time report (no period: the console's Reports screen, `khidma
+ * report` without --since/--until) does not walk: schema v5 counts the
+ * durations per hour bucket (request_durations, kept by triggers), so n is
+ * a sum over a few hundred rows, the bucket holding the k-th duration is
+ * found in C, and inside the bucket the value is its minimum when the
+ * bucket holds one value only (two index seeks), else LIMIT 1 OFFSET r
+ * from the nearer end of the bucket — at most half a bucket's entries,
+ * not half the index.
  *
  * Invariants:
  *  1. The figures are those of sorting every duration, as days (double),
@@ -86,6 +95,151 @@ percentile_days(sqlite3_stmt *asc, sqlite3_stmt *desc, int64_t n, double p,
 	return ST_OK;
 }
 
+/* ---- the whole time: through the hour buckets of request_durations ---- */
+
+struct hist {
+	int64_t *bucket, *n;      /* ascending buckets, their counts (> 0) */
+	int len;
+	sqlite3_stmt *lo, *hi;    /* in [?1, ?2): asc / desc, LIMIT 1 OFFSET ?3 */
+};
+
+/* The buckets of `kind` in order, n > 0 only; *total = their sum. */
+static st_rc
+hist_load(store *s, const char *kind, struct hist *h, int64_t *total)
+{
+	sqlite3_stmt *st;
+	int rc, cap = 0;
+	int64_t n;
+	st_rc e;
+
+	*total = 0;
+	if ((e = st_prep(s, "SELECT bucket, n FROM request_durations WHERE "
+	                 "kind = ?1 AND n > 0 ORDER BY bucket", &st)))
+		return e;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (h->len == cap) {
+			cap = cap ? cap * 2 : 64;
+			h->bucket = xrealloc(h->bucket, (size_t)cap * sizeof *h->bucket);
+			h->n = xrealloc(h->n, (size_t)cap * sizeof *h->n);
+		}
+		n = sqlite3_column_int64(st, 1);
+		h->bucket[h->len] = sqlite3_column_int64(st, 0);
+		h->n[h->len++] = n;
+		*total += n;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? ST_OK : st_map(rc);
+}
+
+/* One value through a bucket statement: bounds [lo, hi), offset k. */
+static st_rc
+seek(sqlite3_stmt *st, int64_t lo, int64_t hi, int64_t k, int64_t *out)
+{
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	sqlite3_bind_int64(st, 3, k);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		return ST_OK;
+	}
+	return rc == SQLITE_DONE ? ST_IO : st_map(rc);   /* fewer than counted */
+}
+
+/* The k-th smallest duration (0-based) over every request. */
+static st_rc
+hist_nth(struct hist *h, int64_t k, int64_t *out)
+{
+	int64_t before = 0, lo, hi, r, a, b;
+	int i;
+	st_rc e;
+
+	for (i = 0; i < h->len && before + h->n[i] <= k; i++)
+		before += h->n[i];
+	if (i == h->len)
+		return ST_IO;
+	lo = h->bucket[i] * REPORT_BUCKET;
+	hi = lo + REPORT_BUCKET;
+	r = k - before;
+	if ((e = seek(h->lo, lo, hi, 0, &a)) || (e = seek(h->hi, lo, hi, 0, &b)))
+		return e;
+	if (a == b || r == 0) {
+		*out = a;
+		return ST_OK;
+	}
+	if (r == h->n[i] - 1) {
+		*out = b;
+		return ST_OK;
+	}
+	if (r <= h->n[i] - 1 - r)
+		return seek(h->lo, lo, hi, r, out);
+	return seek(h->hi, lo, hi, h->n[i] - 1 - r, out);
+}
+
+/* Percentile p of the n durations, as percentile_days gives it. */
+static st_rc
+hist_percentile(struct hist *h, int64_t n, double p, double *out)
+{
+	int64_t i, lo, hi;
+	double hh, a, b;
+	st_rc e;
+
+	*out = 0;
+	if (n <= 0)
+		return ST_OK;
+	hh = (double)(n - 1) * p;
+	i = (int64_t)floor(hh);
+	if (i + 1 >= n) {
+		if ((e = hist_nth(h, n - 1, &hi)))
+			return e;
+		*out = (double)hi / REPORT_DAY;
+		return ST_OK;
+	}
+	if ((e = hist_nth(h, i, &lo)) || (e = hist_nth(h, i + 1, &hi)))
+		return e;
+	a = (double)lo / REPORT_DAY;
+	b = (double)hi / REPORT_DAY;
+	*out = a + (hh - (double)i) * (b - a);
+	return ST_OK;
+}
+
+static st_rc
+whole_time(store *s, const char *col, const char *index, const char *kind,
+           struct report_duration *d)
+{
+	struct hist h = { 0 };
+	char *sql;
+	st_rc e;
+
+	if ((e = hist_load(s, kind, &h, &d->n)) || d->n == 0)
+		goto out;
+	for (int dir = 0; dir < 2; dir++) {
+		sql = xasprintf("SELECT %s - created_at FROM requests INDEXED BY %s "
+		                "WHERE %s IS NOT NULL AND %s - created_at >= ?1 AND "
+		                "%s - created_at < ?2 ORDER BY %s - created_at %s "
+		                "LIMIT 1 OFFSET ?3", col, index, col, col, col, col,
+		                dir ? "DESC" : "ASC");
+		e = st_prep(s, sql, dir ? &h.hi : &h.lo);
+		free(sql);
+		if (e)
+			goto out;
+	}
+	if (!(e = hist_percentile(&h, d->n, 0.5, &d->median_days)))
+		e = hist_percentile(&h, d->n, 0.9, &d->p90_days);
+out:
+	sqlite3_finalize(h.lo);
+	sqlite3_finalize(h.hi);
+	free(h.bucket);
+	free(h.n);
+	return e;
+}
+
+/* ---- a period: walks of the duration index ---------------------------- */
+
 /* Count, median and p90 of `col` - created_at over the requests received
  * in p that have `col` set, through `index`. */
 static st_rc
@@ -136,6 +290,13 @@ report_times(store *s, const struct period *p, struct report *r)
 {
 	st_rc e;
 
+	if (p->since == INT64_MIN && p->until == INT64_MAX) {
+		if ((e = whole_time(s, "decided_at", "requests_decided", "decided",
+		                    &r->to_decision)))
+			return e;
+		return whole_time(s, "delivered_at", "requests_delivered",
+		                  "delivered", &r->to_delivery);
+	}
 	if ((e = one(s, p, "decided_at", "requests_decided", &r->to_decision)))
 		return e;
 	return one(s, p, "delivered_at", "requests_delivered", &r->to_delivery);

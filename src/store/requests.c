@@ -136,32 +136,6 @@ static st_rc add_event(store *s, int64_t id, time_t at, const char *who,
 	return r;
 }
 
-static st_rc scalar_int64(store *s, sqlite3_stmt *st, int64_t *out)
-{
-	int rc = sqlite3_step(st);
-
-	(void)s;
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int64(st, 0);
-		return ST_OK;
-	}
-	return rc == SQLITE_DONE ? ST_NOTFOUND : st_map(rc);
-}
-
-static bool in_catalog(store *s, const char *kind, const char *code)
-{
-	sqlite3_stmt *st;
-	int64_t one = 0;
-
-	if (st_prep(s, "SELECT 1 FROM catalog WHERE kind = ? AND code = ?", &st))
-		return false;
-	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
-	scalar_int64(s, st, &one);
-	sqlite3_finalize(st);
-	return one == 1;
-}
-
 struct submit_ctx { struct request *r; const char *who; };
 
 static st_rc submit_body(store *s, void *ctx)
@@ -172,27 +146,38 @@ static st_rc submit_body(store *s, void *ctx)
 	int64_t seq = 0, member = 0;
 	time_t now = khidma_now();
 	char *key = NULL;
+	bool known = false;
 	st_rc r2;
+	int rc;
 
-	if (!in_catalog(s, "service", r->service) || !in_catalog(s, "channel", r->channel))
+	/* one statement for what the insert needs first (each prepare costs
+	 * more than running it): the service and channel exist in the
+	 * catalog; the register match, national ID first, else membership
+	 * number; the next seq */
+	if ((r2 = st_prep(s, "SELECT (SELECT count(*) FROM catalog WHERE "
+	                  "kind = 'service' AND code = ?1), (SELECT count(*) FROM "
+	                  "catalog WHERE kind = 'channel' AND code = ?2), "
+	                  "(SELECT id FROM members WHERE national_id = ?3 OR "
+	                  "(?4 <> '' AND number = ?4) "
+	                  "ORDER BY national_id = ?3 DESC, id LIMIT 1), "
+	                  "(SELECT COALESCE(MAX(seq), 0) + 1 FROM requests)", &st)) != ST_OK)
+		return r2;
+	sqlite3_bind_text(st, 1, r->service, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->national_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->member_number, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		known = sqlite3_column_int(st, 0) == 1 && sqlite3_column_int(st, 1) == 1;
+		member = sqlite3_column_int64(st, 2);
+		seq = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_ROW)
+		return st_map(rc);
+	if (!known)
 		return ST_INVALID;
-	/* the register match: national ID first, else membership number */
-	if ((r2 = st_prep(s, "SELECT id FROM members WHERE national_id = ?1 OR "
-	                  "(?2 <> '' AND number = ?2) "
-	                  "ORDER BY national_id = ?1 DESC, id LIMIT 1", &st)) != ST_OK)
-		return r2;
-	sqlite3_bind_text(st, 1, r->national_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->member_number, -1, SQLITE_STATIC);
-	r2 = scalar_int64(s, st, &member);
-	sqlite3_finalize(st);
-	if (r2 != ST_OK && r2 != ST_NOTFOUND)
-		return r2;
-	if ((r2 = st_prep(s, "SELECT COALESCE(MAX(seq), 0) + 1 FROM requests", &st)) != ST_OK)
-		return r2;
-	r2 = scalar_int64(s, st, &seq);
-	sqlite3_finalize(st);
-	if (r2 != ST_OK)
-		return r2;
 	if (!refno_make(s->branch, seq, r->ref, sizeof r->ref))
 		return ST_INVALID;
 	key = text_search_key(r->name);

@@ -98,6 +98,22 @@ static void check_summaries(store *s)
 	assert_int_equal(fx_int(s, "SELECT count(*) FROM survey_channel_days"),
 	                 fx_int(s, "SELECT count(DISTINCT day || '/' || channel) FROM "
 	                 "survey_responses WHERE s1 + s2 + s3 + s4 + s5 > 0"));
+	/* schema v5 invariant 6: the counters equal the rows */
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM ("
+	    "SELECT day, status, service, n FROM request_days WHERE n <> 0 EXCEPT "
+	    "SELECT (created_at - ((created_at % 86400) + 86400) % 86400) / 86400, "
+	    "status, service, count(*) FROM requests GROUP BY 1, 2, 3)"), 0);
+	assert_int_equal(fx_int(s, "SELECT coalesce(sum(n), 0) FROM request_days"),
+	                 fx_int(s, "SELECT count(*) FROM requests"));
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM ("
+	    "SELECT kind, bucket, n FROM request_durations WHERE n <> 0 EXCEPT "
+	    "SELECT * FROM (SELECT 'decided', (decided_at - created_at) / 3600, "
+	    "count(*) FROM requests WHERE decided_at IS NOT NULL GROUP BY 2 "
+	    "UNION ALL SELECT 'delivered', (delivered_at - created_at) / 3600, "
+	    "count(*) FROM requests WHERE delivered_at IS NOT NULL GROUP BY 2))"), 0);
+	assert_int_equal(fx_int(s, "SELECT coalesce(sum(n), 0) FROM request_durations"),
+	                 fx_int(s, "SELECT count(decided_at) + count(delivered_at) "
+	                 "FROM requests"));
 	assert_int_equal(report_ensure_indexes(s), ST_OK);
 }
 
@@ -157,6 +173,16 @@ static void check_data(store *s, int from)
 	assert_int_equal(fx_int(s, "SELECT sum(n) FROM survey_days"), 2);
 	assert_int_equal(fx_int(s, "SELECT responses * 100 + s3 * 10 + s5 FROM "
 	                 "survey_channel_days WHERE channel = 'in_person'"), 111);
+	/* v5 back-filled its counters: both requests on UTC day 19675, one
+	 * received, one accepted; the decision after 299900 s, hour bucket 83 */
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM request_days WHERE n <> 0"), 2);
+	assert_int_equal(fx_int(s, "SELECT n FROM request_days WHERE day = 19675 "
+	                 "AND status = 'received' AND service = 'maintenance'"), 1);
+	assert_int_equal(fx_int(s, "SELECT n FROM request_days WHERE day = 19675 "
+	                 "AND status = 'accepted' AND service = 'maintenance'"), 1);
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM request_durations"), 1);
+	assert_int_equal(fx_int(s, "SELECT n FROM request_durations WHERE "
+	                 "kind = 'decided' AND bucket = 83"), 1);
 	check_summaries(s);
 	/* and the upgraded database takes new requests after the old ones */
 	fx_request(&r, "New One", "1000000022", "0500000022");
