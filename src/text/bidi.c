@@ -286,8 +286,8 @@ int *tx_col_map(const struct text_line *l, int from, int to)
 	return m;
 }
 
-/* Contract: see text.h. utf8 NULL counts as "". */
-int text_layout(const char *utf8, text_dir base, struct text_line *out)
+/* text_layout without the cache (text_int.h). utf8 NULL counts as "". */
+int tx_layout(const char *utf8, text_dir base, struct text_line *out)
 {
 	struct tx_para p;
 	int n;
@@ -320,12 +320,12 @@ static void add_ellipsis(struct text_line *l, bool at_left, int logical)
 }
 
 /*
- * Contract: see text.h. The cut falls between grapheme bases (marks stay
- * with their letter); width <= 0 gives an empty line; the ellipsis cell's
- * logical is the first hidden character. In BIDI_TERMINAL mode the
- * ellipsis goes at the logical end (the terminal places it).
+ * text_fit without the cache (text_int.h). The cut falls between grapheme
+ * bases (marks stay with their letter); width <= 0 gives an empty line; the
+ * ellipsis cell's logical is the first hidden character. In BIDI_TERMINAL
+ * mode the ellipsis goes at the logical end (the terminal places it).
  */
-int text_fit(const char *utf8, text_dir base, int width, struct text_line *out)
+int tx_fit(const char *utf8, text_dir base, int width, struct text_line *out)
 {
 	struct tx_para p;
 	int n, i, w = 0, cut;
@@ -417,12 +417,12 @@ static void wrap_para(const uint32_t *u, int n, text_dir base, int width,
 }
 
 /*
- * Contract: see text.h. A line's [start, end) counts characters of the
- * whole text (newlines included between lines); trailing spaces of a
- * wrapped line are in its range but take no cells. width < 1 is taken as 1;
- * a single character wider than width still gets its own line.
+ * text_wrap without the cache (text_int.h). A line's [start, end) counts
+ * characters of the whole text (newlines included between lines); trailing
+ * spaces of a wrapped line are in its range but take no cells. width < 1 is
+ * taken as 1; a single character wider than width still gets its own line.
  */
-int text_wrap(const char *utf8, text_dir base, int width, struct text_line **lines)
+int tx_wrap(const char *utf8, text_dir base, int width, struct text_line **lines)
 {
 	const char *s = utf8 ? utf8 : "";
 	int n, cap = 4, nl = 0, a = 0, i;
@@ -484,18 +484,6 @@ void text_lines_free(struct text_line *lines, int n)
 	for (i = 0; i < n; i++)
 		text_line_free(&lines[i]);
 	free(lines);
-}
-
-/* Contract: see text.h. */
-int text_width(const char *utf8)
-{
-	struct text_line l;
-	int w;
-
-	text_layout(utf8, TEXT_LTR, &l);
-	w = l.width;
-	text_line_free(&l);
-	return w;
 }
 
 /* Contract: see text.h. */

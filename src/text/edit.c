@@ -377,7 +377,7 @@ static int render_single(struct text_edit *e, int width, struct text_line **line
 	bool rtl = e->dir == TEXT_RTL && text_mode() == BIDI_APP;
 	int v, cx, lo, hi, shift;
 
-	text_layout(s, e->dir, &l);
+	tx_layout(s, e->dir, &l);     /* uncached: typed text stays out of the cache */
 	free(s);
 	/* Virtual row: RTL keeps column 0 for the end caret, LTR the last. */
 	shift = rtl ? 1 : 0;
@@ -430,7 +430,7 @@ int text_edit_render(struct text_edit *e, int width, int height,
 	if (!e->multiline)
 		return render_single(e, width, lines, crow, ccol);
 	s = text_edit_get(e);
-	n = text_wrap(s, e->dir, width - 1, &all);
+	n = tx_wrap(s, e->dir, width - 1, &all);   /* uncached, as above */
 	free(s);
 	for (i = 0; i < n; i++) {
 		if ((size_t)all[i].start <= e->cursor && e->cursor <= (size_t)all[i].end) {

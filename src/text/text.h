@@ -126,6 +126,31 @@ void text_lines_free(struct text_line *lines, int n);
 /* Display width in columns of utf8 laid out as one line (after sanitising). */
 int text_width(const char *utf8);
 
+/*
+ * The same layouts, borrowed from the layout cache (text/cache.c) instead
+ * of copied: the result must not be freed or changed, and stays valid only
+ * until the next call of text_layout, text_fit, text_wrap, text_width, a
+ * text_*_ref or text_cache_clear. text_layout / text_fit / text_wrap /
+ * text_width use the cache too: a result is computed once for each text,
+ * direction, width and mode (text_mode()) and then looked up.
+ */
+const struct text_line *text_layout_ref(const char *utf8, text_dir base);
+const struct text_line *text_fit_ref(const char *utf8, text_dir base, int width);
+int text_wrap_ref(const char *utf8, text_dir base, int width,
+                  const struct text_line **lines);
+
+/* Drop every cached layout, overwriting the texts and cells first (the
+ * idle wipe: nothing a visitor saw stays in memory). */
+void text_cache_clear(void);
+
+/* Counters of the layout cache, for tests: lookups that hit or missed
+ * since the start, entries and cells held now. */
+struct text_cache_stats {
+	unsigned long hits, misses;
+	int entries, cells;
+};
+void text_cache_stats(struct text_cache_stats *st);
+
 /* The direction a string most likely wants: RTL if its first strong
  * character is RTL (fribidi_get_par_direction), else LTR. */
 text_dir text_guess_dir(const char *utf8);

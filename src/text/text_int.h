@@ -59,5 +59,10 @@ void tx_para_line(const struct tx_para *p, int start, int end, struct text_line 
 /* m[i - from] = column of the cell whose base is logical i, or -1, for i in
  * [from, to). malloc'd. One pass over the cells. */
 int *tx_col_map(const struct text_line *l, int from, int to);
+/* The layouts behind text_layout, text_fit and text_wrap, uncached:
+ * cache.c calls them on a miss. Same contracts as in text.h. */
+int tx_layout(const char *utf8, text_dir base, struct text_line *out);
+int tx_fit(const char *utf8, text_dir base, int width, struct text_line *out);
+int tx_wrap(const char *utf8, text_dir base, int width, struct text_line **lines);
 
 #endif

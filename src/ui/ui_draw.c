@@ -9,8 +9,16 @@
  *     a cell of width 2 takes two columns. Nothing is addstr'd raw.
  *  2. Mirrored layout: START is the right edge in RTL, so labels, titles
  *     and the footer's hints begin at the right in Arabic.
- *  3. Painting writes only to stdscr; output happens once per loop turn in
+ *  3. Painting writes only to the canvas (ui_canvas.c), which hands
+ *     stdscr the rows that changed; output happens once per loop turn in
  *     ui_present, so curses sends just the cells that changed.
+ *  4. A line goes to the canvas as one row of plain cells — one
+ *     column, no marks, printable to the C library, built from a setcchar
+ *     template exactly as setcchar would — padded with blanks; the other
+ *     cells (wide, with marks, anything curses would treat specially) are
+ *     then put one by one (as mvadd_wch did before). Layouts come borrowed
+ *     from src/text's cache (text_*_ref), so a repaint lays out only what
+ *     changed since the last one.
  */
 #include "ui/ui_int.h"
 
@@ -51,20 +59,53 @@ put_cell(int y, int x, const struct text_cell *c, attr_t a, short pair)
 		w[n++] = L' ';
 	w[n] = L'\0';
 	setcchar(&cc, w, a, pair, NULL);
-	mvadd_wch(y, x, &cc);
+	ui_cv_wch(y, x, &cc, 0);
+}
+
+/* A row of w cells to hand to the canvas in one piece (invariant 4),
+ * grown as needed; the process keeps one. */
+static cchar_t *
+row_buf(int w)
+{
+	static cchar_t *row;
+	static int cap;
+
+	if (w > cap) {
+		cap = w > 256 ? w : 256;
+		row = xrealloc(row, (size_t)cap * sizeof *row);
+	}
+	return row;
 }
 
 /* Contract (ui_int.h). */
 void
 ui_fill(int y, int x, int w, int attr)
 {
-	cchar_t cc;
+	cchar_t cc, *row;
 	wchar_t sp[2] = { L' ', L'\0' };
 	int i;
 
+	if (w <= 0)
+		return;
 	setcchar(&cc, sp, (attr_t)attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
+	row = row_buf(w);
 	for (i = 0; i < w; i++)
-		mvadd_wch(y, x + i, &cc);
+		row[i] = cc;
+	ui_cv_cells(y, x, row, w);
+}
+
+/* A cell curses stores as it is (invariant 4): one column, no marks, and
+ * the C library agrees it is a printable one-column character. */
+static bool
+plain_cell(const struct text_cell *c)
+{
+	uint32_t b = c->ch[0];
+
+	if (c->width != 1 || c->ch[1] != 0)
+		return false;
+	if (b >= 0x20 && b < 0x7f)
+		return true;
+	return b != 0 && wcwidth((wchar_t)b) == 1;
 }
 
 /* Contract (ui_int.h). */
@@ -73,24 +114,47 @@ ui_put_line(int y, int x, int w, const struct text_line *l, enum ui_side side, i
 {
 	attr_t a = (attr_t)attr & ~A_COLOR;
 	short pair = (short)PAIR_NUMBER(attr);
-	int off = 0, col, i;
+	wchar_t sp[2] = { L' ', L'\0' };
+	cchar_t blank, *row;
+	int off = 0, col, i, nslow = 0;
 
 	if (w <= 0)
 		return;
-	ui_fill(y, x, w, attr);
 	if (l->width < w) {
 		if (side == SIDE_RIGHT)
 			off = w - l->width;
 		else if (side == SIDE_CENTER)
 			off = (w - l->width) / 2;
 	}
-	col = x + off;
+	setcchar(&blank, sp, a, pair, NULL);
+	row = row_buf(w);
+	for (i = 0; i < w; i++)
+		row[i] = blank;
+	/* plain cells go into the row; the others (wide, with marks) are put
+	 * one by one after it, as before */
+	col = off;
 	for (i = 0; i < l->ncells; i++) {
 		const struct text_cell *c = &l->cells[i];
 		int cw = c->width ? c->width : 1;
-		if (col + cw > x + w)
+		if (col + cw > w)
 			break;
-		put_cell(y, col, c, a, pair);
+		if (plain_cell(c))
+			row[col].chars[0] = (wchar_t)c->ch[0];
+		else
+			nslow++;
+		col += cw;
+	}
+	ui_cv_cells(y, x, row, w);
+	if (nslow == 0)
+		return;
+	col = off;
+	for (i = 0; i < l->ncells; i++) {
+		const struct text_cell *c = &l->cells[i];
+		int cw = c->width ? c->width : 1;
+		if (col + cw > w)
+			break;
+		if (!plain_cell(c))
+			put_cell(y, x + col, c, a, pair);
 		col += cw;
 	}
 }
@@ -99,16 +163,13 @@ ui_put_line(int y, int x, int w, const struct text_line *l, enum ui_side side, i
 int
 ui_text(int y, int x, int w, const char *utf8, text_dir dir, enum ui_align al, int attr)
 {
-	struct text_line l;
-	int used;
+	const struct text_line *l;
 
 	if (w <= 0)
 		return 0;
-	text_fit(utf8 ? utf8 : "", dir, w, &l);
-	ui_put_line(y, x, w, &l, ui_side_of(al, dir), attr);
-	used = l.width < w ? l.width : w;
-	text_line_free(&l);
-	return used;
+	l = text_fit_ref(utf8 ? utf8 : "", dir, w);
+	ui_put_line(y, x, w, l, ui_side_of(al, dir), attr);
+	return l->width < w ? l->width : w;
 }
 
 /* Contract: see ui.h. Lines beyond r.h are not drawn (the last shown line
@@ -116,12 +177,12 @@ ui_text(int y, int x, int w, const char *utf8, text_dir dir, enum ui_align al, i
 int
 ui_para(struct ui_rect r, const char *utf8, text_dir dir, enum ui_align al, int attr)
 {
-	struct text_line *lines;
+	const struct text_line *lines;
 	int n, i, shown;
 
 	if (r.w <= 0 || r.h <= 0)
 		return 0;
-	n = text_wrap(utf8 ? utf8 : "", dir, r.w, &lines);
+	n = text_wrap_ref(utf8 ? utf8 : "", dir, r.w, &lines);
 	shown = n < r.h ? n : r.h;
 	for (i = 0; i < shown; i++)
 		ui_put_line(r.y + i, r.x, r.w, &lines[i], ui_side_of(al, dir), attr);
@@ -130,9 +191,8 @@ ui_para(struct ui_rect r, const char *utf8, text_dir dir, enum ui_align al, int 
 		cchar_t cc;
 		int x = dir == TEXT_RTL ? r.x : r.x + r.w - 1;
 		setcchar(&cc, dots, (attr_t)attr & ~A_COLOR, (short)PAIR_NUMBER(attr), NULL);
-		mvadd_wch(r.y + r.h - 1, x, &cc);
+		ui_cv_wch(r.y + r.h - 1, x, &cc, 0);
 	}
-	text_lines_free(lines, n);
 	return shown;
 }
 
@@ -203,20 +263,15 @@ ui_status(const char *utf8, bool error)
 static int
 footer_segment(int y, int x, int w, const char *text, int attr)
 {
-	struct text_line l;
-	int width;
+	const struct text_line *l = text_layout_ref(text, ui_dir());
+	int width = l->width;
 
-	text_layout(text, ui_dir(), &l);
-	width = l.width;
-	if (width > w) {
-		text_line_free(&l);
+	if (width > w)
 		return -1;
-	}
 	if (ui_dir() == TEXT_RTL)
-		ui_put_line(y, x + w - width, width, &l, SIDE_LEFT, attr);
+		ui_put_line(y, x + w - width, width, l, SIDE_LEFT, attr);
 	else
-		ui_put_line(y, x, width, &l, SIDE_LEFT, attr);
-	text_line_free(&l);
+		ui_put_line(y, x, width, l, SIDE_LEFT, attr);
 	return width;
 }
 
@@ -291,20 +346,19 @@ ui_box(struct ui_rect r, const char *title, int attr)
 		return;
 	for (i = 0; i < r.h; i++)
 		ui_fill(r.y + i, r.x, r.w, attr);
-	attron(attr);
-	mvadd_wch(r.y, r.x, WACS_ULCORNER);
-	mvadd_wch(r.y, r.x + r.w - 1, WACS_URCORNER);
-	mvadd_wch(r.y + r.h - 1, r.x, WACS_LLCORNER);
-	mvadd_wch(r.y + r.h - 1, r.x + r.w - 1, WACS_LRCORNER);
+	/* as mvadd_wch under attron(attr): replayed so at the flush */
+	ui_cv_wch(r.y, r.x, WACS_ULCORNER, attr);
+	ui_cv_wch(r.y, r.x + r.w - 1, WACS_URCORNER, attr);
+	ui_cv_wch(r.y + r.h - 1, r.x, WACS_LLCORNER, attr);
+	ui_cv_wch(r.y + r.h - 1, r.x + r.w - 1, WACS_LRCORNER, attr);
 	for (i = 1; i < r.w - 1; i++) {
-		mvadd_wch(r.y, r.x + i, WACS_HLINE);
-		mvadd_wch(r.y + r.h - 1, r.x + i, WACS_HLINE);
+		ui_cv_wch(r.y, r.x + i, WACS_HLINE, attr);
+		ui_cv_wch(r.y + r.h - 1, r.x + i, WACS_HLINE, attr);
 	}
 	for (i = 1; i < r.h - 1; i++) {
-		mvadd_wch(r.y + i, r.x, WACS_VLINE);
-		mvadd_wch(r.y + i, r.x + r.w - 1, WACS_VLINE);
+		ui_cv_wch(r.y + i, r.x, WACS_VLINE, attr);
+		ui_cv_wch(r.y + i, r.x + r.w - 1, WACS_VLINE, attr);
 	}
-	attroff(attr);
 	if (title && title[0] && r.w > 6) {
 		char *t = xasprintf(" %s ", title);
 		tw = text_width(t);

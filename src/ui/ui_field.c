@@ -189,9 +189,9 @@ ui_field_draw(struct ui_field *f, struct ui_rect r, bool focused)
 		cchar_t cc;
 		for (i = 0; i < h; i++) {
 			setcchar(&cc, lo, focused ? A_BOLD : 0, 0, NULL);
-			mvadd_wch(iy + i, fx, &cc);
+			ui_cv_wch(iy + i, fx, &cc, 0);
 			setcchar(&cc, hi, focused ? A_BOLD : 0, 0, NULL);
-			mvadd_wch(iy + i, fx + fw - 1, &cc);
+			ui_cv_wch(iy + i, fx + fw - 1, &cc, 0);
 		}
 		ix = fx + 1;
 		iw = fw - 2;

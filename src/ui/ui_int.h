@@ -5,7 +5,9 @@
  *
  * Invariants:
  *  1. Only src/ui includes <curses.h>; every string reaches the screen as
- *     text_cells through ui_put_line (never addstr of caller text).
+ *     text_cells through ui_put_line (never addstr of caller text), and
+ *     every paint goes through the canvas (ui_cv_*, ui_canvas.c), which
+ *     alone writes stdscr.
  *  2. ui_st is the one piece of mutable loop state; signal handlers only
  *     touch the volatile sig_atomic_t flags in ui_term.c.
  */
@@ -71,6 +73,9 @@ void ui_form_error_text(const struct ui_form_item *it, char *buf, size_t n);
 /* ---- ui_lang.c ------------------------------------------------------------- */
 /* msgid translated into lang l regardless of the current language. */
 const char *ui_tr_lang(ui_lang l, const char *msgid);
+/* Added: empty ui_tr's memo of answers (ui_lang.c invariant 4), with the
+ * texts it copied overwritten; ui_run calls it with text_cache_clear. */
+void ui_tr_forget(void);
 
 /* ---- ui_term.c ------------------------------------------------------------ */
 /* Write the escapes for the current text_mode() to the tty (app: explicit
@@ -95,6 +100,23 @@ enum ui_side ui_side_of(enum ui_align al, text_dir dir);
 void ui_draw_status(void);
 /* Colour attribute for a pair, 0 when the terminal has no colours. */
 int ui_pair(int pair);
+
+/* ---- ui_canvas.c (added): the screen painted, between widgets and curses -- */
+/* Start a frame: every cell the window's background, no ops (what erase()
+ * did to stdscr). Takes stdscr's size; after a resize every row is sent. */
+void ui_cv_erase(void);
+/* Store n plain cells (one column, no marks, printable) at row y from
+ * column x, clipped to the screen; drops the ops under them. */
+void ui_cv_cells(int y, int x, const cchar_t *cells, int n);
+/* What mvadd_wch(y, x, cc) did, under attron(attr_on) when not 0: a plain
+ * cell is stored, anything else kept as an op replayed at the flush. */
+void ui_cv_wch(int y, int x, const cchar_t *cc, int attr_on);
+/* Write the rows that differ from what stdscr holds into stdscr (the only
+ * writes to it); ui_present calls it before wnoutrefresh. */
+void ui_cv_flush(void);
+/* Forget what stdscr holds (it was erased behind the canvas' back): the
+ * next flush writes every row. */
+void ui_cv_invalidate(void);
 
 /* ---- ui_loop.c ------------------------------------------------------------- */
 /* Erase and paint the current screen (or the "please enlarge" screen). */

@@ -10,17 +10,50 @@
  *     return the catalog header.
  *  3. ui_tr of a string that is no msgid returns it unchanged, so callers
  *     may pass already translated text (titles, catalog names).
+ *  4. ui_tr remembers its answers (a repaint asks for the same labels on
+ *     every key, and one gettext costs more than drawing them): a memo
+ *     slot holds the msgid's address, a copy of its text and the language,
+ *     and answers only when all three match, so a freed and reused address
+ *     or another language just misses. The answer is gettext's string in
+ *     the loaded catalog (glibc keeps a catalog once loaded) or, when there
+ *     is no translation, the caller's own msgid. ui_set_lang and
+ *     ui_tr_forget empty the memo (overwriting the copies).
  */
 #include "ui/ui_int.h"
 
 #include <libintl.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include "core/util.h"
 
 extern int _nl_msg_cat_cntr;
 
 static ui_lang cur_lang = LANG_AR;
 static bool    bound;
+
+/* Invariant 4: the memo of ui_tr's answers. */
+#define TR_MEMO 256                 /* slots, a power of two */
+struct tr_slot {
+	const char *msgid;          /* the caller's address */
+	char *copy;                 /* its text when asked */
+	const char *answer;         /* NULL: untranslated, answer msgid itself */
+	ui_lang lang;
+};
+static struct tr_slot tr_memo[TR_MEMO];
+
+/* Contract (ui_int.h): empty the memo, overwriting the copied texts. */
+void
+ui_tr_forget(void)
+{
+	for (int i = 0; i < TR_MEMO; i++) {
+		if (tr_memo[i].copy != NULL) {
+			explicit_bzero(tr_memo[i].copy, strlen(tr_memo[i].copy));
+			free(tr_memo[i].copy);
+		}
+		tr_memo[i] = (struct tr_slot){ 0 };
+	}
+}
 
 static void
 bind_domain(void)
@@ -48,6 +81,7 @@ ui_set_lang(ui_lang l)
 	bind_domain();
 	cur_lang = l == LANG_EN ? LANG_EN : LANG_AR;
 	apply_lang(cur_lang);
+	ui_tr_forget();
 }
 
 ui_lang
@@ -63,14 +97,30 @@ ui_dir(void)
 	return cur_lang == LANG_AR ? TEXT_RTL : TEXT_LTR;
 }
 
-/* Contract: gettext in the current language; see invariants 2 and 3. */
+/* Contract: gettext in the current language; see invariants 2 to 4. */
 const char *
 ui_tr(const char *msgid)
 {
+	struct tr_slot *m;
+	const char *s;
+
 	if (msgid == NULL || msgid[0] == '\0')
 		return msgid;
+	m = &tr_memo[((uintptr_t)msgid >> 3 ^ (uintptr_t)msgid >> 11) & (TR_MEMO - 1)];
+	if (m->msgid == msgid && m->lang == cur_lang && m->copy != NULL &&
+	    strcmp(m->copy, msgid) == 0)
+		return m->answer != NULL ? m->answer : msgid;
 	bind_domain();
-	return gettext(msgid);
+	s = gettext(msgid);
+	if (m->copy != NULL) {
+		explicit_bzero(m->copy, strlen(m->copy));
+		free(m->copy);
+	}
+	m->msgid = msgid;
+	m->copy = xstrdup(msgid);
+	m->answer = s == msgid ? NULL : s;
+	m->lang = cur_lang;
+	return s;
 }
 
 /* Contract: ar when the language is Arabic and ar is non-empty, else en. */

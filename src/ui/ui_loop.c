@@ -16,9 +16,11 @@
  *
  * Invariants:
  *  1. Output happens only in ui_present: wnoutrefresh + one doupdate per
- *     turn. A repaint is erase() + draw() into stdscr; curses diffs it
- *     against what is on the terminal, so a key costs only changed cells.
- *     clearok (a full resend) only after F3, Ctrl-L and a resize.
+ *     turn. A repaint is erase + draw into the canvas (ui_canvas.c), which
+ *     hands stdscr only the rows that changed; curses diffs them against
+ *     what is on the terminal, so a key costs only changed cells, in
+ *     output and in work. clearok (a full resend) only after F3, Ctrl-L
+ *     and a resize.
  *  2. The screen's state is the only truth: a language switch, a mode flip
  *     or a resize is just a repaint, so typed data is kept.
  *  3. idle_fired is sticky until the outermost ui_run returns, so every
@@ -33,6 +35,11 @@
  *     progress. At human speed there is never a key waiting: every key is
  *     painted at once, as before. Beeps asked for during a batch become
  *     one BEL at its end.
+ *  5. A repaint lays out again only text that changed: src/text keeps the
+ *     layouts (text/cache.c). When a screen goes home (a visitor is done,
+ *     or idle) or the session hangs up, that cache is wiped with
+ *     text_cache_clear (and ui_tr's memo with ui_tr_forget), so what a
+ *     visitor typed and saw is not kept.
  */
 #include "ui/ui_int.h"
 
@@ -62,6 +69,7 @@ ui_present(void)
 {
 	if (!ui_st.active)
 		return;
+	ui_cv_flush();
 	ui_st.batch_keys = 0;
 	if (ui_st.beep_due) {
 		ui_st.beep_due = false;
@@ -111,7 +119,7 @@ ui_repaint(void)
 	getmaxyx(stdscr, rows, cols);
 	ui_st.repaint_due = false;
 	ui_st.cur_vis = false;
-	erase();
+	ui_cv_erase();
 	ui_st.small = rows < 24 || cols < 80;
 	if (ui_st.small) {
 		draw_enlarge(rows, cols);
@@ -377,6 +385,10 @@ ui_run(struct ui_screen *s)
 	}
 	if (result == UI_HOME && ui_st.idle_fired && s->wipe != NULL)
 		s->wipe(s);
+	if (result == UI_HOME || result == UI_HANGUP) {
+		text_cache_clear();     /* invariant 5: the visitor's texts go too */
+		ui_tr_forget();
+	}
 	ui_st.cur = prev;
 	if (--ui_st.depth == 0)
 		ui_st.idle_fired = false;

@@ -327,6 +327,7 @@ ui_init(const struct ui_opts *o)
 	curs_set(0);
 	leaveok(stdscr, TRUE);
 	erase();
+	ui_cv_invalidate();
 	ui_st.last_key_ms = ui_now_ms();
 	return 0;
 }

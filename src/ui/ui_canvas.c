@@ -1,0 +1,212 @@
+/*
+ * ui/ui_canvas — the screen the widgets paint into, between them and
+ * curses. A repaint draws the whole screen again (ui_loop: erase, draw),
+ * but on a key almost every row comes out as it was; handing all of them
+ * to curses again costs far more than the key itself (every cell stored,
+ * then every touched row compared by wnoutrefresh). The canvas keeps the
+ * frame being painted and the frame stdscr holds, and ui_present passes
+ * curses only the rows that differ.
+ *
+ * Invariants:
+ *  1. Every paint in src/ui goes through the canvas (ui_cv_*), never
+ *     straight to stdscr; ui_cv_flush (from ui_present, before
+ *     wnoutrefresh) is the only place that writes stdscr, so what curses
+ *     diffs and sends is exactly what the old erase + draw left in stdscr.
+ *  2. A row is cells plus "ops": cells are plain (one column, no marks,
+ *     printable — what wadd_wch would store unchanged) and written with
+ *     one wadd_wchnstr; an op is anything else (a wide character, a cell
+ *     with marks, a line-drawing character under attron), replayed with
+ *     the very curses call it was, in order, after the row's cells. A
+ *     later plain write over an op's columns drops the op, as painting
+ *     over it would.
+ *  3. A row is flushed when its cells or ops differ from what stdscr holds
+ *     or when stdscr's copy is unknown (start, a resize: the canvas takes
+ *     stdscr's size at each erase).
+ */
+#include "ui/ui_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include "core/util.h"
+
+struct cv_op {
+	int x, w;                   /* columns [x, x+w) */
+	int attr_on;                /* attron() around it, 0 for none */
+	cchar_t cc;
+};
+
+struct cv_row {
+	struct cv_op *ops;
+	int nops, cap;
+};
+
+static int cv_rows, cv_cols;
+static cchar_t *cv_new, *cv_old;        /* cv_rows × cv_cols */
+static struct cv_row *cv_nops, *cv_oops;
+static bool *cv_known;                   /* stdscr's row y == cv_old's */
+
+static void
+ops_free(struct cv_row *r, int n)
+{
+	for (int i = 0; r && i < n; i++)
+		free(r[i].ops);
+	free(r);
+}
+
+/* Take stdscr's size; on a change every row is unknown (invariant 3). */
+static void
+cv_size(void)
+{
+	int rows, cols;
+
+	getmaxyx(stdscr, rows, cols);
+	if (rows == cv_rows && cols == cv_cols && cv_new != NULL)
+		return;
+	ops_free(cv_nops, cv_rows);
+	ops_free(cv_oops, cv_rows);
+	free(cv_new);
+	free(cv_old);
+	free(cv_known);
+	cv_rows = rows > 0 ? rows : 0;
+	cv_cols = cols > 0 ? cols : 0;
+	cv_new = xcalloc((size_t)cv_rows * (size_t)cv_cols + 1, sizeof *cv_new);
+	cv_old = xcalloc((size_t)cv_rows * (size_t)cv_cols + 1, sizeof *cv_old);
+	cv_nops = xcalloc((size_t)cv_rows + 1, sizeof *cv_nops);
+	cv_oops = xcalloc((size_t)cv_rows + 1, sizeof *cv_oops);
+	cv_known = xcalloc((size_t)cv_rows + 1, sizeof *cv_known);
+}
+
+/* Contract (ui_int.h). */
+void
+ui_cv_erase(void)
+{
+	cchar_t blank;
+	int x, y;
+
+	cv_size();
+	if (cv_cols == 0)
+		return;
+	/* what werase fills with: the window's background */
+	wgetbkgrnd(stdscr, &blank);
+	for (x = 0; x < cv_cols; x++)
+		cv_new[x] = blank;
+	for (y = 1; y < cv_rows; y++)
+		memcpy(cv_new + (size_t)y * cv_cols, cv_new, (size_t)cv_cols * sizeof *cv_new);
+	for (y = 0; y < cv_rows; y++)
+		cv_nops[y].nops = 0;
+}
+
+/* Contract (ui_int.h). */
+void
+ui_cv_invalidate(void)
+{
+	for (int y = 0; y < cv_rows; y++)
+		cv_known[y] = false;
+}
+
+/* Drop row y's ops that overlap [x, x+n) (invariant 2). */
+static void
+drop_ops(int y, int x, int n)
+{
+	struct cv_row *r = &cv_nops[y];
+	int k = 0;
+
+	for (int i = 0; i < r->nops; i++) {
+		struct cv_op *o = &r->ops[i];
+		if (o->x + o->w <= x || o->x >= x + n)
+			r->ops[k++] = *o;
+	}
+	r->nops = k;
+}
+
+/* Contract (ui_int.h). */
+void
+ui_cv_cells(int y, int x, const cchar_t *cells, int n)
+{
+	if (cv_new == NULL)
+		cv_size();
+	if (y < 0 || y >= cv_rows || n <= 0)
+		return;
+	if (x < 0) {                       /* what curses would not draw */
+		cells -= x;
+		n += x;
+		x = 0;
+	}
+	if (x + n > cv_cols)
+		n = cv_cols - x;
+	if (n <= 0)
+		return;
+	memcpy(cv_new + (size_t)y * cv_cols + x, cells, (size_t)n * sizeof *cells);
+	if (cv_nops[y].nops > 0)
+		drop_ops(y, x, n);
+}
+
+/* Contract (ui_int.h). */
+void
+ui_cv_wch(int y, int x, const cchar_t *cc, int attr_on)
+{
+	struct cv_row *r;
+	int w;
+
+	if (cv_new == NULL)
+		cv_size();
+	if (y < 0 || y >= cv_rows || x < 0 || x >= cv_cols)
+		return;
+	w = wcwidth(cc->chars[0]);
+	if (attr_on == 0 && w == 1 && cc->chars[1] == 0 &&
+	    (cc->attr & A_ALTCHARSET) == 0) {
+		ui_cv_cells(y, x, cc, 1);      /* plain: stored as it is */
+		return;
+	}
+	r = &cv_nops[y];
+	if (r->nops == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 8;
+		r->ops = xrealloc(r->ops, (size_t)r->cap * sizeof *r->ops);
+	}
+	memset(&r->ops[r->nops], 0, sizeof r->ops[r->nops]);
+	r->ops[r->nops].x = x;
+	r->ops[r->nops].w = w > 1 ? w : 1;
+	r->ops[r->nops].attr_on = attr_on;
+	r->ops[r->nops].cc = *cc;
+	r->nops++;
+}
+
+static bool
+ops_equal(const struct cv_row *a, const struct cv_row *b)
+{
+	return a->nops == b->nops &&
+	       (a->nops == 0 || memcmp(a->ops, b->ops, (size_t)a->nops * sizeof *a->ops) == 0);
+}
+
+/* Contract (ui_int.h). */
+void
+ui_cv_flush(void)
+{
+	for (int y = 0; y < cv_rows; y++) {
+		cchar_t *nrow = cv_new + (size_t)y * cv_cols, *orow = cv_old + (size_t)y * cv_cols;
+		struct cv_row *no = &cv_nops[y], *oo = &cv_oops[y];
+
+		if (cv_known[y] && ops_equal(no, oo) &&
+		    memcmp(nrow, orow, (size_t)cv_cols * sizeof *nrow) == 0)
+			continue;
+		mvadd_wchnstr(y, 0, nrow, cv_cols);
+		for (int i = 0; i < no->nops; i++) {
+			struct cv_op *o = &no->ops[i];
+			if (o->attr_on)
+				attron(o->attr_on);
+			mvadd_wch(y, o->x, &o->cc);
+			if (o->attr_on)
+				attroff(o->attr_on);
+		}
+		memcpy(orow, nrow, (size_t)cv_cols * sizeof *nrow);
+		if (oo->cap < no->nops) {
+			oo->cap = no->nops;
+			oo->ops = xrealloc(oo->ops, (size_t)oo->cap * sizeof *oo->ops);
+		}
+		if (no->nops > 0)
+			memcpy(oo->ops, no->ops, (size_t)no->nops * sizeof *no->ops);
+		oo->nops = no->nops;
+		cv_known[y] = true;
+	}
+}
