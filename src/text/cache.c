@@ -38,7 +38,7 @@ enum { TC_LAYOUT = 1, TC_FIT, TC_WRAP };
 #define TC_WAYS       4
 #define TC_MAX_BYTES  256
 #define TC_MAX_ENTRY  512        /* cells */
-#define TC_CELLS      8192       /* cells in all (28 bytes each) */
+#define TC_CELLS      4096       /* cells in all (28 bytes each): ~115 kB */
 
 struct tc_ent {
 	uint64_t hash;              /* 0: empty */

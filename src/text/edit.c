@@ -319,30 +319,32 @@ void text_edit_right(struct text_edit *e)
  * cell cut by an edge becomes blank. Blank cells are ' ' with logical -1. */
 static void frame_line(struct text_line *l, int off, int width)
 {
-	struct text_cell *slot = xcalloc((size_t)width, sizeof *slot);
-	struct text_cell *fin = xcalloc((size_t)width, sizeof *fin);
-	int col = 0, j, x, k = 0;
+	struct text_cell *fin = xmalloc((size_t)width * sizeof *fin), blank;
+	int col = 0, j, x = 0, k = 0;
 
+	memset(&blank, 0, sizeof blank);
+	blank.ch[0] = ' ';
+	blank.width = 1;
+	blank.logical = -1;
+	/* cells are in visual order, so one pass: blanks up to each cell that
+	 * fits whole, the cell, and blanks after the last */
 	for (j = 0; j < l->ncells; j++) {
 		const struct text_cell *c = &l->cells[j];
 		int x0 = col - off;
 		col += c->width;
-		if (x0 >= 0 && x0 + c->width <= width)
-			slot[x0] = *c;
-	}
-	for (x = 0; x < width;) {
-		if (slot[x].ch[0]) {
-			fin[k++] = slot[x];
-			x += slot[x].width;
-		} else {
-			fin[k].ch[0] = ' ';
-			fin[k].width = 1;
-			fin[k].logical = -1;
-			k++;
+		if (x0 < 0 || x0 + c->width > width || !c->ch[0])
+			continue;
+		while (x < x0) {
+			fin[k++] = blank;
 			x++;
 		}
+		fin[k++] = *c;
+		x = x0 + c->width;
 	}
-	free(slot);
+	while (x < width) {
+		fin[k++] = blank;
+		x++;
+	}
 	free(l->cells);
 	l->cells = fin;
 	l->ncells = k;

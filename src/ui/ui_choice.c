@@ -84,10 +84,12 @@ static char *
 segment(const struct ui_choice *c, int i, enum layout lay)
 {
 	const char *label = c->items[i] ? c->items[i] : "";
+	char num[12];
 
+	ui_itoa(num, i + 1);
 	if (lay == LAY_FULL || i == c->selected)
-		return xasprintf(" %d %s ", i + 1, label);
-	return xasprintf(" %d ", i + 1);
+		return ui_cat(" ", num, " ", label, " ", (char *)NULL);
+	return ui_cat(" ", num, " ", (char *)NULL);
 }
 
 /* The "press 1–n" hint, or NULL when digits cannot choose. */
@@ -189,11 +191,14 @@ ui_choice_draw(struct ui_choice *c, struct ui_rect r, bool focused)
 		/* logical order: in RTL the first char lands on the right, so the
 		 * arrows are swapped to read ◄ … ► on screen either way */
 		const char *a1 = rtl ? "\u25ba" : "\u25c4", *a2 = rtl ? "\u25c4" : "\u25ba";
+		char n1[12], n2[12];
 		if (c->selected >= 0 && c->selected < c->nitems)
-			v = xasprintf("%s %d/%d %s %s", a1, c->selected + 1, c->nitems,
-			              c->items[c->selected] ? c->items[c->selected] : "", a2);
+			v = ui_cat(a1, " ", ui_itoa(n1, c->selected + 1), "/",
+			           ui_itoa(n2, c->nitems), " ",
+			           c->items[c->selected] ? c->items[c->selected] : "", " ", a2,
+			           (char *)NULL);
 		else if ((h = hint(c)) != NULL)
-			v = xasprintf("%s %s %s", a1, h, a2);
+			v = ui_cat(a1, " ", h, " ", a2, (char *)NULL);
 		else
 			v = xstrdup("\u2014");
 		ui_text(r.y, vx, vw, v, ui_dir(), AL_START, focused ? A_BOLD : 0);

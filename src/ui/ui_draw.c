@@ -22,10 +22,56 @@
  */
 #include "ui/ui_int.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 #include "core/util.h"
+
+/* Contract (ui_int.h). */
+char *
+ui_cat(const char *s, ...)
+{
+	va_list ap;
+	size_t len = 0, o = 0;
+	const char *p;
+	char *out;
+
+	va_start(ap, s);
+	for (p = s; p != NULL; p = va_arg(ap, const char *))
+		len += strlen(p);
+	va_end(ap);
+	out = xmalloc(len + 1);
+	va_start(ap, s);
+	for (p = s; p != NULL; p = va_arg(ap, const char *)) {
+		size_t n = strlen(p);
+		memcpy(out + o, p, n);
+		o += n;
+	}
+	va_end(ap);
+	out[o] = '\0';
+	return out;
+}
+
+/* Contract (ui_int.h). */
+char *
+ui_itoa(char *buf, int n)
+{
+	char tmp[12];
+	unsigned u = n < 0 ? 0u - (unsigned)n : (unsigned)n;
+	int k = 0, o = 0;
+
+	do
+		tmp[k++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (n < 0)
+		buf[o++] = '-';
+	while (k > 0)
+		buf[o++] = tmp[--k];
+	buf[o] = '\0';
+	return buf;
+}
 
 int
 ui_pair(int pair)
@@ -94,6 +140,21 @@ ui_fill(int y, int x, int w, int attr)
 	ui_cv_cells(y, x, row, w);
 }
 
+/* wcwidth(c) == 1, remembered: a repaint asks again for every letter of
+ * every Arabic label. */
+static bool
+one_column(uint32_t c)
+{
+	static struct { uint32_t c; bool one; } memo[512];
+	unsigned i = (c ^ c >> 9) & 511;
+
+	if (memo[i].c != c) {
+		memo[i].c = c;
+		memo[i].one = wcwidth((wchar_t)c) == 1;
+	}
+	return memo[i].one;
+}
+
 /* A cell curses stores as it is (invariant 4): one column, no marks, and
  * the C library agrees it is a printable one-column character. */
 static bool
@@ -105,7 +166,7 @@ plain_cell(const struct text_cell *c)
 		return false;
 	if (b >= 0x20 && b < 0x7f)
 		return true;
-	return b != 0 && wcwidth((wchar_t)b) == 1;
+	return b != 0 && one_column(b);
 }
 
 /* Contract (ui_int.h). */
@@ -321,8 +382,8 @@ ui_frame(const char *title, const struct ui_key_hint *hints, int nhints)
 	w = cols - 2 - used - 2;
 	x = ui_dir() == TEXT_RTL ? 1 + used + 2 : 1;
 	for (i = 0; i < nhints && w > 0; i++) {
-		char *seg = xasprintf("%s %s", hints[i].key ? hints[i].key : "",
-		                      hints[i].label ? ui_tr(hints[i].label) : "");
+		char *seg = ui_cat(hints[i].key ? hints[i].key : "", " ",
+		                   hints[i].label ? ui_tr(hints[i].label) : "", (char *)NULL);
 		int sw = footer_segment(rows - 1, x, w, seg, fattr);
 		free(seg);
 		if (sw < 0)
@@ -360,7 +421,7 @@ ui_box(struct ui_rect r, const char *title, int attr)
 		ui_cv_wch(r.y + i, r.x + r.w - 1, WACS_VLINE, attr);
 	}
 	if (title && title[0] && r.w > 6) {
-		char *t = xasprintf(" %s ", title);
+		char *t = ui_cat(" ", title, " ", (char *)NULL);
 		tw = text_width(t);
 		if (tw > r.w - 4)
 			tw = r.w - 4;

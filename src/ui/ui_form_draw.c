@@ -246,20 +246,22 @@ static void
 draw_choice_summary(const struct ui_form_item *it, struct ui_rect v)
 {
 	const struct ui_choice *c = &it->choice;
-	char *s, *hint = NULL;
+	char *s, *hint = NULL, num[12];
 	bool chosen = c->selected >= 0 && c->selected < c->nitems;
 	int n = c->nitems < 9 ? c->nitems : 9, attr = 0, sw;
 
 	/* one space either side, like the options of a row */
 	if (chosen && it->locked) {
-		s = xasprintf(" %s ", c->items[c->selected] ? c->items[c->selected] : "");
+		s = ui_cat(" ", c->items[c->selected] ? c->items[c->selected] : "", " ",
+		           (char *)NULL);
 	} else if (chosen) {
-		s = xasprintf(" %d %s ", c->selected + 1,
-		              c->items[c->selected] ? c->items[c->selected] : "");
+		s = ui_cat(" ", ui_itoa(num, c->selected + 1), " ",
+		           c->items[c->selected] ? c->items[c->selected] : "", " ",
+		           (char *)NULL);
 		attr = A_REVERSE | A_BOLD;
 	} else if (n > 0 && !it->locked) {
 		hint = xasprintf(_("not chosen yet — press 1–%d"), n);
-		s = xasprintf(" %s ", hint);
+		s = ui_cat(" ", hint, " ", (char *)NULL);
 		attr = A_DIM;
 	} else {
 		s = xstrdup(" \u2014 ");
@@ -311,7 +313,9 @@ draw_item(struct ui_form *f, int i, int yy, struct ui_rect r, bool first)
 		ui_field_draw(&it->field, fr, focused);
 	for (int j = 0, n = list_rows(f, it); j < n; j++) {
 		struct ui_rect v = value_area(f, it, r);
-		char *line = xasprintf(" %d %s ", j + 1, it->items[j] ? it->items[j] : "");
+		char num[12];
+		char *line = ui_cat(" ", ui_itoa(num, j + 1), " ",
+		                    it->items[j] ? it->items[j] : "", " ", (char *)NULL);
 
 		ui_fill(yy + 1 + j, r.x, r.w, 0);
 		ui_text(yy + 1 + j, v.x, v.w, line, ui_dir(), AL_START,

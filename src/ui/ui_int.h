@@ -100,6 +100,11 @@ enum ui_side ui_side_of(enum ui_align al, text_dir dir);
 void ui_draw_status(void);
 /* Colour attribute for a pair, 0 when the terminal has no colours. */
 int ui_pair(int pair);
+/* Added: the strings of the NULL-terminated list one after another, malloc'd
+ * (what xasprintf("%s%s…") gives, without printf's cost on every repaint). */
+char *ui_cat(const char *s, ...);
+/* Added: n in decimal into buf (at least 12 bytes); returns buf. */
+char *ui_itoa(char *buf, int n);
 
 /* ---- ui_canvas.c (added): the screen painted, between widgets and curses -- */
 /* Start a frame: every cell the window's background, no ops (what erase()

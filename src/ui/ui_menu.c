@@ -61,13 +61,14 @@ ui_menu_draw(struct ui_menu *m, struct ui_rect r)
 	for (i = 0; i < r.h; i++) {
 		int k = m->top + i;
 		int y = r.y + i;
-		char *label;
+		char *label, num[12];
 
 		if (k >= m->nitems) {
 			ui_fill(y, r.x, r.w, 0);
 			continue;
 		}
-		label = m->numbered ? xasprintf("%d %s", k + 1, m->items[k] ? m->items[k] : "")
+		label = m->numbered ? ui_cat(ui_itoa(num, k + 1), " ",
+		                             m->items[k] ? m->items[k] : "", (char *)NULL)
 		                    : xstrdup(m->items[k] ? m->items[k] : "");
 		if (rtl) {
 			ui_text(y, r.x, r.w - 2, label, TEXT_RTL, AL_START, 0);

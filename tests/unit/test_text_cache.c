@@ -182,7 +182,7 @@ static void test_bounded(void **state)
 	}
 	st = stats();
 	assert_true(st.entries <= 256);
-	assert_true(st.cells <= 8192);
+	assert_true(st.cells <= 4096);
 	snprintf(s, sizeof s, "label number %d with some words", 1234);
 	fit_cells(s, TEXT_LTR, 20 + 1234 % 7, got, sizeof got);
 	fresh_cells(s, TEXT_LTR, 20 + 1234 % 7, want, sizeof want);
