@@ -31,6 +31,9 @@
  *     Arabic typing (an Arabic session) and menu moves (the home menu vs
  *     the anchors' --menu). TB_ONLY_CALLGRIND=1 runs only the kiosk's three.
  *
+ * TB_PAINT=N runs only 1 and 2, the kiosk and dialog alternating N times
+ * (bench/README.md); TB_SMAPS=FILE adds the kiosk's memory breakdown.
+ *
  * Invariants:
  *  1. Every program gets byte-identical keys (libvterm's encoding) and the
  *     same environment; only what the program itself writes is counted.
@@ -541,6 +544,95 @@ fail:
 	return -1;
 }
 
+/* Print the lines of /proc/PID/<file> that start with one of the keys. */
+static void proc_lines(pid_t pid, const char *file, const char *const keys[])
+{
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+	if (!(f = fopen(path, "re")))
+		return;
+	while (fgets(line, sizeof line, f))
+		for (int i = 0; keys[i]; i++)
+			if (strncmp(line, keys[i], strlen(keys[i])) == 0)
+				fprintf(stderr, "    %s", line);
+	fclose(f);
+}
+
+/*
+ * TB_PAINT=N: only the first paint and the peak RSS, the kiosk and dialog
+ * alternating N times each (so load hits both alike), one line per run and
+ * the medians. TB_SMAPS=FILE adds the kiosk's memory breakdown (status and
+ * smaps_rollup) after its third move, and copies its smaps to FILE.<run>. A quick check while working on start-up.
+ */
+static int paint_only(int n)
+{
+	static const char *const st_keys[] = { "VmHWM", "VmRSS", "RssAnon", "RssFile",
+		"RssShmem", "VmStk", "Threads", NULL };
+	static const char *const sm_keys[] = { "Rss", "Pss", "Anonymous", "Private",
+		"Shared", NULL };
+	double *k = calloc((size_t)n, sizeof *k), *d = calloc((size_t)n, sizeof *d);
+	double *kh = calloc((size_t)n, sizeof *kh), *dh = calloc((size_t)n, sizeof *dh);
+	int nk = 0, nd = 0;
+
+	for (int i = 0; i < n; i++) {
+		ht *h = kiosk_new();
+
+		if (kiosk_spawn(h) && settle(h, "Welcome", "kiosk welcome")) {
+			k[nk] = (double)ht_last_output_ns(h) / 1e6;
+			ht_keys(h, "2");
+			if (settle(h, items_en[3], "kiosk home")) {
+				for (int j = 0; j < 3; j++)
+					bytes_for_key(h, HT_KEY_DOWN, NULL);
+				kh[nk] = (double)ht_vmhwm_kb(h);
+				if (getenv("TB_SMAPS")) {
+					char cmd[4200];
+
+					proc_lines(ht_pid(h), "status", st_keys);
+					proc_lines(ht_pid(h), "smaps_rollup", sm_keys);
+					/* the whole smaps, for a per-library breakdown */
+					snprintf(cmd, sizeof cmd, "cat /proc/%d/smaps > '%s.%d'",
+					         (int)ht_pid(h), getenv("TB_SMAPS"), i + 1);
+					if (system(cmd) != 0)
+						fprintf(stderr, "term_bench: %s failed\n", cmd);
+				}
+				nk++;
+			}
+		}
+		ht_end(h);
+		h = ht_start(dialog_menu, NULL, ROWS, COLS);
+		if (h && settle(h, items_en[3], "dialog")) {
+			d[nd] = (double)ht_last_output_ns(h) / 1e6;
+			for (int j = 0; j < 3; j++)
+				bytes_for_key(h, HT_KEY_DOWN, NULL);
+			dh[nd++] = (double)ht_vmhwm_kb(h);
+			if (getenv("TB_SMAPS")) {
+				char cmd[4200];
+
+				snprintf(cmd, sizeof cmd, "cat /proc/%d/smaps > '%s.dialog.%d'",
+				         (int)ht_pid(h), getenv("TB_SMAPS"), i + 1);
+				if (system(cmd) != 0)
+					fprintf(stderr, "term_bench: %s failed\n", cmd);
+			}
+		}
+		ht_end(h);
+		fprintf(stderr, "run %d: khidma %.1f ms %.0f kB   dialog %.1f ms %.0f kB\n", i + 1,
+		        nk ? k[nk - 1] : -1, nk ? kh[nk - 1] : -1, nd ? d[nd - 1] : -1,
+		        nd ? dh[nd - 1] : -1);
+	}
+	if (nk && nd) {
+		double km = bs_pct(k, nk, 50), dm = bs_pct(d, nd, 50);
+
+		printf("first paint median: khidma %.1f ms (p90 %.1f), dialog %.1f ms (p90 %.1f), ratio %.2f\n",
+		       km, bs_pct(k, nk, 90), dm, bs_pct(d, nd, 90), km / dm);
+		printf("VmHWM median: khidma %.0f kB, dialog %.0f kB\n", bs_pct(kh, nk, 50),
+		       bs_pct(dh, nd, 50));
+	}
+	free(k); free(d); free(kh); free(dh);
+	return failures ? 1 : 0;
+}
+
 static void fmt_ms(char *buf, size_t n, double *v, int k)
 {
 	if (k == 0)
@@ -569,6 +661,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	db_src = argv[1];
+	if (getenv("TB_PAINT"))
+		return paint_only(atoi(getenv("TB_PAINT")) > 0 ? atoi(getenv("TB_PAINT")) : 7);
 	if (getenv("TB_ONLY_CALLGRIND")) {
 		printf("latin %.0f arabic %.0f menu %.0f\n",
 		       callgrind_per_key(true, NULL, CG_LATIN),

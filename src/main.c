@@ -1,6 +1,7 @@
 /*
  * main — the one binary's entry: common options, configuration, screen
- * definitions, then one of three modes.
+ * definitions, then one of three modes. The kiosk paints its welcome
+ * before it loads screens/ and opens the database (kiosk.c, invariant 5).
  *
  *   khidma [--db PATH] [--config FILE] [--bidi app|terminal] [--lang ar|en]
  *                          the lobby kiosk (default)
@@ -88,8 +89,11 @@ main(int argc, char **argv)
 	char err[512];
 	char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
 	int nrest = 0, status;
+	bool kiosk;
 	const char *config_path = NULL, *bidi = NULL, *lang = NULL, *v;
 
+	/* before anything can open a database; an optimisation only */
+	app_sqlite_config();
 	ensure_utf8_locale();
 	memset(&a, 0, sizeof a);
 
@@ -143,25 +147,20 @@ main(int argc, char **argv)
 	a.lang_given = lang != NULL;
 	a.lang = strcmp(lang ? lang : a.cfg.language, "en") == 0 ? 1 : 0;
 
-	{
-		char dir[4096];
-		if (a.cfg.screens_dir)
-			snprintf(dir, sizeof dir, "%s", a.cfg.screens_dir);
-		else
-			snprintf(dir, sizeof dir, "%s/screens", khidma_datadir());
-		if (screens_load(dir, &a.scr, err, sizeof err) != 0) {
-			fprintf(stderr, "khidma: %s\n", err);
-			status = 1;
-			goto out;
-		}
+	/* The kiosk loads screens/ itself after its first paint (kiosk_main);
+	 * every other mode needs them before it starts. */
+	kiosk = nrest == 0;
+	if (!kiosk && app_load_screens(&a, err, sizeof err) != 0) {
+		fprintf(stderr, "khidma: %s\n", err);
+		status = 1;
+		goto out;
 	}
 	a.db_path = config_db_path(&a.cfg, a.explicit_db);
 	bindtextdomain("khidma", khidma_localedir());
 	bind_textdomain_codeset("khidma", "UTF-8");
 	textdomain("khidma");
 
-	if (nrest == 0 || (nrest == 1 && strcmp(rest[0], "officer") == 0)) {
-		bool kiosk = nrest == 0;
+	if (kiosk || (nrest == 1 && strcmp(rest[0], "officer") == 0)) {
 		st_rc rc;
 
 		log_open(kiosk ? "kiosk" : "officer");
@@ -169,15 +168,14 @@ main(int argc, char **argv)
 		 * quick_check runs in the background and every write waits for it
 		 * (store/db.c), so a corrupt file is still never written. An
 		 * officer over SSH would otherwise wait ~2.6 s per 100k requests
-		 * for the login screen; the CLI's batch commands check first. */
+		 * for the login screen; the CLI's batch commands check first.
+		 * The kiosk opens the database itself, right after painting its
+		 * welcome screen (kiosk_main), and prints the same message as
+		 * below when it cannot. */
 		a.check_in_background = true;
-		rc = app_open_db(&a, true, err, sizeof err);
-		if (rc != ST_OK) {
-			/* Before curses: both languages, the visitor may read either. */
-			fprintf(stderr, "khidma: لا يمكن فتح قاعدة البيانات %s (%s)\n"
-			    "khidma: cannot open the database %s: %s\n",
-			    a.db_path, st_rc_name(rc), a.db_path, err);
-			log_error("cannot open %s: %s", a.db_path, err);
+		if (!kiosk && (rc = app_open_db(&a, true, err, sizeof err)) != ST_OK) {
+			/* Before curses: both languages. */
+			app_open_failed(&a, rc, err);
 			status = 1;
 			goto out;
 		}

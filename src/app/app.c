@@ -1,6 +1,14 @@
 /*
  * app — opening the database for an entry point, and seeding the
  * catalog from the screen definitions. See app.h.
+ *
+ * Invariants:
+ *  1. app_sqlite_config changes only how SQLite allocates memory, never what
+ *     it stores or how durably: journal mode, synchronous, the checks and
+ *     every pragma of store/db.c are untouched.
+ *  2. The "cannot open the database" message is the same wherever a UI mode
+ *     fails to open (app_open_failed): both languages, the path, the
+ *     English detail; exit status 1 is the caller's.
  */
 #include "core/app.h"
 
@@ -8,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sqlite3.h>
 
 #include "core/log.h"
 #include "core/util.h"
@@ -19,6 +29,55 @@ static bool
 is_default_location(const struct app *a)
 {
 	return a->explicit_db == NULL && getenv("KHIDMA_DB") == NULL && a->cfg.db == NULL;
+}
+
+/*
+ * Measured on the kiosk (bench/README.md, peak RSS):
+ *  - SQLITE_CONFIG_PAGECACHE (NULL, 0, 0): Debian's SQLite is built with
+ *    SQLITE_DEFAULT_PCACHE_INITSZ=20, a bulk allocation of 20 page slots
+ *    (≈ 87 KB) when a connection reads its first page, whatever it reads
+ *    later. The kiosk's connection reads a handful of pages and the
+ *    background check's connection holds a 16-page cache (store/dbcheck),
+ *    so slots are allocated one by one as pages are read; the cache limits
+ *    (cache_size) are unchanged.
+ *  - SQLITE_CONFIG_MEMSTATUS 0: no global mutex and counters around every
+ *    sqlite3_malloc. With the quick_check thread reading the whole file
+ *    beside the main connection, that one mutex was contended (futex calls
+ *    in strace of the kiosk's start). Nothing here reads
+ *    sqlite3_memory_used or sets a soft heap limit.
+ * (Debian's SQLite omits lookaside, so there is none to tune.)
+ */
+bool
+app_sqlite_config(void)
+{
+	bool ok = true;
+
+	if (sqlite3_config(SQLITE_CONFIG_PAGECACHE, (void *)NULL, 0, 0) != SQLITE_OK)
+		ok = false;
+	if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+		ok = false;
+	return ok;
+}
+
+int
+app_load_screens(struct app *a, char *err, size_t errsz)
+{
+	char dir[4096];
+
+	if (a->cfg.screens_dir)
+		snprintf(dir, sizeof dir, "%s", a->cfg.screens_dir);
+	else
+		snprintf(dir, sizeof dir, "%s/screens", khidma_datadir());
+	return screens_load(dir, &a->scr, err, errsz) != 0 ? -1 : 0;
+}
+
+void
+app_open_failed(const struct app *a, st_rc rc, const char *err)
+{
+	fprintf(stderr, "khidma: لا يمكن فتح قاعدة البيانات %s (%s)\n"
+	    "khidma: cannot open the database %s: %s\n",
+	    a->db_path, st_rc_name(rc), a->db_path, err);
+	log_error("cannot open %s: %s", a->db_path, err);
 }
 
 st_rc

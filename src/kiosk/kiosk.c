@@ -19,9 +19,22 @@
  *     at once. A submission is one store transaction, so there is never a
  *     partial row to clean up.
  *  4. F9 reaches the officer side only through officer_login_from_kiosk.
+ *  5. The first screen waits neither for screens/ nor for the database:
+ *     the welcome (which uses neither) is painted (kiosk_welcome_show)
+ *     before app_load_screens (libconfig parses four files) and
+ *     app_open_db (the header check, the SQLite open and pragmas, the
+ *     schema version, the start of the background quick_check); the
+ *     request form's catalog is read after both. No key is read in between, and nothing that needs the
+ *     database (the form, F9, any later screen) runs before the open has
+ *     succeeded. When either fails, curses ends and the same message as
+ *     when main.c did this before curses is printed (for the database in
+ *     Arabic and English, app_open_failed), exit status 1; nothing was
+ *     written. The officer console (main.c) still
+ *     opens before its first screen.
  */
 #include "kiosk/kiosk.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/log.h"
@@ -108,8 +121,10 @@ start_lang(const struct app *a)
 }
 
 /*
- * Run the kiosk until the terminal hangs up. a->db is open. Returns 0 after
- * a hang-up (the normal end of a kiosk), 1 when the terminal is unusable.
+ * Run the kiosk until the terminal hangs up. a->db is opened here after the
+ * first paint when it is NULL (invariant 5). Returns 0 after a hang-up (the
+ * normal end of a kiosk), 1 when the terminal is unusable or the database
+ * cannot be opened (the message is then on stderr).
  */
 int
 kiosk_main(struct app *a)
@@ -123,10 +138,6 @@ kiosk_main(struct app *a)
 	enum kstep st = K_WELCOME;
 
 	log_open("kiosk");
-	if (a->db == NULL) {
-		log_error("kiosk: no database");
-		return 1;
-	}
 	memset(&k, 0, sizeof k);
 	k.a = a;
 	k.review_focus = -1;
@@ -134,6 +145,25 @@ kiosk_main(struct app *a)
 	if (ui_init(&o) != 0) {
 		log_error("kiosk: cannot initialise the terminal");
 		return 1;
+	}
+	if (a->db == NULL) {
+		/* invariant 5: the welcome first, then screens/ and the database */
+		char err[512];
+		st_rc rc;
+
+		kiosk_welcome_show(&k);
+		if (a->scr.dir == NULL && app_load_screens(a, err, sizeof err) != 0) {
+			ui_end();
+			fprintf(stderr, "khidma: %s\n", err);
+			log_error("kiosk: %s", err);
+			return 1;
+		}
+		rc = app_open_db(a, true, err, sizeof err);
+		if (rc != ST_OK) {
+			ui_end();
+			app_open_failed(a, rc, err);
+			return 1;
+		}
 	}
 	request_form_init(&k);
 	while (st != K_EXIT) {

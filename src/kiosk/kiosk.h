@@ -69,6 +69,9 @@ const char *kiosk_store_msg(st_rc rc);
 
 /* ---- one file per screen: each runs its ui_screen, returns the next step */
 enum kstep kiosk_welcome(struct kiosk *k);    /* welcome.c */
+/* welcome.c: paint the welcome once, before start-up work it does not need
+ * (kiosk_main opens the database after it); no key is read. */
+void kiosk_welcome_show(struct kiosk *k);
 enum kstep kiosk_home(struct kiosk *k);       /* home.c */
 enum kstep kiosk_intake(struct kiosk *k);     /* intake.c */
 enum kstep kiosk_review(struct kiosk *k);     /* review.c */

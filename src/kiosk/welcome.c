@@ -3,6 +3,10 @@
  * languages and the choice of language, 1 العربية / 2 English (digits, or
  * arrows + Enter). F9 opens the officer login. Nothing typed lives here,
  * so the screen has no idle timeout and nothing to wipe.
+ *
+ * Invariant: kiosk_welcome_show and kiosk_welcome build the same screen
+ * (welcome_init), so the first ui_run after a ui_show repaints nothing new
+ * and the first paint stays the one sent before the database was opened.
  */
 #include "kiosk/kiosk.h"
 #include "kiosk/kiosk_attr.h"
@@ -62,22 +66,41 @@ welcome_key(struct ui_screen *s, struct ui_event ev)
 	return UI_DONE;
 }
 
+static void
+welcome_init(struct kiosk *k, struct welcome *w, struct ui_screen *s)
+{
+	*w = (struct welcome){ .k = k, .next = K_EXIT };
+	*s = (struct ui_screen){
+		.name = "welcome", .state = w, .draw = welcome_draw,
+		.key = welcome_key, .wipe = NULL, .no_idle = true,
+	};
+	w->items[0] = "العربية";
+	w->items[1] = "English";
+	w->menu = (struct ui_menu){ .items = w->items, .nitems = 2,
+	                            .selected = ui_get_lang() == LANG_EN,
+	                            .numbered = true };
+}
+
+/* Paint the welcome screen once, reading no key (see kiosk.h). */
+void
+kiosk_welcome_show(struct kiosk *k)
+{
+	struct welcome w;
+	struct ui_screen s;
+
+	welcome_init(k, &w, &s);
+	ui_show(&s);
+}
+
 /* Show the welcome screen; K_HOME once a language is chosen. */
 enum kstep
 kiosk_welcome(struct kiosk *k)
 {
-	struct welcome w = { .k = k, .next = K_EXIT };
-	struct ui_screen s = {
-		.name = "welcome", .state = &w, .draw = welcome_draw,
-		.key = welcome_key, .wipe = NULL, .no_idle = true,
-	};
+	struct welcome w;
+	struct ui_screen s;
 	int r;
 
-	w.items[0] = "العربية";
-	w.items[1] = "English";
-	w.menu = (struct ui_menu){ .items = w.items, .nitems = 2,
-	                           .selected = ui_get_lang() == LANG_EN,
-	                           .numbered = true };
+	welcome_init(k, &w, &s);
 	r = ui_run(&s);
 	if (r & UI_HANGUP)
 		return K_EXIT;

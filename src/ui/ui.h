@@ -110,6 +110,11 @@ int  ui_run(struct ui_screen *s);
 /* Read one event (used by modal widgets inside a key handler); same global
  * handling as ui_run. timeout_ms < 0 waits. */
 struct ui_event ui_read(int timeout_ms);
+/* Draw s once and send it to the terminal now, reading no key (ui_show.c).
+ * For a first screen that must not wait for slow start-up work: the caller
+ * does that work next, then ui_run(s) on an identical screen, whose repaint
+ * then sends nothing new. */
+void ui_show(struct ui_screen *s);
 
 /* ---- layout ---------------------------------------------------------------- */
 struct ui_rect { int y, x, h, w; };

@@ -96,6 +96,29 @@ screen_ref(ht *h, char *out, size_t n)
 	return false;
 }
 
+static inline bool
+output_grew(ht *h, void *arg)
+{
+	return ht_bytes_read(h) > *(uint64_t *)arg;
+}
+
+/* Wait until the kiosk has opened (created, seeded) its database: it paints
+ * the welcome first and reads no key before the open has finished
+ * (kiosk.c, invariant 5), so the full redraw that Ctrl-L asks for proves
+ * it. Call on the welcome screen, before open_db of a fresh kiosk. */
+static inline void
+kiosk_wait_open(ht *h)
+{
+	uint64_t before;
+
+	HT_ASSERT_TEXT(h, "Welcome", KT);
+	ht_wait_quiet(h, 50);
+	before = ht_bytes_read(h);
+	ht_ctrl(h, 'l');
+	HT_ASSERT(h, ht_wait_until(h, output_grew, &before, KT));
+	ht_wait_quiet(h, 50);
+}
+
 static inline store *
 open_db(ht *h)
 {
