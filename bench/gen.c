@@ -17,7 +17,11 @@
  *  1. The rows are what the store itself would write: ref = refno_make(
  *     branch, seq) with seq = id, name_key = text_search_key(name), one
  *     "submitted" event first, every later event a status change, an
- *     assignment or a match, and version = 1 + the number of those.
+ *     assignment or a match, and version = 1 + the number of those;
+ *     decided_at/delivered_at = the time of the change into accepted|
+ *     rejected / delivered, set by an UPDATE as store_request_transition
+ *     sets them (schema v5: the triggers count durations from it, and the
+ *     request_days counters from the INSERT).
  *  2. Old requests are mostly closed, recent ones mostly open, so the
  *     officer queue (open requests, newest first) looks like a real one.
  *  3. Deterministic for a given seed.
@@ -42,7 +46,7 @@
 
 struct gen {
 	sqlite3 *db;
-	sqlite3_stmt *req, *ev, *sv, *ans;
+	sqlite3_stmt *req, *ev, *sv, *ans, *times;
 	struct bd_rng rng;
 	time_t t0, span;
 	long nreq, nev, nsv, nans;
@@ -151,7 +155,7 @@ static int gen_request(struct gen *g, int64_t id, long n)
 	req_status chain[8], final, cur = RS_RECEIVED;
 	char ref[16], officer[16], note[96];
 	time_t created = g->t0 + (time_t)((double)g->span * (double)(id - 1) / (double)n);
-	time_t now = g->t0 + g->span, at;
+	time_t now = g->t0 + g->span, at, decided = 0, delivered = 0;
 	int nchain, version = 1;
 	bool matched, assigned;
 	char *key;
@@ -229,7 +233,27 @@ static int gen_request(struct gen *g, int64_t id, long n)
 
 		if (add_event(g, id, at += 3600, who, cur, chain[i], why))
 			return 1;
+		if (chain[i] == RS_ACCEPTED || chain[i] == RS_REJECTED)
+			decided = at;
+		if (chain[i] == RS_DELIVERED)
+			delivered = at;
 		cur = chain[i];
+	}
+	/* what store_request_transition sets with those changes (invariant 1;
+	 * schema v5 counts the durations from this UPDATE) */
+	if (decided || delivered) {
+		if (decided)
+			sqlite3_bind_int64(g->times, 1, decided);
+		else
+			sqlite3_bind_null(g->times, 1);
+		if (delivered)
+			sqlite3_bind_int64(g->times, 2, delivered);
+		else
+			sqlite3_bind_null(g->times, 2);
+		sqlite3_bind_int64(g->times, 3, id);
+		if (sqlite3_step(g->times) != SQLITE_DONE)
+			return die_sql(g->db, "set decided_at/delivered_at");
+		sqlite3_reset(g->times);
 	}
 	return 0;
 }
@@ -329,7 +353,9 @@ static int prepare(struct gen *g)
 	                       "channel, comment, request_id) VALUES (?,?,?,?,?)",
 	                       -1, &g->sv, NULL) ||
 	    sqlite3_prepare_v2(g->db, "INSERT INTO survey_answers(response_id, "
-	                       "question, score) VALUES (?,?,?)", -1, &g->ans, NULL))
+	                       "question, score) VALUES (?,?,?)", -1, &g->ans, NULL) ||
+	    sqlite3_prepare_v2(g->db, "UPDATE requests SET decided_at = ?1, "
+	                       "delivered_at = ?2 WHERE id = ?3", -1, &g->times, NULL))
 		return die_sql(g->db, "prepare");
 	return 0;
 }
@@ -439,6 +465,7 @@ out:
 	sqlite3_finalize(g.ev);
 	sqlite3_finalize(g.sv);
 	sqlite3_finalize(g.ans);
+	sqlite3_finalize(g.times);
 	store_close(s);
 	return rc;
 }

@@ -4,8 +4,9 @@
  * report.h).
  *
  * Schema v4 keeps requests.decided_at and delivered_at (the first event
- * into accepted|rejected, resp. delivered, with from <> to) by a trigger on
- * request_events, and indexes the duration itself: requests_decided
+ * into accepted|rejected, resp. delivered, with from <> to; since v5 set
+ * by the status change itself, see schema.c invariant 7), and indexes the
+ * duration itself: requests_decided
  * (decided_at - created_at, created_at) WHERE decided_at IS NOT NULL, and
  * requests_delivered likewise. So no event is joined and no duration comes
  * out to C one by one: n is a count over the index, and each pair of order

@@ -13,6 +13,11 @@
  *  4. Every change to a request bumps version and writes exactly one event
  *     in the same transaction; a stale version changes nothing (ST_STALE).
  *  5. name_key = text_search_key(name), kept in step with name.
+ *  6. A status change sets decided_at (delivered_at) when it moves the
+ *     request into accepted|rejected (delivered) from another status and
+ *     the column is empty or later: the time of the first such event, as
+ *     schema v4's triggers on request_events did before v5 (schema.c
+ *     invariant 7).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +271,13 @@ struct change {
 	int64_t member_id;
 };
 
+#define STATUS_SQL(extra) "UPDATE requests SET status = ?2, version = " \
+	"version + 1, updated_at = ?3, decision_reason = CASE WHEN ?2 IN " \
+	"('accepted','rejected') THEN ?4 ELSE decision_reason END" extra \
+	" WHERE id = ?1"
+#define FIRST(col) ", " col " = CASE WHEN " col " IS NULL OR " col " > ?3 " \
+	"THEN ?3 ELSE " col " END"
+
 static st_rc change_body(store *s, void *ctx)
 {
 	struct change *c = ctx;
@@ -295,10 +307,15 @@ static st_rc change_body(store *s, void *ctx)
 
 	switch (c->kind) {
 	case CH_STATUS:
-		r = st_prep(s, "UPDATE requests SET status = ?2, version = version + 1, "
-		            "updated_at = ?3, decision_reason = CASE WHEN ?2 IN "
-		            "('accepted','rejected') THEN ?4 ELSE decision_reason END "
-		            "WHERE id = ?1", &st);
+		/* invariant 6: a change into accepted|rejected (delivered) is a
+		 * decision (delivery) at `now` unless an earlier one is kept;
+		 * each column is only named when it may change, so the other
+		 * transitions do not compile its counting trigger (schema v5) */
+		r = st_prep(s, c->from == c->to ? STATUS_SQL("") :
+		            c->to == RS_ACCEPTED || c->to == RS_REJECTED ?
+		            STATUS_SQL(FIRST("decided_at")) :
+		            c->to == RS_DELIVERED ? STATUS_SQL(FIRST("delivered_at")) :
+		            STATUS_SQL(""), &st);
 		if (r == ST_OK) {
 			sqlite3_bind_text(st, 2, req_status_name(c->to), -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 4, c->note ? c->note : "", -1, SQLITE_STATIC);

@@ -2,7 +2,8 @@
  * Store: the schema-v5 counters (request_days, request_durations) equal
  * what the rows say after every kind of write — submit, each workflow
  * transition, assignment, match, note, survey, members import, and raw
- * SQL inserts/updates/deletes — and the report read from them gives the
+ * SQL inserts/updates/deletes, an earlier decision recorded late —
+ * and the report read from them gives the
  * figures of the rows themselves: counts for unbounded, one-sided,
  * day-aligned and unaligned periods, and whole-time percentiles with many
  * durations inside one hour bucket and across buckets.
@@ -51,6 +52,13 @@ static void check_counters(store *s)
 	                 "WHERE kind = 'delivered'"),
 	                 fx_int(s, "SELECT count(*) FROM requests WHERE delivered_at IS NOT NULL"));
 	assert_int_equal(fx_int(s, "SELECT count(*) FROM request_durations WHERE n < 0"), 0);
+	/* and the columns they count are the first decision / delivery */
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM requests q WHERE "
+	    "q.decided_at IS NOT (SELECT min(at) FROM request_events e WHERE "
+	    "e.request_id = q.id AND e.to_status IN ('accepted','rejected') AND "
+	    "e.from_status <> e.to_status) OR q.delivered_at IS NOT (SELECT min(at) "
+	    "FROM request_events e WHERE e.request_id = q.id AND e.to_status = "
+	    "'delivered' AND e.from_status <> e.to_status)"), 0);
 }
 
 static int64_t submit(store *s, time_t when, const char *service)
@@ -226,21 +234,32 @@ static void test_counters_follow_every_write(void **state)
 	assert_int_equal(store_import_commit(s), ST_OK);
 	check_counters(s);
 
-	/* raw SQL writers are kept too: an insert already decided, a moved
-	 * receipt time, a re-dated decision, a delete */
+	/* raw SQL writers are kept too: an insert, an earlier decision
+	 * inserted after a later one (re-dates decided_at: its duration
+	 * changes bucket), a moved receipt time, a delete */
 	assert_int_equal(sqlite3_exec(store_db(s),
 		"INSERT INTO requests(seq, ref, category, name, national_id, mobile,"
 		" service, channel, description, created_at, earliest_response, status,"
-		" updated_at, decided_at) VALUES (100, '01001007', 'member', 'Raw',"
+		" updated_at) VALUES (100, '01001007', 'member', 'Raw',"
 		" '1000000021', '0500000021', 'training', 'in_person', 'd', -5000,"
-		" 0, 'accepted', 0, 7300);", NULL, NULL, NULL), SQLITE_OK);
+		" 0, 'accepted', 0);", NULL, NULL, NULL), SQLITE_OK);
 	check_counters(s);
+	assert_int_equal(fx_int(s, "SELECT decided_at FROM requests WHERE id = 4"),
+	                 D + 5 * DAY + 2);
+	/* (a raw writer sets decided_at with the event: schema invariant 7) */
 	assert_int_equal(sqlite3_exec(store_db(s),
-		"UPDATE requests SET created_at = created_at - 90000 WHERE id = 5;",
+		"INSERT INTO request_events(request_id, at, who, from_status,"
+		" to_status, note) VALUES (4, 1741305600, 'committee1', 'committee',"
+		" 'rejected', 'earlier'), (4, 1741305000, 'committee1', 'committee',"
+		" 'committee', 'a note is no decision');"
+		"UPDATE requests SET decided_at = 1741305600 WHERE id = 4;",
 		NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(fx_int(s, "SELECT decided_at FROM requests WHERE id = 4"),
+	                 1741305600);
 	check_counters(s);
 	assert_int_equal(sqlite3_exec(store_db(s),
-		"UPDATE requests SET decided_at = decided_at - 7200 WHERE id = 6;",
+		"UPDATE requests SET created_at = created_at - 90000 WHERE id = 5;"
+		"UPDATE requests SET created_at = created_at + 7000 WHERE id = 1;",
 		NULL, NULL, NULL), SQLITE_OK);
 	check_counters(s);
 	check_times(s);
