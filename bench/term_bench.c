@@ -29,7 +29,8 @@
  *     after them, so the count is the K keystrokes alone (read, edit,
  *     layout, draw, doupdate), divided by K. Three rows: Latin typing,
  *     Arabic typing (an Arabic session) and menu moves (the home menu vs
- *     the anchors' --menu). TB_ONLY_CALLGRIND=1 runs only the kiosk's three.
+ *     the anchors' --menu). TB_ONLY_CALLGRIND=1 runs only the kiosk's three,
+ *     TB_ONLY_CALLGRIND=all the anchors' too.
  *
  * TB_PAINT=N runs only 1 and 2, the kiosk and dialog alternating N times
  * (bench/README.md); TB_SMAPS=FILE adds the kiosk's memory breakdown.
@@ -668,6 +669,13 @@ int main(int argc, char **argv)
 		       callgrind_per_key(true, NULL, CG_LATIN),
 		       callgrind_per_key(true, NULL, CG_ARABIC),
 		       callgrind_per_key(true, NULL, CG_MENU));
+		if (strcmp(getenv("TB_ONLY_CALLGRIND"), "all") == 0)
+			for (int k = 0; k < 2; k++)
+				printf("%s: latin %.0f arabic %.0f menu %.0f\n",
+				       k ? "whiptail" : "dialog",
+				       callgrind_per_key(false, k ? whiptail_input : dialog_input, CG_LATIN),
+				       callgrind_per_key(false, k ? whiptail_input : dialog_input, CG_ARABIC),
+				       callgrind_per_key(false, k ? whiptail_menu : dialog_menu, CG_MENU));
 		return 0;
 	}
 	fprintf(stderr, "term_bench: first paint\n");
