@@ -22,6 +22,10 @@
  *  3. A row is flushed when its cells or ops differ from what stdscr holds
  *     or when stdscr's copy is unknown (start, a resize: the canvas takes
  *     stdscr's size at each erase).
+ *  4. A known row of plain cells only (no ops now or in stdscr) is flushed
+ *     from its first to its last differing cell; the cells outside that
+ *     span already are in stdscr as they must be. Any other row is written
+ *     whole, then its ops replayed.
  */
 #include "ui/ui_int.h"
 
@@ -190,6 +194,18 @@ ui_cv_flush(void)
 		if (cv_known[y] && ops_equal(no, oo) &&
 		    memcmp(nrow, orow, (size_t)cv_cols * sizeof *nrow) == 0)
 			continue;
+		if (cv_known[y] && no->nops == 0 && oo->nops == 0) {
+			/* plain cells only, now and in stdscr: the span that
+			 * differs is enough (invariant 4) */
+			int a = 0, b = cv_cols - 1;
+			while (memcmp(&nrow[a], &orow[a], sizeof *nrow) == 0)
+				a++;
+			while (memcmp(&nrow[b], &orow[b], sizeof *nrow) == 0)
+				b--;
+			mvadd_wchnstr(y, a, nrow + a, b - a + 1);
+			memcpy(orow + a, nrow + a, (size_t)(b - a + 1) * sizeof *nrow);
+			continue;
+		}
 		mvadd_wchnstr(y, 0, nrow, cv_cols);
 		for (int i = 0; i < no->nops; i++) {
 			struct cv_op *o = &no->ops[i];

@@ -125,7 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else {
 			struct ui_rect r = { 2, 2, 1, 76 };
 
-			erase();
+			ui_cv_erase();          /* the canvas, as ui_repaint */
 			for (int k = 0; k < 4; k++) {
 				r.h = fld[k].height + 1;
 				ui_field_draw(&fld[k], r, k == (w & 3));
@@ -133,6 +133,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			ui_menu_draw(&menu, (struct ui_rect){ 14, 2, 4, 76 });
 			ui_choice_draw(&choice, (struct ui_rect){ 19, 2, 1, 76 }, w == 7);
+			ui_cv_flush();          /* into stdscr, as ui_present */
 			wnoutrefresh(stdscr);
 			doupdate();
 		}
