@@ -19,9 +19,10 @@
  *     "submitted" event first, every later event a status change, an
  *     assignment or a match, and version = 1 + the number of those;
  *     decided_at/delivered_at = the time of the change into accepted|
- *     rejected / delivered, set by an UPDATE as store_request_transition
- *     sets them (schema v5: the triggers count durations from it, and the
- *     request_days counters from the INSERT).
+ *     rejected / delivered, and last_officer = the last event's writer
+ *     other than the kiosk, set by an UPDATE as store_request_transition
+ *     sets them (schema v5/v6: the triggers count durations and officers
+ *     from it, and the request_days counters from the INSERT).
  *  2. Old requests are mostly closed, recent ones mostly open, so the
  *     officer queue (open requests, newest first) looks like a real one.
  *  3. Deterministic for a given seed.
@@ -156,6 +157,7 @@ static int gen_request(struct gen *g, int64_t id, long n)
 	char ref[16], officer[16], note[96];
 	time_t created = g->t0 + (time_t)((double)g->span * (double)(id - 1) / (double)n);
 	time_t now = g->t0 + g->span, at, decided = 0, delivered = 0;
+	const char *last = NULL;      /* the last event's who, not the kiosk */
 	int nchain, version = 1;
 	bool matched, assigned;
 	char *key;
@@ -221,10 +223,13 @@ static int gen_request(struct gen *g, int64_t id, long n)
 		snprintf(note, sizeof note, "assigned to %s", officer);
 		if (add_event(g, id, at += 3600, officer, cur, cur, note))
 			return 1;
+		last = officer;
 	}
 	if (matched && add_event(g, id, at += 3600, officer, cur, cur,
 	                         "fields checked: name=1,national_id=1,mobile=1,category=1"))
 		return 1;
+	if (matched)
+		last = officer;
 	for (int i = 0; i < nchain; i++) {
 		const char *who = chain[i] == RS_ACCEPTED || chain[i] == RS_REJECTED
 		                  ? "committee1" : officer;
@@ -237,11 +242,12 @@ static int gen_request(struct gen *g, int64_t id, long n)
 			decided = at;
 		if (chain[i] == RS_DELIVERED)
 			delivered = at;
+		last = who;
 		cur = chain[i];
 	}
 	/* what store_request_transition sets with those changes (invariant 1;
 	 * schema v5 counts the durations from this UPDATE) */
-	if (decided || delivered) {
+	if (decided || delivered || last) {
 		if (decided)
 			sqlite3_bind_int64(g->times, 1, decided);
 		else
@@ -251,6 +257,7 @@ static int gen_request(struct gen *g, int64_t id, long n)
 		else
 			sqlite3_bind_null(g->times, 2);
 		sqlite3_bind_int64(g->times, 3, id);
+		sqlite3_bind_text(g->times, 4, last ? last : "", -1, SQLITE_STATIC);
 		if (sqlite3_step(g->times) != SQLITE_DONE)
 			return die_sql(g->db, "set decided_at/delivered_at");
 		sqlite3_reset(g->times);
@@ -355,7 +362,7 @@ static int prepare(struct gen *g)
 	    sqlite3_prepare_v2(g->db, "INSERT INTO survey_answers(response_id, "
 	                       "question, score) VALUES (?,?,?)", -1, &g->ans, NULL) ||
 	    sqlite3_prepare_v2(g->db, "UPDATE requests SET decided_at = ?1, "
-	                       "delivered_at = ?2 WHERE id = ?3", -1, &g->times, NULL))
+	                       "delivered_at = ?2, last_officer = ?4 WHERE id = ?3", -1, &g->times, NULL))
 		return die_sql(g->db, "prepare");
 	return 0;
 }

@@ -13,10 +13,12 @@
  *  - per channel: one range scan of survey_channel_days (day, channel) →
  *    s1..s5 and the responses with at least one scored answer (a response
  *    counts once);
- *  - per officer: the linked responses grouped by request (covering index
+ *  - per officer, whole time: the rows of officer_sat (schema v6: sums
+ *    per officer kept by triggers, following each request's assignee,
+ *    else the last officer who wrote an event on it); for a period, the
+ *    linked responses grouped by request (covering index
  *    survey_responses_linked), each request's officer looked up once
- *    through the narrow index requests_officer (id, assigned_to): its
- *    assignee, else the last officer who wrote an event on it.
+ *    through the narrow index requests_officer (id, assigned_to).
  * Days are turned into months in C (localtime_r, once per distinct day),
  * as before, so the months do not depend on the writer's time zone.
  *
@@ -256,7 +258,30 @@ by_channel(store *s, const struct period *p, struct satgrid *g)
 	return rc == SQLITE_DONE ? ST_OK : st_map(rc);
 }
 
-/* Per officer (whole period): the linked responses' sums per request,
+/* Per officer over the whole time: one row per officer of officer_sat
+ * (schema v6, kept by triggers). */
+static st_rc
+by_officer_all(store *s, struct satgrid *g)
+{
+	sqlite3_stmt *st;
+	int rc, all = month_index(g, "all"), k;
+	int64_t dist[5];
+	st_rc e;
+
+	if ((e = st_prep(s, "SELECT officer, s1, s2, s3, s4, s5, responses FROM "
+	                 "officer_sat WHERE officer <> '' AND responses > 0", &st)))
+		return e;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < 5; i++)
+			dist[i] = sqlite3_column_int64(st, 1 + i);
+		k = intern(&g->keys, (const char *)sqlite3_column_text(st, 0));
+		add_counts(g, all, k, dist, sqlite3_column_int64(st, 6));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? ST_OK : st_map(rc);
+}
+
+/* Per officer (a period): the linked responses' sums per request,
  * then per officer of that request. */
 static st_rc
 by_officer(store *s, const struct period *p, struct satgrid *g)
@@ -267,6 +292,8 @@ by_officer(store *s, const struct period *p, struct satgrid *g)
 	const char *who;
 	st_rc e;
 
+	if (p->since == INT64_MIN && p->until == INT64_MAX)
+		return by_officer_all(s, g);
 	if ((e = report_prep_period(s, "SELECT COALESCE(NULLIF(q.assigned_to, ''), "
 	    "(SELECT e.who FROM request_events e WHERE e.request_id = q.id AND "
 	    "e.who <> 'kiosk' ORDER BY e.id DESC LIMIT 1), ''), "

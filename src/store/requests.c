@@ -18,6 +18,9 @@
  *     the column is empty or later: the time of the first such event, as
  *     schema v4's triggers on request_events did before v5 (schema.c
  *     invariant 7).
+ *  7. Every write of an event by someone other than the kiosk sets the
+ *     request's last_officer to that `who` in the same UPDATE (schema v6,
+ *     invariant 8: the per-officer satisfaction follows it).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -200,8 +203,9 @@ static st_rc submit_body(store *s, void *ctx)
 	                  "service, channel, description, declared_at, signature, "
 	                  "declaration_version, declared_by, created_at, "
 	                  "earliest_response, status, assigned_to, field_match, "
-	                  "version, updated_at, name_key) VALUES (?,?,?,?,?,?,?,?,"
-	                  "?,?,?,?,?,?,?,?,?,?,'received','',?,1,?,?)", &st)) != ST_OK)
+	                  "version, updated_at, name_key, last_officer) VALUES "
+	                  "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'received','',?,1,"
+	                  "?,?,?)", &st)) != ST_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_text(st, 2, r->ref, -1, SQLITE_STATIC);
@@ -227,6 +231,8 @@ static st_rc submit_body(store *s, void *ctx)
 	sqlite3_bind_text(st, 19, r->field_match, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 20, (sqlite3_int64)now);
 	sqlite3_bind_text(st, 21, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 22, strcmp(c->who, "kiosk") ? c->who : "", -1,
+	                  SQLITE_STATIC);
 	if ((r2 = st_done(st)) != ST_OK)
 		goto out;
 	r->id = sqlite3_last_insert_rowid(s->db);
@@ -271,10 +277,14 @@ struct change {
 	int64_t member_id;
 };
 
+/* every change records its writer as the request's last officer (unless
+ * the kiosk): invariant 7, ?9 = who */
+#define BY_WHO ", last_officer = CASE WHEN ?9 <> 'kiosk' THEN ?9 ELSE " \
+	"last_officer END"
 #define STATUS_SQL(extra) "UPDATE requests SET status = ?2, version = " \
 	"version + 1, updated_at = ?3, decision_reason = CASE WHEN ?2 IN " \
 	"('accepted','rejected') THEN ?4 ELSE decision_reason END" extra \
-	" WHERE id = ?1"
+	BY_WHO " WHERE id = ?1"
 #define FIRST(col) ", " col " = CASE WHEN " col " IS NULL OR " col " > ?3 " \
 	"THEN ?3 ELSE " col " END"
 
@@ -323,13 +333,14 @@ static st_rc change_body(store *s, void *ctx)
 		break;
 	case CH_ASSIGN:
 		r = st_prep(s, "UPDATE requests SET assigned_to = ?2, version = version + 1, "
-		            "updated_at = ?3 WHERE id = ?1", &st);
+		            "updated_at = ?3" BY_WHO " WHERE id = ?1", &st);
 		if (r == ST_OK)
 			sqlite3_bind_text(st, 2, c->text, -1, SQLITE_STATIC);
 		break;
 	case CH_MATCH:
 		r = st_prep(s, "UPDATE requests SET field_match = ?2, member_id = ?4, "
-		            "version = version + 1, updated_at = ?3 WHERE id = ?1", &st);
+		            "version = version + 1, updated_at = ?3" BY_WHO
+		            " WHERE id = ?1", &st);
 		if (r == ST_OK) {
 			sqlite3_bind_text(st, 2, c->text, -1, SQLITE_STATIC);
 			if (c->member_id > 0)
@@ -339,13 +350,15 @@ static st_rc change_body(store *s, void *ctx)
 		}
 		break;
 	case CH_NOTE:
-		r = st_prep(s, "UPDATE requests SET updated_at = ?3 WHERE id = ?1", &st);
+		r = st_prep(s, "UPDATE requests SET updated_at = ?3" BY_WHO
+		            " WHERE id = ?1", &st);
 		break;
 	}
 	if (r != ST_OK)
 		return r;
 	sqlite3_bind_int64(st, 1, c->id);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	sqlite3_bind_text(st, 9, c->who, -1, SQLITE_STATIC);
 	r = st_done(st);
 	sqlite3_finalize(st);
 	if (r != ST_OK)

@@ -6,7 +6,10 @@
  * and the report read from them gives the
  * figures of the rows themselves: counts for unbounded, one-sided,
  * day-aligned and unaligned periods, and whole-time percentiles with many
- * durations inside one hour bucket and across buckets.
+ * durations inside one hour bucket and across buckets; and the
+ * per-officer sums (schema v6) through assignment, reassignment,
+ * unassignment and events by other officers, equal to the report of a
+ * period covering everything.
  */
 #include "unit/store_fixture.h"
 
@@ -23,6 +26,8 @@ static void at(time_t t)
 	snprintf(buf, sizeof buf, "%lld", (long long)t);
 	setenv("KHIDMA_FAKE_NOW", buf, 1);
 }
+
+static void check_officers(store *s);
 
 /* Schema invariant 6: each query counts the rows where counter and
  * recomputation differ (rows with n = 0 are allowed and ignored). */
@@ -59,6 +64,33 @@ static void check_counters(store *s)
 	    "e.from_status <> e.to_status) OR q.delivered_at IS NOT (SELECT min(at) "
 	    "FROM request_events e WHERE e.request_id = q.id AND e.to_status = "
 	    "'delivered' AND e.from_status <> e.to_status)"), 0);
+	check_officers(s);
+}
+
+/* Schema invariant 8: last_officer and officer_sat equal the events and
+ * the linked responses. */
+static void check_officers(store *s)
+{
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM requests q WHERE "
+	    "last_officer IS NOT coalesce((SELECT who FROM request_events e WHERE "
+	    "e.request_id = q.id AND who <> 'kiosk' ORDER BY id DESC LIMIT 1), '')"), 0);
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM ("
+	    "SELECT officer, s1, s2, s3, s4, s5, responses FROM officer_sat WHERE "
+	    "s1 + s2 + s3 + s4 + s5 + responses <> 0 EXCEPT "
+	    "SELECT coalesce(nullif(q.assigned_to, ''), (SELECT who FROM "
+	    "request_events e WHERE e.request_id = q.id AND who <> 'kiosk' ORDER BY "
+	    "id DESC LIMIT 1), '') AS o, sum(r.s1), sum(r.s2), sum(r.s3), sum(r.s4), "
+	    "sum(r.s5), sum(r.s1 + r.s2 + r.s3 + r.s4 + r.s5 > 0) FROM "
+	    "survey_responses r JOIN requests q ON q.id = r.request_id GROUP BY o)"), 0);
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM officer_sat WHERE "
+	    "s1 + s2 + s3 + s4 + s5 + responses <> 0"),
+	    fx_int(s, "SELECT count(*) FROM (SELECT coalesce(nullif(q.assigned_to,"
+	    " ''), (SELECT who FROM request_events e WHERE e.request_id = q.id AND "
+	    "who <> 'kiosk' ORDER BY id DESC LIMIT 1), '') AS o FROM survey_responses"
+	    " r JOIN requests q ON q.id = r.request_id GROUP BY o HAVING "
+	    "sum(r.s1 + r.s2 + r.s3 + r.s4 + r.s5) > 0)"));
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM officer_sat WHERE "
+	    "min(s1, s2, s3, s4, s5, responses) < 0"), 0);
 }
 
 static int64_t submit(store *s, time_t when, const char *service)
@@ -246,13 +278,15 @@ static void test_counters_follow_every_write(void **state)
 	check_counters(s);
 	assert_int_equal(fx_int(s, "SELECT decided_at FROM requests WHERE id = 4"),
 	                 D + 5 * DAY + 2);
-	/* (a raw writer sets decided_at with the event: schema invariant 7) */
+	/* (a raw writer sets decided_at and last_officer with the event:
+	 * schema invariants 7, 8) */
 	assert_int_equal(sqlite3_exec(store_db(s),
 		"INSERT INTO request_events(request_id, at, who, from_status,"
 		" to_status, note) VALUES (4, 1741305600, 'committee1', 'committee',"
 		" 'rejected', 'earlier'), (4, 1741305000, 'committee1', 'committee',"
 		" 'committee', 'a note is no decision');"
-		"UPDATE requests SET decided_at = 1741305600 WHERE id = 4;",
+		"UPDATE requests SET decided_at = 1741305600, last_officer = "
+		"  'committee1' WHERE id = 4;",
 		NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(fx_int(s, "SELECT decided_at FROM requests WHERE id = 4"),
 	                 1741305600);
@@ -281,9 +315,108 @@ static void test_counters_follow_every_write(void **state)
 	unsetenv("KHIDMA_FAKE_NOW");
 }
 
+static void survey(store *s, int64_t request, int a, int b)
+{
+	struct survey_response sr;
+
+	memset(&sr, 0, sizeof sr);
+	strcpy(sr.channel, "in_person");
+	sr.request_id = request;
+	sr.nanswers = 3;
+	strcpy(sr.answers[0].question, "q1");
+	sr.answers[0].score = a;
+	strcpy(sr.answers[1].question, "q2");
+	sr.answers[1].score = b;
+	strcpy(sr.answers[2].question, "q3");
+	sr.answers[2].score = 0;
+	assert_int_equal(store_survey_submit(s, &sr), ST_OK);
+	check_counters(s);
+}
+
+/* The per-officer figures of the whole-time report (officer_sat) = those
+ * of a period covering everything (the linked responses, read by request). */
+static void check_officer_report(store *s)
+{
+	struct report_opts all = { .sla_days = 30, .min_n = 30 };
+	struct report_opts span = { .since = 1, .until = 4000000000, .sla_days = 30,
+	                            .min_n = 30 };
+	struct report *a = NULL, *b = NULL;
+
+	assert_int_equal(report_build(s, &all, &a), ST_OK);
+	assert_int_equal(report_build(s, &span, &b), ST_OK);
+	assert_int_equal(a->nofficer, b->nofficer);
+	assert_int_equal(a->officers_hidden, b->officers_hidden);
+	for (int i = 0; i < a->nofficer; i++) {
+		assert_string_equal(a->by_officer[i].key, b->by_officer[i].key);
+		assert_int_equal(a->by_officer[i].responses, b->by_officer[i].responses);
+		assert_int_equal(a->by_officer[i].n, b->by_officer[i].n);
+		assert_memory_equal(a->by_officer[i].dist, b->by_officer[i].dist,
+		                    sizeof a->by_officer[i].dist);
+	}
+	report_free(a);
+	report_free(b);
+}
+
+static void test_officer_counters(void **state)
+{
+	struct fx *f = *state;
+	store *s = f->s;
+	const time_t D = 1740960000;
+	int64_t a, b, k, o;
+	struct request r;
+
+	catalog_more(s);
+	a = submit(s, D, "maintenance");           /* assigned to ahmad */
+	b = submit(s, D + 60, "training");         /* unassigned, events by sara */
+	k = submit(s, D + 120, "maintenance");     /* only the kiosk's event */
+	at(D + 200);                               /* submitted by an officer */
+	fx_request(&r, "Desk Case", "1000000023", "0500000023");
+	assert_int_equal(store_request_submit(s, &r, "omar"), ST_OK);
+	o = r.id;
+	check_counters(s);
+	at(D + 300);
+	assert_int_equal(store_request_assign(s, a, 1, "admin", "ahmad"), ST_OK);
+	check_counters(s);
+	move(s, b, D + 400, RS_VERIFIED);
+	assert_int_equal(store_request_note(s, b, "sara", "called back"), ST_OK);
+	check_counters(s);
+
+	/* 35 responses for ahmad's request: ahmad passes min_n = 30 */
+	for (int i = 0; i < 35; i++)
+		survey(s, a, 1 + i % 5, i % 3 ? 5 : 0);
+	for (int i = 0; i < 4; i++) {
+		survey(s, b, 4, 3);
+		survey(s, k, 5, 5);
+		survey(s, o, 2, 0);
+	}
+	survey(s, b, 0, 0);                        /* nothing scored */
+	check_officer_report(s);
+
+	/* the officer changes: reassignment, unassignment (back to the last
+	 * writer), a later event by someone else on an unassigned request */
+	at(D + 500);
+	assert_int_equal(store_request_assign(s, a, 2, "admin", "huda"), ST_OK);
+	check_counters(s);
+	check_officer_report(s);
+	assert_int_equal(store_request_assign(s, a, 3, "admin", ""), ST_OK);
+	check_counters(s);
+	assert_int_equal(fx_int(s, "SELECT responses FROM officer_sat WHERE "
+	                 "officer = 'admin'"), 35);
+	assert_int_equal(store_request_note(s, b, "omar", "second look"), ST_OK);
+	check_counters(s);
+	assert_int_equal(store_request_note(s, k, "sara", "first officer"), ST_OK);
+	check_counters(s);
+	assert_int_equal(store_request_assign(s, o, 1, "admin", "ahmad"), ST_OK);
+	check_counters(s);
+	check_officer_report(s);
+	unsetenv("KHIDMA_FAKE_NOW");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_officer_counters,
+		                                fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_counters_follow_every_write,
 		                                fx_setup, fx_teardown),
 	};

@@ -51,6 +51,9 @@ static void fill_at(store *s, int v)
 		"INSERT INTO survey_responses(day, channel) VALUES (1699999200, 'in_person');"
 		"INSERT INTO survey_answers VALUES (2, 'q1', 0);",
 		NULL, NULL, NULL), SQLITE_OK);
+	if (v >= 5)                   /* a v5 program sets decided_at itself */
+		assert_int_equal(sqlite3_exec(db, "UPDATE requests SET decided_at = "
+		                 "1700300000 WHERE id = 2", NULL, NULL, NULL), SQLITE_OK);
 	if (v >= 2) {                 /* a v2 program kept the search key */
 		char *k1 = text_search_key("أحمد علي"), *k2 = text_search_key("Ḿaryam ٱلسيد");
 		sqlite3_stmt *st;
@@ -114,6 +117,25 @@ static void check_summaries(store *s)
 	assert_int_equal(fx_int(s, "SELECT coalesce(sum(n), 0) FROM request_durations"),
 	                 fx_int(s, "SELECT count(decided_at) + count(delivered_at) "
 	                 "FROM requests"));
+	/* schema v6 invariant 8: last_officer and the per-officer sums */
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM requests q WHERE "
+	    "last_officer IS NOT coalesce((SELECT who FROM request_events e WHERE "
+	    "e.request_id = q.id AND who <> 'kiosk' ORDER BY id DESC LIMIT 1), '')"), 0);
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM ("
+	    "SELECT officer, s1, s2, s3, s4, s5, responses FROM officer_sat WHERE "
+	    "s1 + s2 + s3 + s4 + s5 + responses <> 0 EXCEPT "
+	    "SELECT coalesce(nullif(q.assigned_to, ''), (SELECT who FROM "
+	    "request_events e WHERE e.request_id = q.id AND who <> 'kiosk' ORDER BY "
+	    "id DESC LIMIT 1), '') AS o, sum(r.s1), sum(r.s2), sum(r.s3), sum(r.s4), "
+	    "sum(r.s5), sum(r.s1 + r.s2 + r.s3 + r.s4 + r.s5 > 0) FROM "
+	    "survey_responses r JOIN requests q ON q.id = r.request_id GROUP BY o)"), 0);
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM officer_sat WHERE "
+	    "s1 + s2 + s3 + s4 + s5 + responses <> 0"),
+	    fx_int(s, "SELECT count(*) FROM (SELECT coalesce(nullif(q.assigned_to,"
+	    " ''), (SELECT who FROM request_events e WHERE e.request_id = q.id AND "
+	    "who <> 'kiosk' ORDER BY id DESC LIMIT 1), '') AS o FROM survey_responses"
+	    " r JOIN requests q ON q.id = r.request_id GROUP BY o HAVING "
+	    "sum(r.s1 + r.s2 + r.s3 + r.s4 + r.s5) > 0)"));
 	assert_int_equal(report_ensure_indexes(s), ST_OK);
 }
 
