@@ -32,7 +32,7 @@
  *  1. Nothing here writes to the database, and the whole report is read
  *     inside one read transaction: a consistent snapshot while kiosks and
  *     officers keep writing. What makes it fast (indexes, summaries kept
- *     by triggers) is part of the schema (v4, store/schema.c).
+ *     by triggers) is part of the schema (v4–v6, store/schema.c).
  *  2. No visitor identity is ever in a report: no name, national ID,
  *     mobile, comment; the overdue list names a request by its reference.
  *  3. No per-officer figure rests on fewer than REPORT_MIN_N responses;
@@ -111,8 +111,9 @@ void  report_free(struct report *r);
 /*
  * Check that the indexes and summaries report_build reads are in the
  * database: since schema v4 the migration creates them (this used to
- * create request_events_to by hand), so after store_open this is ST_OK;
- * ST_INVALID when one is missing (a file held below v4). Writes nothing.
+ * create request_events_to by hand, which v5 dropped: nothing reads it),
+ * so after store_open this is ST_OK; ST_INVALID when one is missing (a
+ * file held below v6). Writes nothing.
  */
 st_rc report_ensure_indexes(store *s);
 
