@@ -182,7 +182,7 @@ static void test_greedy_writer_does_not_starve(void **state)
 	while (fx_int(s, "SELECT count(*) FROM meta WHERE key = 'greedy'") == 0)
 		usleep(1000);                      /* the greedy writer is going */
 	for (int i = 0; i < 5; i++) {
-		char nid[16];
+		char nid[32];
 
 		snprintf(nid, sizeof nid, "10000000%02d", 40 + i);
 		fx_request(&r, "Waiting", nid, "0500000040");
