@@ -38,7 +38,7 @@ st_rc
 report_ensure_indexes(store *s)
 {
 	static const char *const need[] = {
-		"request_days", "request_durations", "officer_sat",
+		"request_days", "request_durations", "officer_sat", "requests_officer",
 		"requests_decided", "requests_delivered", "survey_days",
 		"survey_channel_days", "survey_responses_linked",
 	};
