@@ -19,7 +19,18 @@ struct store {
 	int64_t  data_version;
 	struct st_check *check;    /* background quick_check (dbcheck.c) or NULL */
 	char    *path;             /* as given to store_open, for messages */
+	/* requests.c: the durable submit's statements kept prepared on this
+	 * connection (NULL until first used; finalized by st_cache_free). */
+	sqlite3_stmt *cache[4];
 };
+
+/* requests.c: finalize the statements in s->cache. Runs by itself when the
+ * connection closes (a SQLITE_TRACE_CLOSE callback, which SQLite calls
+ * before it checks for unfinalized statements), so the connection's trace
+ * callback belongs to the store: code that installs its own must call this
+ * first (or re-arm with st_cache_arm) or the close fails with SQLITE_BUSY. */
+void st_cache_free(store *s);
+void st_cache_arm(store *s);
 
 /* SQLite result code (primary or extended) -> st_rc. */
 st_rc st_map(int rc);

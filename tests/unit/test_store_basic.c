@@ -219,7 +219,8 @@ static void test_pragmas(void **state)
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM sqlite_schema WHERE "
 	                 "type = 'table' AND name NOT LIKE 'sqlite_%' AND "
 	                 "name NOT LIKE 'requests_name_fts%' AND "
-	                 "sql NOT LIKE '%) STRICT'"), 0);
+	                 "sql NOT LIKE '%) STRICT' AND "
+	                 "sql NOT LIKE '%) STRICT, WITHOUT ROWID'"), 0);
 }
 
 static void test_meta_and_branch(void **state)
