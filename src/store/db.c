@@ -535,6 +535,7 @@ fail:
 		fail(r, err, errsz, "%s: %s; refused, left untouched", path, why);
 	}
 	st_check_finish(s->check);
+	st_cache_free(s);        /* the statements kept prepared (requests.c) */
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);
@@ -556,6 +557,7 @@ void store_close(store *s)
 	if (s->in_import)
 		store_import_abort(s);
 	st_check_finish(s->check);
+	st_cache_free(s);        /* the statements kept prepared (requests.c) */
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);
