@@ -35,7 +35,7 @@ static struct text_cache_stats stats(void)
 static void fit_cells(const char *s, text_dir d, int w, char *out, size_t n)
 {
 	struct text_line l;
-	char cells[256];
+	char cells[8192];
 
 	text_fit(s, d, w, &l);
 	snprintf(cells, sizeof cells, "%s", cells_of(&l));  /* one shared buffer */
