@@ -27,7 +27,6 @@ static void at(time_t t)
 	setenv("KHIDMA_FAKE_NOW", buf, 1);
 }
 
-static void check_officers(store *s);
 
 /* Schema invariant 6: each query counts the rows where counter and
  * recomputation differ (rows with n = 0 are allowed and ignored). */
@@ -64,34 +63,9 @@ static void check_counters(store *s)
 	    "e.from_status <> e.to_status) OR q.delivered_at IS NOT (SELECT min(at) "
 	    "FROM request_events e WHERE e.request_id = q.id AND e.to_status = "
 	    "'delivered' AND e.from_status <> e.to_status)"), 0);
-	check_officers(s);
+	fx_check_officer_counters(s);
 }
 
-/* Schema invariant 8: last_officer and officer_sat equal the events and
- * the linked responses. */
-static void check_officers(store *s)
-{
-	assert_int_equal(fx_int(s, "SELECT count(*) FROM requests q WHERE "
-	    "last_officer IS NOT coalesce((SELECT who FROM request_events e WHERE "
-	    "e.request_id = q.id AND who <> 'kiosk' ORDER BY id DESC LIMIT 1), '')"), 0);
-	assert_int_equal(fx_int(s, "SELECT count(*) FROM ("
-	    "SELECT officer, s1, s2, s3, s4, s5, responses FROM officer_sat WHERE "
-	    "s1 + s2 + s3 + s4 + s5 + responses <> 0 EXCEPT "
-	    "SELECT coalesce(nullif(q.assigned_to, ''), (SELECT who FROM "
-	    "request_events e WHERE e.request_id = q.id AND who <> 'kiosk' ORDER BY "
-	    "id DESC LIMIT 1), '') AS o, sum(r.s1), sum(r.s2), sum(r.s3), sum(r.s4), "
-	    "sum(r.s5), sum(r.s1 + r.s2 + r.s3 + r.s4 + r.s5 > 0) FROM "
-	    "survey_responses r JOIN requests q ON q.id = r.request_id GROUP BY o)"), 0);
-	assert_int_equal(fx_int(s, "SELECT count(*) FROM officer_sat WHERE "
-	    "s1 + s2 + s3 + s4 + s5 + responses <> 0"),
-	    fx_int(s, "SELECT count(*) FROM (SELECT coalesce(nullif(q.assigned_to,"
-	    " ''), (SELECT who FROM request_events e WHERE e.request_id = q.id AND "
-	    "who <> 'kiosk' ORDER BY id DESC LIMIT 1), '') AS o FROM survey_responses"
-	    " r JOIN requests q ON q.id = r.request_id GROUP BY o HAVING "
-	    "sum(r.s1 + r.s2 + r.s3 + r.s4 + r.s5) > 0)"));
-	assert_int_equal(fx_int(s, "SELECT count(*) FROM officer_sat WHERE "
-	    "min(s1, s2, s3, s4, s5, responses) < 0"), 0);
-}
 
 static int64_t submit(store *s, time_t when, const char *service)
 {
