@@ -142,7 +142,37 @@ static long bytes_for_key(ht *h, int key, const char *utf8)
 	return (long)(ht_bytes_read(h) - b0);
 }
 
-struct paint { double first_ms[RUNS]; double home_ms[RUNS]; long bytes; long hwm_kb; int n; };
+struct paint { double first_ms[RUNS]; double home_ms[RUNS]; long bytes; long hwm_kb;
+	long anon_kb, file_kb; int n; };
+
+/* One "Name: N kB" field of /proc/PID/status, -1 if missing. */
+static long status_kb(pid_t pid, const char *name)
+{
+	char path[64], line[256];
+	size_t n = strlen(name);
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	if (!(f = fopen(path, "re")))
+		return -1;
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, name, n) == 0 && line[n] == ':') {
+			kb = strtol(line + n + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return kb;
+}
+
+/* VmHWM, and what is resident now split into the process's own memory
+ * (RssAnon) and mapped files — shared library code, the program (RssFile). */
+static void peak_rss(ht *h, struct paint *p)
+{
+	p->hwm_kb = ht_vmhwm_kb(h);
+	p->anon_kb = status_kb(ht_pid(h), "RssAnon");
+	p->file_kb = status_kb(ht_pid(h), "RssFile");
+}
 
 /* 1 and 2 for the kiosk: welcome, then "2" (English) → home. */
 static void kiosk_paint(struct paint *p)
@@ -166,7 +196,7 @@ static void kiosk_paint(struct paint *p)
 		p->bytes = (long)ht_bytes_read(h);
 		for (int k = 0; k < 3; k++)
 			bytes_for_key(h, HT_KEY_DOWN, NULL);
-		p->hwm_kb = ht_vmhwm_kb(h);
+		peak_rss(h, p);
 		p->n++;
 		ht_end(h);
 	}
@@ -185,7 +215,7 @@ static void anchor_paint(const char *const argv[], struct paint *p)
 		p->bytes = (long)ht_bytes_read(h);
 		for (int k = 0; k < 3; k++)
 			bytes_for_key(h, HT_KEY_DOWN, NULL);
-		p->hwm_kb = ht_vmhwm_kb(h);
+		peak_rss(h, p);
 		p->n++;
 		ht_end(h);
 	}
@@ -718,6 +748,9 @@ int main(int argc, char **argv)
 	       kp.bytes, dp.bytes, wp.bytes);
 	printf("| peak RSS (VmHWM) after first paint and 3 moves | %.2f MB | %.2f MB | %.2f MB | khidma ≤ 4.5 MB |\n",
 	       kp.hwm_kb / 1024.0, dp.hwm_kb / 1024.0, wp.hwm_kb / 1024.0);
+	printf("| of which, resident at that moment: own memory (RssAnon) / mapped files — shared libraries and the program (RssFile) | %.2f / %.2f MB | %.2f / %.2f MB | %.2f / %.2f MB | – |\n",
+	       kp.anon_kb / 1024.0, kp.file_kb / 1024.0, dp.anon_kb / 1024.0,
+	       dp.file_kb / 1024.0, wp.anon_kb / 1024.0, wp.file_kb / 1024.0);
 	fmt_num(a, sizeof a, kw.move, true, " B");
 	fmt_num(b, sizeof b, dw.move, true, " B");
 	fmt_num(c, sizeof c, ww.move, true, " B");
