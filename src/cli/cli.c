@@ -82,11 +82,14 @@ open_failed(struct app *a, const char *what, bool create, st_rc rc,
 	                *err ? ": " : "", err);
 }
 
-int
-cli_open_db_read(struct app *a, const char *what)
+/* Open a->db_path with o unless a database is open already: 0, or 1 with the
+ * message printed. With rc_out (may be NULL) store_open's code is stored
+ * there and ST_READONLY is not printed but returned as 0, for the caller to
+ * retry another way (cli_open_db_read). */
+static int
+open_with(struct app *a, const char *what, const struct store_opts *o,
+          st_rc *rc_out)
 {
-	struct store_opts o = { .readonly = true, .no_open_check = true,
-	                        .busy_ms = 10000 };
 	char err[512] = "";
 	st_rc rc;
 
@@ -94,12 +97,25 @@ cli_open_db_read(struct app *a, const char *what)
 		return 0;
 	if (a->db_path == NULL)
 		return cli_fail(what, "no database path");
-	rc = store_open(a->db_path, &o, &a->db, err, sizeof err);
-	if (rc == ST_READONLY)
-		return cli_open_db(a, what, false);   /* as before: checked */
-	if (rc != ST_OK)
+	rc = store_open(a->db_path, o, &a->db, err, sizeof err);
+	if (rc_out)
+		*rc_out = rc;
+	if (rc != ST_OK && !(rc_out && rc == ST_READONLY))
 		return open_failed(a, what, false, rc, err);
 	return 0;
+}
+
+int
+cli_open_db_read(struct app *a, const char *what)
+{
+	struct store_opts o = { .readonly = true, .no_open_check = true,
+	                        .busy_ms = 10000 };
+	st_rc rc = ST_OK;
+	int r = open_with(a, what, &o, &rc);
+
+	if (r == 0 && rc == ST_READONLY)
+		return cli_open_db(a, what, false);   /* as before: checked */
+	return r;
 }
 
 int
@@ -109,17 +125,8 @@ cli_open_db_bg(struct app *a, const char *what)
 	struct store_opts o = { .group = a->cfg.db_group, .busy_ms = 10000,
 	                        .check_in_background = true,
 	                        .check_normal_priority = true };
-	char err[512] = "";
-	st_rc rc;
 
-	if (a->db != NULL)
-		return 0;
-	if (a->db_path == NULL)
-		return cli_fail(what, "no database path");
-	rc = store_open(a->db_path, &o, &a->db, err, sizeof err);
-	if (rc != ST_OK)
-		return open_failed(a, what, false, rc, err);
-	return 0;
+	return open_with(a, what, &o, NULL);
 }
 
 int
