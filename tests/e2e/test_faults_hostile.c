@@ -73,17 +73,7 @@ static void screen_clean(ht *h)
 static void to_description(ht *h)
 {
 	kiosk_choose_lang(h, false);
-	ht_keys(h, "1");
-	ht_wait_quiet(h, 100);
-	ht_keys(h, "1");                    /* category: member */
-	ht_key(h, HT_KEY_ENTER);
-	type_line(h, "Sara Ali");
-	type_line(h, NID_OK);
-	type_line(h, "4711");
-	type_line(h, "0551234567");
-	ht_key(h, HT_KEY_ENTER);            /* no e-mail */
-	ht_keys(h, "2");                    /* a service */
-	ht_key(h, HT_KEY_ENTER);
+	kiosk_to_description(h, "Sara Ali", NID_OK, "0551234567");
 	HT_ASSERT_TEXT(h, "Describe your request", KT);
 }
 

@@ -54,10 +54,10 @@ type_line(ht *h, const char *text)
 	ht_key(h, HT_KEY_ENTER);
 }
 
-/* From home: fill the whole request form as a member and go to review. */
+/* From home: fill every field of the request form before the description,
+ * as a member; the cursor ends in the description. */
 static inline void
-kiosk_fill_request(ht *h, const char *name, const char *nid, const char *mobile,
-                   const char *desc)
+kiosk_to_description(ht *h, const char *name, const char *nid, const char *mobile)
 {
 	ht_keys(h, "1");                    /* home: new request */
 	ht_wait_quiet(h, 100);
@@ -70,6 +70,14 @@ kiosk_fill_request(ht *h, const char *name, const char *nid, const char *mobile,
 	ht_key(h, HT_KEY_ENTER);            /* no e-mail */
 	ht_keys(h, "2");                    /* service: the second in the catalog */
 	ht_key(h, HT_KEY_ENTER);
+}
+
+/* From home: fill the whole request form as a member and go to review. */
+static inline void
+kiosk_fill_request(ht *h, const char *name, const char *nid, const char *mobile,
+                   const char *desc)
+{
+	kiosk_to_description(h, name, nid, mobile);
 	ht_keys(h, desc);
 	ht_key(h, HT_KEY_F(5));             /* review */
 }
