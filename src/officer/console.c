@@ -10,6 +10,10 @@
  *  2. The console's session (struct console) lives on this file's stack and
  *     is freed on every path, the officer's password hash wiped.
  *  3. F10 anywhere in the console logs out (UI_HOME unwinds to here).
+ *  4. The console's connection is bound to the officer for its whole life
+ *     (store_session_begin … store_session_end): every write it makes is
+ *     refused with ST_REVOKED once the account is disabled or its role
+ *     changed, by whoever and however (CLI, another console).
  */
 #include "officer/officer.h"
 #include "officer/officer_int.h"
@@ -28,7 +32,10 @@ oc_console(struct app *a, struct officer *me)
 
 	memset(me, 0, sizeof *me);
 	explicit_bzero(c.me.pwhash, sizeof c.me.pwhash);
-	rc = store_catalog_list(c.db, "service", true, &c.services, &c.nservices);
+	/* invariant 4: every write from here on is checked in its transaction */
+	rc = store_session_begin(c.db, c.me.login, c.me.role);
+	if (rc == ST_OK)
+		rc = store_catalog_list(c.db, "service", true, &c.services, &c.nservices);
 	if (rc == ST_OK)
 		rc = store_catalog_list(c.db, "channel", true, &c.channels, &c.nchannels);
 	if (rc != ST_OK) {
@@ -41,6 +48,7 @@ oc_console(struct app *a, struct officer *me)
 	r = oc_queue(&c);
 	log_info("officer %s: logged out", c.me.login);
 cleanup:
+	store_session_end(c.db);
 	catalog_items_free(c.services, c.nservices);
 	catalog_items_free(c.channels, c.nchannels);
 	officer_free(&c.me);

@@ -72,6 +72,8 @@ static st_rc upsert_body(store *s, void *ctx)
 	sqlite3_stmt *st;
 	st_rc r;
 
+	if ((r = st_actor_check(s, NULL, ST_ADMIN_ONLY)) != ST_OK)
+		return r;
 	if ((r = st_prep(s, "INSERT INTO catalog(kind, code, name_en, name_ar, sort, "
 	                 "active) VALUES (?,?,?,?,?,?) ON CONFLICT(kind, code) DO "
 	                 "UPDATE SET name_en = excluded.name_en, name_ar = "

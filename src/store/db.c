@@ -108,6 +108,7 @@ static const char *const rc_names[] = {
 	[ST_CORRUPT] = "database corrupt or not a database",
 	[ST_NODIR] = "directory does not exist", [ST_IO] = "I/O error",
 	[ST_TOONEW] = "database is newer than this program",
+	[ST_REVOKED] = "officer access ended (disabled or role changed)",
 };
 
 /* An English name for rc, "unknown" for a value out of range. */
@@ -639,6 +640,8 @@ static st_rc meta_set_body(store *s, void *ctx)
 	sqlite3_stmt *st;
 	st_rc r;
 
+	if ((r = st_actor_check(s, NULL, ST_ADMIN_ONLY)) != ST_OK)
+		return r;
 	if ((r = st_prep(s, "INSERT INTO meta(key, value) VALUES (?, ?) "
 	                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 	                 &st)) != ST_OK)

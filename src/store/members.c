@@ -82,8 +82,14 @@ st_rc store_import_begin(store *s)
 		return ST_READONLY;
 	if (s->in_import)
 		return ST_INVALID;
-	if ((r = st_begin_retry(s)) == ST_OK)
-		s->in_import = true;
+	if ((r = st_begin_retry(s)) != ST_OK)
+		return r;
+	/* officers.c invariant 3: an import is an admin write */
+	if ((r = st_actor_check(s, NULL, ST_ADMIN_ONLY)) != ST_OK) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return r;
+	}
+	s->in_import = true;
 	return r;
 }
 

@@ -7,6 +7,15 @@
  *     are the caller's, with libsodium); the store never sees a password.
  *  2. Login results are counted in one transaction: read, increment, lock
  *     — two terminals failing at once cannot lose a count.
+ *  3. Sessions that end: a connection bound to an officer
+ *     (store_session_begin) checks in EVERY write transaction, through the
+ *     one function st_actor_check, that the officer row still exists, is
+ *     active and has the role it had at login (admin writes: role admin).
+ *     A disable or role change committed by anyone before the write's
+ *     BEGIN IMMEDIATE is therefore seen by it: the write changes nothing
+ *     and answers ST_REVOKED. The account writes below (add, password,
+ *     active, unlock) are admin writes; the login counter is not (it runs
+ *     before any session).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +58,8 @@ static st_rc exec_body(store *s, void *ctx)
 	sqlite3_stmt *st = ctx;
 	st_rc r;
 
-	(void)s;
+	if ((r = st_actor_check(s, NULL, ST_ADMIN_ONLY)) != ST_OK)
+		return r;
 	sqlite3_reset(st);
 	r = st_done(st);
 	if (r == ST_OK && sqlite3_changes(sqlite3_db_handle(st)) == 0)
@@ -225,4 +235,78 @@ st_rc store_officer_login_result(store *s, const char *login, bool ok,
 	if (failed)
 		*failed = r == ST_OK ? c.failed : 0;
 	return r;
+}
+
+/* ---- officer sessions (invariant 3) ------------------------------------- */
+
+/* The officer row as the check sees it: ST_OK and *role when it exists and
+ * is active; ST_REVOKED when missing or inactive; else a store error. */
+static st_rc actor_row(store *s, const char *login, officer_role *role)
+{
+	sqlite3_stmt *st;
+	st_rc r;
+	int rc;
+
+	if ((r = st_prep(s, "SELECT active, role FROM officers WHERE login = ?",
+	                 &st)) != ST_OK)
+		return r;
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		r = sqlite3_column_int(st, 0) != 0 &&
+		    officer_role_parse((const char *)sqlite3_column_text(st, 1), role)
+		    ? ST_OK : ST_REVOKED;
+	} else {
+		r = rc == SQLITE_DONE ? ST_REVOKED : st_map(rc);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* See store_int.h. */
+st_rc st_actor_check(store *s, const char *who, unsigned role_mask)
+{
+	officer_role role = ROLE_OFFICER;
+	st_rc r;
+
+	if (!s->actor[0])
+		return ST_OK;
+	if (who && strcmp(who, s->actor) != 0)
+		return ST_DENIED;
+	r = actor_row(s, s->actor, &role);
+	if (r == ST_OK && (role != s->actor_role ||
+	                   (role_mask && !(role_mask & (1u << role)))))
+		r = ST_REVOKED;
+	if (r == ST_REVOKED)
+		s->revoked = true;
+	return r;
+}
+
+/* See store.h. */
+st_rc store_session_begin(store *s, const char *login, officer_role role)
+{
+	if (!login || !login[0] || strlen(login) >= sizeof s->actor ||
+	    (unsigned)role >= ROLE__COUNT)
+		return ST_INVALID;
+	strlcpy_k(s->actor, login, sizeof s->actor);
+	s->actor_role = role;
+	s->revoked = false;
+	return store_session_check(s);
+}
+
+void store_session_end(store *s)
+{
+	s->actor[0] = '\0';
+	s->revoked = false;
+}
+
+/* See store.h. */
+st_rc store_session_check(store *s)
+{
+	return st_actor_check(s, NULL, 0);
+}
+
+bool store_session_revoked(store *s)
+{
+	return s->actor[0] && s->revoked;
 }

@@ -27,6 +27,10 @@
  *     SQLITE_TRACE_CLOSE callback before it refuses to close a connection
  *     with unfinalized statements (store_int.h: the trace callback belongs
  *     to the store).
+ *  9. Every write here by an officer runs st_actor_check first inside its
+ *     transaction (officers.c invariant 3): on a connection bound to an
+ *     officer session, a disabled or re-roled officer writes nothing
+ *     (ST_REVOKED). A kiosk submission ("kiosk") is not an officer's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +218,9 @@ static st_rc submit_body(store *s, void *ctx)
 	st_rc r2;
 	int rc;
 
+	if (strcmp(c->who, "kiosk") != 0 &&
+	    (r2 = st_actor_check(s, c->who, 0)) != ST_OK)
+		return r2;
 	/* one statement for what the insert needs first (each prepare costs
 	 * more than running it): the service and channel exist in the
 	 * catalog; the register match, national ID first, else membership
@@ -356,6 +363,8 @@ static st_rc change_body(store *s, void *ctx)
 	int ver, rc;
 	st_rc r;
 
+	if ((r = st_actor_check(s, c->who, 0)) != ST_OK)
+		return r;
 	if ((r = st_prep(s, "SELECT status, version FROM requests WHERE id = ?", &st)) != ST_OK)
 		return r;
 	sqlite3_bind_int64(st, 1, c->id);

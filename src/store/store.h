@@ -45,6 +45,8 @@ typedef enum {
 	ST_NODIR,        /* the directory does not exist / cannot be created */
 	ST_IO,           /* any other I/O or SQLite error */
 	ST_TOONEW,       /* schema newer than this program knows */
+	ST_REVOKED,      /* the session's officer is disabled, gone or has
+	                    another role now: nothing was written; log out */
 } st_rc;
 
 /* An English, untranslated name for the code ("disk full"), for logs/CLI. */
@@ -302,6 +304,30 @@ st_rc store_officer_set_active(store *s, const char *login, bool active);
 st_rc store_officer_login_result(store *s, const char *login, bool ok,
                                  int lock_tries, int lock_minutes, int *failed);
 st_rc store_officer_unlock(store *s, const char *login);
+
+/* ---- officer sessions (the console's connection) ------------------------- */
+/*
+ * Bind this connection to a logged-in officer. From then on EVERY write on
+ * it (status changes, assignments, register marks, notes, on-behalf
+ * submissions, catalog/officer/settings writes, and any write added later:
+ * they all run st_actor_check inside their transaction) first checks, in
+ * the same transaction, that the officer still exists, is still active and
+ * still has `role` (the role checked at login); admin writes also need
+ * role admin. Otherwise the write changes nothing and returns ST_REVOKED,
+ * and the connection remembers it (store_session_revoked). A write naming
+ * another officer as `who` is refused with ST_DENIED. A connection without
+ * a session (the kiosk, the CLI, which the file's permissions guard) is
+ * not checked. Returns ST_REVOKED at once when the account is already
+ * disabled or changed, ST_OK when bound.
+ */
+st_rc store_session_begin(store *s, const char *login, officer_role role);
+/* Forget the session (log-out); the connection is unchecked again. */
+void  store_session_end(store *s);
+/* The same check as a write makes, as a read (no transaction): ST_OK,
+ * ST_REVOKED (remembered), or a store error. ST_OK without a session. */
+st_rc store_session_check(store *s);
+/* True once a write or store_session_check found the session revoked. */
+bool  store_session_revoked(store *s);
 
 /* ---- reports and export -------------------------------------------------- */
 struct report_opts {

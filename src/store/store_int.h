@@ -22,6 +22,11 @@ struct store {
 	/* requests.c: the durable submit's statements kept prepared on this
 	 * connection (NULL until first used; finalized by st_cache_free). */
 	sqlite3_stmt *cache[4];
+	/* officers.c: the officer session (store_session_begin); actor[0] ==
+	 * '\0' = none. revoked is sticky until store_session_end. */
+	char     actor[64];
+	officer_role actor_role;
+	bool     revoked;
 };
 
 /* requests.c: finalize the statements in s->cache. Runs by itself when the
@@ -31,6 +36,16 @@ struct store {
  * first (or re-arm with st_cache_arm) or the close fails with SQLITE_BUSY. */
 void st_cache_free(store *s);
 void st_cache_arm(store *s);
+
+/* officers.c: THE check every write makes for the officer session (see
+ * store_session_begin), called first inside the write's transaction body.
+ * who: the login the write records (NULL when the write records none, e.g.
+ * admin writes); role_mask: bits (1u << officer_role) the write needs, 0 =
+ * any. ST_OK without a session; ST_DENIED when who is not the session's
+ * officer; ST_REVOKED (and s->revoked set) when the officer is missing,
+ * inactive, has another role than at login, or a role outside role_mask. */
+st_rc st_actor_check(store *s, const char *who, unsigned role_mask);
+#define ST_ADMIN_ONLY (1u << ROLE_ADMIN)
 
 /* SQLite result code (primary or extended) -> st_rc. */
 st_rc st_map(int rc);
