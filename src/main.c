@@ -20,10 +20,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/app.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "ui/ui.h"
 
 static const char usage_text[] =
 "usage: khidma [options]                  start the lobby kiosk\n"
@@ -72,6 +74,41 @@ opt_value(int argc, char **argv, int *i, const char *name)
 		exit(2);
 	}
 	return NULL;
+}
+
+/* The language of the user's locale: Arabic when the first of $LANGUAGE,
+ * $LC_ALL, $LC_MESSAGES, $LANG that is set names it, else English. */
+static ui_lang
+locale_lang(void)
+{
+	static const char *const vars[] = { "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG" };
+
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *v = getenv(vars[i]);
+		if (v != NULL && *v != '\0')
+			return strncmp(v, "ar", 2) == 0 ? LANG_AR : LANG_EN;
+	}
+	return LANG_EN;
+}
+
+/* Issue 11: the kiosk and the console read keys from standard input and
+ * draw on standard output. Without a terminal there (a service started
+ * with the wrong stdin, `ssh -T`) curses reads end-of-file forever (100 %
+ * CPU) and the escapes go out raw: refuse in one line instead. */
+static bool
+have_terminal(const char *lang)
+{
+	ui_lang l;
+
+	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		return true;
+	l = lang != NULL ? (strcmp(lang, "en") == 0 ? LANG_EN : LANG_AR) : locale_lang();
+	ui_set_lang(l);
+	fprintf(stderr, "%s\n", ui_tr_lang(l, "khidma needs a terminal: run it with its input "
+	        "and output on a terminal (over SSH: ssh -t)."));
+	log_error("no terminal on standard %s: refused",
+	          isatty(STDIN_FILENO) ? "output" : "input");
+	return false;
 }
 
 static void
@@ -164,6 +201,10 @@ main(int argc, char **argv)
 		st_rc rc;
 
 		log_open(kiosk ? "kiosk" : "officer");
+		if (!have_terminal(lang)) {
+			status = 1;
+			goto out;
+		}
 		/* Both interactive modes show their first screen at once: the
 		 * quick_check runs in the background and every write waits for it
 		 * (store/db.c), so a corrupt file is still never written. An

@@ -45,6 +45,9 @@ text_dir ui_dir(void);          /* TEXT_RTL for Arabic */
 const char *ui_tr(const char *msgid);
 #define _(s)  ui_tr(s)
 #define N_(s) (s)
+/* msgid in language l whatever the current language (static string), e.g.
+ * a message printed before curses starts in the locale's language. */
+const char *ui_tr_lang(ui_lang l, const char *msgid);
 /* Pick the catalog item's name for the current language. */
 const char *ui_pick(const char *en, const char *ar);
 

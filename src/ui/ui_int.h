@@ -71,8 +71,7 @@ void ui_form_value_free(struct ui_form_item *it);
 void ui_form_error_text(const struct ui_form_item *it, char *buf, size_t n);
 
 /* ---- ui_lang.c ------------------------------------------------------------- */
-/* msgid translated into lang l regardless of the current language. */
-const char *ui_tr_lang(ui_lang l, const char *msgid);
+/* (ui_tr_lang, msgid in a given language: public, in ui.h.) */
 /* Added: empty ui_tr's memo of answers (ui_lang.c invariant 4), with the
  * texts it copied overwritten; ui_run calls it with text_cache_clear. */
 void ui_tr_forget(void);

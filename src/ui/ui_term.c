@@ -21,6 +21,14 @@
  *     raise: the restore bytes are prepared before any handler is armed.
  *  3. Kiosk mode: SIGINT, SIGQUIT and SIGTSTP are ignored and curses runs
  *     in raw mode, so no key reaches a shell.
+ *  4. $TERM (issue 15, 7): unset, or naming a terminal with no terminfo
+ *     entry on this machine (`garbage`, `xterm-ghostty` without its
+ *     package), never ends the program silently. ui_init says what is
+ *     wrong and what to do on stderr in Arabic and English before curses
+ *     starts (it shows again when the program ends), logs it, and uses the
+ *     first entry of fallback_terms that this machine has, with $TERM set
+ *     to it (so the bidi escapes and child processes agree). Only when none
+ *     of them exists does it fail, with the same two lines.
  */
 #include "ui/ui_int.h"
 
@@ -35,9 +43,15 @@
 #include <time.h>
 #include <unistd.h>
 #include <term.h>
+#include "core/log.h"
 #include "core/util.h"
 
 struct ui_state ui_st;
+
+/* Invariant 4: known-safe entries, the most capable first. Every terminal
+ * khidma supports speaks at least xterm's subset; the Linux console and a
+ * bare VT100 are the last resorts. */
+static const char *const fallback_terms[] = { "xterm-256color", "linux", "vt100" };
 
 static int tty_fd = STDOUT_FILENO;
 static struct termios saved_tio;
@@ -266,6 +280,72 @@ at_exit(void)
 	ui_end();
 }
 
+/* True when terminfo has an entry for name on this machine. */
+static bool
+term_known(const char *name)
+{
+	int err = 0;
+
+	if (name == NULL || *name == '\0')
+		return false;
+	if (setupterm((char *)name, STDOUT_FILENO, &err) != OK)
+		return false;
+	del_curterm(cur_term);
+	return true;
+}
+
+/* Two lines (Arabic, then English) on stderr, before curses starts. */
+static void
+say_both(const char *msgid, const char *a1, const char *a2)
+{
+	ui_lang keep = ui_get_lang();
+
+	for (int l = 0; l < 2; l++) {
+		ui_set_lang(l == 0 ? LANG_AR : LANG_EN);
+		fputs("khidma: ", stderr);
+		fprintf(stderr, ui_tr(msgid), a1, a2);
+		fputc('\n', stderr);
+	}
+	ui_set_lang(keep);
+	fflush(stderr);
+}
+
+/* Invariant 4: make $TERM name an entry terminfo has. False when neither
+ * it nor any fallback exists (the message is out). */
+static bool
+resolve_term(void)
+{
+	const char *t = getenv("TERM");
+	char given[64];
+
+	if (term_known(t))
+		return true;
+	snprintf(given, sizeof given, "%s", t != NULL ? t : "");
+	for (size_t i = 0; i < ARRAY_LEN(fallback_terms); i++) {
+		if (!term_known(fallback_terms[i]))
+			continue;
+		setenv("TERM", fallback_terms[i], 1);
+		if (given[0] == '\0')
+			say_both(N_("TERM is not set, so the terminal type is unknown; using "
+			            "%s instead. Set TERM to your terminal's name "
+			            "(e.g. xterm-256color)."), fallback_terms[i], "");
+		else
+			say_both(N_("the terminal type TERM=%s has no terminfo entry on this "
+			            "machine; using %s instead. Set TERM to a known type "
+			            "(e.g. xterm-256color) or install its terminfo "
+			            "(Debian: ncurses-term, kitty-terminfo, foot-terminfo)."),
+			         given, fallback_terms[i]);
+		log_error("terminal: TERM=%s%s has no terminfo entry; falling back to %s",
+		          given[0] ? "" : "(unset)", given, fallback_terms[i]);
+		return true;
+	}
+	say_both(N_("cannot use this terminal: TERM=%s has no terminfo entry and "
+	            "neither has any fallback (%s). Install ncurses-base and ncurses-term."),
+	         given, "xterm-256color, linux, vt100");
+	log_error("terminal: TERM=%s has no terminfo entry and no fallback exists", given);
+	return false;
+}
+
 /* Contract: see ui.h. Returns -1 (terminal untouched but for the bidi
  * escapes, which are restored) when curses cannot start. */
 int
@@ -280,6 +360,8 @@ ui_init(const struct ui_opts *o)
 	if (ui_st.opts.idle_warning <= 0)
 		ui_st.opts.idle_warning = 20;
 	fix_locale();
+	if (!resolve_term())
+		return -1;
 	text_set_mode(o->bidi);
 	if (!isatty(tty_fd))
 		tty_fd = STDERR_FILENO;
