@@ -6,6 +6,13 @@
  * Bars are drawn with ui_chart_draw; satisfaction can be looked at month by
  * month (Left/Right; "all" = the whole period).
  *
+ * Every view but the overdue table (which pages itself) is drawn whole
+ * inside ui_scroll_begin/end and scrolled with Up/Down, PgUp/PgDn and
+ * Home/End; when it is taller than the screen the last row says which rows
+ * show. Durations are shown as report_duration_shown gives them (the unit
+ * that suits each, the bar from the printed number), as `khidma report`
+ * prints them; a figure with n = 0 shows REPORT_NONE.
+ *
  * Invariants:
  *  1. The report is one consistent snapshot (report_build reads in one
  *     transaction); F5 (or Ctrl-L) builds it again.
@@ -37,6 +44,8 @@ struct reports {
 	struct ui_column ocols[7];
 	struct ui_table  otable;
 	char             cell[32];
+	int              top, content_h;   /* scrolled views: first row shown, rows */
+	int              page;             /* rows the last draw showed */
 };
 
 static const char *
@@ -109,7 +118,7 @@ build(struct reports *p)
 
 /* ---- views ----------------------------------------------------------------- */
 
-static void
+static int
 draw_counts(struct reports *p, struct ui_rect r)
 {
 	const struct report *rep = p->rep;
@@ -117,7 +126,7 @@ draw_counts(struct reports *p, struct ui_rect r)
 	struct ui_bar *sb = xcalloc((size_t)rep->nservice + 1, sizeof *sb);
 	char vs[RS__COUNT][24], (*vsv)[24] = xcalloc((size_t)rep->nservice + 1, sizeof *vsv);
 	char head[128];
-	int i, h1 = RS__COUNT + 1;
+	int i, h1 = RS__COUNT + 1, h2 = rep->nservice + 1, used;
 	bool side = r.w >= 100;
 
 	snprintf(head, sizeof head, "%s: %lld", _("Requests in the period"), (long long)rep->total);
@@ -134,15 +143,18 @@ draw_counts(struct reports *p, struct ui_rect r)
 	if (side) {
 		int w = (r.w - 2) / 2;
 		ui_chart_draw((struct ui_rect){ r.y + 2, r.x, h1, w }, _("By status"), bars, RS__COUNT, 0);
-		ui_chart_draw((struct ui_rect){ r.y + 2, r.x + w + 2, r.h - 2, w }, _("By service type"),
+		ui_chart_draw((struct ui_rect){ r.y + 2, r.x + w + 2, h2, w }, _("By service type"),
 		              sb, rep->nservice, 0);
+		used = 2 + (h1 > h2 ? h1 : h2);
 	} else {
 		ui_chart_draw((struct ui_rect){ r.y + 2, r.x, h1, r.w }, _("By status"), bars, RS__COUNT, 0);
-		ui_chart_draw((struct ui_rect){ r.y + 3 + h1, r.x, r.h - 3 - h1, r.w }, _("By service type"),
+		ui_chart_draw((struct ui_rect){ r.y + 3 + h1, r.x, h2, r.w }, _("By service type"),
 		              sb, rep->nservice, 0);
+		used = 3 + h1 + h2;
 	}
 	free(sb);
 	free(vsv);
+	return used;
 }
 
 static const char *
@@ -191,41 +203,60 @@ draw_overdue(struct reports *p, struct ui_rect r)
 	ui_table_draw(&p->otable, (struct ui_rect){ r.y + 2, r.x, r.h - 2, r.w });
 }
 
+/* A duration in the unit that suits it (report_duration_shown), or "–". */
+static const char *
+duration_text(char *buf, size_t n, int64_t count, double days)
+{
+	struct report_shown v = report_duration_shown(days);
+
+	if (count == 0)
+		snprintf(buf, n, "%s", REPORT_NONE);
+	else
+		snprintf(buf, n, v.unit == RU_MINUTES ? _("%.*f min")
+		                 : v.unit == RU_HOURS ? _("%.*f hours") : _("%.*f days"),
+		         v.decimals, v.value);
+	return buf;
+}
+
 static void
 duration_line(char *buf, size_t n, const char *label, const struct report_duration *d)
 {
-	snprintf(buf, n, _("%s: median %.1f days, 90th percentile %.1f days (n = %lld)"),
-	         label, d->median_days, d->p90_days, (long long)d->n);
+	char a[48], b[48];
+
+	snprintf(buf, n, _("%s: median %s, 90th pct. %s (n = %lld)"), label,
+	         duration_text(a, sizeof a, d->n, d->median_days),
+	         duration_text(b, sizeof b, d->n, d->p90_days), (long long)d->n);
 }
 
-static void
+static int
 draw_times(struct reports *p, struct ui_rect r)
 {
 	const struct report *rep = p->rep;
-	char l1[200], l2[200], v[4][24];
+	const struct report_duration *d[2] = { &rep->to_decision, &rep->to_delivery };
+	char l1[240], l2[240], v[4][48];
 	struct ui_bar bars[4];
-	int i;
+	int i, y = r.y;
 
 	duration_line(l1, sizeof l1, _("From receipt to the decision"), &rep->to_decision);
 	duration_line(l2, sizeof l2, _("From receipt to delivery"), &rep->to_delivery);
-	ui_text(r.y, r.x, r.w, l1, ui_dir(), AL_START, 0);
-	ui_text(r.y + 1, r.x, r.w, l2, ui_dir(), AL_START, 0);
-	snprintf(v[0], sizeof v[0], "%.1f", rep->to_decision.median_days);
-	snprintf(v[1], sizeof v[1], "%.1f", rep->to_decision.p90_days);
-	snprintf(v[2], sizeof v[2], "%.1f", rep->to_delivery.median_days);
-	snprintf(v[3], sizeof v[3], "%.1f", rep->to_delivery.p90_days);
-	bars[0] = (struct ui_bar){ _("Decision, median"), rep->to_decision.median_days, v[0] };
-	bars[1] = (struct ui_bar){ _("Decision, 90th pct."), rep->to_decision.p90_days, v[1] };
-	bars[2] = (struct ui_bar){ _("Delivery, median"), rep->to_delivery.median_days, v[2] };
-	bars[3] = (struct ui_bar){ _("Delivery, 90th pct."), rep->to_delivery.p90_days, v[3] };
-	for (i = 0; i < 4; i++)
-		if (bars[i].value < 0)
-			bars[i].value = 0;
-	ui_chart_draw((struct ui_rect){ r.y + 3, r.x, 5, r.w }, _("Days"), bars, 4, 0);
+	y += ui_para((struct ui_rect){ y, r.x, 3, r.w }, l1, ui_dir(), AL_START, 0);
+	y += ui_para((struct ui_rect){ y, r.x, 3, r.w }, l2, ui_dir(), AL_START, 0);
+	bars[0].label = _("Decision, median");
+	bars[1].label = _("Decision, 90th pct.");
+	bars[2].label = _("Delivery, median");
+	bars[3].label = _("Delivery, 90th pct.");
+	for (i = 0; i < 4; i++) {
+		double days = i % 2 ? d[i / 2]->p90_days : d[i / 2]->median_days;
+		/* the bar from the very number its label prints */
+		bars[i].value = d[i / 2]->n ? report_duration_shown(days).days : 0;
+		bars[i].value_text = duration_text(v[i], sizeof v[i], d[i / 2]->n, days);
+	}
+	ui_chart_draw((struct ui_rect){ y + 1, r.x, 5, r.w }, _("Processing time"), bars, 4, 0);
+	return y + 6 - r.y;
 }
 
 /* A CSAT chart of the rows of one month, then a detail line per row. */
-static void
+static int
 draw_sat(struct reports *p, struct ui_rect r, const char *title,
          const struct report_sat *rows, int n, int kind /* 0 q, 1 channel, 2 officer */)
 {
@@ -250,6 +281,7 @@ draw_sat(struct reports *p, struct ui_rect r, const char *title,
 	if (k == 0) {
 		ui_text(r.y, r.x, r.w, title, ui_dir(), AL_START, OA_HEADING);
 		ui_text(r.y + 1, r.x, r.w, _("No answers in this period."), ui_dir(), AL_START, 0);
+		y = r.y + 2;
 		goto cleanup;
 	}
 	ui_chart_draw((struct ui_rect){ r.y, r.x, k + 1, r.w }, title, bars, k, 100);
@@ -265,6 +297,48 @@ cleanup:
 	free(bars);
 	free(vt);
 	free(sel);
+	return y - r.y;
+}
+
+/* The current view (not the overdue table) from r.y down, whole; returns
+ * the rows it takes. */
+static int
+draw_view(struct reports *p, struct ui_rect r)
+{
+	struct ui_rect body = r;
+	char month[64], sub[160];
+	int i, used;
+
+	switch (p->view) {
+	case RP_COUNTS:
+		return draw_counts(p, body);
+	case RP_TIMES:
+		return draw_times(p, body);
+	case RP_QUESTIONS:
+	case RP_CHANNELS:
+		snprintf(month, sizeof month, "%s: %s", _("Month"),
+		         strcmp(p->months[p->month], "all") == 0 ? _("whole period") : p->months[p->month]);
+		ui_text(body.y, body.x, body.w, month, ui_dir(), AL_START, OA_HEADING);
+		body.y += 2;
+		if (p->view == RP_QUESTIONS)
+			return 2 + draw_sat(p, body, _("Satisfied (4–5) by question"),
+			                    p->rep->by_question, p->rep->nquestion, 0);
+		used = 0;
+		for (i = 0; i < p->rep->nchannel; i++)
+			used += strcmp(p->rep->by_channel[i].month, p->months[p->month]) == 0;
+		(void)draw_sat(p, (struct ui_rect){ body.y, body.x, used + 2, body.w },
+		               _("Satisfied (4–5) by channel"), p->rep->by_channel, p->rep->nchannel, 1);
+		body.y += used + 3;
+		if (strcmp(p->months[p->month], "all") == 0) {
+			snprintf(sub, sizeof sub, _("By officer (only where n ≥ %d; %d officers with fewer not shown)"),
+			         p->rep->min_n, p->rep->officers_hidden);
+			body.y += draw_sat(p, (struct ui_rect){ body.y, body.x, 10000, body.w }, sub,
+			                   p->rep->by_officer, p->rep->nofficer, 2);
+		}
+		return body.y - r.y;
+	default:
+		return 0;
+	}
 }
 
 static void
@@ -272,15 +346,16 @@ reports_draw(struct ui_screen *s)
 {
 	struct reports *p = s->state;
 	static const struct ui_key_hint hints[] = {
-		{ "Tab", N_("next view") }, { "←→", N_("month") }, { "F5", N_("refresh") },
+		{ "Tab", N_("next view") }, { "↑↓", N_("scroll") }, { "←→", N_("month") },
+		{ "F5", N_("refresh") },
 		{ "Esc", N_("back") },
 	};
 	static const char *const views[RP__COUNT] = {
 		N_("Counts"), N_("Overdue"), N_("Processing time"), N_("Satisfaction"), N_("By channel"),
 	};
-	struct ui_rect r, body;
-	char month[64], sub[160];
-	int i, w, x, used;
+	struct ui_rect r, body, view;
+	char sub[160];
+	int i, w, x;
 
 	r = ui_frame(_("Reports"), hints, (int)ARRAY_LEN(hints));
 	w = (r.w - 2) / RP__COUNT;
@@ -292,37 +367,29 @@ reports_draw(struct ui_screen *s)
 	body = (struct ui_rect){ r.y + 2, r.x + 1, r.h - 2, r.w - 2 };
 	if (p->rep == NULL)
 		return;
-	switch (p->view) {
-	case RP_COUNTS:   draw_counts(p, body); break;
-	case RP_OVERDUE:  draw_overdue(p, body); break;
-	case RP_TIMES:    draw_times(p, body); break;
-	case RP_QUESTIONS:
-	case RP_CHANNELS:
-		snprintf(month, sizeof month, "%s: %s", _("Month"),
-		         strcmp(p->months[p->month], "all") == 0 ? _("whole period") : p->months[p->month]);
-		ui_text(body.y, body.x, body.w, month, ui_dir(), AL_START, OA_HEADING);
-		body.y += 2;
-		body.h -= 2;
-		if (p->view == RP_QUESTIONS) {
-			draw_sat(p, body, _("Satisfied (4–5) by question"), p->rep->by_question,
-			         p->rep->nquestion, 0);
-			break;
-		}
-		used = 0;
-		for (i = 0; i < p->rep->nchannel; i++)
-			used += strcmp(p->rep->by_channel[i].month, p->months[p->month]) == 0;
-		draw_sat(p, (struct ui_rect){ body.y, body.x, used + 2, body.w },
-		         _("Satisfied (4–5) by channel"), p->rep->by_channel, p->rep->nchannel, 1);
-		body.y += used + 3;
-		body.h -= used + 3;
-		if (strcmp(p->months[p->month], "all") == 0 && body.h > 2) {
-			snprintf(sub, sizeof sub, _("By officer (only where n ≥ %d; %d officers with fewer not shown)"),
-			         p->rep->min_n, p->rep->officers_hidden);
-			draw_sat(p, body, sub, p->rep->by_officer, p->rep->nofficer, 2);
-		}
-		break;
-	default:
-		break;
+	if (p->view == RP_OVERDUE) {         /* the table pages itself */
+		draw_overdue(p, body);
+		return;
+	}
+	/* measure (nothing painted), then draw the rows from top */
+	ui_scroll_begin((struct ui_rect){ 0, 0, 0, 0 }, 0);
+	p->content_h = draw_view(p, body);
+	ui_scroll_end();
+	view = body;
+	if (p->content_h > body.h && body.h > 2)
+		view.h--;                        /* the last row says where we are */
+	if (p->top > p->content_h - view.h)
+		p->top = p->content_h - view.h;
+	if (p->top < 0)
+		p->top = 0;
+	p->page = view.h;
+	ui_scroll_begin(view, p->top);
+	(void)draw_view(p, body);
+	ui_scroll_end();
+	if (view.h < body.h) {
+		snprintf(sub, sizeof sub, _("rows %d–%d of %d · ↑↓ PgUp PgDn"), p->top + 1,
+		         p->top + view.h, p->content_h);
+		ui_text(body.y + body.h - 1, body.x, body.w, sub, ui_dir(), AL_END, OA_DIM);
 	}
 }
 
@@ -331,6 +398,7 @@ reports_key(struct ui_screen *s, struct ui_event ev)
 {
 	struct reports *p = s->state;
 	st_rc rc;
+	int page;
 
 	switch (ev.a) {
 	case ACT_TICK:
@@ -341,9 +409,11 @@ reports_key(struct ui_screen *s, struct ui_event ev)
 		return UI_BACK;
 	case ACT_NEXT:
 		p->view = (p->view + 1) % RP__COUNT;
+		p->top = 0;
 		return UI_REDRAW;
 	case ACT_PREV:
 		p->view = (p->view + RP__COUNT - 1) % RP__COUNT;
+		p->top = 0;
 		return UI_REDRAW;
 	case ACT_LEFT:
 	case ACT_RIGHT:
@@ -360,8 +430,23 @@ reports_key(struct ui_screen *s, struct ui_event ev)
 		ui_status(rc == ST_OK ? _("Report refreshed.") : oc_store_error(rc), rc != ST_OK);
 		return UI_REDRAW;
 	default:
-		if (p->view == RP_OVERDUE)
+		if (p->view == RP_OVERDUE) {
 			(void)ui_table_key(&p->otable, ev);
+			return UI_REDRAW;
+		}
+		/* scrolled views; reports_draw clamps top to the content */
+		page = p->page > 2 ? p->page - 1 : 1;
+		switch (ev.a) {
+		case ACT_UP:   p->top--; break;
+		case ACT_DOWN: p->top++; break;
+		case ACT_PGUP: p->top -= page; break;
+		case ACT_PGDN: p->top += page; break;
+		case ACT_HOME: p->top = 0; break;
+		case ACT_END:  p->top = p->content_h; break;
+		default:       return UI_REDRAW;
+		}
+		if (p->top < 0)
+			p->top = 0;
 		return UI_REDRAW;
 	}
 }

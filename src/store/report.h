@@ -126,6 +126,28 @@ void  report_wilson(int64_t k, int64_t n, double *lo, double *hi);
 double report_percentile(const double *x, int64_t n, double p);
 
 /*
+ * A duration as every view shows it (the console's screen, the text and
+ * HTML reports): in the unit that suits it — minutes below one hour, hours
+ * below two days, days from there — rounded to what is printed (`decimals`
+ * places: 0 for 10 minutes or more, else 1). `days` is that printed number
+ * converted back to days, so a bar drawn from it and the label printed
+ * from `value` come from the same number (two bars of different length
+ * never carry the same label). A figure with n == 0 has no value: views
+ * show "–" (REPORT_NONE), never 0.
+ */
+enum report_unit { RU_MINUTES, RU_HOURS, RU_DAYS };
+struct report_shown {
+	enum report_unit unit;
+	double value;               /* in unit, rounded to decimals */
+	int    decimals;
+	double days;                /* value converted back to days */
+};
+#define REPORT_NONE "–"
+struct report_shown report_duration_shown(double days);
+/* The English unit name for text output ("min", "h", "days"). */
+const char *report_unit_name(enum report_unit u);
+
+/*
  * Plain text for a terminal or a printer, `width` columns wide (>= 60):
  * headed sections, tables and horizontal bar charts drawn with the block
  * characters ▏▎▍▌▋▊▉█ (eighths of a cell). English labels; data is

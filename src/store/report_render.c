@@ -7,6 +7,7 @@
  */
 #include "store/report.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,13 +82,99 @@ sat_table(FILE *f, const char *title, const char *keyname,
 		         (long long)s->dist[4]);
 		fprintf(f, "  %-7s  ", s->month);
 		put_safe(f, s->key, 14);
-		fprintf(f, " %6lld %5.2f %5.1f%%  ", (long long)s->n, s->mean, s->csat);
+		if (s->n == 0) {                    /* no answer: no figure */
+			fprintf(f, " %6d %4s%s %5s%s  ", 0, "", REPORT_NONE, "", REPORT_NONE);
+			snprintf(ci, sizeof ci, "%s", REPORT_NONE);
+		} else {
+			fprintf(f, " %6lld %5.2f %5.1f%%  ", (long long)s->n, s->mean, s->csat);
+		}
 		put_safe(f, ci, 13);
 		fprintf(f, " %s", dist);
 		if (bw >= 4) {
 			fputs("  ", f);
 			bar(f, s->csat, 100, bw);
 		}
+		fputc('\n', f);
+	}
+}
+
+/* Contract: see report.h. */
+struct report_shown
+report_duration_shown(double days)
+{
+	struct report_shown v = { RU_DAYS, 0, 1, 0 };
+	double per_day = 1, scale;
+
+	if (!(days > 0))                    /* also NaN */
+		return v;
+	if (days < 1.0 / 24) {
+		v.unit = RU_MINUTES;
+		per_day = 1440;
+	} else if (days < 2) {
+		v.unit = RU_HOURS;
+		per_day = 24;
+	}
+	v.value = days * per_day;
+	if (v.unit == RU_MINUTES && v.value >= 9.95)
+		v.decimals = 0;
+	scale = v.decimals ? 10 : 1;
+	v.value = round(v.value * scale) / scale;
+	v.days = v.value / per_day;
+	return v;
+}
+
+const char *
+report_unit_name(enum report_unit u)
+{
+	return u == RU_MINUTES ? "min" : u == RU_HOURS ? "h" : "days";
+}
+
+/* "6.0 days", "35 min"; REPORT_NONE when n == 0. */
+static void
+duration_text(char *buf, size_t size, int64_t n, double days)
+{
+	struct report_shown v = report_duration_shown(days);
+
+	if (n == 0)
+		snprintf(buf, size, "%s", REPORT_NONE);
+	else
+		snprintf(buf, size, "%.*f %s", v.decimals, v.value, report_unit_name(v.unit));
+}
+
+/* The processing-time table, then the four figures as bars (the console's
+ * chart): each bar from the number its label prints. */
+static void
+durations(FILE *f, const struct report *r, int width)
+{
+	const struct report_duration *d[2] = { &r->to_decision, &r->to_delivery };
+	static const char *const rows[2] = { "received to decision", "received to delivery" };
+	static const char *const bars[4] = { "decision, median", "decision, p90",
+	                                     "delivery, median", "delivery, p90" };
+	char a[32], b[32];
+	double v[4], max = 0;
+	int i, bw = width - 36;
+
+	fprintf(f, "  %-24s %9s %12s %12s\n", "", "n", "median", "p90");
+	for (i = 0; i < 2; i++) {
+		duration_text(a, sizeof a, d[i]->n, d[i]->median_days);
+		duration_text(b, sizeof b, d[i]->n, d[i]->p90_days);
+		fprintf(f, "  %-24s %9lld %*s%s %*s%s\n", rows[i], (long long)d[i]->n,
+		        12 - text_width(a), "", a, 12 - text_width(b), "", b);
+	}
+	for (i = 0; i < 4; i++) {
+		const struct report_duration *x = d[i / 2];
+		v[i] = x->n ? report_duration_shown(i % 2 ? x->p90_days : x->median_days).days : 0;
+		if (v[i] > max)
+			max = v[i];
+	}
+	if (max <= 0)
+		return;
+	fputc('\n', f);
+	for (i = 0; i < 4; i++) {
+		const struct report_duration *x = d[i / 2];
+		duration_text(a, sizeof a, x->n, i % 2 ? x->p90_days : x->median_days);
+		fprintf(f, "  %-18s %*s%s  ", bars[i], 10 - text_width(a), "", a);
+		bar(f, v[i], max, bw);
 		fputc('\n', f);
 	}
 }
@@ -158,14 +245,8 @@ report_render_text(const struct report *r, FILE *f, int width)
 	if (r->overdue_total > r->noverdue)
 		fprintf(f, "  (the %d oldest shown)\n", r->noverdue);
 
-	heading(f, "Processing time (days)", width);
-	fprintf(f, "  %-24s %9s %9s %9s\n", "", "n", "median", "p90");
-	fprintf(f, "  %-24s %9lld %9.2f %9.2f\n", "received to decision",
-	        (long long)r->to_decision.n, r->to_decision.median_days,
-	        r->to_decision.p90_days);
-	fprintf(f, "  %-24s %9lld %9.2f %9.2f\n", "received to delivery",
-	        (long long)r->to_delivery.n, r->to_delivery.median_days,
-	        r->to_delivery.p90_days);
+	heading(f, "Processing time", width);
+	durations(f, r, width);
 
 	sat_table(f, "Satisfaction by question", "question", r->by_question,
 	          r->nquestion, width);
@@ -229,6 +310,18 @@ csv_sat(FILE *f, const char *section, const struct report_sat *s)
 	        (long long)s->dist[2], (long long)s->dist[3], (long long)s->dist[4]);
 }
 
+/* Days with two decimals; empty cells when n == 0 (no value, not 0). */
+static void
+csv_duration(FILE *f, const char *section, const struct report_duration *d)
+{
+	csv_head(f, section, "", "", "");
+	if (d->n == 0)
+		fputs(",0,,,,,,,,,,,,,,\r\n", f);
+	else
+		fprintf(f, ",%lld,,%.2f,%.2f,,,,,,,,,,,\r\n", (long long)d->n,
+		        d->median_days, d->p90_days);
+}
+
 int
 report_render_csv(const struct report *r, FILE *f)
 {
@@ -259,12 +352,8 @@ report_render_csv(const struct report *r, FILE *f)
 		csv_head(f, "overdue", "", o->ref, detail);
 		fprintf(f, ",%d,,,,,,,,,,,,,%s,%s\r\n", o->days_open, a, b);
 	}
-	csv_head(f, "to_decision", "", "", "");
-	fprintf(f, ",%lld,,%.2f,%.2f,,,,,,,,,,,\r\n", (long long)r->to_decision.n,
-	        r->to_decision.median_days, r->to_decision.p90_days);
-	csv_head(f, "to_delivery", "", "", "");
-	fprintf(f, ",%lld,,%.2f,%.2f,,,,,,,,,,,\r\n", (long long)r->to_delivery.n,
-	        r->to_delivery.median_days, r->to_delivery.p90_days);
+	csv_duration(f, "to_decision", &r->to_decision);
+	csv_duration(f, "to_delivery", &r->to_delivery);
 	for (i = 0; i < r->nquestion; i++)
 		csv_sat(f, "question", &r->by_question[i]);
 	for (i = 0; i < r->nchannel; i++)

@@ -223,6 +223,13 @@ struct ui_table {
 int  ui_table_key(struct ui_table *t, struct ui_event ev);
 void ui_table_draw(struct ui_table *t, struct ui_rect r);
 
+/* Added: a scrolled view. Between the two calls every paint at row y
+ * shows at row y - top, and only inside view's rows (columns unchanged):
+ * draw the whole content as if the screen were tall enough, from view.y,
+ * and the rows from `top` on show in view. Not nested. */
+void ui_scroll_begin(struct ui_rect view, int top);
+void ui_scroll_end(void);
+
 /* Horizontal bar chart with block characters (▏▎▍▌▋▊▉█): label, bar, value. */
 struct ui_bar { const char *label; double value; const char *value_text; };
 void ui_chart_draw(struct ui_rect r, const char *title, const struct ui_bar *bars, int n, double max);

@@ -26,6 +26,10 @@
  *     from its first to its last differing cell; the cells outside that
  *     span already are in stdscr as they must be. Any other row is written
  *     whole, then its ops replayed.
+ *  5. Between ui_scroll_begin and ui_scroll_end every paint at row y lands
+ *     at row y - top, and only if that row is inside the view's rows: a
+ *     view taller than the screen is drawn whole and scrolled by the one
+ *     number. Columns are not moved.
  */
 #include "ui/ui_int.h"
 
@@ -49,6 +53,34 @@ static int cv_rows, cv_cols;
 static cchar_t *cv_new, *cv_old;        /* cv_rows × cv_cols */
 static struct cv_row *cv_nops, *cv_oops;
 static bool *cv_known;                   /* stdscr's row y == cv_old's */
+static bool sc_on;                       /* invariant 5 */
+static struct ui_rect sc_view;
+static int sc_top;
+
+/* Contract: see ui.h. */
+void
+ui_scroll_begin(struct ui_rect view, int top)
+{
+	sc_on = true;
+	sc_view = view;
+	sc_top = top > 0 ? top : 0;
+}
+
+void
+ui_scroll_end(void)
+{
+	sc_on = false;
+}
+
+/* Invariant 5: where row *y lands; false when outside the view. */
+static bool
+sc_map(int *y)
+{
+	if (!sc_on)
+		return true;
+	*y -= sc_top;
+	return *y >= sc_view.y && *y < sc_view.y + sc_view.h;
+}
 
 static void
 ops_free(struct cv_row *r, int n)
@@ -88,6 +120,7 @@ ui_cv_erase(void)
 	cchar_t blank;
 	int x, y;
 
+	sc_on = false;                     /* a frame starts unscrolled */
 	cv_size();
 	if (cv_cols == 0)
 		return;
@@ -124,9 +157,8 @@ drop_ops(int y, int x, int n)
 	r->nops = k;
 }
 
-/* Contract (ui_int.h). */
-void
-ui_cv_cells(int y, int x, const cchar_t *cells, int n)
+static void
+cv_cells(int y, int x, const cchar_t *cells, int n)
 {
 	if (cv_new == NULL)
 		cv_size();
@@ -148,11 +180,21 @@ ui_cv_cells(int y, int x, const cchar_t *cells, int n)
 
 /* Contract (ui_int.h). */
 void
+ui_cv_cells(int y, int x, const cchar_t *cells, int n)
+{
+	if (sc_map(&y))
+		cv_cells(y, x, cells, n);
+}
+
+/* Contract (ui_int.h). */
+void
 ui_cv_wch(int y, int x, const cchar_t *cc, int attr_on)
 {
 	struct cv_row *r;
 	int w;
 
+	if (!sc_map(&y))
+		return;
 	if (cv_new == NULL)
 		cv_size();
 	if (y < 0 || y >= cv_rows || x < 0 || x >= cv_cols)
@@ -160,7 +202,7 @@ ui_cv_wch(int y, int x, const cchar_t *cc, int attr_on)
 	w = wcwidth(cc->chars[0]);
 	if (attr_on == 0 && w == 1 && cc->chars[1] == 0 &&
 	    (cc->attr & A_ALTCHARSET) == 0) {
-		ui_cv_cells(y, x, cc, 1);      /* plain: stored as it is */
+		cv_cells(y, x, cc, 1);         /* plain: stored as it is */
 		return;
 	}
 	r = &cv_nops[y];

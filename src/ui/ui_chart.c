@@ -73,8 +73,8 @@ ui_chart_draw(struct ui_rect r, const char *title, const struct ui_bar *bars, in
 		if (b > vw)
 			vw = b;
 	}
-	if (lw > r.w / 3)
-		lw = r.w / 3;
+	if (lw > r.w * 2 / 5)                /* labels up to 2/5; bars keep the rest */
+		lw = r.w * 2 / 5;
 	if (vw > 12)
 		vw = 12;
 	bw = r.w - lw - vw - 2;

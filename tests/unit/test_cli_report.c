@@ -28,6 +28,7 @@
 #include "test_cli_util.h"
 
 #include <csv.h>
+#include <math.h>
 #include <time.h>
 
 #include "store/report.h"
@@ -277,8 +278,13 @@ static void test_report_text(void **state)
 	CU_ASSERT_HAS(c->out, "delivered            2  ");
 	CU_ASSERT_HAS(c->out, "█");
 	CU_ASSERT_HAS(c->out, "2 open requests received more than 30 days ago");
-	CU_ASSERT_HAS(c->out, "received to decision             5      6.00      9.20");
-	CU_ASSERT_HAS(c->out, "received to delivery             2     25.00     29.00");
+	/* durations in the unit that suits them, right-aligned under their heads */
+	CU_ASSERT_HAS(c->out, "                                 n       median          p90\n"
+	                      "  received to decision             5     6.0 days     9.2 days\n"
+	                      "  received to delivery             2    25.0 days    29.0 days\n");
+	/* the bars: each labelled with the number it is drawn from */
+	CU_ASSERT_HAS(c->out, "  decision, median     6.0 days  ███");
+	CU_ASSERT_HAS(c->out, "  delivery, p90       29.0 days  ███");
 	CU_ASSERT_HAS(c->out, "70.0%  39.7–89.2");
 	CU_ASSERT_HAS(c->out, "1 officer with fewer responses not shown");
 	/* in the officer section: ahmad, never sara (sara is only in the
@@ -328,12 +334,64 @@ static void test_report_api_clamps_min_n(void **state)
 	cu_free(c);
 }
 
+/* Each duration in the unit that suits it, rounded to what is printed, and
+ * the bar's number (days) is that printed number converted back. */
+static void test_duration_units(void **state)
+{
+	static const struct {
+		double days; enum report_unit unit; double value; int decimals;
+	} cases[] = {
+		{ 0.5 / 1440, RU_MINUTES, 0.5, 1 },     /* 30 s */
+		{ 4.0 / 1440, RU_MINUTES, 4.0, 1 },
+		{ 9.96 / 1440, RU_MINUTES, 10, 0 },     /* rounds up to 10: no decimal */
+		{ 59.4 / 1440, RU_MINUTES, 59, 0 },
+		{ 1.0 / 24, RU_HOURS, 1.0, 1 },         /* one hour */
+		{ 47.0 / 24, RU_HOURS, 47.0, 1 },
+		{ 2.0, RU_DAYS, 2.0, 1 },
+		{ 9.2, RU_DAYS, 9.2, 1 },
+		{ 123.456, RU_DAYS, 123.5, 1 },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct report_shown v = report_duration_shown(cases[i].days);
+		double per = v.unit == RU_MINUTES ? 1440 : v.unit == RU_HOURS ? 24 : 1;
+		assert_int_equal(v.unit, cases[i].unit);
+		assert_int_equal(v.decimals, cases[i].decimals);
+		assert_true(fabs(v.value - cases[i].value) < 1e-9);
+		assert_true(fabs(v.days * per - v.value) < 1e-9);
+	}
+	assert_true(report_duration_shown(0).value == 0);
+	assert_true(report_duration_shown(-1).days == 0);
+}
+
+/* n = 0: no duration is 0.00; the text says "–" and draws no bar. */
+static void test_report_text_empty(void **state)
+{
+	struct cu *c = cu_init();
+	(void)state;
+
+	cu_run(c, NULL, "report");
+	CU_ASSERT_STATUS(c, 0);
+	CU_ASSERT_HAS(c->out, "  received to decision             0            –            –\n"
+	                      "  received to delivery             0            –            –\n");
+	CU_ASSERT_LACKS(c->out, "0.00");
+	CU_ASSERT_LACKS(c->out, "decision, median");
+	cu_run(c, NULL, "report", "--format", "csv");
+	CU_ASSERT_STATUS(c, 0);
+	CU_ASSERT_HAS(c->out, "to_decision,,,,0,,,,");
+	CU_ASSERT_LACKS(c->out, "0.00");
+	cu_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_csv_known_figures),
 		cmocka_unit_test(test_report_text),
 		cmocka_unit_test(test_report_api_clamps_min_n),
+		cmocka_unit_test(test_duration_units),
+		cmocka_unit_test(test_report_text_empty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
