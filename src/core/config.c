@@ -42,6 +42,7 @@ static const struct key keys[] = {
 	{ "report_min_n",    K_INT, OFF(report_min_n),    30, 100000, NULL },
 	{ "track_max_tries", K_INT, OFF(track_max_tries), 1, 100, NULL },
 	{ "track_window",    K_INT, OFF(track_window),    60, 86400, NULL },
+	{ "kiosk_id",        K_STR, OFF(kiosk_id),        0, 0, NULL },
 	{ "lock_tries",      K_INT, OFF(lock_tries),      1, 20, NULL },
 	{ "lock_minutes",    K_INT, OFF(lock_minutes),    1, 1440, NULL },
 };

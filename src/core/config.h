@@ -41,6 +41,8 @@ struct config {
 	int   report_min_n;     /* per-officer satisfaction shown from n (>= 30) */
 	int   track_max_tries;  /* wrong tracking tries before slowing (5) */
 	int   track_window;     /* seconds those tries count over (600) */
+	char *kiosk_id;         /* this kiosk's name for the throttle; NULL =
+	                         * "<hostname>:<terminal>" (kiosk/throttle.c) */
 	int   lock_tries;       /* wrong passwords before a lock (5) */
 	int   lock_minutes;     /* lock length (15) */
 	int   ndocs;

@@ -76,6 +76,7 @@ kiosk_forget(struct kiosk *k)
 	}
 	k->survey_request = 0;
 	k->survey_ref[0] = '\0';
+	explicit_bzero(k->survey_last4, sizeof k->survey_last4);
 }
 
 bool

@@ -57,6 +57,8 @@ struct kiosk {
 	bool   done_valid;
 	int64_t survey_request;        /* a delivered request to evaluate, or 0 */
 	char   survey_ref[16];
+	char   survey_last4[8];        /* with survey_ref: tracking proved both */
+	struct timespec throttle_until; /* throttle.c: no lookup before (monotonic) */
 };
 
 /* Wipe the draft and the last submission. */
@@ -66,6 +68,19 @@ bool kiosk_confirm_discard(void);
 /* The visitor-language message for a store error (msgid). */
 const char *kiosk_store_msg(st_rc rc);
 /* Footer hints shared by all screens end with F2 (language). */
+
+/* ---- throttle.c: the brake on guessing reference + mobile ------------- */
+
+/* This kiosk's name for the throttle: cfg kiosk_id, else host:terminal. */
+const char *kiosk_id(struct kiosk *k);
+void kiosk_mono_now(struct timespec *ts);
+bool kiosk_mono_passed(const struct timespec *t);
+/* true when a lookup may start now; else *at = when (monotonic). */
+bool kiosk_throttle_ready(struct kiosk *k, struct timespec *at);
+/* Record a failed lookup for ref at this kiosk; *until = when its answer
+ * may be shown (monotonic). Returns the wait in seconds, -1 when the
+ * failure could not be recorded (fail closed: say "unavailable"). */
+int  kiosk_throttle_fail(struct kiosk *k, const char *ref, struct timespec *until);
 
 /* ---- one file per screen: each runs its ui_screen, returns the next step */
 enum kstep kiosk_welcome(struct kiosk *k);    /* welcome.c */

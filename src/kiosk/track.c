@@ -8,17 +8,25 @@
  *  1. refno_valid before any lookup: a mistyped number is caught by its
  *     check digit and never reaches the database or the failure count.
  *  2. A wrong reference and a wrong mobile give the SAME answer (no oracle
- *     telling which one was wrong), and both count as a failure through
- *     store_track_fail — shared by every kiosk on the database.
- *  3. Once track_max_tries failures fall within track_window seconds every
- *     answer waits 1, 2, 4 … (at most 30) seconds first, and each further
- *     failure is a log_security event.
+ *     telling which one was wrong), and both count as a failure of this
+ *     kiosk and of that reference (kiosk/throttle.c).
+ *  3. A match is shown at once; a failure's answer waits as throttle.c
+ *     says (1, 2, 4 … at most 30 s once track_max_tries failures of this
+ *     kiosk or of this reference fall within track_window seconds), and a
+ *     new lookup waits for a wait still running at this kiosk. So one
+ *     visitor's wrong tries never delay another visitor's right answer.
  *  4. Only masked data is shown: the name's first letter + ****, the mobile
  *     as ******1234; never the national ID.
- *  5. The throttle fails closed: when the failure count cannot be read
- *     (store_track_failures) no lookup happens, and when a failure cannot
- *     be recorded (store_track_fail) the visitor is not told "no match";
- *     both show "tracking is unavailable" in the visitor's language.
+ *  5. The throttle fails closed: when a failure cannot be recorded the
+ *     visitor is not told "no match" but "tracking is unavailable" in the
+ *     visitor's language.
+ *  6. The timeline: a step that is done is ticked (✓) with its date; the
+ *     step the request is waiting on is marked "in progress" (●); later
+ *     steps are plain. Done: 1 always; 2 from verified on; 3 when the
+ *     request was referred and has moved on; 4 when the declaration is
+ *     signed; 5 from the decision on; 6 from registered; 7 when delivered.
+ *     In progress: the first step not done (3 only while referred), on an
+ *     open request (none once rejected, withdrawn or delivered).
  */
 #include "kiosk/kiosk.h"
 #include "kiosk/kiosk_attr.h"
@@ -31,7 +39,6 @@
 #include "core/refno.h"
 #include "core/util.h"
 #include "core/validate.h"
-#include "workflow/workflow.h"
 
 enum tmode { T_FORM, T_WAIT, T_RESULT };
 
@@ -40,6 +47,7 @@ struct track {
 	struct ui_form form;
 	enum tmode    mode;
 	struct timespec wait_until;
+	bool          wait_fail;        /* T_WAIT: then say "no match" (else look up) */
 	struct request r;
 	bool          have;
 	struct request_event *ev;
@@ -104,22 +112,6 @@ forget_result(struct track *t)
 }
 
 static void
-mono_now(struct timespec *ts)
-{
-	clock_gettime(CLOCK_MONOTONIC, ts);
-}
-
-static bool
-mono_passed(const struct timespec *t)
-{
-	struct timespec now;
-
-	mono_now(&now);
-	return now.tv_sec > t->tv_sec ||
-	       (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
-}
-
-static void
 load_service_name(struct track *t)
 {
 	struct catalog_item *ci = NULL;
@@ -137,7 +129,7 @@ load_service_name(struct track *t)
 	catalog_items_free(ci, n);
 }
 
-/* The throttle could not be read or written: say so, look nothing up. */
+/* The throttle could not be written: say so (invariant 5). */
 static void
 unavailable(struct track *t, const char *what)
 {
@@ -147,16 +139,24 @@ unavailable(struct track *t, const char *what)
 	            "or ask an officer."), true);
 }
 
-/* Look the request up (after any delay): result, or a counted failure. */
+static void
+no_match(struct track *t)
+{
+	t->mode = T_FORM;
+	ui_status(_("No request matches this reference number and mobile number. "
+	            "Please check both."), true);
+}
+
+/* Look the request up: the result at once, or a counted failure whose
+ * answer may have to wait (invariant 3). */
 static void
 lookup(struct track *t)
 {
-	const struct config *cfg = &t->k->a->cfg;
 	const char *ref = ui_form_value(&t->form, "ref");
 	const char *last4 = ui_form_value(&t->form, "mobile_last4");
 	size_t ml;
 	st_rc rc;
-	int fails;
+	int wait;
 
 	forget_result(t);
 	t->mode = T_FORM;
@@ -180,25 +180,26 @@ lookup(struct track *t)
 		ui_status(_(kiosk_store_msg(rc)), true);
 		return;
 	}
-	fails = store_track_fail(t->k->a->db, cfg->track_window);
-	if (fails < 0) {                /* not counted: invariant 5 */
+	wait = kiosk_throttle_fail(t->k, ref, &t->wait_until);
+	if (wait < 0) {                 /* not counted: invariant 5 */
 		unavailable(t, "record a failed lookup");
 		return;
 	}
-	if (fails >= cfg->track_max_tries)
-		log_security("kiosk: %d failed tracking lookups within %d s (last: ref %s)",
-		             fails, cfg->track_window, ref);
-	ui_status(_("No request matches this reference number and mobile number. "
-	            "Please check both."), true);
+	if (wait == 0) {
+		no_match(t);
+		return;
+	}
+	t->mode = T_WAIT;
+	t->wait_fail = true;
+	ui_status(_("Please wait while your request is looked up..."), false);
 }
 
-/* The form was submitted: check the reference, then answer (maybe later). */
+/* The form was submitted: check the reference, then look it up (after a
+ * wait still running at this kiosk). */
 static void
 search(struct track *t)
 {
-	const struct config *cfg = &t->k->a->cfg;
 	struct ui_form_item *ref = ui_form_item(&t->form, "ref");
-	int fails, over, delay;
 
 	if (ref == NULL || !refno_valid(ui_form_value(&t->form, "ref"))) {
 		if (ref) {
@@ -208,21 +209,97 @@ search(struct track *t)
 		ui_form_status(&t->form);
 		return;
 	}
-	fails = store_track_failures(t->k->a->db, cfg->track_window);
-	if (fails < 0) {                /* fail closed: invariant 5 */
-		unavailable(t, "count the failed lookups");
-		return;
-	}
-	over = fails - cfg->track_max_tries;
-	if (over < 0) {
+	if (kiosk_throttle_ready(t->k, &t->wait_until)) {
 		lookup(t);
 		return;
 	}
-	delay = over >= 5 ? 30 : 1 << over;
-	mono_now(&t->wait_until);
-	t->wait_until.tv_sec += delay;
 	t->mode = T_WAIT;
+	t->wait_fail = false;
 	ui_status(_("Please wait while your request is looked up..."), false);
+}
+
+/* The time of the last status change into one of sts[0..n), 0 if none. */
+static time_t
+last_into(const struct track *t, const req_status *sts, int n)
+{
+	time_t at = 0;
+
+	for (int i = 0; i < t->nev; i++)
+		for (int j = 0; j < n; j++)
+			if (t->ev[i].to == sts[j] && t->ev[i].from != t->ev[i].to &&
+			    t->ev[i].at >= at)
+				at = t->ev[i].at;
+	return at;
+}
+
+/* Step s (1..7) done? and when (0 = unknown). Invariant 6. */
+static bool
+step_done(const struct track *t, int s, time_t *at)
+{
+	static const req_status verified_on[] = { RS_VERIFIED, RS_REFERRED, RS_COMMITTEE,
+		RS_ACCEPTED, RS_REJECTED, RS_REGISTERED, RS_DELIVERED };
+	static const req_status decided[] = { RS_ACCEPTED, RS_REJECTED };
+	static const req_status decided_on[] = { RS_ACCEPTED, RS_REJECTED,
+		RS_REGISTERED, RS_DELIVERED };
+	static const req_status registered[] = { RS_REGISTERED, RS_DELIVERED };
+	static const req_status s_verified = RS_VERIFIED, s_referred = RS_REFERRED,
+		s_registered = RS_REGISTERED, s_delivered = RS_DELIVERED;
+	const struct request *r = &t->r;
+	bool in = false;
+
+	*at = 0;
+	switch (s) {
+	case 1:
+		*at = r->created_at;
+		return true;
+	case 2:
+		for (size_t i = 0; i < ARRAY_LEN(verified_on); i++)
+			in |= r->status == verified_on[i];
+		if (in)
+			*at = last_into(t, &s_verified, 1);
+		return in;
+	case 3:
+		*at = last_into(t, &s_referred, 1);
+		return *at > 0 && r->status != RS_REFERRED;
+	case 4:
+		*at = r->declared_at;
+		return r->declared_at > 0;
+	case 5:
+		for (size_t i = 0; i < ARRAY_LEN(decided_on); i++)
+			in |= r->status == decided_on[i];
+		if (in)
+			*at = last_into(t, decided, 2);
+		return in;
+	case 6:
+		for (size_t i = 0; i < ARRAY_LEN(registered); i++)
+			in |= r->status == registered[i];
+		if (in)
+			*at = last_into(t, &s_registered, 1);
+		return in;
+	case 7:
+		if (r->status == RS_DELIVERED)
+			*at = last_into(t, &s_delivered, 1);
+		return r->status == RS_DELIVERED;
+	default:
+		return false;
+	}
+}
+
+/* The step in progress (invariant 6), 0 when none. */
+static int
+step_current(const struct track *t)
+{
+	time_t at;
+
+	if (t->r.status == RS_REJECTED || t->r.status == RS_WITHDRAWN ||
+	    t->r.status == RS_DELIVERED)
+		return 0;
+	if (t->r.status == RS_REFERRED)
+		return 3;
+	for (int s = 2; s <= 7; s++)
+		if (s != 3 && !step_done(t, s, &at))
+			return s;
+	return 0;
 }
 
 static void
@@ -230,7 +307,7 @@ draw_result(struct track *t, struct ui_rect b)
 {
 	const struct request *r = &t->r;
 	text_dir d = ui_dir();
-	int cur = wf_policy_step(r->status), y = b.y;
+	int cur = step_current(t), y = b.y;
 	char line[512], mob[24], date[32], g[128], h[128], *mn;
 
 	mn = kiosk_mask_name(r->name);
@@ -246,20 +323,19 @@ draw_result(struct track *t, struct ui_rect b)
 	ui_text(y++, b.x, b.w, line, d, AL_START, KA_STRONG);
 	y++;
 	for (int s = 1; s <= 7; s++) {
-		time_t at = 0;
+		time_t at;
+		bool done = step_done(t, s, &at);
 
-		if (s == 1)
-			at = r->created_at;
-		else if (s == 4 && r->declared_at > 0)
-			at = r->declared_at;
-		for (int i = 0; at == 0 && i < t->nev; i++)
-			if (t->ev[i].to != t->ev[i].from && wf_policy_step(t->ev[i].to) == s)
-				at = t->ev[i].at;
-		if (at > 0)
+		date[0] = '\0';
+		if (done && at > 0)
 			khidma_date(at, date, sizeof date);
-		snprintf(line, sizeof line, "%s %d  %s  %s",
-		         at > 0 || s < cur ? "✓" : s == cur ? "●" : "○", s,
-		         _(step_names[s - 1]), at > 0 ? date : "");
+		if (done)
+			snprintf(line, sizeof line, "✓ %d  %s  %s", s, _(step_names[s - 1]), date);
+		else if (s == cur)
+			snprintf(line, sizeof line, "● %d  %s  (%s)", s, _(step_names[s - 1]),
+			         _("in progress"));
+		else
+			snprintf(line, sizeof line, "  %d  %s", s, _(step_names[s - 1]));
 		ui_text(y++, b.x + 2, b.w - 2, line, d, AL_START,
 		        s == cur ? KA_STRONG : 0);
 	}
@@ -306,8 +382,11 @@ track_key(struct ui_screen *s, struct ui_event ev)
 	struct track *t = s->state;
 
 	if (ev.a == ACT_TICK) {
-		if (t->mode == T_WAIT && mono_passed(&t->wait_until)) {
-			lookup(t);
+		if (t->mode == T_WAIT && kiosk_mono_passed(&t->wait_until)) {
+			if (t->wait_fail)
+				no_match(t);
+			else
+				lookup(t);
 			return UI_HANDLED | UI_REDRAW;
 		}
 		return 0;
@@ -319,6 +398,8 @@ track_key(struct ui_screen *s, struct ui_event ev)
 		    t->r.status == RS_DELIVERED) {
 			t->k->survey_request = t->r.id;
 			strlcpy_k(t->k->survey_ref, t->r.ref, sizeof t->k->survey_ref);
+			strlcpy_k(t->k->survey_last4, ui_form_value(&t->form, "mobile_last4"),
+			          sizeof t->k->survey_last4);
 			t->next = K_SURVEY;
 			return UI_DONE;
 		}

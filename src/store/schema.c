@@ -54,6 +54,10 @@
  *       events; the whole-time report reads one row per officer instead
  *       of looking up every linked request (~100 ms at 1M); a period's
  *       report still does, through requests_officer.
+ *   v7  track_failures.kiosk and .ref (the kiosk_id and the reference of
+ *       a failed tracking lookup; '' for rows written before) with an
+ *       index on each (, at): the throttle counts per kiosk and per
+ *       reference, the alarm over all.
  *
  * Invariants:
  *  1. Steps are append-only: a released step is never edited, only followed.
@@ -487,6 +491,14 @@ static const char v6_sql[] =
 	"    s5 = s5 + excluded.s5, responses = responses + excluded.responses;"
 	"  END;";
 
+/* v7: the tracking throttle per kiosk and per reference (kiosk/track.c):
+ * each failure says where and for which reference. */
+static const char v7_sql[] =
+	"ALTER TABLE track_failures ADD COLUMN kiosk TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE track_failures ADD COLUMN ref TEXT NOT NULL DEFAULT '';"
+	"CREATE INDEX track_failures_kiosk ON track_failures(kiosk, at);"
+	"CREATE INDEX track_failures_ref ON track_failures(ref, at);";
+
 /* v2: compute name_key for the rows an older program wrote. */
 static st_rc v2_backfill(store *s)
 {
@@ -529,6 +541,7 @@ static const struct step steps[] = {
 	{ v4_sql, NULL },
 	{ v5_sql, NULL },
 	{ v6_sql, NULL },
+	{ v7_sql, NULL },
 };
 
 /* The schema version this program writes. */

@@ -262,6 +262,17 @@ void  queue_rows_free(struct queue_row *rows, int n);
  * window_s seconds (all kiosks on this database). */
 int   store_track_fail(store *s, int window_s);
 int   store_track_failures(store *s, int window_s);
+/* Failed lookups within a window: at one kiosk, for one reference, at all. */
+struct track_counts { int kiosk, ref, all; };
+/*
+ * Record a failed lookup made at kiosk (its kiosk_id) for reference ref
+ * (either may be "": not counted by that key) and, in the same
+ * transaction, count the failures of the last window_s seconds (this one
+ * included) into *out. ST_OK, ST_INVALID (bad UTF-8), or the store error —
+ * then nothing is recorded and the caller fails closed.
+ */
+st_rc store_track_fail_at(store *s, const char *kiosk, const char *ref,
+                          int window_s, struct track_counts *out);
 
 /* ---- surveys ----------------------------------------------------------------- */
 struct survey_answer { char question[32]; int score; /* 1..5, 0 = skipped */ };

@@ -8,6 +8,10 @@
  *     minute. The optional request link is the visitor's choice.
  *  2. A response and its answers are one transaction.
  *  3. track_failures keeps one day of rows; older rows are pruned on insert.
+ *     A row is one failed lookup: when, at which kiosk (its kiosk_id) and
+ *     for which reference (as typed, checked by refno_valid; never the
+ *     mobile digits), so a kiosk can throttle per kiosk and per reference
+ *     (schema v7) and still see the rate over all kiosks for the alarm.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -80,25 +84,37 @@ st_rc store_survey_submit(store *s, struct survey_response *r)
 
 /* ---- tracking throttle ----------------------------------------------------- */
 
-static int count_since(store *s, time_t since)
+/* Failures since `since`: all of them (kiosk and ref NULL), or those of
+ * one kiosk, or those of one reference. -1 on a database error. */
+static int count_since(store *s, time_t since, const char *kiosk, const char *ref)
 {
 	sqlite3_stmt *st;
 	int n = -1;
+	const char *sql = kiosk ? "SELECT count(*) FROM track_failures WHERE kiosk = ?2 AND at > ?1"
+	                : ref ? "SELECT count(*) FROM track_failures WHERE ref = ?2 AND at > ?1"
+	                : "SELECT count(*) FROM track_failures WHERE at > ?1";
 
-	if (st_prep(s, "SELECT count(*) FROM track_failures WHERE at > ?", &st) != ST_OK)
+	if (st_prep(s, sql, &st) != ST_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
+	if (kiosk || ref)
+		sqlite3_bind_text(st, 2, kiosk ? kiosk : ref, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	return n;
 }
 
-struct track_ctx { time_t now; int window; int count; };
+struct track_ctx {
+	time_t now; int window;
+	const char *kiosk, *ref;
+	struct track_counts c;
+};
 
 static st_rc track_body(store *s, void *ctx)
 {
 	struct track_ctx *c = ctx;
+	time_t since = c->now - c->window;
 	sqlite3_stmt *st;
 	st_rc r;
 
@@ -110,30 +126,54 @@ static st_rc track_body(store *s, void *ctx)
 	sqlite3_finalize(st);
 	if (r != ST_OK)
 		return r;
-	if ((r = st_prep(s, "INSERT INTO track_failures(at) VALUES (?)", &st)) != ST_OK)
+	if ((r = st_prep(s, "INSERT INTO track_failures(at, kiosk, ref) VALUES (?,?,?)",
+	                 &st)) != ST_OK)
 		return r;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)c->now);
+	sqlite3_bind_text(st, 2, c->kiosk, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, c->ref, -1, SQLITE_STATIC);
 	r = st_done(st);
 	sqlite3_finalize(st);
 	if (r != ST_OK)
 		return r;
-	c->count = count_since(s, c->now - c->window);
-	return c->count < 0 ? st_map(sqlite3_errcode(s->db)) : ST_OK;
+	c->c.all = count_since(s, since, NULL, NULL);
+	c->c.kiosk = c->kiosk[0] ? count_since(s, since, c->kiosk, NULL) : 0;
+	c->c.ref = c->ref[0] ? count_since(s, since, NULL, c->ref) : 0;
+	if (c->c.all < 0 || c->c.kiosk < 0 || c->c.ref < 0)
+		return st_map(sqlite3_errcode(s->db));
+	return ST_OK;
+}
+
+/* See store.h. */
+st_rc store_track_fail_at(store *s, const char *kiosk, const char *ref,
+                          int window_s, struct track_counts *out)
+{
+	struct track_ctx c = { khidma_now(), window_s, kiosk ? kiosk : "",
+	                       ref ? ref : "", { 0, 0, 0 } };
+	st_rc rc;
+
+	if (!st_utf8_ok(c.kiosk) || !st_utf8_ok(c.ref))
+		return ST_INVALID;
+	rc = st_tx(s, track_body, &c);
+	if (rc == ST_OK && out)
+		*out = c.c;
+	return rc;
 }
 
 /* See store.h. On a database error returns -1 (the caller should treat
  * that as "throttled": fail closed). */
 int store_track_fail(store *s, int window_s)
 {
-	struct track_ctx c = { khidma_now(), window_s, 0 };
+	struct track_counts c;
 
-	if (st_tx(s, track_body, &c) != ST_OK)
+	if (store_track_fail_at(s, "", "", window_s, &c) != ST_OK)
 		return -1;
-	return c.count;
+	return c.all;
 }
 
-/* Failures in the last window_s seconds; -1 on a database error. */
+/* Failures in the last window_s seconds (every kiosk); -1 on a database
+ * error. */
 int store_track_failures(store *s, int window_s)
 {
-	return count_since(s, khidma_now() - window_s);
+	return count_since(s, khidma_now() - window_s, NULL, NULL);
 }

@@ -54,6 +54,9 @@ static void fill_at(store *s, int v)
 	if (v >= 5)                   /* a v5 program sets decided_at itself */
 		assert_int_equal(sqlite3_exec(db, "UPDATE requests SET decided_at = "
 		                 "1700300000 WHERE id = 2", NULL, NULL, NULL), SQLITE_OK);
+	if (v >= 6)                   /* a v6 program sets last_officer itself */
+		assert_int_equal(sqlite3_exec(db, "UPDATE requests SET last_officer = "
+		                 "'com1' WHERE id = 2", NULL, NULL, NULL), SQLITE_OK);
 	if (v >= 2) {                 /* a v2 program kept the search key */
 		char *k1 = text_search_key("أحمد علي"), *k2 = text_search_key("Ḿaryam ٱلسيد");
 		sqlite3_stmt *st;

@@ -159,6 +159,39 @@ static void test_track_throttle(void **state)
 	unsetenv("KHIDMA_FAKE_NOW");
 }
 
+/* Per kiosk and per reference (schema v7): each count sees only its own
+ * key, the total sees all, and the window applies to each. */
+static void test_track_throttle_keys(void **state)
+{
+	struct fx *f = *state;
+	struct track_counts c;
+
+	setenv("KHIDMA_FAKE_NOW", "1750000000", 1);
+	for (int i = 1; i <= 8; i++) {
+		assert_int_equal(store_track_fail_at(f->s, "A", "0100001", 600, &c), ST_OK);
+		assert_int_equal(c.kiosk, i);
+		assert_int_equal(c.ref, i);
+		assert_int_equal(c.all, i);
+	}
+	assert_int_equal(store_track_fail_at(f->s, "B", "0100002", 600, &c), ST_OK);
+	assert_int_equal(c.kiosk, 1);                  /* B: not A's */
+	assert_int_equal(c.ref, 1);                    /* another reference */
+	assert_int_equal(c.all, 9);
+	assert_int_equal(store_track_fail_at(f->s, "B", "0100001", 600, &c), ST_OK);
+	assert_int_equal(c.kiosk, 2);
+	assert_int_equal(c.ref, 9);                    /* the reference, any kiosk */
+	assert_int_equal(store_track_fail_at(f->s, "A", "", 600, &c), ST_OK);
+	assert_int_equal(c.kiosk, 9);
+	assert_int_equal(c.ref, 0);                    /* "" is no key */
+	setenv("KHIDMA_FAKE_NOW", "1750000601", 1);    /* the window has passed */
+	assert_int_equal(store_track_fail_at(f->s, "A", "0100001", 600, &c), ST_OK);
+	assert_int_equal(c.kiosk, 1);
+	assert_int_equal(c.ref, 1);
+	assert_int_equal(c.all, 1);
+	assert_int_equal(store_track_fail_at(f->s, "A\xff", "1", 600, &c), ST_INVALID);
+	unsetenv("KHIDMA_FAKE_NOW");
+}
+
 struct collect { int rows; int ncols; char first[64]; char header[256]; int64_t last_id; bool ordered; };
 
 static int collect_row(void *ctx, int ncols, const char *const *names,
@@ -290,6 +323,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_catalog, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_survey_anonymous, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_track_throttle, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_track_throttle_keys, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_export, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_backup, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_helpers, fx_setup, fx_teardown),
