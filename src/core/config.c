@@ -35,6 +35,7 @@ static const struct key keys[] = {
 	{ "language",        K_STR, OFF(language),        0, 0, lang_choices },
 	{ "screens_dir",     K_STR, OFF(screens_dir),     0, 0, NULL },
 	{ "receipt_command", K_STR, OFF(receipt_command), 0, 0, NULL },
+	{ "receipt_timeout", K_INT, OFF(receipt_timeout), 1, 600, NULL },
 	{ "idle_timeout",    K_INT, OFF(idle_timeout),    2, 3600, NULL },
 	{ "idle_warning",    K_INT, OFF(idle_warning),    1, 300, NULL },
 	{ "confirm_timeout", K_INT, OFF(confirm_timeout), 2, 3600, NULL },
@@ -56,6 +57,7 @@ config_defaults(struct config *cfg)
 	cfg->idle_timeout = 90;
 	cfg->idle_warning = 20;
 	cfg->confirm_timeout = 60;
+	cfg->receipt_timeout = 10;
 	cfg->sla_days = 30;
 	cfg->report_min_n = 30;
 	cfg->track_max_tries = 5;

@@ -34,6 +34,7 @@ struct config {
 	char *language;         /* "ar" or "en": the kiosk's default */
 	char *screens_dir;      /* NULL = <datadir>/screens */
 	char *receipt_command;  /* e.g. "lp -d kiosk"; NULL = screen only */
+	int   receipt_timeout;  /* seconds before a receipt command is killed (10) */
 	int   idle_timeout;     /* seconds without a key before the warning (90) */
 	int   idle_warning;     /* countdown seconds after the warning (20) */
 	int   confirm_timeout;  /* seconds the confirmation stays (60) */

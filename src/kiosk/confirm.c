@@ -11,6 +11,11 @@
  *     national ID or mobile number appears.
  *  2. The countdown runs on the monotonic clock (KHIDMA_FAKE_NOW moves
  *     dates, not timeouts).
+ *  3. Printing never holds the screen (receipt.c): "1" starts the command
+ *     in the background and says the receipt is being printed; every tick
+ *     asks how it went, and a failure (including a command killed after
+ *     receipt_timeout) is one line in the visitor's language. Keys, F2 and
+ *     the countdown go on meanwhile.
  */
 #include "kiosk/kiosk.h"
 #include "kiosk/kiosk_attr.h"
@@ -25,7 +30,7 @@ struct confirm {
 	struct kiosk *k;
 	struct timespec start;
 	int   left;            /* seconds before the welcome screen returns */
-	bool  printed;
+	bool  printing;        /* a receipt of ours is printing (invariant 3) */
 };
 
 static const struct ui_key_hint hints_print[] = {
@@ -90,10 +95,18 @@ static int
 confirm_key(struct ui_screen *s, struct ui_event ev)
 {
 	struct confirm *c = s->state;
+	enum receipt_state rs;
 	char *text;
 
 	switch (ev.a) {
 	case ACT_TICK:
+		if (c->printing && (rs = kiosk_receipt_poll()) != RECEIPT_RUNNING) {
+			c->printing = false;
+			/* a finished receipt says nothing new; a failure says so */
+			if (rs == RECEIPT_FAILED)
+				ui_status(_("The receipt could not be printed: please note the number."),
+				          true);
+		}
 		c->left = c->k->a->cfg.confirm_timeout - elapsed_s(&c->start);
 		return c->left <= 0 ? UI_HOME : UI_HANDLED | UI_REDRAW;
 	case ACT_ENTER:
@@ -107,9 +120,14 @@ confirm_key(struct ui_screen *s, struct ui_event ev)
 			            "the number."), false);
 			return UI_HANDLED | UI_REDRAW;
 		}
+		if (c->printing) {
+			ui_status(_("Your receipt is being printed."), false);
+			return UI_HANDLED | UI_REDRAW;
+		}
 		text = kiosk_receipt_text(&c->k->done);
-		if (kiosk_receipt_print(c->k->a->cfg.receipt_command, text) == 0) {
-			c->printed = true;
+		if (kiosk_receipt_start(c->k->a->cfg.receipt_command, text,
+		                        c->k->a->cfg.receipt_timeout) == 0) {
+			c->printing = true;
 			ui_status(_("Your receipt is being printed."), false);
 		} else {
 			ui_status(_("The receipt could not be printed: please note the number."),

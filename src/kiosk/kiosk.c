@@ -190,6 +190,7 @@ kiosk_main(struct app *a)
 		}
 		if (ui_hungup())
 			st = K_EXIT;
+		kiosk_receipt_poll();   /* reap (and log) a receipt the visitor left */
 	}
 	kiosk_forget(&k);
 	ui_form_free(&k.req);

@@ -105,8 +105,16 @@ bool kiosk_date(time_t t, bool hijri, char *out, size_t n);
 /* ---- receipt.c -------------------------------------------------------------- */
 /* The plain-text receipt for r (sanitised, both languages); malloc'd. */
 char *kiosk_receipt_text(const struct request *r);
-/* Pipe it to cmd (popen). 0 when the command took it and exited 0. */
-int   kiosk_receipt_print(const char *cmd, const char *text);
+/* Start printing text with cmd in the background (receipt.c invariants 4
+ * to 6): returns at once, 0 when started, -1 (logged) when it could not
+ * start or another receipt is still printing. The command is killed after
+ * timeout_s seconds. */
+int   kiosk_receipt_start(const char *cmd, const char *text, int timeout_s);
+enum receipt_state { RECEIPT_NONE = 0, RECEIPT_RUNNING, RECEIPT_OK, RECEIPT_FAILED };
+/* Never waits: RECEIPT_RUNNING while it prints; once finished, RECEIPT_OK
+ * or RECEIPT_FAILED (logged: failed, killed after the timeout, cannot
+ * start), reported once; RECEIPT_NONE when nothing was started since. */
+enum receipt_state kiosk_receipt_poll(void);
 
 /* ---- mask.c: what a lobby screen may show -------------------------------- */
 /* "م****" : the first letter of the name then ****; malloc'd. */
