@@ -21,6 +21,7 @@
 
 #include "core/log.h"
 #include "core/util.h"
+#include "workflow/workflow.h"
 
 /* True when path is one of the built-in default locations, whose directory
  * we may create; an explicit --db / KHIDMA_DB / config path is used as given
@@ -118,6 +119,9 @@ app_open_db(struct app *a, bool create, char *err, size_t errsz)
 	rc = store_open(a->db_path, &o, &a->db, err, errsz);
 	if (rc != ST_OK)
 		return rc;
+	/* the policy settings every writer of this process follows */
+	store_set_study_days(a->db, a->cfg.study_days);
+	wf_configure(a->cfg.committee_quorum);
 	if (!create)
 		return ST_OK;
 	/* First run: an empty catalog is seeded from screens/catalog.conf. */

@@ -46,6 +46,8 @@ static const struct key keys[] = {
 	{ "kiosk_id",        K_STR, OFF(kiosk_id),        0, 0, NULL },
 	{ "lock_tries",      K_INT, OFF(lock_tries),      1, 20, NULL },
 	{ "lock_minutes",    K_INT, OFF(lock_minutes),    1, 1440, NULL },
+	{ "study_days",      K_INT, OFF(study_days),      1, 365, NULL },
+	{ "committee_quorum", K_INT, OFF(committee_quorum), 1, 15, NULL },
 };
 
 void
@@ -64,6 +66,8 @@ config_defaults(struct config *cfg)
 	cfg->track_window = 600;
 	cfg->lock_tries = 5;
 	cfg->lock_minutes = 15;
+	cfg->study_days = 14;
+	cfg->committee_quorum = 1;
 	/* The sample documents shipped in docs/ (a deployment points these at
 	 * the cooperative's real bylaws and guides). */
 	static const char *const d[][4] = {

@@ -46,6 +46,9 @@ struct config {
 	                         * "<hostname>:<terminal>" (kiosk/throttle.c) */
 	int   lock_tries;       /* wrong passwords before a lock (5) */
 	int   lock_minutes;     /* lock length (15) */
+	int   study_days;       /* study period: no decision before received +
+	                           this many days without an admin's exception (14) */
+	int   committee_quorum; /* committee votes that decide a request (1) */
 	int   ndocs;
 	struct config_doc docs[CONFIG_MAX_DOCS];
 };

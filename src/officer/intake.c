@@ -28,6 +28,7 @@
 #include <string.h>
 #include "core/log.h"
 #include "core/util.h"
+#include "workflow/workflow.h"
 
 enum stage { ST_FORM, ST_DECLARE, ST_DONE };
 
@@ -172,8 +173,9 @@ submit(struct intake *k)
 	r.declared_at = khidma_now();
 	r.signature = sig;
 	r.declaration_version = scr->declaration.version;
-	strlcpy_k(r.declared_by, k->c->me.login, sizeof r.declared_by);
-	rc = store_request_submit(k->c->db, &r, k->c->me.login);
+	/* wf_submit: on-behalf intake is for desk roles only; it sets
+	 * declared_by to this officer's login */
+	rc = wf_submit(k->c->db, &r, &k->c->me);
 	if (rc == ST_OK) {
 		strlcpy_k(k->ref, r.ref, sizeof k->ref);
 		k->stage = ST_DONE;

@@ -24,6 +24,7 @@
 #include <string.h>
 #include "core/log.h"
 #include "core/util.h"
+#include "workflow/workflow.h"
 
 /* Rows the table shows (and a page holds) on the current screen. */
 static int
@@ -213,6 +214,13 @@ queue_draw(struct ui_screen *s)
 		{ "N", N_("new") }, { "R", N_("reports") }, { "F1", N_("menu") },
 		{ "F10", N_("log out") },
 	};
+	/* researchers and committee members enter no request (workflow's
+	 * intake row): no "N new" for them */
+	static const struct ui_key_hint hints_nointake[] = {
+		{ "Enter", N_("open") }, { "/", N_("search") }, { "F", N_("filter") },
+		{ "R", N_("reports") }, { "F1", N_("menu") }, { "F10", N_("log out") },
+	};
+	bool intake = wf_may_intake(q->c->me.role);
 	static const char *const titles[QUEUE_NCOLS] = {
 		[QCOL_REF] = N_("Ref."), [QCOL_OVERDUE] = "!", [QCOL_NAME] = N_("Name"),
 		[QCOL_SERVICE] = N_("Service"), [QCOL_CHANNEL] = N_("Channel"),
@@ -225,7 +233,8 @@ queue_draw(struct ui_screen *s)
 
 	snprintf(title, sizeof title, "%s — %s (%s)", _("Requests"), q->c->me.name,
 	         oc_role_label(q->c->me.role));
-	r = ui_frame(title, hints, (int)ARRAY_LEN(hints));
+	r = intake ? ui_frame(title, hints, (int)ARRAY_LEN(hints))
+	           : ui_frame(title, hints_nointake, (int)ARRAY_LEN(hints_nointake));
 	queue_filter_describe(q, line, sizeof line);
 	snprintf(pg, sizeof pg, _("page %d"), q->page + 1);
 	/* the filter line from the reading start, the page number at the end */
@@ -296,6 +305,10 @@ queue_command(struct queue *q, enum queue_cmd cmd)
 		queue_restart(q);
 		return UI_REDRAW;
 	case QC_INTAKE:
+		if (!wf_may_intake(q->c->me.role)) {
+			ui_status(_("Only officers and admins enter requests on someone's behalf."), true);
+			return UI_REDRAW;
+		}
 		r = oc_intake(q->c);
 		break;
 	case QC_REPORTS:
@@ -322,13 +335,21 @@ commands_menu(struct queue *q)
 	static const enum queue_cmd cmds[] = {
 		QC_OPEN, QC_SEARCH, QC_FILTER, QC_INTAKE, QC_REPORTS, QC_REFRESH, QC_LOGOUT,
 	};
-	int r = 0, i = oc_pick(N_("Menu"), items, (int)ARRAY_LEN(items), 0, &r);
+	const char *shown[ARRAY_LEN(items)];
+	enum queue_cmd shown_cmd[ARRAY_LEN(items)];
+	int r = 0, i, n = 0;
 
+	for (i = 0; i < (int)ARRAY_LEN(items); i++)
+		if (cmds[i] != QC_INTAKE || wf_may_intake(q->c->me.role)) {
+			shown[n] = items[i];
+			shown_cmd[n++] = cmds[i];
+		}
+	i = oc_pick(N_("Menu"), shown, n, 0, &r);
 	if (r)
 		return r;
 	if (i < 0)
 		return UI_REDRAW;
-	return queue_command(q, cmds[i]);
+	return queue_command(q, shown_cmd[i]);
 }
 
 static int

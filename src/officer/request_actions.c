@@ -41,9 +41,10 @@ static int
 apply_action(struct req_screen *q, wf_action a)
 {
 	const struct wf_transition *t = &wf_table()[a];
-	char question[256];
+	char question[256], msg[512];
 	char *note;
 	const char *why;
+	req_status old_status;
 	int rc_ui = 0;
 	st_rc rc;
 
@@ -59,8 +60,9 @@ apply_action(struct req_screen *q, wf_action a)
 		return UI_REDRAW;
 	}
 	snprintf(question, sizeof question, "%s",
-	         t->reason_required ? _("The reason for this decision (required; the member is told):")
-	                            : _("A note for the history (optional):"));
+	         t->decision ? _("The reason for this decision (required; the member is told):")
+	         : t->reason_required ? _("The reason (required; kept in the history):")
+	                              : _("A note for the history (optional):"));
 	note = oc_prompt(t->name, question, NULL, true, t->reason_required, 500, &rc_ui);
 	if (rc_ui)
 		return rc_ui;
@@ -68,20 +70,24 @@ apply_action(struct req_screen *q, wf_action a)
 		ui_status(_("Cancelled: nothing was changed."), false);
 		return UI_REDRAW;
 	}
-	/* Asked before wf_apply, which may reload q->r: the reason the
-	 * workflow gives is what the officer reads if it refuses. */
-	why = wf_refusal(&q->r, a, &q->c->me, note[0] ? note : NULL);
-	rc = wf_apply(q->c->db, &q->r, a, &q->c->me, note[0] ? note : NULL);
+	/* The reason the workflow gives — decided inside the transaction,
+	 * on the request as it is then — is what the officer reads. */
+	old_status = q->r.status;
+	rc = wf_apply_why(q->c->db, &q->r, a, &q->c->me, note[0] ? note : NULL, &why);
 	free(note);
 	if (rc == ST_OK) {
 		(void)req_reload(q, false);
 		log_info("officer %s: %s on request %s", q->c->me.login, t->name, q->r.ref);
-		ui_status(_("Done."), false);
+		/* a committee vote below the quorum leaves the status alone */
+		ui_status(t->decision && q->r.status == old_status
+		          ? _("Your vote is recorded; the committee has not decided yet.")
+		          : _("Done."), false);
 		return UI_REDRAW;
 	}
 	if (rc == ST_DENIED) {
 		(void)req_reload(q, false);
-		ui_status(why ? _(why) : _("This action is not allowed now."), true);
+		wf_refusal_text(why, &q->r, ui_tr, msg, sizeof msg);
+		ui_status(msg, true);
 		return UI_REDRAW;
 	}
 	say_result(q, rc, N_("Done."));

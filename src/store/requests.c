@@ -184,15 +184,17 @@ static void uncache(sqlite3_stmt *st)
 }
 
 static st_rc add_event(store *s, int64_t id, time_t at, const char *who,
-                       req_status from, req_status to, const char *note)
+                       req_status from, req_status to, const char *note,
+                       const char *kind)
 {
 	sqlite3_stmt *st;
 	st_rc r;
 
 	if ((r = cached(s, C_EVENT, "INSERT INTO request_events(request_id, at, "
-	                "who, from_status, to_status, note) VALUES (?,?,?,?,?,?)",
-	                &st)) != ST_OK)
+	                "who, from_status, to_status, note, kind) VALUES "
+	                "(?,?,?,?,?,?,?)", &st)) != ST_OK)
 		return r;
+	sqlite3_bind_text(st, 7, kind ? kind : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)at);
 	sqlite3_bind_text(st, 3, who, -1, SQLITE_STATIC);
@@ -256,7 +258,7 @@ static st_rc submit_body(store *s, void *ctx)
 		return ST_INVALID;
 	r->created_at = now;
 	r->updated_at = now;
-	r->earliest_response = now + 14 * DAY_S;
+	r->earliest_response = now + (time_t)(s->study_days > 0 ? s->study_days : 14) * DAY_S;
 	r->member_id = member;
 	r->status = RS_RECEIVED;
 	r->version = 1;
@@ -301,7 +303,8 @@ static st_rc submit_body(store *s, void *ctx)
 	r->id = sqlite3_last_insert_rowid(s->db);
 	uncache(st);
 	st = NULL;
-	r2 = add_event(s, r->id, now, c->who, RS_RECEIVED, RS_RECEIVED, "submitted");
+	r2 = add_event(s, r->id, now, c->who, RS_RECEIVED, RS_RECEIVED, "submitted",
+	               "submitted");
 out:
 	if (st)
 		uncache(st);
@@ -351,6 +354,11 @@ struct change {
 	"version + 1, updated_at = ?3, decision_reason = CASE WHEN ?2 IN " \
 	"('accepted','rejected') THEN ?4 ELSE decision_reason END" extra \
 	BY_WHO " WHERE id = ?1"
+/* a workflow action (store_request_act): the reason is kept only with a
+ * decision (?5 = 1), so a reopen into accepted keeps the decision's */
+#define ACT_SQL(extra) "UPDATE requests SET status = ?2, version = " \
+	"version + 1, updated_at = ?3, decision_reason = CASE WHEN ?5 = 1 " \
+	"THEN ?4 ELSE decision_reason END" extra BY_WHO " WHERE id = ?1"
 #define FIRST(col) ", " col " = CASE WHEN " col " IS NULL OR " col " > ?3 " \
 	"THEN ?3 ELSE " col " END"
 
@@ -431,7 +439,9 @@ static st_rc change_body(store *s, void *ctx)
 	sqlite3_finalize(st);
 	if (r != ST_OK)
 		return r;
-	return add_event(s, c->id, now, c->who, c->from, c->to, c->note);
+	return add_event(s, c->id, now, c->who, c->from, c->to, c->note,
+	                 c->kind == CH_ASSIGN ? "assign" : c->kind == CH_MATCH ?
+	                 "match" : c->kind == CH_NOTE ? "note" : "");
 }
 
 static st_rc change(store *s, struct change *c)
@@ -453,6 +463,93 @@ st_rc store_request_transition(store *s, int64_t id, int version,
 	if ((unsigned)from >= RS__COUNT || (unsigned)to >= RS__COUNT)
 		return ST_INVALID;
 	return change(s, &c);
+}
+
+/* ---- workflow actions, checked inside the transaction ---------------------- */
+
+struct act {
+	int64_t id;
+	int version;
+	req_status from;
+	const char *who, *note;
+	st_act_fn fn;
+	void *ctx;
+};
+
+static st_rc act_body(store *s, void *ctx)
+{
+	struct act *a = ctx;
+	struct request cur;
+	struct request_event *ev = NULL;
+	struct st_act_out out;
+	sqlite3_stmt *st = NULL;
+	time_t now = khidma_now();
+	int nev = 0;
+	st_rc r;
+
+	/* invariant 9: a revoked officer votes, reopens, excepts nothing */
+	if ((r = st_actor_check(s, a->who, 0)) != ST_OK)
+		return r;
+	r = get_one(s, "SELECT " REQ_COLS " FROM requests WHERE id = ?", a->id,
+	            NULL, &cur);
+	if (r != ST_OK)
+		return r;
+	if (cur.version != a->version)
+		r = ST_STALE;
+	else if (cur.status != a->from)
+		r = ST_DENIED;
+	else
+		r = store_request_events(s, a->id, &ev, &nev);
+	if (r == ST_OK) {
+		memset(&out, 0, sizeof out);
+		out.to = cur.status;
+		r = a->fn(a->ctx, s, &cur, ev, nev, now, &out);
+		if (r == ST_OK && ((unsigned)out.to >= RS__COUNT || !out.kind ||
+		                   strlen(out.kind) >= sizeof ev->kind ||
+		                   !st_utf8_ok(out.note)))
+			r = ST_INVALID;
+	}
+	request_events_free(ev, nev);
+	request_free(&cur);
+	if (r != ST_OK)
+		return r;
+	r = st_prep(s, out.decision && out.to != a->from ?
+	            ACT_SQL(FIRST("decided_at")) :
+	            out.to == RS_DELIVERED && a->from != RS_DELIVERED ?
+	            ACT_SQL(FIRST("delivered_at")) : ACT_SQL(""), &st);
+	if (r != ST_OK)
+		return r;
+	sqlite3_bind_int64(st, 1, a->id);
+	sqlite3_bind_text(st, 2, req_status_name(out.to), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	sqlite3_bind_int(st, 5, out.decision ? 1 : 0);
+	sqlite3_bind_text(st, 4, a->note ? a->note : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, a->who, -1, SQLITE_STATIC);
+	r = st_done(st);
+	sqlite3_finalize(st);
+	if (r != ST_OK)
+		return r;
+	return add_event(s, a->id, now, a->who, a->from, out.to,
+	                 out.note ? out.note : a->note, out.kind);
+}
+
+/* See store.h. */
+st_rc store_request_act(store *s, int64_t id, int version, req_status from,
+                        const char *who, const char *note,
+                        st_act_fn fn, void *ctx)
+{
+	struct act a = { id, version, from, who, note, fn, ctx };
+
+	if (!fn || (unsigned)from >= RS__COUNT || !who || !who[0] ||
+	    !st_utf8_ok(who) || !st_utf8_ok(note))
+		return ST_INVALID;
+	return st_tx(s, act_body, &a);
+}
+
+void store_set_study_days(store *s, int days)
+{
+	if (s)
+		s->study_days = days > 0 ? days : 14;
 }
 
 /* Assign to officer ("" = nobody); the event note says so. */
@@ -513,8 +610,8 @@ st_rc store_request_events(store *s, int64_t request_id,
 
 	*ev = NULL;
 	*n = 0;
-	if ((r = st_prep(s, "SELECT id, at, who, from_status, to_status, note "
-	                 "FROM request_events WHERE request_id = ? ORDER BY id",
+	if ((r = st_prep(s, "SELECT id, at, who, from_status, to_status, note, "
+	                 "kind FROM request_events WHERE request_id = ? ORDER BY id",
 	                 &st)) != ST_OK)
 		return r;
 	sqlite3_bind_int64(st, 1, request_id);
@@ -533,6 +630,7 @@ st_rc store_request_events(store *s, int64_t request_id,
 		req_status_parse((const char *)sqlite3_column_text(st, 3), &e->from);
 		req_status_parse((const char *)sqlite3_column_text(st, 4), &e->to);
 		e->note = st_col_dup(st, 5);
+		st_col_copy(st, 6, e->kind, sizeof e->kind);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

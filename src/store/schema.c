@@ -58,6 +58,10 @@
  *       a failed tracking lookup; '' for rows written before) with an
  *       index on each (, at): the throttle counts per kiosk and per
  *       reference, the alarm over all.
+ *   v8  request_events.kind: what wrote the event ("submitted", "note",
+ *       "assign", "match", the workflow action — "verify", "refer_back",
+ *       "reopen", "exception", "accept" … — or "vote_accept" /
+ *       "vote_reject"); '' for older events (invariant 9).
  *
  * Invariants:
  *  1. Steps are append-only: a released step is never edited, only followed.
@@ -99,6 +103,9 @@
  *     7's rule). Kept by triggers on survey_answers INSERT and on UPDATE
  *     of assigned_to/last_officer; requests with linked responses are
  *     never deleted (foreign key), survey rows never updated.
+ *  9. v8: an event's kind is set when it is written and never changes; a
+ *     vote or an exception (from = to) is only ever written by the
+ *     workflow (store_request_act), so typing a note can never forge one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -534,6 +541,14 @@ struct step {
 	st_rc (*fn)(store *s);
 };
 
+/* v8: the kind of every event (the workflow's audit, workflow.c): a
+ * vote or a study-period exception is an event with from = to, told apart
+ * from a note by its kind, not by text an officer could type. Events
+ * written before v8 keep kind '' (request_events is append-only). */
+static const char v8_sql[] =
+	"ALTER TABLE request_events ADD COLUMN kind TEXT NOT NULL DEFAULT ''"
+	"  CHECK (length(kind) < 32);";
+
 static const struct step steps[] = {
 	{ v1_sql, NULL },
 	{ v2_sql, v2_backfill },
@@ -542,6 +557,7 @@ static const struct step steps[] = {
 	{ v5_sql, NULL },
 	{ v6_sql, NULL },
 	{ v7_sql, NULL },
+	{ v8_sql, NULL },
 };
 
 /* The schema version this program writes. */

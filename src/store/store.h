@@ -204,6 +204,38 @@ st_rc store_request_by_ref(store *s, const char *ref, struct request *out);
 st_rc store_request_transition(store *s, int64_t id, int version,
                                req_status from, req_status to,
                                const char *who, const char *note);
+
+/*
+ * A workflow action checked on the row as the write transaction sees it
+ * (workflow.c): store_request_act begins the transaction, reads the request
+ * and its events, refuses with ST_STALE when the version moved and ST_DENIED
+ * when the status is no longer `from`, then calls fn. fn answers ST_OK with
+ * *out filled (the new status — equal to the old one for a vote or an
+ * exception — the event's kind, and whether it is a decision whose reason
+ * is the note), or any other code to change nothing. On ST_OK the status,
+ * version (+1), updated_at, last_officer, decision_reason (decisions only),
+ * decided_at/delivered_at (first time) and exactly one event (who, the old
+ * and new status, note, kind) are written in that same transaction.
+ */
+struct request_event;
+struct st_act_out {
+	req_status  to;
+	const char *kind;           /* static string, < 32 bytes */
+	bool        decision;
+	const char *note;           /* NULL = the caller's note; else the event's
+	                               note instead (owned by fn's ctx) */
+};
+typedef st_rc (*st_act_fn)(void *ctx, store *s, const struct request *cur,
+                           const struct request_event *ev, int nev,
+                           time_t now, struct st_act_out *out);
+st_rc store_request_act(store *s, int64_t id, int version, req_status from,
+                        const char *who, const char *note,
+                        st_act_fn fn, void *ctx);
+/* The study period in days (config study_days, default 14): a request
+ * submitted through this connection gets earliest_response = received +
+ * days. Values < 1 mean 14. */
+void  store_set_study_days(store *s, int days);
+
 /* Assign (writes an event with from == to, note "assigned to X"). */
 st_rc store_request_assign(store *s, int64_t id, int version,
                            const char *who, const char *officer);
@@ -220,6 +252,12 @@ struct request_event {
 	char    who[64];
 	req_status from, to;
 	char   *note;
+	char    kind[32];            /* schema v8: what wrote it — "submitted",
+	                                "note", "assign", "match", a workflow
+	                                action ("verify", "refer_back", …),
+	                                "vote_accept", "vote_reject"; "" for
+	                                events written before v8 and for raw
+	                                store_request_transition */
 };
 st_rc store_request_events(store *s, int64_t request_id,
                            struct request_event **ev, int *n);

@@ -27,6 +27,7 @@ struct store {
 	char     actor[64];
 	officer_role actor_role;
 	bool     revoked;
+	int      study_days;       /* earliest response = received + this (14) */
 };
 
 /* requests.c: finalize the statements in s->cache. Runs by itself when the
