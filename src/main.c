@@ -38,6 +38,7 @@ static const char usage_text[] =
 "  officer add|passwd|disable|unlock|list manage officer accounts\n"
 "  members import FILE.csv                import the member register\n"
 "  export requests|surveys|events --format csv|json [--since DATE] [--bom]\n"
+"         [--output FILE]\n"
 "  backup FILE                            consistent copy of the database\n"
 "  report [--format text|csv]             counts, processing times, satisfaction\n"
 "\n"

@@ -130,7 +130,9 @@ app_open_db(struct app *a, bool create, char *err, size_t errsz)
 	if (rc == ST_OK && n == 0) {
 		rc = app_seed_catalog(a);
 		if (rc != ST_OK)
-			snprintf(err, errsz, "cannot seed the catalog: %s", st_rc_name(rc));
+			snprintf(err, errsz, "%s: cannot seed the catalog: %s", a->db_path,
+			    rc == ST_FULL ? "the disk is full (no space left on the device)"
+			    : st_rc_name(rc));
 	}
 	if (rc != ST_OK) {
 		store_close(a->db);

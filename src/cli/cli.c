@@ -3,6 +3,7 @@
  */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -70,25 +71,79 @@ cli_open_db(struct app *a, const char *what, bool create)
 	return 0;
 }
 
-/* The message of a failed open or check, as cli_open_db prints it. */
+/* The message of a failed open or check, as cli_open_db prints it: the
+ * store's detail names the path and says what is wrong, so it is printed
+ * as it is ("khidma report: /srv/k.db: directory /srv does not exist"). */
 static int
 open_failed(struct app *a, const char *what, bool create, st_rc rc,
             const char *err)
 {
+	size_t n = strlen(a->db_path);
+
 	if (rc == ST_NOTFOUND && !create)
 		return cli_fail(what, "%s: no such database (run `khidma "
 		                "init` first)", a->db_path);
+	if (strncmp(err, a->db_path, n) == 0 && err[n] == ':')
+		return cli_fail(what, "%s", err);
 	return cli_fail(what, "%s: %s%s%s", a->db_path, st_rc_name(rc),
 	                *err ? ": " : "", err);
 }
 
+int
+cli_open_failed(struct app *a, const char *what, st_rc rc, const char *err)
+{
+	return open_failed(a, what, false, rc, err);
+}
+
+const char *
+cli_errno_text(int e)
+{
+	switch (e) {
+	case ENOSPC: case EDQUOT:
+		return "the disk is full (no space left on the device)";
+	case EFBIG:
+		return "the file would exceed the size limit (ulimit -f)";
+	case EACCES: case EPERM:
+		return "permission denied for this user";
+	case EROFS:
+		return "on a read-only file system";
+	default:
+		return strerror(e);
+	}
+}
+
+const char *
+cli_rc_text(st_rc rc)
+{
+	switch (rc) {
+	case ST_FULL:
+		return "the disk is full (no space left on the device)";
+	case ST_READONLY:
+		return "the database is read-only for this user";
+	case ST_BUSY:
+		return "the database stayed locked by another process; try again";
+	default:
+		return st_rc_name(rc);
+	}
+}
+
+int
+cli_store_fail(const char *what, const char *doing, st_rc rc, store *db)
+{
+	const char *detail = db ? store_errmsg(db) : "";
+
+	/* SQLite's last message is stale once the transaction rolled back
+	 * ("not an error") and only repeats a full disk: leave it out then. */
+	if (rc == ST_FULL || rc == ST_BUSY || !detail || !*detail ||
+	    strcmp(detail, "not an error") == 0)
+		return cli_fail(what, "%s: %s", doing, cli_rc_text(rc));
+	return cli_fail(what, "%s: %s (%s)", doing, cli_rc_text(rc), detail);
+}
+
 /* Open a->db_path with o unless a database is open already: 0, or 1 with the
- * message printed. With rc_out (may be NULL) store_open's code is stored
- * there and ST_READONLY is not printed but returned as 0, for the caller to
- * retry another way (cli_open_db_read). */
+ * message printed. */
 static int
-open_with(struct app *a, const char *what, const struct store_opts *o,
-          st_rc *rc_out)
+open_with(struct app *a, const char *what, const struct store_opts *o)
 {
 	char err[512] = "";
 	st_rc rc;
@@ -98,9 +153,7 @@ open_with(struct app *a, const char *what, const struct store_opts *o,
 	if (a->db_path == NULL)
 		return cli_fail(what, "no database path");
 	rc = store_open(a->db_path, o, &a->db, err, sizeof err);
-	if (rc_out)
-		*rc_out = rc;
-	if (rc != ST_OK && !(rc_out && rc == ST_READONLY))
+	if (rc != ST_OK)
 		return open_failed(a, what, false, rc, err);
 	return 0;
 }
@@ -110,12 +163,8 @@ cli_open_db_read(struct app *a, const char *what)
 {
 	struct store_opts o = { .readonly = true, .no_open_check = true,
 	                        .busy_ms = 10000 };
-	st_rc rc = ST_OK;
-	int r = open_with(a, what, &o, &rc);
 
-	if (r == 0 && rc == ST_READONLY)
-		return cli_open_db(a, what, false);   /* as before: checked */
-	return r;
+	return open_with(a, what, &o);   /* never a writing open: see cli.h */
 }
 
 int
@@ -126,7 +175,7 @@ cli_open_db_bg(struct app *a, const char *what)
 	                        .check_in_background = true,
 	                        .check_normal_priority = true };
 
-	return open_with(a, what, &o, NULL);
+	return open_with(a, what, &o);
 }
 
 int

@@ -58,9 +58,10 @@ int  cli_fail(const char *what, const char *fmt, ...)
 int  cli_open_db(struct app *a, const char *what, bool create);
 /* For commands that only read (report, export, officer list, backup):
  * open a->db_path read-only WITHOUT the quick_check (store_opts.readonly +
- * no_open_check; see store/db.c). When that open fails as read-only (the
- * schema needs an upgrade, SQLite cannot set up the -shm read-only) it falls
- * back to cli_open_db(a, what, false). Returns 0, or prints and returns 1. */
+ * no_open_check; see store/db.c). Never creates, migrates or writes: an
+ * empty, truncated or interrupted file, one with an older schema or one
+ * whose -wal/-shm this user may not read is refused with the reason.
+ * Returns 0, or prints the reason and returns 1. */
 int  cli_open_db_read(struct app *a, const char *what);
 /* For commands that write after some preparation of their own (members
  * import, officer add/passwd): open with the quick_check in the background
@@ -70,6 +71,16 @@ int  cli_open_db_bg(struct app *a, const char *what);
 /* Wait for the opening check of a->db; 0 when it passed, else print the
  * message cli_open_db prints for a file the check refuses and return 1. */
 int  cli_check_db(struct app *a, const char *what);
+/* The message of a failed store_open, as cli_open_db prints it; returns 1. */
+int  cli_open_failed(struct app *a, const char *what, st_rc rc, const char *err);
+/* errno / st_rc as a phrase that says exactly what is wrong ("the disk is
+ * full (no space left on the device)", "permission denied for this user"). */
+const char *cli_errno_text(int e);
+const char *cli_rc_text(st_rc rc);
+/* "khidma <what>: <doing>: <cli_rc_text(rc)> (<SQLite's detail>)"; the
+ * detail is left out when it says nothing ("not an error" after a
+ * rollback, a full disk). Returns 1. */
+int  cli_store_fail(const char *what, const char *doing, st_rc rc, store *db);
 /* Parse a --since/--until date "YYYY-MM-DD"; until is made inclusive by
  * the caller (it adds a day). Returns false on a malformed date. */
 bool cli_parse_date(const char *s, time_t *out);

@@ -4,9 +4,15 @@
  * cooperative's own analysis, through store_export (rows in id order).
  *
  * Invariants:
- *  1. --output writes FILE.tmp (mode 0600: the export holds national IDs
- *     and mobiles) and renames it over FILE only when everything was
- *     written, so a failed export never leaves a truncated file behind.
+ *  1. --output writes a fresh temporary file in FILE's directory
+ *     (".FILE.tmp-XXXXXX" from mkstemp: O_CREAT|O_EXCL, so a symlink or a
+ *     file planted there is never followed or reused), fchmod 0600 (the
+ *     export holds national IDs and mobiles; the umask never decides),
+ *     fsync, then renames it over FILE only when everything was written:
+ *     a failed export never leaves a truncated FILE, and FILE is never
+ *     written through a symlink (rename replaces the link itself).
+ *  4. Every export names its columns: an empty table gives the CSV header
+ *     row alone (JSON: []).
  *  2. When stdout is a terminal, cells pass through text_sanitize (no
  *     escape sequence from data reaches the terminal); a file or a pipe
  *     gets the data as stored.
@@ -16,9 +22,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -35,9 +43,11 @@ const struct cli_cmd cli_cmd_export = {
 	"Write a table as CSV (RFC 4180, CRLF) or JSON (an array of objects whose\n"
 	"values are strings). --since keeps rows from that day on; --bom starts\n"
 	"the file with the UTF-8 byte-order mark so Excel shows Arabic correctly;\n"
-	"--output writes FILE (mode 0600, replaced only when complete) instead of\n"
-	"standard output. Cells starting with = + - @ get a leading apostrophe in\n"
-	"CSV so a spreadsheet never runs them as formulas.",
+	"--output FILE writes FILE (mode 0600, replaced only when complete) instead\n"
+	"of standard output. Cells starting with = + - @ get a leading apostrophe\n"
+	"in CSV so a spreadsheet never runs them as formulas; cells holding , ; \"\n"
+	"TAB or a line break are quoted. JSON escapes control and bidi-control\n"
+	"characters as \\uXXXX. An empty table still gets its header row.",
 	cmd_export_exec,
 };
 
@@ -53,6 +63,10 @@ on_row(void *ctx, int ncols, const char *const *names, const char *const *cols)
 	char *safe[64] = { NULL };
 	int i;
 
+	if (cols == NULL) {              /* no rows: the header alone */
+		emit_header(&x->e, ncols, names);
+		return emit_error(&x->e) ? 1 : 0;
+	}
 	if (!x->sanitize || ncols > 64) {
 		emit_row(&x->e, ncols, names, cols);
 		return emit_error(&x->e) ? 1 : 0;
@@ -113,12 +127,22 @@ cmd_export_exec(struct app *a, int argc, char **argv)
 	if (cli_open_db_read(a, "export") != 0)
 		return 1;
 	if (output) {
-		tmp = xasprintf("%s.tmp", output);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
-			cli_fail("export", "%s: %s", tmp, strerror(errno));
-			if (fd >= 0)
+		char *d1 = xstrdup(output), *d2 = xstrdup(output);
+
+		tmp = xasprintf("%s/.%s.tmp-XXXXXX", dirname(d1), basename(d2));
+		free(d1);
+		free(d2);
+		fd = mkostemp(tmp, O_CLOEXEC);
+		if (fd < 0 || fchmod(fd, 0600) != 0 ||
+		    (f = fdopen(fd, "w")) == NULL) {
+			int e = errno;
+			if (fd >= 0) {
 				close(fd);
+				unlink(tmp);
+			}
+			cli_fail("export", "%s: cannot create a file in its "
+			         "directory: %s", output, e == ENOENT ?
+			         "the directory does not exist" : cli_errno_text(e));
 			free(tmp);
 			return 1;
 		}
@@ -128,19 +152,26 @@ cmd_export_exec(struct app *a, int argc, char **argv)
 	if (bom)
 		emit_bom(&x.e);
 	rc = store_export(a->db, what, since, on_row, &x);
+	if (rc == ST_OK && x.e.rows == 0)     /* invariant 4 */
+		rc = store_export_columns(a->db, what, on_row, &x);
 	emit_end(&x.e);
 	if (rc != ST_OK)
-		cli_fail("export", "%s: %s (%s)", what, st_rc_name(rc),
-		         store_errmsg(a->db));
+		cli_store_fail("export", what, rc, a->db);
 	else if (emit_error(&x.e))
-		cli_fail("export", "write error: %s", strerror(errno));
+		cli_fail("export", "%s: cannot write: %s", output ? output
+		         : "standard output", cli_errno_text(errno));
 	else
 		ret = 0;
 	if (output) {
+		if (ret == 0 && fsync(fileno(f)) != 0)
+			ret = cli_fail("export", "%s: cannot write: %s", output,
+			               cli_errno_text(errno));
 		if (fclose(f) != 0 && ret == 0)
-			ret = cli_fail("export", "%s: %s", tmp, strerror(errno));
+			ret = cli_fail("export", "%s: cannot write: %s", output,
+			               cli_errno_text(errno));
 		if (ret == 0 && rename(tmp, output) != 0)
-			ret = cli_fail("export", "%s: %s", output, strerror(errno));
+			ret = cli_fail("export", "%s: %s", output,
+			               cli_errno_text(errno));
 		if (ret != 0)
 			unlink(tmp);
 		else

@@ -82,14 +82,12 @@ cmd_init_exec(struct app *a, int argc, char **argv)
 	if (cli_open_db(a, "init", true) != 0)
 		return 1;
 	if ((rc = app_seed_catalog(a)) != ST_OK)
-		return cli_fail("init", "seeding the catalog: %s (%s)",
-		                st_rc_name(rc), store_errmsg(a->db));
+		return cli_store_fail("init", "seeding the catalog", rc, a->db);
 	if ((rc = report_ensure_indexes(a->db)) != ST_OK)
-		return cli_fail("init", "checking the report indexes: %s (%s)",
-		                st_rc_name(rc), store_errmsg(a->db));
+		return cli_store_fail("init", "checking the report indexes", rc,
+		                      a->db);
 	if (branch && (rc = store_meta_set(a->db, "branch", branch)) != ST_OK)
-		return cli_fail("init", "setting the branch code: %s (%s)",
-		                st_rc_name(rc), store_errmsg(a->db));
+		return cli_store_fail("init", "setting the branch code", rc, a->db);
 	printf("database %s: schema version %d, branch %s\n", a->db_path,
 	       store_schema_version(a->db), store_branch(a->db));
 	return 0;

@@ -77,7 +77,7 @@ cmd_report_exec(struct app *a, int argc, char **argv)
 	if (cli_open_db_read(a, "report") != 0)
 		return 1;
 	if ((e = report_build(a->db, &o, &r)) != ST_OK)
-		return cli_fail("report", "%s (%s)", st_rc_name(e), store_errmsg(a->db));
+		return cli_store_fail("report", "reading the figures", e, a->db);
 	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
 	    ws.ws_col >= 60)
 		width = ws.ws_col;

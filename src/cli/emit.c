@@ -33,7 +33,7 @@ emit_csv_field(FILE *f, const char *s, bool guard)
 		return;
 	n = strlen(s);
 	formula = guard && n > 0 && strchr("=+-@\t\r", s[0]) != NULL;
-	quote = strpbrk(s, ",\"\r\n") != NULL ||
+	quote = strpbrk(s, ",;\"\t\r\n") != NULL ||
 	        (n > 0 && (s[0] == ' ' || s[n - 1] == ' '));
 	if (!quote && !formula) {
 		fputs(s, f);
@@ -50,6 +50,13 @@ emit_csv_field(FILE *f, const char *s, bool guard)
 	}
 	if (quote)
 		fputc('"', f);
+}
+
+bool
+emit_is_bidi_control(unsigned long c)
+{
+	return c == 0x061c || c == 0x200e || c == 0x200f ||
+	       (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 }
 
 void
@@ -78,7 +85,8 @@ emit_json_string(FILE *f, const char *s)
 			case '\f': fputs("\\f", f); break;
 			default:   fprintf(f, "\\u%04x", (unsigned)c); break;
 			}
-		} else if (c == 0x2028 || c == 0x2029 || c == 0x7f) {
+		} else if (c == 0x7f || (c >= 0x80 && c <= 0x9f) ||
+		           c == 0x2028 || c == 0x2029 || emit_is_bidi_control(c)) {
 			fprintf(f, "\\u%04x", (unsigned)c);
 		} else {
 			fwrite(p, 1, (size_t)len, f);
@@ -90,21 +98,27 @@ emit_json_string(FILE *f, const char *s)
 }
 
 void
+emit_header(struct emit *e, int n, const char *const *names)
+{
+	if (e->fmt != EMIT_CSV || e->header_done)
+		return;
+	for (int i = 0; i < n; i++) {
+		if (i)
+			fputc(',', e->f);
+		emit_csv_field(e->f, names[i], false);
+	}
+	fputs("\r\n", e->f);
+	e->header_done = true;
+}
+
+void
 emit_row(struct emit *e, int n, const char *const *names,
          const char *const *cells)
 {
 	int i;
 
 	if (e->fmt == EMIT_CSV) {
-		if (!e->header_done) {
-			for (i = 0; i < n; i++) {
-				if (i)
-					fputc(',', e->f);
-				emit_csv_field(e->f, names[i], false);
-			}
-			fputs("\r\n", e->f);
-			e->header_done = true;
-		}
+		emit_header(e, n, names);
 		for (i = 0; i < n; i++) {
 			if (i)
 				fputc(',', e->f);

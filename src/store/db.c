@@ -376,48 +376,123 @@ static st_rc create_file(const char *path, const struct store_opts *o,
 	return ST_OK;
 }
 
-/* Check what is on disk before SQLite touches it. */
+/* "path" + suffix ("-wal", "-shm", "-journal"): does it exist, how big? */
+static bool side_file(const char *path, const char *suffix, off_t *size)
+{
+	char *p = xasprintf("%s%s", path, suffix);
+	struct stat sb;
+	bool ok = stat(p, &sb) == 0;
+
+	free(p);
+	if (size)
+		*size = ok ? sb.st_size : 0;
+	return ok;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/* What a read-only open must do about -wal/-shm (see "Read-only opens"). */
+enum ro_how { RO_PLAIN, RO_SHM_READONLY, RO_IMMUTABLE };
+
+/* errno of a failed stat/open/access of path or its directory → code and
+ * one sentence saying exactly what is wrong. */
+static st_rc fail_errno(int e, const char *path, const char *dir,
+                        const char *doing, char *err, size_t errsz)
+{
+	switch (e) {
+	case ENOENT: case ENOTDIR:
+		return fail(ST_NODIR, err, errsz, "%s: directory %s does not exist",
+		            path, dir);
+	case EACCES: case EPERM:
+		return fail(ST_DENIED, err, errsz, "%s: permission denied: this user "
+		            "may not %s", path, doing);
+	case EROFS:
+		return fail(ST_READONLY, err, errsz, "%s: %s", path,
+		            "on a read-only file system");
+	case ENOSPC: case EDQUOT:
+		return fail(ST_FULL, err, errsz, "%s: %s", path,
+		            "the disk is full (no space left on the device)");
+	default:
+		return fail(ST_IO, err, errsz, "%s: %s", path, strerror(e));
+	}
+}
+
+/* Check what is on disk before SQLite touches it. For a read-only open
+ * also decide how to open it (*how) and refuse what is not a complete
+ * khidma database file. */
 static st_rc check_file(const char *path, const struct store_opts *o,
-                        bool *in_wal, char *err, size_t errsz)
+                        bool *in_wal, bool *created, enum ro_how *how,
+                        char *err, size_t errsz)
 {
 	static const char magic[16] = "SQLite format 3";
-	char *dup = xstrdup(path), *dir, hdr[20];
+	char *dup = xstrdup(path), *dir, doing[600];
+	unsigned char hdr[100];
 	struct stat sb;
-	bool ro = o && o->readonly;
+	bool ro = o && o->readonly, dir_w, wal;
+	off_t walsz = 0, jsz = 0;
 	ssize_t got;
 	int fd;
+	st_rc r = ST_OK;
 
 	dir = dirname(dup);
 	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-		st_rc r = fail(ST_NODIR, err, errsz, "%s: directory %s does not exist",
-		               path, dir);
+		int e = errno;
+		if (stat(dir, &sb) == 0)
+			e = ENOTDIR;
+		snprintf(doing, sizeof doing, "search a directory on the way to %s", dir);
+		r = fail_errno(e, path, dir, doing, err, errsz);
 		free(dup);
 		return r;
 	}
-	if (!ro && access(dir, W_OK) != 0) {
-		st_rc r = fail(ST_READONLY, err, errsz,
-		               "%s: directory %s is not writable", path, dir);
+	dir_w = access(dir, W_OK) == 0;
+	if (!ro && !dir_w) {
+		r = errno == EROFS
+		    ? fail(ST_READONLY, err, errsz, "%s: directory %s is on a "
+		           "read-only file system", path, dir)
+		    : fail(ST_READONLY, err, errsz, "%s: directory %s is not "
+		           "writable for this user", path, dir);
+		free(dup);
+		return r;
+	}
+	if (stat(path, &sb) != 0) {
+		int e = errno;
+		if (e == ENOENT) {
+			free(dup);
+			if (ro || !o || !o->create)
+				return fail(ST_NOTFOUND, err, errsz, "%s: %s", path,
+				            "no such database");
+			r = create_file(path, o, err, errsz);
+			*created = r == ST_OK;
+			return r;
+		}
+		snprintf(doing, sizeof doing, "enter directory %s (no search "
+		         "permission)", dir);
+		r = fail_errno(e, path, dir, doing, err, errsz);
 		free(dup);
 		return r;
 	}
 	free(dup);
-	if (stat(path, &sb) != 0) {
-		if (errno != ENOENT)
-			return fail(ST_IO, err, errsz, "%s: %s", path, strerror(errno));
-		if (ro || !o || !o->create)
-			return fail(ST_NOTFOUND, err, errsz, "%s: %s", path,
-			            "no such database");
-		return create_file(path, o, err, errsz);
-	}
 	if (!S_ISREG(sb.st_mode))
 		return fail(ST_CORRUPT, err, errsz, "%s: %s", path, "not a regular file");
 	if (!ro && access(path, W_OK) != 0)
-		return fail(ST_READONLY, err, errsz, "%s: %s", path, "file is read-only");
-	if (sb.st_size == 0)
+		return fail(ST_READONLY, err, errsz, "%s: %s", path,
+		            errno == EROFS ? "on a read-only file system"
+		            : "the file is read-only for this user");
+	if (sb.st_size == 0) {
+		if (ro)                  /* nothing to read: never create a schema */
+			return fail(ST_CORRUPT, err, errsz, "%s: %s", path,
+			            "empty file (0 bytes), not a khidma database "
+			            "(left by an interrupted `khidma init`? remove it "
+			            "and run `khidma init`)");
 		return ST_OK;
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fail(ST_IO, err, errsz, "%s: cannot read: %s", path, strerror(errno));
+		return fail_errno(errno, path, "", "read it", err, errsz);
 	got = read(fd, hdr, sizeof hdr);
 	close(fd);
 	if (got != (ssize_t)sizeof hdr || memcmp(hdr, magic, sizeof magic) != 0)
@@ -425,6 +500,33 @@ static st_rc check_file(const char *path, const struct store_opts *o,
 		            "not a khidma database (refused, left untouched)");
 	/* File format write/read versions 2/2: the file is in WAL mode. */
 	*in_wal = hdr[18] == 2 && hdr[19] == 2;
+	wal = side_file(path, "-wal", &walsz);
+	if (!ro)
+		return ST_OK;
+	/* An interrupted write in rollback mode (a backup's copy, an old
+	 * file): reading it needs the rollback, which only a writer does. */
+	if (side_file(path, "-journal", &jsz) && jsz > 0)
+		return fail(ST_CORRUPT, err, errsz, "%s: %s", path, "an interrupted "
+		            "write left its -journal beside it: the file is "
+		            "incomplete (refused, left untouched)");
+	/* The header's page count is valid when bytes 24 and 92 agree; with no
+	 * WAL the file must hold every page it counts. */
+	if (walsz == 0 && be32(hdr + 24) == be32(hdr + 92)) {
+		uint32_t psz = (uint32_t)hdr[16] << 8 | hdr[17];
+		uint64_t want = (uint64_t)be32(hdr + 28) * (psz == 1 ? 65536 : psz);
+
+		if (want > (uint64_t)sb.st_size)
+			return fail(ST_CORRUPT, err, errsz, "%s: truncated: %s", path,
+			            "the file is shorter than its header says (an "
+			            "interrupted copy?); refused, left untouched");
+	}
+	/* Read-only opens: see the design comment. */
+	if (!wal && (!dir_w || access(path, W_OK) != 0))
+		*how = RO_IMMUTABLE;
+	else if (access(path, W_OK) != 0)
+		*how = RO_SHM_READONLY;
+	else
+		*how = RO_PLAIN;
 	return ST_OK;
 }
 
@@ -463,30 +565,135 @@ static st_rc pragmas(store *s, const char *path, char *err, size_t errsz)
 	return ST_OK;
 }
 
+/* Remove a file this open created (O_EXCL) and could not make a database
+ * of — a full disk during `khidma init` leaves 0 bytes or a header page —
+ * with whatever SQLite put beside it, so the next run starts clean and no
+ * reader mistakes it for a database. Only when it is empty, or the disk
+ * was full (then a second process that opened it meanwhile failed too). */
+static void remove_if_created_empty(const char *path, st_rc why)
+{
+	static const char *const sfx[] = { "-wal", "-shm", "-journal" };
+	struct stat sb;
+
+	if (stat(path, &sb) != 0 || (sb.st_size != 0 && why != ST_FULL))
+		return;
+	unlink(path);
+	for (size_t i = 0; i < ARRAY_LEN(sfx); i++) {
+		char *p = xasprintf("%s%s", path, sfx[i]);
+		unlink(p);
+		free(p);
+	}
+}
+
+/* RO_IMMUTABLE: hold a shared lock on the database file the way SQLite's
+ * unix VFS takes one (a read lock on its SHARED byte range), so a writer
+ * that closes cannot checkpoint into the file under us (it needs an
+ * exclusive lock for that) while SQLite itself, told the file is
+ * immutable, takes no lock and creates no -wal/-shm. -1 when the lock
+ * cannot be had (a writer is checkpointing: ST_BUSY). */
+static int shared_lock(const char *path)
+{
+	struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET,
+	                    .l_start = 0x40000002, .l_len = 510 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC), tries = 0;
+
+	if (fd < 0)
+		return -1;
+	while (fcntl(fd, F_SETLK, &fl) != 0) {
+		struct timespec ts = { 0, 10 * 1000000L };
+		if (++tries > 500) {     /* 5 s */
+			close(fd);
+			return -1;
+		}
+		nanosleep(&ts, NULL);
+	}
+	return fd;
+}
+
+/* Percent-encode path for a file: URI (RFC 3986 unreserved and '/' kept). */
+static char *file_uri(const char *path, const char *query)
+{
+	size_t n = strlen(path);
+	char *u = xcalloc(1, n * 3 + strlen(query) + 16), *q = u;
+
+	q += sprintf(q, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/-._~", *p))
+			*q++ = (char)*p;
+		else
+			q += sprintf(q, "%%%02X", *p);
+	}
+	sprintf(q, "?%s", query);
+	return u;
+}
+
+/* A read-only open that failed inside SQLite: say exactly why. */
+static st_rc ro_failed(store *s, const char *path, int rc, char *err,
+                       size_t errsz)
+{
+	int x = s->db ? sqlite3_extended_errcode(s->db) : rc;
+
+	if (x == SQLITE_READONLY_ROLLBACK)
+		return fail(ST_CORRUPT, err, errsz, "%s: %s", path, "an interrupted "
+		            "write left its -journal beside it: the file is "
+		            "incomplete (refused, left untouched)");
+	if ((x & 0xff) == SQLITE_CANTOPEN || x == SQLITE_READONLY_CANTINIT ||
+	    x == SQLITE_READONLY_CANTLOCK)
+		return fail(ST_DENIED, err, errsz, "%s: %s", path, "this user may "
+		            "read the database but not its -wal/-shm files, which "
+		            "hold the latest changes (read it as its owner or a "
+		            "member of its group)");
+	if ((x & 0xff) == SQLITE_NOTADB || (x & 0xff) == SQLITE_CORRUPT)
+		return fail(ST_CORRUPT, err, errsz, "%s: %s", path,
+		            "not a khidma database (refused, left untouched)");
+	return fail(st_map(rc) == ST_OK ? ST_IO : st_map(rc), err, errsz,
+	            "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+}
+
 /* The test hook and the real open share this: migrate up to `target`. */
 st_rc store_open_at_version(const char *path, const struct store_opts *o,
                             int target, store **out, char *err, size_t errsz)
 {
+	enum ro_how how = RO_PLAIN;
 	store *s;
 	st_rc r;
 	int rc, v;
-	bool in_wal = false;
+	bool in_wal = false, created = false;
 
 	*out = NULL;
 	if (err && errsz)
 		err[0] = '\0';
-	if ((r = check_file(path, o, &in_wal, err, errsz)) != ST_OK)
+	if ((r = check_file(path, o, &in_wal, &created, &how, err, errsz)) != ST_OK)
 		return r;
 	s = xcalloc(1, sizeof *s);
+	s->lock_fd = -1;
 	s->readonly = o && o->readonly;
 	s->busy_ms = (o && o->busy_ms > 0) ? o->busy_ms : 10000;
 	strlcpy_k(s->branch, "01", sizeof s->branch);
 	s->path = xstrdup(path);
-	rc = sqlite3_open_v2(path, &s->db, s->readonly ? SQLITE_OPEN_READONLY
-	                     : SQLITE_OPEN_READWRITE, NULL);
+	if (s->readonly) {
+		char *uri = file_uri(path, how == RO_IMMUTABLE ? "immutable=1"
+		                     : how == RO_SHM_READONLY ? "readonly_shm=1"
+		                     : "mode=ro");
+
+		if (how == RO_IMMUTABLE && (s->lock_fd = shared_lock(path)) < 0) {
+			free(uri);
+			r = fail(ST_BUSY, err, errsz, "%s: %s", path, "a writer kept "
+			         "the file locked (checkpointing); try again");
+			goto fail;
+		}
+		rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY |
+		                     SQLITE_OPEN_URI, NULL);
+		free(uri);
+	} else {
+		rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL);
+	}
 	if (rc != SQLITE_OK) {
-		r = fail(st_map(rc) == ST_OK ? ST_IO : st_map(rc), err, errsz,
-		         "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		r = s->readonly ? ro_failed(s, path, rc, err, errsz)
+		    : fail(st_map(rc) == ST_OK ? ST_IO : st_map(rc), err, errsz,
+		           "%s: %s", path, s->db ? sqlite3_errmsg(s->db)
+		           : "out of memory");
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
@@ -497,11 +704,15 @@ st_rc store_open_at_version(const char *path, const struct store_opts *o,
 	if (!s->check && !(s->readonly && o->no_open_check) &&
 	    (r = quick_check(s, path, err, errsz)) != ST_OK)
 		goto fail;
-	if ((r = pragmas(s, path, err, errsz)) != ST_OK)
+	if ((r = pragmas(s, path, err, errsz)) != ST_OK) {
+		if (s->readonly && r != ST_BUSY)
+			r = ro_failed(s, path, sqlite3_errcode(s->db), err, errsz);
 		goto fail;
+	}
 	v = st_user_version(s->db);
 	if (v < 0) {
-		r = fail(ST_IO, err, errsz, "%s: %s", path, sqlite3_errmsg(s->db));
+		r = s->readonly ? ro_failed(s, path, sqlite3_errcode(s->db), err, errsz)
+		    : fail(ST_IO, err, errsz, "%s: %s", path, sqlite3_errmsg(s->db));
 		goto fail;
 	}
 	if (v > store_schema_latest()) {
@@ -510,9 +721,20 @@ st_rc store_open_at_version(const char *path, const struct store_opts *o,
 		goto fail;
 	}
 	if (v < target) {
+		if (s->readonly && v == 0) {
+			r = fail(ST_CORRUPT, err, errsz, "%s: %s", path,
+			         "not a khidma database (an SQLite file without its "
+			         "tables; refused, left untouched)");
+			goto fail;
+		}
+		if (s->readonly && o->any_version)
+			goto opened;
 		if (s->readonly) {
-			r = fail(ST_READONLY, err, errsz, "%s: %s", path,
-			         "needs an upgrade but is opened read-only");
+			char why[160];
+			snprintf(why, sizeof why, "schema version %d is older than "
+			         "this program's %d: run `khidma init` to upgrade it",
+			         v, target);
+			r = fail(ST_READONLY, err, errsz, "%s: %s", path, why);
 			goto fail;
 		}
 		char why[256] = "";
@@ -523,7 +745,8 @@ st_rc store_open_at_version(const char *path, const struct store_opts *o,
 		if ((r = st_migrate(s, target, err, errsz)) != ST_OK)
 			goto fail;
 	}
-	if (target >= 1)
+opened:
+	if (target >= 1 && v >= 1)
 		store_meta_get(s, "branch", s->branch, sizeof s->branch);
 	store_changed(s);
 	*out = s;
@@ -538,8 +761,12 @@ fail:
 	st_check_finish(s->check);
 	st_cache_free(s);        /* the statements kept prepared (requests.c) */
 	sqlite3_close(s->db);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
 	free(s->path);
 	free(s);
+	if (created)
+		remove_if_created_empty(path, r);
 	return r;
 }
 
@@ -560,6 +787,8 @@ void store_close(store *s)
 	st_check_finish(s->check);
 	st_cache_free(s);        /* the statements kept prepared (requests.c) */
 	sqlite3_close(s->db);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);   /* after SQLite's close: see shared_lock */
 	free(s->path);
 	free(s);
 }

@@ -9,7 +9,12 @@
  *     visitor, the day only; answers are one cell "code=score;…".
  *  3. A backup goes to a NEW file, created 0600 before SQLite opens it, and
  *     is copied with sqlite3_backup_step in small steps so writers are never
- *     blocked for long; a failed backup removes the partial file.
+ *     blocked for long; a failed backup removes the partial file and its
+ *     -journal/-wal/-shm. The finished copy is switched to
+ *     journal_mode=DELETE: one self-contained file, no -wal/-shm beside it
+ *     (a writer that opens a restored copy turns WAL on again). Naming,
+ *     checking and renaming the copy into place is the caller's
+ *     (cli/cmd_backup).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -42,6 +47,42 @@ static const char export_surveys[] =
 	"ORDER BY question)) AS answers "
 	"FROM survey_responses s WHERE s.day >= ? ORDER BY s.id";
 
+static const char *export_sql(const char *what)
+{
+	if (!what)
+		return NULL;
+	if (strcmp(what, "requests") == 0)
+		return export_requests;
+	if (strcmp(what, "events") == 0)
+		return export_events;
+	if (strcmp(what, "surveys") == 0)
+		return export_surveys;
+	return NULL;
+}
+
+/* See store.h: fn once, cols NULL. */
+st_rc store_export_columns(store *s, const char *what, store_row_fn fn,
+                           void *ctx)
+{
+	const char *sql = export_sql(what), **names;
+	sqlite3_stmt *st;
+	int ncols;
+	st_rc r;
+
+	if (!sql || !fn)
+		return ST_INVALID;
+	if ((r = st_prep(s, sql, &st)) != ST_OK)
+		return r;
+	ncols = sqlite3_column_count(st);
+	names = xcalloc((size_t)ncols, sizeof *names);
+	for (int i = 0; i < ncols; i++)
+		names[i] = sqlite3_column_name(st, i);
+	fn(ctx, ncols, names, NULL);
+	sqlite3_finalize(st);
+	free(names);
+	return ST_OK;
+}
+
 /* See store.h. ST_INVALID for an unknown `what`; ST_OK also when fn stopped
  * early. */
 st_rc store_export(store *s, const char *what, time_t since, store_row_fn fn,
@@ -53,15 +94,7 @@ st_rc store_export(store *s, const char *what, time_t since, store_row_fn fn,
 	int ncols, rc;
 	st_rc r;
 
-	if (!what || !fn)
-		return ST_INVALID;
-	if (strcmp(what, "requests") == 0)
-		sql = export_requests;
-	else if (strcmp(what, "events") == 0)
-		sql = export_events;
-	else if (strcmp(what, "surveys") == 0)
-		sql = export_surveys;
-	else
+	if (!(sql = export_sql(what)) || !fn)
 		return ST_INVALID;
 	if ((r = st_prep(s, sql, &st)) != ST_OK)
 		return r;
@@ -142,6 +175,14 @@ st_rc store_backup(store *s, const char *dest, char *err, size_t errsz)
 		r = st_map(rc) == ST_OK ? ST_IO : st_map(rc);
 		goto fail;
 	}
+	/* The pages carry the live file's WAL mark: make the copy a
+	 * self-contained rollback-mode file (invariant 3), so nothing opens a
+	 * -wal/-shm beside it. */
+	rc = sqlite3_exec(to, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		r = st_map(rc) == ST_OK ? ST_IO : st_map(rc);
+		goto fail;
+	}
 	if (sqlite3_close(to) != SQLITE_OK) {
 		to = NULL;
 		r = ST_IO;
@@ -154,5 +195,11 @@ fail:
 		         to ? sqlite3_errmsg(to) : st_rc_name(r));
 	sqlite3_close(to);
 	unlink(dest);
+	for (int i = 0; i < 3; i++) {
+		static const char *const sfx[] = { "-journal", "-wal", "-shm" };
+		char *p = xasprintf("%s%s", dest, sfx[i]);
+		unlink(p);
+		free(p);
+	}
 	return r;
 }

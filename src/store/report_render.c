@@ -267,11 +267,12 @@ report_render_text(const struct report *r, FILE *f, int width)
 
 /* ---- CSV ------------------------------------------------------------------ */
 
-/* One CSV cell (RFC 4180 quoting; codes and refs rarely need it). */
+/* One CSV cell (RFC 4180 quoting, also for ';' and TAB, which some
+ * spreadsheets split on; codes and refs rarely need it). */
 static void
 csv_cell(FILE *f, const char *s)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL && s[0] != '=' && s[0] != '+' &&
+	if (strpbrk(s, ",;\"\t\r\n") == NULL && s[0] != '=' && s[0] != '+' &&
 	    s[0] != '-' && s[0] != '@') {
 		fputs(s, f);
 		return;

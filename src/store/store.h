@@ -73,6 +73,11 @@ struct store_opts {
 	 * scheduling priority instead of SCHED_IDLE — for a CLI command, whose
 	 * user waits for the check before the first write. */
 	bool        check_normal_priority;
+	/* Only with readonly: accept a schema older than this program's
+	 * (nothing is migrated; for `backup`, which copies pages as they are).
+	 * Without it a read-only open of an older file is refused (ST_READONLY,
+	 * "run `khidma init` to upgrade it"). */
+	bool        any_version;
 };
 
 /*
@@ -390,6 +395,10 @@ typedef int (*store_row_fn)(void *ctx, int ncols, const char *const *names,
                             const char *const *cols);
 /* what: "requests", "surveys", "events". Rows in id order, since = 0 for all. */
 st_rc store_export(store *s, const char *what, time_t since, store_row_fn fn, void *ctx);
+/* The column names of export `what` without reading a row: fn is called
+ * once with cols == NULL — for the header row of an empty export. */
+st_rc store_export_columns(store *s, const char *what, store_row_fn fn,
+                           void *ctx);
 
 /* Online backup (sqlite3_backup_*) to a new file; consistent while others write. */
 st_rc store_backup(store *s, const char *dest, char *err, size_t errsz);

@@ -19,6 +19,7 @@ struct store {
 	int64_t  data_version;
 	struct st_check *check;    /* background quick_check (dbcheck.c) or NULL */
 	char    *path;             /* as given to store_open, for messages */
+	int      lock_fd;          /* read-only immutable open: our shared lock */
 	/* requests.c: the durable submit's statements kept prepared on this
 	 * connection (NULL until first used; finalized by st_cache_free). */
 	sqlite3_stmt *cache[4];

@@ -238,10 +238,19 @@ static void test_export_csv(void **state)
 	assert_string_equal(col(&t, 2, "who"), "ahmad");
 	table_free(&t);
 
-	/* --since after today: a header-less empty export, not an error */
+	/* --since after today: an empty export, not an error — and it still
+	 * names its columns (before: a 0-byte file) */
 	cu_run(c, NULL, "export", "surveys", "--format", "csv", "--since", "2999-01-01");
 	CU_ASSERT_STATUS(c, 0);
-	assert_int_equal(c->outlen, 0);
+	parse_csv(c->out, c->outlen, &t);
+	assert_int_equal(t.nrows, 1);                 /* the header alone */
+	assert_true(t.maxcol >= 5);
+	assert_non_null(strstr(c->out, "answers"));
+	assert_true(c->outlen > 2 && memcmp(c->out + c->outlen - 2, "\r\n", 2) == 0);
+	table_free(&t);
+	cu_run(c, NULL, "export", "surveys", "--format", "json", "--since", "2999-01-01");
+	CU_ASSERT_STATUS(c, 0);
+	assert_string_equal(c->out, "[]\n");
 	cu_run(c, NULL, "export", "surveys", "--format", "csv", "--since", "2024-13-01");
 	CU_ASSERT_STATUS(c, 2);
 	cu_free(c);

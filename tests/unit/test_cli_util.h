@@ -32,6 +32,9 @@ struct cu {
 	char *out, *err;        /* of the last cu_run */
 	size_t outlen, errlen;
 	int status;             /* exit status of the last run, 128+sig if killed */
+	/* When set, argv starts with these (NULL-terminated), e.g. setpriv
+	 * --reuid=nobody … to run the binary as another user. */
+	const char *const *wrap;
 };
 
 CU const char *cu_bin(void)
@@ -162,6 +165,8 @@ CU int cu_runv(struct cu *c, const char *in, const char *const *args)
 	pid_t pid;
 	ssize_t r;
 
+	for (const char *const *w = c->wrap; w && *w && n < 16; w++)
+		argv[n++] = *w;
 	argv[n++] = cu_bin();
 	argv[n++] = "--db";
 	argv[n++] = c->db;
