@@ -133,8 +133,8 @@ declare_key(struct ui_screen *s, struct ui_event ev)
 	struct declare *d = s->state;
 	struct ui_form_item *sig;
 
-	if (ev.a == ACT_TICK)
-		return 0;
+	if (ev.a == ACT_TICK)       /* a draft is kept, the visitor told (oos.c) */
+		return kiosk_health_notice(d->k) ? UI_HANDLED | UI_REDRAW : 0;
 	switch (ui_form_key(&d->form, ev)) {
 	case UF_BACK:
 		d->next = K_REVIEW;

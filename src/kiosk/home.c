@@ -62,8 +62,12 @@ home_key(struct ui_screen *s, struct ui_event ev)
 	struct home *h = s->state;
 	int c;
 
-	if (ev.a == ACT_TICK)
-		return 0;
+	if (ev.a == ACT_TICK) {
+		if (kiosk_health(h->k) == ST_OK)
+			return 0;
+		h->next = K_OOS;        /* before anyone starts typing */
+		return UI_DONE;
+	}
 	if (ev.a == ACT_OFFICER) {
 		h->next = K_OFFICER;
 		return UI_DONE;

@@ -44,8 +44,8 @@ intake_key(struct ui_screen *s, struct ui_event ev)
 	struct intake *in = s->state;
 	struct ui_form *f = &in->k->req;
 
-	if (ev.a == ACT_TICK)
-		return 0;
+	if (ev.a == ACT_TICK)       /* a draft is kept, the visitor told (oos.c) */
+		return kiosk_health_notice(in->k) ? UI_HANDLED | UI_REDRAW : 0;
 	switch (ui_form_key(f, ev)) {
 	case UF_SUBMIT:
 		in->next = K_REVIEW;

@@ -31,6 +31,12 @@
  *     Arabic and English, app_open_failed), exit status 1; nothing was
  *     written. The officer console (main.c) still
  *     opens before its first screen.
+ *  6. Out of service (oos.c): right after the open the kiosk probes that it
+ *     can write the database; before the welcome and the home screen, and
+ *     on their ticks, it asks whether the background integrity check has
+ *     failed. Either sends it to the out-of-service screen (both
+ *     languages, logged) instead of letting a visitor fill a form it
+ *     cannot save; a visitor already typing keeps the draft and is told.
  */
 #include "kiosk/kiosk.h"
 
@@ -167,7 +173,11 @@ kiosk_main(struct app *a)
 		}
 	}
 	request_form_init(&k);
+	kiosk_health_probe(&k);         /* oos.c: a database it cannot write */
 	while (st != K_EXIT) {
+		/* oos.c: no visitor is let in to a kiosk that cannot save */
+		if ((st == K_WELCOME || st == K_HOME) && kiosk_health(&k) != ST_OK)
+			st = K_OOS;
 		switch (st) {
 		case K_WELCOME: st = kiosk_welcome(&k); break;
 		case K_HOME:    st = kiosk_home(&k); break;
@@ -179,8 +189,10 @@ kiosk_main(struct app *a)
 		case K_SURVEY:  st = kiosk_survey(&k); break;
 		case K_INFO:    st = kiosk_info(&k); break;
 		case K_OFFICER: st = run_officer(&k); break;
+		case K_OOS:     st = kiosk_out_of_service(&k); break;
 		case K_RESET:
 			kiosk_forget(&k);
+			k.told = false;
 			ui_set_lang(start_lang(a));
 			ui_status("", false);
 			st = K_WELCOME;

@@ -31,7 +31,7 @@
 enum kstep {
 	K_WELCOME = 0, K_HOME, K_REQUEST, K_REVIEW, K_DECLARE, K_CONFIRM,
 	K_TRACK, K_SURVEY, K_INFO, K_OFFICER, K_RESET /* idle: wipe, welcome */,
-	K_EXIT /* hang-up */
+	K_EXIT /* hang-up */, K_OOS /* out of service (oos.c) */
 };
 
 /* ---- kform.c: building the kiosk's ui_forms (src/ui/ui_form.c) ---------
@@ -59,6 +59,8 @@ struct kiosk {
 	char   survey_ref[16];
 	char   survey_last4[8];        /* with survey_ref: tracking proved both */
 	struct timespec throttle_until; /* throttle.c: no lookup before (monotonic) */
+	st_rc  broken;                 /* why no request can be taken (oos.c), or ST_OK */
+	bool   told;                   /* a visitor typing was told of it */
 };
 
 /* Wipe the draft and the last submission. */
@@ -95,6 +97,28 @@ enum kstep kiosk_confirm(struct kiosk *k);    /* confirm.c */
 enum kstep kiosk_track(struct kiosk *k);      /* track.c */
 enum kstep kiosk_survey(struct kiosk *k);     /* survey.c */
 enum kstep kiosk_info(struct kiosk *k);       /* info.c */
+
+/* ---- oos.c: out of service (issue 15, findings 4 and 5) -------------------
+ *
+ * The kiosk takes no visitor it cannot serve: a database it cannot write
+ * (found at start by store_write_probe) or one whose background integrity
+ * check failed (store_check_poll, asked on every tick of the welcome and
+ * home screens and before either is shown) puts up the out-of-service
+ * screen, in Arabic and English, logged once. A visitor already typing
+ * keeps the draft and is told in one line (kiosk_health_notice). */
+
+/* ST_OK, or why the kiosk cannot take requests (sticky; logged once). */
+st_rc kiosk_health(struct kiosk *k);
+/* At start: can the database be written? Sets k->broken (logged) if not. */
+void  kiosk_health_probe(struct kiosk *k);
+/* For the screens of a visitor with a draft, on a tick: when the kiosk has
+ * just become unable to save, say so in the status line (once) and return
+ * true (the caller repaints). */
+bool  kiosk_health_notice(struct kiosk *k);
+/* The out-of-service screen: K_RESET once the database can be written
+ * again (a read-only file fixed; a failed check never comes back), K_EXIT
+ * on hang-up. */
+enum kstep kiosk_out_of_service(struct kiosk *k);
 
 /* ---- dates.c: Gregorian and Umm al-Qura dates through ICU ---------------- */
 /* Format t as a date in the current language: Gregorian ("12 March 2025")

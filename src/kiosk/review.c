@@ -92,8 +92,8 @@ review_key(struct ui_screen *s, struct ui_event ev)
 	struct review *v = s->state;
 	int c;
 
-	if (ev.a == ACT_TICK)
-		return 0;
+	if (ev.a == ACT_TICK)       /* a draft is kept, the visitor told (oos.c) */
+		return kiosk_health_notice(v->k) ? UI_HANDLED | UI_REDRAW : 0;
 	if (ev.a == ACT_BACK || ev.a == ACT_BACKSPACE) {
 		v->next = K_REQUEST;
 		return UI_DONE;

@@ -50,8 +50,12 @@ welcome_key(struct ui_screen *s, struct ui_event ev)
 	struct welcome *w = s->state;
 	int c;
 
-	if (ev.a == ACT_TICK)
-		return 0;
+	if (ev.a == ACT_TICK) {
+		if (kiosk_health(w->k) == ST_OK)
+			return 0;
+		w->next = K_OOS;        /* before anyone starts typing */
+		return UI_DONE;
+	}
 	if (ev.a == ACT_OFFICER) {
 		w->next = K_OFFICER;
 		return UI_DONE;

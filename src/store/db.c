@@ -811,6 +811,31 @@ const char *store_errmsg(store *s)
 	return s ? sqlite3_errmsg(s->db) : "no database";
 }
 
+/* See store.h. */
+st_rc store_check_poll(store *s)
+{
+	return s && s->check ? st_check_failed(s->check) : ST_OK;
+}
+
+/* See store.h: the connection's own read-only state first (SQLite knows a
+ * read-only main file at open), then a real write lock, released at once. */
+st_rc store_write_probe(store *s, int wait_ms)
+{
+	int keep;
+	st_rc r;
+
+	if (!s)
+		return ST_IO;
+	if (s->readonly || sqlite3_db_readonly(s->db, "main") == 1)
+		return ST_READONLY;
+	keep = s->busy_ms;
+	s->busy_ms = wait_ms > 0 ? wait_ms : 1;
+	r = st_map(sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+	s->busy_ms = keep;
+	rollback(s);
+	return r;
+}
+
 int store_schema_version(store *s)
 {
 	return st_user_version(s->db);

@@ -30,6 +30,11 @@
  *     of a busy machine would only make the user wait longer.
  *  4. A check that was cancelled, interrupted or could not run never counts
  *     as passed: rc is then ST_IO (or the mapped SQLite code), not ST_OK.
+ *  5. Tests only: $KHIDMA_CHECK_DELAY_MS (read when the check starts, in
+ *     the caller's thread) holds the check back that long, cancellably, as
+ *     a file big enough to take that long would — so the kiosk's
+ *     out-of-service tests see a check fail after the first screen, or
+ *     while a visitor types, on a small file.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -37,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/util.h"
 #include "store/store_int.h"
@@ -51,6 +57,7 @@ struct st_check {
 	atomic_bool     done;      /* rc and err are final */
 	bool            joined;
 	bool            idle;      /* run at SCHED_IDLE */
+	long            delay_ms;  /* invariant 5 */
 	st_rc           rc;
 	char            path[4096];
 	char            err[256];
@@ -77,6 +84,17 @@ static void *check_main(void *arg)
 	 * small branch machine; failure to lower the priority is harmless. */
 	if (c->idle)
 		pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
+	for (long t = 0; t < c->delay_ms; t += 10) {      /* invariant 5 */
+		struct timespec ten = { 0, 10 * 1000000L };
+		bool stop;
+
+		pthread_mutex_lock(&c->mu);
+		stop = c->cancel;
+		pthread_mutex_unlock(&c->mu);
+		if (stop)
+			break;
+		nanosleep(&ten, NULL);
+	}
 	rc = sqlite3_open_v2(c->path, &db, SQLITE_OPEN_READONLY, NULL);
 	if (rc != SQLITE_OK) {
 		check_result(c, st_map(rc) == ST_OK ? ST_IO : st_map(rc), "quick_check",
@@ -134,6 +152,8 @@ struct st_check *st_check_start_prio(const char *path, bool idle)
 		return NULL;
 	c = xcalloc(1, sizeof *c);
 	c->idle = idle;
+	if (getenv("KHIDMA_CHECK_DELAY_MS") != NULL)
+		c->delay_ms = atol(getenv("KHIDMA_CHECK_DELAY_MS"));
 	strlcpy_k(c->path, path, sizeof c->path);
 	c->rc = ST_IO;
 	atomic_init(&c->done, false);

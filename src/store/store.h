@@ -95,6 +95,19 @@ void  store_close(store *s);
  * it anyway; a command calls this before its first write to report the
  * refusal as store_open would. */
 st_rc store_check_wait(store *s, char *err, size_t errsz);
+/* Never waits: ST_OK while the background check runs, once it passed, or
+ * when there is none; its failure code (ST_CORRUPT …) once it failed. For
+ * a long-lived UI that must learn of a failed check before anyone types
+ * (the kiosk's out-of-service screen). */
+st_rc store_check_poll(store *s);
+/* Whether this connection can write the file now: BEGIN IMMEDIATE, then
+ * ROLLBACK (nothing is written), waiting at most wait_ms for another
+ * writer's lock and never for the background check. ST_OK; ST_READONLY
+ * (read-only file, or -wal/-shm or directory the process cannot write:
+ * SQLite then opens them read-only and only a write notices); ST_BUSY when
+ * another writer held the lock all along (nothing known); or the code of
+ * another failure. */
+st_rc store_write_probe(store *s, int wait_ms);
 /* The last SQLite error text of this connection (English), for logs. */
 const char *store_errmsg(store *s);
 /* Current schema version and the version this program writes. */
