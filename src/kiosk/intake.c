@@ -9,8 +9,8 @@
  * Invariants:
  *  1. The draft is k->req: this screen edits it and never frees it, so
  *     the review screen can send the visitor back to any field.
- *  2. Back (Esc, or Backspace on the empty first field) asks before
- *     discarding a draft, and wipes it when the visitor agrees.
+ *  2. Back (Esc, or the keypad's '/') asks before discarding a draft
+ *     (the box opens on "No"), and wipes it only on an explicit Yes.
  */
 #include "kiosk/kiosk.h"
 

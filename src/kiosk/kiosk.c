@@ -85,11 +85,14 @@ kiosk_forget(struct kiosk *k)
 	explicit_bzero(k->survey_last4, sizeof k->survey_last4);
 }
 
+/* "No" is selected first: only an explicit Yes (1, or Enter after moving
+ * to it) discards — a stray Enter or a pasted sequence never does. */
 bool
 kiosk_confirm_discard(void)
 {
-	return ui_confirm(_("Discard?"),
-	                  _("What you typed will be erased. Go back anyway?"));
+	return ui_confirm_default(_("Discard?"),
+	                          _("What you typed will be erased. Go back anyway?"),
+	                          false);
 }
 
 const char *

@@ -65,7 +65,8 @@ struct kiosk {
 
 /* Wipe the draft and the last submission. */
 void kiosk_forget(struct kiosk *k);
-/* Ask before discarding typed data; true when the visitor agrees. */
+/* Ask before discarding typed data; true only when the visitor explicitly
+ * chooses Yes (the box opens on No). */
 bool kiosk_confirm_discard(void);
 /* The visitor-language message for a store error (msgid). */
 const char *kiosk_store_msg(st_rc rc);

@@ -27,6 +27,10 @@
  *     signed; 5 from the decision on; 6 from registered; 7 when delivered.
  *     In progress: the first step not done (3 only while referred), on an
  *     open request (none once rejected, withdrawn or delivered).
+ *  7. "Finish" (Enter on the result) ends the visit like every other flow:
+ *     K_RESET, so the welcome comes back in the start language with
+ *     nothing of this visitor kept; Esc (or the keypad's '/') only goes
+ *     back to the home menu.
  */
 #include "kiosk/kiosk.h"
 #include "kiosk/kiosk_attr.h"
@@ -403,7 +407,14 @@ track_key(struct ui_screen *s, struct ui_event ev)
 			t->next = K_SURVEY;
 			return UI_DONE;
 		}
-		if (ev.a == ACT_ENTER || ev.a == ACT_BACK || ev.a == ACT_BACKSPACE) {
+		if (ev.a == ACT_ENTER) {
+			/* finish: the visitor is done, the welcome in the start
+			 * language for the next one (invariant 6) */
+			t->next = K_RESET;
+			return UI_DONE;
+		}
+		ev = ui_keypad_event(ev);
+		if (ev.a == ACT_BACK || ev.a == ACT_BACKSPACE) {
 			t->next = K_HOME;
 			return UI_DONE;
 		}
@@ -413,6 +424,8 @@ track_key(struct ui_screen *s, struct ui_event ev)
 		ui_status("", false);           /* the last answer goes once typing starts */
 	switch (ui_form_key(&t->form, ev)) {
 	case UF_BACK:
+		if (t->form.dirty && !kiosk_confirm_discard())
+			return UI_HANDLED | UI_REDRAW;
 		t->next = K_HOME;
 		return UI_BACK;
 	case UF_SUBMIT:

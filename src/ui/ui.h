@@ -84,9 +84,28 @@ typedef enum {
 	ACT_IDLE,        /* the idle countdown ran out: wipe and go home */
 	ACT_TICK,        /* a timer tick (about once a second) */
 	ACT_HANGUP,
+	ACT_OSK,         /* added: keypad '*': the on-screen keyboard (text fields) */
 } ui_action;
 
+/*
+ * One key as an action. ev.ch is the character of ACT_CHAR; for any other
+ * action made by an operator key of the numeric keypad it is that key
+ * ('/' ACT_BACK, '-' ACT_BACKSPACE, '+' ACT_PGDN, '*' ACT_OSK), else 0.
+ *
+ * The numeric keypad (ui_keys.c): digits are digits whether they come as
+ * characters or in application keypad mode (ESC O p..y, the corner keys
+ * ka1/ka3/kb2/kc1/kc3); Enter is Enter; NumLock off gives the arrows,
+ * Home/End/PgUp/PgDn, Ins and Del; the operator keys, which NumLock does
+ * not change, carry the commands: / back, - erase, + next page,
+ * * on-screen keyboard.
+ */
 struct ui_event { ui_action a; wchar_t ch; };
+
+/* Added: where no text is typed (menus, choices, the pager, boxes, digit
+ * fields) a plain '/', '-', '+' or '*' character — a keypad in numeric
+ * mode — means the keypad command above; ev is returned as that action
+ * (ch kept), anything else unchanged. */
+struct ui_event ui_keypad_event(struct ui_event ev);
 
 /* Screen result bits, returned by key(). */
 enum { UI_HANDLED = 1, UI_REDRAW = 2, UI_DONE = 4, UI_BACK = 8, UI_HOME = 16, UI_HANGUP = 32 };
@@ -270,10 +289,10 @@ void ui_bigdigits(struct ui_rect r, const char *digits);
  *     (text_edit_wipe) and every normalised copy (explicit_bzero).
  *  4. Items hidden by show_if ("category=member") are skipped by the focus,
  *     never validated, and give "" as their value.
- *  5. Keypad only: digits choose options, Enter moves on (in a multi-line
- *     field: Enter on an empty last line), Enter past the last item submits,
- *     Backspace in an empty item goes back one item (and out of the form
- *     from the first one).
+ *  5. Keypad only: digits choose options, Enter (or the keypad's '+') moves
+ *     on (in a multi-line field: Enter on an empty last line), Enter past
+ *     the last item submits, the keypad's '/' (or Esc) is Back. Backspace
+ *     in an empty item does nothing: it never moves the focus.
  *  6. src/ui never reads the store: options of a choice that names a
  *     catalog kind are given by the screen with ui_form_set_options.
  */

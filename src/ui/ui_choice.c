@@ -35,7 +35,9 @@ ui_label_width(const char *label, int w)
 	return w / 3;
 }
 
-/* Contract: see ui.h. Left/Right (visual), digits 1..9, Home/End. */
+/* Contract: see ui.h. Left/Right (visual), digits 1..9, Home/End.
+ * A digit out of range beeps (handled); any other character beeps and
+ * is not handled (0), so the form can say how to choose. */
 int
 ui_choice_key(struct ui_choice *c, struct ui_event ev)
 {
@@ -44,6 +46,7 @@ ui_choice_key(struct ui_choice *c, struct ui_event ev)
 
 	if (c->nitems <= 0)
 		return 0;
+	ev = ui_keypad_event(ev);
 	switch (ev.a) {
 	case ACT_LEFT:
 		step = rtl ? 1 : -1;
@@ -61,10 +64,11 @@ ui_choice_key(struct ui_choice *c, struct ui_event ev)
 		d = ui_digit_value(ev.ch);
 		if (d >= 1 && d <= c->nitems && d <= 9) {
 			c->selected = d - 1;
-		} else {
-			ui_beep();
+			return UI_HANDLED;
 		}
-		return UI_HANDLED;
+		ui_beep();
+		/* a letter is not a choice: the caller says how to choose */
+		return d >= 0 ? UI_HANDLED : 0;
 	default:
 		return 0;
 	}

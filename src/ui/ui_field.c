@@ -11,8 +11,11 @@
  *  3. A digits-only field takes ASCII, Arabic-Indic and Persian digits (and
  *     a leading '+') and refuses anything else with a beep; the text is
  *     kept as typed (text_digits normalises it for storage).
- *  4. Backspace in an empty field is not consumed, so a keypad visitor's
- *     Backspace can mean Back to the screen.
+ *  4. Backspace in an empty field is not consumed (the form ignores it:
+ *     it never jumps to another field).
+ *  5. Delete at the end of the text erases the character before it: with
+ *     NumLock off the keypad's '.' is Delete, and it must erase a
+ *     mistyped digit.
  */
 #include "ui/ui_int.h"
 
@@ -94,7 +97,12 @@ ui_field_key(struct ui_field *f, struct ui_event ev)
 		text_edit_backspace(e);
 		return UI_HANDLED;
 	case ACT_DELETE:
-		text_edit_delete(e);
+		/* at the end (NumLock off: the keypad's '.' is Del) it erases
+		 * the character before, as a keypad visitor expects */
+		if (e->cursor == e->len && e->len > 0)
+			text_edit_backspace(e);
+		else
+			text_edit_delete(e);
 		return UI_HANDLED;
 	case ACT_LEFT:
 		text_edit_left(e);

@@ -11,7 +11,13 @@
  *  3. Every typed buffer and normalised copy is overwritten before it is
  *     freed or forgotten.
  *  4. Hidden items (show_if) are skipped, never validated, and are "".
- *  5. Keypad only: digits, Enter, Backspace and arrows reach everything.
+ *  5. Keypad only: digits, Enter, the keypad's operator keys and arrows
+ *     reach everything. Backspace in an empty item does nothing (it never
+ *     moves the focus: a held Backspace must not go on deleting in the
+ *     item before). On a choice or a digits field (national ID, mobile,
+ *     number) a plain '/', '-' or '*' is the keypad command (ui.h); '+'
+ *     (keypad PgDn) moves on like Tab. A letter typed on a choice says
+ *     how to choose instead of vanishing.
  */
 #include "ui/ui_int.h"
 
@@ -396,6 +402,17 @@ is_digit_key(wchar_t ch)
 	return ui_digit_value(ch) >= 0;
 }
 
+/* A field that takes only digits (and a leading '+'): there the keypad's
+ * operator keys are commands even as plain characters. */
+static bool
+digits_field(const struct ui_form_item *it)
+{
+	if (it->is_choice || it->def == NULL)
+		return false;
+	return it->def->type == FT_DIGITS || it->def->type == FT_NATIONAL_ID ||
+	       it->def->type == FT_MOBILE;
+}
+
 /* Contract: see ui.h (invariants 1 and 5). */
 int
 ui_form_key(struct ui_form *f, struct ui_event ev)
@@ -406,6 +423,8 @@ ui_form_key(struct ui_form *f, struct ui_event ev)
 	if (f->n == 0)
 		return ev.a == ACT_BACK || ev.a == ACT_BACKSPACE ? UF_BACK : UF_NONE;
 	it = &f->it[f->focus];
+	if (it->is_choice || (digits_field(it) && !(ev.a == ACT_CHAR && ev.ch == L'+')))
+		ev = ui_keypad_event(ev);
 	switch (ev.a) {
 	case ACT_ENTER:
 		if (!it->is_choice && it->field.height > 1 && !multiline_enter_leaves(it))
@@ -413,6 +432,7 @@ ui_form_key(struct ui_form *f, struct ui_event ev)
 		return leave_forward(f);
 	case ACT_DOWN:
 	case ACT_NEXT:
+	case ACT_PGDN:
 		return leave_forward(f);
 	case ACT_UP:
 	case ACT_PREV:
@@ -431,25 +451,29 @@ ui_form_key(struct ui_form *f, struct ui_event ev)
 	case ACT_BACK:
 		return UF_BACK;
 	case ACT_BACKSPACE:
-		if (item_empty(it) || it->is_choice) {
-			it->err = NULL;
-			ui_status("", false);
-			if ((to = step(f, f->focus, -1)) < 0)
-				return UF_BACK;
-			f->focus = to;
-			return UF_NONE;
-		}
+		if (item_empty(it) || it->is_choice)
+			return UF_NONE;     /* invariant 5: nothing to erase here */
 		break;
 	default:
 		break;
 	}
 	if (it->is_choice) {
 		r = ui_choice_key(&it->choice, ev);
+		if ((r & UI_HANDLED) && ev.a == ACT_CHAR &&
+		    ui_digit_value(ev.ch) >= 0 && (ui_digit_value(ev.ch) < 1 ||
+		                                   ui_digit_value(ev.ch) > it->nopts)) {
+			return UF_NONE;         /* a digit out of range: the beep */
+		}
 		if (r & UI_HANDLED) {
 			f->dirty = true;
 			it->err = NULL;
 			ui_status("", false);
 			update_visibility(f);
+		} else if (ev.a == ACT_CHAR && it->nopts > 0) {
+			/* a letter: say how to choose (invariant 5) */
+			it->err = N_("Choose with a number key, 1 to %d.");
+			it->err_arg = it->nopts < 9 ? it->nopts : 9;
+			ui_form_status(f);
 		}
 		return UF_NONE;
 	}

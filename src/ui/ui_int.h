@@ -47,10 +47,22 @@ struct ui_state {
 	int    batch_keys;        /* keys taken since the screen was last presented */
 	long long batch_ms;       /* when that batch began */
 	WINDOW *ahead_win;        /* 1×1, never drawn: reading ahead on it flushes nothing */
+	/* added (keypad, ui_keys.c / ui_loop.c) */
+	bool   keys_defined;      /* ui_keys_define ran for this ui_init */
+	bool   in_help;           /* the F1 box is up (no second one over it) */
 };
 extern struct ui_state ui_st;
 
 /* ---- ui_keys.c: the binding table ---------------------------------------- */
+/* Key codes of our own for keypad sequences terminfo does not name. */
+enum {
+	UK_KP_0 = KEY_MAX + 1,       /* + 0..9: keypad digits (application mode) */
+	UK_KP_PLUS = UK_KP_0 + 10, UK_KP_MINUS, UK_KP_MULT, UK_KP_DIV,
+	UK_KP_DOT, UK_KP_COMMA, UK_KP_EQUAL, UK_KP_BEGIN /* 5 without NumLock */
+};
+/* Teach curses the keypad and cursor sequences terminfo lacks (define_key;
+ * once per ui_init, before the first read). */
+void ui_keys_define(void);
 /* Map one get_wch result (rc = OK or KEY_CODE_YES, ch) to an event. Pure:
  * no curses state is read, so it is unit-tested alone. KEY_RESIZE → ACT_NONE
  * (the loop checks it before). */

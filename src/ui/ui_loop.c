@@ -35,6 +35,14 @@
  *     progress. At human speed there is never a key waiting: every key is
  *     painted at once, as before. Beeps asked for during a batch become
  *     one BEL at its end.
+ *  6. An escape sequence nobody taught curses (ui_keys.c, invariant 4) is
+ *     read whole and ignored, never seen as Esc (Back) and letters: when
+ *     a lone ESC comes with more input already behind it, a CSI (ESC [
+ *     params final), an SS3 (ESC O x), a string (ESC ] P _ ^ X … BEL or
+ *     ESC \) or Alt+key (ESC and one character) is swallowed — a pasted
+ *     `ESC [31m`, Home as `ESC [1~` under a terminfo that lacks it,
+ *     Alt+digit. Bytes of a sequence may trail by ESC_GAP_MS. ESC then a
+ *     key curses decoded (F2) or another ESC stays Esc + that key.
  *  5. A repaint lays out again only text that changed: src/text keeps the
  *     layouts (text/cache.c). When a screen goes home (a visitor is done,
  *     or idle) or the session hangs up, that cache is wiped with
@@ -51,6 +59,8 @@
 
 /* Bounds of one batch of waiting input (invariant 4). */
 enum { BATCH_KEYS = 4096, BATCH_MS = 20 };
+/* Invariant 6: the longest gap inside a sequence, and its longest length. */
+enum { ESC_GAP_MS = 30, ESC_MAX = 512 };
 
 static bool cursor_shown;
 
@@ -198,6 +208,77 @@ idle_warning(void)
 	}
 }
 
+/* One more key of a sequence, waiting at most ms; ERR when none. */
+static int
+seq_next(wint_t *ch, int ms)
+{
+	WINDOW *w = ui_st.ahead_win != NULL ? ui_st.ahead_win : stdscr;
+	int rc;
+
+	wtimeout(w, ms);
+	rc = wget_wch(w, ch);
+	wtimeout(w, 0);
+	return rc;
+}
+
+static void
+push_back(int rc, wint_t ch)
+{
+	ui_st.ahead = true;
+	ui_st.ahead_rc = rc;
+	ui_st.ahead_ch = ch;
+}
+
+/* Invariant 6: after a lone ESC, true when it began a sequence (or an
+ * Alt+key) that was read whole and is to be ignored; false for Esc. */
+static bool
+swallow_escape(void)
+{
+	wint_t c = 0;
+	int rc = seq_next(&c, 0), n;
+
+	if (rc == ERR)
+		return false;
+	if (rc == KEY_CODE_YES || c == 0x1b) {
+		push_back(rc, c);
+		return false;
+	}
+	switch (c) {
+	case L'[':              /* CSI: parameters, intermediates, a final byte */
+		for (n = 0; n < ESC_MAX; n++) {
+			if ((rc = seq_next(&c, ESC_GAP_MS)) == ERR)
+				return true;
+			if (rc == KEY_CODE_YES || c < 0x20 || c > 0x7e) {
+				push_back(rc, c);
+				return true;
+			}
+			if (c >= 0x40)
+				return true;
+		}
+		return true;
+	case L'O':              /* SS3: one character */
+		if ((rc = seq_next(&c, ESC_GAP_MS)) != ERR &&
+		    (rc == KEY_CODE_YES || c < 0x20 || c > 0x7e))
+			push_back(rc, c);
+		return true;
+	case L']': case L'P': case L'_': case L'^': case L'X':
+		for (n = 0; n < ESC_MAX; n++) {     /* a string: up to BEL or ST */
+			if ((rc = seq_next(&c, ESC_GAP_MS)) == ERR || rc == KEY_CODE_YES)
+				return true;
+			if (c == 0x07)
+				return true;
+			if (c == 0x1b) {
+				if (seq_next(&c, ESC_GAP_MS) != ERR && c != L'\\')
+					push_back(OK, c);
+				return true;
+			}
+		}
+		return true;
+	default:                /* Alt+key */
+		return true;
+	}
+}
+
 static struct ui_event
 ev_of(ui_action a)
 {
@@ -215,6 +296,10 @@ ui_read(int timeout_ms)
 
 	if (!ui_st.active)
 		return ev_of(ACT_HANGUP);
+	if (!ui_st.keys_defined) {
+		ui_keys_define();
+		ui_st.keys_defined = true;
+	}
 	for (;;) {
 		long long now = ui_now_ms();
 		long long wait = 1000;
@@ -267,6 +352,8 @@ got_key:
 			continue;
 		}
 		ui_st.last_key_ms = ui_now_ms();
+		if (rc == OK && ch == 0x1b && swallow_escape())
+			continue;
 		ev = ui_key_event(rc, ch);
 		if (ui_st.small && ev.a != ACT_LANG)
 			continue;

@@ -84,13 +84,15 @@ ui_menu_draw(struct ui_menu *m, struct ui_rect r)
 }
 
 /* Contract: see ui.h. Digits 1..9 (ASCII or Arabic-Indic) choose item 1..9
- * of a numbered menu at once; Esc and Backspace are Back. */
+ * of a numbered menu at once; Esc and Backspace are Back, and so are the
+ * keypad's '/' and '-'; '+' pages down. */
 int
 ui_menu_key(struct ui_menu *m, struct ui_event ev)
 {
 	int page = m->rows > 1 ? m->rows - 1 : 1;
 	int d;
 
+	ev = ui_keypad_event(ev);       /* '/' back, '-' back, '+' page */
 	if (m->nitems <= 0)
 		return (ev.a == ACT_BACK || ev.a == ACT_BACKSPACE) ? -2 : -1;
 	switch (ev.a) {

@@ -66,7 +66,7 @@ ui_message(const char *title, const char *utf8, bool any_key)
 
 		ui_text(b.y, b.x, b.w, ok, ui_dir(), AL_CENTER, A_BOLD);
 		free(ok);
-		ev = ui_read(-1);
+		ev = ui_keypad_event(ui_read(-1));
 		switch (ev.a) {
 		case ACT_HANGUP:
 		case ACT_IDLE:
@@ -111,11 +111,12 @@ ui_confirm_default(const char *title, const char *question, bool default_yes)
 		        yes ? 0 : (int)(A_REVERSE | A_BOLD));
 		free(y);
 		free(n);
-		ev = ui_read(-1);
+		ev = ui_keypad_event(ui_read(-1));   /* keypad '/' and '-': no */
 		switch (ev.a) {
 		case ACT_HANGUP:
 		case ACT_IDLE:
 		case ACT_BACK:
+		case ACT_BACKSPACE:
 			return false;
 		case ACT_ENTER:
 			return yes;

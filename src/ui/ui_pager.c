@@ -43,12 +43,26 @@ pager_clamp(struct ui_pager *p)
 		p->top = 0;
 }
 
-/* Contract: see ui.h. 1 when consumed, 0 when not, -2 on Back. */
+/* Contract: see ui.h. 1 when consumed, 0 when not, -2 on Back (Esc,
+ * Backspace, the keypad's '/'). Keypad alone: 8/2 a line, 9/3 or -/+ a
+ * page, 7/1 the start and the end — NumLock on or off. */
 int
 ui_pager_key(struct ui_pager *p, struct ui_event ev)
 {
 	int page = p->height > 1 ? p->height - 1 : 1;
 
+	ev = ui_keypad_event(ev);
+	if (ev.a == ACT_CHAR) {         /* the keypad's digits where its arrows are */
+		static const ui_action by_digit[10] = {
+			[8] = ACT_UP, [2] = ACT_DOWN, [9] = ACT_PGUP, [3] = ACT_PGDN,
+			[7] = ACT_HOME, [1] = ACT_END,
+		};
+		int d = ui_digit_value(ev.ch);
+		if (d >= 0 && by_digit[d] != ACT_NONE)
+			ev.a = by_digit[d];
+	}
+	if (ev.a == ACT_BACKSPACE && ev.ch == L'-')
+		ev.a = ACT_PGUP;            /* keypad '-': the page before ('+' the next) */
 	switch (ev.a) {
 	case ACT_UP:    p->top--; break;
 	case ACT_DOWN:  p->top++; break;

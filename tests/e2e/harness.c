@@ -469,17 +469,44 @@ bool ht_key(ht *h, int key)
 		[HT_KEY_DEL] = VTERM_KEY_DEL, [HT_KEY_HOME] = VTERM_KEY_HOME,
 		[HT_KEY_END] = VTERM_KEY_END, [HT_KEY_PGUP] = VTERM_KEY_PAGEUP,
 		[HT_KEY_PGDN] = VTERM_KEY_PAGEDOWN,
+		[HT_KEY_KP_0 + 0] = VTERM_KEY_KP_0, [HT_KEY_KP_0 + 1] = VTERM_KEY_KP_1,
+		[HT_KEY_KP_0 + 2] = VTERM_KEY_KP_2, [HT_KEY_KP_0 + 3] = VTERM_KEY_KP_3,
+		[HT_KEY_KP_0 + 4] = VTERM_KEY_KP_4, [HT_KEY_KP_0 + 5] = VTERM_KEY_KP_5,
+		[HT_KEY_KP_0 + 6] = VTERM_KEY_KP_6, [HT_KEY_KP_0 + 7] = VTERM_KEY_KP_7,
+		[HT_KEY_KP_0 + 8] = VTERM_KEY_KP_8, [HT_KEY_KP_0 + 9] = VTERM_KEY_KP_9,
+		[HT_KEY_KP_PLUS] = VTERM_KEY_KP_PLUS, [HT_KEY_KP_MINUS] = VTERM_KEY_KP_MINUS,
+		[HT_KEY_KP_MULT] = VTERM_KEY_KP_MULT, [HT_KEY_KP_DIV] = VTERM_KEY_KP_DIVIDE,
+		[HT_KEY_KP_DOT] = VTERM_KEY_KP_PERIOD, [HT_KEY_KP_ENTER] = VTERM_KEY_KP_ENTER,
 	};
 
 	if (key > HT_KEY_F0 && key <= HT_KEY_F0 + 24)
 		vterm_keyboard_key(h->vt, VTERM_KEY_FUNCTION(key - HT_KEY_F0),
 		                   VTERM_MOD_NONE);
-	else if (key > 0 && key < (int)(sizeof map / sizeof map[0]))
+	else if (key > 0 && key < (int)(sizeof map / sizeof map[0]) &&
+	         map[key] != VTERM_KEY_NONE)
 		vterm_keyboard_key(h->vt, map[key], key == HT_KEY_BACKTAB
 		                   ? VTERM_MOD_SHIFT : VTERM_MOD_NONE);
 	else
 		return false;
 	return flush_out(h);
+}
+
+bool ht_keypad(ht *h, const char *keys)
+{
+	for (const char *p = keys; *p; p++) {
+		const char *ops = "+-*/.\n", *o;
+		int key;
+
+		if (*p >= '0' && *p <= '9')
+			key = HT_KEY_KP_0 + (*p - '0');
+		else if ((o = strchr(ops, *p)) != NULL)
+			key = HT_KEY_KP_PLUS + (int)(o - ops);
+		else
+			return false;
+		if (!ht_key(h, key))
+			return false;
+	}
+	return true;
 }
 
 /* ---- the child ------------------------------------------------------- */

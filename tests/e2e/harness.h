@@ -52,6 +52,11 @@ enum ht_key {
 	HT_KEY_ESC, HT_KEY_UP, HT_KEY_DOWN, HT_KEY_LEFT, HT_KEY_RIGHT,
 	HT_KEY_INS, HT_KEY_DEL, HT_KEY_HOME, HT_KEY_END, HT_KEY_PGUP,
 	HT_KEY_PGDN,
+	/* the numeric keypad (libvterm sends ESC O p… once the child asked
+	 * for application keypad mode, as curses' keypad() does) */
+	HT_KEY_KP_0 = 50,              /* + 0..9 */
+	HT_KEY_KP_PLUS = 60, HT_KEY_KP_MINUS, HT_KEY_KP_MULT, HT_KEY_KP_DIV,
+	HT_KEY_KP_DOT, HT_KEY_KP_ENTER,
 	HT_KEY_F0 = 100                /* HT_KEY_F(n) = F1..F12 */
 };
 #define HT_KEY_F(n) (HT_KEY_F0 + (n))
@@ -120,6 +125,9 @@ bool ht_keys(ht *h, const char *utf8);
 #define ht_send_utf8 ht_keys
 /* One key (enum ht_key) or a Ctrl+letter (ht_ctrl(h, 'c')). */
 bool ht_key(ht *h, int key);
+/* Keys of the numeric keypad, one per character of keys: "0"-"9", "+",
+ * "-", "*", "/", "." and "\n" (its Enter). False on any other character. */
+bool ht_keypad(ht *h, const char *keys);
 bool ht_ctrl(ht *h, char letter);
 
 /* ---- waiting ------------------------------------------------------------------- */

@@ -108,7 +108,7 @@ test_form_walk_and_submit(void **state)
 }
 
 static void
-test_form_backspace_goes_back(void **state)
+test_form_backspace_stays(void **state)
 {
 	struct ui_form f;
 
@@ -124,15 +124,24 @@ test_form_backspace_goes_back(void **state)
 	type(&f, L"x");
 	assert_non_null(f.it[2].err);
 	assert_int_equal(f.it[2].field.edit.len, 0);
-	/* Backspace in the empty field: back to the ID, which keeps its text */
-	assert_int_equal(ui_form_key(&f, ev(ACT_BACKSPACE, 0)), UF_NONE);
-	assert_int_equal(f.focus, 1);
+	/* Backspace in the empty field stays there, however often (issue
+	 * 11: it used to go back and delete the ID); the ID keeps its text */
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(ui_form_key(&f, ev(ACT_BACKSPACE, 0)), UF_NONE);
+		assert_int_equal(f.focus, 2);
+	}
 	assert_int_equal(f.it[1].field.edit.len, 10);
-	assert_int_equal(ui_form_key(&f, ev(ACT_BACKSPACE, 0)), UF_NONE);   /* edits */
-	assert_int_equal(f.it[1].field.edit.len, 9);
-	/* a choice: Backspace goes back; from the first item it leaves */
+	/* in a digits field a plain '-' (a keypad in numeric mode) erases */
+	type(&f, L"47");
+	assert_int_equal(f.it[2].field.edit.len, 2);
+	type(&f, L"-");
+	assert_int_equal(f.it[2].field.edit.len, 1);
+	/* a choice: Backspace neither leaves nor moves; '/' (Back) leaves */
 	f.focus = 0;
-	assert_int_equal(ui_form_key(&f, ev(ACT_BACKSPACE, 0)), UF_BACK);
+	assert_int_equal(ui_form_key(&f, ev(ACT_BACKSPACE, 0)), UF_NONE);
+	assert_int_equal(f.focus, 0);
+	assert_string_equal(ui_form_code(&f, "category"), "member");
+	assert_int_equal(ui_form_key(&f, ev(ACT_CHAR, L'/')), UF_BACK);
 	ui_form_free(&f);
 }
 
@@ -170,7 +179,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_form_walk_and_submit),
-		cmocka_unit_test(test_form_backspace_goes_back),
+		cmocka_unit_test(test_form_backspace_stays),
 		cmocka_unit_test(test_form_wipe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,9 +35,37 @@ test_keys_bindings(void **state)
 	assert_int_equal(ui_key_event(OK, '\t').a, ACT_NEXT);
 	assert_int_equal(ui_key_event(OK, 0x0c).a, ACT_REDRAW);
 	assert_int_equal(ui_key_event(OK, 0x13).a, ACT_SAVE);
-	/* numeric keypad without NumLock */
-	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_A1).a, ACT_HOME);
-	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_C3).a, ACT_PGDN);
+	/* the keypad's corner keys are its digits (xterm: ESC O w… with
+	 * NumLock on); NumLock off sends Home/PgDn themselves */
+	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_A1).a, ACT_CHAR);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_A1).ch, L'7');
+	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_C3).ch, L'3');
+	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_B2).ch, L'5');
+	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_HOME).a, ACT_HOME);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, KEY_NPAGE).a, ACT_PGDN);
+	/* application keypad mode: digits, and the operator keys as commands */
+	for (int d = 0; d <= 9; d++) {
+		struct ui_event e = ui_key_event(KEY_CODE_YES, (wint_t)(UK_KP_0 + d));
+		assert_int_equal(e.a, ACT_CHAR);
+		assert_int_equal(e.ch, L'0' + d);
+	}
+	assert_int_equal(ui_key_event(KEY_CODE_YES, UK_KP_DIV).a, ACT_BACK);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, UK_KP_DIV).ch, L'/');
+	assert_int_equal(ui_key_event(KEY_CODE_YES, UK_KP_MINUS).a, ACT_BACKSPACE);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, UK_KP_MINUS).ch, L'-');
+	assert_int_equal(ui_key_event(KEY_CODE_YES, UK_KP_PLUS).a, ACT_PGDN);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, UK_KP_MULT).a, ACT_OSK);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, UK_KP_DOT).a, ACT_CHAR);
+	assert_int_equal(ui_key_event(KEY_CODE_YES, UK_KP_DOT).ch, L'.');
+	assert_int_equal(ui_key_event(KEY_CODE_YES, UK_KP_BEGIN).a, ACT_NONE);
+	/* a keypad in numeric mode: plain characters, commands where no
+	 * text is typed (ui_keypad_event) */
+	assert_int_equal(ui_keypad_event(ui_key_event(OK, '/')).a, ACT_BACK);
+	assert_int_equal(ui_keypad_event(ui_key_event(OK, '-')).a, ACT_BACKSPACE);
+	assert_int_equal(ui_keypad_event(ui_key_event(OK, '+')).a, ACT_PGDN);
+	assert_int_equal(ui_keypad_event(ui_key_event(OK, '*')).a, ACT_OSK);
+	assert_int_equal(ui_keypad_event(ui_key_event(OK, 'a')).a, ACT_CHAR);
+	assert_int_equal(ui_keypad_event(ui_key_event(OK, '5')).a, ACT_CHAR);
 }
 
 static void

@@ -1,0 +1,303 @@
+/*
+ * test_kiosk_keypad — the kiosk with a numeric keypad alone, and the keys
+ * that must never lose a form (issue 11), on the real binary: keypad keys
+ * are sent as libvterm sends them once curses asked for application keypad
+ * mode (ESC O p…y, ESC O k/m/j/o/n, ESC O M), NumLock-off keys as the
+ * arrows/Del they are, and a numeric-mode keypad as plain characters.
+ *
+ *  - tracking digits typed and erased with the keypad (-, Del, plain '-'),
+ *    the form left with '/' only after an explicit Yes;
+ *  - a guide paged with + and - and left with '/';
+ *  - a pasted ESC [31m, Alt+1 and Home as ESC [1~ neither leave nor
+ *    change the form (Home moves the cursor);
+ *  - Backspace in an empty field stays there;
+ *  - Esc + Enter does not discard a typed form;
+ *  - a letter on a choice says how to choose;
+ *  - "finish" after tracking goes back to the welcome in Arabic.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <time.h>
+
+#include "e2e/test_kiosk_util.h"
+
+static const char *const TERM_MODE[] = { "--bidi=terminal", NULL };
+
+/* The row holding utf8, or -1. */
+static int
+row_of(ht *h, const char *utf8)
+{
+	for (int r = 0; r < ht_rows(h); r++)
+		if (strstr(ht_screen_text(h, r), utf8) != NULL)
+			return r;
+	return -1;
+}
+
+/* True once the text of row `row` between its ▕ ▏ edges, blanks
+ * trimmed, is exactly want. */
+struct box_want { int row; const char *want; };
+
+static bool
+box_is(ht *h, void *arg)
+{
+	const struct box_want *b = arg;
+	const char *row = ht_screen_text(h, b->row);
+	const char *lo = strstr(row, "\u2595"), *hi;
+	char buf[256];
+	size_t n;
+
+	if (lo == NULL || (hi = strstr(lo + 3, "\u258f")) == NULL)
+		return false;
+	lo += 3;
+	while (*lo == ' ')
+		lo++;
+	n = (size_t)(hi - lo);
+	if (n >= sizeof buf)
+		return false;
+	memcpy(buf, lo, n);
+	while (n > 0 && buf[n - 1] == ' ')
+		n--;
+	buf[n] = '\0';
+	return strcmp(buf, b->want) == 0;
+}
+
+#define ASSERT_BOX(h, r, s) do { \
+	struct box_want bw_ = { (r), (s) }; \
+	HT_ASSERT(h, ht_wait_until(h, box_is, &bw_, KT)); \
+} while (0)
+
+/* Tracking with the keypad alone: digits in application keypad mode, a
+ * mistyped digit erased with '-', with Del (NumLock off '.') and with a
+ * plain '-' (a keypad in numeric mode); '/' leaves, after an explicit Yes. */
+static void
+keypad_tracking_digits_erased(void **state)
+{
+	ht *h = kiosk_start(NULL, NULL);
+	int r;
+
+	(void)state;
+	kiosk_choose_lang(h, false);
+	ht_keypad(h, "2");                        /* home: track my request */
+	HT_ASSERT_TEXT(h, "last 4 digits", KT);
+	ht_wait_quiet(h, 100);
+	ht_keypad(h, "12345");
+	HT_ASSERT_TEXT(h, "12345", KT);
+	r = row_of(h, "12345");
+	ht_keypad(h, "-");
+	ASSERT_BOX(h, r, "1234");
+	ht_key(h, HT_KEY_DEL);
+	ASSERT_BOX(h, r, "123");
+	ht_keys(h, "-");
+	ASSERT_BOX(h, r, "12");
+	ht_keypad(h, "/");                        /* back: the draft asks first */
+	HT_ASSERT_TEXT(h, "Discard?", KT);
+	ht_keypad(h, "\n");                       /* Enter: "No" is selected */
+	HT_ASSERT_GONE(h, "Discard?", KT);
+	ASSERT_BOX(h, r, "12");
+	ht_keypad(h, "/");
+	HT_ASSERT_TEXT(h, "Discard?", KT);
+	ht_keypad(h, "1");                        /* 1: yes */
+	HT_ASSERT_TEXT(h, "How can we help you", KT);
+	ht_end(h);
+}
+
+/* A guide read and left with the keypad: + the next page, - the page
+ * before, '/' back to the list and to the home menu. */
+static void
+keypad_pager_pages_and_leaves(void **state)
+{
+	ht *h = kiosk_start(NULL, NULL);
+
+	(void)state;
+	kiosk_choose_lang(h, false);
+	ht_keypad(h, "4");
+	HT_ASSERT_TEXT(h, "Information and guides", KT);
+	ht_keypad(h, "1");
+	HT_ASSERT_TEXT(h, "line 1–", KT);
+	ht_keypad(h, "+");
+	HT_ASSERT_GONE(h, "line 1–", KT);
+	ht_keypad(h, "-");
+	HT_ASSERT_TEXT(h, "line 1–", KT);
+	ht_keypad(h, "3");                        /* 3 = PgDn's key */
+	HT_ASSERT_GONE(h, "line 1–", KT);
+	ht_keypad(h, "/");
+	HT_ASSERT_GONE(h, "line ", KT);
+	HT_ASSERT_TEXT(h, "Information and guides", KT);
+	ht_keypad(h, "/");
+	HT_ASSERT_TEXT(h, "How can we help you", KT);
+	ht_end(h);
+}
+
+/* From home to the name field with "Sara" typed; returns its row. */
+static int
+to_name(ht *h)
+{
+	ht_keys(h, "1");                          /* new request */
+	HT_ASSERT_TEXT(h, "Who you are", KT);
+	ht_keys(h, "1");                          /* member */
+	ht_key(h, HT_KEY_ENTER);
+	ht_keys(h, "Sara");
+	HT_ASSERT_TEXT(h, "Sara", KT);
+	ht_wait_quiet(h, 100);
+	return row_of(h, "Sara");
+}
+
+/* Pasted and unknown sequences are read whole and ignored: the form stays,
+ * nothing is typed, no "Discard?" box; Home as ESC [1~ (tmux under
+ * TERM=xterm-256color) is Home. */
+static void
+unknown_escapes_ignored_whole(void **state)
+{
+	ht *h = kiosk_start(NULL, NULL);
+	int r;
+
+	(void)state;
+	kiosk_choose_lang(h, false);
+	r = to_name(h);
+	ht_sends(h, "\033[31m");                  /* a pasted colour */
+	ht_wait_quiet(h, 150);
+	ht_sends(h, "\0331");                     /* Alt+1 */
+	ht_wait_quiet(h, 150);
+	ht_sends(h, "\033[200~");                 /* bracketed paste start */
+	ht_wait_quiet(h, 150);
+	ht_sends(h, "\033]0;title\007");          /* an OSC string */
+	ht_wait_quiet(h, 150);
+	HT_ASSERT(h, strstr(ht_screen(h), "Discard?") == NULL);
+	HT_ASSERT_TEXT(h, "Who you are", KT);
+	ASSERT_BOX(h, r, "Sara");
+	ht_sends(h, "\033[1~");                   /* Home */
+	ht_keys(h, "X");
+	ASSERT_BOX(h, r, "XSara");
+	ht_end(h);
+}
+
+/* Backspace in an empty field does nothing: the name before is kept. */
+static void
+backspace_in_empty_field_stays(void **state)
+{
+	ht *h = kiosk_start(NULL, NULL);
+	int r, nr, row, col;
+
+	(void)state;
+	kiosk_choose_lang(h, false);
+	r = to_name(h);
+	ht_key(h, HT_KEY_ENTER);                  /* to the national ID */
+	ht_wait_quiet(h, 100);
+	ht_cursor(h, &nr, &col);
+	HT_ASSERT(h, nr != r);
+	for (int i = 0; i < 4; i++)
+		ht_key(h, HT_KEY_BACKSPACE);
+	ht_wait_quiet(h, 150);
+	ASSERT_BOX(h, r, "Sara");
+	ht_cursor(h, &row, &col);
+	HT_ASSERT(h, row == nr);
+	ht_keypad(h, "--");                       /* the keypad's erase key too */
+	ht_wait_quiet(h, 150);
+	ASSERT_BOX(h, r, "Sara");
+	ht_cursor(h, &row, &col);
+	HT_ASSERT(h, row == nr);
+	ht_end(h);
+}
+
+/* Esc then Enter keeps the form: discarding needs an explicit Yes. */
+static void
+discard_needs_explicit_yes(void **state)
+{
+	ht *h = kiosk_start(NULL, NULL);
+	int r;
+
+	(void)state;
+	kiosk_choose_lang(h, false);
+	r = to_name(h);
+	ht_key(h, HT_KEY_ESC);
+	HT_ASSERT_TEXT(h, "Discard?", KT);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_GONE(h, "Discard?", KT);
+	HT_ASSERT_TEXT(h, "Who you are", KT);
+	ASSERT_BOX(h, r, "Sara");
+	ht_key(h, HT_KEY_ESC);
+	HT_ASSERT_TEXT(h, "Discard?", KT);
+	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "How can we help you", KT);
+	ht_end(h);
+}
+
+/* A letter typed on a choice says how to choose. */
+static void
+letter_on_choice_says_how(void **state)
+{
+	ht *h = kiosk_start(NULL, NULL);
+
+	(void)state;
+	kiosk_choose_lang(h, false);
+	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "Who you are", KT);
+	ht_keys(h, "S");
+	HT_ASSERT_TEXT(h, "Choose with a number key, 1 to", KT);
+	ht_keys(h, "1");                          /* a choice clears it */
+	HT_ASSERT_GONE(h, "Choose with a number key", KT);
+	ht_end(h);
+}
+
+/* After tracking, "finish" returns to the welcome, in Arabic, like the
+ * end of every other flow. */
+static void
+track_finish_returns_to_arabic_welcome(void **state)
+{
+	char ref[32];
+	ht *h = kiosk_start(NULL, TERM_MODE);
+	struct request rq = { 0 };
+	store *s;
+
+	(void)state;
+	kiosk_wait_open(h);
+	s = open_db(h);
+	strcpy(rq.category, "member");
+	rq.name = strdup("Mona Saleh");
+	strcpy(rq.national_id, NID_OK);
+	strcpy(rq.mobile, "0551234567");
+	rq.email = strdup("");
+	strcpy(rq.service, "maintenance");
+	strcpy(rq.channel, "phone");
+	rq.description = strdup("Test request for tracking.");
+	rq.declared_at = time(NULL);
+	rq.signature = strdup("Mona Saleh");
+	rq.declaration_version = 1;
+	strcpy(rq.declared_by, "officer1");
+	assert_int_equal(store_request_submit(s, &rq, "officer1"), ST_OK);
+	strcpy(ref, rq.ref);
+	request_free(&rq);
+	store_close(s);
+
+	kiosk_choose_lang(h, false);
+	ht_keypad(h, "2");
+	HT_ASSERT_TEXT(h, "last 4 digits", KT);
+	type_line(h, ref);
+	type_line(h, "4567");
+	HT_ASSERT_TEXT(h, "******4567", KT);
+	ht_keypad(h, "\n");                       /* finish */
+	HT_ASSERT_TEXT(h, "Welcome", KT);
+	HT_ASSERT_ROW(h, 0, "خدمات الأعضاء", KT);
+	ht_end(h);
+}
+
+static int end_all(void **state) { (void)state; ht_end_all(); return 0; }
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(keypad_tracking_digits_erased, end_all),
+		cmocka_unit_test_teardown(keypad_pager_pages_and_leaves, end_all),
+		cmocka_unit_test_teardown(unknown_escapes_ignored_whole, end_all),
+		cmocka_unit_test_teardown(backspace_in_empty_field_stays, end_all),
+		cmocka_unit_test_teardown(discard_needs_explicit_yes, end_all),
+		cmocka_unit_test_teardown(letter_on_choice_says_how, end_all),
+		cmocka_unit_test_teardown(track_finish_returns_to_arabic_welcome, end_all),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
