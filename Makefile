@@ -30,7 +30,8 @@ DEB_BUILD := make gcc libc6-dev pkg-config gettext dialog \
              libncurses-dev libsqlite3-dev libfribidi-dev libunistring-dev \
              libsodium-dev libconfig-dev libcsv-dev libicu-dev \
              libcmocka-dev libvterm-dev openssh-server openssh-client \
-             ncurses-base ncurses-term foot-terminfo kitty-terminfo
+             ncurses-base ncurses-term foot-terminfo kitty-terminfo \
+             libzxcvbn-dev
 DEB_BENCH := dialog whiptail valgrind
 DEB_FAULT := clang libclang-rt-14-dev valgrind util-linux
 

@@ -1,5 +1,5 @@
 /*
- * cli/cmd_officer — `khidma officer add|passwd|disable|unlock|list`: officer
+ * cli/cmd_officer — `khidma officer add|passwd|disable|enable|unlock|list`: officer
  * accounts from the command line (plain `khidma officer` is the console and
  * never reaches here). A verb table in the style of the command table.
  *
@@ -10,8 +10,15 @@
  *     the terminal without echo, or as two lines from a pipe
  *     (password_read_new), checked (password_weak) and stored only hashed.
  *  3. Accounts are disabled, never deleted: the audit trail names them.
+ *     disable ends the account's open consoles too (their next write, or
+ *     within 2 s, store_session_begin); enable lets it log in again.
+ *  4. passwd changes the password only: it never enables a disabled
+ *     account (it says so) nor unlocks a locked one.
+ *  5. A refused password's reason is printed in the officer's language:
+ *     --lang when given, else the locale (gettext).
  */
 #include <getopt.h>
+#include <libintl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +27,7 @@
 
 #include "cli/cli.h"
 #include "cli/password.h"
+#include "core/log.h"
 #include "core/util.h"
 #include "text/text.h"
 
@@ -30,16 +38,19 @@ const struct cli_cmd cli_cmd_officer = {
 	"officer add LOGIN --name NAME --role officer|researcher|committee|admin\n"
 	"       khidma officer passwd LOGIN\n"
 	"       khidma officer disable LOGIN\n"
+	"       khidma officer enable LOGIN\n"
 	"       khidma officer unlock LOGIN\n"
 	"       khidma officer list",
 	"Manage officer accounts. LOGIN is the Unix login the officer uses over\n"
 	"SSH. add and passwd ask for the password twice without echo, or read\n"
 	"two lines from standard input when it is not a terminal. A password\n"
 	"needs at least 10 characters of more than one kind, must not be the\n"
-	"login or the name, nor one of the commonest passwords. disable keeps\n"
-	"the account (the audit trail names it) but refuses its logins; unlock\n"
-	"clears a lock-out after wrong passwords. `khidma officer` alone opens\n"
-	"the officer console.",
+	"login or the name, and must not be easy to guess (zxcvbn: common\n"
+	"words and passwords, names, keyboard patterns, sequences, dates).\n"
+	"disable keeps the account (the audit trail names it) but refuses its\n"
+	"logins and ends its open consoles; enable allows it again; passwd\n"
+	"changes only the password. unlock clears a lock-out after wrong\n"
+	"passwords (list shows it). `khidma officer` alone opens the console.",
 	cmd_officer_exec,
 };
 
@@ -63,9 +74,23 @@ valid_login(const char *s)
 	return true;
 }
 
+#ifndef N_
+#define N_(s) (s)        /* a msgid for xgettext */
+#endif
+
+/* A msgid in the officer's language (invariant 5). */
+static const char *
+tr(const struct app *a, const char *msgid)
+{
+	if (a->lang_given)
+		setenv("LANGUAGE", a->lang == 1 ? "en" : "ar", 1);
+	return gettext(msgid);
+}
+
 /* Read, check and hash a new password into hash. Returns 0 or 1 (printed). */
 static int
-new_password(const char *login, const char *name, char *hash, size_t hashsz)
+new_password(const struct app *a, const char *login, const char *name,
+             char *hash, size_t hashsz)
 {
 	char pw[PASSWORD_MAX + 1], err[128];
 	const char *why;
@@ -74,7 +99,7 @@ new_password(const char *login, const char *name, char *hash, size_t hashsz)
 	if (password_read_new("New password", pw, sizeof pw, err, sizeof err) != 0)
 		return cli_fail("officer", "%s", err);
 	if ((why = password_weak(pw, login, name)) != NULL)
-		cli_fail("officer", "password refused: %s", why);
+		cli_fail("officer", "%s %s", tr(a, N_("password refused:")), tr(a, why));
 	else if (password_hash(pw, hash, hashsz) != 0)
 		cli_fail("officer", "cannot hash the password (out of memory? "
 		         "argon2id needs 64 MiB)");
@@ -144,7 +169,7 @@ verb_add(struct app *a, int argc, char **argv)
 		cli_fail("officer", "an officer \"%s\" exists already", login);
 		goto out;
 	}
-	if (new_password(login, clean, o.pwhash, sizeof o.pwhash) != 0)
+	if (new_password(a, login, clean, o.pwhash, sizeof o.pwhash) != 0)
 		goto out;
 	strlcpy_k(o.login, login, sizeof o.login);
 	o.name = clean;
@@ -178,30 +203,58 @@ verb_passwd(struct app *a, int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	if ((rc = store_officer_get(a->db, argv[1], &o)) != ST_OK)
 		return cli_check_db(a, "officer") ? 1 : store_fail(a, argv[1], rc);
-	ret = new_password(o.login, o.name, hash, sizeof hash);
-	officer_free(&o);
-	if (ret != 0)
+	ret = new_password(a, o.login, o.name, hash, sizeof hash);
+	if (ret != 0) {
+		officer_free(&o);
 		return ret;
-	if (cli_check_db(a, "officer") != 0)
+	}
+	if (cli_check_db(a, "officer") != 0) {
+		officer_free(&o);
 		return 1;
-	if ((rc = store_officer_set_password(a->db, argv[1], hash)) != ST_OK)
+	}
+	/* invariant 4: the password only; active and the lock stay */
+	if ((rc = store_officer_set_password(a->db, argv[1], hash)) != ST_OK) {
+		officer_free(&o);
 		return store_fail(a, argv[1], rc);
+	}
 	printf("password of %s changed\n", argv[1]);
+	if (!o.active)
+		printf("note: officer %s is still disabled; `khidma officer enable "
+		       "%s` lets them log in\n", argv[1], argv[1]);
+	else if (o.locked_until > khidma_now())
+		printf("note: officer %s is still locked out; `khidma officer "
+		       "unlock %s` clears it\n", argv[1], argv[1]);
+	officer_free(&o);
+	return 0;
+}
+
+/* disable / enable (invariant 3). */
+static int
+set_active(struct app *a, const char *login, bool active)
+{
+	st_rc rc;
+
+	if (cli_open_db(a, "officer", false) != 0)
+		return 1;
+	if ((rc = store_officer_set_active(a->db, login, active)) != ST_OK)
+		return store_fail(a, login, rc);
+	log_security("officer %s %s", login, active ? "enabled" : "disabled");
+	printf("officer %s %s\n", login, active ? "enabled" : "disabled");
 	return 0;
 }
 
 static int
 verb_disable(struct app *a, int argc, char **argv)
 {
-	st_rc rc;
-
 	(void)argc;
-	if (cli_open_db(a, "officer", false) != 0)
-		return 1;
-	if ((rc = store_officer_set_active(a->db, argv[1], false)) != ST_OK)
-		return store_fail(a, argv[1], rc);
-	printf("officer %s disabled\n", argv[1]);
-	return 0;
+	return set_active(a, argv[1], false);
+}
+
+static int
+verb_enable(struct app *a, int argc, char **argv)
+{
+	(void)argc;
+	return set_active(a, argv[1], true);
 }
 
 static int
@@ -274,6 +327,7 @@ static const struct verb verbs[] = {
 	{ "add",     -1, verb_add },
 	{ "passwd",   1, verb_passwd },
 	{ "disable",  1, verb_disable },
+	{ "enable",   1, verb_enable },
 	{ "unlock",   1, verb_unlock },
 	{ "list",     0, verb_list },
 };

@@ -1,12 +1,25 @@
 /*
- * cli/password — see password.h. The strength rules are deliberately few
- * and explainable (an officer is told exactly why a password is refused):
- * length, more than one character class, not the login or the name, not one
- * of the commonest passwords. A breach corpus is out of scope for a branch
- * machine without network access.
+ * cli/password — see password.h. The strength rules are few and
+ * explainable (an officer is told exactly why a password is refused, in
+ * their language): length, more than one character class, not the login
+ * or the name, not one of the commonest passwords, and — the real measure —
+ * zxcvbn's estimate of how many guesses it takes (Debian's libzxcvbn0, the
+ * C port of Dropbox's zxcvbn, with its own dictionaries of common
+ * passwords, words and names, keyboard patterns, sequences, repeats, dates
+ * and l33t substitutions; "khidma", the login and the name are added as
+ * words of its user dictionary). A password needs PASSWORD_MIN_BITS (33
+ * bits ≈ 10^10 guesses: zxcvbn's top score, ~30 years of argon2id guesses
+ * on one core). The refusal names the pattern zxcvbn found covering most
+ * of the password.
+ *
+ * libzxcvbn is loaded on demand (dlopen, like ICU in kiosk/dates.c): its
+ * 1.4 MB of dictionaries are mapped only by the commands that set a
+ * password, never by the kiosk. When it cannot be loaded, every new
+ * password is refused and the reason says what to install (fail closed).
  */
 #include "cli/password.h"
 
+#include <dlfcn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +30,10 @@
 #include <sodium.h>
 #include <unistr.h>
 #include <unictype.h>
+
+#ifndef N_
+#define N_(s) (s)        /* a msgid for xgettext; callers translate */
+#endif
 
 /* Common passwords that would pass the length and class rules (compared
  * ignoring ASCII case). */
@@ -105,29 +122,127 @@ char_classes(const char *pw)
 	return mask;
 }
 
+/* ---- zxcvbn (libzxcvbn0, loaded on demand) ------------------------------ */
+
+/* The part of zxcvbn.h we use: the match list it returns. */
+struct zxc_match {
+	int    begin, length;
+	double entropy, mlt_entropy;
+	int    type;
+	struct zxc_match *next;
+};
+enum { ZXC_DICT = 2, ZXC_DICT_LEET, ZXC_USER, ZXC_USER_LEET, ZXC_REPEATS,
+       ZXC_SEQUENCE, ZXC_SPATIAL, ZXC_DATE, ZXC_YEAR, ZXC_MULTIPLE = 32 };
+#define ZXCVBN_SONAME "libzxcvbn.so.0"
+
+static struct {
+	bool tried;
+	double (*match)(const char *, const char *[], struct zxc_match **);
+	void (*free_info)(struct zxc_match *);
+} zxc;
+
+static bool
+zxc_load(void)
+{
+	void *h;
+
+	if (zxc.tried)
+		return zxc.match != NULL;
+	zxc.tried = true;
+	if ((h = dlopen(ZXCVBN_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL)
+		return false;
+	*(void **)&zxc.match = dlsym(h, "ZxcvbnMatch");
+	*(void **)&zxc.free_info = dlsym(h, "ZxcvbnFreeInfo");
+	if (zxc.match == NULL || zxc.free_info == NULL) {
+		zxc.match = NULL;
+		dlclose(h);
+		return false;
+	}
+	return true;
+}
+
+/* The reason for the pattern covering most of pw (a msgid). */
+static const char *
+zxc_reason(const struct zxc_match *m)
+{
+	int best = 0, len[16] = { 0 };
+	const char *why;
+
+	for (; m != NULL; m = m->next) {
+		int type = m->type & ZXC_MULTIPLE ? ZXC_REPEATS : m->type & 15;
+		len[type] += m->length;
+	}
+	for (int i = ZXC_DICT; i <= ZXC_YEAR; i++)
+		if (len[i] > len[best])
+			best = i;
+	switch (best) {
+	case ZXC_DICT:
+	case ZXC_DICT_LEET:
+		why = N_("It is built on a common password or word (swapping letters for digits or symbols does not help).");
+		break;
+	case ZXC_USER:
+	case ZXC_USER_LEET:
+		why = N_("It is built on the program's name, the login or the officer's name.");
+		break;
+	case ZXC_REPEATS:
+		why = N_("It repeats characters or a group of characters.");
+		break;
+	case ZXC_SEQUENCE:
+		why = N_("It is built on a sequence such as abc or 123.");
+		break;
+	case ZXC_SPATIAL:
+		why = N_("It follows a keyboard pattern.");
+		break;
+	case ZXC_DATE:
+	case ZXC_YEAR:
+		why = N_("It is built on a date or a year.");
+		break;
+	default:
+		why = N_("It is too easy to guess.");
+	}
+	return why;
+}
+
+/* Contract (password.h). */
 const char *
 password_weak(const char *pw, const char *login, const char *name)
 {
+	const char *user[5] = { "khidma", "خدمة", NULL, NULL, NULL };
+	struct zxc_match *info = NULL;
+	int nuser = 2;
+	const char *why = NULL;
 	unsigned mask;
+	double bits;
 	size_t i;
 
 	if (u8_check((const uint8_t *)pw, strlen(pw)) != NULL)
-		return "The password is not valid UTF-8.";
+		return N_("The password is not valid UTF-8.");
 	if (strlen(pw) > PASSWORD_MAX)
-		return "The password is too long (at most 256 bytes).";
+		return N_("The password is too long (at most 256 bytes).");
 	if (u8_mbsnlen((const uint8_t *)pw, strlen(pw)) < PASSWORD_MIN_CHARS)
-		return "The password is too short: use at least 10 characters.";
+		return N_("The password is too short: use at least 10 characters.");
 	mask = char_classes(pw);
 	if ((mask & (mask - 1)) == 0)
-		return "The password uses one kind of character only: mix "
-		       "letters with digits or symbols.";
+		return N_("The password uses one kind of character only: mix "
+		          "letters with digits or symbols.");
 	if ((login && strcasecmp(pw, login) == 0) ||
 	    (name && strcasecmp(pw, name) == 0))
-		return "The password must not be the login or the name.";
+		return N_("The password must not be the login or the name.");
 	for (i = 0; i < sizeof common_passwords / sizeof common_passwords[0]; i++)
 		if (strcasecmp(pw, common_passwords[i]) == 0)
-			return "This password is one of the commonest: choose another.";
-	return NULL;
+			return N_("This password is one of the commonest: choose another.");
+	if (!zxc_load())
+		return N_("The password checker is missing: install the package "
+		          "libzxcvbn0, then try again.");
+	if (login != NULL && login[0])
+		user[nuser++] = login;
+	if (name != NULL && name[0])
+		user[nuser++] = name;
+	bits = zxc.match(pw, user, &info);
+	if (!(bits >= PASSWORD_MIN_BITS))
+		why = zxc_reason(info);
+	zxc.free_info(info);
+	return why;
 }
 
 static void

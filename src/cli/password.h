@@ -25,6 +25,7 @@
 #define PASSWORD_HASH_MAX 128   /* = crypto_pwhash_STRBYTES */
 #define PASSWORD_MAX      256   /* longest password accepted, in bytes */
 #define PASSWORD_MIN_CHARS 10
+#define PASSWORD_MIN_BITS  33   /* zxcvbn's estimate: ≈ 10^10 guesses */
 
 /* Initialise libsodium. Returns 0, -1 when it cannot be initialised. */
 int password_init(void);
@@ -48,10 +49,15 @@ bool password_needs_rehash(const char *hash);
 
 /*
  * The strength rules for a new password. Returns NULL when pw is acceptable,
- * else a static English sentence saying why not: fewer than
- * PASSWORD_MIN_CHARS characters, one character class only (all digits, all
- * lower-case, …), equal (ignoring case) to the login or the name, or one of
- * the commonest passwords. login and name may be NULL.
+ * else a static English msgid saying why not, to show translated (_() on a
+ * screen, gettext in the CLI): fewer than PASSWORD_MIN_CHARS characters,
+ * one character class only (all digits, all lower-case, …), equal
+ * (ignoring case) to the login or the name, one of the commonest
+ * passwords, or easier to guess than PASSWORD_MIN_BITS by zxcvbn's
+ * estimate (libzxcvbn0; the reason names the pattern found: a common word
+ * or password even with l33t swaps, the program's/login's/officer's name,
+ * repeats, a sequence, a keyboard pattern, a date). Fails closed when
+ * libzxcvbn0 cannot be loaded. login and name may be NULL.
  */
 const char *password_weak(const char *pw, const char *login, const char *name);
 

@@ -14,7 +14,7 @@
 
 #include "core/util.h"
 
-enum kind { K_STR, K_INT };
+enum kind { K_STR, K_INT, K_BOOL };
 
 struct key {
 	const char *name;
@@ -48,6 +48,9 @@ static const struct key keys[] = {
 	{ "lock_minutes",    K_INT, OFF(lock_minutes),    1, 1440, NULL },
 	{ "study_days",      K_INT, OFF(study_days),      1, 365, NULL },
 	{ "committee_quorum", K_INT, OFF(committee_quorum), 1, 15, NULL },
+	{ "officer_idle_timeout", K_INT, OFF(officer_idle_timeout), 5, 86400, NULL },
+	{ "officer_idle_warning", K_INT, OFF(officer_idle_warning), 1, 600, NULL },
+	{ "kiosk_officer_login",  K_BOOL, OFF(kiosk_officer_login), 0, 1, NULL },
 };
 
 void
@@ -68,6 +71,9 @@ config_defaults(struct config *cfg)
 	cfg->lock_minutes = 15;
 	cfg->study_days = 14;
 	cfg->committee_quorum = 1;
+	cfg->officer_idle_timeout = 15 * 60;
+	cfg->officer_idle_warning = 60;
+	cfg->kiosk_officer_login = false;
 	/* The sample documents shipped in docs/ (a deployment points these at
 	 * the cooperative's real bylaws and guides). */
 	static const char *const d[][4] = {
@@ -192,6 +198,12 @@ apply(struct config *cfg, config_t *cf, const char *file, char *err, size_t errs
 				return bad(err, errsz, file, s, msg);
 			}
 			*(int *)((char *)cfg + k->off) = v;
+		} else if (k->kind == K_BOOL) {
+			if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
+				snprintf(msg, sizeof msg, "\"%s\" must be true or false", name);
+				return bad(err, errsz, file, s, msg);
+			}
+			*(bool *)((char *)cfg + k->off) = config_setting_get_bool(s) != 0;
 		} else {
 			const char *v;
 			char **slot = (char **)((char *)cfg + k->off);

@@ -49,6 +49,11 @@ struct config {
 	int   study_days;       /* study period: no decision before received +
 	                           this many days without an admin's exception (14) */
 	int   committee_quorum; /* committee votes that decide a request (1) */
+	int   officer_idle_timeout; /* console: seconds without a key before the
+	                               log-out warning (900) */
+	int   officer_idle_warning; /* console: countdown seconds (60) */
+	bool  kiosk_officer_login;  /* F9 at the lobby kiosk opens the officer
+	                               login (false) */
 	int   ndocs;
 	struct config_doc docs[CONFIG_MAX_DOCS];
 };

@@ -69,6 +69,9 @@ home_key(struct ui_screen *s, struct ui_event ev)
 		return UI_DONE;
 	}
 	if (ev.a == ACT_OFFICER) {
+		/* off unless kiosk_officer_login = true (kiosk.h invariant 4) */
+		if (!h->k->a->cfg.kiosk_officer_login)
+			return UI_HANDLED;
 		h->next = K_OFFICER;
 		return UI_DONE;
 	}

@@ -15,7 +15,9 @@
  *  3. The draft survives a failed submit (ST_BUSY, ST_FULL, …), a language
  *     switch (F2) and a resize: screens redraw from it, never re-create it.
  *  4. Nothing of the officer side is reachable without credentials: F9 only
- *     calls officer_login_from_kiosk, from the welcome and home screens.
+ *     calls officer_login_from_kiosk, from the welcome and home screens,
+ *     and only when the configuration says kiosk_officer_login = true
+ *     (off by default: F9 is then an ignored key).
  */
 #ifndef KHIDMA_KIOSK_H
 #define KHIDMA_KIOSK_H

@@ -1,7 +1,8 @@
 /*
  * kiosk/welcome — the first screen: the cooperative's name in both
  * languages and the choice of language, 1 العربية / 2 English (digits, or
- * arrows + Enter). F9 opens the officer login. Nothing typed lives here,
+ * arrows + Enter). F9 opens the officer login when the configuration
+ * allows it (kiosk_officer_login, off by default). Nothing typed lives here,
  * so the screen has no idle timeout and nothing to wipe.
  *
  * Invariant: kiosk_welcome_show and kiosk_welcome build the same screen
@@ -57,6 +58,9 @@ welcome_key(struct ui_screen *s, struct ui_event ev)
 		return UI_DONE;
 	}
 	if (ev.a == ACT_OFFICER) {
+		/* off unless kiosk_officer_login = true (kiosk.h invariant 4) */
+		if (!w->k->a->cfg.kiosk_officer_login)
+			return UI_HANDLED;
 		w->next = K_OFFICER;
 		return UI_DONE;
 	}

@@ -14,22 +14,61 @@
  *     (store_session_begin … store_session_end): every write it makes is
  *     refused with ST_REVOKED once the account is disabled or its role
  *     changed, by whoever and however (CLI, another console).
+ *  5. A console that ends by itself — the account was disabled or its role
+ *     changed (a write answered ST_REVOKED, or the watch, which asks the
+ *     store every 2 s, found it), or no key for officer_idle_timeout
+ *     seconds after a warning of officer_idle_warning seconds — unwinds
+ *     every screen (drafts wiped), logs it, and returns to the login
+ *     screen, which says why. From the kiosk (F9) the kiosk's welcome
+ *     comes back after the same words.
  */
 #include "officer/officer.h"
 #include "officer/officer_int.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "core/log.h"
 #include "core/util.h"
 
+/* The watch (ui_set_watch): the account is asked at most every
+ * WATCH_MS, and at once after a write found it revoked. */
+#define WATCH_MS 2000
+
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool
+console_watch(void *ctx)
+{
+	struct console *c = ctx;
+	long long now = mono_ms();
+
+	if (!store_session_revoked(c->db)) {
+		if (now - c->checked_ms < WATCH_MS)
+			return false;
+		c->checked_ms = now;
+		if (store_session_check(c->db) != ST_REVOKED)
+			return false;
+	}
+	return true;
+}
+
 int
-oc_console(struct app *a, struct officer *me)
+oc_console(struct app *a, struct officer *me, enum oc_end *end)
 {
 	struct console c = { .a = a, .db = a->db, .me = *me };
+	unsigned idle0 = ui_idle_count();
 	st_rc rc;
 	int r;
 
+	*end = OC_END_LOGOUT;
 	memset(me, 0, sizeof *me);
 	explicit_bzero(c.me.pwhash, sizeof c.me.pwhash);
 	/* invariant 4: every write from here on is checked in its transaction */
@@ -38,6 +77,11 @@ oc_console(struct app *a, struct officer *me)
 		rc = store_catalog_list(c.db, "service", true, &c.services, &c.nservices);
 	if (rc == ST_OK)
 		rc = store_catalog_list(c.db, "channel", true, &c.channels, &c.nchannels);
+	if (rc == ST_REVOKED) {
+		*end = OC_END_REVOKED;
+		r = UI_HOME;
+		goto cleanup;
+	}
 	if (rc != ST_OK) {
 		log_error("officer console: catalog: %s", st_rc_name(rc));
 		ui_message(_("Officer console"), oc_store_error(rc), false);
@@ -45,8 +89,21 @@ oc_console(struct app *a, struct officer *me)
 		goto cleanup;
 	}
 	log_info("officer %s: console opened", c.me.login);
+	c.checked_ms = mono_ms();
+	ui_set_watch(console_watch, &c);
 	r = oc_queue(&c);
-	log_info("officer %s: logged out", c.me.login);
+	ui_set_watch(NULL, NULL);
+	if (store_session_revoked(c.db) || store_session_check(c.db) == ST_REVOKED) {
+		*end = OC_END_REVOKED;
+		log_security("officer %s: access ended (disabled or role changed); "
+		             "console closed", c.me.login);
+	} else if (ui_idle_count() != idle0) {
+		*end = OC_END_IDLE;
+		log_info("officer %s: logged out after %d s without a key", c.me.login,
+		         a->cfg.officer_idle_timeout);
+	} else {
+		log_info("officer %s: logged out", c.me.login);
+	}
 cleanup:
 	store_session_end(c.db);
 	catalog_items_free(c.services, c.nservices);
@@ -55,12 +112,26 @@ cleanup:
 	return r & UI_HANGUP ? UI_HANGUP : UI_HOME;
 }
 
+/* What the login screen says after the console ended by itself. */
+static const char *
+end_notice(enum oc_end end)
+{
+	switch (end) {
+	case OC_END_REVOKED: return oc_store_error(ST_REVOKED);
+	case OC_END_IDLE:    return _("You were logged out because the console was not used. Log in again to go on.");
+	default:             return NULL;
+	}
+}
+
 int
 officer_main(struct app *a)
 {
 	struct ui_opts o = { .bidi = a->bidi, .kiosk = false,
-	                     .idle_timeout = 0, .idle_warning = 0 };
+	                     .idle_timeout = a->cfg.officer_idle_timeout,
+	                     .idle_warning = a->cfg.officer_idle_warning,
+	                     .idle_text = N_("No key was pressed for a while: you will be logged out in %d seconds. Press any key to stay logged in.") };
 	struct officer me = { 0 };
+	enum oc_end end = OC_END_LOGOUT;
 	char login[64];
 	int r;
 
@@ -75,9 +146,15 @@ officer_main(struct app *a)
 		log_error("officer console: cannot initialise the terminal");
 		return 1;
 	}
-	r = oc_login(a, login, &me);
-	if (r == UI_DONE)
-		r = oc_console(a, &me);
+	/* invariant 5: an ended session (revoked, idle) goes back to the login */
+	for (;;) {
+		r = oc_login(a, login, &me, end_notice(end));
+		if (r != UI_DONE)
+			break;
+		r = oc_console(a, &me, &end);
+		if (r != UI_HOME || end == OC_END_LOGOUT)
+			break;
+	}
 	ui_end();
 	return r == UI_HOME ? 0 : 1;
 }
@@ -86,10 +163,15 @@ int
 officer_login_from_kiosk(struct app *a)
 {
 	struct officer me = { 0 };
+	enum oc_end end = OC_END_LOGOUT;
 	int r;
 
-	r = oc_login(a, NULL, &me);
+	r = oc_login(a, NULL, &me, NULL);
 	if (r != UI_DONE)
 		return r & UI_HANGUP ? UI_HANGUP : UI_HOME;
-	return oc_console(a, &me);
+	r = oc_console(a, &me, &end);
+	/* the kiosk goes back to its welcome: say why first (invariant 5) */
+	if (r == UI_HOME && end == OC_END_REVOKED)
+		ui_message(_("Officer console"), end_notice(end), false);
+	return r;
 }

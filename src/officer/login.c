@@ -7,16 +7,24 @@
  * is typed as well.
  *
  * Invariants:
- *  1. An unknown login, a disabled account and a wrong password all answer
- *     the same "Login failed." and cost the same time (an unknown account
- *     is verified against a dummy hash): no account enumeration by message
- *     or timing. Each failure is a log_security event.
- *  2. A wrong password counts (store_officer_login_result); at lock_tries
- *     the account locks for lock_minutes and the screen says so plainly. A
- *     locked account is refused without verifying the password at all.
- *  3. The typed password lives in the field's buffer and one malloc'd copy;
+ *  1. Every failure, on every route, shows the same "Login failed." and
+ *     costs the same time, whether the login is unknown, disabled, locked
+ *     or the password wrong (a refused account is verified against a
+ *     dummy hash): no account enumeration by message or timing. The lock
+ *     is told to the administrator (syslog, `khidma officer list`), never
+ *     to the person typing.
+ *  2. Over SSH a wrong password counts (store_officer_login_result); at
+ *     lock_tries the account locks for lock_minutes. At the kiosk (F9,
+ *     only with kiosk_officer_login = true) a failure never counts against
+ *     the account: the kiosk itself pauses officer logins for lock_minutes
+ *     after lock_tries failures in a row (this process is one kiosk).
+ *  3. An empty password is not a try: nothing is counted or logged.
+ *  4. The typed password lives in the field's buffer and one malloc'd copy;
  *     both are overwritten right after the attempt, whatever its outcome.
- *  4. KHIDMA_OFFICER_LOGIN replaces the Unix login ONLY when this very
+ *  5. syslog gets each failure (LOG_AUTHPRIV) with the reason; a login name
+ *     TYPED at the kiosk is logged only when it is an existing account (a
+ *     password typed into the login field never reaches the log).
+ *  6. KHIDMA_OFFICER_LOGIN replaces the Unix login ONLY when this very
  *     executable lives inside the source tree (a development or test build:
  *     khidma_in_source_tree() and /proc/self/exe under khidma_srcdir()).
  *     An installed binary ignores it, even with KHIDMA_SRCDIR set.
@@ -30,6 +38,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/password.h"
+#include "core/log.h"
 #include "core/util.h"
 #include "text/text.h"
 
@@ -130,19 +139,37 @@ say(struct login_screen *l, bool error, const char *fmt, const char *arg)
 	l->msg_error = error;
 }
 
+/* The kiosk route's throttle (invariant 2): this process is one kiosk. */
+static struct { int fails; time_t until; } kiosk_gate;
+
+/* Log a failure. The typed name goes to syslog only when it names an
+ * existing account (a password typed into the login field must never reach
+ * the log, invariant 5); the Unix login of the SSH route is not typed. */
+static void
+log_failure(const struct login_screen *l, const char *login, bool exists,
+            const char *detail)
+{
+	if (exists || l->fixed_login != NULL)
+		oc_log_security("officer login failed", login, detail);
+	else
+		log_security("officer login failed at the kiosk: no such account "
+		             "(the name typed is not logged)");
+}
+
 /* One attempt; true when logged in (l->out filled). */
 static bool
 attempt(struct login_screen *l)
 {
 	struct config *cfg = &l->a->cfg;
 	struct officer o = { 0 };
-	char login[LOGIN_MAX + 1], until[32], mins[16];
+	char login[LOGIN_MAX + 1], until[32];
 	char *typed = NULL, *pw;
-	bool ok = false, known;
+	bool ok = false, exists, usable, kiosk = l->fixed_login == NULL;
+	time_t now = khidma_now();
 	int failed = 0;
 	st_rc rc;
 
-	if (l->fixed_login != NULL) {
+	if (!kiosk) {
 		strlcpy_k(login, l->fixed_login, sizeof login);
 	} else {
 		char *raw = text_edit_get(&l->login.edit);
@@ -154,49 +181,68 @@ attempt(struct login_screen *l)
 	pw = text_edit_get(&l->password.edit);
 	text_edit_wipe(&l->password.edit);
 
+	/* invariant 3: an empty password is not a try */
+	if (pw[0] == '\0') {
+		say(l, true, "%s", _("Type your password, then press Enter."));
+		goto cleanup;
+	}
+	if (kiosk && kiosk_gate.until > now) {
+		khidma_datetime(kiosk_gate.until, until, sizeof until);
+		say(l, true, _("Too many failed logins at this kiosk. Try again after %s."), until);
+		goto cleanup;
+	}
 	rc = login[0] ? store_officer_get(l->a->db, login, &o) : ST_NOTFOUND;
-	known = rc == ST_OK && o.active;
 	if (rc != ST_OK && rc != ST_NOTFOUND) {
 		say(l, true, "%s", oc_store_error(rc));
 		goto cleanup;
 	}
-	if (known && o.locked_until > khidma_now()) {
-		khidma_datetime(o.locked_until, until, sizeof until);
-		say(l, true, _("This account is locked until %s after too many wrong "
-		               "passwords. An administrator can unlock it sooner."), until);
-		oc_log_security("officer login refused", login, "account locked");
-		goto cleanup;
-	}
-	if (!known) {
-		(void)password_verify(dummy_hash, pw);   /* same cost, result unused */
-		say(l, true, "%s", _("Login failed."));
-		oc_log_security("officer login failed", login,
-		                rc == ST_OK ? "account disabled" : "no such account");
-		goto cleanup;
-	}
-	if (password_verify(o.pwhash, pw)) {
+	exists = rc == ST_OK;
+	usable = exists && o.active && o.locked_until <= now;
+	/* invariant 1: the same words and the same cost whatever the reason */
+	if (usable && password_verify(o.pwhash, pw)) {
 		rc = store_officer_login_result(l->a->db, login, true, cfg->lock_tries,
 		                                cfg->lock_minutes, &failed);
 		if (rc != ST_OK) {
 			say(l, true, "%s", oc_store_error(rc));
 			goto cleanup;
 		}
-		oc_log_security("officer login", login, "ok");
+		oc_log_security("officer login", login, kiosk ? "ok (kiosk)" : "ok");
+		if (kiosk)
+			kiosk_gate.fails = 0;
 		*l->out = o;
 		memset(&o, 0, sizeof o);
 		ok = true;
 		goto cleanup;
 	}
-	rc = store_officer_login_result(l->a->db, login, false, cfg->lock_tries,
-	                                cfg->lock_minutes, &failed);
-	if (rc == ST_OK && failed >= cfg->lock_tries) {
-		snprintf(mins, sizeof mins, "%d", cfg->lock_minutes);
-		say(l, true, _("Too many wrong passwords: this account is now locked for "
-		               "%s minutes. An administrator can unlock it sooner."), mins);
-		oc_log_security("officer account locked", login, "too many wrong passwords");
+	if (!usable)
+		(void)password_verify(dummy_hash, pw);   /* same cost, result unused */
+	say(l, true, "%s", _("Login failed."));
+	if (!exists) {
+		log_failure(l, login, false, "no such account");
+	} else if (!o.active) {
+		log_failure(l, login, true, "account disabled");
+	} else if (o.locked_until > now) {
+		khidma_datetime(o.locked_until, until, sizeof until);
+		char *d = xasprintf("account locked until %s", until);
+		log_failure(l, login, true, d);
+		free(d);
+	} else if (kiosk) {
+		/* invariant 2: the kiosk never counts against the account */
+		log_failure(l, login, true, "wrong password (kiosk; not counted)");
 	} else {
-		say(l, true, "%s", _("Login failed."));
-		oc_log_security("officer login failed", login, "wrong password");
+		rc = store_officer_login_result(l->a->db, login, false, cfg->lock_tries,
+		                                cfg->lock_minutes, &failed);
+		if (rc == ST_OK && failed >= cfg->lock_tries)
+			oc_log_security("officer account locked", login,
+			                "too many wrong passwords; khidma officer unlock");
+		else
+			log_failure(l, login, true, "wrong password");
+	}
+	if (kiosk && ++kiosk_gate.fails >= cfg->lock_tries) {
+		kiosk_gate.fails = 0;
+		kiosk_gate.until = now + (time_t)cfg->lock_minutes * 60;
+		log_security("kiosk: officer logins paused for %d minutes at this "
+		             "kiosk after %d failures", cfg->lock_minutes, cfg->lock_tries);
 	}
 cleanup:
 	explicit_bzero(pw, strlen(pw));
@@ -252,7 +298,8 @@ login_wipe(struct ui_screen *s)
 }
 
 int
-oc_login(struct app *a, const char *fixed_login, struct officer *out)
+oc_login(struct app *a, const char *fixed_login, struct officer *out,
+         const char *notice)
 {
 	struct login_screen l = { .a = a, .fixed_login = fixed_login, .out = out };
 	struct ui_screen s = { .name = "officer-login", .state = &l,
@@ -263,6 +310,8 @@ oc_login(struct app *a, const char *fixed_login, struct officer *out)
 	ui_field_init(&l.password, "", TEXT_LTR, 128, 1);
 	l.password.secret = true;
 	l.focus = fixed_login != NULL ? 1 : 0;
+	if (notice != NULL)
+		say(&l, true, "%s", notice);
 	r = ui_run(&s);
 	login_wipe(&s);
 	ui_status("", false);

@@ -19,7 +19,7 @@
  * that account instead of the Unix user's. It is honoured ONLY when the
  * executable itself lives inside the source tree (build-DIR/khidma next to
  * screens/), never by an installed binary — not even with KHIDMA_SRCDIR
- * set (login.c, invariant 4). The password is asked either way.
+ * set (login.c, invariant 6). The password is asked either way.
  */
 #ifndef KHIDMA_OFFICER_H
 #define KHIDMA_OFFICER_H

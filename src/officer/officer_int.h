@@ -21,12 +21,17 @@ struct console {
 	struct officer  me;          /* the logged-in officer */
 	struct catalog_item *services; int nservices;
 	struct catalog_item *channels; int nchannels;
+	long long       checked_ms;  /* console.c: when the watch last asked */
 };
+
+/* How a console ended (console.c). */
+enum oc_end { OC_END_LOGOUT = 0, OC_END_IDLE, OC_END_REVOKED };
 
 /* ---- console.c ---------------------------------------------------------- */
 /* Run the console for a logged-in officer (me is moved into the console and
- * freed on return). Returns UI_HOME (log out) or UI_HANGUP. */
-int oc_console(struct app *a, struct officer *me);
+ * freed on return). Returns UI_HOME (log out) or UI_HANGUP; *end says why
+ * a UI_HOME came: F10, idle, or the account's access ended. */
+int oc_console(struct app *a, struct officer *me, enum oc_end *end);
 
 /* ---- login.c -------------------------------------------------------------- */
 /*
@@ -34,8 +39,11 @@ int oc_console(struct app *a, struct officer *me);
  * asked; with NULL the login name is typed too (kiosk F9). On success fills
  * *out (free with officer_free) and returns UI_DONE; UI_BACK when the
  * person gave up (Esc / F10), UI_HANGUP when the terminal went away.
+ * notice (or NULL): a translated sentence shown on the status line first
+ * (why the last console ended).
  */
-int oc_login(struct app *a, const char *fixed_login, struct officer *out);
+int oc_login(struct app *a, const char *fixed_login, struct officer *out,
+             const char *notice);
 /* The Unix login the console runs as (getpwuid(geteuid())), or the
  * KHIDMA_OFFICER_LOGIN override honoured only for a binary inside the
  * source tree (tests). Static buffer; "" when unknown. */

@@ -57,6 +57,9 @@ struct ui_opts {
 	bool      kiosk;          /* ignore SIGINT/SIGQUIT/SIGTSTP, raw mode */
 	int       idle_timeout;   /* seconds, 0 = never (officer console) */
 	int       idle_warning;   /* countdown seconds */
+	/* added: the countdown box's text, an English msgid with one %d (the
+	 * seconds left); NULL = the kiosk's "Are you still there? …" */
+	const char *idle_text;
 };
 /* Send the bidi-mode escapes, initscr, colours, keypad, signals. 0 or -1. */
 int  ui_init(const struct ui_opts *o);
@@ -257,6 +260,20 @@ void ui_chart_draw(struct ui_rect r, const char *title, const struct ui_bar *bar
  * the action that closed it. Yes/no variant returns true for yes (1 / Enter
  * on "Yes", 2 / Esc for no). */
 ui_action ui_message(const char *title, const char *utf8, bool any_key);
+
+/*
+ * Added: a watch (the officer console's "is this session still allowed?").
+ * ui_run calls fn(ctx) after every event it handles (keys, and the tick at
+ * least once a second); the watch must not call ui_run itself. When it
+ * returns true, every ui_run nested deeper than where the watch was set
+ * returns UI_HOME at once (each screen's wipe runs, as on idle) and modal
+ * loops get ACT_IDLE; the ui_run the watch was set under carries on.
+ * fn NULL removes it. One watch at a time.
+ */
+void ui_set_watch(bool (*fn)(void *ctx), void *ctx);
+/* Added: how many times the idle countdown ran out since the program began
+ * (a caller compares before/after to tell an idle log-out from F10). */
+unsigned ui_idle_count(void);
 bool      ui_confirm(const char *title, const char *question);
 /* Added: as ui_confirm, but with the button selected at first (ui_confirm
  * selects "Yes", like dialog; pass false for "discard what you typed?"). */

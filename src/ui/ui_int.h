@@ -50,6 +50,13 @@ struct ui_state {
 	/* added (keypad, ui_keys.c / ui_loop.c) */
 	bool   keys_defined;      /* ui_keys_define ran for this ui_init */
 	bool   in_help;           /* the F1 box is up (no second one over it) */
+	/* added (ui_loop.c: the watch, ui_set_watch) */
+	bool (*watch)(void *);
+	void  *watch_ctx;
+	int    watch_depth;       /* depth when the watch was set */
+	bool   unwinding;         /* the watch fired: unwind to watch_depth */
+	bool   in_watch;
+	unsigned idle_count;
 };
 extern struct ui_state ui_st;
 

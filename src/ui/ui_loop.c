@@ -13,6 +13,9 @@
  *   idle         → after opts.idle_timeout s without a key: a countdown
  *                  box; any key continues; at 0 ACT_IDLE (ui_run: wipe, UI_HOME)
  *   SIGHUP / tty gone → ACT_HANGUP (ui_run: UI_HANGUP)
+ *   watch        → ui_set_watch: asked after every event; when it fires,
+ *                  every ui_run deeper than where it was set wipes and
+ *                  returns UI_HOME (the officer console: access ended)
  *
  * Invariants:
  *  1. Output happens only in ui_present: wnoutrefresh + one doupdate per
@@ -183,7 +186,8 @@ idle_warning(void)
 			r.y = (rows - r.h) / 2;
 			r.x = (cols - r.w) / 2;
 			ui_box(r, "", ui_pair(UP_BOX) | A_BOLD);
-			msg = xasprintf(ui_tr("Are you still there? The screen will reset in %d seconds. Press any key to continue."), left);
+			msg = xasprintf(ui_st.opts.idle_text ? ui_tr(ui_st.opts.idle_text)
+			                : ui_tr("Are you still there? The screen will reset in %d seconds. Press any key to continue."), left);
 			ui_para((struct ui_rect){ r.y + 1, r.x + 2, r.h - 2, r.w - 4 },
 			        msg, ui_dir(), AL_START, A_BOLD);
 			free(msg);
@@ -309,7 +313,7 @@ ui_read(int timeout_ms)
 
 		if (ui_hungup())
 			return ev_of(ACT_HANGUP);
-		if (ui_st.idle_fired)
+		if (ui_st.idle_fired || ui_st.unwinding)
 			return ev_of(ACT_IDLE);
 		if (ui_st.ahead) {
 			ui_st.ahead = false;
@@ -328,8 +332,10 @@ ui_read(int timeout_ms)
 			long long due = ui_st.last_key_ms + (long long)ui_st.opts.idle_timeout * 1000 - now;
 			if (due <= 0) {
 				ui_action a = ui_st.small ? ACT_IDLE : idle_warning();
-				if (a == ACT_IDLE)
+				if (a == ACT_IDLE) {
 					ui_st.idle_fired = true;
+					ui_st.idle_count++;
+				}
 				return ev_of(a);
 			}
 			if (due < wait)
@@ -431,6 +437,36 @@ exit_bit(int r)
 }
 
 /* Contract: see ui.h. */
+void
+ui_set_watch(bool (*fn)(void *ctx), void *ctx)
+{
+	ui_st.watch = fn;
+	ui_st.watch_ctx = ctx;
+	ui_st.watch_depth = ui_st.depth;
+	ui_st.unwinding = false;
+}
+
+unsigned
+ui_idle_count(void)
+{
+	return ui_st.idle_count;
+}
+
+/* Ask the watch (never from inside itself); true when it fired. */
+static bool
+watch_fired(void)
+{
+	if (ui_st.unwinding)
+		return true;
+	if (ui_st.watch == NULL || ui_st.in_watch || ui_st.depth <= ui_st.watch_depth)
+		return false;
+	ui_st.in_watch = true;
+	ui_st.unwinding = ui_st.watch(ui_st.watch_ctx);
+	ui_st.in_watch = false;
+	return ui_st.unwinding;
+}
+
+/* Contract: see ui.h. */
 int
 ui_run(struct ui_screen *s)
 {
@@ -453,7 +489,7 @@ ui_run(struct ui_screen *s)
 			result = UI_HANGUP;
 			break;
 		}
-		if (ev.a == ACT_IDLE || ui_st.idle_fired) {
+		if (ev.a == ACT_IDLE || ui_st.idle_fired || ui_st.unwinding) {
 			result = UI_HOME;
 			break;
 		}
@@ -461,7 +497,7 @@ ui_run(struct ui_screen *s)
 			r = s->key(s, ev);
 		if (ui_hungup())
 			r |= UI_HANGUP;
-		if (ui_st.idle_fired)
+		if (ui_st.idle_fired || watch_fired())
 			r |= UI_HOME;
 		if ((result = exit_bit(r)) != 0)
 			break;
@@ -470,7 +506,7 @@ ui_run(struct ui_screen *s)
 		if (ui_st.repaint_due && !input_waiting())
 			ui_repaint();
 	}
-	if (result == UI_HOME && ui_st.idle_fired && s->wipe != NULL)
+	if (result == UI_HOME && (ui_st.idle_fired || ui_st.unwinding) && s->wipe != NULL)
 		s->wipe(s);
 	if (result == UI_HOME || result == UI_HANGUP) {
 		text_cache_clear();     /* invariant 5: the visitor's texts go too */
@@ -479,5 +515,7 @@ ui_run(struct ui_screen *s)
 	ui_st.cur = prev;
 	if (--ui_st.depth == 0)
 		ui_st.idle_fired = false;
+	if (ui_st.depth <= ui_st.watch_depth)
+		ui_st.unwinding = false;
 	return result;
 }

@@ -200,6 +200,8 @@ static void kiosk_f9_reaches_the_same_login(void **state)
 	const char *argv[] = { ofx_bin(), "--db", f->db, "--config", f->conf, NULL };
 	ht *k = ht_new(24, 80);
 
+	/* the route is off by default (test_officer_sessions checks that) */
+	assert_true(ht_write_file(f->base, "khidma.conf", "kiosk_officer_login = true;\n"));
 	assert_true(ht_spawn(k, argv, NULL));
 	HT_ASSERT_TEXT(k, "Welcome", T);
 	ht_key(k, HT_KEY_F(9));

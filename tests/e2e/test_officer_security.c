@@ -55,15 +55,17 @@ static void five_wrong_passwords_lock(void **state)
 		ht_keys(h, "wrong-password-123");
 		ht_key(h, HT_KEY_ENTER);
 		HT_ASSERT(h, ht_wait_until(h, failed_reached, &a, T));
-		if (i < 5)
-			HT_ASSERT_TEXT(h, "Login failed.", T);
+		HT_ASSERT_TEXT(h, "Login failed.", T);
 	}
-	HT_ASSERT_TEXT(h, "locked for 15 minutes", T);
+	/* the lock is the administrator's to know, not the typist's
+	 * (issue 10 finding 5): the same words as any failure */
+	assert_null(strstr(ht_screen(h), "locked"));
 	/* the right password does not get in while locked */
 	ht_keys(h, PW);
 	ht_key(h, HT_KEY_ENTER);
-	HT_ASSERT_TEXT(h, "This account is locked until", T);
-	assert_false(ht_wait_text(h, "Requests", 500));
+	assert_false(ht_wait_text(h, "Requests", 1500));
+	HT_ASSERT_TEXT(h, "Login failed.", T);
+	assert_null(strstr(ht_screen(h), "locked"));
 	store *s = ofx_open(f);
 	assert_int_equal(store_officer_get(s, "ali", &o), ST_OK);
 	assert_true(o.locked_until >= khidma_now() + 14 * 60);

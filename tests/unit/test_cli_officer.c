@@ -1,6 +1,6 @@
 /*
- * `khidma init`, `check` and `officer add|passwd|disable|unlock|list`, run
- * as the real binary; plus password.c's helpers (hash, verify, strength)
+ * `khidma init`, `check` and `officer add|passwd|disable|enable|unlock|list`,
+ * run as the real binary; plus password.c's helpers (hash, verify, strength)
  * called directly.
  */
 #include "test_cli_util.h"
@@ -194,6 +194,121 @@ static void test_password_helpers(void **state)
 	assert_false(password_needs_rehash(h));
 }
 
+/* One column of `officer list` for login: "yes"/"no" of ACTIVE. */
+static bool listed_active(struct cu *c, const char *login)
+{
+	const char *row;
+
+	cu_run(c, NULL, "officer", "list");
+	CU_ASSERT_STATUS(c, 0);
+	row = strstr(c->out, login);
+	assert_non_null(row);
+	return strstr(row, " yes ") != NULL && (strchr(row, '\n') == NULL ||
+	       strstr(row, " yes ") < strchr(row, '\n'));
+}
+
+/* Issue 10 finding 4 / issue 12: `enable` exists; `passwd` changes the
+ * password only — it neither re-enables a disabled account nor unlocks a
+ * locked one, and says so. */
+static void test_enable_and_passwd_keeps_active(void **state)
+{
+	static const char pw2[] = "Lantern-orbit-fig-93\nLantern-orbit-fig-93\n";
+	struct cu *c = cu_init();
+	sqlite3 *db;
+	(void)state;
+
+	cu_run(c, good_pw, "officer", "add", "huda", "--name", "Huda", "--role", "officer");
+	CU_ASSERT_STATUS(c, 0);
+	assert_true(listed_active(c, "huda"));
+	cu_run(c, NULL, "officer", "disable", "huda");
+	CU_ASSERT_STATUS(c, 0);
+	assert_false(listed_active(c, "huda"));
+	/* passwd on a disabled account: changed, still disabled, told */
+	cu_run(c, pw2, "officer", "passwd", "huda");
+	CU_ASSERT_STATUS(c, 0);
+	CU_ASSERT_HAS(c->out, "password of huda changed");
+	CU_ASSERT_HAS(c->out, "still disabled");
+	CU_ASSERT_HAS(c->out, "officer enable huda");
+	assert_false(listed_active(c, "huda"));
+	/* enable */
+	cu_run(c, NULL, "officer", "enable", "huda");
+	CU_ASSERT_STATUS(c, 0);
+	CU_ASSERT_HAS(c->out, "officer huda enabled");
+	assert_true(listed_active(c, "huda"));
+	/* passwd on an active account keeps it active and says nothing more */
+	cu_run(c, good_pw, "officer", "passwd", "huda");
+	CU_ASSERT_STATUS(c, 0);
+	CU_ASSERT_LACKS(c->out, "note:");
+	assert_true(listed_active(c, "huda"));
+	/* a lock stays through passwd (unlock is its own verb), and is told */
+	assert_int_equal(sqlite3_open(c->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE officers SET failed = 5, "
+	                 "locked_until = strftime('%s','now') + 900 WHERE login = "
+	                 "'huda'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	cu_run(c, pw2, "officer", "passwd", "huda");
+	CU_ASSERT_STATUS(c, 0);
+	CU_ASSERT_HAS(c->out, "still locked out");
+	cu_run(c, NULL, "officer", "list");
+	CU_ASSERT_HAS(c->out, "20");          /* the locked-until date */
+	/* errors */
+	cu_run(c, NULL, "officer", "enable", "nobody");
+	CU_ASSERT_STATUS(c, 1);
+	CU_ASSERT_HAS(c->err, "no officer");
+	cu_run(c, NULL, "officer", "enable");
+	CU_ASSERT_STATUS(c, 2);
+	cu_run(c, NULL, "officer", "--help");
+	CU_ASSERT_HAS(c->out, "officer enable LOGIN");
+	cu_free(c);
+}
+
+/* Issue 15 #12: zxcvbn refuses the easy-to-guess passwords the old rules
+ * let through, with the reason in the officer's language; a passphrase
+ * passes. */
+static void test_zxcvbn_strength(void **state)
+{
+	static const struct { const char *pw, *why, *why_ar; } weak[] = {
+		{ "aaaaaaaaaa1", "repeats characters", "تكرّر" },
+		{ "P@ssw0rd!!",  "common password or word", "كلمة مرور أو كلمة شائعة" },
+		{ "khidma2026!", "program's name", "اسم البرنامج" },
+	};
+	struct cu *c = cu_init();
+	char in[128];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof weak / sizeof weak[0]; i++) {
+		const char *why = password_weak(weak[i].pw, "rami", "Rami");
+
+		/* the old rules passed each of them */
+		assert_true(strlen(weak[i].pw) >= 10);
+		assert_non_null(why);
+		assert_non_null(strstr(why, weak[i].why));
+		snprintf(in, sizeof in, "%s\n%s\n", weak[i].pw, weak[i].pw);
+		cu_run(c, in, "--lang", "en", "officer", "add", "rami", "--name", "Rami",
+		       "--role", "officer");
+		CU_ASSERT_STATUS(c, 1);
+		CU_ASSERT_HAS(c->err, "password refused:");
+		CU_ASSERT_HAS(c->err, weak[i].why);
+		cu_run(c, in, "--lang", "ar", "officer", "add", "rami", "--name", "Rami",
+		       "--role", "officer");
+		CU_ASSERT_STATUS(c, 1);
+		CU_ASSERT_HAS(c->err, "رُفضت كلمة المرور:");
+		CU_ASSERT_HAS(c->err, weak[i].why_ar);
+		cu_run(c, NULL, "officer", "list");
+		CU_ASSERT_LACKS(c->out, "rami");
+	}
+	/* the login and the name are words of the user dictionary too */
+	assert_non_null(password_weak("Zubaidah#2026", "zubaidah", "Zubaidah"));
+	assert_non_null(password_weak("qwertyuiop[]1", NULL, NULL));      /* keyboard */
+	/* a passphrase of unrelated words */
+	assert_null(password_weak("Lantern-orbit-fig-93", "rami", "Rami"));
+	assert_null(password_weak("correct horse battery staple", NULL, NULL));
+	cu_run(c, "Lantern-orbit-fig-93\nLantern-orbit-fig-93\n", "officer", "add",
+	       "rami", "--name", "Rami", "--role", "officer");
+	CU_ASSERT_STATUS(c, 0);
+	cu_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +317,8 @@ int main(void)
 		cmocka_unit_test(test_officer_lifecycle),
 		cmocka_unit_test(test_weak_passwords_refused),
 		cmocka_unit_test(test_password_helpers),
+		cmocka_unit_test(test_enable_and_passwd_keeps_active),
+		cmocka_unit_test(test_zxcvbn_strength),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
