@@ -48,7 +48,7 @@ static const struct key keys[] = {
 	{ "lock_minutes",    K_INT, OFF(lock_minutes),    1, 1440, NULL },
 	{ "study_days",      K_INT, OFF(study_days),      1, 365, NULL },
 	{ "committee_quorum", K_INT, OFF(committee_quorum), 1, 15, NULL },
-	{ "officer_idle_timeout", K_INT, OFF(officer_idle_timeout), 5, 86400, NULL },
+	{ "officer_idle_timeout", K_INT, OFF(officer_idle_timeout), 2, 86400, NULL },
 	{ "officer_idle_warning", K_INT, OFF(officer_idle_warning), 1, 600, NULL },
 	{ "kiosk_officer_login",  K_BOOL, OFF(kiosk_officer_login), 0, 1, NULL },
 };

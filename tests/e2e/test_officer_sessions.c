@@ -1,0 +1,317 @@
+/*
+ * test_officer_sessions — sessions that end and logins that tell nothing
+ * (issue 10 findings 4 and 5, issue 15 #15), with real processes:
+ *  - an officer's open console, disabled from the CLI while a note is typed:
+ *    the note is refused, nothing is written, the console says "Your access
+ *    was ended" and is back at the login, which refuses the password until
+ *    `officer enable`; an Arabic console ends by itself (no key) the same way;
+ *  - the console's idle log-out: a countdown, then the login again;
+ *  - an empty password is not a try;
+ *  - the kiosk's F9 is off by default; when on, unknown, disabled, locked and
+ *    wrong all look alike, the account's counter never moves, the kiosk
+ *    pauses itself after lock_tries, and syslog (KHIDMA_LOG_FILE) gets an
+ *    existing login but never a name that is not an account.
+ */
+#include "e2e/test_officer_fixture.h"
+
+#include <sys/wait.h>
+
+static int setup(void **state)
+{
+	struct ofx *f = calloc(1, sizeof *f);
+
+	ofx_setup(f);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	ofx_teardown(*state);
+	free(*state);
+	return 0;
+}
+
+static int64_t events_of(struct ofx *f, int64_t id)
+{
+	store *s = ofx_open(f);
+	struct request_event *ev = NULL;
+	int n = 0;
+
+	assert_int_equal(store_request_events(s, id, &ev, &n), ST_OK);
+	request_events_free(ev, n);
+	store_close(s);
+	return n;
+}
+
+static struct officer officer_of(struct ofx *f, const char *login)
+{
+	store *s = ofx_open(f);
+	struct officer o = { 0 };
+
+	assert_int_equal(store_officer_get(s, login, &o), ST_OK);
+	store_close(s);
+	return o;
+}
+
+static void cli(struct ofx *f, const char *verb, const char *login)
+{
+	ofx_sh("'%s' --db '%s' --config '%s' officer %s %s >/dev/null",
+	       ofx_bin(), f->db, f->conf, verb, login);
+}
+
+/* Disabled from the CLI while the console is open with a note typed. */
+static void disabled_console_ends(void **state)
+{
+	struct ofx *f = *state;
+	char ref[16];
+	int64_t id = ofx_submit(f, "Fatima Alharbi", 21, true, ref);
+	ht *h = ofx_session(f, "ali", "en", NULL, 24, 80);
+
+	ofx_login(h, PW);
+	HT_ASSERT_TEXT(h, ref, T);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "Request ", T);
+	ht_key(h, HT_KEY_F1);
+	HT_ASSERT_TEXT(h, "Actions", T);
+	HT_ASSERT(h, ofx_choose(h, "Add an internal note"));
+	HT_ASSERT_TEXT(h, "member never sees it", T);
+	ht_keys(h, "Written after the account was disabled");
+	HT_ASSERT_TEXT(h, "account was disabled", T);
+	assert_int_equal(events_of(f, id), 1);     /* "submitted" */
+	cli(f, "disable", "ali");
+	ht_key(h, HT_KEY_F(5));                     /* save the note */
+	HT_ASSERT_TEXT(h, "Your access was ended", T);
+	/* back at the login screen of the same account */
+	HT_ASSERT_TEXT(h, "Account: ali", T);
+	HT_ASSERT_TEXT(h, "Password", T);
+	HT_ASSERT_GONE(h, "Fatima", T);
+	assert_int_equal(events_of(f, id), 1);     /* nothing was written */
+	/* the right password is refused while disabled … */
+	ht_keys(h, PW);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "Login failed.", T);
+	assert_false(ht_wait_text(h, "Requests", 500));
+	/* … and works again after `officer enable` */
+	cli(f, "enable", "ali");
+	ofx_login(h, PW);
+	ht_end(h);
+}
+
+/* No key at all: the console notices within seconds (Arabic console). */
+static void disabled_console_ends_without_a_key(void **state)
+{
+	struct ofx *f = *state;
+	ht *h = ofx_session(f, "sara", "ar", "terminal", 24, 80);
+
+	HT_ASSERT_TEXT(h, "كلمة المرور", T);
+	ht_keys(h, PW);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "الطلبات", T);
+	cli(f, "disable", "sara");
+	HT_ASSERT_TEXT(h, "انتهت صلاحية دخولك", T);
+	HT_ASSERT_TEXT(h, "دخول الموظف", T);
+	HT_ASSERT_GONE(h, "الطلبات المفتوحة", T);
+	ht_end(h);
+}
+
+/* officer_idle_timeout: a countdown, then the login with the reason. */
+static void idle_logout(void **state)
+{
+	struct ofx *f = *state;
+	ht *h;
+	int st = -1;
+
+	assert_true(ht_write_file(f->base, "khidma.conf",
+	            "officer_idle_timeout = 2;\nofficer_idle_warning = 2;\n"));
+	h = ofx_session(f, "ali", "en", NULL, 24, 80);
+	ofx_login(h, PW);
+	HT_ASSERT_TEXT(h, "No key was pressed for a while", T);
+	HT_ASSERT_TEXT(h, "You were logged out because", T);
+	HT_ASSERT_TEXT(h, "Account: ali", T);
+	HT_ASSERT_GONE(h, "Requests", T);
+	/* the login screen times out too: the program ends */
+	HT_ASSERT(h, ht_wait_exit(h, T, &st));
+	ht_end(h);
+}
+
+/* An empty password is not a try: the counter does not move. */
+static void empty_password_is_not_a_try(void **state)
+{
+	struct ofx *f = *state;
+	ht *h = ofx_session(f, "ali", "en", NULL, 24, 80);
+	struct officer o;
+
+	HT_ASSERT_TEXT(h, "Password", T);
+	for (int i = 0; i < 7; i++)
+		ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "Type your password", T);
+	ht_keys(h, "wrong-password-1");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "Login failed.", T);
+	o = officer_of(f, "ali");
+	assert_int_equal(o.failed, 1);               /* only the real try */
+	assert_int_equal(o.locked_until, 0);
+	officer_free(&o);
+	ofx_login(h, PW);
+	ht_end(h);
+}
+
+static ht *kiosk(struct ofx *f, const char *conf, const char *log)
+{
+	const char *argv[] = { ofx_bin(), "--db", f->db, "--config", f->conf, NULL };
+	char env[600];
+	const char *envv[] = { env, NULL };
+	ht *k = ht_new(24, 80);
+
+	assert_true(ht_write_file(f->base, "khidma.conf", conf));
+	snprintf(env, sizeof env, "KHIDMA_LOG_FILE=%s", log ? log : "");
+	assert_true(ht_spawn(k, argv, envv));
+	HT_ASSERT_TEXT(k, "Welcome", T);
+	return k;
+}
+
+static void kiosk_f9_is_off_by_default(void **state)
+{
+	struct ofx *f = *state;
+	ht *k = kiosk(f, "", NULL);
+
+	ht_key(k, HT_KEY_F(9));
+	assert_false(ht_wait_text(k, "دخول الموظف", 1000));
+	ht_key(k, HT_KEY_F(2));
+	assert_false(ht_wait_text(k, "Officer login", 500));
+	HT_ASSERT_TEXT(k, "Welcome", T);
+	ht_end(k);
+}
+
+/* Type a login and a password at the kiosk's officer login (after a
+ * failure the focus is on the password and the login name stays). */
+static void kiosk_try(ht *k, bool first, const char *login, const char *pw)
+{
+	if (!first) {
+		ht_key(k, HT_KEY_TAB);              /* back to the login field */
+		for (int i = 0; i < 40; i++)
+			ht_key(k, HT_KEY_BACKSPACE);
+	}
+	ht_keys(k, login);
+	ht_key(k, HT_KEY_ENTER);
+	ht_keys(k, pw);
+	ht_key(k, HT_KEY_ENTER);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf = calloc(1, 1 << 16);
+
+	if (fp) {
+		(void)!fread(buf, 1, (1 << 16) - 1, fp);
+		fclose(fp);
+	}
+	return buf;
+}
+
+/* Unknown, disabled, locked, wrong: the same screen, no counter moves. */
+static void kiosk_failures_look_alike(void **state)
+{
+	struct ofx *f = *state;
+	static const char *const who[][2] = {
+		{ "nosuchuser", PW }, { "sara", PW }, { "omar", PW },
+		{ "ali", "not-the-password" },
+		{ "Hunter-Secret-99", "x" },         /* a password in the login field */
+	};
+	char log[600], rows[5][24][512];
+	ht *k;
+	store *s;
+	char *text;
+
+	snprintf(log, sizeof log, "%s", ht_path(f->base, "khidma.log"));
+	cli(f, "disable", "sara");
+	s = ofx_open(f);
+	assert_int_equal(store_officer_login_result(s, "omar", false, 1, 60, NULL), ST_OK);
+	store_close(s);
+	k = kiosk(f, "kiosk_officer_login = true;\nlock_tries = 10;\n", log);
+	ht_key(k, HT_KEY_F(9));
+	HT_ASSERT_TEXT(k, "F3", T);
+	ht_key(k, HT_KEY_F(2));
+	HT_ASSERT_TEXT(k, "Officer login", T);
+	for (int i = 0; i < 5; i++) {
+		kiosk_try(k, i == 0, who[i][0], who[i][1]);
+		HT_ASSERT_TEXT(k, "Login failed.", T);
+		ht_pump(k, 300);
+		for (int r = 0; r < 24; r++)
+			snprintf(rows[i][r], sizeof rows[i][r], "%s", ht_screen_text(k, r));
+		assert_null(strstr(ht_screen(k), "locked"));
+		assert_null(strstr(ht_screen(k), "disabled"));
+	}
+	/* the same screen, row for row, apart from the typed login */
+	for (int i = 1; i < 5; i++)
+		for (int r = 0; r < 24; r++)
+			if (strstr(rows[0][r], "nosuchuser") == NULL)
+				assert_string_equal(rows[0][r], rows[i][r]);
+	/* the kiosk never counts against the account, nor locks it */
+	struct officer o = officer_of(f, "ali");
+	assert_int_equal(o.failed, 0);
+	assert_int_equal(o.locked_until, 0);
+	officer_free(&o);
+	/* syslog: the existing logins with their reasons; never a typed name
+	 * that is not an account */
+	text = slurp(log);
+	assert_non_null(strstr(text, "\"sara\": account disabled"));
+	assert_non_null(strstr(text, "\"omar\": account locked until"));
+	assert_non_null(strstr(text, "\"ali\": wrong password (kiosk; not counted)"));
+	assert_non_null(strstr(text, "no such account (the name typed is not logged)"));
+	assert_null(strstr(text, "nosuchuser"));
+	assert_null(strstr(text, "Hunter-Secret-99"));
+	free(text);
+	ht_end(k);
+}
+
+/* lock_tries failures pause this kiosk's officer logins — even the right
+ * password — while the account still works over SSH. */
+static void kiosk_throttles_itself(void **state)
+{
+	struct ofx *f = *state;
+	char log[600];
+	ht *k, *h;
+	char *text;
+
+	snprintf(log, sizeof log, "%s", ht_path(f->base, "khidma.log"));
+	k = kiosk(f, "kiosk_officer_login = true;\nlock_tries = 3;\n", log);
+	ht_key(k, HT_KEY_F(9));
+	HT_ASSERT_TEXT(k, "F3", T);
+	ht_key(k, HT_KEY_F(2));
+	HT_ASSERT_TEXT(k, "Officer login", T);
+	for (int i = 0; i < 3; i++) {
+		kiosk_try(k, i == 0, "ali", "not-the-password");
+		HT_ASSERT_TEXT(k, "Login failed.", T);
+	}
+	kiosk_try(k, false, "ali", PW);
+	HT_ASSERT_TEXT(k, "Too many failed logins at this kiosk", T);
+	assert_false(ht_wait_text(k, "Requests", 500));
+	struct officer o = officer_of(f, "ali");
+	assert_int_equal(o.failed, 0);
+	assert_int_equal(o.locked_until, 0);
+	officer_free(&o);
+	h = ofx_session(f, "ali", "en", NULL, 24, 80);
+	ofx_login(h, PW);
+	ht_end(h);
+	text = slurp(log);
+	assert_non_null(strstr(text, "officer logins paused for 15 minutes at this kiosk"));
+	free(text);
+	ht_end(k);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(disabled_console_ends, setup, teardown),
+		cmocka_unit_test_setup_teardown(disabled_console_ends_without_a_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(idle_logout, setup, teardown),
+		cmocka_unit_test_setup_teardown(empty_password_is_not_a_try, setup, teardown),
+		cmocka_unit_test_setup_teardown(kiosk_f9_is_off_by_default, setup, teardown),
+		cmocka_unit_test_setup_teardown(kiosk_failures_look_alike, setup, teardown),
+		cmocka_unit_test_setup_teardown(kiosk_throttles_itself, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("officer_sessions", tests, NULL, NULL);
+}
