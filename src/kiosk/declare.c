@@ -12,6 +12,10 @@
  *     the visitor's language and keeps the whole draft: Enter tries again.
  *  4. After a successful submit the draft is wiped; only the stored
  *     request (k->done) goes on to the confirmation.
+ *  5. A visitor never waits in silence (issue 15, finding 8): when the
+ *     submit has waited SAVING_MS for a lock (another writer, an import,
+ *     the opening check), "Saving your request…" is on the screen at once
+ *     (the store's wait hook), until the submit returns.
  */
 #include "kiosk/kiosk.h"
 #include "kiosk/kiosk_attr.h"
@@ -26,7 +30,23 @@ struct declare {
 	struct kiosk *k;
 	struct ui_form form;
 	enum kstep    next;
+	bool          saving_shown;    /* invariant 5 */
 };
+
+enum { SAVING_MS = 300 };
+
+/* The store's wait hook during the submit (invariant 5). */
+static void
+saving_hook(void *ctx, int waited_ms)
+{
+	struct declare *d = ctx;
+
+	if (d->saving_shown || waited_ms < SAVING_MS)
+		return;
+	d->saving_shown = true;
+	ui_status(_("Saving your request… please wait."), false);
+	ui_flush();
+}
 
 static const struct ui_key_hint hints[] = {
 	{ "1/2", N_("accept or not") },
@@ -108,7 +128,12 @@ submit(struct declare *d)
 		return true;
 	}
 	draft_to_request(d, &r);
+	d->saving_shown = false;
+	store_set_wait_hook(d->k->a->db, saving_hook, d);
 	rc = store_request_submit(d->k->a->db, &r, "kiosk");
+	store_set_wait_hook(d->k->a->db, NULL, NULL);
+	if (d->saving_shown)
+		ui_status("", false);
 	if (rc != ST_OK) {
 		log_error("kiosk: request not stored: %s (%s)", st_rc_name(rc),
 		          store_errmsg(d->k->a->db));

@@ -78,6 +78,12 @@
  *     mid-statement) go to our retry loop in st_tx, which always ROLLBACKs
  *     explicitly before sleeping, so no lock is held while we wait.
  *  3. st_tx never returns ST_OK unless COMMIT returned SQLITE_OK.
+ *  4. A write that waits says so: while st_tx or st_begin_retry waits for
+ *     the background check, in the busy handler or in the retry loop, the
+ *     connection's wait hook (store_set_wait_hook) is called with the
+ *     milliseconds since the call began — never while this connection
+ *     holds the write lock (wait_t0 is 0 during a body and its COMMIT), so
+ *     a UI's "saving…" never delays anyone else.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -226,6 +232,37 @@ static bool backoff(int64_t deadline, int *delay)
 	return true;
 }
 
+/* Invariant 5: tell the wait hook how long the current write has waited. */
+static void wait_tell(store *s)
+{
+	if (s->wait_fn && s->wait_t0)
+		s->wait_fn(s->wait_ctx, (int)(mono_ms() - s->wait_t0));
+}
+
+/* See store.h. */
+void store_set_wait_hook(store *s, store_wait_fn fn, void *ctx)
+{
+	if (!s)
+		return;
+	s->wait_fn = fn;
+	s->wait_ctx = ctx;
+}
+
+/* Wait for the background check (a write may not start before it has
+ * passed), telling the wait hook meanwhile (invariant 4). */
+static st_rc check_wait_telling(store *s)
+{
+	struct timespec ts = { 0, 20 * 1000000L };
+
+	if (!s->check)
+		return ST_OK;
+	while (s->wait_fn && !st_check_done(s->check)) {
+		nanosleep(&ts, NULL);
+		wait_tell(s);
+	}
+	return st_check_wait(s->check, NULL, 0);
+}
+
 /* SQLite's busy handler (invariant 2): n counts the attempts for this lock;
  * the first one starts the clock. Returns 0 (give up: SQLITE_BUSY) once
  * busy_ms has passed; else sleeps, the shorter the longer it has waited
@@ -242,6 +279,7 @@ static int busy_wait(void *arg, int n)
 	waited = now - s->busy_since;
 	if (waited >= s->busy_ms)
 		return 0;
+	wait_tell(s);
 	if (!jitter_seed)
 		jitter_seed = (unsigned)getpid() ^ (unsigned)now;
 	us = ST_POLL_FIRST_US - (long)waited * ST_POLL_STEP_US_PER_MS;
@@ -266,17 +304,25 @@ st_rc st_begin_retry(store *s)
 	int delay = ST_BACKOFF_MIN_MS;
 	st_rc r;
 
-	if (s->check && (r = st_check_wait(s->check, NULL, 0)) != ST_OK)
+	s->wait_t0 = mono_ms();
+	if ((r = check_wait_telling(s)) != ST_OK) {
+		s->wait_t0 = 0;
 		return r;                /* a write waits for the open's check */
+	}
 	deadline = mono_ms() + s->busy_ms;
 	for (;;) {
 		r = st_map(sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL));
 		if (r != ST_BUSY)
-			return r;
+			break;
 		rollback(s);
-		if (!backoff(deadline, &delay))
-			return ST_BUSY;
+		wait_tell(s);
+		if (!backoff(deadline, &delay)) {
+			r = ST_BUSY;
+			break;
+		}
 	}
+	s->wait_t0 = 0;
+	return r;
 }
 
 st_rc st_tx(store *s, st_body body, void *ctx)
@@ -289,25 +335,37 @@ st_rc st_tx(store *s, st_body body, void *ctx)
 		return ST_READONLY;
 	if (s->in_import)
 		return ST_BUSY;          /* our own import holds the write lock */
-	if (s->check && (r = st_check_wait(s->check, NULL, 0)) != ST_OK)
+	s->wait_t0 = mono_ms();
+	if ((r = check_wait_telling(s)) != ST_OK) {
+		s->wait_t0 = 0;
 		return r;                /* a write waits for the open's check */
+	}
 	deadline = mono_ms() + s->busy_ms;
 	for (;;) {
 		r = st_map(sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL));
 		if (r == ST_OK) {
+			/* invariant 4: no hook while this connection holds the lock */
+			int64_t t0 = s->wait_t0;
+
+			s->wait_t0 = 0;
 			r = body(s, ctx);
-			if (r == ST_OK) {
+			if (r == ST_OK)
 				r = st_map(sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL));
-				if (r == ST_OK)
-					return ST_OK;
-			}
+			s->wait_t0 = t0;
+			if (r == ST_OK)
+				break;
 		}
 		rollback(s);
 		if (r != ST_BUSY)
-			return r;
-		if (!backoff(deadline, &delay))
-			return ST_BUSY;
+			break;
+		wait_tell(s);
+		if (!backoff(deadline, &delay)) {
+			r = ST_BUSY;
+			break;
+		}
 	}
+	s->wait_t0 = 0;
+	return r;
 }
 
 /* Run one statement that needs a lock (journal_mode) with the retry loop. */

@@ -166,6 +166,11 @@ struct st_check *st_check_start_prio(const char *path, bool idle)
 	return c;
 }
 
+bool st_check_done(struct st_check *c)
+{
+	return !c || atomic_load_explicit(&c->done, memory_order_acquire);
+}
+
 st_rc st_check_failed(struct st_check *c)
 {
 	if (!c || !atomic_load_explicit(&c->done, memory_order_acquire))

@@ -108,6 +108,14 @@ st_rc store_check_poll(store *s);
  * another writer held the lock all along (nothing known); or the code of
  * another failure. */
 st_rc store_write_probe(store *s, int wait_ms);
+/* Called while a write of this connection waits — for another writer's
+ * lock (the busy handler, the retry loop) or for the background check —
+ * with the milliseconds since the write call began, every few ms; never
+ * inside a transaction's body, never with a lock held by this connection.
+ * For a UI that shows "saving…" after a moment (the kiosk). fn NULL
+ * removes it. The function must not call the store. */
+typedef void (*store_wait_fn)(void *ctx, int waited_ms);
+void  store_set_wait_hook(store *s, store_wait_fn fn, void *ctx);
 /* The last SQLite error text of this connection (English), for logs. */
 const char *store_errmsg(store *s);
 /* Current schema version and the version this program writes. */

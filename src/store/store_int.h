@@ -29,6 +29,10 @@ struct store {
 	officer_role actor_role;
 	bool     revoked;
 	int      study_days;       /* earliest response = received + this (14) */
+	/* store_set_wait_hook: told while a write waits (db.c, invariant 4) */
+	store_wait_fn wait_fn;
+	void    *wait_ctx;
+	int64_t  wait_t0;          /* when the current write call began, 0 = none */
 };
 
 /* requests.c: finalize the statements in s->cache. Runs by itself when the
@@ -95,6 +99,8 @@ struct st_check;
 struct st_check *st_check_start(const char *path);
 /* st_check_start at SCHED_IDLE (idle) or at the normal priority. */
 struct st_check *st_check_start_prio(const char *path, bool idle);
+/* Never blocks: true once the check has finished (passed or not). */
+bool  st_check_done(struct st_check *c);
 st_rc st_check_failed(struct st_check *c);
 st_rc st_check_wait(struct st_check *c, char *err, size_t errsz);
 void  st_check_finish(struct st_check *c);

@@ -140,6 +140,10 @@ struct ui_event ui_read(int timeout_ms);
  * does that work next, then ui_run(s) on an identical screen, whose repaint
  * then sends nothing new. */
 void ui_show(struct ui_screen *s);
+/* Repaint the current screen (status line included) and send it now,
+ * reading no key: for a screen whose key handler waits on something slow
+ * (a locked database) and must show that it is working (ui_show.c). */
+void ui_flush(void);
 
 /* ---- layout ---------------------------------------------------------------- */
 struct ui_rect { int y, x, h, w; };

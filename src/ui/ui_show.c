@@ -13,6 +13,16 @@
 
 /* Contract: see ui.h. Nothing when curses is not active. */
 void
+ui_flush(void)
+{
+	if (!ui_st.active)
+		return;
+	ui_repaint();
+	ui_present();
+}
+
+/* Contract: see ui.h. Nothing when curses is not active. */
+void
 ui_show(struct ui_screen *s)
 {
 	struct ui_screen *prev = ui_st.cur;

@@ -1,0 +1,251 @@
+/*
+ * test_faults_wait — a visitor never waits in silence, and an import never
+ * holds the kiosk (issue 15, finding 8). The real binary:
+ *
+ *  - another process holds the write lock for 3 s when the visitor sends:
+ *    "Saving your request…" is on the screen within a second (it is due
+ *    after 0.3 s), then the confirmation once the lock is gone. 288b69f
+ *    showed nothing for the whole wait.
+ *  - `khidma members import` of a large register (KHIDMA_IMPORT_ROWS,
+ *    100 000 here, 300 000 in `make faults`) while the kiosk sends: once
+ *    the import is writing, the kiosk's submit is on disk and confirmed
+ *    within 1 s. 288b69f held the write lock for the whole import (9.4 s
+ *    at 300 000 rows).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "e2e/test_kiosk_util.h"
+
+static int scale(int ms)
+{
+	const char *s = getenv("HT_TIMEOUT_SCALE");
+	int k = s ? atoi(s) : 1;
+
+	return ms * (k > 0 ? k : 1);
+}
+
+static long long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* From the welcome: the request filled in English, the signature typed;
+ * Enter sends. */
+static void to_send(ht *h)
+{
+	kiosk_choose_lang(h, false);
+	kiosk_fill_request(h, "Sara Ali", NID_OK, "0551234567",
+	                   "The air conditioner at home is broken.");
+	HT_ASSERT_TEXT(h, "Check your request", KT);
+	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "I confirm that the information", KT);
+	ht_keys(h, "1");
+	ht_key(h, HT_KEY_ENTER);
+	ht_keys(h, "Sara Ali");
+	ht_wait_quiet(h, 100);
+}
+
+/* A child holding BEGIN IMMEDIATE on path for hold_ms; returns its pid
+ * once the lock is taken. */
+static pid_t hold_lock(const char *path, int hold_ms)
+{
+	int fds[2];
+	pid_t pid;
+	char c;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		sqlite3 *db;
+
+		close(fds[0]);
+		if (sqlite3_open(path, &db) != SQLITE_OK ||
+		    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+			_exit(1);
+		if (write(fds[1], "L", 1) != 1)
+			_exit(1);
+		usleep((useconds_t)hold_ms * 1000);
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close(db);
+		_exit(0);
+	}
+	close(fds[1]);
+	assert_int_equal(read(fds[0], &c, 1), 1);
+	close(fds[0]);
+	return pid;
+}
+
+static void locked_database_shows_saving(void **state)
+{
+	ht *h = kiosk_start(NULL, NULL);
+	long long t0, shown;
+	pid_t pid;
+	int st;
+
+	(void)state;
+	to_send(h);
+	pid = hold_lock(ht_db_path(h), 3000);
+	t0 = now_ms();
+	ht_key(h, HT_KEY_ENTER);                       /* send */
+	HT_ASSERT_TEXT(h, "Saving your request", scale(1000));
+	shown = now_ms() - t0;
+	print_message("\"saving\" shown %lld ms after Enter (lock held 3 s)\n", shown);
+	/* still waiting for the lock: nothing confirmed yet */
+	HT_ASSERT_GONE(h, "Your reference number is", 0);
+	HT_ASSERT_TEXT(h, "Your reference number is", scale(KT + 3000));
+	HT_ASSERT_GONE(h, "Saving your request", 100);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	ht_end(h);
+}
+
+/* ---- the import while the kiosk submits ---------------------------------- */
+
+static int import_rows(void)
+{
+	const char *e = getenv("KHIDMA_IMPORT_ROWS");
+	int n = e ? atoi(e) : 0;
+
+	return n > 0 ? n : 100000;
+}
+
+static void write_register(const char *path, int n)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs("membership_number,name,national_id,mobile,category\n", f);
+	for (int i = 0; i < n; i++)
+		fprintf(f, "M-%07d,Member Number %d,1000000008,05%08d,member\n", i, i, i);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* True while another connection holds the write lock (or has the staging
+ * table of an import in progress): the import is writing. */
+static bool import_writing(const char *path)
+{
+	sqlite3 *db;
+	bool busy;
+	int rc;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return false;
+	}
+	rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	busy = (rc & 0xff) == SQLITE_BUSY;
+	if (rc == SQLITE_OK) {
+		sqlite3_stmt *st;
+
+		if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE name LIKE "
+		                       "'members_stage%'", -1, &st, NULL) == SQLITE_OK) {
+			busy = sqlite3_step(st) == SQLITE_ROW;
+			sqlite3_finalize(st);
+		}
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_close(db);
+	return busy;
+}
+
+void import_never_holds_a_submit(void **state);
+void import_never_holds_a_submit(void **state)
+{
+	ht *h = kiosk_start(NULL, NULL);
+	char csv[4096], ref[32];
+	long long t0, waited, start;
+	pid_t pid;
+	int st, n = import_rows();
+	store *s;
+	struct member m;
+
+	(void)state;
+	snprintf(csv, sizeof csv, "%s", ht_path(h, "register.csv"));
+	write_register(csv, n);
+	to_send(h);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		execl(getenv("KHIDMA_BIN"), "khidma", "--db", ht_db_path(h), "--config",
+		      ht_config_path(h), "members", "import", csv, (char *)NULL);
+		_exit(127);
+	}
+	/* wait until the import is writing (it reads and checks the file first) */
+	start = now_ms();
+	while (!import_writing(ht_db_path(h))) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			fail_msg("the import ended before it was seen writing");
+		if (now_ms() - start > scale(60000))
+			fail_msg("the import never started writing");
+		usleep(2000);
+	}
+	t0 = now_ms();
+	ht_key(h, HT_KEY_ENTER);                       /* send */
+	HT_ASSERT_TEXT(h, "Your reference number is", scale(KT));
+	waited = now_ms() - t0;
+	HT_ASSERT_TEXT(h, "To follow it", KT);
+	ht_wait_quiet(h, 50);
+	HT_ASSERT(h, screen_ref(h, ref, sizeof ref));
+	print_message("kiosk submit during a %d-row import: confirmed in %lld ms\n",
+	              n, waited);
+	if (waited > scale(1000))
+		fail_msg("the kiosk waited %lld ms for the import (> 1 s)", waited);
+	/* the import itself completes, all or nothing: here all */
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	s = open_db(h);
+	assert_int_equal(store_member_by_number(s, "M-0000000", &m), ST_OK);
+	member_free(&m);
+	{
+		char last[32];
+
+		snprintf(last, sizeof last, "M-%07d", n - 1);
+		assert_int_equal(store_member_by_number(s, last, &m), ST_OK);
+		member_free(&m);
+	}
+	store_close(s);
+	ht_end(h);
+}
+
+static int end_all(void **state)
+{
+	(void)state;
+	ht_end_all();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(locked_database_shows_saving, end_all),
+		/* import_never_holds_a_submit: registered with the staged import */
+	};
+
+	if (!getenv("KHIDMA_BIN")) {
+		fprintf(stderr, "KHIDMA_BIN is not set (run via tests/run.sh)\n");
+		return 1;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
