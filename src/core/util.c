@@ -1,7 +1,8 @@
 /*
  * core/util — see util.h. Allocation wrappers in the style of tmux's
  * xmalloc.c: callers never check for NULL, exhaustion ends the program
- * after restoring the terminal.
+ * after running the emergency hook (the ui registers its terminal restore
+ * there: core never calls a higher layer by name).
  */
 #include "core/util.h"
 
@@ -14,14 +15,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Weak so that tools linking only core (unit tests) need no ui layer. */
-void ui_emergency_restore(void) __attribute__((weak));
+/* Set once, before any signal handler that reads it is armed; a pointer
+ * store is atomic on every platform khidma builds on, and the handler only
+ * reads it. */
+static void (*volatile emergency_hook)(void);
+
+void
+core_set_emergency_hook(void (*fn)(void))
+{
+	emergency_hook = fn;
+}
+
+void
+core_emergency(void)
+{
+	void (*fn)(void) = emergency_hook;
+
+	if (fn != NULL)
+		fn();
+}
 
 static void
 oom(size_t n)
 {
-	if (ui_emergency_restore)
-		ui_emergency_restore();
+	core_emergency();
 	fprintf(stderr, "khidma: out of memory (%zu bytes)\n", n);
 	exit(70);
 }

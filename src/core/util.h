@@ -3,12 +3,16 @@
  * program's paths.
  *
  * Invariants:
- *  1. x*alloc never return NULL: on exhaustion they print one line to stderr
- *     (after the terminal is restored, see ui_emergency_restore) and exit(70).
+ *  1. x*alloc never return NULL: on exhaustion they run the emergency hook
+ *     (the ui registers its terminal restore there), print one line to
+ *     stderr and exit(70).
  *  2. khidma_now() is the only source of "now" for dates stored or shown; the
  *     environment variable KHIDMA_FAKE_NOW (seconds since the epoch, or a
  *     "+N" / "-N" offset in days) overrides it so tests can cross the 14-day
  *     and SLA boundaries without waiting.
+ *  3. core calls no higher layer: what must happen before the program dies
+ *     (restoring the terminal) is a hook a higher layer registers with
+ *     core_set_emergency_hook; core includes no ui header.
  */
 #ifndef KHIDMA_CORE_UTIL_H
 #define KHIDMA_CORE_UTIL_H
@@ -27,6 +31,16 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);           /* xstrdup(NULL) returns NULL */
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * The emergency hook: a function a higher layer registers (the ui: its
+ * async-signal-safe terminal restore) and core_emergency runs — from the
+ * out-of-memory exit and from fatal-signal handlers. fn must be
+ * async-signal-safe and idempotent; NULL removes it. core_emergency is
+ * async-signal-safe when the hook is (it only reads one pointer).
+ */
+void core_set_emergency_hook(void (*fn)(void));
+void core_emergency(void);
 
 /* Copy at most size-1 bytes and NUL-terminate; returns strlen(src). */
 size_t strlcpy_k(char *dst, const char *src, size_t size);

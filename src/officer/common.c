@@ -13,6 +13,13 @@
  *     for the store.
  *  3. Untrusted text is never passed to syslog raw: oc_log_security runs it
  *     through text_sanitize and cuts it to 64 bytes.
+ *  4. What an officer typed is never lost by a failure: oc_prompt_apply
+ *     runs the write (an action, a note, a search) while the prompt is
+ *     still open; when it fails (disk full, busy, stale, refused) the text
+ *     stays in the field and the status line says what happened, so F5
+ *     tries again. Esc on a typed multi-line text, and F10 (log out) on
+ *     anything typed anywhere below (ui_drafts_open), ask first, "No"
+ *     selected.
  */
 #include "officer/officer_int.h"
 
@@ -104,12 +111,35 @@ oc_log_security(const char *what, const char *untrusted, const char *detail)
 	free(safe);
 }
 
+/* Contract (officer_int.h). */
+void
+oc_say_kept(const char *reason)
+{
+	ui_status(reason, true);
+}
+
+/* ---- F10 ---------------------------------------------------------------------- */
+
+/* Contract (officer_int.h). */
+int
+oc_quit(void)
+{
+	if (ui_drafts_open() &&
+	    !ui_confirm_default(_("Log out?"),
+	                        _("What you typed will be lost. Log out anyway?"), false))
+		return UI_REDRAW;
+	return UI_HOME;
+}
+
 /* ---- oc_prompt --------------------------------------------------------------- */
 
 struct prompt {
 	const char     *title, *question;
+	const char     *initial;
 	struct ui_field f;
 	bool            multiline, required;
+	bool          (*apply)(void *ctx, const char *text);
+	void           *ctx;
 	char           *result;
 };
 
@@ -118,17 +148,32 @@ prompt_draw(struct ui_screen *s)
 {
 	struct prompt *p = s->state;
 	static const struct ui_key_hint hints_line[] = {
-		{ "Enter", N_("confirm") }, { "Esc", N_("cancel") },
+		{ "Enter", N_("confirm") }, { "Esc", N_("cancel") }, { "F10", N_("log out") },
 	};
 	static const struct ui_key_hint hints_multi[] = {
-		{ "F5", N_("confirm") }, { "Esc", N_("cancel") },
+		{ "F5", N_("confirm") }, { "Esc", N_("cancel") }, { "F10", N_("log out") },
 	};
-	struct ui_rect r = ui_frame(_(p->title), p->multiline ? hints_multi : hints_line, 2);
+	struct ui_rect r = ui_frame(_(p->title), p->multiline ? hints_multi : hints_line, 3);
 	int used = ui_para((struct ui_rect){ r.y + 1, r.x + 2, 3, r.w - 4 },
 	                   p->question, ui_dir(), AL_START, 0);
-	struct ui_rect fr = { r.y + 2 + used, r.x + 2, p->f.height + 2, r.w - 4 };
+	/* one row under the box for the field's message, so the status line
+	 * stays free for what a failed write says (invariant 4) */
+	struct ui_rect fr = { r.y + 2 + used, r.x + 2, p->f.height + 3, r.w - 4 };
 
 	ui_field_draw(&p->f, fr, true);
+}
+
+/* Something typed that Esc or F10 would throw away: the field differs from
+ * what it was opened with. */
+static bool
+prompt_typed(struct prompt *p)
+{
+	char *txt = text_edit_get(&p->f.edit);
+	bool typed = txt[0] != '\0' && strcmp(txt, p->initial ? p->initial : "") != 0;
+
+	explicit_bzero(txt, strlen(txt));
+	free(txt);
+	return typed;
 }
 
 static int
@@ -136,10 +181,16 @@ prompt_key(struct ui_screen *s, struct ui_event ev)
 {
 	struct prompt *p = s->state;
 	char *txt, *clean;
+	int r;
 
 	switch (ev.a) {
-	case ACT_BACK:
 	case ACT_QUIT:
+		return oc_quit();
+	case ACT_BACK:
+		if (p->multiline && s->has_draft &&
+		    !ui_confirm_default(_("Discard what you typed?"),
+		                        _("The text is not saved anywhere else."), false))
+			return UI_REDRAW;
 		return UI_BACK;
 	case ACT_TICK:
 		return 0;
@@ -158,37 +209,63 @@ prompt_key(struct ui_screen *s, struct ui_event ev)
 			ui_field_set_error(&p->f, _("Please fill this in."));
 			return UI_REDRAW;
 		}
+		/* Invariant 4: a failed apply keeps the text in the field; the
+		 * callback has said why in the status line. */
+		ui_field_set_error(&p->f, NULL);
+		if (p->apply != NULL && !p->apply(p->ctx, clean)) {
+			free(clean);
+			ui_field_set_error(&p->f, _("Nothing was changed; what you typed is kept: "
+			                            "F5 tries again, Esc gives up."));
+			return UI_REDRAW;
+		}
 		p->result = clean;
 		return UI_DONE;
 	default:
 		break;
 	}
-	return ui_field_key(&p->f, ev) | UI_REDRAW;
+	r = ui_field_key(&p->f, ev);
+	if (r & UI_HANDLED)
+		ui_field_set_error(&p->f, NULL);
+	s->has_draft = prompt_typed(p);
+	r |= UI_REDRAW;
+	return r;
 }
 
 char *
-oc_prompt(const char *title, const char *question, const char *initial,
-          bool multiline, bool required, size_t max_chars, int *rc)
+oc_prompt_apply(const char *title, const char *question, const char *initial,
+                bool multiline, bool required, size_t max_chars,
+                bool (*apply)(void *ctx, const char *text), void *ctx, int *rc)
 {
-	struct prompt p = { .title = title, .question = question,
-	                    .multiline = multiline, .required = required };
+	char *init = initial != NULL ? xstrdup(initial) : NULL;
+	struct prompt p = { .title = title, .question = question, .initial = init,
+	                    .multiline = multiline, .required = required,
+	                    .apply = apply, .ctx = ctx };
 	struct ui_screen s = { .name = "officer-prompt", .state = &p,
 	                       .draw = prompt_draw, .key = prompt_key };
 	int r;
 
 	ui_field_init(&p.f, "", ui_dir(), max_chars, multiline ? 5 : 1);
 	p.f.edit.multiline = multiline;
-	if (initial != NULL)
-		text_edit_set(&p.f.edit, initial);
-	s.has_draft = multiline;
+	if (init != NULL)
+		text_edit_set(&p.f.edit, init);
 	r = ui_run(&s);
+	text_edit_wipe(&p.f.edit);
 	ui_field_free(&p.f);
+	free(init);
 	*rc = oc_unwind(r);
 	if (*rc || !(r & UI_DONE)) {
 		free(p.result);
 		return NULL;
 	}
 	return p.result;
+}
+
+char *
+oc_prompt(const char *title, const char *question, const char *initial,
+          bool multiline, bool required, size_t max_chars, int *rc)
+{
+	return oc_prompt_apply(title, question, initial, multiline, required, max_chars,
+	                       NULL, NULL, rc);
 }
 
 /* ---- oc_pick ---------------------------------------------------------------- */
@@ -220,7 +297,7 @@ pick_key(struct ui_screen *s, struct ui_event ev)
 	if (ev.a == ACT_TICK)
 		return 0;
 	if (ev.a == ACT_QUIT)
-		return UI_BACK;
+		return oc_quit();
 	if (ev.a == ACT_REDRAW)
 		return UI_REDRAW;
 	i = ui_menu_key(&p->m, ev);
@@ -234,7 +311,8 @@ pick_key(struct ui_screen *s, struct ui_event ev)
 }
 
 int
-oc_pick(const char *title, const char *const *items, int n, int selected, int *rc)
+oc_pick_keys(const char *title, const char *const *items, const wchar_t *keys,
+             const wchar_t *alt, int n, int selected, int *rc)
 {
 	struct pick p = { .title = title, .chosen = -1 };
 	struct ui_screen s = { .name = "officer-pick", .state = &p,
@@ -244,10 +322,18 @@ oc_pick(const char *title, const char *const *items, int n, int selected, int *r
 	p.m.items = (const char **)items;
 	p.m.nitems = n;
 	p.m.selected = selected >= 0 && selected < n ? selected : 0;
-	p.m.numbered = n <= 9;
+	p.m.numbered = keys == NULL && n <= 9;
+	p.m.keys = keys;
+	p.m.alt_keys = alt;
 	r = ui_run(&s);
 	*rc = oc_unwind(r);
 	if (*rc || !(r & UI_DONE))
 		return -1;
 	return p.chosen;
+}
+
+int
+oc_pick(const char *title, const char *const *items, int n, int selected, int *rc)
+{
+	return oc_pick_keys(title, items, NULL, NULL, n, selected, rc);
 }

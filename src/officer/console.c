@@ -9,7 +9,9 @@
  *     ui_end on every path. officer_login_from_kiosk uses the kiosk's.
  *  2. The console's session (struct console) lives on this file's stack and
  *     is freed on every path, the officer's password hash wiped.
- *  3. F10 anywhere in the console logs out (UI_HOME unwinds to here).
+ *  3. F10 anywhere in the console logs out (UI_HOME unwinds to here) —
+ *     after a "Log out?" when something typed would be lost (oc_quit).
+ *     Ctrl-C, Ctrl-\ and Ctrl-Z are ignored, as at the kiosk (ui_term.c).
  *  4. The console's connection is bound to the officer for its whole life
  *     (store_session_begin … store_session_end): every write it makes is
  *     refused with ST_REVOKED once the account is disabled or its role

@@ -20,6 +20,10 @@
  *     what happened; nothing is half-stored (one store transaction).
  *  3. Everything typed is overwritten when the screen ends (ui_form_free,
  *     text_edit_wipe).
+ *  4. Nothing typed is lost by a key: Esc on the form asks first; F10 asks
+ *     first once anything was typed (oc_quit); a failed submission keeps
+ *     the form and the declaration as they were (invariant 2), ready for
+ *     F5 again.
  */
 #include "officer/officer_int.h"
 
@@ -205,6 +209,8 @@ static int
 intake_key(struct ui_screen *s, struct ui_event ev)
 {
 	struct intake *k = s->state;
+	int r;
+
 	if (ev.a == ACT_TICK)
 		return 0;
 	if (ev.a == ACT_REDRAW) {
@@ -212,7 +218,7 @@ intake_key(struct ui_screen *s, struct ui_event ev)
 		return UI_REDRAW;
 	}
 	if (ev.a == ACT_QUIT)
-		return UI_HOME;
+		return oc_quit();
 	if (k->stage == ST_DONE)
 		return ev.a == ACT_ENTER || ev.a == ACT_BACK ? UI_DONE : UI_HANDLED;
 	if (k->stage == ST_DECLARE) {
@@ -227,8 +233,9 @@ intake_key(struct ui_screen *s, struct ui_event ev)
 		}
 		return ui_field_key(&k->signature, ev) | UI_REDRAW;
 	}
-	s->has_draft = true;
-	switch (ui_form_key(&k->form, ev)) {
+	r = ui_form_key(&k->form, ev);
+	s->has_draft = k->form.dirty;
+	switch (r) {
 	case UF_BACK:
 		if (ui_confirm(_("Leave the form?"), _("What was typed will be discarded.")))
 			return UI_BACK;

@@ -76,12 +76,42 @@ void oc_log_security(const char *what, const char *untrusted, const char *detail
  */
 char *oc_prompt(const char *title, const char *question, const char *initial,
                 bool multiline, bool required, size_t max_chars, int *rc);
+/*
+ * As oc_prompt, but F5/Enter first calls apply(ctx, text) with the cleaned
+ * text while the prompt is still open: true closes the prompt (the text is
+ * returned); false keeps it open with the text in the field — apply has
+ * put the reason in the status line (ui_status). So a write that fails
+ * (disk full, busy, stale, refused) never loses what was typed.
+ */
+char *oc_prompt_apply(const char *title, const char *question, const char *initial,
+                      bool multiline, bool required, size_t max_chars,
+                      bool (*apply)(void *ctx, const char *text), void *ctx, int *rc);
+
+/* The status line after a write that failed with the text still in its
+ * prompt (oc_prompt_apply's callback): the reason. The prompt itself says
+ * under the field that nothing was changed and the text is kept. */
+void oc_say_kept(const char *reason);
+
+/*
+ * F10 in any console screen: UI_HOME (log out) at once when nothing typed
+ * is open (ui_drafts_open), else after "Log out?" answered Yes (No is
+ * selected first); UI_REDRAW when the officer said No.
+ */
+int oc_quit(void);
 
 /*
  * Choose one of items[0..n) (translated labels) on a full screen. Returns
- * the index, -1 for Esc; *rc as for oc_prompt.
+ * the index, -1 for Esc; *rc as for oc_prompt (UI_HOME after F10).
  */
 int oc_pick(const char *title, const char *const *items, int n, int selected, int *rc);
+/*
+ * As oc_pick, but each item has a fixed key instead of its position number:
+ * keys[i] an ASCII capital letter, shown beside the label and taken in
+ * either case; alt[i] (or 0) the letter the same key types on the Arabic
+ * keyboard, taken too. A key that is not in the list beeps.
+ */
+int oc_pick_keys(const char *title, const char *const *items, const wchar_t *keys,
+                 const wchar_t *alt, int n, int selected, int *rc);
 
 /* Forward a ui_run result that must unwind (UI_HOME, UI_HANGUP), else 0. */
 static inline int oc_unwind(int r) { return r & (UI_HOME | UI_HANGUP); }

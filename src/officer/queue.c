@@ -64,8 +64,10 @@ shown_date(const struct queue *q, const char *d)
 	return !q->long_dates && strlen(d) == 10 ? d + 2 : d;
 }
 
-/* Load page q->page (keys[q->page]) again; keep the cursor per invariant 2. */
-void
+/* Load page q->page (keys[q->page]) again; keep the cursor per invariant 2.
+ * On a store error the rows shown stay, the status line says why, and the
+ * code is returned. */
+st_rc
 queue_load(struct queue *q, bool keep_cursor)
 {
 	int64_t keep = keep_cursor && q->nrows > 0 && q->table.selected < q->nrows
@@ -82,13 +84,12 @@ queue_load(struct queue *q, bool keep_cursor)
 	if (rc != ST_OK) {
 		log_error("officer queue: %s", st_rc_name(rc));
 		ui_status(oc_store_error(rc), true);
-		return;
+		return rc;
 	}
 	if (n == 0 && q->page > 0) {          /* the page emptied under us */
 		queue_rows_free(rows, n);
 		q->page--;
-		queue_load(q, keep_cursor);
-		return;
+		return queue_load(q, keep_cursor);
 	}
 	rows_free(q);
 	q->rows = rows;
@@ -110,6 +111,7 @@ queue_load(struct queue *q, bool keep_cursor)
 		}
 	if (q->table.top > q->table.selected)
 		q->table.top = q->table.selected;
+	return ST_OK;
 }
 
 /* Go to the next page (true) or the previous one; the cursor goes to the
@@ -140,13 +142,35 @@ turn_page(struct queue *q, bool next)
 }
 
 /* Back to the first page (after a filter or search change). */
-void
+st_rc
 queue_restart(struct queue *q)
 {
 	q->page = 0;
 	q->table.selected = 0;
 	q->table.top = 0;
-	queue_load(q, false);
+	return queue_load(q, false);
+}
+
+/* oc_prompt_apply's callback for the search: the query runs while the
+ * prompt is open; if it fails the previous search is put back and the
+ * typed text stays in the field (common.c, invariant 4). */
+static bool
+search_apply(void *p, const char *text)
+{
+	struct queue *q = p;
+	char *old = q->search;
+	st_rc rc;
+
+	q->search = text[0] ? xstrdup(text) : NULL;
+	rc = queue_restart(q);
+	if (rc != ST_OK) {
+		free(q->search);
+		q->search = old;
+		oc_say_kept(oc_store_error(rc));
+		return false;
+	}
+	free(old);
+	return true;
 }
 
 static const char *
@@ -285,18 +309,12 @@ queue_command(struct queue *q, enum queue_cmd cmd)
 	case QC_OPEN:
 		return open_selected(q);
 	case QC_SEARCH:
-		s = oc_prompt(N_("Search"),
-		              _("Reference, name, national ID or mobile (empty: show all):"),
-		              q->search, false, false, 80, &r);
+		s = oc_prompt_apply(N_("Search"),
+		                    _("Reference, name, national ID or mobile (empty: show all):"),
+		                    q->search, false, false, 80, search_apply, q, &r);
+		free(s);
 		if (r)
 			return r;
-		if (s != NULL) {
-			free(q->search);
-			q->search = s[0] ? s : NULL;
-			if (!s[0])
-				free(s);
-			queue_restart(q);
-		}
 		return UI_REDRAW;
 	case QC_FILTER:
 		r = queue_filter_menu(q);
@@ -369,7 +387,7 @@ queue_key(struct ui_screen *s, struct ui_event ev)
 			queue_load(q, true);
 		return UI_REDRAW;
 	case ACT_QUIT:
-		return UI_HOME;
+		return oc_quit();
 	case ACT_HELP:
 		return commands_menu(q);
 	case ACT_PGDN:

@@ -38,8 +38,8 @@ struct queue {
 enum queue_cmd { QC_OPEN, QC_SEARCH, QC_FILTER, QC_INTAKE, QC_REPORTS, QC_REFRESH, QC_LOGOUT };
 
 /* queue.c */
-void queue_load(struct queue *q, bool keep_cursor);
-void queue_restart(struct queue *q);
+st_rc queue_load(struct queue *q, bool keep_cursor);
+st_rc queue_restart(struct queue *q);
 int  queue_command(struct queue *q, enum queue_cmd cmd);
 
 /* queue_filter.c */

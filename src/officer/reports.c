@@ -404,7 +404,7 @@ reports_key(struct ui_screen *s, struct ui_event ev)
 	case ACT_TICK:
 		return 0;
 	case ACT_QUIT:
-		return UI_HOME;
+		return oc_quit();
 	case ACT_BACK:
 		return UI_BACK;
 	case ACT_NEXT:

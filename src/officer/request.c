@@ -283,7 +283,8 @@ req_key(struct ui_screen *s, struct ui_event ev)
 		rebuild_pagers(q);
 		break;
 	case ACT_QUIT:
-		return UI_HOME;
+		s->has_draft = q->draft;
+		return oc_quit();
 	case ACT_BACK:
 		if (q->draft && !ui_confirm(_("Leave this request?"),
 		                            _("The register-check marks are not saved and will be discarded.")))

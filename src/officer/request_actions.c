@@ -3,14 +3,44 @@
  * workflow actions wf_actions() allows this officer's role in the request's
  * status, then "Assign to an officer" and "Add an internal note".
  *
+ * Every entry has ONE fixed key, whatever the status and the role (shown
+ * in front of it, taken in either case and as the letter the same key
+ * types on the Arabic keyboard), so a key pressed from habit never does
+ * another action than last time (before, entries were numbered by
+ * position: 3 was "Refer" on a received request and "Withdrawn" on a
+ * verified one):
+ *
+ *   key  ar  entry                          key  ar  entry
+ *   I    ه   Ask for information            A    ش   Accept
+ *   K    ن   Information received           J    ت   Reject
+ *   V    ر   Verify                         G    ل   Complete registration
+ *   R    ق   Refer to the social researcher D    ي   Service delivered
+ *   E    ث   Explained — back to officer    W    ص   Withdrawn by the member
+ *   F    ب   Forward to the committee       O    خ   Reopen the withdrawn request
+ *   S    س   Assign to an officer           X    ء   Allow a decision before the
+ *   N    ى   Add an internal note                    earliest-response date
+ *   C    ؤ   Save the register check
+ *
+ *   (Arabic letters: the standard Arabic (101) layout, as xkb "ara".)
+ *
  * Invariants:
- *  1. Status changes go through wf_apply only; the reason is asked (and
- *     required) where the table says so (accept, reject), an optional note
- *     elsewhere. An unsaved register check is saved first.
- *  2. ST_STALE (here or from assign) reloads the request and says
- *     "changed by someone else — reloaded"; nothing of ours was written.
+ *  1. Status changes go through wf_apply_why only; the reason is asked
+ *     (and required) where the table says so (accept, reject, withdraw,
+ *     reopen, exception), an optional note elsewhere. An unsaved register
+ *     check is saved first. A committee vote below the quorum says so.
+ *  2. The write runs while the note's prompt is still open
+ *     (oc_prompt_apply): on ST_STALE (someone else changed the request),
+ *     ST_DENIED, a busy or full database, the request is reloaded, the
+ *     status line says the action was NOT applied and why, and the typed
+ *     note stays in the field (F5 tries again, Esc gives up). The same for
+ *     a note.
  *  3. ST_DENIED says why in the officer's language (unmatched fields,
- *     unsigned declaration, not allowed now); wf_apply has logged it.
+ *     unsigned declaration, a conflict, the study period with its date,
+ *     not allowed now: wf_refusal_text); wf_apply has logged it.
+ *  4. Withdraw is final for everyone but an admin (reopen, with a reason):
+ *     it needs a reason and a second "Yes" (No selected first).
+ *  5. action_keys has a distinct key for every wf action
+ *     (tests/unit/test_officer_keys.c checks it for the whole table).
  */
 #include "officer/request.h"
 
@@ -20,6 +50,50 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "workflow/workflow.h"
+
+/* Fixed keys (design comment). Indexed by wf_action; see oc_action_key. */
+static const struct { wchar_t key, ar; } action_keys[WF__COUNT] = {
+	[WF_ASK_INFO]   = { L'I', L'\u0647' },   /* ه */
+	[WF_INFO_BACK]  = { L'K', L'\u0646' },   /* ن */
+	[WF_VERIFY]     = { L'V', L'\u0631' },   /* ر */
+	[WF_REFER]      = { L'R', L'\u0642' },   /* ق */
+	[WF_REFER_BACK] = { L'E', L'\u062b' },   /* ث */
+	[WF_FORWARD]    = { L'F', L'\u0628' },   /* ب */
+	[WF_ACCEPT]     = { L'A', L'\u0634' },   /* ش */
+	[WF_REJECT]     = { L'J', L'\u062a' },   /* ت */
+	[WF_REGISTER]   = { L'G', L'\u0644' },   /* ل */
+	[WF_DELIVER]    = { L'D', L'\u064a' },   /* ي */
+	[WF_WITHDRAW]   = { L'W', L'\u0635' },   /* ص */
+	[WF_REOPEN]     = { L'O', L'\u062e' },   /* خ */
+	[WF_EXCEPTION]  = { L'X', L'\u0621' },   /* ء */
+	/* WF_INTAKE is never in this menu (the queue's N) */
+};
+#define KEY_ASSIGN  L'S'
+#define AR_ASSIGN   L'\u0633'                 /* س */
+#define KEY_NOTE    L'N'
+#define AR_NOTE     L'\u0649'                 /* ى */
+#define KEY_SAVE    L'C'
+#define AR_SAVE     L'\u0624'                 /* ؤ */
+
+wchar_t
+oc_action_key(int entry, wchar_t *ar)
+{
+	wchar_t k = 0, a = 0;
+
+	if (entry >= 0 && entry < WF__COUNT) {
+		k = action_keys[entry].key;
+		a = action_keys[entry].ar;
+	} else if (entry == OC_ENTRY_ASSIGN) {
+		k = KEY_ASSIGN; a = AR_ASSIGN;
+	} else if (entry == OC_ENTRY_NOTE) {
+		k = KEY_NOTE; a = AR_NOTE;
+	} else if (entry == OC_ENTRY_SAVE) {
+		k = KEY_SAVE; a = AR_SAVE;
+	}
+	if (ar != NULL)
+		*ar = a;
+	return k;
+}
 
 static void
 say_result(struct req_screen *q, st_rc rc, const char *done_msgid)
@@ -37,14 +111,68 @@ say_result(struct req_screen *q, st_rc rc, const char *done_msgid)
 	ui_status(oc_store_error(rc), true);
 }
 
+struct act_ctx {
+	struct req_screen *q;
+	wf_action          a;
+};
+
+/* oc_prompt_apply's callback: the transition, with the prompt still open
+ * (invariant 2). */
+static bool
+act_apply(void *p, const char *note)
+{
+	struct act_ctx *x = p;
+	struct req_screen *q = x->q;
+	const struct wf_transition *t = &wf_table()[x->a];
+	req_status before = q->r.status;
+	const char *why = NULL;
+	char *msg, buf[512];
+	st_rc rc;
+
+	if (x->a == WF_WITHDRAW &&
+	    !ui_confirm_default(_("Withdraw this request?"),
+	                        _("The request is closed as withdrawn by the member, with this reason."),
+	                        false)) {
+		oc_say_kept(_("Not withdrawn."));
+		return false;
+	}
+	/* The reason the workflow gives — decided inside the transaction, on
+	 * the request as it is then — is what the officer reads. */
+	rc = wf_apply_why(q->c->db, &q->r, x->a, &q->c->me, note[0] ? note : NULL, &why);
+	if (rc == ST_OK) {
+		(void)req_reload(q, false);
+		log_info("officer %s: %s on request %s", q->c->me.login, t->name, q->r.ref);
+		/* a committee vote below the quorum leaves the status alone */
+		ui_status(t->decision && q->r.status == before
+		          ? _("Your vote is recorded; the committee has not decided yet.")
+		          : _("Done."), false);
+		return true;
+	}
+	log_info("officer %s: %s on request %s not applied: %s", q->c->me.login, t->name,
+	         q->r.ref, st_rc_name(rc));
+	(void)req_reload(q, false);
+	if (rc == ST_STALE || (rc == ST_DENIED && q->r.status != before)) {
+		msg = xasprintf(_("Someone else changed it meanwhile (now %s): not applied."),
+		                oc_status_label(q->r.status));
+		oc_say_kept(msg);
+		free(msg);
+	} else if (rc == ST_DENIED) {
+		wf_refusal_text(why, &q->r, ui_tr, buf, sizeof buf);
+		oc_say_kept(buf);
+	} else {
+		oc_say_kept(oc_store_error(rc));
+	}
+	return false;
+}
+
 static int
 apply_action(struct req_screen *q, wf_action a)
 {
 	const struct wf_transition *t = &wf_table()[a];
-	char question[256], msg[512];
+	struct act_ctx x = { q, a };
+	bool required = t->reason_required || a == WF_WITHDRAW;
+	const char *question;
 	char *note;
-	const char *why;
-	req_status old_status;
 	int rc_ui = 0;
 	st_rc rc;
 
@@ -59,38 +187,23 @@ apply_action(struct req_screen *q, wf_action a)
 		q->view = RV_MATCH;
 		return UI_REDRAW;
 	}
-	snprintf(question, sizeof question, "%s",
-	         t->decision ? _("The reason for this decision (required; the member is told):")
-	         : t->reason_required ? _("The reason (required; kept in the history):")
-	                              : _("A note for the history (optional):"));
-	note = oc_prompt(t->name, question, NULL, true, t->reason_required, 500, &rc_ui);
+	if (a == WF_WITHDRAW)
+		question = _("Why does the member withdraw the request? (required; kept in the history):");
+	else if (t->decision)
+		question = _("The reason for this decision (required; the member is told):");
+	else if (required)
+		question = _("The reason (required; kept in the history):");
+	else
+		question = _("A note for the history (optional):");
+	note = oc_prompt_apply(t->name, question, NULL, true, required, 500,
+	                       act_apply, &x, &rc_ui);
 	if (rc_ui)
 		return rc_ui;
 	if (note == NULL) {
 		ui_status(_("Cancelled: nothing was changed."), false);
 		return UI_REDRAW;
 	}
-	/* The reason the workflow gives — decided inside the transaction,
-	 * on the request as it is then — is what the officer reads. */
-	old_status = q->r.status;
-	rc = wf_apply_why(q->c->db, &q->r, a, &q->c->me, note[0] ? note : NULL, &why);
 	free(note);
-	if (rc == ST_OK) {
-		(void)req_reload(q, false);
-		log_info("officer %s: %s on request %s", q->c->me.login, t->name, q->r.ref);
-		/* a committee vote below the quorum leaves the status alone */
-		ui_status(t->decision && q->r.status == old_status
-		          ? _("Your vote is recorded; the committee has not decided yet.")
-		          : _("Done."), false);
-		return UI_REDRAW;
-	}
-	if (rc == ST_DENIED) {
-		(void)req_reload(q, false);
-		wf_refusal_text(why, &q->r, ui_tr, msg, sizeof msg);
-		ui_status(msg, true);
-		return UI_REDRAW;
-	}
-	say_result(q, rc, N_("Done."));
 	return UI_REDRAW;
 }
 
@@ -141,26 +254,36 @@ assign(struct req_screen *q)
 	return rc_ui ? rc_ui : UI_REDRAW;
 }
 
+/* oc_prompt_apply's callback for a note (invariant 2). */
+static bool
+note_apply(void *p, const char *note)
+{
+	struct req_screen *q = p;
+	st_rc rc = store_request_note(q->c->db, q->id, q->c->me.login, note);
+
+	if (rc != ST_OK) {
+		log_error("officer %s: note on request %s: %s", q->c->me.login, q->r.ref,
+		          st_rc_name(rc));
+		oc_say_kept(oc_store_error(rc));
+		return false;
+	}
+	(void)req_reload(q, true);
+	q->view = RV_TIMELINE;
+	ui_status(_("Note added."), false);
+	return true;
+}
+
 static int
 add_note(struct req_screen *q)
 {
 	int rc_ui = 0;
-	char *note = oc_prompt(N_("Add an internal note"),
-	                       _("The note is kept in the history; the member never sees it:"),
-	                       NULL, true, true, 1000, &rc_ui);
-	st_rc rc;
+	char *note = oc_prompt_apply(N_("Add an internal note"),
+	                             _("The note is kept in the history; the member never sees it:"),
+	                             NULL, true, true, 1000, note_apply, q, &rc_ui);
 
 	if (rc_ui)
 		return rc_ui;
-	if (note == NULL)
-		return UI_REDRAW;
-	rc = store_request_note(q->c->db, q->id, q->c->me.login, note);
 	free(note);
-	if (rc == ST_OK) {
-		(void)req_reload(q, true);
-		q->view = RV_TIMELINE;
-	}
-	say_result(q, rc, N_("Note added."));
 	return UI_REDRAW;
 }
 
@@ -169,17 +292,27 @@ req_actions(struct req_screen *q)
 {
 	wf_action acts[WF__COUNT];
 	const char *items[WF__COUNT + 3];
+	wchar_t keys[WF__COUNT + 3], ar[WF__COUNT + 3];
 	int n = wf_actions(q->r.status, q->c->me.role, acts), i, k, chosen, rc_ui = 0;
 	bool can_save = q->draft;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		items[i] = _(wf_table()[acts[i]].name);
+		keys[i] = oc_action_key((int)acts[i], &ar[i]);
+	}
 	k = n;
-	items[k++] = _("Assign to an officer");
-	items[k++] = _("Add an internal note");
-	if (can_save)
-		items[k++] = _("Save the register check");
-	chosen = oc_pick(N_("Actions"), items, k, 0, &rc_ui);
+	items[k] = _("Assign to an officer");
+	keys[k] = oc_action_key(OC_ENTRY_ASSIGN, &ar[k]);
+	k++;
+	items[k] = _("Add an internal note");
+	keys[k] = oc_action_key(OC_ENTRY_NOTE, &ar[k]);
+	k++;
+	if (can_save) {
+		items[k] = _("Save the register check");
+		keys[k] = oc_action_key(OC_ENTRY_SAVE, &ar[k]);
+		k++;
+	}
+	chosen = oc_pick_keys(N_("Actions"), items, keys, ar, k, 0, &rc_ui);
 	if (rc_ui)
 		return rc_ui;
 	if (chosen < 0)

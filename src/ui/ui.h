@@ -1,7 +1,8 @@
 /*
- * ui — widgets over ncurses. The only layer (with main's emergency restore)
- * that calls curses. Draws every string through src/text, so bidi, shaping,
- * width and sanitising are never the screens' concern.
+ * ui — widgets over ncurses. The only layer that calls curses (core reaches
+ * the terminal restore only through its emergency hook). Draws every string
+ * through src/text, so bidi, shaping, width and sanitising are never the
+ * screens' concern.
  *
  * Model (after htop's ScreenManager and dialog's binding tables):
  *  - ONE input loop owns get_wch: ui_run(). It maps keys to actions through
@@ -21,8 +22,10 @@
  * Invariants:
  *  1. Nothing is printed over the curses screen; errors go to syslog.
  *  2. The terminal is restored (bidi mode escapes included) on every exit
- *     path: normal end, fatal error, SIGTERM/SIGHUP/SIGSEGV (ui_emergency_restore
- *     is async-signal-safe).
+ *     path: normal end, out of memory, SIGHUP and every signal that would
+ *     end the process — SIGTERM, SIGSEGV, SIGABRT… (ui_emergency_restore is
+ *     async-signal-safe; ui_init registers it as core's emergency hook).
+ *     Ctrl-C, Ctrl-\ and Ctrl-Z (SIGINT, SIGQUIT, SIGTSTP) are ignored.
  *  3. Output is minimal: drawing goes to curses windows and one doupdate()
  *     per loop turn, so a keystroke costs only the changed cells on the wire.
  */
@@ -54,7 +57,8 @@ const char *ui_pick(const char *en, const char *ar);
 /* ---- life cycle ----------------------------------------------------------- */
 struct ui_opts {
 	bidi_mode bidi;
-	bool      kiosk;          /* ignore SIGINT/SIGQUIT/SIGTSTP, raw mode */
+	bool      kiosk;          /* the lobby kiosk (else the officer console);
+	                           * both ignore SIGINT/SIGQUIT/SIGTSTP in raw mode */
 	int       idle_timeout;   /* seconds, 0 = never (officer console) */
 	int       idle_warning;   /* countdown seconds */
 	/* added: the countdown box's text, an English msgid with one %d (the
@@ -65,7 +69,8 @@ struct ui_opts {
 int  ui_init(const struct ui_opts *o);
 /* endwin and restore the terminal's bidi mode. Safe to call twice. */
 void ui_end(void);
-/* Async-signal-safe restore (write(2) only), for fatal signal handlers. */
+/* Async-signal-safe restore (write(2) and tcsetattr only), for fatal signal
+ * handlers and core's emergency hook; idempotent. */
 void ui_emergency_restore(void);
 /* True once SIGHUP (or a read error on the tty) was seen: screens discard
  * drafts and unwind; ui_run returns UI_HANGUP. */
@@ -122,6 +127,8 @@ struct ui_screen {
 	void (*wipe)(struct ui_screen *s);
 	bool   has_draft;         /* Back asks before discarding when true */
 	bool   no_idle;           /* true for the welcome screen itself */
+	struct ui_screen *up;     /* added, ui-owned: the screen ui_run ran this
+	                           * one from (NULL for the outermost) */
 };
 
 /*
@@ -132,6 +139,9 @@ struct ui_screen {
  * when it runs out s->wipe() is called and UI_HOME is returned.
  */
 int  ui_run(struct ui_screen *s);
+/* Added: true when the running screen or any screen below it (the ui_run
+ * stack) has has_draft set — e.g. before F10 leaves the officer console. */
+bool ui_drafts_open(void);
 /* Read one event (used by modal widgets inside a key handler); same global
  * handling as ui_run. timeout_ms < 0 waits. */
 struct ui_event ui_read(int timeout_ms);
@@ -169,12 +179,18 @@ void ui_beep(void);
 
 /* ---- widgets -------------------------------------------------------------- */
 
-/* Menu: digits 1..9 choose directly, arrows + Enter too. */
+/* Menu: digits 1..9 (or the items' fixed keys) choose directly, arrows +
+ * Enter too. */
 struct ui_menu {
 	const char **items;        /* UTF-8 labels, already translated */
 	int   nitems, selected, top;
 	bool  numbered;            /* show "1 " … in front (keypad use) */
 	int   rows;                /* added: rows of the last draw (paging); ui-owned */
+	/* Added: a fixed key per item (e.g. L'V'), shown in front instead of
+	 * the number and chosen by that character in either case; alt_keys[i]
+	 * (may be NULL, or 0 for none) is a second character for the item (the
+	 * letter on the same key of another keyboard layout). */
+	const wchar_t *keys, *alt_keys;
 };
 /* Returns the index chosen (>= 0), -1 still browsing, -2 for Back. */
 int  ui_menu_key(struct ui_menu *m, struct ui_event ev);

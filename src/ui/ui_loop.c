@@ -467,6 +467,16 @@ watch_fired(void)
 }
 
 /* Contract: see ui.h. */
+bool
+ui_drafts_open(void)
+{
+	for (const struct ui_screen *s = ui_st.cur; s != NULL; s = s->up)
+		if (s->has_draft)
+			return true;
+	return false;
+}
+
+/* Contract: see ui.h. */
 int
 ui_run(struct ui_screen *s)
 {
@@ -475,6 +485,7 @@ ui_run(struct ui_screen *s)
 
 	if (!ui_st.active)
 		return UI_HANGUP;
+	s->up = prev;
 	ui_st.cur = s;
 	ui_st.depth++;
 	free(ui_st.status);
@@ -513,6 +524,7 @@ ui_run(struct ui_screen *s)
 		ui_tr_forget();
 	}
 	ui_st.cur = prev;
+	s->up = NULL;
 	if (--ui_st.depth == 0)
 		ui_st.idle_fired = false;
 	if (ui_st.depth <= ui_st.watch_depth)

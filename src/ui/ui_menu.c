@@ -1,7 +1,9 @@
 /*
  * ui/ui_menu — the numbered menu, usable from a numeric keypad alone: a
- * digit chooses directly, arrows + Enter too. (The choice field is
- * ui_choice.c.)
+ * digit chooses directly, arrows + Enter too. A menu may instead give each
+ * item a fixed key (the officer's actions: the same letter for the same
+ * action whatever else is offered), shown where the number would be.
+ * (The choice field is ui_choice.c.)
  *
  * Invariants:
  *  1. Mirrored in RTL: items right-aligned with their number on the right,
@@ -67,9 +69,20 @@ ui_menu_draw(struct ui_menu *m, struct ui_rect r)
 			ui_fill(y, r.x, r.w, 0);
 			continue;
 		}
-		label = m->numbered ? ui_cat(ui_itoa(num, k + 1), " ",
-		                             m->items[k] ? m->items[k] : "", (char *)NULL)
-		                    : xstrdup(m->items[k] ? m->items[k] : "");
+		if (m->keys != NULL) {
+			char key[8] = "";
+
+			if (m->keys[k] > 0 && m->keys[k] < 0x80) {
+				key[0] = (char)m->keys[k];
+				key[1] = '\0';
+			}
+			label = ui_cat(key, key[0] ? " " : "  ",
+			               m->items[k] ? m->items[k] : "", (char *)NULL);
+		} else {
+			label = m->numbered ? ui_cat(ui_itoa(num, k + 1), " ",
+			                             m->items[k] ? m->items[k] : "", (char *)NULL)
+			                    : xstrdup(m->items[k] ? m->items[k] : "");
+		}
 		if (rtl) {
 			ui_text(y, r.x, r.w - 2, label, TEXT_RTL, AL_START, 0);
 			ui_text(y, r.x + r.w - 2, 2, k == m->selected ? marker() : "",
@@ -84,8 +97,9 @@ ui_menu_draw(struct ui_menu *m, struct ui_rect r)
 }
 
 /* Contract: see ui.h. Digits 1..9 (ASCII or Arabic-Indic) choose item 1..9
- * of a numbered menu at once; Esc and Backspace are Back, and so are the
- * keypad's '/' and '-'; '+' pages down. */
+ * of a numbered menu at once — or, in a menu with fixed keys, the item's
+ * key (ASCII letters in either case) or its alternative; Esc and Backspace
+ * are Back, and so are the keypad's '/' and '-'; '+' pages down. */
 int
 ui_menu_key(struct ui_menu *m, struct ui_event ev)
 {
@@ -122,6 +136,18 @@ ui_menu_key(struct ui_menu *m, struct ui_event ev)
 	case ACT_BACKSPACE:
 		return -2;
 	case ACT_CHAR:
+		if (m->keys != NULL) {
+			wchar_t up = ev.ch >= L'a' && ev.ch <= L'z' ? ev.ch - L'a' + L'A' : ev.ch;
+
+			for (d = 0; d < m->nitems; d++)
+				if ((m->keys[d] != 0 && m->keys[d] == up) ||
+				    (m->alt_keys != NULL && m->alt_keys[d] != 0 && m->alt_keys[d] == ev.ch)) {
+					m->selected = d;
+					return d;
+				}
+			ui_beep();
+			break;
+		}
 		d = ui_digit_value(ev.ch);
 		if (m->numbered && d >= 1 && d <= m->nitems) {
 			m->selected = d - 1;

@@ -16,11 +16,20 @@
  * Invariants:
  *  1. The escapes go straight to the tty before initscr and again on F3;
  *     the restore goes out on every exit path: ui_end (also from atexit),
- *     SIGTERM/SIGINT (console), SIGHUP, SIGSEGV/SIGBUS/SIGFPE/SIGABRT.
+ *     the out-of-memory exit (core's emergency hook, registered here),
+ *     SIGHUP, and every signal whose default action ends the process
+ *     (fatal_sigs: SIGTERM, SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGILL,
+ *     SIGTRAP, SIGSYS, SIGXCPU, SIGXFSZ; and SIGPIPE, SIGALRM, SIGUSR1,
+ *     SIGUSR2, SIGVTALRM, SIGPROF unless they were ignored when khidma
+ *     started): restore, then the signal again with its old action, so the
+ *     exit status still tells which signal it was.
  *  2. Signal handlers call only write(2), tcsetattr(3), sigaction and
  *     raise: the restore bytes are prepared before any handler is armed.
- *  3. Kiosk mode: SIGINT, SIGQUIT and SIGTSTP are ignored and curses runs
- *     in raw mode, so no key reaches a shell.
+ *  3. Kiosk and officer console alike: SIGINT, SIGQUIT and SIGTSTP are
+ *     ignored and curses runs in raw mode, so Ctrl-C, Ctrl-\ and Ctrl-Z
+ *     are plain (ignored) keys, never end or stop the program, and never
+ *     flush what is on its way to the screen; F10 is how the console
+ *     leaves (with a confirmation when something is typed).
  *  4. $TERM (issue 15, 7): unset, or naming a terminal with no terminfo
  *     entry on this machine (`garbage`, `xterm-ghostty` without its
  *     package), never ends the program silently. ui_init says what is
@@ -66,7 +75,12 @@ static char   bidi_off[160];
 static size_t bidi_off_len;
 
 static struct sigaction old_act[NSIG];
-static const int fatal_sigs[] = { SIGTERM, SIGSEGV, SIGBUS, SIGFPE, SIGABRT };
+static const int fatal_sigs[] = { SIGTERM, SIGSEGV, SIGBUS, SIGFPE, SIGABRT,
+                                  SIGILL, SIGTRAP, SIGSYS, SIGXCPU, SIGXFSZ };
+/* Also fatal by default, but left alone when inherited as ignored (nohup,
+ * a service manager, receipt.c's SIGPIPE while it writes). */
+static const int fatal_unless_ignored[] = { SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2,
+                                            SIGVTALRM, SIGPROF };
 
 long long
 ui_now_ms(void)
@@ -204,9 +218,9 @@ ui_hungup(void)
 }
 
 static void
-arm_signals(bool kiosk)
+arm_signals(void)
 {
-	struct sigaction sa;
+	struct sigaction sa, cur;
 	size_t i;
 
 	memset(&sa, 0, sizeof sa);
@@ -214,16 +228,18 @@ arm_signals(bool kiosk)
 	sa.sa_handler = on_fatal;
 	for (i = 0; i < ARRAY_LEN(fatal_sigs); i++)
 		sigaction(fatal_sigs[i], &sa, &old_act[fatal_sigs[i]]);
+	for (i = 0; i < ARRAY_LEN(fatal_unless_ignored); i++) {
+		int sig = fatal_unless_ignored[i];
+
+		if (sigaction(sig, NULL, &cur) == 0 && cur.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sig, &sa, &old_act[sig]);
+	}
 	sa.sa_handler = on_hup;
 	sigaction(SIGHUP, &sa, &old_act[SIGHUP]);
-	if (kiosk) {
-		signal(SIGINT, SIG_IGN);
-		signal(SIGQUIT, SIG_IGN);
-		signal(SIGTSTP, SIG_IGN);
-	} else {
-		sa.sa_handler = on_fatal;
-		sigaction(SIGINT, &sa, &old_act[SIGINT]);
-	}
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGTSTP, SIG_IGN);
 }
 
 /* curses' reset strings, looked up once terminfo is loaded. */
@@ -369,7 +385,8 @@ ui_init(const struct ui_opts *o)
 	bidi_off_len = build_bidi(bidi_off, sizeof bidi_off, false);
 	restored = 0;
 	hup_flag = 0;
-	arm_signals(o->kiosk);
+	core_set_emergency_hook(ui_emergency_restore);
+	arm_signals();
 	if (!atexit_done) {
 		atexit(at_exit);
 		atexit_done = true;
@@ -387,10 +404,7 @@ ui_init(const struct ui_opts *o)
 	set_escdelay(25);
 	prepare_curses_off();
 	ui_st.active = true;
-	if (o->kiosk)
-		raw();
-	else
-		cbreak();
+	raw();                  /* invariant 3 */
 	noecho();
 	nonl();
 	intrflush(stdscr, FALSE);

@@ -84,6 +84,8 @@ static void close_master(ht *h)
 	h->master = -1;
 }
 
+enum { TAIL_CAP = 65536 };
+
 /* One read from the master into libvterm. Returns bytes read. */
 static size_t read_chunk(ht *h)
 {
@@ -103,6 +105,12 @@ static size_t read_chunk(ht *h)
 	if (h->bytes == 0)
 		h->t_first = h->t_last;
 	h->bytes += (uint64_t)n;
+	hti_sb_add(&h->tail, buf, (size_t)n);
+	if (h->tail.len > TAIL_CAP) {   /* keep the newest TAIL_CAP bytes */
+		memmove(h->tail.p, h->tail.p + h->tail.len - TAIL_CAP, TAIL_CAP);
+		h->tail.len = TAIL_CAP;
+		h->tail.p[TAIL_CAP] = '\0';
+	}
 	vterm_input_write(h->vt, buf, (size_t)n);
 	return (size_t)n;
 }
@@ -384,7 +392,7 @@ void ht_end(ht *h)
 		nftw(h->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 	vterm_free(h->vt);
 	free(h->dir); free(h->db); free(h->conf); free(h->path);
-	free(h->outq.p); free(h->text.p); free(h->scratch.p); free(h->fail);
+	free(h->outq.p); free(h->tail.p); free(h->text.p); free(h->scratch.p); free(h->fail);
 	free(h->fail_short);
 	free(h);
 }
@@ -561,6 +569,20 @@ bool ht_wait_exit(ht *h, int timeout_ms, int *status)
 /* ---- measurements ---------------------------------------------------- */
 
 uint64_t ht_bytes_read(const ht *h) { return h->bytes; }
+
+void ht_tail_mark(ht *h)
+{
+	h->tail.len = 0;
+	if (h->tail.p != NULL)
+		h->tail.p[0] = '\0';
+}
+
+const char *ht_tail(const ht *h, size_t *n)
+{
+	if (n != NULL)
+		*n = h->tail.len;
+	return h->tail.p != NULL ? h->tail.p : "";
+}
 uint64_t ht_first_output_ns(const ht *h) { return h->t_first; }
 uint64_t ht_last_output_ns(const ht *h) { return h->t_last; }
 uint64_t ht_elapsed_ns(const ht *h) { return h->t0 ? hti_now_ns() - h->t0 : 0; }

@@ -193,6 +193,12 @@ bool ht_exited(ht *h, int *status);   /* non-blocking check */
 /* ---- measurements (for benchmarks) ------------------------------------------------ */
 
 uint64_t ht_bytes_read(const ht *h);      /* total the child wrote */
+/* The raw bytes the child wrote since the last ht_tail_mark (or since the
+ * spawn), at most the last 64 KiB, NUL-terminated; *n gets the length.
+ * For tests of what goes to the terminal at exit (restore sequences),
+ * which no screen cell shows. */
+void        ht_tail_mark(ht *h);
+const char *ht_tail(const ht *h, size_t *n);
 /* Nanoseconds since spawn: of the first byte read, of the last read (the one
  * that made the latest successful wait true), of now. 0 when none yet. */
 uint64_t ht_first_output_ns(const ht *h);

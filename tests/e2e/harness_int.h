@@ -28,6 +28,7 @@ struct ht {
 	char        *fail, *fail_short;  /* ht_failure's report, first line */
 	ht          *next;           /* live handles (ht_end_all) */
 	uint64_t     bytes, t0, t_first, t_last;
+	struct sbuf  tail;           /* raw output since ht_tail_mark (capped) */
 };
 
 /* harness_screen.c: helpers (abort with a message on a system failure). */

@@ -204,13 +204,15 @@ OFX void ofx_login(ht *h, const char *pw)
 	HT_ASSERT_TEXT(h, "Requests", T);
 }
 
-/* Press the number of the numbered menu item labelled `label`. */
+/* Press the key shown in front of the menu item labelled `label`: its
+ * number, or its fixed letter (the actions menu). */
 OFX bool ofx_choose(ht *h, const char *label)
 {
 	for (int tries = 0; tries < 50; tries++) {
 		for (int row = 0; row < ht_rows(h); row++) {
 			const char *t = ht_screen_text(h, row), *p = strstr(t, label);
-			if (p != NULL && p - t >= 2 && p[-1] == ' ' && isdigit((unsigned char)p[-2])) {
+			if (p != NULL && p - t >= 2 && p[-1] == ' ' && isalnum((unsigned char)p[-2]) &&
+			    (p - t == 2 || !isalnum((unsigned char)p[-3]))) {
 				char k[2] = { p[-2], 0 };
 				return ht_keys(h, k);
 			}

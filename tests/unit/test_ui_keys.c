@@ -114,7 +114,7 @@ static void
 test_menu_keys(void **state)
 {
 	const char *items[] = { "a", "b", "c" };
-	struct ui_menu m = { items, 3, 0, 0, true, 0 };
+	struct ui_menu m = { .items = items, .nitems = 3, .numbered = true };
 
 	(void)state;
 	assert_int_equal(ui_menu_key(&m, key(ACT_DOWN, 0)), -1);
