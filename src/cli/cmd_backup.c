@@ -171,9 +171,17 @@ cmd_backup_exec(struct app *a, int argc, char **argv)
 	arm(true);
 	if (pick_tmp(dest) != 0) {
 		int e = errno;
+		char *d = xstrdup(dest);
+
 		arm(false);
-		return cli_fail("backup", "%s: cannot create a file in its "
-		                "directory: %s", dest, cli_errno_text(e));
+		if (e == ENOENT || e == ENOTDIR)
+			cli_fail("backup", "%s: directory %s does not exist", dest,
+			         dirname(d));
+		else
+			cli_fail("backup", "%s: cannot create a file in its "
+			         "directory: %s", dest, cli_errno_text(e));
+		free(d);
+		return 1;
 	}
 	rc = store_backup(a->db, tmp_paths[0], err, sizeof err);
 	if (rc != ST_OK) {

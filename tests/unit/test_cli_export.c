@@ -7,6 +7,9 @@
  */
 #include "test_cli_util.h"
 
+#include <stdbool.h>
+#include <sys/mount.h>
+
 #include <csv.h>
 #include <sqlite3.h>
 
@@ -337,12 +340,186 @@ static void test_backup(void **state)
 	cu_free(c);
 }
 
+/* A request whose cells are risky in a spreadsheet or a JSON viewer. */
+#define SEMI_NAME "Ali;Omar"
+#define RISKY_DESC "-2+3\tcells"
+#define C1_BIDI "x\xc2\x85y\xc2\x9b" "31m \xe2\x80\xae\xd8\xb9\xe2\x81\xa7" \
+	"z\xe2\x81\xa9 \xd8\x9c\xe2\x80\x8f"
+static void fill_risky(struct cu *c)
+{
+	struct store_opts o = { .create = false };
+	struct request r;
+	char err[256];
+	store *s;
+
+	assert_int_equal(store_open(c->db, &o, &s, err, sizeof err), ST_OK);
+	memset(&r, 0, sizeof r);
+	strcpy(r.category, "member");
+	r.name = SEMI_NAME;
+	strcpy(r.national_id, "1012345672");
+	strcpy(r.mobile, "0501234567");
+	r.email = "@SUM(A1:A9)";
+	strcpy(r.service, "maintenance");
+	strcpy(r.channel, "in_person");
+	r.description = RISKY_DESC;
+	r.signature = C1_BIDI;
+	r.declaration_version = 1;
+	strcpy(r.declared_by, "kiosk");
+	assert_int_equal(store_request_submit(s, &r, "kiosk"), ST_OK);
+	store_close(s);
+}
+
+/* Finding 14: ';' and TAB quoted (a spreadsheet set to split on ';' keeps
+ * the cell whole), formulas guarded; JSON escapes C1 and bidi controls. */
+static void test_export_risky_cells(void **state)
+{
+	struct cu *c = cu_init();
+	struct table t;
+	char *v;
+	(void)state;
+
+	fill_risky(c);
+	cu_run(c, NULL, "export", "requests", "--format", "csv");
+	CU_ASSERT_STATUS(c, 0);
+	CU_ASSERT_HAS(c->out, ",\"" SEMI_NAME "\",");
+	parse_csv(c->out, c->outlen, &t);
+	assert_string_equal(col(&t, 1, "name"), SEMI_NAME);
+	assert_string_equal(col(&t, 1, "description"), "'" RISKY_DESC);
+	assert_string_equal(col(&t, 1, "email"), "'@SUM(A1:A9)");
+	table_free(&t);
+	/* no ';' or TAB outside quotes: a reader that guesses the separator
+	 * (or splits on ';') finds none to split on; before, the name's ';'
+	 * was bare */
+	bool inq = false;
+	int bare = 0;
+	for (size_t i = 0; i < c->outlen; i++) {
+		if (c->out[i] == '"')
+			inq = !inq;
+		else if (!inq && (c->out[i] == ';' || c->out[i] == '\t'))
+			bare++;
+	}
+	assert_int_equal(bare, 0);
+
+	cu_run(c, NULL, "export", "requests", "--format", "json");
+	CU_ASSERT_STATUS(c, 0);
+	for (const char *const *u = (const char *const[]){ "\\u0085",
+	     "\\u009b", "\\u202e", "\\u2067", "\\u2069", "\\u061c",
+	     "\\u200f", NULL }; *u; u++)
+		CU_ASSERT_HAS(c->out, *u);
+	CU_ASSERT_LACKS(c->out, "\xc2\x85");
+	CU_ASSERT_LACKS(c->out, "\xc2\x9b");
+	CU_ASSERT_LACKS(c->out, "\xe2\x80\xae");
+	CU_ASSERT_LACKS(c->out, "\xe2\x81\xa7");
+	v = json_get(c->out, 0, "signature", NULL);
+	assert_string_equal(v, C1_BIDI);           /* parses back the same */
+	free(v);
+	cu_free(c);
+}
+
+/* Finding 6: --output never follows or reuses what is planted beside FILE;
+ * FILE is 0600 whatever the umask; a failure leaves nothing. */
+static void test_export_output_planted(void **state)
+{
+	struct cu *c = cu_init();
+	char *victim, *link_tmp, *out, *buf, mnt[160], dest[200];
+	struct stat sb;
+	size_t n;
+	mode_t old;
+	DIR *d;
+	struct dirent *e;
+	(void)state;
+
+	fill(c);
+	victim = strdup(cu_path(c, "victim.txt"));
+	link_tmp = strdup(cu_path(c, "req.csv.tmp"));
+	out = strdup(cu_path(c, "req.csv"));
+	cu_write(c, "victim.txt", "precious\n", 9);
+	assert_int_equal(symlink(victim, link_tmp), 0);
+	/* a planted temporary name with mode 0666 */
+	cu_write(c, ".req.csv.tmp-AAAAAA", "", 0);
+	assert_int_equal(chmod(cu_path(c, ".req.csv.tmp-AAAAAA"), 0666), 0);
+	old = umask(0);
+	cu_run(c, NULL, "export", "requests", "--format", "csv", "--output", out);
+	umask(old);
+	CU_ASSERT_STATUS(c, 0);
+	buf = cu_slurp(victim, &n);
+	assert_string_equal(buf, "precious\n");   /* the link was not followed */
+	free(buf);
+	assert_int_equal(lstat(out, &sb), 0);
+	assert_true(S_ISREG(sb.st_mode));
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	buf = cu_slurp(out, &n);
+	assert_non_null(strstr(buf, "1012345672"));
+	free(buf);
+	assert_int_equal(lstat(link_tmp, &sb), 0);  /* left as it was */
+	assert_true(S_ISLNK(sb.st_mode));
+	/* FILE itself a symlink: replaced by the export, target untouched */
+	unlink(out);
+	assert_int_equal(symlink(victim, out), 0);
+	cu_run(c, NULL, "export", "events", "--format", "json", "--output", out);
+	CU_ASSERT_STATUS(c, 0);
+	buf = cu_slurp(victim, &n);
+	assert_string_equal(buf, "precious\n");
+	free(buf);
+	assert_int_equal(lstat(out, &sb), 0);
+	assert_true(S_ISREG(sb.st_mode));
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	/* no temporary file of ours is left */
+	d = opendir(c->dir);
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, ".req.csv.tmp-", 13) &&
+		    strcmp(e->d_name, ".req.csv.tmp-AAAAAA"))
+			fail_msg("left %s", e->d_name);
+	closedir(d);
+
+	/* a full disk: says so, leaves no FILE and no temporary file */
+	snprintf(mnt, sizeof mnt, "%s/small", c->dir);
+	assert_int_equal(mkdir(mnt, 0700), 0);
+	if (mount("tmpfs", mnt, "tmpfs", 0, "size=4k") == 0) {
+		char pad[4096];
+		memset(pad, 'x', sizeof pad);
+		snprintf(dest, sizeof dest, "%s/pad", mnt);
+		FILE *f = fopen(dest, "w");
+		fwrite(pad, 1, sizeof pad, f);
+		fclose(f);
+		snprintf(dest, sizeof dest, "%s/req.csv", mnt);
+		cu_run(c, NULL, "export", "requests", "--format", "csv",
+		       "--output", dest);
+		CU_ASSERT_STATUS(c, 1);
+		CU_ASSERT_HAS(c->err, "the disk is full");
+		d = opendir(mnt);
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+			    strcmp(e->d_name, "pad"))
+				fail_msg("left %s on the full disk", e->d_name);
+		closedir(d);
+		umount(mnt);
+	} else {
+		print_message("SKIPPED: a full disk needs root to mount a tmpfs\n");
+	}
+	/* a missing directory */
+	snprintf(dest, sizeof dest, "%s/no/such/req.csv", c->dir);
+	cu_run(c, NULL, "export", "requests", "--format", "csv", "--output", dest);
+	CU_ASSERT_STATUS(c, 1);
+	CU_ASSERT_HAS(c->err, "the directory does not exist");
+	/* --help names --output */
+	cu_run(c, NULL, "export", "--help");
+	CU_ASSERT_STATUS(c, 0);
+	CU_ASSERT_HAS(c->out, "--output FILE");
+	free(victim);
+	free(link_tmp);
+	free(out);
+	cu_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_export_csv),
 		cmocka_unit_test(test_export_json),
 		cmocka_unit_test(test_backup),
+		cmocka_unit_test(test_export_risky_cells),
+		cmocka_unit_test(test_export_output_planted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
