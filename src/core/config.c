@@ -1,18 +1,41 @@
 /*
  * core/config — see config.h. libconfig reads the file; a table of known
- * keys (name, type, where it goes, bounds) does the rest, so an unknown key
- * or a bad value is one generic "file:line: …" message and khidma.conf.example
- * can be checked against the same table.
+ * keys (name, type, where it goes, bounds) and one of string caps do the rest, so
+ * an unknown key or a bad value is one generic "file:line: …" message and
+ * khidma.conf.example can be checked against the same table.
+ *
+ * Sizes: before libconfig sees the file, it is scanned once: more than
+ * CONFIG_MAX_FILE bytes, or a line longer than CONFIG_MAX_LINE, is an error
+ * at that line (libconfig builds a string by appending to it piece by
+ * piece: a 10 MB string took 20 s to 2 min to parse, 1 MB 0.8 s). Each
+ * string then has its own cap (str_caps[], default 1024 bytes) and may
+ * hold no control character.
+ *
+ * Cross-field rules (less_than[] below, checked at every load, so the kiosk
+ * refuses what `khidma check` refuses): a key that must be smaller than
+ * another, with the reason. What depends on the system rather than the
+ * file (db_group names a group, receipt_command's program exists, the
+ * database's directory and the docs exist) is config_check's, run by
+ * `khidma check`.
  */
 #include "core/config.h"
 
+#include <errno.h>
+#include <grp.h>
 #include <libconfig.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/util.h"
+
+#define CONFIG_MAX_FILE  (256 * 1024)  /* bytes in the whole file */
+#define CONFIG_MAX_LINE  4096          /* bytes in one line */
+#define CONFIG_STR_MAX   1024          /* a string, unless str_caps[] */
+#define CONFIG_PATH_MAX  4096
 
 enum kind { K_STR, K_INT, K_BOOL };
 
@@ -52,6 +75,54 @@ static const struct key keys[] = {
 	{ "officer_idle_warning", K_INT, OFF(officer_idle_warning), 1, 600, NULL },
 	{ "kiosk_officer_login",  K_BOOL, OFF(kiosk_officer_login), 0, 1, NULL },
 };
+
+/* K_STR keys whose longest value is not CONFIG_STR_MAX bytes. */
+static const struct str_cap { const char *name; size_t max; } str_caps[] = {
+	{ "db", CONFIG_PATH_MAX },
+	{ "screens_dir", CONFIG_PATH_MAX },
+	{ "db_group", 32 },              /* a group name (useradd's limit) */
+	{ "kiosk_id", 64 },
+};
+
+static size_t
+str_max(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_LEN(str_caps); i++)
+		if (strcmp(str_caps[i].name, name) == 0)
+			return str_caps[i].max;
+	return CONFIG_STR_MAX;
+}
+
+/* Cross-field rules: a must be less than b (both K_INT keys). */
+static const struct less_than {
+	const char *a, *b, *why;
+} less_than[] = {
+	{ "idle_warning", "idle_timeout", "the countdown after the idle warning "
+	  "must be shorter than the idle time before it" },
+	{ "study_days", "sla_days", "a request would be overdue before the "
+	  "study period allows a decision on it" },
+	{ "receipt_timeout", "confirm_timeout", "a stuck receipt printer must be "
+	  "given up while the visitor still sees the confirmation" },
+};
+
+static const struct key *
+key_named(const char *name)
+{
+	for (size_t j = 0; j < ARRAY_LEN(keys); j++)
+		if (strcmp(keys[j].name, name) == 0)
+			return &keys[j];
+	return NULL;
+}
+
+int
+config_line(const struct config *cfg, const char *key)
+{
+	const struct key *k = key_named(key);
+
+	return k ? cfg->key_line[k - keys] : 0;
+}
+
+_Static_assert(ARRAY_LEN(keys) <= CONFIG_MAX_KEYS, "raise CONFIG_MAX_KEYS");
 
 void
 config_defaults(struct config *cfg)
@@ -126,6 +197,28 @@ bad(char *err, size_t errsz, const char *file, const config_setting_t *s, const 
 	return -1;
 }
 
+/* A string value: at most maxlen bytes, no control character. */
+static int
+check_string(const char *name, const char *v, size_t maxlen, const char *file,
+             const config_setting_t *s, char *err, size_t errsz)
+{
+	char msg[160];
+	size_t n = strlen(v);
+
+	if (n > maxlen) {
+		snprintf(msg, sizeof msg, "\"%s\" is %zu bytes long; at most %zu",
+		         name, n, maxlen);
+		return bad(err, errsz, file, s, msg);
+	}
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x20 || *p == 0x7f) {
+			snprintf(msg, sizeof msg, "\"%s\" holds a control character "
+			         "(byte 0x%02x)", name, *p);
+			return bad(err, errsz, file, s, msg);
+		}
+	return 0;
+}
+
 static int
 apply_docs(struct config *cfg, config_setting_t *l, const char *file, char *err, size_t errsz)
 {
@@ -155,10 +248,72 @@ apply_docs(struct config *cfg, config_setting_t *l, const char *file, char *err,
 			const char *v;
 			if (!config_setting_lookup_string(g, names[j], &v))
 				return bad(err, errsz, file, g, "a doc needs title_en, title_ar, path_en and path_ar (strings)");
+			if (check_string(names[j], v, j < 2 ? 200 : CONFIG_PATH_MAX, file,
+			                 config_setting_get_member(g, names[j]), err, errsz))
+				return -1;
 			*slots[j] = xstrdup(v);
 		}
 		cfg->ndocs = i + 1;
 	}
+	return 0;
+}
+
+/* less_than[]: the first rule broken, at the line of the later of its two
+ * keys in the file (a default has no line). */
+static int
+cross_check(const struct config *cfg, const char *file, char *err, size_t errsz)
+{
+	for (size_t i = 0; i < ARRAY_LEN(less_than); i++) {
+		const struct less_than *r = &less_than[i];
+		const struct key *ka = key_named(r->a), *kb = key_named(r->b);
+		int a, b, la, lb;
+
+		if (!ka || !kb)
+			continue;
+		a = *(const int *)((const char *)cfg + ka->off);
+		b = *(const int *)((const char *)cfg + kb->off);
+		if (a < b)
+			continue;
+		la = cfg->key_line[ka - keys];
+		lb = cfg->key_line[kb - keys];
+		snprintf(err, errsz, "%s:%d: %s (%d%s) must be less than %s (%d%s): "
+		         "%s", file, la > lb ? la : lb, r->a, a, la ? "" : ", the "
+		         "default", r->b, b, lb ? "" : ", the default", r->why);
+		return -1;
+	}
+	return 0;
+}
+
+/* Before libconfig: the file's size and its longest line (see the design
+ * comment). 0, or -1 with "file:line: …" in err. */
+static int
+scan_sizes(const char *path, char *err, size_t errsz)
+{
+	FILE *f = fopen(path, "rb");
+	size_t total = 0, col = 0;
+	int line = 1, c;
+
+	if (!f)
+		return 0;                /* libconfig says it cannot read it */
+	while ((c = getc(f)) != EOF) {
+		if (++total > CONFIG_MAX_FILE) {
+			snprintf(err, errsz, "%s:%d: the configuration file is longer "
+			         "than %d KiB", path, line, CONFIG_MAX_FILE / 1024);
+			fclose(f);
+			return -1;
+		}
+		if (c == '\n') {
+			line++;
+			col = 0;
+		} else if (++col > CONFIG_MAX_LINE) {
+			snprintf(err, errsz, "%s:%d: line longer than %d bytes (a "
+			         "setting's string holds at most %d)", path, line,
+			         CONFIG_MAX_LINE, CONFIG_STR_MAX);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
 	return 0;
 }
 
@@ -177,15 +332,15 @@ apply(struct config *cfg, config_t *cf, const char *file, char *err, size_t errs
 		if (strcmp(name, "docs") == 0) {
 			if (apply_docs(cfg, s, file, err, errsz))
 				return -1;
+			cfg->docs_line = (int)config_setting_source_line(s);
 			continue;
 		}
-		for (size_t j = 0; j < ARRAY_LEN(keys); j++)
-			if (strcmp(keys[j].name, name) == 0)
-				k = &keys[j];
+		k = key_named(name);
 		if (k == NULL) {
 			snprintf(msg, sizeof msg, "unknown setting \"%s\"", name);
 			return bad(err, errsz, file, s, msg);
 		}
+		cfg->key_line[k - keys] = (int)config_setting_source_line(s);
 		if (k->kind == K_INT) {
 			int v;
 			if (config_setting_type(s) != CONFIG_TYPE_INT) {
@@ -212,6 +367,8 @@ apply(struct config *cfg, config_t *cf, const char *file, char *err, size_t errs
 				return bad(err, errsz, file, s, msg);
 			}
 			v = config_setting_get_string(s);
+			if (check_string(name, v, str_max(name), file, s, err, errsz))
+				return -1;
 			if (k->choices) {
 				bool ok = false;
 				for (const char *const *c = k->choices; *c; c++)
@@ -227,7 +384,7 @@ apply(struct config *cfg, config_t *cf, const char *file, char *err, size_t errs
 			*slot = *v ? xstrdup(v) : NULL;
 		}
 	}
-	return 0;
+	return cross_check(cfg, file, err, errsz);
 }
 
 int
@@ -257,6 +414,8 @@ config_load(struct config *cfg, const char *explicit_path, char *err, size_t err
 		snprintf(err, errsz, "%s:0: cannot read the configuration file", path);
 		return -1;
 	}
+	if (scan_sizes(path, err, errsz) != 0)
+		return -1;
 	config_init(&cf);
 	if (!config_read_file(&cf, path)) {
 		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
@@ -299,4 +458,106 @@ config_db_path(const struct config *cfg, const char *explicit_db)
 	if (xdg && *xdg)
 		return xasprintf("%s/khidma/khidma.db", xdg);
 	return xasprintf("%s/.local/share/khidma/khidma.db", home ? home : ".");
+}
+
+/* Is the program of a shell command line found (its first word)? */
+static bool
+program_found(const char *cmd)
+{
+	char word[256], *p;
+	const char *path = getenv("PATH");
+	size_t n = strcspn(cmd + strspn(cmd, " \t"), " \t;|&<>()");
+
+	cmd += strspn(cmd, " \t");
+	if (n == 0 || n >= sizeof word)
+		return n != 0;           /* too clever to judge: let it run */
+	memcpy(word, cmd, n);
+	word[n] = '\0';
+	if (strchr(word, '=') || strchr(word, '$') || strchr(word, '`') ||
+	    strchr(word, '"') || strchr(word, '\''))
+		return true;             /* an assignment or an expansion */
+	if (strchr(word, '/'))
+		return access(word, X_OK) == 0;
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	char *dirs = xstrdup(path), *save = NULL;
+	for (p = strtok_r(dirs, ":", &save); p; p = strtok_r(NULL, ":", &save)) {
+		char *full = xasprintf("%s/%s", *p ? p : ".", word);
+		bool ok = access(full, X_OK) == 0;
+		free(full);
+		if (ok) {
+			free(dirs);
+			return true;
+		}
+	}
+	free(dirs);
+	/* a shell builtin (echo, printf, exec …) is fine too */
+	static const char *const builtins[] = { "echo", "printf", "exec", "cat",
+	                                        "true", "false", ":", "exit", NULL };
+	for (const char *const *b = builtins; *b; b++)
+		if (strcmp(word, *b) == 0)
+			return true;
+	return false;
+}
+
+/* Append one "file:line: msg" line to err. */
+static void
+add_problem(char *err, size_t errsz, int *n, const char *file, int line,
+            const char *msg)
+{
+	size_t used = strlen(err);
+
+	if (used < errsz)
+		snprintf(err + used, errsz - used, "%s%s:%d: %s", *n ? "\n" : "",
+		         file, line, msg);
+	(*n)++;
+}
+
+int
+config_check(const struct config *cfg, char *err, size_t errsz)
+{
+	const char *file = cfg->path ? cfg->path : "(defaults)";
+	char msg[CONFIG_PATH_MAX + 200];
+	struct stat sb;
+	int n = 0;
+
+	err[0] = '\0';
+	if (cfg->db_group && getgrnam(cfg->db_group) == NULL) {
+		snprintf(msg, sizeof msg, "db_group \"%s\": no such group on this "
+		         "machine (create it, or remove the setting)", cfg->db_group);
+		add_problem(err, errsz, &n, file, config_line(cfg, "db_group"), msg);
+	}
+	if (cfg->receipt_command && !program_found(cfg->receipt_command)) {
+		snprintf(msg, sizeof msg, "receipt_command: the program of \"%.200s\" "
+		         "is not found (not executable, or not in PATH)",
+		         cfg->receipt_command);
+		add_problem(err, errsz, &n, file, config_line(cfg, "receipt_command"),
+		            msg);
+	}
+	if (cfg->db) {
+		char *d = xstrdup(cfg->db), *dir = dirname(d);
+
+		if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+			snprintf(msg, sizeof msg, "db \"%s\": directory %s %s", cfg->db,
+			         dir, errno == EACCES ? "cannot be searched by this user"
+			         : "does not exist");
+			add_problem(err, errsz, &n, file, config_line(cfg, "db"), msg);
+		}
+		free(d);
+	}
+	for (int i = 0; i < cfg->ndocs; i++) {
+		const char *paths[2] = { cfg->docs[i].path_en, cfg->docs[i].path_ar };
+
+		for (int j = 0; j < 2; j++) {
+			char *full = paths[j][0] == '/' ? xstrdup(paths[j])
+			    : xasprintf("%s/%s", khidma_datadir(), paths[j]);
+			if (access(full, R_OK) != 0) {
+				snprintf(msg, sizeof msg, "docs: %s cannot be read (%s)",
+				         full, strerror(errno));
+				add_problem(err, errsz, &n, file, cfg->docs_line, msg);
+			}
+			free(full);
+		}
+	}
+	return n;
 }

@@ -5,7 +5,12 @@
  * Invariants:
  *  1. Every setting has a default (config_defaults); a file only overrides.
  *  2. An unknown key or a bad value is an error reported as "file:line: …";
- *     nothing is half-applied: on error *cfg keeps its defaults.
+ *     nothing is half-applied: on error *cfg keeps its defaults. Bad values
+ *     include a string over its size cap or holding a control character, a
+ *     file over 256 KiB or a line over 4096 bytes (refused before parsing,
+ *     which is slow on huge strings), and a broken cross-field rule
+ *     (idle_warning < idle_timeout, study_days < sla_days, receipt_timeout
+ *     < confirm_timeout).
  *  3. Lookup order for the file: --config FILE, else $KHIDMA_CONFIG, else
  *     ./khidma.conf in the source tree, else /etc/khidma/khidma.conf; a
  *     missing file at the last two places is not an error.
@@ -18,6 +23,7 @@
 #include <stddef.h>
 
 #define CONFIG_MAX_DOCS 8
+#define CONFIG_MAX_KEYS 64      /* room in key_line[] for config.c's keys */
 
 struct config_doc {
 	char *title_en;         /* shown in the Information menu */
@@ -56,6 +62,10 @@ struct config {
 	                               login (false) */
 	int   ndocs;
 	struct config_doc docs[CONFIG_MAX_DOCS];
+	/* Where each key was set in the file (0 = the default), by the order
+	 * of config.c's key table: for messages (config_line). */
+	int   key_line[CONFIG_MAX_KEYS];
+	int   docs_line;
 };
 
 /* Fill cfg with the defaults. */
@@ -66,6 +76,15 @@ void config_defaults(struct config *cfg);
  * Returns 0, or -1 with a "file:line: reason" message in err.
  */
 int config_load(struct config *cfg, const char *explicit_path, char *err, size_t errsz);
+
+/* The line of the file where key was set, 0 when it kept its default. */
+int config_line(const struct config *cfg, const char *key);
+
+/* What depends on this machine, for `khidma check`: db_group names a group,
+ * receipt_command's program is found, the database's directory exists, the
+ * docs can be read. Returns the number of problems, each "file:line: …" on
+ * its own line of err (0: err is ""). */
+int config_check(const struct config *cfg, char *err, size_t errsz);
 
 /* Free what config_defaults/config_load allocated. */
 void config_free(struct config *cfg);
