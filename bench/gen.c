@@ -271,8 +271,12 @@ static int gen_survey(struct gen *g, int64_t id, long n, long nreq)
 	struct tm tm;
 	sqlite3_stmt *st = g->sv;
 
+	char off[3][16];
+
 	localtime_r(&t, &tm);
+	tm.tm_mday = 1;                 /* kept by month (schema v9) */
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)mktime(&tm));
 	sqlite3_bind_text(st, 3, bd_channels[bd_below(&g->rng, BD_LEN(bd_channels))],
@@ -282,10 +286,19 @@ static int gen_survey(struct gen *g, int64_t id, long n, long nreq)
 		                  : "Quick and friendly service.", -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 4);
-	if (nreq > 0 && bd_below(&g->rng, 10) < 3)
-		sqlite3_bind_int64(st, 5, 1 + bd_below(&g->rng, (uint32_t)nreq));
-	else
-		sqlite3_bind_null(st, 5);
+	/* 30 % linked at the kiosk: the service and the officers credited
+	 * (who verified, registered, delivered), never the request */
+	for (int i = 0; i < 3; i++)
+		off[i][0] = '\0';
+	if (nreq > 0 && bd_below(&g->rng, 10) < 3) {
+		sqlite3_bind_text(st, 5, bd_services[bd_below(&g->rng, BD_LEN(bd_services))],
+		                  -1, SQLITE_STATIC);
+		for (int i = 0; i < 3; i++)
+			snprintf(off[i], sizeof off[i], "off%02u", bd_below(&g->rng, 20) + 1);
+	} else
+		sqlite3_bind_text(st, 5, "", -1, SQLITE_STATIC);
+	for (int i = 0; i < 3; i++)
+		sqlite3_bind_text(st, 6 + i, off[i], -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return die_sql(g->db, "insert survey");
 	sqlite3_reset(st);
@@ -357,7 +370,8 @@ static int prepare(struct gen *g)
 	                       "who, from_status, to_status, note) VALUES "
 	                       "(?,?,?,?,?,?)", -1, &g->ev, NULL) ||
 	    sqlite3_prepare_v2(g->db, "INSERT INTO survey_responses(id, day, "
-	                       "channel, comment, request_id) VALUES (?,?,?,?,?)",
+	                       "channel, comment, service, off_verified, off_registered, "
+	                       "off_delivered) VALUES (?,?,?,?,?,?,?,?)",
 	                       -1, &g->sv, NULL) ||
 	    sqlite3_prepare_v2(g->db, "INSERT INTO survey_answers(response_id, "
 	                       "question, score) VALUES (?,?,?)", -1, &g->ans, NULL) ||

@@ -5,8 +5,11 @@
  *  1. An export is one read statement, so it sees one consistent snapshot
  *     (WAL) while kiosks keep writing; rows come in id order and the header
  *     (column names) is passed with every row.
- *  2. Survey exports carry no more than the table holds: no officer, no
- *     visitor, the day only; answers are one cell "code=score;…".
+ *  2. Survey exports carry less than the table holds: no visitor (the
+ *     table names none), no officer (the credited logins feed only the
+ *     report's per-officer figures, from report_min_n responses up), no
+ *     request; the day (the 1st of its month), channel, service (when the
+ *     response was linked), comment; answers are one cell "code=score;…".
  *  3. A backup goes to a NEW file, created 0600 before SQLite opens it, and
  *     is copied with sqlite3_backup_step in small steps so writers are never
  *     blocked for long; a failed backup removes the partial file and its
@@ -41,7 +44,7 @@ static const char export_events[] =
 	"e.to_status, e.note FROM request_events e JOIN requests r ON "
 	"r.id = e.request_id WHERE e.at >= ? ORDER BY e.id";
 static const char export_surveys[] =
-	"SELECT s.id, s.day, s.channel, s.request_id, s.comment, "
+	"SELECT s.id, s.day, s.channel, s.service, s.comment, "
 	"(SELECT group_concat(question || '=' || score, ';') FROM "
 	"(SELECT question, score FROM survey_answers a WHERE a.response_id = s.id "
 	"ORDER BY question)) AS answers "

@@ -16,17 +16,24 @@
  *    linear interpolation between order statistics (R type 7, numpy's
  *    default): h = (n-1)p, x[⌊h⌋] + (h-⌊h⌋)(x[⌊h⌋+1]-x[⌊h⌋]); so the median
  *    of an even count is the mean of the middle two;
- *  - satisfaction per question and per channel, month by month (local
- *    calendar months, "YYYY-MM") plus a whole-period row (month "all"):
- *    the distribution of scores 1..5 (0 = skipped is not counted), n, mean,
- *    CSAT = % of scores 4–5, and its 95 % Wilson score interval. Per
- *    channel pools the answers to every question of the responses given
- *    through that channel;
- *  - per-officer satisfaction (whole period, all questions pooled) only for
- *    officers with at least min_n linked survey responses; min_n is never
- *    below REPORT_MIN_N (30), whatever the configuration says. The officer
- *    of a response is the one its linked request is assigned to, else the
- *    last officer who wrote an event on it.
+ *  - satisfaction per question, per channel and per officer. The unit is
+ *    the response, so n is a number of responses: per question, the
+ *    responses that answered it (scores 1..5; 0 = skipped is not
+ *    counted), with their scores' distribution, mean, CSAT = % of scores
+ *    4–5 and its 95 % Wilson score interval (k = those 4–5 answers, n).
+ *    Per channel and per officer, each response counts once, by its own
+ *    mean m = the mean of its scored answers: n = responses with a scored
+ *    answer, mean = the mean of their m, distribution = the responses by
+ *    floor(m) (1..5), CSAT = % of responses with m >= 4 (satisfied) and
+ *    its Wilson interval over n. Per question and per channel month by
+ *    month (local calendar months, "YYYY-MM") plus a whole-period row
+ *    (month "all"); surveys are kept by month (store/survey.c), so a
+ *    period counts the surveys of every month it touches;
+ *  - per officer (whole period): the responses credited to that officer —
+ *    a response linked to a request credits who verified, registered and
+ *    delivered it, as frozen at its delivery (each officer once) — only
+ *    for officers with at least min_n such responses; min_n is never
+ *    below REPORT_MIN_N (30), whatever the configuration says.
  *
  * Invariants:
  *  1. Nothing here writes to the database, and the whole report is read
@@ -49,6 +56,9 @@
 
 #define REPORT_MIN_N        30
 #define REPORT_OVERDUE_MAX  200
+/* A response's mean in units of 1/720720 (= lcm(1..16)): exact for up to
+ * 16 answers, so sums of means are exact integers (schema v9). */
+#define REPORT_MEAN_SCALE   720720
 
 struct report_count {
 	char    code[32];          /* service (catalog code) */
@@ -76,8 +86,10 @@ struct report_sat {
 	char    month[8];           /* "YYYY-MM", or "all" for the period */
 	char    key[64];            /* question code, channel code or login */
 	int64_t dist[5];            /* count of scores 1..5 */
-	int64_t n;                  /* answers counted (scores 1..5) */
-	int64_t responses;          /* distinct survey responses among them */
+	int64_t n;                  /* responses counted (see above) */
+	int64_t responses;          /* the same as n (kept for the CSV column) */
+	int64_t msum;               /* per channel/officer: sum of the responses'
+	                             * means x REPORT_MEAN_SCALE; 0 per question */
 	double  mean;               /* 0 when n == 0 */
 	double  csat;               /* % of 4–5, 0..100 */
 	double  ci_lo, ci_hi;       /* 95 % Wilson interval of csat, in % */

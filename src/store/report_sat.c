@@ -2,33 +2,30 @@
  * store/report_sat — satisfaction for report_build: per question and per
  * channel month by month (local calendar months) plus the whole period
  * ("all"), and per officer over the period (report.h says what each
- * figure is).
+ * figure is: n is always a number of responses).
  *
- * Schema v4 keeps the sums the report needs beside the answers, by
- * triggers on survey_answers: survey_days (day, question, score) → n, and
- * on every response s1..s5, its scored answers by score. So:
- *  - per question: one range scan of survey_days (a few rows per day),
- *    never the ~1M answers; n = responses for a question, since a
- *    (response, question) pair is unique (survey_answers' primary key);
- *  - per channel: one range scan of survey_channel_days (day, channel) →
- *    s1..s5 and the responses with at least one scored answer (a response
- *    counts once);
- *  - per officer, whole time: the rows of officer_sat (schema v6: sums
- *    per officer kept by triggers, following each request's assignee,
- *    else the last officer who wrote an event on it); for a period, the
- *    linked responses grouped by request (covering index
- *    survey_responses_linked), each request's officer looked up once
- *    through the narrow index requests_officer (id, assigned_to) — by the
- *    table's rowid instead, a period's report took ~5x longer at 1M, so the
- *    index stays although every submit writes a page of it.
- * Days are turned into months in C (localtime_r, once per distinct day),
- * as before, so the months do not depend on the writer's time zone.
+ * The sums come with the schema, kept by triggers on survey_answers:
+ *  - per question: survey_days (day, question, score) → n (v4); a
+ *    (response, question) pair is unique (survey_answers' primary key), so
+ *    the answers of a question are its responses;
+ *  - per channel: survey_channel_days (day, channel) → the responses by
+ *    the class floor(mean) of their scored answers (s1..s5), their number
+ *    and the sum of their means x REPORT_MEAN_SCALE (v9);
+ *  - per officer: survey_officer_days (day, officer), the same sums over
+ *    the responses credited to the officer (v9: frozen at delivery).
+ * Each is one range scan of a few rows per day. Days are turned into
+ * months in C (localtime_r, once per distinct day), so the months do not
+ * depend on the writer's time zone. Responses are dated by the 1st of
+ * their month, so the period's start is moved back to the 1st of its month
+ * (a period counts the surveys of every month it touches).
  *
  * Invariants:
  *  1. Reads only; runs inside report_build's read transaction.
  *  2. No per-officer row rests on fewer than r->min_n responses; the
  *     officers left out are only counted (report.h invariant 3).
  */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -101,20 +98,24 @@ cell(struct satgrid *g, int m, int k)
 	return &g->cells[m * g->cellk + k];
 }
 
-/* Add dist[0..5) scores 1..5 and `responses` responses to cell (m, k). */
+/* Add dist[0..5) (scores, or responses by class, 1..5) and msum (0 per
+ * question) to cell (m, k). */
 static void
 add_counts(struct satgrid *g, int m, int k, const int64_t dist[5],
-           int64_t responses)
+           int64_t msum)
 {
 	struct report_sat *c = cell(g, m, k);
 
 	for (int i = 0; i < 5; i++)
 		c->dist[i] += dist[i];
-	c->responses += responses;
+	c->msum += msum;
 }
 
+/* n, mean, CSAT and its interval of a cell; by_response: the mean is of
+ * the responses' means (msum), else of the scores. */
 static void
-finish_sat(struct report_sat *c, const char *month, const char *key)
+finish_sat(struct report_sat *c, const char *month, const char *key,
+           bool by_response)
 {
 	int64_t sum = 0;
 	int i;
@@ -127,7 +128,11 @@ finish_sat(struct report_sat *c, const char *month, const char *key)
 		c->n += c->dist[i];
 		sum += (int64_t)(i + 1) * c->dist[i];
 	}
-	c->mean = c->n ? (double)sum / (double)c->n : 0;
+	c->responses = c->n;
+	if (by_response)
+		c->mean = c->n ? (double)c->msum / REPORT_MEAN_SCALE / (double)c->n : 0;
+	else
+		c->mean = c->n ? (double)sum / (double)c->n : 0;
 	c->csat = c->n ? 100.0 * (double)(c->dist[3] + c->dist[4]) / (double)c->n : 0;
 	report_wilson(c->dist[3] + c->dist[4], c->n, &lo, &hi);
 	c->ci_lo = 100 * lo;
@@ -143,7 +148,7 @@ cmp_str(const void *a, const void *b)
 /* Flatten grid g into rows sorted by month then key ("all" sorts after the
  * "YYYY-MM" months). Skips empty cells. */
 static void
-flatten(struct satgrid *g, struct report_sat **out, int *n)
+flatten(struct satgrid *g, bool by_response, struct report_sat **out, int *n)
 {
 	char (*ms)[8], (*ks)[64];
 	int i, j, m, k;
@@ -167,7 +172,7 @@ flatten(struct satgrid *g, struct report_sat **out, int *n)
 			if (c->dist[0] + c->dist[1] + c->dist[2] + c->dist[3] + c->dist[4] == 0)
 				continue;
 			(*out)[*n] = *c;
-			finish_sat(&(*out)[*n], ms[i], ks[j]);
+			finish_sat(&(*out)[*n], ms[i], ks[j], by_response);
 			(*n)++;
 		}
 	}
@@ -224,109 +229,69 @@ by_question(store *s, const struct period *p, struct satgrid *g)
 		dist[score - 1] = n;
 		m = month_index(g, month_of(&mc, sqlite3_column_int64(st, 0)));
 		k = intern(&g->keys, (const char *)sqlite3_column_text(st, 1));
-		add_counts(g, m, k, dist, n);
-		add_counts(g, all, k, dist, n);
+		add_counts(g, m, k, dist, 0);
+		add_counts(g, all, k, dist, 0);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? ST_OK : st_map(rc);
 }
 
-/* Per channel: the responses' sums grouped by day and channel. */
+/* Per channel (months and "all") or per officer ("all" only): the
+ * responses' sums by day from table (survey_channel_days or
+ * survey_officer_days, whose key column is col). */
 static st_rc
-by_channel(store *s, const struct period *p, struct satgrid *g)
+by_response(store *s, const struct period *p, const char *table,
+            const char *col, bool months, struct satgrid *g)
 {
 	struct month_cache mc = { 0, "" };
 	sqlite3_stmt *st;
 	int rc, all = month_index(g, "all"), m, k;
-	int64_t dist[5], resp;
+	int64_t dist[5];
+	char sql[256];
 	st_rc e;
 
-	if ((e = report_prep_period(s, "SELECT day, channel, s1, s2, s3, s4, s5, "
-	    "responses FROM survey_channel_days WHERE day >= ?1 AND day < ?2",
-	    p, &st)))
+	snprintf(sql, sizeof sql, "SELECT day, %s, s1, s2, s3, s4, s5, responses, "
+	         "msum FROM %s WHERE day >= ?1 AND day < ?2 AND responses > 0",
+	         col, table);
+	if ((e = report_prep_period(s, sql, p, &st)))
 		return e;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		resp = sqlite3_column_int64(st, 7);
-		if (resp <= 0)
+		const char *key = (const char *)sqlite3_column_text(st, 1);
+
+		if (key == NULL || *key == '\0')
 			continue;
 		for (int i = 0; i < 5; i++)
 			dist[i] = sqlite3_column_int64(st, 2 + i);
-		m = month_index(g, month_of(&mc, sqlite3_column_int64(st, 0)));
-		k = intern(&g->keys, (const char *)sqlite3_column_text(st, 1));
-		add_counts(g, m, k, dist, resp);
-		add_counts(g, all, k, dist, resp);
+		k = intern(&g->keys, key);
+		if (months) {
+			m = month_index(g, month_of(&mc, sqlite3_column_int64(st, 0)));
+			add_counts(g, m, k, dist, sqlite3_column_int64(st, 8));
+		}
+		add_counts(g, all, k, dist, sqlite3_column_int64(st, 8));
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? ST_OK : st_map(rc);
 }
 
-/* Per officer over the whole time: one row per officer of officer_sat
- * (schema v6, kept by triggers). */
-static st_rc
-by_officer_all(store *s, struct satgrid *g)
+/* The local midnight of the 1st of the month of t. */
+static int64_t
+month_start(int64_t t)
 {
-	sqlite3_stmt *st;
-	int rc, all = month_index(g, "all"), k;
-	int64_t dist[5];
-	st_rc e;
+	struct tm tm;
+	time_t x = (time_t)t;
 
-	if ((e = st_prep(s, "SELECT officer, s1, s2, s3, s4, s5, responses FROM "
-	                 "officer_sat WHERE officer <> '' AND responses > 0", &st)))
-		return e;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (int i = 0; i < 5; i++)
-			dist[i] = sqlite3_column_int64(st, 1 + i);
-		k = intern(&g->keys, (const char *)sqlite3_column_text(st, 0));
-		add_counts(g, all, k, dist, sqlite3_column_int64(st, 6));
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? ST_OK : st_map(rc);
-}
-
-/* Per officer (a period): the linked responses' sums per request,
- * then per officer of that request. */
-static st_rc
-by_officer(store *s, const struct period *p, struct satgrid *g)
-{
-	sqlite3_stmt *st;
-	int rc, all = month_index(g, "all"), k;
-	int64_t dist[5], resp;
-	const char *who;
-	st_rc e;
-
-	if (p->since == INT64_MIN && p->until == INT64_MAX)
-		return by_officer_all(s, g);
-	if ((e = report_prep_period(s, "SELECT COALESCE(NULLIF(q.assigned_to, ''), "
-	    "(SELECT e.who FROM request_events e WHERE e.request_id = q.id AND "
-	    "e.who <> 'kiosk' ORDER BY e.id DESC LIMIT 1), ''), "
-	    "l.a1, l.a2, l.a3, l.a4, l.a5, l.resp FROM "
-	    "(SELECT request_id, sum(s1) AS a1, sum(s2) AS a2, sum(s3) AS a3, "
-	    " sum(s4) AS a4, sum(s5) AS a5, sum(s1 + s2 + s3 + s4 + s5 > 0) AS resp "
-	    " FROM survey_responses INDEXED BY survey_responses_linked "
-	    " WHERE request_id IS NOT NULL AND day >= ?1 AND day < ?2 "
-	    " GROUP BY request_id) AS l "
-	    "CROSS JOIN requests q INDEXED BY requests_officer ON q.id = l.request_id "
-	    "WHERE l.resp > 0",
-	    p, &st)))
-		return e;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		who = (const char *)sqlite3_column_text(st, 0);
-		if (who == NULL || *who == '\0')
-			continue;
-		for (int i = 0; i < 5; i++)
-			dist[i] = sqlite3_column_int64(st, 1 + i);
-		resp = sqlite3_column_int64(st, 6);
-		k = intern(&g->keys, who);
-		add_counts(g, all, k, dist, resp);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? ST_OK : st_map(rc);
+	localtime_r(&x, &tm);
+	tm.tm_mday = 1;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
 }
 
 st_rc
 report_satisfaction(store *s, const struct period *p, struct report *r)
 {
 	struct satgrid q, c, o;
+	struct period sp = *p;
 	struct report_sat *rows = NULL;
 	int n = 0, i;
 	st_rc e;
@@ -334,12 +299,15 @@ report_satisfaction(store *s, const struct period *p, struct report *r)
 	memset(&q, 0, sizeof q);
 	memset(&c, 0, sizeof c);
 	memset(&o, 0, sizeof o);
-	if ((e = by_question(s, p, &q)) || (e = by_channel(s, p, &c)) ||
-	    (e = by_officer(s, p, &o)))
+	if (sp.since != INT64_MIN)
+		sp.since = month_start(sp.since);
+	if ((e = by_question(s, &sp, &q)) ||
+	    (e = by_response(s, &sp, "survey_channel_days", "channel", true, &c)) ||
+	    (e = by_response(s, &sp, "survey_officer_days", "officer", false, &o)))
 		goto out;
-	flatten(&q, &r->by_question, &r->nquestion);
-	flatten(&c, &r->by_channel, &r->nchannel);
-	flatten(&o, &rows, &n);
+	flatten(&q, false, &r->by_question, &r->nquestion);
+	flatten(&c, true, &r->by_channel, &r->nchannel);
+	flatten(&o, true, &rows, &n);
 	r->by_officer = xcalloc((size_t)n + 1, sizeof *r->by_officer);
 	for (i = 0; i < n; i++) {
 		if (rows[i].responses >= r->min_n)

@@ -62,6 +62,18 @@
  *       "assign", "match", the workflow action — "verify", "refer_back",
  *       "reopen", "exception", "accept" … — or "vote_accept" /
  *       "vote_reject"); '' for older events (invariant 9).
+ *   v9  honest surveys (invariants 4, 8): survey_responses loses
+ *       request_id and gains service, off_verified, off_registered,
+ *       off_delivered (the request's service and the officers credited,
+ *       frozen at its delivery: CREDIT_* in store_int.h), copied from the
+ *       linked request for existing rows, which mark it requests.surveyed
+ *       (one response per request from now on); survey_channel_days
+ *       rebuilt to count responses (by the class floor(mean) of their
+ *       scored answers, + msum = the sum of their means x 720720);
+ *       survey_officer_days (day, officer) the same over the responses
+ *       credited to each officer; officer_sat, its two triggers,
+ *       survey_responses_linked and requests_officer dropped
+ *       (last_officer stays, written as before, read by no report).
  *
  * Invariants:
  *  1. Steps are append-only: a released step is never edited, only followed.
@@ -69,7 +81,9 @@
  *     tables, which SQLite owns); statuses and roles are stored as their names
  *     with a CHECK listing them.
  *  3. request_events refuses UPDATE and DELETE (triggers RAISE(ABORT)).
- *  4. survey tables have no column naming an officer or a visitor.
+ *  4. survey tables have no column naming a visitor or a request; from
+ *     v9 a response names the officers credited with the request it was
+ *     linked to (the reports show them only from report_min_n up).
  *  5. The v4 summaries equal what the detail rows say: requests.decided_at
  *     = min(at) of its events into accepted|rejected with from <> to (NULL
  *     when none), delivered_at likewise for delivered; s1..s5 of a response
@@ -103,6 +117,14 @@
  *     7's rule). Kept by triggers on survey_answers INSERT and on UPDATE
  *     of assigned_to/last_officer; requests with linked responses are
  *     never deleted (foreign key), survey rows never updated.
+ *     Replaced in v9: survey_channel_days (day, channel) and
+ *     survey_officer_days (day, officer) = over the responses of that day
+ *     with a scored answer (for an officer: credited to it in off_verified,
+ *     off_registered or off_delivered, once), s<k> = those whose class
+ *     floor(t / c) is k (c scored answers, t their total), responses =
+ *     their number, msum = sum(t * 720720 / c); kept by the trigger on
+ *     survey_answers INSERT (each answer moves its response from its old
+ *     class and mean to the new).
  *  9. v8: an event's kind is set when it is written and never changes; a
  *     vote or an exception (from = to) is only ever written by the
  *     workflow (store_request_act), so typing a note can never forge one.
@@ -506,6 +528,102 @@ static const char v7_sql[] =
 	"CREATE INDEX track_failures_kiosk ON track_failures(kiosk, at);"
 	"CREATE INDEX track_failures_ref ON track_failures(ref, at);";
 
+/* v9: honest surveys and figures (issue 10, findings 7 and 8). A response
+ * keeps what the reports need — day (the 1st of its month from now on),
+ * channel, service, the officers credited — and no request id; the
+ * per-channel and per-officer sums count responses, not answers. */
+/* A response's counts: c scored answers, t their total; its mean is t/c,
+ * its class floor(t/c) (1..5), its mean in MEAN_SCALE units t*SCALE/c
+ * (exact for c <= 16: 720720 = lcm(1..16)). */
+#define RESP_C(r) "(" r "s1 + " r "s2 + " r "s3 + " r "s4 + " r "s5)"
+#define RESP_T(r) "(" r "s1 + 2 * " r "s2 + 3 * " r "s3 + 4 * " r "s4 + 5 * " r "s5)"
+#define SUMS_COLS "s1 INTEGER NOT NULL, s2 INTEGER NOT NULL, s3 INTEGER NOT NULL," \
+	" s4 INTEGER NOT NULL, s5 INTEGER NOT NULL, responses INTEGER NOT NULL," \
+	" msum INTEGER NOT NULL"
+#define SUMS_FROM(c, t) "sum(" t " / " c " = 1), sum(" t " / " c " = 2)," \
+	" sum(" t " / " c " = 3), sum(" t " / " c " = 4), sum(" t " / " c " = 5)," \
+	" count(*), sum(" t " * 720720 / " c ")"
+/* the change one more answer makes to its response's class and mean:
+ * from (oc, ot) = (c - 1, t - score) to (c, t) */
+#define DELTA_COLS "(d.t / d.c = 1) - (d.oc > 0 AND d.ot / d.oc = 1)," \
+	" (d.t / d.c = 2) - (d.oc > 0 AND d.ot / d.oc = 2)," \
+	" (d.t / d.c = 3) - (d.oc > 0 AND d.ot / d.oc = 3)," \
+	" (d.t / d.c = 4) - (d.oc > 0 AND d.ot / d.oc = 4)," \
+	" (d.t / d.c = 5) - (d.oc > 0 AND d.ot / d.oc = 5), d.oc = 0," \
+	" d.t * 720720 / d.c - CASE WHEN d.oc > 0 THEN d.ot * 720720 / d.oc ELSE 0 END"
+#define DELTA_FROM "(SELECT day, channel, off_verified, off_registered," \
+	" off_delivered, " RESP_C("") " AS c, " RESP_T("") " AS t, " RESP_C("") \
+	" - 1 AS oc, " RESP_T("") " - new.score AS ot FROM survey_responses" \
+	" WHERE id = new.response_id) AS d"
+#define SUMS_UPSERT "DO UPDATE SET s1 = s1 + excluded.s1, s2 = s2 + excluded.s2," \
+	" s3 = s3 + excluded.s3, s4 = s4 + excluded.s4, s5 = s5 + excluded.s5," \
+	" responses = responses + excluded.responses, msum = msum + excluded.msum;"
+
+static const char v9_sql[] =
+	"ALTER TABLE survey_responses ADD COLUMN service TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE survey_responses ADD COLUMN off_verified TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE survey_responses ADD COLUMN off_registered TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE survey_responses ADD COLUMN off_delivered TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE requests ADD COLUMN surveyed INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (surveyed IN (0, 1));"
+	/* the links become what they gave: service and credit; the request
+	 * is marked as evaluated (once per request from now on) */
+	"UPDATE survey_responses SET service = q.service,"
+	"  off_verified = " CREDIT_VERIFIED("q.id") ","
+	"  off_registered = " CREDIT_REGISTERED("q.id") ","
+	"  off_delivered = " CREDIT_DELIVERED("q.id")
+	"  FROM requests q WHERE q.id = survey_responses.request_id;"
+	"UPDATE requests SET surveyed = 1 WHERE id IN (SELECT request_id FROM"
+	"  survey_responses WHERE request_id IS NOT NULL);"
+	"DROP TRIGGER survey_answers_officer;"
+	"DROP TRIGGER requests_officer_moves;"
+	"DROP INDEX survey_responses_linked;"
+	"DROP INDEX requests_officer;"
+	"DROP TABLE officer_sat;"
+	"ALTER TABLE survey_responses DROP COLUMN request_id;"
+	/* per channel and per officer: responses (by the class of their
+	 * mean), not answers */
+	"DROP TABLE survey_channel_days;"
+	"CREATE TABLE survey_channel_days ("
+	"  day INTEGER NOT NULL, channel TEXT NOT NULL, " SUMS_COLS ","
+	"  PRIMARY KEY (day, channel)) STRICT;"
+	"INSERT INTO survey_channel_days(day, channel, s1, s2, s3, s4, s5, responses, msum)"
+	"  SELECT day, channel, " SUMS_FROM("c", "t") " FROM (SELECT day, channel, "
+	RESP_C("") " AS c, " RESP_T("") " AS t FROM survey_responses) WHERE c > 0"
+	"  GROUP BY day, channel;"
+	"CREATE TABLE survey_officer_days ("
+	"  day INTEGER NOT NULL, officer TEXT NOT NULL, " SUMS_COLS ","
+	"  PRIMARY KEY (day, officer)) STRICT;"
+	"INSERT INTO survey_officer_days(day, officer, s1, s2, s3, s4, s5, responses, msum)"
+	"  SELECT day, officer, " SUMS_FROM("c", "t") " FROM ("
+	"  SELECT id, day, off_verified AS officer, " RESP_C("") " AS c, " RESP_T("")
+	"    AS t FROM survey_responses UNION"
+	"  SELECT id, day, off_registered, " RESP_C("") ", " RESP_T("") " FROM survey_responses UNION"
+	"  SELECT id, day, off_delivered, " RESP_C("") ", " RESP_T("") " FROM survey_responses)"
+	"  WHERE c > 0 AND officer <> '' GROUP BY day, officer;"
+	"DROP TRIGGER survey_answers_summary;"
+	"CREATE TRIGGER survey_answers_summary AFTER INSERT ON survey_answers"
+	"  WHEN new.score BETWEEN 1 AND 5 BEGIN"
+	"  UPDATE survey_responses SET s1 = s1 + (new.score = 1),"
+	"    s2 = s2 + (new.score = 2), s3 = s3 + (new.score = 3),"
+	"    s4 = s4 + (new.score = 4), s5 = s5 + (new.score = 5)"
+	"    WHERE id = new.response_id;"
+	"  INSERT INTO survey_days(day, question, score, n)"
+	"    SELECT day, new.question, new.score, 1 FROM survey_responses"
+	"    WHERE id = new.response_id"
+	"    ON CONFLICT (day, question, score) DO UPDATE SET n = n + 1;"
+	"  INSERT INTO survey_channel_days(day, channel, s1, s2, s3, s4, s5, responses, msum)"
+	"    SELECT d.day, d.channel, " DELTA_COLS " FROM " DELTA_FROM " WHERE true"
+	"    ON CONFLICT (day, channel) " SUMS_UPSERT
+	"  INSERT INTO survey_officer_days(day, officer, s1, s2, s3, s4, s5, responses, msum)"
+	"    SELECT d.day, o.officer, " DELTA_COLS " FROM " DELTA_FROM " JOIN"
+	"    (SELECT off_verified AS officer FROM survey_responses WHERE id = new.response_id"
+	"     UNION SELECT off_registered FROM survey_responses WHERE id = new.response_id"
+	"     UNION SELECT off_delivered FROM survey_responses WHERE id = new.response_id)"
+	"    AS o WHERE o.officer <> ''"
+	"    ON CONFLICT (day, officer) " SUMS_UPSERT
+	"  END;";
+
 /* v2: compute name_key for the rows an older program wrote. */
 static st_rc v2_backfill(store *s)
 {
@@ -558,6 +676,7 @@ static const struct step steps[] = {
 	{ v6_sql, NULL },
 	{ v7_sql, NULL },
 	{ v8_sql, NULL },
+	{ v9_sql, NULL },
 };
 
 /* The schema version this program writes. */

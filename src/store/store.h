@@ -340,16 +340,40 @@ st_rc store_track_fail_at(store *s, const char *kiosk, const char *ref,
 
 /* ---- surveys ----------------------------------------------------------------- */
 struct survey_answer { char question[32]; int score; /* 1..5, 0 = skipped */ };
+enum survey_refusal { SURVEY_LINK_OK = 0, SURVEY_NOT_DELIVERED, SURVEY_ALREADY_USED };
 struct survey_response {
 	int64_t id;
-	time_t  at;                  /* stored at day precision (anonymity) */
+	time_t  at;                  /* out: stored as its month (the 1st, local) */
 	char    channel[32];
 	char   *comment;
-	int64_t request_id;          /* 0 = not linked */
+	/* Optional link to the visitor's request: its reference and the last 4
+	 * digits of its mobile (both, or ref empty). Neither is stored. */
+	char    ref[16];
+	char    last4[8];
 	int     nanswers;
 	struct survey_answer answers[16];
+	/* out, when linked: what the response keeps of the request */
+	char    service[32];
+	char    credited[3][64];     /* verified, registered, delivered by ('' none) */
+	enum survey_refusal refused; /* out: why ST_DENIED */
 };
-/* Store a response and its answers in one transaction. */
+/*
+ * Store a response and its answers in one transaction. What it keeps: the
+ * answers, the comment, the channel and the month; when linked, also the
+ * request's service type and the officers credited with it (frozen at its
+ * delivery: who verified, registered and delivered it) — never the request
+ * id, reference or anything naming the member.
+ *
+ * Linking needs ref + last4 of a delivered request not evaluated before; it
+ * marks the request evaluated in the same transaction (once per request).
+ * Returns ST_OK; ST_NOTFOUND when no request has this reference and mobile
+ * (the same for either wrong: the caller counts it with the tracking
+ * throttle); ST_DENIED with r->refused = SURVEY_NOT_DELIVERED or
+ * SURVEY_ALREADY_USED; ST_INVALID for a bad score, text or answer count;
+ * or the store error. Nothing is stored unless ST_OK.
+ * (Issue 14's one-time codes: one more way to find the request in
+ * link_request, survey.c; the rest stays.)
+ */
 st_rc store_survey_submit(store *s, struct survey_response *r);
 
 /* ---- officers ----------------------------------------------------------------- */

@@ -108,4 +108,20 @@ void  st_check_finish(struct st_check *c);
 /* requests.c: the status names and the SQL list of open statuses. */
 #define ST_OPEN_SQL "('received','needs_info','verified','referred','committee','accepted','registered')"
 
+/* The credit of request `q` (an expression naming its id), frozen at its
+ * first delivery: the officer of the last verify (into verified from
+ * received|needs_info), of the last registration, before it; and who
+ * delivered it. '' when none (not delivered: nobody). Used by the
+ * v9 migration (schema.c) and when a response is linked (survey.c); a
+ * change to the rule is a new schema step, not an edit (schema invariant 1). */
+#define CREDIT_D(q) "(SELECT min(id) FROM request_events WHERE request_id = " q \
+	" AND to_status = 'delivered' AND from_status <> 'delivered')"
+#define CREDIT_OF(q, to, from) "coalesce((SELECT who FROM request_events WHERE " \
+	"request_id = " q " AND to_status = '" to "' AND from_status IN " from \
+	" AND who <> 'kiosk' AND id <= " CREDIT_D(q) " ORDER BY id DESC LIMIT 1), '')"
+#define CREDIT_VERIFIED(q)  CREDIT_OF(q, "verified", "('received','needs_info')")
+#define CREDIT_REGISTERED(q) CREDIT_OF(q, "registered", "('accepted')")
+#define CREDIT_DELIVERED(q) "coalesce((SELECT who FROM request_events WHERE id = " \
+	CREDIT_D(q) " AND who <> 'kiosk'), '')"
+
 #endif

@@ -2,11 +2,23 @@
  * store/survey — anonymous satisfaction surveys, and the kiosk's tracking
  * throttle (failed reference lookups), both small append-mostly tables.
  *
+ * What a response keeps (schema v9): its answers (question, score 0..5),
+ * the comment, the channel, the month (day = local midnight of the 1st),
+ * and — only when the visitor linked it with the reference number and the
+ * last 4 digits of the mobile — the request's service type and the logins
+ * of the officers credited with it: who verified it (the last verify
+ * before its first delivery), who registered it, who delivered it, as the
+ * request's audit trail says at that delivery (CREDIT_* in store_int.h).
+ * Later notes, assignments or transitions change nothing.
+ *
  * Invariants:
- *  1. A response names no officer and no visitor; its time is kept at day
- *     precision (local midnight) so it cannot be matched to a visit by the
- *     minute. The optional request link is the visitor's choice.
- *  2. A response and its answers are one transaction.
+ *  1. A response holds no request id, reference, name, national ID or
+ *     mobile (survey_responses has no such column) and no time finer than
+ *     the month. The comment is the visitor's own text.
+ *  2. A response and its answers are one transaction; so are the link's
+ *     checks (reference + mobile, delivered, not yet evaluated) and the
+ *     mark requests.surveyed = 1: one response per request, even from two
+ *     kiosks at once.
  *  3. track_failures keeps one day of rows; older rows are pruned on insert.
  *     A row is one failed lookup: when, at which kiosk (its kiosk_id) and
  *     for which reference (as typed, checked by refno_valid; never the
@@ -21,14 +33,72 @@
 
 #define DAY_S (24 * 60 * 60)
 
-static time_t day_of(time_t t)
+/* Local midnight of the 1st of t's month. */
+static time_t month_of(time_t t)
 {
 	struct tm tm;
 
 	localtime_r(&t, &tm);
+	tm.tm_mday = 1;
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
 	tm.tm_isdst = -1;
 	return mktime(&tm);
+}
+
+/* Find the request r links to and copy what the response keeps of it;
+ * mark it evaluated. ST_NOTFOUND / ST_DENIED as store.h says. */
+static st_rc link_request(store *s, struct survey_response *r)
+{
+	sqlite3_stmt *st;
+	const char *mob;
+	int64_t id = 0;
+	size_t ml;
+	st_rc rc;
+	int step;
+
+	if ((rc = st_prep(s, "SELECT id, mobile, status, surveyed, service, "
+	                  CREDIT_VERIFIED("requests.id") ", " CREDIT_REGISTERED("requests.id") ", "
+	                  CREDIT_DELIVERED("requests.id") " FROM requests WHERE ref = ?",
+	                  &st)) != ST_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, r->ref, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return step == SQLITE_DONE ? ST_NOTFOUND : st_map(step);
+	}
+	mob = (const char *)sqlite3_column_text(st, 1);
+	ml = mob ? strlen(mob) : 0;
+	if (ml < 4 || strlen(r->last4) != 4 || strcmp(mob + ml - 4, r->last4) != 0)
+		rc = ST_NOTFOUND;
+	else if (strcmp((const char *)sqlite3_column_text(st, 2), "delivered") != 0) {
+		rc = ST_DENIED;
+		r->refused = SURVEY_NOT_DELIVERED;
+	} else if (sqlite3_column_int(st, 3) != 0) {
+		rc = ST_DENIED;
+		r->refused = SURVEY_ALREADY_USED;
+	} else {
+		id = sqlite3_column_int64(st, 0);
+		strlcpy_k(r->service, (const char *)sqlite3_column_text(st, 4),
+		          sizeof r->service);
+		for (int i = 0; i < 3; i++)
+			strlcpy_k(r->credited[i], (const char *)sqlite3_column_text(st, 5 + i),
+			          sizeof r->credited[i]);
+	}
+	sqlite3_finalize(st);
+	if (rc != ST_OK)
+		return rc;
+	if ((rc = st_prep(s, "UPDATE requests SET surveyed = 1 WHERE id = ? AND "
+	                  "surveyed = 0", &st)) != ST_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	rc = st_done(st);
+	sqlite3_finalize(st);
+	if (rc == ST_OK && sqlite3_changes(s->db) != 1) {
+		r->refused = SURVEY_ALREADY_USED;
+		rc = ST_DENIED;
+	}
+	return rc;
 }
 
 static st_rc survey_body(store *s, void *ctx)
@@ -37,16 +107,20 @@ static st_rc survey_body(store *s, void *ctx)
 	sqlite3_stmt *st;
 	st_rc rc;
 
+	r->service[0] = '\0';
+	memset(r->credited, 0, sizeof r->credited);
+	if (r->ref[0] && (rc = link_request(s, r)) != ST_OK)
+		return rc;
 	if ((rc = st_prep(s, "INSERT INTO survey_responses(day, channel, comment, "
-	                  "request_id) VALUES (?,?,?,?)", &st)) != ST_OK)
+	                  "service, off_verified, off_registered, off_delivered) "
+	                  "VALUES (?,?,?,?,?,?,?)", &st)) != ST_OK)
 		return rc;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)r->at);
 	sqlite3_bind_text(st, 2, r->channel, -1, SQLITE_STATIC);
 	st_bind_text(st, 3, r->comment && r->comment[0] ? r->comment : NULL);
-	if (r->request_id > 0)
-		sqlite3_bind_int64(st, 4, r->request_id);
-	else
-		sqlite3_bind_null(st, 4);
+	sqlite3_bind_text(st, 4, r->service, -1, SQLITE_STATIC);
+	for (int i = 0; i < 3; i++)
+		sqlite3_bind_text(st, 5 + i, r->credited[i], -1, SQLITE_STATIC);
 	rc = st_done(st);
 	sqlite3_finalize(st);
 	if (rc != ST_OK)
@@ -66,16 +140,23 @@ static st_rc survey_body(store *s, void *ctx)
 	return rc;
 }
 
-/* See store.h. Fills r->id and r->at (today, local midnight). Scores must
- * be 0..5 and questions distinct, else ST_INVALID and nothing stored. */
+/* See store.h. Fills r->id and r->at (the 1st of this month, local
+ * midnight). Scores must be 0..5 and questions distinct, else ST_INVALID
+ * and nothing stored. */
 st_rc store_survey_submit(store *s, struct survey_response *r)
 {
 	st_rc rc;
 
+	r->refused = SURVEY_LINK_OK;
 	if (r->nanswers < 0 || r->nanswers > (int)ARRAY_LEN(r->answers) ||
-	    !st_utf8_ok(r->comment) || !st_utf8_ok(r->channel))
+	    !st_utf8_ok(r->comment) || !st_utf8_ok(r->channel) ||
+	    memchr(r->ref, '\0', sizeof r->ref) == NULL ||
+	    memchr(r->last4, '\0', sizeof r->last4) == NULL)
 		return ST_INVALID;
-	r->at = day_of(khidma_now());
+	for (int i = 0; i < r->nanswers; i++)
+		if (r->answers[i].score < 0 || r->answers[i].score > 5)
+			return ST_INVALID;
+	r->at = month_of(khidma_now());
 	rc = st_tx(s, survey_body, r);
 	if (rc != ST_OK)
 		r->id = 0;

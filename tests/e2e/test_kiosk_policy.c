@@ -11,9 +11,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "core/refno.h"
 #include "e2e/test_kiosk_util.h"
 
 static const char *const TERM_MODE[] = { "--bidi=terminal", NULL };
@@ -263,6 +265,155 @@ timeline_arabic_and_delivered(void **state)
 	ht_end(h);
 }
 
+/* What the reference and last-4 fields hold (Backspace in an empty field
+ * would leave the screen). */
+static size_t typed_ref, typed_last4;
+
+/* From home: the survey, every question answered 5, the channel as
+ * preset, a comment; the cursor ends in the reference field. */
+static void
+survey_to_ref(ht *h)
+{
+	ht_keys(h, "3");
+	HT_ASSERT_TEXT(h, "never to punish anyone", KT);
+	for (int q = 0; q < 5; q++) {
+		ht_keys(h, "5");
+		ht_key(h, HT_KEY_ENTER);
+	}
+	ht_key(h, HT_KEY_ENTER);                  /* channel: in person (preset) */
+	ht_keys(h, "Kind staff.");
+	ht_key(h, HT_KEY_DOWN);
+	typed_ref = typed_last4 = 0;
+}
+
+/* In the reference field: replace it with ref and the next one with
+ * last4, send. */
+static void
+link_with(ht *h, const char *ref, const char *last4)
+{
+	for (size_t i = 0; i < typed_ref; i++)
+		ht_key(h, HT_KEY_BACKSPACE);
+	ht_keys(h, ref);
+	typed_ref = strlen(ref);
+	ht_key(h, HT_KEY_DOWN);
+	for (size_t i = 0; i < typed_last4; i++)
+		ht_key(h, HT_KEY_BACKSPACE);
+	ht_keys(h, last4);
+	typed_last4 = strlen(last4);
+	ht_wait_quiet(h, 100);
+	ht_key(h, HT_KEY_F(5));
+}
+
+static int
+count_rows(void *ctx, int n, const char *const *names, const char *const *cols)
+{
+	(void)n; (void)cols;
+	for (int i = 0; i < n; i++)
+		assert_null(strstr(names[i], "request"));
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* The responses stored (the export's rows; no column names a request). */
+static int
+surveyed(ht *h, int *responses)
+{
+	store *s = open_db(h);
+
+	*responses = 0;
+	assert_int_equal(store_export(s, "surveys", 0, count_rows, responses), ST_OK);
+	store_close(s);
+	return *responses;
+}
+
+/* Finding 7: the screen says what is kept; a link needs the reference AND
+ * the last 4 of the mobile (the reference alone is no oracle: an unknown
+ * one gets the same answer as a wrong mobile), a delivered request, and
+ * only once. On 288b69f the reference alone linked any request, any
+ * number of times, and an unknown one was answered "No request has this
+ * reference number." */
+static void
+survey_link_is_proved_delivered_and_once(void **state)
+{
+	char ref[32], open_ref[32];
+	ht *h = kiosk_start(NULL, NULL);
+	int n;
+
+	(void)state;
+	kiosk_wait_open(h);
+	add_request(h, "Mona Saleh", "0551234567", RS_DELIVERED, ref);
+	add_request(h, "Huda Omar", "0559876543", RS_COMMITTEE, open_ref);
+	kiosk_choose_lang(h, false);
+	survey_to_ref(h);
+	HT_ASSERT_TEXT(h, "We keep your answers, your comment, the channel and the month", KT);
+	HT_ASSERT_TEXT(h, "never the", KT);
+
+	link_with(h, ref, "9999");                   /* wrong mobile */
+	HT_ASSERT_TEXT(h, "No request matches this reference number and mobile", KT);
+	HT_ASSERT(h, strstr(ht_screen(h), "your evaluation was recorded") == NULL);
+	link_with(h, open_ref, "6543");              /* not delivered */
+	HT_ASSERT_TEXT(h, "not delivered yet", KT);
+	link_with(h, ref, "4567");                   /* right: recorded */
+	HT_ASSERT_TEXT(h, "your evaluation was recorded", KT);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "Welcome", KT);
+	assert_int_equal(surveyed(h, &n), 1);
+
+	kiosk_choose_lang(h, false);                 /* the same request again */
+	survey_to_ref(h);
+	link_with(h, ref, "4567");
+	HT_ASSERT_TEXT(h, "already been evaluated", KT);
+	assert_int_equal(surveyed(h, &n), 1);
+	ht_end(h);
+}
+
+/* The reference field is throttled like tracking: after track_max_tries
+ * (here 2) wrong tries for a reference the answer waits; an unknown
+ * reference is answered like a wrong mobile. */
+static void
+survey_link_is_throttled(void **state)
+{
+	char ref[32], unknown[32];
+	ht *h = kiosk_start("idle_timeout = 600;\ntrack_max_tries = 2;\n", NULL);
+	int n;
+
+	(void)state;
+	kiosk_wait_open(h);
+	add_request(h, "Mona Saleh", "0551234567", RS_DELIVERED, ref);
+	kiosk_choose_lang(h, false);
+	survey_to_ref(h);
+	for (int i = 0; i < 2; i++) {
+		link_with(h, ref, i ? "1111" : "2222");
+		HT_ASSERT_TEXT(h, "No request matches this reference number and mobile", KT);
+	}
+	link_with(h, ref, "3333");                   /* failure 3: waits */
+	HT_ASSERT_TEXT(h, "Please wait while your request is looked up", KT);
+	HT_ASSERT_TEXT(h, "No request matches this reference number and mobile", 10000);
+	/* a reference that exists nowhere: the same words, never "no request
+	 * has this reference" */
+	assert_true(refno_make("01", 999, unknown, sizeof unknown));
+	link_with(h, unknown, "4567");
+	HT_ASSERT_TEXT(h, "No request matches this reference number and mobile", 10000);
+	HT_ASSERT(h, strstr(ht_screen(h), "No request has this reference") == NULL);
+	assert_int_equal(surveyed(h, &n), 0);
+	ht_end(h);
+}
+
+/* The survey screen in Arabic says what is kept. */
+static void
+survey_says_what_is_kept_arabic(void **state)
+{
+	ht *h = kiosk_start(NULL, TERM_MODE);
+
+	(void)state;
+	kiosk_choose_lang(h, true);
+	ht_keys(h, "3");
+	HT_ASSERT_TEXT(h, "وليس لمعاقبة أحد", KT);
+	HT_ASSERT_TEXT(h, "نحتفظ بإجاباتك وتعليقك وقناة التواصل والشهر", KT);
+	HT_ASSERT_TEXT(h, "نحتفظ أبدًا بالرقم المرجعي ولا باسمك ولا بجوالك", KT);
+	ht_end(h);
+}
+
 static int
 teardown(void **state)
 {
@@ -278,6 +429,9 @@ main(void)
 		cmocka_unit_test_teardown(prankster_slows_nobody_else, teardown),
 		cmocka_unit_test_teardown(timeline_marks_the_current_step, teardown),
 		cmocka_unit_test_teardown(timeline_arabic_and_delivered, teardown),
+		cmocka_unit_test_teardown(survey_link_is_proved_delivered_and_once, teardown),
+		cmocka_unit_test_teardown(survey_link_is_throttled, teardown),
+		cmocka_unit_test_teardown(survey_says_what_is_kept_arabic, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

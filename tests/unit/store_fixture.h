@@ -139,30 +139,63 @@ FX int64_t fx_int(store *s, const char *sql)
 	return v;
 }
 
-/* Schema invariant 8: last_officer and officer_sat equal the events and
- * the linked responses. */
+/* One text from SQL (asserting a row), in a static buffer. */
+FX const char *fx_text(store *s, const char *sql)
+{
+	static char buf[256];
+	sqlite3_stmt *st;
+
+	assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return buf;
+}
+
+/* The response-level sums (schema v9) recomputed from the responses: per
+ * (day, key) the responses by class floor(t/c) of their mean, their
+ * number and the sum of their means x 720720. */
+#define FX_RESP_SUMS(key, from) "SELECT day, " key ", sum(t / c = 1), sum(t / c = 2), " \
+	"sum(t / c = 3), sum(t / c = 4), sum(t / c = 5), count(*), " \
+	"sum(t * 720720 / c) FROM (" from ") WHERE c > 0 GROUP BY 1, 2"
+#define FX_RESP_CT "s1 + s2 + s3 + s4 + s5 AS c, s1 + 2 * s2 + 3 * s3 + 4 * s4 + 5 * s5 AS t"
+
+/* Schema invariants: last_officer equals the events (v6, still kept by
+ * the writers); survey_channel_days and survey_officer_days equal the
+ * responses (v9; each response once per officer it credits). */
 FX void fx_check_officer_counters(store *s)
 {
 	assert_int_equal(fx_int(s, "SELECT count(*) FROM requests q WHERE "
 	    "last_officer IS NOT coalesce((SELECT who FROM request_events e WHERE "
 	    "e.request_id = q.id AND who <> 'kiosk' ORDER BY id DESC LIMIT 1), '')"), 0);
 	assert_int_equal(fx_int(s, "SELECT count(*) FROM ("
-	    "SELECT officer, s1, s2, s3, s4, s5, responses FROM officer_sat WHERE "
-	    "s1 + s2 + s3 + s4 + s5 + responses <> 0 EXCEPT "
-	    "SELECT coalesce(nullif(q.assigned_to, ''), (SELECT who FROM "
-	    "request_events e WHERE e.request_id = q.id AND who <> 'kiosk' ORDER BY "
-	    "id DESC LIMIT 1), '') AS o, sum(r.s1), sum(r.s2), sum(r.s3), sum(r.s4), "
-	    "sum(r.s5), sum(r.s1 + r.s2 + r.s3 + r.s4 + r.s5 > 0) FROM "
-	    "survey_responses r JOIN requests q ON q.id = r.request_id GROUP BY o)"), 0);
-	assert_int_equal(fx_int(s, "SELECT count(*) FROM officer_sat WHERE "
-	    "s1 + s2 + s3 + s4 + s5 + responses <> 0"),
-	    fx_int(s, "SELECT count(*) FROM (SELECT coalesce(nullif(q.assigned_to,"
-	    " ''), (SELECT who FROM request_events e WHERE e.request_id = q.id AND "
-	    "who <> 'kiosk' ORDER BY id DESC LIMIT 1), '') AS o FROM survey_responses"
-	    " r JOIN requests q ON q.id = r.request_id GROUP BY o HAVING "
-	    "sum(r.s1 + r.s2 + r.s3 + r.s4 + r.s5) > 0)"));
-	assert_int_equal(fx_int(s, "SELECT count(*) FROM officer_sat WHERE "
-	    "min(s1, s2, s3, s4, s5, responses) < 0"), 0);
+	    "SELECT day, channel, s1, s2, s3, s4, s5, responses, msum FROM "
+	    "survey_channel_days WHERE s1 + s2 + s3 + s4 + s5 + responses + msum <> 0 "
+	    "EXCEPT " FX_RESP_SUMS("channel", "SELECT day, channel, " FX_RESP_CT
+	    " FROM survey_responses") ")"), 0);
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM survey_channel_days WHERE "
+	    "s1 + s2 + s3 + s4 + s5 + responses + msum <> 0"),
+	    fx_int(s, "SELECT count(*) FROM (SELECT DISTINCT day, channel FROM "
+	    "survey_responses WHERE s1 + s2 + s3 + s4 + s5 > 0)"));
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM ("
+	    "SELECT day, officer, s1, s2, s3, s4, s5, responses, msum FROM "
+	    "survey_officer_days WHERE s1 + s2 + s3 + s4 + s5 + responses + msum <> 0 "
+	    "EXCEPT " FX_RESP_SUMS("o", "SELECT DISTINCT id, day, o, c, t FROM ("
+	    "SELECT id, day, off_verified AS o, " FX_RESP_CT " FROM survey_responses "
+	    "UNION ALL SELECT id, day, off_registered, " FX_RESP_CT " FROM survey_responses "
+	    "UNION ALL SELECT id, day, off_delivered, " FX_RESP_CT " FROM survey_responses)"
+	    " WHERE o <> ''") ")"), 0);
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM survey_officer_days WHERE "
+	    "s1 + s2 + s3 + s4 + s5 + responses + msum <> 0"),
+	    fx_int(s, "SELECT count(*) FROM (SELECT DISTINCT day, o FROM ("
+	    "SELECT day, s1 + s2 + s3 + s4 + s5 AS c, off_verified AS o FROM survey_responses "
+	    "UNION ALL SELECT day, s1 + s2 + s3 + s4 + s5, off_registered FROM survey_responses "
+	    "UNION ALL SELECT day, s1 + s2 + s3 + s4 + s5, off_delivered FROM survey_responses)"
+	    " WHERE o <> '' AND c > 0)"));
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM survey_officer_days WHERE "
+	    "min(s1, s2, s3, s4, s5, responses, msum) < 0"), 0);
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM survey_channel_days WHERE "
+	    "min(s1, s2, s3, s4, s5, responses, msum) < 0"), 0);
 }
 
 #endif

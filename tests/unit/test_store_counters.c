@@ -173,6 +173,7 @@ static void test_counters_follow_every_write(void **state)
 	const time_t D = 1740960000;
 	int64_t id[12];
 	struct survey_response sr;
+	struct request cur8;
 	struct member m;
 
 	catalog_more(s);
@@ -220,10 +221,13 @@ static void test_counters_follow_every_write(void **state)
 	assert_int_equal(store_request_note(s, id[4], "officer1", "called"), ST_OK);
 	check_counters(s);
 
-	/* a survey linked to a request, and a members import */
+	/* a survey linked to a delivered request, and a members import */
 	memset(&sr, 0, sizeof sr);
 	strcpy(sr.channel, "in_person");
-	sr.request_id = id[0];
+	assert_int_equal(store_request_get(s, id[8], &cur8), ST_OK);
+	strcpy(sr.ref, cur8.ref);
+	strcpy(sr.last4, cur8.mobile + strlen(cur8.mobile) - 4);
+	request_free(&cur8);
 	sr.nanswers = 1;
 	strcpy(sr.answers[0].question, "q1");
 	sr.answers[0].score = 5;
@@ -289,13 +293,21 @@ static void test_counters_follow_every_write(void **state)
 	unsetenv("KHIDMA_FAKE_NOW");
 }
 
+/* A response to delivered request `request` (linked by its reference and
+ * mobile), or unlinked (request 0), scoring q1 a and q2 b (q3 skipped). */
 static void survey(store *s, int64_t request, int a, int b)
 {
 	struct survey_response sr;
+	struct request r;
 
 	memset(&sr, 0, sizeof sr);
 	strcpy(sr.channel, "in_person");
-	sr.request_id = request;
+	if (request) {
+		assert_int_equal(store_request_get(s, request, &r), ST_OK);
+		strcpy(sr.ref, r.ref);
+		strcpy(sr.last4, r.mobile + strlen(r.mobile) - 4);
+		request_free(&r);
+	}
 	sr.nanswers = 3;
 	strcpy(sr.answers[0].question, "q1");
 	sr.answers[0].score = a;
@@ -307,8 +319,8 @@ static void survey(store *s, int64_t request, int a, int b)
 	check_counters(s);
 }
 
-/* The per-officer figures of the whole-time report (officer_sat) = those
- * of a period covering everything (the linked responses, read by request). */
+/* The per-officer figures of the whole-time report = those of a period
+ * covering everything. */
 static void check_officer_report(store *s)
 {
 	struct report_opts all = { .sla_days = 30, .min_n = 30 };
@@ -324,6 +336,7 @@ static void check_officer_report(store *s)
 		assert_string_equal(a->by_officer[i].key, b->by_officer[i].key);
 		assert_int_equal(a->by_officer[i].responses, b->by_officer[i].responses);
 		assert_int_equal(a->by_officer[i].n, b->by_officer[i].n);
+		assert_int_equal(a->by_officer[i].msum, b->by_officer[i].msum);
 		assert_memory_equal(a->by_officer[i].dist, b->by_officer[i].dist,
 		                    sizeof a->by_officer[i].dist);
 	}
@@ -331,58 +344,76 @@ static void check_officer_report(store *s)
 	report_free(b);
 }
 
+static void step(store *s, int64_t id, req_status to, const char *who)
+{
+	struct request cur;
+
+	assert_int_equal(store_request_get(s, id, &cur), ST_OK);
+	assert_int_equal(store_request_transition(s, id, cur.version, cur.status,
+	                 to, who, "step"), ST_OK);
+	request_free(&cur);
+	check_counters(s);
+}
+
+/* A delivered request: verified by v, registered by g, delivered by d. */
+static int64_t delivered(store *s, time_t when, const char *v, const char *g,
+                         const char *d)
+{
+	int64_t id = submit(s, when, "maintenance");
+
+	step(s, id, RS_VERIFIED, v);
+	step(s, id, RS_COMMITTEE, v);
+	step(s, id, RS_ACCEPTED, "com1");
+	step(s, id, RS_REGISTERED, g);
+	step(s, id, RS_DELIVERED, d);
+	return id;
+}
+
+/* Schema v9: the per-officer sums are the credited responses, frozen at
+ * delivery, kept through every later write. */
 static void test_officer_counters(void **state)
 {
 	struct fx *f = *state;
 	store *s = f->s;
 	const time_t D = 1740960000;
-	int64_t a, b, k, o;
-	struct request r;
+	int64_t id[40], u;
 
 	catalog_more(s);
-	a = submit(s, D, "maintenance");           /* assigned to ahmad */
-	b = submit(s, D + 60, "training");         /* unassigned, events by sara */
-	k = submit(s, D + 120, "maintenance");     /* only the kiosk's event */
-	at(D + 200);                               /* submitted by an officer */
-	fx_request(&r, "Desk Case", "1000000023", "0500000023");
-	assert_int_equal(store_request_submit(s, &r, "omar"), ST_OK);
-	o = r.id;
-	check_counters(s);
-	at(D + 300);
-	assert_int_equal(store_request_assign(s, a, 1, "admin", "ahmad"), ST_OK);
-	check_counters(s);
-	move(s, b, D + 400, RS_VERIFIED);
-	assert_int_equal(store_request_note(s, b, "sara", "called back"), ST_OK);
-	check_counters(s);
-
-	/* 35 responses for ahmad's request: ahmad passes min_n = 30 */
 	for (int i = 0; i < 35; i++)
-		survey(s, a, 1 + i % 5, i % 3 ? 5 : 0);
-	for (int i = 0; i < 4; i++) {
-		survey(s, b, 4, 3);
-		survey(s, k, 5, 5);
-		survey(s, o, 2, 0);
-	}
-	survey(s, b, 0, 0);                        /* nothing scored */
+		id[i] = delivered(s, D + i * 60, "ahmad", i % 2 ? "huda" : "sara",
+		                  i < 5 ? "ahmad" : "huda");
+	u = submit(s, D + 3000, "training");             /* never delivered */
+	for (int i = 0; i < 35; i++)
+		survey(s, id[i], 1 + i % 5, i % 3 ? 5 : 0);
+	survey(s, 0, 4, 3);                              /* unlinked */
+	survey(s, 0, 0, 0);                              /* nothing scored */
 	check_officer_report(s);
+	assert_int_equal(fx_int(s, "SELECT sum(responses) FROM survey_officer_days "
+	                 "WHERE officer = 'ahmad'"), 35);  /* verified all; delivered 5 */
+	assert_int_equal(fx_int(s, "SELECT sum(responses) FROM survey_officer_days "
+	                 "WHERE officer = 'huda'"), 32);   /* registered 17 (odd) or delivered 30 (5..34) */
+	assert_int_equal(fx_int(s, "SELECT sum(responses) FROM survey_officer_days "
+	                 "WHERE officer = 'sara'"), 18);
 
-	/* the officer changes: reassignment, unassignment (back to the last
-	 * writer), a later event by someone else on an unassigned request */
-	at(D + 500);
-	assert_int_equal(store_request_assign(s, a, 2, "admin", "huda"), ST_OK);
-	check_counters(s);
+	/* later writes change no credit: assignment, note, transitions */
+	at(D + 9000);
+	for (int i = 0; i < 5; i++) {
+		struct request cur;
+
+		assert_int_equal(store_request_get(s, id[i], &cur), ST_OK);
+		assert_int_equal(store_request_assign(s, id[i], cur.version, "admin", "omar"),
+		                 ST_OK);
+		request_free(&cur);
+		check_counters(s);
+		assert_int_equal(store_request_note(s, id[i], "com1", "looked again"), ST_OK);
+		check_counters(s);
+	}
+	step(s, u, RS_VERIFIED, "omar");
 	check_officer_report(s);
-	assert_int_equal(store_request_assign(s, a, 3, "admin", ""), ST_OK);
-	check_counters(s);
-	assert_int_equal(fx_int(s, "SELECT responses FROM officer_sat WHERE "
-	                 "officer = 'admin'"), 35);
-	assert_int_equal(store_request_note(s, b, "omar", "second look"), ST_OK);
-	check_counters(s);
-	assert_int_equal(store_request_note(s, k, "sara", "first officer"), ST_OK);
-	check_counters(s);
-	assert_int_equal(store_request_assign(s, o, 1, "admin", "ahmad"), ST_OK);
-	check_counters(s);
-	check_officer_report(s);
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM survey_officer_days WHERE "
+	                 "officer IN ('omar', 'com1', 'admin')"), 0);
+	assert_int_equal(fx_int(s, "SELECT sum(responses) FROM survey_officer_days "
+	                 "WHERE officer = 'ahmad'"), 35);
 	unsetenv("KHIDMA_FAKE_NOW");
 }
 

@@ -115,13 +115,16 @@ static void test_survey_anonymous(void **state)
 	at = r.at;
 	localtime_r(&at, &tm);
 	assert_int_equal(tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec, 0);
-	assert_true(r.at <= 1750012345 && r.at > 1750012345 - 86400);
+	assert_int_equal(tm.tm_mday, 1);                /* kept by month (v9) */
+	assert_true(r.at <= 1750012345 && r.at > 1750012345 - 31 * 86400);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM survey_answers"), 2);
-	/* no column can name a person: the table has exactly these (s1..s5:
-	 * the response's scored answers by score, schema v4) */
+	/* no column can name a person or a request: the table has exactly
+	 * these (s1..s5: the response's scored answers by score, schema v4;
+	 * service and the officers credited, v9) */
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM pragma_table_info("
 	                 "'survey_responses') WHERE name NOT IN ('id','day','channel',"
-	                 "'comment','request_id','s1','s2','s3','s4','s5')"), 0);
+	                 "'comment','service','off_verified','off_registered',"
+	                 "'off_delivered','s1','s2','s3','s4','s5')"), 0);
 	assert_int_equal(fx_int(f->s, "SELECT s5 * 10 + s1 + s2 + s3 + s4 FROM "
 	                 "survey_responses"), 10);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM pragma_table_info("
@@ -133,11 +136,18 @@ static void test_survey_anonymous(void **state)
 	r.answers[1].score = 9;
 	assert_int_equal(store_survey_submit(f->s, &r), ST_INVALID);
 	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM survey_responses"), 1);
-	/* linked to a request that does not exist: refused (foreign key) */
+	/* linked to a request that does not exist, or not delivered: refused,
+	 * nothing stored (the link rules: test_cli_survey_figures.c) */
 	r.answers[1].score = 3;
-	r.request_id = 999;
-	assert_int_equal(store_survey_submit(f->s, &r), ST_INVALID);
-	r.request_id = fx_submit(f->s, "Linked", "1000000060", "0500000060");
+	strcpy(r.ref, "0100000099");
+	strcpy(r.last4, "0060");
+	assert_int_equal(store_survey_submit(f->s, &r), ST_NOTFOUND);
+	fx_submit(f->s, "Linked", "1000000060", "0500000060");
+	strcpy(r.ref, fx_text(f->s, "SELECT ref FROM requests"));
+	assert_int_equal(store_survey_submit(f->s, &r), ST_DENIED);
+	assert_int_equal(r.refused, SURVEY_NOT_DELIVERED);
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM survey_responses"), 1);
+	r.ref[0] = '\0';
 	assert_int_equal(store_survey_submit(f->s, &r), ST_OK);
 }
 
