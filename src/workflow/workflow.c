@@ -573,7 +573,8 @@ int wf_policy_step(req_status st)
  *     its change (skipped for pre-v8 events, whose kind is unknown);
  *  A4 every verify event is by an officer other than declared_by and its
  *     note records every required field matched ("fields checked: …");
- *  A5 a request that reached the committee has exactly one verify event,
+ *  A5 no event moves a request into verified before its verify event, and
+ *     a request that reached the committee has exactly one verify event,
  *     before its first forward;
  *  A6 every decision and vote is by someone who neither entered, verified
  *     nor forwarded the request, at or after the earliest-response date
@@ -655,6 +656,8 @@ int wf_audit_request(const struct request *r, const struct request_event *ev,
 					return bad(msg, msgsz, r, i, "A4: verified with a required field not matched");
 			}
 		}
+		if (e->to == RS_VERIFIED && e->from != RS_VERIFIED && verifies == 0)
+			return bad(msg, msgsz, r, i, "A5: verified without a verify event");
 		if (a == WF_FORWARD && first_forward < 0)
 			first_forward = i;
 		if (e->to == RS_COMMITTEE)
