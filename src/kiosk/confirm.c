@@ -1,8 +1,9 @@
 /*
  * kiosk/confirm — policy step 5: the reference number, large
  * (ui_bigdigits); what happens next (an officer verifies the data, then
- * the research committee studies the request and answers in no less than
- * 14 days); the earliest-response date in Gregorian and Umm al-Qura
+ * the research committee studies the request and answers no earlier than
+ * the earliest-response date: received + study_days, config, default 14,
+ * stored with the request); that date in Gregorian and Umm al-Qura
  * Hijri; how to track it; an optional printed receipt (1). It goes back
  * to the welcome screen by itself after confirm_timeout seconds.
  *
@@ -75,7 +76,7 @@ confirm_draw(struct ui_screen *s)
 	y += 7;
 	y += ui_para((struct ui_rect){ y, f.x + 2, 3, f.w - 4 },
 	             _("What happens next: an officer verifies your data, then the research "
-	               "committee studies your request and answers in no less than 14 days."),
+	               "committee studies your request and answers no earlier than the date below."),
 	             d, AL_START, 0);
 	kiosk_date(r->earliest_response, false, g, sizeof g);
 	kiosk_date(r->earliest_response, true, h, sizeof h);

@@ -86,7 +86,7 @@ kiosk_receipt_text(const struct request *r)
 		add(&buf, _("Earliest response:"), g);
 		add(&buf, "", h);
 		add(&buf, _("An officer verifies your data, then the research committee "
-		                "studies your request and answers in no less than 14 days."), "");
+		                "studies your request and answers no earlier than the date above."), "");
 		add(&buf, _("To follow it, choose \"Track my request\" at the kiosk and type "
 		                "this number and the last 4 digits of your mobile."), "");
 		add(&buf, "----------------------------------------", "");

@@ -344,10 +344,17 @@ draw_result(struct track *t, struct ui_rect b)
 		        s == cur ? KA_STRONG : 0);
 	}
 	y++;
-	kiosk_date(r->earliest_response, false, g, sizeof g);
-	kiosk_date(r->earliest_response, true, h, sizeof h);
-	snprintf(line, sizeof line, "%s %s — %s", _("Earliest response:"), g, h);
-	ui_text(y++, b.x, b.w, line, d, AL_START, 0);
+	/* the earliest-response date only while the request waits for its
+	 * decision: after one (an admin's exception may allow it before that
+	 * date) "Accepted" above a later "Earliest response" would be false */
+	if (r->status == RS_RECEIVED || r->status == RS_NEEDS_INFO ||
+	    r->status == RS_VERIFIED || r->status == RS_REFERRED ||
+	    r->status == RS_COMMITTEE) {
+		kiosk_date(r->earliest_response, false, g, sizeof g);
+		kiosk_date(r->earliest_response, true, h, sizeof h);
+		snprintf(line, sizeof line, "%s %s — %s", _("Earliest response:"), g, h);
+		ui_text(y++, b.x, b.w, line, d, AL_START, 0);
+	}
 	if (r->status == RS_REJECTED && r->decision_reason) {
 		snprintf(line, sizeof line, "%s %s", _("Reason:"), r->decision_reason);
 		y += ui_para((struct ui_rect){ y, b.x, 2, b.w }, line, d, AL_START, KA_STRONG);

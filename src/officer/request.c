@@ -23,6 +23,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "officer/officer_attr.h"
+#include "workflow/workflow.h"
 
 /* ---- text of the views ----------------------------------------------------- */
 
@@ -76,6 +77,50 @@ category_label(const char *code)
 	return code;
 }
 
+/* What an event with from = to is, by its kind (schema v8): a committee
+ * member's vote, an admin's study-period exception, else a note. */
+static const char *
+event_label(const struct request_event *e)
+{
+	if (strcmp(e->kind, "vote_accept") == 0)
+		return _("vote to accept");
+	if (strcmp(e->kind, "vote_reject") == 0)
+		return _("vote to reject");
+	if (strcmp(e->kind, "exception") == 0)
+		return _("exception: a decision before the earliest-response date");
+	return _("note");
+}
+
+/* The committee's votes of the current round (since the request last came
+ * to the committee), for the request view while it is there. */
+static void
+votes_text(struct req_screen *q, struct sbuf *b)
+{
+	int start = 0, yes = 0, no = 0;
+	char line[256];
+
+	for (int i = 0; i < q->nev; i++)
+		if (q->ev[i].to == RS_COMMITTEE && q->ev[i].from != RS_COMMITTEE)
+			start = i;
+	for (int i = start; i < q->nev; i++) {
+		yes += strcmp(q->ev[i].kind, "vote_accept") == 0;
+		no += strcmp(q->ev[i].kind, "vote_reject") == 0;
+	}
+	snprintf(line, sizeof line, _("%d to accept, %d to reject; agreeing votes needed to decide: %d"),
+	         yes, no, wf_quorum());
+	sb_line(b, N_("Committee votes"), line);
+	for (int i = start; i < q->nev; i++)
+		if (strncmp(q->ev[i].kind, "vote_", 5) == 0) {
+			sb_add(b, "    ");
+			sb_value(b, q->ev[i].who);
+			sb_add(b, " · ");
+			sb_add(b, event_label(&q->ev[i]));
+			sb_add(b, " · ");
+			sb_value(b, q->ev[i].note);
+			sb_add(b, "\n");
+		}
+}
+
 static char *
 details_text(struct req_screen *q)
 {
@@ -87,6 +132,8 @@ details_text(struct req_screen *q)
 	sb_line(&b, N_("Status"), oc_status_label(r->status));
 	if (r->decision_reason != NULL && r->decision_reason[0])
 		sb_line(&b, N_("Reason for the decision"), r->decision_reason);
+	if (r->status == RS_COMMITTEE)
+		votes_text(q, &b);
 	khidma_datetime(r->created_at, d1, sizeof d1);
 	khidma_date(r->earliest_response, d2, sizeof d2);
 	sb_line(&b, N_("Received on"), d1);
@@ -144,7 +191,7 @@ timeline_text(struct req_screen *q)
 			sb_add(&b, ui_dir() == TEXT_RTL ? " ← " : " → ");
 			sb_add(&b, oc_status_label(e->to));
 		} else {
-			sb_add(&b, _("note"));
+			sb_add(&b, event_label(e));
 		}
 		sb_add(&b, "\n");
 		if (e->note != NULL && e->note[0]) {

@@ -75,7 +75,7 @@ full_intake_english(void **state)
 	                   "The air conditioner at home is broken.");
 	declare_and_submit(h, "sara  ALI", false);
 	HT_ASSERT_TEXT(h, "Your reference number is", KT);
-	HT_ASSERT_TEXT(h, "no less than 14 days", KT);
+	HT_ASSERT_TEXT(h, "answers no earlier than the date", KT);
 	HT_ASSERT_TEXT(h, " AH", KT);               /* the Umm al-Qura date */
 	HT_ASSERT(h, screen_ref(h, ref, sizeof ref));
 	check_row(h, ref, "Sara Ali", NID_OK);
@@ -98,7 +98,7 @@ full_intake_arabic(void **state)
 	                   "أحتاج إلى صيانة المكيف في منزلي");
 	declare_and_submit(h, "محمد احمد", true);   /* alef without hamza: still matches */
 	HT_ASSERT_TEXT(h, "رقمه المرجعي", KT);
-	HT_ASSERT_TEXT(h, "لا تقل عن ١٤ يومًا", KT);
+	HT_ASSERT_TEXT(h, "في موعد لا يسبق", KT);
 	HT_ASSERT_TEXT(h, "هـ", KT);
 	HT_ASSERT(h, screen_ref(h, ref, sizeof ref));
 	check_row(h, ref, "محمد أحمد", NID_OK);
