@@ -12,9 +12,12 @@
  *  1. The draft request lives in struct kiosk from the first key in the
  *     intake until it is submitted, discarded (Back + confirm), wiped by
  *     the idle reset, or the terminal hangs up — never longer.
- *  2. An idle reset (ui_run returning UI_HOME) wipes every draft and puts
- *     the start language (Arabic unless configured) back before the
- *     welcome screen shows.
+ *  2. An idle reset (ui_run returning UI_HOME), like the end of every
+ *     visit (K_RESET), wipes every draft and puts back everything a
+ *     visitor can change before the welcome screen shows: the start
+ *     language (Arabic unless configured), the bidi mode of the command
+ *     line or configuration (F3 flips it), and the on-screen keyboard
+ *     (off, its layout following the language).
  *  3. SIGHUP: ui_run returns UI_HANGUP; the dispatcher wipes and returns
  *     at once. A submission is one store transaction, so there is never a
  *     partial row to clean up.
@@ -194,9 +197,12 @@ kiosk_main(struct app *a)
 		case K_OFFICER: st = run_officer(&k); break;
 		case K_OOS:     st = kiosk_out_of_service(&k); break;
 		case K_RESET:
+			/* invariant 2: everything a visitor can change */
 			kiosk_forget(&k);
 			k.told = false;
 			ui_set_lang(start_lang(a));
+			ui_set_bidi(a->bidi);
+			ui_osk_reset();
 			ui_status("", false);
 			st = K_WELCOME;
 			break;

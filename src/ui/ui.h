@@ -155,6 +155,10 @@ void ui_show(struct ui_screen *s);
  * (a locked database) and must show that it is working (ui_show.c). */
 void ui_flush(void);
 
+/* Added: put the bidi mode back to m (what F3 flips): the escapes are
+ * sent and the next paint is a full one. Nothing when it is m already. */
+void ui_set_bidi(bidi_mode m);
+
 /* ---- layout ---------------------------------------------------------------- */
 struct ui_rect { int y, x, h, w; };
 enum ui_align { AL_START = 0, AL_END, AL_CENTER };  /* START = right in RTL */
@@ -298,6 +302,11 @@ bool      ui_confirm(const char *title, const char *question);
 /* Added: as ui_confirm, but with the button selected at first (ui_confirm
  * selects "Yes", like dialog; pass false for "discard what you typed?"). */
 bool      ui_confirm_default(const char *title, const char *question, bool default_yes);
+
+/* Added (ui_osk.c): the on-screen keyboard back to its start — off,
+ * layout following the field and the language, first key highlighted.
+ * The kiosk calls it when a visit ends (idle reset, finish). */
+void      ui_osk_reset(void);
 
 /* A large reference number (digits 5 rows high, block characters) centred
  * in r, with the plain digits underneath. */

@@ -18,6 +18,12 @@
  *     number) a plain '/', '-' or '*' is the keypad command (ui.h); '+'
  *     (keypad PgDn) moves on like Tab. A letter typed on a choice says
  *     how to choose instead of vanishing.
+ *  6. The on-screen keyboard (ui_osk.c): on a free-text item (not a
+ *     choice, digits or a password) the keypad's '*' (or a plain '*' in
+ *     an empty item) turns it on; while on, it takes its keys first and
+ *     what it types goes through ui_field_key; "done" ('+') leaves the
+ *     item forward like Enter (validated). It shows on every free-text
+ *     item until '/' closes it.
  */
 #include "ui/ui_int.h"
 
@@ -413,6 +419,47 @@ digits_field(const struct ui_form_item *it)
 	       it->def->type == FT_MOBILE;
 }
 
+/* Contract (ui_int.h): where the on-screen keyboard applies. */
+bool
+ui_form_free_text(const struct ui_form_item *it)
+{
+	return !it->is_choice && it->def != NULL && !digits_field(it) &&
+	       !it->field.secret;
+}
+
+/* Invariant 6: the on-screen keyboard's keys on a free-text item; -1 when
+ * the key is not the keyboard's, else the UF_ result. */
+static int
+osk_key(struct ui_form *f, struct ui_form_item *it, struct ui_event ev)
+{
+	if (!ui_form_free_text(it))
+		return -1;
+	if (!ui_osk_on()) {
+		if (ev.a == ACT_OSK ||
+		    (ev.a == ACT_CHAR && ev.ch == L'*' && it->field.edit.len == 0)) {
+			ui_osk_open();
+			return UF_NONE;
+		}
+		return -1;
+	}
+	switch (ui_osk_key(&it->field, ev)) {
+	case OSK_TYPED:
+		f->dirty = true;
+		if (it->err != NULL) {
+			it->err = NULL;
+			ui_status("", false);
+		}
+		return UF_NONE;
+	case OSK_MOVED:
+	case OSK_CLOSED:
+		return UF_NONE;
+	case OSK_DONE:
+		return leave_forward(f);
+	default:
+		return -1;
+	}
+}
+
 /* Contract: see ui.h (invariants 1 and 5). */
 int
 ui_form_key(struct ui_form *f, struct ui_event ev)
@@ -423,6 +470,8 @@ ui_form_key(struct ui_form *f, struct ui_event ev)
 	if (f->n == 0)
 		return ev.a == ACT_BACK || ev.a == ACT_BACKSPACE ? UF_BACK : UF_NONE;
 	it = &f->it[f->focus];
+	if ((r = osk_key(f, it, ev)) >= 0)
+		return r;
 	if (it->is_choice || (digits_field(it) && !(ev.a == ACT_CHAR && ev.ch == L'+')))
 		ev = ui_keypad_event(ev);
 	switch (ev.a) {

@@ -330,9 +330,18 @@ ui_form_draw(struct ui_form *f, struct ui_rect r)
 {
 	int ys[FORM_MAX_ITEMS], y = 0, focus_y = 0, focus_h = 1;
 	int n = f->n < FORM_MAX_ITEMS ? f->n : FORM_MAX_ITEMS;
+	struct ui_form_item *fi = f->n > 0 ? &f->it[f->focus] : NULL;
+	struct ui_rect all = r;
+	bool osk = false;
 
 	if (r.w <= 0 || r.h <= 0)
 		return;
+	/* the on-screen keyboard under the items (ui_form.c invariant 6) */
+	if (fi != NULL && ui_osk_on() && ui_form_free_text(fi) &&
+	    r.h >= UI_OSK_ROWS + 4) {
+		osk = true;
+		r.h -= UI_OSK_ROWS;
+	}
 	form_refresh(f, r.w);
 	/* invariant 6: errors wrap when everything still fits, else one row */
 	for (int wrap = 1; wrap >= 0; wrap--) {
@@ -369,4 +378,6 @@ ui_form_draw(struct ui_form *f, struct ui_rect r)
 				continue;
 			draw_item(f, i, r.y + yy, r, ys[i] == 0);
 		}
+	if (osk)
+		ui_osk_draw(&fi->field, all);
 }

@@ -84,10 +84,27 @@ int ui_label_width(const char *label, int w);
 /* ---- ui_form.c, ui_form_valid.c (added) --------------------------------- */
 /* The label of option j of a form choice in the current language. */
 const char *ui_form_option_label(const struct ui_form_item *it, int j);
+/* Added: true for an item the on-screen keyboard types into (free text:
+ * not a choice, not a digits field, not a password). */
+bool ui_form_free_text(const struct ui_form_item *it);
 /* Overwrite and free a form item's normalised value. */
 void ui_form_value_free(struct ui_form_item *it);
 /* The error of a form item in the current language, formatted into buf. */
 void ui_form_error_text(const struct ui_form_item *it, char *buf, size_t n);
+
+/* ---- ui_osk.c (added): the on-screen keyboard ------------------------------- */
+enum { UI_OSK_ROWS = 8 };          /* rows it takes under a form */
+/* What a key did: moved the highlight, typed into (or deleted from) the
+ * field, asked to move on (done), closed the keyboard, or was not taken. */
+enum { OSK_PASS = 0, OSK_MOVED, OSK_TYPED, OSK_DONE, OSK_CLOSED };
+/* True while the visitor has the keyboard on. */
+bool ui_osk_on(void);
+/* Turn it on (the keypad's '*' on a free-text field). */
+void ui_osk_open(void);
+/* One key for the keyboard over field f (see ui_osk.c's table). */
+int  ui_osk_key(struct ui_field *f, struct ui_event ev);
+/* Draw it at the bottom of r (UI_OSK_ROWS rows) for field f. */
+void ui_osk_draw(const struct ui_field *f, struct ui_rect r);
 
 /* ---- ui_lang.c ------------------------------------------------------------- */
 /* (ui_tr_lang, msgid in a given language: public, in ui.h.) */

@@ -386,6 +386,20 @@ got_key:
 	}
 }
 
+/* Contract: see ui.h. */
+void
+ui_set_bidi(bidi_mode m)
+{
+	if (text_mode() == m)
+		return;
+	text_set_mode(m);
+	if (!ui_st.active)
+		return;
+	ui_term_send_mode();
+	clearok(curscr, TRUE);
+	ui_st.repaint_due = true;
+}
+
 /* Contract (ui_int.h). */
 void
 ui_catch_up(void)
