@@ -75,9 +75,14 @@ app_load_screens(struct app *a, char *err, size_t errsz)
 void
 app_open_failed(const struct app *a, st_rc rc, const char *err)
 {
+	size_t n = strlen(a->db_path);
+	/* err usually starts "PATH: …": name the path once */
+	const char *why = strncmp(err, a->db_path, n) == 0 && err[n] == ':' &&
+	    err[n + 1] == ' ' ? err + n + 2 : err;
+
 	fprintf(stderr, "khidma: لا يمكن فتح قاعدة البيانات %s (%s)\n"
 	    "khidma: cannot open the database %s: %s\n",
-	    a->db_path, st_rc_name(rc), a->db_path, err);
+	    a->db_path, st_rc_name(rc), a->db_path, why);
 	log_error("cannot open %s: %s", a->db_path, err);
 }
 

@@ -48,11 +48,34 @@
  *    unnoticed — they neither write nor vouch for the file. backup
  *    opens its finished copy read-only WITH the check (the copy is
  *    page-for-page, so damage in the source fails it) before reporting
- *    success. A read-only open that fails as read-only (schema needing an
- *    upgrade, a -shm SQLite cannot set up read-only) is retried as a writing
- *    open with the check (cli.c), which is what these commands did before;
+ *    success. A read-only open is never retried as a writing
+ *    one (it used to be, and so migrated a 0-byte file and printed an empty
+ *    report): see "Read-only opens" below;
  *  - tests and every other caller: synchronously.
  * The header check (not a database → refused) runs for every open.
+ *
+ * Read-only opens (store_opts.readonly) create, migrate and write nothing
+ * and leave nothing behind that a writer could not use:
+ *  - refused with the reason (check_file, ro_failed): a 0-byte file (left
+ *    by an interrupted init), a file whose header counts more pages than it
+ *    holds when no -wal could hold them (a copy cut short), a non-empty
+ *    -journal beside it (an interrupted rollback-mode write: only a writer
+ *    may roll it back), an SQLite file with user_version 0 (not ours), a
+ *    schema older than this program (unless any_version: backup), -wal/
+ *    -shm this user may not read;
+ *  - how it opens (enum ro_how). SQLite's read-only connection still
+ *    creates -wal and -shm when none exist and the directory is writable
+ *    (owned by the reader, so afterwards every writer fails "read-only"),
+ *    and cannot open at all in a read-only directory. So: a user who may
+ *    write the file and its directory opens it plainly (mode=ro; any file
+ *    SQLite creates is one a writer would create); otherwise, with no
+ *    -wal, immutable=1 (no locks, no files) while we hold a read lock on
+ *    SQLite's SHARED byte range ourselves (shared_lock), so a writer that
+ *    closes meanwhile cannot checkpoint into the file under us; with a
+ *    -wal, readonly_shm=1 (SQLite reads the writers' -wal/-shm without
+ *    creating or writing them, and sees their latest commits).
+ *  - a file this open created (O_EXCL) and failed to make a database of
+ *    (a full disk during init) is removed with its -wal/-shm/-journal.
  *
  * Invariants:
  *  1. A file refused as corrupt is never written: nothing that can write
@@ -84,6 +107,8 @@
  *     milliseconds since the call began — never while this connection
  *     holds the write lock (wait_t0 is 0 during a body and its COMMIT), so
  *     a UI's "saving…" never delays anyone else.
+ *  5. A read-only open writes and creates nothing in the database's
+ *     directory (see "Read-only opens").
  */
 #include <errno.h>
 #include <fcntl.h>

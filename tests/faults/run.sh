@@ -3,6 +3,9 @@
 #
 #   kill      kill -9 at random points across 1000 submits (test_faults_kill)
 #   store     the store faults with the database locked for 10 s
+#   backup    `khidma backup` signalled at 400 random points, a quarter of
+#             them SIGKILL (test_cli_backup): the target is always absent or
+#             a complete checked copy, nothing else is left (make check: 24)
 #   fuzz      every libFuzzer target in BUILD/fuzz for $FUZZ_SECONDS (60) from
 #             its seed corpus tests/fuzz/corpus/<name>; a crash fails the run
 #             and leaves the input in BUILD/fuzz-artifacts/<name>/ — copy it
@@ -33,7 +36,7 @@ set -u
 build=${1:-build}
 cd "$(dirname "$0")/../.."
 root=$PWD
-steps=${FAULT_STEPS:-kill store fuzz valgrind}
+steps=${FAULT_STEPS:-kill store backup fuzz valgrind}
 secs=${FUZZ_SECONDS:-60}
 filter=${T:-}
 export KHIDMA_SRCDIR=$root LC_ALL=C.UTF-8
@@ -145,6 +148,12 @@ for step in $steps; do
 		run_test "store faults (10 s lock)" "$logs/store.log" \
 			env KHIDMA_FAULT_LONG=1 "$build/tests/unit/test_faults_store"
 		grep -E 'locked|disk full|SKIPPED' "$logs/store.log" | sed 's/^/    /'
+		;;
+	backup)
+		echo "== backup signalled at 400 random points"
+		run_test "backup × 400 signals" "$logs/backup.log" \
+			env KHIDMA_BACKUP_SIGNALS=400 "$build/tests/unit/test_cli_backup"
+		grep -E 'runs signalled|SKIPPED' "$logs/backup.log" | sed 's/^/    /'
 		;;
 	fuzz)
 		echo "== fuzzing, ${secs} s per target"
