@@ -23,6 +23,9 @@
  *  7. The file is created 0600, or 0660 when a group is configured.
  *  8. All text in and out is UTF-8; text stored is already cleaned
  *     (text_clean) by the caller — the store checks u8 validity only.
+ *  9. A connection bound to an officer (store_session_begin) checks in
+ *     every write transaction that the officer is still active and has
+ *     the role of the login (st_actor_check, officers.c): ST_REVOKED.
  */
 #ifndef KHIDMA_STORE_H
 #define KHIDMA_STORE_H

@@ -4,7 +4,8 @@
  *  - an officer's open console, disabled from the CLI while a note is typed:
  *    the note is refused, nothing is written, the console says "Your access
  *    was ended" and is back at the login, which refuses the password until
- *    `officer enable`; an Arabic console ends by itself (no key) the same way;
+ *    `officer enable`; an Arabic console ends by itself (no key) the same way,
+ *    and so does a console whose account's role was changed;
  *  - the console's idle log-out: a countdown, then the login again;
  *  - an empty password is not a try;
  *  - the kiosk's F9 is off by default; when on, unknown, disabled, locked and
@@ -14,6 +15,7 @@
  */
 #include "e2e/test_officer_fixture.h"
 
+#include <sqlite3.h>
 #include <sys/wait.h>
 
 static int setup(void **state)
@@ -115,6 +117,26 @@ static void disabled_console_ends_without_a_key(void **state)
 	ht_end(h);
 }
 
+/* A role change (there is no CLI verb for it: another admin tool, or SQL)
+ * ends the session as well: the role checked at login is gone. */
+static void role_change_ends_session(void **state)
+{
+	struct ofx *f = *state;
+	ht *h = ofx_session(f, "omar", "en", NULL, 24, 80);
+	store *s;
+
+	ofx_login(h, PW);
+	s = ofx_open(f);
+	assert_int_equal(sqlite3_exec(store_db(s), "UPDATE officers SET role = "
+	                 "'officer' WHERE login = 'omar'", NULL, NULL, NULL), 0);
+	store_close(s);
+	HT_ASSERT_TEXT(h, "Your access was ended", T);
+	HT_ASSERT_TEXT(h, "Account: omar", T);
+	/* logging in again gives the new role */
+	ofx_login(h, PW);
+	ht_end(h);
+}
+
 /* officer_idle_timeout: a countdown, then the login with the reason. */
 static void idle_logout(void **state)
 {
@@ -211,6 +233,26 @@ static char *slurp(const char *path)
 	return buf;
 }
 
+/* Wait until the log holds n lines with what (each failure writes one, so
+ * the screen's same "Login failed." cannot tell one attempt from the next). */
+static bool wait_log(ht *h, const char *path, const char *what, int n)
+{
+	for (int tries = 0; tries < T / 50; tries++) {
+		char *text = slurp(path), *p = text;
+		int k = 0;
+
+		while ((p = strstr(p, what)) != NULL) {
+			k++;
+			p += strlen(what);
+		}
+		free(text);
+		if (k >= n)
+			return true;
+		ht_pump(h, 50);
+	}
+	return false;
+}
+
 /* Unknown, disabled, locked, wrong: the same screen, no counter moves. */
 static void kiosk_failures_look_alike(void **state)
 {
@@ -237,8 +279,8 @@ static void kiosk_failures_look_alike(void **state)
 	HT_ASSERT_TEXT(k, "Officer login", T);
 	for (int i = 0; i < 5; i++) {
 		kiosk_try(k, i == 0, who[i][0], who[i][1]);
+		HT_ASSERT(k, wait_log(k, log, "officer login failed", i + 1));
 		HT_ASSERT_TEXT(k, "Login failed.", T);
-		ht_pump(k, 300);
 		for (int r = 0; r < 24; r++)
 			snprintf(rows[i][r], sizeof rows[i][r], "%s", ht_screen_text(k, r));
 		assert_null(strstr(ht_screen(k), "locked"));
@@ -284,6 +326,7 @@ static void kiosk_throttles_itself(void **state)
 	HT_ASSERT_TEXT(k, "Officer login", T);
 	for (int i = 0; i < 3; i++) {
 		kiosk_try(k, i == 0, "ali", "not-the-password");
+		HT_ASSERT(k, wait_log(k, log, "officer login failed", i + 1));
 		HT_ASSERT_TEXT(k, "Login failed.", T);
 	}
 	kiosk_try(k, false, "ali", PW);
@@ -307,6 +350,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(disabled_console_ends, setup, teardown),
 		cmocka_unit_test_setup_teardown(disabled_console_ends_without_a_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(role_change_ends_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(idle_logout, setup, teardown),
 		cmocka_unit_test_setup_teardown(empty_password_is_not_a_try, setup, teardown),
 		cmocka_unit_test_setup_teardown(kiosk_f9_is_off_by_default, setup, teardown),
