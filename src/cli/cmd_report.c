@@ -1,7 +1,9 @@
 /*
- * cli/cmd_report — `khidma report [--format text|csv] [--since D]
+ * cli/cmd_report — `khidma report [--format text|csv|html] [--since D]
  * [--until D]`: the figures of store/report.h, as text with bar charts for
- * a terminal or a printer, or as one CSV table for a spreadsheet. The SLA
+ * a terminal or a printer, as one CSV table for a spreadsheet, or as one
+ * self-contained HTML page for the board (cli/report_html; in the language
+ * of --lang, Arabic right to left by default; a browser prints it to PDF). The SLA
  * and the per-officer threshold come from the configuration (sla_days,
  * report_min_n — the latter never below 30).
  */
@@ -12,19 +14,22 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/report_html.h"
 #include "store/report.h"
 
 static int cmd_report_exec(struct app *, int, char **);
 
 const struct cli_cmd cli_cmd_report = {
-	"report", "report [--format text|csv] [--since YYYY-MM-DD] [--until YYYY-MM-DD]",
+	"report", "report [--format text|csv|html] [--since YYYY-MM-DD] [--until YYYY-MM-DD]",
 	"Print the service report: requests by status and service type, the\n"
 	"overdue list, processing times (median, 90th percentile), satisfaction\n"
 	"per question and per channel month by month (distribution, mean, CSAT\n"
 	"with its 95% Wilson interval) and per officer where at least\n"
 	"report_min_n (>= 30) responses exist. --since and --until bound the\n"
 	"period by the day a request was received or a survey answered (both\n"
-	"days included).",
+	"days included). --format html writes one self-contained page (CSS bar\n"
+	"charts, no external files) in the language of --lang (Arabic, right to\n"
+	"left, by default) for the board; a browser prints it or saves it as PDF.",
 	cmd_report_exec,
 };
 
@@ -66,8 +71,8 @@ cmd_report_exec(struct app *a, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error(&cli_cmd_report, "unexpected argument \"%s\"",
 		                       argv[optind]);
-	if (strcmp(format, "text") && strcmp(format, "csv"))
-		return cli_usage_error(&cli_cmd_report, "--format text or csv");
+	if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "html"))
+		return cli_usage_error(&cli_cmd_report, "--format text, csv or html");
 	if (o.until)
 		o.until += 86400;                /* the --until day is included */
 	if (o.since && o.until && o.until <= o.since)
@@ -82,7 +87,8 @@ cmd_report_exec(struct app *a, int argc, char **argv)
 	    ws.ws_col >= 60)
 		width = ws.ws_col;
 	rc = strcmp(format, "csv") == 0 ? report_render_csv(r, stdout)
-	                                : report_render_text(r, stdout, width);
+	   : strcmp(format, "html") == 0 ? report_render_html(r, a->db, stdout, a->lang != 1)
+	   : report_render_text(r, stdout, width);
 	report_free(r);
 	if (rc != 0)
 		return cli_fail("report", "write error");

@@ -2,7 +2,9 @@
  * store/report — the figures of issue 5 §5, computed with SQL over the
  * store (store_db), and two renderers. The officer console's Reports
  * screen calls report_build and draws its own charts from struct report;
- * `khidma report` prints report_render_text or report_render_csv.
+ * `khidma report` prints report_render_text or report_render_csv (or the
+ * HTML page of cli/report_html). All of them show durations through
+ * report_duration_shown, so the screen, the text and the page agree.
  *
  * What is counted (all restricted to the period [since, until) — requests
  * by their receipt time created_at, surveys by their day):

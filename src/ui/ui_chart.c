@@ -7,7 +7,8 @@
  *     ▏▎▍▌▋▊▉ for the remainder. Those glyphs fill a cell from its left
  *     edge, so bars grow left to right in both directions; in RTL the
  *     label and value move to the right (label at the right edge) and the
- *     bars keep a common left baseline.
+ *     bars keep a common left baseline. Labels take up to 2/5 of the
+ *     width (longer ones are cut with an ellipsis), values up to 12 cells.
  *  2. Reference numbers are digits, always laid out left to right; the big
  *     font is 5 rows of █, 4 columns a glyph plus a blank, centred, with
  *     the plain digits under it (what a screen reader or a copy needs).

@@ -379,6 +379,61 @@ static void test_report_text_empty(void **state)
 	cu_free(c);
 }
 
+/* The board's page: self-contained, Arabic right to left by default, the
+ * same figures and bars, every value from the database escaped. */
+static void test_report_html(void **state)
+{
+	struct cu *c = cu_init();
+	struct store_opts so = { 0 };
+	struct request rq;
+	char err[256];
+	store *s;
+	(void)state;
+
+	fill(c);
+	/* a hostile login in the overdue list's "assigned" column */
+	assert_int_equal(store_open(c->db, &so, &s, err, sizeof err), ST_OK);
+	assert_int_equal(store_request_get(s, 5, &rq), ST_OK);     /* R5, sara's */
+	assert_int_equal(store_request_assign(s, 5, rq.version, "admin",
+	                 "<b>\"x\"&'</b>\xe2\x80\xae"), ST_OK);
+	request_free(&rq);
+	store_close(s);
+
+	cu_run(c, NULL, "report", "--format", "html");
+	CU_ASSERT_STATUS(c, 0);
+	CU_ASSERT_HAS(c->out, "<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">");
+	CU_ASSERT_HAS(c->out, "<meta charset=\"utf-8\">");
+	CU_ASSERT_LACKS(c->out, "<script");          /* self-contained, inert */
+	CU_ASSERT_LACKS(c->out, "src=");
+	CU_ASSERT_LACKS(c->out, "href=");
+	CU_ASSERT_LACKS(c->out, "<link");
+	CU_ASSERT_HAS(c->out, "<h2>حسب الحالة</h2>");
+	/* status: received 1 of max 2 → half a bar, labelled 1 */
+	CU_ASSERT_HAS(c->out, "<tr><th scope=\"row\"><bdi>مستلم</bdi></th><td class=\"num\">1</td>"
+	                      "<td class=\"barcell\"><span class=\"bar\" style=\"width:50.0%\">");
+	/* durations in days (Arabic unit), the bar from the printed 6.0 of 29.0 */
+	CU_ASSERT_HAS(c->out, "<td class=\"num\">6.0 يوم</td><td class=\"barcell\">"
+	                      "<span class=\"bar\" style=\"width:20.7%\">");
+	/* satisfaction, whole period: CSAT 8/12 */
+	CU_ASSERT_HAS(c->out, "<td class=\"num\">67% (n = 12)</td><td class=\"barcell\">"
+	                      "<span class=\"bar\" style=\"width:66.7%\">");
+	/* escaped and sanitised (no U+202E) */
+	CU_ASSERT_HAS(c->out, "&lt;b&gt;&quot;x&quot;&amp;&#39;&lt;/b&gt;");
+	CU_ASSERT_LACKS(c->out, "<b>");
+	CU_ASSERT_LACKS(c->out, "\xe2\x80\xae");
+	CU_ASSERT_LACKS(c->out, "Visitor Secret Name");
+	/* per officer only where n >= 30: ahmad; R5's 12 responses hidden */
+	CU_ASSERT_HAS(strstr(c->out, "حسب الموظف"), "<bdi>ahmad</bdi>");
+	CU_ASSERT_LACKS(strstr(c->out, "حسب الموظف"), "&lt;b&gt;");
+
+	cu_run(c, NULL, "--lang", "en", "report", "--format", "html");
+	CU_ASSERT_STATUS(c, 0);
+	CU_ASSERT_HAS(c->out, "<html lang=\"en\" dir=\"ltr\">");
+	CU_ASSERT_HAS(c->out, "<h2>By status</h2>");
+	CU_ASSERT_HAS(c->out, "<td class=\"num\">25.0 days</td><td class=\"num\">29.0 days</td>");
+	cu_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +442,7 @@ int main(void)
 		cmocka_unit_test(test_report_api_clamps_min_n),
 		cmocka_unit_test(test_duration_units),
 		cmocka_unit_test(test_report_text_empty),
+		cmocka_unit_test(test_report_html),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
