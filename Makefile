@@ -90,7 +90,7 @@ HARNESS   := $(BUILD)/tests/e2e/harness.o $(BUILD)/tests/e2e/harness_screen.o
 PO_FILES  := $(wildcard locale/*.po)
 MO_FILES  := $(patsubst locale/%.po,$(BUILD)/locale/%/LC_MESSAGES/khidma.mo,$(PO_FILES))
 
-.PHONY: all deps run check check-plain check-san unit e2e install uninstall clean \
+.PHONY: all deps run check check-plain check-san unit e2e install install-files uninstall clean \
         bench faults pot tests bench-bins fuzz-bins
 .DEFAULT_GOAL := all
 
@@ -259,6 +259,11 @@ faults: deps-faults
 
 # ---- install --------------------------------------------------------------
 install: all
+	$(MAKE) --no-print-directory install-files
+# Copy what `all` built, without building: docs/deploy/setup.sh uses it to
+# install under any PREFIX (an installed khidma finds <PREFIX>/share/khidma
+# beside <PREFIX>/bin, so the build's own PREFIX need not match).
+install-files:
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/screens $(DESTDIR)$(DATADIR)/docs
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/khidma
 	install -m 0644 khidma.1 $(DESTDIR)$(MANDIR)/khidma.1

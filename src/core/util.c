@@ -208,6 +208,13 @@ paths_init(void)
 	*slash = '\0';
 	snprintf(probe, sizeof probe, "%s/screens/menus.conf", exe);
 	if (stat(probe, &st) != 0) {
+		/* installed as <prefix>/bin/khidma beside <prefix>/share/khidma */
+		snprintf(probe, sizeof probe, "%s/share/khidma/screens/menus.conf", exe);
+		if (stat(probe, &st) == 0 && strlen(exe) + sizeof "/share/khidma" <= sizeof datadir) {
+			snprintf(datadir, sizeof datadir, "%s/share/khidma", exe);
+			snprintf(localedir, sizeof localedir, "%s/share/locale", exe);
+			return;
+		}
 		/* Test binaries live deeper (build/tests/unit/x): use KHIDMA_SRCDIR,
 		 * but only for a binary that is itself inside that tree, so the
 		 * variable cannot turn an installed khidma into a "source tree" one. */

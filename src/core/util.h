@@ -57,8 +57,12 @@ bool khidma_parse_date(const char *s, time_t *out);
 
 /*
  * Paths. When the binary runs from a source tree (build/khidma with
- * ../screens beside it) data comes from the tree; otherwise from the
- * installed KHIDMA_DATADIR / KHIDMA_LOCALEDIR. Strings are static.
+ * ../screens beside it) data comes from the tree; an installed binary
+ * <prefix>/bin/khidma uses <prefix>/share/khidma and <prefix>/share/locale
+ * when <prefix>/share/khidma/screens/menus.conf exists (so `make install
+ * PREFIX=/opt/khidma` works whatever PREFIX the build was compiled with);
+ * otherwise the compiled-in KHIDMA_DATADIR / KHIDMA_LOCALEDIR. Strings
+ * are static.
  */
 bool        khidma_in_source_tree(void);
 const char *khidma_srcdir(void);        /* the tree's root, or NULL */
