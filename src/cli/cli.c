@@ -4,8 +4,13 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/util.h"
 
@@ -87,6 +92,89 @@ open_failed(struct app *a, const char *what, bool create, st_rc rc,
 		return cli_fail(what, "%s", err);
 	return cli_fail(what, "%s: %s%s%s", a->db_path, st_rc_name(rc),
 	                *err ? ": " : "", err);
+}
+
+/* ---- temporary files removed on a signal (cli_tmp_*) -------------------- */
+
+static const char *const tmp_sfx[4] = { "", "-journal", "-wal", "-shm" };
+static char tmp_paths[4][PATH_MAX + 16];
+static volatile sig_atomic_t tmp_armed;
+static const int tmp_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE,
+                                SIGXFSZ, SIGALRM, SIGUSR1, SIGUSR2, SIGBUS };
+
+static void
+tmp_unlink_all(void)
+{
+	for (int i = 0; i < 4; i++)
+		unlink(tmp_paths[i]);          /* async-signal-safe */
+}
+
+static void
+tmp_on_signal(int sig)
+{
+	int e = errno;
+
+	if (tmp_armed)
+		tmp_unlink_all();
+	errno = e;
+	signal(sig, SIG_DFL);
+	raise(sig);                        /* delivered when we return */
+}
+
+static void
+tmp_handlers(bool on)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on ? tmp_on_signal : SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_LEN(tmp_sigs); i++)
+		sigaddset(&sa.sa_mask, tmp_sigs[i]);   /* one handler at a time */
+	for (size_t i = 0; i < ARRAY_LEN(tmp_sigs); i++)
+		sigaction(tmp_sigs[i], &sa, NULL);
+}
+
+int
+cli_tmp_create(char *template)
+{
+	sigset_t all, old;
+	size_t n = strlen(template);
+	int fd, e;
+
+	if (n >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	sigemptyset(&all);
+	for (size_t i = 0; i < ARRAY_LEN(tmp_sigs); i++)
+		sigaddset(&all, tmp_sigs[i]);
+	/* no signal between the file's birth and the handler knowing it */
+	sigprocmask(SIG_BLOCK, &all, &old);
+	fd = mkostemp(template, O_CLOEXEC);
+	e = errno;
+	if (fd >= 0) {
+		for (int i = 0; i < 4; i++) {
+			memcpy(tmp_paths[i], template, n);
+			strcpy(tmp_paths[i] + n, tmp_sfx[i]);
+		}
+		tmp_handlers(true);
+		tmp_armed = 1;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = e;
+	return fd;
+}
+
+void
+cli_tmp_release(bool remove)
+{
+	if (!tmp_armed)
+		return;
+	if (remove)
+		tmp_unlink_all();
+	tmp_armed = 0;
+	tmp_handlers(false);
 }
 
 int

@@ -81,6 +81,16 @@ const char *cli_rc_text(st_rc rc);
  * detail is left out when it says nothing ("not an error" after a
  * rollback, a full disk). Returns 1. */
 int  cli_store_fail(const char *what, const char *doing, st_rc rc, store *db);
+/* A temporary file that no catchable signal leaves behind: mkostemp(template,
+ * O_CLOEXEC) (template ends in XXXXXX; mode 0600, O_EXCL: nothing planted
+ * there is followed or reused) with the signals blocked, then, until
+ * cli_tmp_release, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGXFSZ,
+ * SIGALRM, SIGUSR1/2 and SIGBUS unlink it and its -journal, -wal and -shm
+ * and the process dies of the signal as it would have. One at a time.
+ * Returns the fd, or -1 (errno). */
+int  cli_tmp_create(char *template);
+/* Disarm (removing the file and its -journal/-wal/-shm first when asked). */
+void cli_tmp_release(bool remove);
 /* Parse a --since/--until date "YYYY-MM-DD"; until is made inclusive by
  * the caller (it adds a day). Returns false on a malformed date. */
 bool cli_parse_date(const char *s, time_t *out);

@@ -30,7 +30,6 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,71 +51,29 @@ const struct cli_cmd cli_cmd_backup = {
 	cmd_backup_exec,
 };
 
-/* The temporary file and what SQLite may put beside it, for the handler. */
-static const char *const tmp_sfx[4] = { "", "-journal", "-wal", "-shm" };
-static char tmp_paths[4][PATH_MAX + 16];
-static volatile sig_atomic_t tmp_armed;
-static const int caught[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE,
-                              SIGXFSZ, SIGALRM, SIGUSR1, SIGUSR2, SIGBUS };
+static char tmp_path[PATH_MAX + 16];
 
-static void
-remove_tmp(void)
-{
-	for (int i = 0; i < 4; i++)
-		unlink(tmp_paths[i]);          /* async-signal-safe */
-}
-
-static void
-on_signal(int sig)
-{
-	int e = errno;
-
-	if (tmp_armed)
-		remove_tmp();
-	errno = e;
-	signal(sig, SIG_DFL);
-	raise(sig);                        /* delivered when we return */
-}
-
-static void
-arm(bool on)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on ? on_signal : SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < ARRAY_LEN(caught); i++)
-		sigaddset(&sa.sa_mask, caught[i]);  /* one handler at a time */
-	for (size_t i = 0; i < ARRAY_LEN(caught); i++)
-		sigaction(caught[i], &sa, NULL);
-	tmp_armed = on;
-}
-
-/* Pick a fresh temporary name beside dest: mkstemp proves it unused, the
- * name is freed again for store_backup's O_CREAT|O_EXCL. 0 or -1 (errno). */
+/* Pick a fresh temporary name beside dest and arm the signal cleanup for
+ * it (cli_tmp_create); the name is freed again for store_backup's
+ * O_CREAT|O_EXCL. 0 or -1 (errno). */
 static int
 pick_tmp(const char *dest)
 {
 	char *d1 = xstrdup(dest), *d2 = xstrdup(dest);
 	int fd, n;
 
-	n = snprintf(tmp_paths[0], PATH_MAX, "%s/.%s.tmp-XXXXXX",
-	             dirname(d1), basename(d2));
+	n = snprintf(tmp_path, PATH_MAX, "%s/.%s.tmp-XXXXXX", dirname(d1),
+	             basename(d2));
 	free(d1);
 	free(d2);
 	if (n < 0 || n >= PATH_MAX) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	if ((fd = mkstemp(tmp_paths[0])) < 0)
+	if ((fd = cli_tmp_create(tmp_path)) < 0)
 		return -1;
 	close(fd);
-	unlink(tmp_paths[0]);
-	for (int i = 1; i < 4; i++) {     /* n < PATH_MAX: room for 8 more */
-		memcpy(tmp_paths[i], tmp_paths[0], (size_t)n);
-		strcpy(tmp_paths[i] + n, tmp_sfx[i]);
-	}
+	unlink(tmp_path);
 	return 0;
 }
 
@@ -128,11 +85,11 @@ publish(const char *dest)
 	char *d = xstrdup(dest);
 	int fd, r;
 
-	r = renameat2(AT_FDCWD, tmp_paths[0], AT_FDCWD, dest, RENAME_NOREPLACE);
+	r = renameat2(AT_FDCWD, tmp_path, AT_FDCWD, dest, RENAME_NOREPLACE);
 	if (r != 0 && (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP)) {
-		r = link(tmp_paths[0], dest);
+		r = link(tmp_path, dest);
 		if (r == 0)
-			unlink(tmp_paths[0]);
+			unlink(tmp_path);
 	}
 	if (r == 0 && (fd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
 		fsync(fd);
@@ -168,12 +125,10 @@ cmd_backup_exec(struct app *a, int argc, char **argv)
 	if (a->db == NULL &&
 	    (rc = store_open(a->db_path, &o, &a->db, err, sizeof err)) != ST_OK)
 		return cli_open_failed(a, "backup", rc, err);
-	arm(true);
 	if (pick_tmp(dest) != 0) {
 		int e = errno;
 		char *d = xstrdup(dest);
 
-		arm(false);
 		if (e == ENOENT || e == ENOTDIR)
 			cli_fail("backup", "%s: directory %s does not exist", dest,
 			         dirname(d));
@@ -183,18 +138,16 @@ cmd_backup_exec(struct app *a, int argc, char **argv)
 		free(d);
 		return 1;
 	}
-	rc = store_backup(a->db, tmp_paths[0], err, sizeof err);
+	rc = store_backup(a->db, tmp_path, err, sizeof err);
 	if (rc != ST_OK) {
-		remove_tmp();
-		arm(false);
+		cli_tmp_release(true);
 		return cli_fail("backup", "%s: %s (nothing written)", dest,
 		                *err ? err : cli_rc_text(rc));
 	}
 	o.no_open_check = false;           /* the copy IS checked */
-	rc = store_open(tmp_paths[0], &o, &copy, err, sizeof err);
+	rc = store_open(tmp_path, &o, &copy, err, sizeof err);
 	if (rc != ST_OK) {
-		remove_tmp();
-		arm(false);
+		cli_tmp_release(true);
 		return cli_fail("backup", "the copy for %s does not check: %s%s%s "
 		                "(nothing written)", dest, st_rc_name(rc),
 		                *err ? ": " : "", err);
@@ -203,13 +156,12 @@ cmd_backup_exec(struct app *a, int argc, char **argv)
 	store_close(copy);
 	if (publish(dest) != 0) {
 		int e = errno;
-		remove_tmp();
-		arm(false);
+		cli_tmp_release(true);
 		return cli_fail("backup", "%s: %s (nothing written)", dest,
 		                e == EEXIST ? "appeared while the copy was made; "
 		                "refusing to overwrite it" : cli_errno_text(e));
 	}
-	arm(false);
+	cli_tmp_release(false);
 	printf("backup written to %s (schema version %d)\n", dest, v);
 	return 0;
 }

@@ -8,7 +8,8 @@
  *     (".FILE.tmp-XXXXXX" from mkstemp: O_CREAT|O_EXCL, so a symlink or a
  *     file planted there is never followed or reused), fchmod 0600 (the
  *     export holds national IDs and mobiles; the umask never decides),
- *     fsync, then renames it over FILE only when everything was written:
+ *     fsync, then renames it over FILE only when everything was written
+ *     (a failure or a catchable signal removes it: cli_tmp_create):
  *     a failed export never leaves a truncated FILE, and FILE is never
  *     written through a symlink (rename replaces the link itself).
  *  4. Every export names its columns: an empty table gives the CSV header
@@ -132,13 +133,13 @@ cmd_export_exec(struct app *a, int argc, char **argv)
 		tmp = xasprintf("%s/.%s.tmp-XXXXXX", dirname(d1), basename(d2));
 		free(d1);
 		free(d2);
-		fd = mkostemp(tmp, O_CLOEXEC);
+		fd = cli_tmp_create(tmp);      /* removed on a signal too */
 		if (fd < 0 || fchmod(fd, 0600) != 0 ||
 		    (f = fdopen(fd, "w")) == NULL) {
 			int e = errno;
 			if (fd >= 0) {
 				close(fd);
-				unlink(tmp);
+				cli_tmp_release(true);
 			}
 			cli_fail("export", "%s: cannot create a file in its "
 			         "directory: %s", output, e == ENOENT ?
@@ -172,9 +173,8 @@ cmd_export_exec(struct app *a, int argc, char **argv)
 		if (ret == 0 && rename(tmp, output) != 0)
 			ret = cli_fail("export", "%s: %s", output,
 			               cli_errno_text(errno));
-		if (ret != 0)
-			unlink(tmp);
-		else
+		cli_tmp_release(ret != 0);
+		if (ret == 0)
 			fprintf(stderr, "exported %ld %s to %s\n", x.e.rows, what, output);
 		free(tmp);
 	}

@@ -8,6 +8,9 @@
  * an interrupted backup left FILE (partial, with FILE-journal) and the
  * re-run refused it ("exists").
  *
+ * export --output is interrupted the same way (16 runs): FILE is absent
+ * or the whole export, no temporary file is left.
+ *
  * KHIDMA_BACKUP_SIGNALS runs (default 24 in make check; make faults runs
  * 400, a quarter of them SIGKILL, after which only the temporary file may
  * remain). The delay before the signal is drawn from 0 to 1.3 × the
@@ -49,10 +52,10 @@ static struct cu *big_db(void)
 	return c;
 }
 
-/* Start `khidma backup dest`, signal it after delay_us (sig 0: never);
- * returns the exit status (128 + signal when killed). */
-static int backup_with_signal(struct cu *c, const char *dest, long delay_us,
-                              int sig)
+/* Start `khidma CMD ARG1 ARG2 …` (up to 6), signal it after delay_us (sig 0:
+ * never); returns the exit status (128 + signal when killed). */
+static int run_with_signal(struct cu *c, const char *const *args, long delay_us,
+                           int sig)
 {
 	pid_t pid = fork();
 	int st;
@@ -64,8 +67,12 @@ static int backup_with_signal(struct cu *c, const char *dest, long delay_us,
 		dup2(null, 1);
 		dup2(null, 2);
 		signal(SIGPIPE, SIG_DFL);
-		execl(cu_bin(), cu_bin(), "--db", c->db, "--config", c->conf,
-		      "backup", dest, (char *)NULL);
+		const char *argv[16] = { cu_bin(), "--db", c->db, "--config", c->conf };
+		int n = 5;
+		for (; *args && n < 15; args++)
+			argv[n++] = *args;
+		argv[n] = NULL;
+		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	if (sig) {
@@ -75,6 +82,13 @@ static int backup_with_signal(struct cu *c, const char *dest, long delay_us,
 	}
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int backup_with_signal(struct cu *c, const char *dest, long delay_us,
+                              int sig)
+{
+	return run_with_signal(c, (const char *const[]){ "backup", dest, NULL },
+	                       delay_us, sig);
 }
 
 /* FILE is a complete, checked, self-contained copy. */
@@ -240,11 +254,60 @@ static void test_backup_disk_full(void **state)
 	cu_free(c);
 }
 
+/* export --output interrupted the same way: FILE is absent or the whole
+ * export, and no temporary file is left (cli_tmp_create). */
+static void test_export_interrupted(void **state)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGPIPE };
+	struct cu *c = big_db();
+	char dest[256], names[1024], *want, *got;
+	const char *const args[] = { "export", "events", "--format", "csv",
+	                             "--output", dest, NULL };
+	unsigned seed = (unsigned)getpid() ^ 77;
+	int complete = 0, absent = 0;
+	size_t wn, gn;
+	double t0, one;
+	(void)state;
+
+	cu_run(c, "Qaswa-2024-mahal\nQaswa-2024-mahal\n", "officer", "add",
+	       "ali", "--name", "Ali", "--role", "officer");
+	snprintf(dest, sizeof dest, "%s", cu_path(c, "copy.db"));  /* the name
+	                                                  leftovers() ignores */
+	t0 = now_s();
+	assert_int_equal(run_with_signal(c, args, 0, 0), 0);
+	one = now_s() - t0;
+	want = cu_slurp(dest, &wn);
+	assert_non_null(want);
+	unlink(dest);
+	for (int i = 0; i < 16; i++) {
+		long delay = (long)(one * 1.3e6 * (rand_r(&seed) % 1000) / 1000.0);
+		int st = run_with_signal(c, args, delay, sigs[rand_r(&seed) % 4]);
+
+		if ((got = cu_slurp(dest, &gn)) != NULL) {
+			assert_int_equal(gn, wn);
+			assert_memory_equal(got, want, wn);
+			free(got);
+			complete++;
+			unlink(dest);
+		} else {
+			assert_int_not_equal(st, 0);
+			absent++;
+		}
+		if (leftovers(c, names, sizeof names))
+			fail_msg("export run %d left: %s", i, names);
+	}
+	print_message("export %.0f ms; 16 runs signalled: %d complete, %d "
+	              "absent, 0 partial\n", one * 1000, complete, absent);
+	free(want);
+	cu_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backup_interrupted),
 		cmocka_unit_test(test_backup_disk_full),
+		cmocka_unit_test(test_export_interrupted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
