@@ -92,7 +92,7 @@ static void console_shows_responses_not_answers(void **state)
 	for (int i = 0; i < 30; i++) {
 		int64_t id = ofx_submit(f, "Survey Member", 300 + i, false, ref);
 		store *s = ofx_open(f);
-		char last4[8];
+		char last4[16];
 
 		step(s, id, RS_VERIFIED, "ali");
 		step(s, id, RS_COMMITTEE, "ali");
