@@ -210,9 +210,14 @@ paths_init(void)
 	if (stat(probe, &st) != 0) {
 		/* installed as <prefix>/bin/khidma beside <prefix>/share/khidma */
 		snprintf(probe, sizeof probe, "%s/share/khidma/screens/menus.conf", exe);
-		if (stat(probe, &st) == 0 && strlen(exe) + sizeof "/share/khidma" <= sizeof datadir) {
-			snprintf(datadir, sizeof datadir, "%s/share/khidma", exe);
-			snprintf(localedir, sizeof localedir, "%s/share/locale", exe);
+		if (stat(probe, &st) == 0) {
+			char d[sizeof datadir], l[sizeof localedir];
+			int nd = snprintf(d, sizeof d, "%s/share/khidma", exe);
+			int nl = snprintf(l, sizeof l, "%s/share/locale", exe);
+			if (nd > 0 && (size_t)nd < sizeof d && nl > 0 && (size_t)nl < sizeof l) {
+				memcpy(datadir, d, sizeof d);
+				memcpy(localedir, l, sizeof l);
+			}
 			return;
 		}
 		/* Test binaries live deeper (build/tests/unit/x): use KHIDMA_SRCDIR,

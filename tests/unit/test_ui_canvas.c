@@ -5,7 +5,7 @@
  * exactly the frame; a wide character (an op) lands as mvadd_wch puts it
  * and a plain write over it drops it; a line-drawing character drawn
  * "under attron" keeps the attribute; a resize and ui_cv_invalidate make
- * every row go again.
+ * every row go again; a scrolled view moves and clips rows.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -183,6 +183,37 @@ static void test_clipping(void **state)
 	untouchwin(stdscr);
 }
 
+/* A scrolled view (ui_scroll_begin/end): a paint at row y shows at
+ * y - top, only inside the view's rows; a wide character (an op) too; the
+ * next frame starts unscrolled. */
+static void test_scrolled_view(void **state)
+{
+	cchar_t wide = cell(L'\u4e2d', 0);           /* a width-2 op */
+	(void)state;
+	frame("");
+	ui_scroll_begin((struct ui_rect){ 2, 0, 3, 80 }, 10);   /* rows 2..4 show 12..14 */
+	text_at(11, 0, "above");                     /* → row 1: outside, dropped */
+	text_at(12, 0, "first");                     /* → row 2 */
+	text_at(14, 0, "third");                     /* → row 4 */
+	ui_cv_wch(13, 5, &wide, 0);                  /* → row 3 */
+	text_at(15, 0, "below");                     /* → row 5: outside, dropped */
+	ui_scroll_end();
+	text_at(6, 0, "after");                      /* unscrolled again */
+	ui_cv_flush();
+	assert_int_equal(char_at(2, 0), L'f');
+	assert_int_equal(char_at(4, 0), L't');
+	assert_int_equal(char_at(3, 5), L'\u4e2d');
+	assert_int_equal(char_at(1, 0), L' ');
+	assert_int_equal(char_at(5, 0), L' ');
+	assert_int_equal(char_at(6, 0), L'a');
+	ui_scroll_begin((struct ui_rect){ 2, 0, 3, 80 }, 10);
+	frame("");                                   /* erase ends any scroll */
+	text_at(7, 0, "plain");
+	ui_cv_flush();
+	assert_int_equal(char_at(7, 0), L'p');
+	untouchwin(stdscr);
+}
+
 static void test_resize_and_invalidate(void **state)
 {
 	(void)state;
@@ -217,6 +248,7 @@ int main(void)
 		cmocka_unit_test(test_rows_written_only_when_changed),
 		cmocka_unit_test(test_ops),
 		cmocka_unit_test(test_clipping),
+		cmocka_unit_test(test_scrolled_view),
 		cmocka_unit_test(test_resize_and_invalidate),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
