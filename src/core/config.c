@@ -93,16 +93,19 @@ str_max(const char *name)
 	return CONFIG_STR_MAX;
 }
 
-/* Cross-field rules: a must be less than b (both K_INT keys). */
+/* Cross-field rules: a must be less than b (both K_INT keys), checked only
+ * when the string key `only_if` (if named) is set: a receipt timeout means
+ * nothing on a kiosk that prints no receipt. */
 static const struct less_than {
-	const char *a, *b, *why;
+	const char *a, *b, *why, *only_if;
 } less_than[] = {
 	{ "idle_warning", "idle_timeout", "the countdown after the idle warning "
-	  "must be shorter than the idle time before it" },
+	  "must be shorter than the idle time before it", NULL },
 	{ "study_days", "sla_days", "a request would be overdue before the "
-	  "study period allows a decision on it" },
+	  "study period allows a decision on it", NULL },
 	{ "receipt_timeout", "confirm_timeout", "a stuck receipt printer must be "
-	  "given up while the visitor still sees the confirmation" },
+	  "given up while the visitor still sees the confirmation",
+	  "receipt_command" },
 };
 
 static const struct key *
@@ -270,6 +273,13 @@ cross_check(const struct config *cfg, const char *file, char *err, size_t errsz)
 
 		if (!ka || !kb)
 			continue;
+		if (r->only_if) {
+			const struct key *ks = key_named(r->only_if);
+			const char *v = ks ? *(char *const *)((const char *)cfg + ks->off) : NULL;
+
+			if (!v || !*v)
+				continue;
+		}
 		a = *(const int *)((const char *)cfg + ka->off);
 		b = *(const int *)((const char *)cfg + kb->off);
 		if (a < b)
