@@ -131,7 +131,8 @@ act_apply(void *p, const char *note)
 
 	if (x->a == WF_WITHDRAW &&
 	    !ui_confirm_default(_("Withdraw this request?"),
-	                        _("The request is closed as withdrawn by the member, with this reason."),
+	                        _("The request is closed as withdrawn by the member, with this "
+				  "reason. Only an administrator can reopen it."),
 	                        false)) {
 		oc_say_kept(_("Not withdrawn."));
 		return false;

@@ -11,6 +11,8 @@
  *  - withdraw asks for a reason (required) and then "Withdraw this
  *    request?" with No selected: No keeps the reason in the field and
  *    changes nothing; Yes withdraws, and the reason is in the history;
+ *    an officer is not offered "Reopen", an admin is, with a required
+ *    reason: the request is back where it was, the reason in the history;
  *  - a stale action (someone else changed the request while the note was
  *    typed) says the action was NOT applied and the new status, and the
  *    note stays in the field (before: "reloaded", the note gone);
@@ -176,6 +178,42 @@ static void withdraw_needs_a_reason_and_a_yes(void **state)
 	ht_key(h, HT_KEY_TAB);
 	ht_key(h, HT_KEY_TAB);
 	HT_ASSERT_TEXT(h, "The member found another supplier", T);
+	/* an officer cannot reopen it: only an admin */
+	ht_key(h, HT_KEY_F1);
+	HT_ASSERT_TEXT(h, "Add an internal note", T);
+	HT_ASSERT(h, ofx_row_of(h, "Reopen") < 0);
+	ht_key(h, HT_KEY_ESC);
+	ht_end(h);
+
+	/* the admin reopens it with a reason (required), audited */
+	h = ofx_session(f, "admin1", "en", NULL, 24, 80);
+	ofx_login(h, PW);
+	ht_keys(h, "f");                            /* Filter: Status: All requests */
+	HT_ASSERT_TEXT(h, "Filter the requests", T);
+	HT_ASSERT(h, ofx_choose(h, "Status: Open requests"));
+	HT_ASSERT_TEXT(h, "All requests", T);
+	ht_key(h, HT_KEY_DOWN);                     /* the second entry */
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "Status: All requests", T);
+	ht_key(h, HT_KEY_ESC);
+	HT_ASSERT_TEXT(h, "Maha", T);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "— Withdrawn", T);
+	ht_key(h, HT_KEY_F1);
+	HT_ASSERT(h, ofx_choose(h, "Reopen the withdrawn request"));
+	HT_ASSERT_TEXT(h, "required", T);
+	ht_key(h, HT_KEY_F(5));
+	HT_ASSERT_TEXT(h, "Please fill this in.", T);
+	assert_int_equal(ofx_status(f, id), RS_WITHDRAWN);
+	ht_keys(h, "Withdrawn by mistake: the member called back");
+	ht_key(h, HT_KEY_F(5));
+	HT_ASSERT_TEXT(h, "Done.", T);
+	HT_ASSERT_TEXT(h, "— Received", T);
+	assert_int_equal(ofx_status(f, id), RS_RECEIVED);
+	ht_key(h, HT_KEY_TAB);
+	ht_key(h, HT_KEY_TAB);
+	HT_ASSERT_TEXT(h, "admin1 · Withdrawn → Received", T);
+	HT_ASSERT_TEXT(h, "Withdrawn by mistake: the member called back", T);
 	ht_end(h);
 }
 
