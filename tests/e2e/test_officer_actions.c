@@ -16,6 +16,8 @@
  *  - a stale action (someone else changed the request while the note was
  *    typed) says the action was NOT applied and the new status, and the
  *    note stays in the field (before: "reloaded", the note gone);
+ *  - a search that fails (the name index damaged under the console) keeps
+ *    its text in the prompt and says why (before: the prompt closed);
  *  - disk full (root: the database on a small tmpfs, filled up by the
  *    test): an internal note and an intake on someone's behalf fail with
  *    "The disk is full", everything typed stays, and F5 after room is
@@ -29,6 +31,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sqlite3.h>
 #include "workflow/workflow.h"
 
 /* src/officer/request.h (private to the console; the test links it). */
@@ -267,6 +270,34 @@ static void stale_action_keeps_the_note(void **state)
 	ht_end(h);
 }
 
+/* A search that fails (the name index damaged under the console: FTS5's
+ * structure record deleted) keeps its text in the field. */
+static void failed_search_keeps_the_text(void **state)
+{
+	struct ofx *f = *state;
+	char ref[16];
+	sqlite3 *db;
+	ht *h;
+
+	ofx_submit(f, "Hind Alsubaie", 46, true, ref);
+	h = ofx_session(f, "ali", "en", NULL, 24, 80);
+	ofx_login(h, PW);
+	HT_ASSERT_TEXT(h, "Hind Alsu", T);
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM requests_name_fts_data "
+	                              "WHERE id = 10", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ht_keys(h, "/");
+	HT_ASSERT_TEXT(h, "Reference, name", T);
+	ht_keys(h, "Alsubaie");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "what you typed is kept", T);
+	HT_ASSERT_TEXT(h, "Reference, name", T);    /* still the search prompt */
+	HT_ASSERT_TEXT(h, "Alsubaie", T);
+	print_message("search failure shown as: %s\n", ht_screen_text(h, ht_rows(h) - 2));
+	ht_end(h);
+}
+
 /* ---- disk full --------------------------------------------------------------- */
 
 struct full { struct ofx f; char mnt[400], filler[420]; };
@@ -439,6 +470,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(keys_do_not_move_with_the_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(withdraw_needs_a_reason_and_a_yes, setup, teardown),
 		cmocka_unit_test_setup_teardown(stale_action_keeps_the_note, setup, teardown),
+		cmocka_unit_test_setup_teardown(failed_search_keeps_the_text, setup, teardown),
 		cmocka_unit_test(disk_full_keeps_the_note),
 		cmocka_unit_test(disk_full_keeps_the_intake),
 	};
