@@ -114,8 +114,7 @@ store_fail(struct app *a, const char *login, st_rc rc)
 {
 	if (rc == ST_NOTFOUND)
 		return cli_fail("officer", "no officer \"%s\"", login);
-	return cli_fail("officer", "%s: %s (%s)", login, st_rc_name(rc),
-	                store_errmsg(a->db));
+	return cli_store_fail("officer", login, rc, a->db);
 }
 
 static int
@@ -298,8 +297,7 @@ verb_list(struct app *a, int argc, char **argv)
 	if (cli_open_db_read(a, "officer") != 0)
 		return 1;
 	if ((rc = store_officer_list(a->db, &o, &n)) != ST_OK)
-		return cli_fail("officer", "list: %s (%s)", st_rc_name(rc),
-		                store_errmsg(a->db));
+		return cli_store_fail("officer", "list", rc, a->db);
 	for (i = 0; i < n; i++) {
 		if ((w = (int)strlen(o[i].login)) > wl)
 			wl = w;

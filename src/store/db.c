@@ -74,8 +74,12 @@
  *    closes meanwhile cannot checkpoint into the file under us; with a
  *    -wal, readonly_shm=1 (SQLite reads the writers' -wal/-shm without
  *    creating or writing them, and sees their latest commits).
+ *    A full disk (SQLite could not create the -wal/-shm) is read as
+ *    immutable too when no -wal exists: reading needs no space.
  *  - a file this open created (O_EXCL) and failed to make a database of
  *    (a full disk during init) is removed with its -wal/-shm/-journal.
+ * A full disk met while SQLite sets up the -wal/-shm is reported as one
+ * ("the disk is full"), not as SQLite's "disk I/O error" (disk_full).
  *
  * Invariants:
  *  1. A file refused as corrupt is never written: nothing that can write
@@ -118,6 +122,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -478,6 +483,19 @@ static uint32_t be32(const unsigned char *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
+/* No block left for us on path's file system? SQLite reports a full disk
+ * met while it sets up the -shm or -wal as "disk I/O error"
+ * (SQLITE_IOERR_SHMSIZE …); the open says what is really wrong. */
+static bool disk_full(const char *path)
+{
+	char *d = xstrdup(path);
+	struct statvfs vf;
+	bool full = statvfs(dirname(d), &vf) == 0 && vf.f_bavail == 0;
+
+	free(d);
+	return full;
+}
+
 /* What a read-only open must do about -wal/-shm (see "Read-only opens"). */
 enum ro_how { RO_PLAIN, RO_SHM_READONLY, RO_IMMUTABLE };
 
@@ -603,8 +621,9 @@ static st_rc check_file(const char *path, const struct store_opts *o,
 			            "the file is shorter than its header says (an "
 			            "interrupted copy?); refused, left untouched");
 	}
-	/* Read-only opens: see the design comment. */
-	if (!wal && (!dir_w || access(path, W_OK) != 0))
+	/* Read-only opens: see the design comment. A full disk stops SQLite
+	 * creating the -wal/-shm a plain open wants: immutable then too. */
+	if (!wal && (!dir_w || access(path, W_OK) != 0 || disk_full(path)))
 		*how = RO_IMMUTABLE;
 	else if (access(path, W_OK) != 0)
 		*how = RO_SHM_READONLY;
@@ -734,9 +753,10 @@ static st_rc ro_failed(store *s, const char *path, int rc, char *err,
 	            "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
 }
 
-/* The test hook and the real open share this: migrate up to `target`. */
-st_rc store_open_at_version(const char *path, const struct store_opts *o,
-                            int target, store **out, char *err, size_t errsz)
+/* The test hook and the real open share this: migrate up to `target`.
+ * force_ro: -1, or how a read-only open must open (the retry below). */
+static st_rc open_at(const char *path, const struct store_opts *o, int target,
+                     store **out, char *err, size_t errsz, int force_ro)
 {
 	enum ro_how how = RO_PLAIN;
 	store *s;
@@ -749,6 +769,8 @@ st_rc store_open_at_version(const char *path, const struct store_opts *o,
 		err[0] = '\0';
 	if ((r = check_file(path, o, &in_wal, &created, &how, err, errsz)) != ST_OK)
 		return r;
+	if (force_ro >= 0)
+		how = (enum ro_how)force_ro;
 	s = xcalloc(1, sizeof *s);
 	s->lock_fd = -1;
 	s->readonly = o && o->readonly;
@@ -835,6 +857,9 @@ opened:
 	*out = s;
 	return ST_OK;
 fail:
+	if (r == ST_IO && disk_full(path))
+		r = fail(ST_FULL, err, errsz, "%s: %s", path, "the disk is full (no "
+		         "space left on the device)");
 	if (s->check && st_check_failed(s->check) == r) {
 		/* the background check failed during the open: say so */
 		char why[256] = "";
@@ -851,6 +876,12 @@ fail:
 	if (created)
 		remove_if_created_empty(path, r);
 	return r;
+}
+
+st_rc store_open_at_version(const char *path, const struct store_opts *o,
+                            int target, store **out, char *err, size_t errsz)
+{
+	return open_at(path, o, target, out, err, errsz, -1);
 }
 
 /* Open path (see the design comment above); *out NULL on failure. */

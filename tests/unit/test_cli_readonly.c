@@ -408,6 +408,60 @@ static void test_init_on_full_disk(void **state)
 	cu_free(c);
 }
 
+/* A full disk (a tmpfs filled up after init): the commands that only read
+ * still work and create nothing; the writers say the disk is full (before:
+ * "cannot use WAL: disk I/O error", and the readers failed the same way). */
+static void test_full_disk_messages(void **state)
+{
+	struct cu *c = cu_new();
+	char mnt[160], pad[200], *before, *after;
+	FILE *f;
+	(void)state;
+
+	snprintf(mnt, sizeof mnt, "%s/small", c->dir);
+	assert_int_equal(mkdir(mnt, 0700), 0);
+	if (mount("tmpfs", mnt, "tmpfs", 0, "size=1m") != 0) {
+		print_message("SKIPPED: a full disk needs root to mount a tmpfs\n");
+		cu_free(c);
+		return;
+	}
+	snprintf(c->db, sizeof c->db, "%s/k.db", mnt);
+	cu_run(c, NULL, "init");
+	CU_ASSERT_STATUS(c, 0);
+	snprintf(pad, sizeof pad, "%s/pad", mnt);
+	assert_non_null(f = fopen(pad, "w"));
+	{
+		char blk[4096] = { 0 };
+		while (fwrite(blk, 1, sizeof blk, f) == sizeof blk && fflush(f) == 0)
+			;
+	}
+	fclose(f);
+	before = snapshot(c);
+	for (int i = 0; i < NREAD - 1; i++) {   /* backup needs room */
+		run_read(c, i);
+		CU_ASSERT_STATUS(c, 0);
+	}
+	after = snapshot(c);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	cu_run(c, "Qaswa-2024-mahal\nQaswa-2024-mahal\n", "officer", "add",
+	       "sara", "--name", "Sara", "--role", "officer");
+	CU_ASSERT_STATUS(c, 1);
+	CU_ASSERT_HAS(c->err, "the disk is full");
+	CU_ASSERT_LACKS(c->err, "I/O error");
+	CU_ASSERT_LACKS(c->err, "not an error");
+	cu_run(c, NULL, "init", "--branch", "05");
+	CU_ASSERT_STATUS(c, 1);
+	CU_ASSERT_HAS(c->err, "the disk is full");
+	cu_run(c, NULL, "backup", cu_path(c, "small/copy.db"));
+	CU_ASSERT_STATUS(c, 1);
+	CU_ASSERT_HAS(c->err, "full");
+	CU_ASSERT_LACKS(c->err, "not an error");
+	umount(mnt);
+	cu_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_reader_leaves_no_trap),
 		cmocka_unit_test(test_directories),
 		cmocka_unit_test(test_init_on_full_disk),
+		cmocka_unit_test(test_full_disk_messages),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
