@@ -127,7 +127,11 @@ step_officer() {
 	group=$(id -gn "$login")
 	install -d -m 0700 -o "$login" -g "$group" "$home/.ssh"
 	install -m 0600 -o "$login" -g "$group" "$key" "$home/.ssh/authorized_keys"
-	runuser -u "$ADMIN" -- "$BIN" officer add "$login" --name "$name" --role "$role"
+	if runuser -u "$ADMIN" -- "$BIN" officer list | awk 'NR > 1 { print $1 }' | grep -qx "$login"; then
+		say "khidma account $login exists: kept (officer passwd/enable to change it)"
+	else
+		runuser -u "$ADMIN" -- "$BIN" officer add "$login" --name "$name" --role "$role"
+	fi
 }
 
 # What to look at after installing and after any move or restore.

@@ -21,6 +21,7 @@
  *    writes to the database meanwhile;
  *  - the admin account is outside khidma-officers, the kiosk user's shell
  *    is the installed khidma-kiosk, listed in /etc/shells;
+ *  - setup.sh run a second time (machine, officer) keeps what exists;
  *  - the backup service's own ExecStart, run as its User=, writes a checked
  *    copy into /var/backups/khidma (group khidma).
  *
@@ -138,6 +139,10 @@ static const char ns_script[] =
 "sh \"$SRC/docs/deploy/setup.sh\" machine\n"
 "printf '%s\\n%s\\n' \"$PW\" \"$PW\" |\n"
 "  sh \"$SRC/docs/deploy/setup.sh\" officer ali 'Ali Officer' officer \"$D/ali_key.pub\"\n"
+"echo '-- again'\n"
+"sh \"$SRC/docs/deploy/setup.sh\" machine >/dev/null && echo 'OK machine twice'\n"
+"sh \"$SRC/docs/deploy/setup.sh\" officer ali 'Ali Officer' officer \"$D/ali_key.pub\" </dev/null >/dev/null &&\n"
+"  echo 'OK officer twice'\n"
 "echo '-- checks'\n"
 "sed 's|/usr/local/bin/khidma|/opt/khidma/bin/khidma|' \"$SRC/docs/deploy/sshd_khidma.conf\" |\n"
 "  cmp - /etc/ssh/sshd_config.d/khidma.conf && echo 'OK rule = guide'\n"
@@ -229,7 +234,7 @@ static void guide_installs_and_officer_logs_in(void **state)
 	}
 	/* what the script checked in its namespace */
 	static const char *const oks[] = {
-		"OK rule = guide", "OK ForceCommand", "OK admin outside officers",
+		"OK machine twice", "OK officer twice", "OK rule = guide", "OK ForceCommand", "OK admin outside officers",
 		"OK ali in officers", "OK kiosk shell", "OK shells",
 		"drwxrws--- khidma /var/lib/khidma\n",
 		"-rw-rw---- khidma /var/lib/khidma/khidma.db\n",
