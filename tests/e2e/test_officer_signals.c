@@ -14,8 +14,8 @@
  *    names the signal (before: SIGUSR1, SIGALRM, SIGXCPU left the alternate
  *    screen and `CSI 8 l` behind);
  *  - F10 is the way out: with nothing typed it logs out at once; with a
- *    note typed it asks first, and "No" keeps the note (before: F10 in a
- *    note dropped it without a word).
+ *    note, an intake form or register-check marks typed it asks first, and
+ *    "No" keeps them (before: F10 dropped them without a word).
  */
 #include "e2e/test_officer_fixture.h"
 
@@ -147,6 +147,50 @@ static void f10_asks_when_a_note_is_typed(void **state)
 	ht_end(h);
 }
 
+/* F10 on the intake form with a name typed, and on the request screen
+ * with unsaved register-check marks, asks too (before: out at once). */
+static void f10_asks_on_a_form_and_a_register_check(void **state)
+{
+	struct ofx *f = *state;
+	char ref[16];
+	int st = -1;
+	ht *h;
+
+	ofx_submit(f, "Asma Aldossari", 33, true, ref);
+	h = ofx_session(f, "ali", "en", NULL, 30, 100);
+	ofx_login(h, PW);
+	ht_keys(h, "n");
+	HT_ASSERT_TEXT(h, "New request on someone's behalf", T);
+	ht_keys(h, "2");
+	ht_key(h, HT_KEY_TAB);
+	ht_keys(h, "Badriya Alenezi");
+	HT_ASSERT_TEXT(h, "Badriya Alenezi", T);
+	ht_key(h, HT_KEY_F10);
+	HT_ASSERT_TEXT(h, "Log out?", T);
+	ht_key(h, HT_KEY_ENTER);                    /* No is selected first */
+	HT_ASSERT_GONE(h, "Log out?", T);
+	HT_ASSERT_TEXT(h, "Badriya Alenezi", T);
+	ht_key(h, HT_KEY_ESC);                      /* leave the form: asks too */
+	HT_ASSERT_TEXT(h, "Leave the form?", T);
+	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "Asma", T);               /* the queue */
+
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "— Received", T);
+	ht_key(h, HT_KEY_TAB);
+	HT_ASSERT_TEXT(h, "In the register", T);
+	ht_key(h, HT_KEY_ENTER);                    /* one mark, not saved */
+	HT_ASSERT_TEXT(h, "Not saved yet", T);
+	ht_key(h, HT_KEY_F10);
+	HT_ASSERT_TEXT(h, "Log out?", T);
+	ht_tail_mark(h);
+	ht_keys(h, "1");                            /* Yes */
+	HT_ASSERT(h, ht_wait_exit(h, T, &st));
+	HT_ASSERT(h, WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_restored(h);
+	ht_end(h);
+}
+
 /* Start the kiosk on the fixture's database and wait for its welcome. */
 static ht *kiosk(struct ofx *f)
 {
@@ -192,6 +236,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(ctrl_keys_do_not_end_the_console, setup, teardown),
 		cmocka_unit_test_setup_teardown(f10_asks_when_a_note_is_typed, setup, teardown),
+		cmocka_unit_test_setup_teardown(f10_asks_on_a_form_and_a_register_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(fatal_signals_restore_the_terminal, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
