@@ -288,7 +288,9 @@ ui_action ui_message(const char *title, const char *utf8, bool any_key);
 /*
  * Added: a watch (the officer console's "is this session still allowed?").
  * ui_run calls fn(ctx) after every event it handles (keys, and the tick at
- * least once a second); the watch must not call ui_run itself. When it
+ * least once a second), and ui_read before each wait, so a modal box
+ * (ui_message, ui_confirm) waiting for an answer is no way around it; the
+ * watch must not call ui_run itself. When it
  * returns true, every ui_run nested deeper than where the watch was set
  * returns UI_HOME at once (each screen's wipe runs, as on idle) and modal
  * loops get ACT_IDLE; the ui_run the watch was set under carries on.

@@ -290,6 +290,8 @@ ev_of(ui_action a)
 	return ev;
 }
 
+static bool watch_fired(void);
+
 /* Contract: see ui.h. Returns ACT_TICK when timeout_ms ran out (never for
  * timeout_ms < 0), ACT_REDRAW after a global action was handled (the caller
  * repaints what it owns, e.g. a modal box), else the key's event. */
@@ -313,8 +315,8 @@ ui_read(int timeout_ms)
 
 		if (ui_hungup())
 			return ev_of(ACT_HANGUP);
-		if (ui_st.idle_fired || ui_st.unwinding)
-			return ev_of(ACT_IDLE);
+		if (ui_st.idle_fired || watch_fired())
+			return ev_of(ACT_IDLE);   /* modal loops (ui_message …) too */
 		if (ui_st.ahead) {
 			ui_st.ahead = false;
 			rc = ui_st.ahead_rc;

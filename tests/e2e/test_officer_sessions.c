@@ -117,6 +117,33 @@ static void disabled_console_ends_without_a_key(void **state)
 	ht_end(h);
 }
 
+/* A box waiting for an answer (F10's "Log out?" over a typed note) does
+ * not hold the console open either. */
+static void modal_box_does_not_hold(void **state)
+{
+	struct ofx *f = *state;
+	char ref[16];
+	int64_t id = ofx_submit(f, "Huda Alqahtani", 22, true, ref);
+	ht *h = ofx_session(f, "ali", "en", NULL, 24, 80);
+
+	ofx_login(h, PW);
+	HT_ASSERT_TEXT(h, ref, T);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "Request ", T);
+	ht_key(h, HT_KEY_F1);
+	HT_ASSERT(h, ofx_choose(h, "Add an internal note"));
+	HT_ASSERT_TEXT(h, "member never sees it", T);
+	ht_keys(h, "half a note");
+	ht_key(h, HT_KEY_F10);
+	HT_ASSERT_TEXT(h, "Log out?", T);
+	cli(f, "disable", "ali");
+	HT_ASSERT_TEXT(h, "Your access was ended", T);
+	HT_ASSERT_TEXT(h, "Account: ali", T);
+	HT_ASSERT_GONE(h, "half a note", T);
+	assert_int_equal(events_of(f, id), 1);
+	ht_end(h);
+}
+
 /* A role change (there is no CLI verb for it: another admin tool, or SQL)
  * ends the session as well: the role checked at login is gone. */
 static void role_change_ends_session(void **state)
@@ -350,6 +377,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(disabled_console_ends, setup, teardown),
 		cmocka_unit_test_setup_teardown(disabled_console_ends_without_a_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(modal_box_does_not_hold, setup, teardown),
 		cmocka_unit_test_setup_teardown(role_change_ends_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(idle_logout, setup, teardown),
 		cmocka_unit_test_setup_teardown(empty_password_is_not_a_try, setup, teardown),
