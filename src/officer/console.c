@@ -26,6 +26,7 @@
  */
 #include "officer/officer.h"
 #include "officer/officer_int.h"
+#include "officer/officer_attr.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,50 @@ officer_main(struct app *a)
 	return r == UI_HOME ? 0 : 1;
 }
 
+/* A screen of its own (nothing of the console stays behind it) with why
+ * the console ended, until Enter/Esc or ENDED_S seconds. */
+#define ENDED_S 30
+
+struct ended { const char *msg; int ticks; };
+
+static void
+ended_draw(struct ui_screen *s)
+{
+	struct ended *e = s->state;
+	static const struct ui_key_hint hints[] = { { "Enter", N_("continue") } };
+	struct ui_rect r = ui_frame(_("Officer console"), hints, 1);
+
+	ui_para((struct ui_rect){ r.y + 2, r.x + 2, r.h - 4, r.w - 4 }, e->msg,
+	        ui_dir(), AL_START, OA_HEADING);
+}
+
+static int
+ended_key(struct ui_screen *s, struct ui_event ev)
+{
+	struct ended *e = s->state;
+
+	switch (ev.a) {
+	case ACT_TICK:
+		return ++e->ticks >= ENDED_S ? UI_DONE : 0;
+	case ACT_ENTER:
+	case ACT_BACK:
+	case ACT_QUIT:
+		return UI_DONE;
+	default:
+		return UI_REDRAW;
+	}
+}
+
+static int
+say_ended(const char *msg)
+{
+	struct ended e = { msg, 0 };
+	struct ui_screen s = { .name = "officer-ended", .state = &e,
+	                       .draw = ended_draw, .key = ended_key };
+
+	return ui_run(&s) & UI_HANGUP ? UI_HANGUP : UI_HOME;
+}
+
 int
 officer_login_from_kiosk(struct app *a)
 {
@@ -174,6 +219,6 @@ officer_login_from_kiosk(struct app *a)
 	r = oc_console(a, &me, &end);
 	/* the kiosk goes back to its welcome: say why first (invariant 5) */
 	if (r == UI_HOME && end == OC_END_REVOKED)
-		ui_message(_("Officer console"), end_notice(end), false);
+		r = say_ended(end_notice(end));
 	return r;
 }

@@ -372,6 +372,26 @@ static void kiosk_throttles_itself(void **state)
 	ht_end(k);
 }
 
+/* From the kiosk (F9) an ended session says so, then the welcome. */
+static void kiosk_console_ends_too(void **state)
+{
+	struct ofx *f = *state;
+	ht *k = kiosk(f, "kiosk_officer_login = true;\n", NULL);
+
+	ht_key(k, HT_KEY_F(9));
+	HT_ASSERT_TEXT(k, "F3", T);
+	ht_key(k, HT_KEY_F(2));
+	HT_ASSERT_TEXT(k, "Officer login", T);
+	kiosk_try(k, true, "ali", PW);
+	HT_ASSERT_TEXT(k, "Requests", T);
+	cli(f, "disable", "ali");
+	HT_ASSERT_TEXT(k, "Your access was ended", T);
+	HT_ASSERT_GONE(k, "Requests", T);
+	ht_key(k, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(k, "Welcome", T);
+	ht_end(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -384,6 +404,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(kiosk_f9_is_off_by_default, setup, teardown),
 		cmocka_unit_test_setup_teardown(kiosk_failures_look_alike, setup, teardown),
 		cmocka_unit_test_setup_teardown(kiosk_throttles_itself, setup, teardown),
+		cmocka_unit_test_setup_teardown(kiosk_console_ends_too, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("officer_sessions", tests, NULL, NULL);
 }
