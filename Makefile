@@ -214,7 +214,7 @@ run: deps all
 # term_bench, which is the e2e harness driving khidma and dialog/whiptail.
 BENCH_MODS := core text store workflow
 BENCH_OBJS  = $(foreach m,$(BENCH_MODS),$(call mod_objs,$(m)))
-BENCH_BINS := $(BUILD)/bench/gen $(BUILD)/bench/store_bench $(BUILD)/bench/conc
+BENCH_BINS := $(BUILD)/bench/gen $(BUILD)/bench/store_bench $(BUILD)/bench/conc $(BUILD)/bench/import_wait
 $(BENCH_BINS): $(BUILD)/bench/%: bench/%.c bench/benchdata.h bench/stats.h $(BENCH_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -I. $(ALL_LDFLAGS) -o $@ $< $(BENCH_OBJS) $(PKG_LIBS) -lm

@@ -11,8 +11,10 @@
  * unknown columns are ignored with a warning.
  *
  * Invariants:
- *  1. All or nothing: the import is ONE transaction (store_import_begin ..
- *     commit). A fatal problem — the file cannot be read, a missing required
+ *  1. All or nothing: nothing is visible before store_import_commit swaps
+ *     the new register in at once (store/members.c builds it beside the
+ *     old one in short transactions, so kiosks keep saving meanwhile). A
+ *     fatal problem — the file cannot be read, a missing required
  *     column, broken CSV quoting, a database error, SIGINT/SIGTERM/SIGHUP —
  *     aborts it and nothing is imported.
  *  2. A bad ROW (wrong number of fields, empty or invalid membership

@@ -128,6 +128,12 @@
  *  9. v8: an event's kind is set when it is written and never changes; a
  *     vote or an exception (from = to) is only ever written by the
  *     workflow (store_request_act), so typing a note can never forge one.
+ * 10. members is replaced whole by each `members import` (store/members.c:
+ *     built as members_stage, swapped in by renames, ids kept): its
+ *     national-ID index is members_nid or members_nid_b, and its CREATE
+ *     TABLE text may name it "members" (quoted). A migration must not name
+ *     that index nor rely on that text; meta 'import_owner' is the
+ *     import's claim while one runs.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -15,6 +15,8 @@ struct store {
 	int64_t  busy_since;       /* busy_wait: when this lock wait began */
 	bool     readonly;
 	bool     in_import;        /* store_import_begin .. commit/abort */
+	int      import_rows;      /* members.c: rows in the open chunk */
+	int64_t  import_chunk_t0;  /* members.c: when the open chunk began */
 	char     branch[8];
 	int64_t  data_version;
 	struct st_check *check;    /* background quick_check (dbcheck.c) or NULL */

@@ -165,8 +165,7 @@ static bool import_writing(const char *path)
 	return busy;
 }
 
-void import_never_holds_a_submit(void **state);
-void import_never_holds_a_submit(void **state)
+static void import_never_holds_a_submit(void **state)
 {
 	ht *h = kiosk_start(NULL, NULL);
 	char csv[4096], ref[32];
@@ -229,6 +228,102 @@ void import_never_holds_a_submit(void **state)
 	ht_end(h);
 }
 
+/* Run `khidma members import csv` on the handle's database; the child's pid. */
+static pid_t start_import(ht *h, const char *csv)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(getenv("KHIDMA_BIN"), "khidma", "--db", ht_db_path(h), "--config",
+		      ht_config_path(h), "members", "import", csv, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int64_t q_int(const char *path, const char *q)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* The staged import stays all or nothing when killed -9 while it writes
+ * (the stage and its claim left behind): the register is as it was, with
+ * its ids, and the next import cleans up and completes. */
+static void killed_import_changes_nothing(void **state)
+{
+	ht *h = ht_new(24, 80);
+	char small[4096], big[4096];
+	int n = import_rows(), st;
+	int64_t id_before;
+	pid_t pid;
+	long long start;
+
+	(void)state;
+	assert_true(ht_write_file(h, "khidma.conf", "idle_timeout = 600;\n"));
+	snprintf(small, sizeof small, "%s", ht_path(h, "small.csv"));
+	snprintf(big, sizeof big, "%s", ht_path(h, "big.csv"));
+	write_register(small, 100);
+	write_register(big, n);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 1);
+		execl(getenv("KHIDMA_BIN"), "khidma", "--db", ht_db_path(h), "--config",
+		      ht_config_path(h), "init", (char *)NULL);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	assert_int_equal(waitpid(start_import(h, small), &st, 0) > 0 && WIFEXITED(st) &&
+	                 WEXITSTATUS(st) == 0, 1);
+	id_before = q_int(ht_db_path(h), "SELECT id FROM members WHERE number = 'M-0000042'");
+	assert_true(id_before > 0);
+	pid = start_import(h, big);
+	start = now_ms();
+	while (!import_writing(ht_db_path(h))) {
+		if (now_ms() - start > scale(60000))
+			fail_msg("the import never started writing");
+		usleep(2000);
+	}
+	usleep(300 * 1000);                        /* well into the stage */
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_int_equal(q_int(ht_db_path(h), "SELECT count(*) FROM members"), 100);
+	assert_int_equal(q_int(ht_db_path(h), "SELECT id FROM members WHERE number = "
+	                       "'M-0000042'"), id_before);
+	assert_int_equal(q_int(ht_db_path(h), "SELECT count(*) FROM pragma_integrity_check "
+	                       "WHERE integrity_check <> 'ok'"), 0);
+	/* the next import takes over the dead one's stage and claim */
+	assert_int_equal(waitpid(start_import(h, big), &st, 0) > 0 && WIFEXITED(st) &&
+	                 WEXITSTATUS(st) == 0, 1);
+	assert_int_equal(q_int(ht_db_path(h), "SELECT count(*) FROM members"), n);
+	assert_int_equal(q_int(ht_db_path(h), "SELECT id FROM members WHERE number = "
+	                       "'M-0000042'"), id_before);
+	assert_int_equal(q_int(ht_db_path(h), "SELECT count(*) FROM sqlite_schema WHERE "
+	                       "name IN ('members_stage', 'members_old')"), 0);
+	assert_int_equal(q_int(ht_db_path(h), "SELECT count(*) FROM meta WHERE key = "
+	                       "'import_owner'"), 0);
+	ht_end(h);
+}
+
 static int end_all(void **state)
 {
 	(void)state;
@@ -240,7 +335,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(locked_database_shows_saving, end_all),
-		/* import_never_holds_a_submit: registered with the staged import */
+		cmocka_unit_test_teardown(import_never_holds_a_submit, end_all),
+		cmocka_unit_test_teardown(killed_import_changes_nothing, end_all),
 	};
 
 	if (!getenv("KHIDMA_BIN")) {

@@ -6,6 +6,10 @@
 #   backup    `khidma backup` signalled at 400 random points, a quarter of
 #             them SIGKILL (test_cli_backup): the target is always absent or
 #             a complete checked copy, nothing else is left (make check: 24)
+#   import    a 300 000-member `members import` while the kiosk submits
+#             (the kiosk confirms within 1 s), and one killed -9 while it
+#             writes (all or nothing) — test_faults_wait with
+#             KHIDMA_IMPORT_ROWS=300000 (make check runs it at 100 000)
 #   fuzz      every libFuzzer target in BUILD/fuzz for $FUZZ_SECONDS (60) from
 #             its seed corpus tests/fuzz/corpus/<name>; a crash fails the run
 #             and leaves the input in BUILD/fuzz-artifacts/<name>/ — copy it
@@ -29,14 +33,14 @@
 #             <test>/{test,khidma}.<pid>.log; any error in any of them fails
 #             the test.
 #
-# FAULT_STEPS picks steps (default: "kill store fuzz valgrind"); T filters
+# FAULT_STEPS picks steps (default: "kill store backup import fuzz valgrind"); T filters
 # the test binaries of the valgrind step by name. The last line is
 # "N passed, N failed"; the exit status is 0 only when nothing failed.
 set -u
 build=${1:-build}
 cd "$(dirname "$0")/../.."
 root=$PWD
-steps=${FAULT_STEPS:-kill store backup fuzz valgrind}
+steps=${FAULT_STEPS:-kill store backup import fuzz valgrind}
 secs=${FUZZ_SECONDS:-60}
 filter=${T:-}
 export KHIDMA_SRCDIR=$root LC_ALL=C.UTF-8
@@ -154,6 +158,12 @@ for step in $steps; do
 		run_test "backup × 400 signals" "$logs/backup.log" \
 			env KHIDMA_BACKUP_SIGNALS=400 "$build/tests/unit/test_cli_backup"
 		grep -E 'runs signalled|SKIPPED' "$logs/backup.log" | sed 's/^/    /'
+		;;
+	import)
+		echo "== members import of 300 000 beside a submitting kiosk"
+		run_test "import vs kiosk (300 000 members)" "$logs/import.log" \
+			env KHIDMA_IMPORT_ROWS=300000 HT_LOG_DIR="$logs" "$build/tests/e2e/test_faults_wait"
+		grep -E 'confirmed in|shown' "$logs/import.log" | sed 's/^/    /'
 		;;
 	fuzz)
 		echo "== fuzzing, ${secs} s per target"
