@@ -47,7 +47,7 @@
  *  - Quorum: each committee member records one vote — accept or reject,
  *    with a reason; the request is decided when committee_quorum members
  *    (config, default 1) have voted the same way. Every vote is in the
- *    request's history.
+ *    request's history and on its screen.
  *  - Study period: no decision before the earliest-response date (received
  *    + study_days, config, default 14 — the date the member was given)
  *    unless an admin records an exception with a reason. The refusal says
