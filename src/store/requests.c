@@ -21,7 +21,8 @@
  *  7. Every write of an event by someone other than the kiosk sets the
  *     request's last_officer to that `who` in the same UPDATE (schema v6,
  *     invariant 8: the per-officer satisfaction follows it).
- *  8. The submission's statements and the event INSERT stay prepared on
+ *  8. The submission's statements, the event INSERT and a workflow
+ *     action's reads and UPDATEs (store_request_act) stay prepared on
  *     the connection (s->cache), reset and unbound after every use, and
  *     are finalized when the connection closes: SQLite calls the
  *     SQLITE_TRACE_CLOSE callback before it refuses to close a connection
@@ -138,7 +139,8 @@ st_rc store_request_by_ref(store *s, const char *ref, struct request *out)
  * fires, preparing the submission's three statements is ~0.6M of its ~1.5M
  * instructions (callgrind, bench/README.md). They stay prepared in
  * s->cache; SQLite re-prepares them by itself after a schema change. */
-enum { C_SUBMIT_PRE, C_SUBMIT_INSERT, C_EVENT };
+enum { C_SUBMIT_PRE, C_SUBMIT_INSERT, C_EVENT, C_ACT_GET, C_ACT_EVENTS,
+       C_ACT_PLAIN, C_ACT_DECIDED, C_ACT_DELIVERED };
 
 static int cache_on_close(unsigned type, void *ctx, void *p, void *x)
 {
@@ -465,6 +467,48 @@ st_rc store_request_transition(store *s, int64_t id, int version,
 	return change(s, &c);
 }
 
+#define EVENTS_SQL "SELECT id, at, who, from_status, to_status, note, " \
+	"kind FROM request_events WHERE request_id = ? ORDER BY id"
+
+/* The events of request_id through the prepared EVENTS_SQL statement st
+ * (stepped and reset here, not finalized). */
+static st_rc events_read(sqlite3_stmt *st, int64_t request_id,
+                         struct request_event **ev, int *n)
+{
+	struct request_event *v = NULL;
+	int cnt = 0, cap = 0, rc;
+
+	*ev = NULL;
+	*n = 0;
+	sqlite3_bind_int64(st, 1, request_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct request_event *e;
+
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 8;
+			v = xrealloc(v, (size_t)cap * sizeof *v);
+		}
+		e = &v[cnt++];
+		memset(e, 0, sizeof *e);
+		e->id = sqlite3_column_int64(st, 0);
+		e->at = (time_t)sqlite3_column_int64(st, 1);
+		st_col_copy(st, 2, e->who, sizeof e->who);
+		req_status_parse((const char *)sqlite3_column_text(st, 3), &e->from);
+		req_status_parse((const char *)sqlite3_column_text(st, 4), &e->to);
+		e->note = st_col_dup(st, 5);
+		st_col_copy(st, 6, e->kind, sizeof e->kind);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE) {
+		request_events_free(v, cnt);
+		return st_map(rc);
+	}
+	*ev = v;
+	*n = cnt;
+	return ST_OK;
+}
+
 /* ---- workflow actions, checked inside the transaction ---------------------- */
 
 struct act {
@@ -484,22 +528,32 @@ static st_rc act_body(store *s, void *ctx)
 	struct st_act_out out;
 	sqlite3_stmt *st = NULL;
 	time_t now = khidma_now();
-	int nev = 0;
+	int nev = 0, rc;
 	st_rc r;
 
 	/* invariant 9: a revoked officer votes, reopens, excepts nothing */
 	if ((r = st_actor_check(s, a->who, 0)) != ST_OK)
 		return r;
-	r = get_one(s, "SELECT " REQ_COLS " FROM requests WHERE id = ?", a->id,
-	            NULL, &cur);
-	if (r != ST_OK)
+	/* the statements stay prepared (invariant 8): preparing them was
+	 * most of a refused decision's cost in the exhaustive test */
+	if ((r = cached(s, C_ACT_GET, "SELECT " REQ_COLS " FROM requests WHERE "
+	                "id = ?", &st)) != ST_OK)
 		return r;
+	sqlite3_bind_int64(st, 1, a->id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		fill_request(st, &cur);
+	uncache(st);
+	st = NULL;
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? ST_NOTFOUND : st_map(rc);
 	if (cur.version != a->version)
 		r = ST_STALE;
 	else if (cur.status != a->from)
 		r = ST_DENIED;
-	else
-		r = store_request_events(s, a->id, &ev, &nev);
+	else if ((r = cached(s, C_ACT_EVENTS, EVENTS_SQL, &st)) == ST_OK)
+		r = events_read(st, a->id, &ev, &nev);
+	st = NULL;
 	if (r == ST_OK) {
 		memset(&out, 0, sizeof out);
 		out.to = cur.status;
@@ -513,10 +567,12 @@ static st_rc act_body(store *s, void *ctx)
 	request_free(&cur);
 	if (r != ST_OK)
 		return r;
-	r = st_prep(s, out.decision && out.to != a->from ?
-	            ACT_SQL(FIRST("decided_at")) :
-	            out.to == RS_DELIVERED && a->from != RS_DELIVERED ?
-	            ACT_SQL(FIRST("delivered_at")) : ACT_SQL(""), &st);
+	if (out.decision && out.to != a->from)
+		r = cached(s, C_ACT_DECIDED, ACT_SQL(FIRST("decided_at")), &st);
+	else if (out.to == RS_DELIVERED && a->from != RS_DELIVERED)
+		r = cached(s, C_ACT_DELIVERED, ACT_SQL(FIRST("delivered_at")), &st);
+	else
+		r = cached(s, C_ACT_PLAIN, ACT_SQL(""), &st);
 	if (r != ST_OK)
 		return r;
 	sqlite3_bind_int64(st, 1, a->id);
@@ -526,7 +582,7 @@ static st_rc act_body(store *s, void *ctx)
 	sqlite3_bind_text(st, 4, a->note ? a->note : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 9, a->who, -1, SQLITE_STATIC);
 	r = st_done(st);
-	sqlite3_finalize(st);
+	uncache(st);
 	if (r != ST_OK)
 		return r;
 	return add_event(s, a->id, now, a->who, a->from, out.to,
@@ -604,42 +660,15 @@ st_rc store_request_events(store *s, int64_t request_id,
                            struct request_event **ev, int *n)
 {
 	sqlite3_stmt *st;
-	struct request_event *v = NULL;
-	int cnt = 0, cap = 0, rc;
 	st_rc r;
 
 	*ev = NULL;
 	*n = 0;
-	if ((r = st_prep(s, "SELECT id, at, who, from_status, to_status, note, "
-	                 "kind FROM request_events WHERE request_id = ? ORDER BY id",
-	                 &st)) != ST_OK)
+	if ((r = st_prep(s, EVENTS_SQL, &st)) != ST_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, request_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct request_event *e;
-
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 8;
-			v = xrealloc(v, (size_t)cap * sizeof *v);
-		}
-		e = &v[cnt++];
-		memset(e, 0, sizeof *e);
-		e->id = sqlite3_column_int64(st, 0);
-		e->at = (time_t)sqlite3_column_int64(st, 1);
-		st_col_copy(st, 2, e->who, sizeof e->who);
-		req_status_parse((const char *)sqlite3_column_text(st, 3), &e->from);
-		req_status_parse((const char *)sqlite3_column_text(st, 4), &e->to);
-		e->note = st_col_dup(st, 5);
-		st_col_copy(st, 6, e->kind, sizeof e->kind);
-	}
+	r = events_read(st, request_id, ev, n);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		request_events_free(v, cnt);
-		return st_map(rc);
-	}
-	*ev = v;
-	*n = cnt;
-	return ST_OK;
+	return r;
 }
 
 void request_events_free(struct request_event *ev, int n)

@@ -24,7 +24,7 @@ struct store {
 	int      lock_fd;          /* read-only immutable open: our shared lock */
 	/* requests.c: the durable submit's statements kept prepared on this
 	 * connection (NULL until first used; finalized by st_cache_free). */
-	sqlite3_stmt *cache[4];
+	sqlite3_stmt *cache[10];
 	/* officers.c: the officer session (store_session_begin); actor[0] ==
 	 * '\0' = none. revoked is sticky until store_session_end. */
 	char     actor[64];

@@ -312,7 +312,9 @@ static bool try_move(struct search *S, const struct move *m, const struct reques
 	return rc == ST_OK;
 }
 
-static void dfs(struct search *S, int left)
+/* Explore from the current state (reached by `after`) with `left` moves
+ * to go; the checker runs first, so after every move. */
+static void dfs(struct search *S, int left, const char *after)
 {
 	struct request r;
 	struct request_event *ev;
@@ -320,7 +322,7 @@ static void dfs(struct search *S, int left)
 	bool late = S->late;
 	int64_t frozen;
 
-	audit(S, &r, &ev, &nev, "a step");
+	audit(S, &r, &ev, &nev, after);
 	if (!visit(S, state_key(S, &r, ev, nev), left) || left == 0) {
 		request_free(&r);
 		request_events_free(ev, nev);
@@ -330,20 +332,12 @@ static void dfs(struct search *S, int left)
 	frozen = clone_request(S, S->id);      /* this state, kept for going back */
 	for (int i = 0; i < nmoves; i++) {
 		S->nev_before = nev;
+		char d[96];
+
 		if (!try_move(S, &moves[i], &r))
 			continue;
-		{
-			struct request r2;
-			struct request_event *ev2;
-			int nev2;
-			char d[96];
-
-			describe(&moves[i], d, sizeof d);
-			audit(S, &r2, &ev2, &nev2, d);
-			request_free(&r2);
-			request_events_free(ev2, nev2);
-		}
-		dfs(S, left - 1);
+		describe(&moves[i], d, sizeof d);
+		dfs(S, left - 1, d);
 		S->id = clone_request(S, frozen);
 		set_clock(S, late);
 	}
@@ -395,7 +389,7 @@ static void search_from(const struct actor *by, int quorum, long *states, long *
 	/* a kiosk request's declaration is the member's; on behalf, the
 	 * applicant's confirmation recorded by the officer */
 	set_clock(&S, false);
-	dfs(&S, DEPTH);
+	dfs(&S, DEPTH, "the submission");
 	set_clock(&S, false);
 
 	*states += S.expanded;
