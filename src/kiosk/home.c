@@ -1,11 +1,13 @@
 /*
  * kiosk/home — the home menu from screens/menus.conf ("home"): 1 New
  * service request, 2 Track my request, 3 Satisfaction survey, 4
- * Information and guides. Digits choose, arrows + Enter too; Esc or
- * Backspace goes back to the welcome screen (nothing typed here yet).
+ * Information and guides, 5 Call an officer. Digits choose, arrows +
+ * Enter too; Esc, Backspace or the keypad's '/' go back to the welcome
+ * screen (nothing typed here yet). The footer's range follows the menu.
  */
 #include "kiosk/kiosk.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,10 +21,10 @@ struct home {
 	enum kstep     next;
 };
 
-static const struct ui_key_hint hints[] = {
-	{ "1-4", N_("choose") },
+static const struct ui_key_hint hints_tmpl[] = {
+	{ NULL, N_("choose") },             /* "1-n", from the menu */
 	{ "Enter", N_("open") },
-	{ "Esc", N_("back") },
+	{ "Esc /", N_("back") },
 	{ "F2", N_("language") },
 };
 
@@ -30,8 +32,14 @@ static void
 home_draw(struct ui_screen *s)
 {
 	struct home *h = s->state;
-	struct ui_rect r = ui_frame(_(h->def->title), hints, 4);
-	struct ui_rect m;
+	struct ui_key_hint hints[ARRAY_LEN(hints_tmpl)];
+	char range[16];
+	struct ui_rect r, m;
+
+	memcpy(hints, hints_tmpl, sizeof hints);
+	snprintf(range, sizeof range, "1-%d", h->def->nitems < 9 ? h->def->nitems : 9);
+	hints[0].key = range;
+	r = ui_frame(_(h->def->title), hints, (int)ARRAY_LEN(hints));
 
 	for (int i = 0; i < h->def->nitems; i++)
 		h->items[i] = _(h->def->items[i].label);
@@ -47,7 +55,7 @@ action_step(const char *action)
 {
 	static const struct { const char *name; enum kstep st; } map[] = {
 		{ "request", K_REQUEST }, { "track", K_TRACK },
-		{ "survey", K_SURVEY }, { "info", K_INFO },
+		{ "survey", K_SURVEY }, { "info", K_INFO }, { "call", K_CALL },
 	};
 
 	for (size_t i = 0; i < ARRAY_LEN(map); i++)

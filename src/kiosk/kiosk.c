@@ -5,7 +5,8 @@
  *   welcome ─► home ─┬─► intake ⇄ review ─► declare (submit) ─► confirm ─┐
  *      ▲             ├─► track ──(delivered)──► survey                   │
  *      │             ├─► survey                                          │
- *      │             └─► info                                            │
+ *      │             ├─► info                                            │
+ *      │             └─► call an officer (a help request in the queue)   │
  *      └──────────── idle reset / timeout / after a submission ◄─────────┘
  *
  * Invariants:
@@ -194,6 +195,7 @@ kiosk_main(struct app *a)
 		case K_TRACK:   st = kiosk_track(&k); break;
 		case K_SURVEY:  st = kiosk_survey(&k); break;
 		case K_INFO:    st = kiosk_info(&k); break;
+		case K_CALL:    st = kiosk_call(&k); break;
 		case K_OFFICER: st = run_officer(&k); break;
 		case K_OOS:     st = kiosk_out_of_service(&k); break;
 		case K_RESET:

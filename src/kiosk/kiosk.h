@@ -32,7 +32,7 @@
 /* Where the dispatcher goes next. */
 enum kstep {
 	K_WELCOME = 0, K_HOME, K_REQUEST, K_REVIEW, K_DECLARE, K_CONFIRM,
-	K_TRACK, K_SURVEY, K_INFO, K_OFFICER, K_RESET /* idle: wipe, welcome */,
+	K_TRACK, K_SURVEY, K_INFO, K_OFFICER, K_CALL /* call an officer */, K_RESET /* idle: wipe, welcome */,
 	K_EXIT /* hang-up */, K_OOS /* out of service (oos.c) */
 };
 
@@ -100,6 +100,7 @@ enum kstep kiosk_confirm(struct kiosk *k);    /* confirm.c */
 enum kstep kiosk_track(struct kiosk *k);      /* track.c */
 enum kstep kiosk_survey(struct kiosk *k);     /* survey.c */
 enum kstep kiosk_info(struct kiosk *k);       /* info.c */
+enum kstep kiosk_call(struct kiosk *k);       /* call.c */
 
 /* ---- oos.c: out of service (issue 15, findings 4 and 5) -------------------
  *

@@ -16,8 +16,12 @@
  *     the current page. Returning from a request screen always reloads.
  *  4. Cells are drawn by the table, which sanitises: names stored with
  *     escape sequences or bidi controls are shown inert.
+ *  5. Help calls from the kiosks (store/help.c) are a row above the
+ *     table, reloaded with the page: the oldest open call's kiosk and time
+ *     and how many more wait; H marks the oldest answered by this officer.
  */
 #include "officer/queue.h"
+#include "officer/officer_attr.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +98,11 @@ queue_load(struct queue *q, bool keep_cursor)
 	rows_free(q);
 	q->rows = rows;
 	q->nrows = n;
+	free(q->calls);
+	q->calls = NULL;
+	q->ncalls = 0;
+	if (store_help_calls_open(q->c->db, &q->calls, &q->ncalls) != ST_OK)
+		q->ncalls = 0;                /* the requests still show */
 	q->recv = xcalloc((size_t)n + 1, sizeof *q->recv);
 	q->early = xcalloc((size_t)n + 1, sizeof *q->early);
 	for (i = 0; i < n; i++) {
@@ -274,6 +283,21 @@ queue_draw(struct ui_screen *s)
 		q->cols[i].dir = i == QCOL_REF || i == QCOL_RECEIVED || i == QCOL_EARLIEST ||
 		                 i == QCOL_ASSIGNED ? TEXT_LTR : ui_dir();
 	}
+	if (q->ncalls > 0) {                  /* invariant 5 */
+		char when[24] = "", *call;
+		struct tm tm;
+		time_t t = q->calls[0].called_at;
+
+		if (localtime_r(&t, &tm) != NULL)
+			strftime(when, sizeof when, "%H:%M", &tm);
+		call = q->ncalls > 1
+		     ? xasprintf(_("Help requested at kiosk %s since %s (calls waiting: %d) — H: answered"),
+		                 q->calls[0].kiosk, when, q->ncalls)
+		     : xasprintf(_("Help requested at kiosk %s since %s — H: answered"),
+		                 q->calls[0].kiosk, when);
+		ui_text(r.y + 1, r.x + 1, r.w - 2, call, ui_dir(), AL_START, OA_HEADING | OA_SELECTED);
+		free(call);
+	}
 	layout_columns(q, r.w - 2);
 	if (q->nrows == 0) {
 		ui_text(r.y + 3, r.x + 1, r.w - 2,
@@ -370,6 +394,24 @@ commands_menu(struct queue *q)
 	return queue_command(q, shown_cmd[i]);
 }
 
+/* H: the oldest open help call answered by this officer (invariant 5). */
+static int
+answer_call(struct queue *q)
+{
+	st_rc rc;
+
+	if (q->ncalls == 0)
+		return UI_HANDLED;
+	rc = store_help_call_answer(q->c->db, q->calls[0].id, q->c->me.login);
+	if (rc != ST_OK && rc != ST_NOTFOUND)
+		ui_status(oc_store_error(rc), true);
+	else
+		log_info("officer %s answered the help call of kiosk %s",
+		         q->c->me.login, q->calls[0].kiosk);
+	queue_load(q, true);        /* a revoked account: the console's watch ends it */
+	return UI_REDRAW;
+}
+
 static int
 queue_key(struct ui_screen *s, struct ui_event ev)
 {
@@ -403,6 +445,7 @@ queue_key(struct ui_screen *s, struct ui_event ev)
 		case L'n': case L'N': return queue_command(q, QC_INTAKE);
 		case L'r': case L'R': return queue_command(q, QC_REPORTS);
 		case L'g': case L'G': return queue_command(q, QC_REFRESH);
+		case L'h': case L'H': return answer_call(q);
 		default: return UI_HANDLED;
 		}
 	case ACT_BACK:
@@ -439,6 +482,7 @@ oc_queue(struct console *c)
 		r = ui_run(&s);
 	} while (!oc_unwind(r) && !(r & UI_DONE));
 	rows_free(&q);
+	free(q.calls);
 	free(q.keys);
 	free(q.search);
 	free(q.channel);

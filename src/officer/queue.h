@@ -33,6 +33,9 @@ struct queue {
 	bool               long_dates;   /* room for the century */
 	struct ui_column   cols[QUEUE_NCOLS];
 	struct ui_table    table;
+	/* added: open "call an officer" requests from the kiosks (store/help.c) */
+	struct help_call  *calls;
+	int                ncalls;
 };
 
 enum queue_cmd { QC_OPEN, QC_SEARCH, QC_FILTER, QC_INTAKE, QC_REPORTS, QC_REFRESH, QC_LOGOUT };

@@ -74,6 +74,9 @@
  *       credited to each officer; officer_sat, its two triggers,
  *       survey_responses_linked and requests_officer dropped
  *       (last_officer stays, written as before, read by no report).
+ *   v10 help_calls (id, kiosk, called_at, answered_at, answered_by): "call
+ *       an officer" at the kiosk (store/help.c); no personal data, an
+ *       index on the open calls (answered_at, called_at).
  *
  * Invariants:
  *  1. Steps are append-only: a released step is never edited, only followed.
@@ -660,6 +663,18 @@ out:
 	return r;
 }
 
+/* v10: help requests from the kiosk (store/help.c): which kiosk, when,
+ * answered when and by whom — nothing about the visitor. */
+static const char v10_sql[] =
+	"CREATE TABLE help_calls ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kiosk TEXT NOT NULL CHECK (length(kiosk) <= 160),"
+	"  called_at INTEGER NOT NULL,"
+	"  answered_at INTEGER NOT NULL DEFAULT 0,"
+	"  answered_by TEXT NOT NULL DEFAULT '' CHECK (length(answered_by) < 64)"
+	") STRICT;"
+	"CREATE INDEX help_calls_open ON help_calls(answered_at, called_at);";
+
 struct step {
 	const char *sql;
 	st_rc (*fn)(store *s);
@@ -683,6 +698,7 @@ static const struct step steps[] = {
 	{ v7_sql, NULL },
 	{ v8_sql, NULL },
 	{ v9_sql, NULL },
+	{ v10_sql, NULL },
 };
 
 /* The schema version this program writes. */

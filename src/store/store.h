@@ -341,6 +341,20 @@ struct track_counts { int kiosk, ref, all; };
 st_rc store_track_fail_at(store *s, const char *kiosk, const char *ref,
                           int window_s, struct track_counts *out);
 
+/* ---- help calls (added; help.c): "call an officer" at the kiosk ----------- */
+/* An open call: which kiosk, since when. No personal data (help.c). */
+struct help_call { int64_t id; char kiosk[161]; time_t called_at; };
+/* Put a help request from kiosk (its kiosk_id) in the officers' queue; one
+ * open call per kiosk (a repeated call adds nothing and returns ST_OK with
+ * the open call's id in *id, may be NULL). ST_INVALID for bad UTF-8 or a
+ * kiosk name over 160 bytes; else the store error, nothing written. */
+st_rc store_help_call(store *s, const char *kiosk, int64_t *id);
+/* The open calls, oldest first (at most 100), malloc'd array (free()). */
+st_rc store_help_calls_open(store *s, struct help_call **out, int *n);
+/* Officer `who` answered call id. ST_NOTFOUND when it is not open (already
+ * answered, or no such call); the session checks of every officer write. */
+st_rc store_help_call_answer(store *s, int64_t id, const char *who);
+
 /* ---- surveys ----------------------------------------------------------------- */
 struct survey_answer { char question[32]; int score; /* 1..5, 0 = skipped */ };
 enum survey_refusal { SURVEY_LINK_OK = 0, SURVEY_NOT_DELIVERED, SURVEY_ALREADY_USED };

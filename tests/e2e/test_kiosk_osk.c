@@ -84,6 +84,22 @@ key_at(ht *h, const char *glyph, int *row, int *col)
 	return false;
 }
 
+struct key_want { const char *glyph; int row, col; };
+
+static bool
+key_shown(ht *h, void *arg)
+{
+	struct key_want *k = arg;
+
+	return key_at(h, k->glyph, &k->row, &k->col);
+}
+
+static bool
+highlight_shown(ht *h, void *arg)
+{
+	return highlight(h, arg);
+}
+
 struct moved { struct pos was; };
 
 static bool
@@ -100,14 +116,18 @@ static void
 osk_letter(ht *h, const char *letter)
 {
 	char *glyph = visual_of(letter, TEXT_RTL);
-	int row = -1, col = -1;
+	struct key_want kw = { glyph, -1, -1 };
+	int row, col;
 
-	HT_ASSERT(h, key_at(h, glyph, &row, &col));
+	/* a wait: the screen may still be arriving */
+	HT_ASSERT(h, ht_wait_until(h, key_shown, &kw, KT));
+	row = kw.row;
+	col = kw.col;
 	for (int step = 0; step < 40; step++) {
 		struct moved m;
 		const char *k;
 
-		HT_ASSERT(h, highlight(h, &m.was));
+		HT_ASSERT(h, ht_wait_until(h, highlight_shown, &m.was, KT));
 		if (row < m.was.row)
 			k = "8";
 		else if (row > m.was.row)
