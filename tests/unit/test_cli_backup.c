@@ -154,6 +154,18 @@ static void remove_leftovers(struct cu *c)
 	closedir(d);
 }
 
+/* Under make faults' valgrind wrapper a process killed mid-statement shows
+ * its live blocks as leaks: the signalled runs are for the plain binary. */
+static bool plain_binary(void)
+{
+	const char *b = cu_bin(), *slash = strrchr(b, '/');
+
+	if (strcmp(slash ? slash + 1 : b, "khidma") == 0)
+		return true;
+	print_message("SKIPPED: signalled runs need the plain binary, not %s\n", b);
+	return false;
+}
+
 static void test_backup_interrupted(void **state)
 {
 	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGALRM,
@@ -175,6 +187,10 @@ static void test_backup_interrupted(void **state)
 	assert_complete(dest);
 	assert_int_equal(leftovers(c, names, sizeof names), 0);
 	unlink(dest);
+	if (!plain_binary()) {
+		cu_free(c);
+		return;
+	}
 
 	/* until both outcomes were seen (a loaded machine makes one backup
 	 * slower or faster than the first): up to 3 × runs, the delays
@@ -288,6 +304,11 @@ static void test_export_interrupted(void **state)
 	want = cu_slurp(dest, &wn);
 	assert_non_null(want);
 	unlink(dest);
+	if (!plain_binary()) {
+		free(want);
+		cu_free(c);
+		return;
+	}
 	for (int i = 0; i < 16; i++) {
 		long delay = (long)(one * 1.3e6 * (rand_r(&seed) % 1000) / 1000.0);
 		int st = run_with_signal(c, args, delay, sigs[rand_r(&seed) % 4]);
