@@ -602,6 +602,25 @@ st_rc store_request_act(store *s, int64_t id, int version, req_status from,
 	return st_tx(s, act_body, &a);
 }
 
+/* See store.h. */
+st_rc store_request_ids(store *s, int64_t after_id, int limit, int64_t *ids, int *n)
+{
+	sqlite3_stmt *st;
+	st_rc r;
+	int rc;
+
+	*n = 0;
+	if ((r = st_prep(s, "SELECT id FROM requests WHERE id > ? ORDER BY id LIMIT ?",
+	                 &st)) != ST_OK)
+		return r;
+	sqlite3_bind_int64(st, 1, after_id);
+	sqlite3_bind_int(st, 2, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
+		ids[(*n)++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ST_OK : st_map(rc);
+}
+
 void store_set_study_days(store *s, int days)
 {
 	if (s)

@@ -260,6 +260,9 @@ typedef st_rc (*st_act_fn)(void *ctx, store *s, const struct request *cur,
 st_rc store_request_act(store *s, int64_t id, int version, req_status from,
                         const char *who, const char *note,
                         st_act_fn fn, void *ctx);
+/* Up to `limit` request ids greater than after_id, in id order, into
+ * ids[] (for walking every request: khidma check --audit). */
+st_rc store_request_ids(store *s, int64_t after_id, int limit, int64_t *ids, int *n);
 /* The study period in days (config study_days, default 14): a request
  * submitted through this connection gets earliest_response = received +
  * days. Values < 1 mean 14. */
