@@ -102,7 +102,9 @@ static void assert_all_refused(store *s, int64_t id, const char *login,
 	                 "name=1,national_id=1,mobile=1,category=1", 0), ST_REVOKED);
 	assert_int_equal(store_request_transition(s, id, r.version, RS_RECEIVED,
 	                 RS_NEEDS_INFO, login, "x"), ST_REVOKED);
-	assert_int_equal(wf_apply(s, &r, WF_ASK_INFO, &me, "missing ID copy"), ST_REVOKED);
+	/* the workflow refuses a role it does not allow before the store */
+	assert_int_equal(wf_apply(s, &r, WF_ASK_INFO, &me, "missing ID copy"),
+	                 wf_allowed(WF_ASK_INFO, RS_RECEIVED, role) ? ST_REVOKED : ST_DENIED);
 	fx_request(&nr, "سلمى", "1000000077", "0500000077");
 	strcpy(nr.declared_by, login);
 	assert_int_equal(store_request_submit(s, &nr, login), ST_REVOKED);
@@ -215,6 +217,55 @@ static void test_session_edges(void **state)
 	                    "officer access ended (disabled or role changed)");
 }
 
+/* Every login role × every way access can end (disable, delete, each other
+ * role): every write kind refused, nothing written. And with no change, the
+ * admin writes pass exactly for the admin role. */
+static void test_every_role_every_change(void **state)
+{
+	struct two *t = *state;
+	store *s = t->f->s;
+	int64_t id = fx_submit(s, "نورة", "1000000006", "0500000006");
+	int combos = 0;
+
+	for (int lr = 0; lr < ROLE__COUNT; lr++) {
+		for (int change = -2; change < ROLE__COUNT; change++) {
+			char sql[160];
+			const char *login = "victim";
+
+			if (change == lr)
+				continue;
+			add_officer(t->admin, login, (officer_role)lr);
+			assert_int_equal(store_session_begin(s, login, (officer_role)lr), ST_OK);
+			/* unchanged: admin writes only for an admin */
+			assert_int_equal(store_officer_unlock(s, "badr"),
+			                 lr == ROLE_ADMIN ? ST_OK : ST_REVOKED);
+			store_session_end(s);
+			assert_int_equal(store_session_begin(s, login, (officer_role)lr), ST_OK);
+			if (change == -2)
+				snprintf(sql, sizeof sql, "UPDATE officers SET active = 0 "
+				         "WHERE login = '%s'", login);
+			else if (change == -1)
+				snprintf(sql, sizeof sql, "DELETE FROM officers WHERE "
+				         "login = '%s'", login);
+			else
+				snprintf(sql, sizeof sql, "UPDATE officers SET role = '%s' "
+				         "WHERE login = '%s'", officer_role_name((officer_role)change),
+				         login);
+			assert_int_equal(sqlite3_exec(store_db(t->admin), sql, NULL, NULL,
+			                              NULL), SQLITE_OK);
+			assert_all_refused(s, id, login, (officer_role)lr);
+			store_session_end(s);
+			assert_int_equal(sqlite3_exec(store_db(t->admin), "DELETE FROM "
+			                 "officers WHERE login = 'victim'", NULL, NULL,
+			                 NULL), SQLITE_OK);
+			combos++;
+		}
+	}
+	assert_int_equal(combos, ROLE__COUNT * (ROLE__COUNT + 1));
+	print_message("session checks: %d role/change combinations, each with "
+	              "every write kind\n", combos);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +273,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_role_change_ends_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_admin_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_edges, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_role_every_change, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("workflow_session", tests, NULL, NULL);
 }
