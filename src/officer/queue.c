@@ -19,6 +19,9 @@
  *  5. Help calls from the kiosks (store/help.c) are a row above the
  *     table, reloaded with the page: the oldest open call's kiosk and time
  *     and how many more wait; H marks the oldest answered by this officer.
+ *  6. Every command has one key whatever the role (queue_cmds), shown in
+ *     the F1 menu and taken in the queue itself (not log out: F10 there),
+ *     in either case or as the letter on the same Arabic key.
  */
 #include "officer/queue.h"
 #include "officer/officer_attr.h"
@@ -367,26 +370,41 @@ queue_command(struct queue *q, enum queue_cmd cmd)
 	return UI_REDRAW;
 }
 
+/* The queue's commands, each with one key whatever the role (the menu
+ * shows it; the same key works in the queue itself, but for log out,
+ * which is F10 there) and the letter on the same key of the Arabic
+ * keyboard. Before, the menu numbered them by position, and a role
+ * without "New request" had "Reports" on another number. */
+static const struct {
+	enum queue_cmd cmd;
+	const char    *label;
+	wchar_t        key, ar;
+} queue_cmds[] = {
+	{ QC_OPEN,    N_("Open the selected request"),       L'O', L'\u062e' },  /* خ */
+	{ QC_SEARCH,  N_("Search"),                          L'S', L'\u0633' },  /* س */
+	{ QC_FILTER,  N_("Filter"),                          L'F', L'\u0628' },  /* ب */
+	{ QC_INTAKE,  N_("New request on someone's behalf"), L'N', L'\u0649' },  /* ى */
+	{ QC_REPORTS, N_("Reports"),                         L'R', L'\u0642' },  /* ق */
+	{ QC_REFRESH, N_("Refresh"),                         L'G', L'\u0644' },  /* ل */
+	{ QC_LOGOUT,  N_("Log out"),                         L'L', L'\u0645' },  /* م */
+};
+
 static int
 commands_menu(struct queue *q)
 {
-	const char *items[] = {
-		_("Open the selected request"), _("Search"), _("Filter"),
-		_("New request on someone's behalf"), _("Reports"), _("Refresh"), _("Log out"),
-	};
-	static const enum queue_cmd cmds[] = {
-		QC_OPEN, QC_SEARCH, QC_FILTER, QC_INTAKE, QC_REPORTS, QC_REFRESH, QC_LOGOUT,
-	};
-	const char *shown[ARRAY_LEN(items)];
-	enum queue_cmd shown_cmd[ARRAY_LEN(items)];
+	const char *shown[ARRAY_LEN(queue_cmds)];
+	wchar_t keys[ARRAY_LEN(queue_cmds)], ar[ARRAY_LEN(queue_cmds)];
+	enum queue_cmd shown_cmd[ARRAY_LEN(queue_cmds)];
 	int r = 0, i, n = 0;
 
-	for (i = 0; i < (int)ARRAY_LEN(items); i++)
-		if (cmds[i] != QC_INTAKE || wf_may_intake(q->c->me.role)) {
-			shown[n] = items[i];
-			shown_cmd[n++] = cmds[i];
+	for (i = 0; i < (int)ARRAY_LEN(queue_cmds); i++)
+		if (queue_cmds[i].cmd != QC_INTAKE || wf_may_intake(q->c->me.role)) {
+			shown[n] = _(queue_cmds[i].label);
+			keys[n] = queue_cmds[i].key;
+			ar[n] = queue_cmds[i].ar;
+			shown_cmd[n++] = queue_cmds[i].cmd;
 		}
-	i = oc_pick(N_("Menu"), shown, n, 0, &r);
+	i = oc_pick_keys(N_("Menu"), shown, keys, ar, n, 0, &r);
 	if (r)
 		return r;
 	if (i < 0)
@@ -410,6 +428,23 @@ answer_call(struct queue *q)
 		         q->c->me.login, q->calls[0].kiosk);
 	queue_load(q, true);        /* a revoked account: the console's watch ends it */
 	return UI_REDRAW;
+}
+
+/* The command a character typed in the queue names (its key in either
+ * case, its Arabic letter, or '/' for search); -1 for none. Log out is
+ * F10 here, never a letter. */
+static int
+queue_cmd_of(wchar_t ch)
+{
+	wchar_t up = ch >= L'a' && ch <= L'z' ? ch - L'a' + L'A' : ch;
+
+	if (ch == L'/')
+		return QC_SEARCH;
+	for (size_t i = 0; i < ARRAY_LEN(queue_cmds); i++)
+		if (queue_cmds[i].cmd != QC_LOGOUT &&
+		    (queue_cmds[i].key == up || queue_cmds[i].ar == ch))
+			return (int)queue_cmds[i].cmd;
+	return -1;
 }
 
 static int
@@ -439,15 +474,10 @@ queue_key(struct ui_screen *s, struct ui_event ev)
 		turn_page(q, false);
 		return UI_REDRAW;
 	case ACT_CHAR:
-		switch (ev.ch) {
-		case L'/': case L's': case L'S': return queue_command(q, QC_SEARCH);
-		case L'f': case L'F': return queue_command(q, QC_FILTER);
-		case L'n': case L'N': return queue_command(q, QC_INTAKE);
-		case L'r': case L'R': return queue_command(q, QC_REPORTS);
-		case L'g': case L'G': return queue_command(q, QC_REFRESH);
-		case L'h': case L'H': return answer_call(q);
-		default: return UI_HANDLED;
-		}
+		if (ev.ch == L'h' || ev.ch == L'H' || ev.ch == L'\u0627')   /* ا: the H key */
+			return answer_call(q);
+		i = queue_cmd_of(ev.ch);
+		return i < 0 ? UI_HANDLED : queue_command(q, (enum queue_cmd)i);
 	case ACT_BACK:
 		return UI_HANDLED;   /* the queue is home: Esc does not log out */
 	default:

@@ -146,6 +146,44 @@ static void keys_do_not_move_with_the_status(void **state)
 	ht_end(h);
 }
 
+/* The queue's menu: the same key for the same command whatever the role
+ * (before: "5 Reports" for an officer, "4 Reports" for the committee,
+ * whose menu has no "New request"); the key works in the queue itself. */
+static void menu_keys_do_not_move_with_the_role(void **state)
+{
+	struct ofx *f = *state;
+	const char *labels[] = { "Search", "Filter", "Reports", "Refresh", "Log out" };
+	char k[2][5], ref[16];
+	const char *who[2] = { "ali", "omar" };
+
+	ofx_submit(f, "Wafa Alqarni", 47, true, ref);
+	for (int i = 0; i < 2; i++) {
+		ht *h = ofx_session(f, who[i], "en", NULL, 24, 100);
+
+		ofx_login(h, PW);
+		ht_key(h, HT_KEY_F1);
+		HT_ASSERT_TEXT(h, "Menu", T);
+		HT_ASSERT_TEXT(h, "Log out", T);
+		read_keys(h, labels, 5, k[i]);
+		ht_key(h, HT_KEY_ESC);
+		HT_ASSERT_GONE(h, "Menu", T);
+		if (i == 1) {
+			/* the key works in the queue itself, in either case */
+			char key[2] = { (char)(k[1][2] | 0x20), 0 };
+
+			ht_keys(h, key);
+			HT_ASSERT_ROW(h, 0, "Reports", T);
+		}
+		ht_end(h);
+	}
+	for (int j = 0; j < 5; j++) {
+		assert_true(k[0][j] != 0);
+		if (k[0][j] != k[1][j])
+			fail_msg("\"%s\" is %c for an officer but %c for the committee", labels[j],
+			         k[0][j], k[1][j]);
+	}
+}
+
 static void withdraw_needs_a_reason_and_a_yes(void **state)
 {
 	struct ofx *f = *state;
@@ -468,6 +506,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(keys_do_not_move_with_the_status, setup, teardown),
+		cmocka_unit_test_setup_teardown(menu_keys_do_not_move_with_the_role, setup, teardown),
 		cmocka_unit_test_setup_teardown(withdraw_needs_a_reason_and_a_yes, setup, teardown),
 		cmocka_unit_test_setup_teardown(stale_action_keeps_the_note, setup, teardown),
 		cmocka_unit_test_setup_teardown(failed_search_keeps_the_text, setup, teardown),
