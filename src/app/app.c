@@ -72,6 +72,26 @@ app_load_screens(struct app *a, char *err, size_t errsz)
 	return screens_load(dir, &a->scr, err, errsz) != 0 ? -1 : 0;
 }
 
+/* What is wrong, in Arabic, for the line before the English detail (the
+ * terminal may not be set up for the visitor's language yet: both lines
+ * are printed whatever the locale, so these are not in the catalogue). */
+static const char *
+open_reason_ar(st_rc rc)
+{
+	switch (rc) {
+	case ST_NOTFOUND: return "قاعدة البيانات غير موجودة";
+	case ST_BUSY:     return "قاعدة البيانات مشغولة بعملية أخرى";
+	case ST_FULL:     return "القرص ممتلئ";
+	case ST_READONLY: return "الملف أو مجلده للقراءة فقط";
+	case ST_CORRUPT:  return "الملف تالف أو ليس قاعدة بيانات";
+	case ST_NODIR:    return "المجلد غير موجود";
+	case ST_DENIED:   return "لا يملك هذا المستخدم صلاحية الوصول إليه";
+	case ST_TOONEW:   return "قاعدة البيانات أحدث من هذا البرنامج";
+	case ST_IO:       return "خطأ في القراءة أو الكتابة";
+	default:          return "خطأ";
+	}
+}
+
 void
 app_open_failed(const struct app *a, st_rc rc, const char *err)
 {
@@ -80,9 +100,9 @@ app_open_failed(const struct app *a, st_rc rc, const char *err)
 	const char *why = strncmp(err, a->db_path, n) == 0 && err[n] == ':' &&
 	    err[n + 1] == ' ' ? err + n + 2 : err;
 
-	fprintf(stderr, "khidma: لا يمكن فتح قاعدة البيانات %s (%s)\n"
+	fprintf(stderr, "khidma: لا يمكن فتح قاعدة البيانات %s: %s (%s)\n"
 	    "khidma: cannot open the database %s: %s\n",
-	    a->db_path, st_rc_name(rc), a->db_path, why);
+	    a->db_path, open_reason_ar(rc), st_rc_name(rc), a->db_path, why);
 	log_error("cannot open %s: %s", a->db_path, err);
 }
 

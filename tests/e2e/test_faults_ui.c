@@ -154,6 +154,7 @@ static void open_missing_directory(void **state)
 	snprintf(dir, sizeof dir, "%s/no", ht_dir(h));
 	open_fails(db, "missing directory", h);
 	HT_ASSERT_TEXT(h, "does not exist", 100);
+	HT_ASSERT_TEXT(h, "المجلد غير موجود", 100);   /* the reason in Arabic too */
 	assert_int_equal(stat(dir, &sb), -1);
 	ht_end(h);
 }
