@@ -58,7 +58,10 @@ kiosk_call(struct kiosk *k)
 {
 	struct call c = { .k = k };
 	struct ui_screen s = {
-		.name = "call", .state = &c, .draw = call_draw, .key = call_key,
+		.name = "call",
+		.help = N_("An officer has been called to this kiosk. Enter goes back to "
+		           "the menu."),
+		.state = &c, .draw = call_draw, .key = call_key,
 	};
 	int r;
 

@@ -155,7 +155,11 @@ kiosk_confirm(struct kiosk *k)
 {
 	struct confirm c = { .k = k, .left = k->a->cfg.confirm_timeout };
 	struct ui_screen s = {
-		.name = "confirm", .state = &c, .draw = confirm_draw,
+		.name = "confirm",
+		.help = N_("Note your reference number: you need it to track your "
+		           "request. 1 prints a receipt when a printer is connected; "
+		           "Enter finishes."),
+		.state = &c, .draw = confirm_draw,
 		.key = confirm_key, .wipe = confirm_wipe, .no_idle = true,
 	};
 	int r;

@@ -203,7 +203,12 @@ kiosk_declare(struct kiosk *k)
 {
 	struct declare d = { .k = k, .next = K_REVIEW };
 	struct ui_screen s = {
-		.name = "declare", .state = &d, .draw = declare_draw,
+		.name = "declare",
+		.help = N_("Read the declaration and press 1 to accept it, then type "
+		           "your full name as your signature (* opens the on-screen "
+		           "keyboard) and press Enter, or + on the keypad, to send the "
+		           "request."),
+		.state = &d, .draw = declare_draw,
 		.key = declare_key, .wipe = declare_wipe, .has_draft = true,
 	};
 	int r;

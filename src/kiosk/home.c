@@ -104,7 +104,11 @@ kiosk_home(struct kiosk *k)
 {
 	struct home h = { .k = k, .next = K_WELCOME };
 	struct ui_screen s = {
-		.name = "home", .state = &h, .draw = home_draw, .key = home_key,
+		.name = "home",
+		.help = N_("Press the number of what you need and Enter, or the number "
+		           "alone. 5 calls an officer to this kiosk. Esc or / goes back "
+		           "to the language choice."),
+		.state = &h, .draw = home_draw, .key = home_key,
 	};
 	int r;
 

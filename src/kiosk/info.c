@@ -32,10 +32,11 @@ struct info {
 };
 
 static const struct ui_key_hint menu_hints[] = {
-	{ "1-9", N_("open") }, { "Esc", N_("back") }, { "F2", N_("language") },
+	{ "1-9", N_("open") }, { "Esc /", N_("back") }, { "F2", N_("language") },
 };
+/* the keypad's keys beside the full keyboard's (ui_pager_key) */
 static const struct ui_key_hint pager_hints[] = {
-	{ "↑↓", N_("line") }, { "PgUp/PgDn", N_("page") }, { "Esc", N_("back") },
+	{ "↑↓ 8 2", N_("line") }, { "+ -", N_("page") }, { "Esc /", N_("back") },
 	{ "F2", N_("language") },
 };
 
@@ -145,7 +146,10 @@ kiosk_info(struct kiosk *k)
 {
 	struct info v;
 	struct ui_screen s = {
-		.name = "info", .state = &v, .draw = info_draw, .key = info_key,
+		.name = "info",
+		.help = N_("Choose a guide by its number. In a guide, 8 and 2 (or the "
+		           "arrows) move a line, + and - a page, and Esc or / goes back."),
+		.state = &v, .draw = info_draw, .key = info_key,
 	};
 	int r;
 

@@ -14,16 +14,21 @@
  */
 #include "kiosk/kiosk.h"
 
+#include <string.h>
+
+#include "core/util.h"
+
 struct intake {
 	struct kiosk *k;
 	enum kstep    next;
 };
 
-static const struct ui_key_hint hints[] = {
-	{ "Enter", N_("next field") },
+/* hints[1] is the focused item's keypad key (ui_form_keypad_hint) */
+static const struct ui_key_hint hints_tmpl[] = {
+	{ "Enter", N_("next") },
 	{ "↑↓", N_("move") },
 	{ "F5", N_("review") },
-	{ "Esc", N_("back") },
+	{ "Esc /", N_("back") },
 	{ "F2", N_("language") },
 };
 
@@ -31,7 +36,12 @@ static void
 intake_draw(struct ui_screen *s)
 {
 	struct intake *in = s->state;
-	struct ui_rect r = ui_frame(_("New service request"), hints, 5);
+	struct ui_key_hint hints[ARRAY_LEN(hints_tmpl)];
+	struct ui_rect r;
+
+	memcpy(hints, hints_tmpl, sizeof hints);
+	hints[1] = ui_form_keypad_hint(&in->k->req);
+	r = ui_frame(_("New service request"), hints, (int)ARRAY_LEN(hints));
 
 	r.x += 1;
 	r.w -= 2;
@@ -79,7 +89,13 @@ kiosk_intake(struct kiosk *k)
 {
 	struct intake in = { .k = k, .next = K_HOME };
 	struct ui_screen s = {
-		.name = "intake", .state = &in, .draw = intake_draw,
+		.name = "intake",
+		.help = N_("Fill in each field and press Enter for the next one. In a "
+		           "list, the digits choose. In a text field, * opens the "
+		           "on-screen keyboard: 8 2 4 6 move, 5 types, 0 is a space, - "
+		           "deletes, + goes on, / closes it. F5 checks your request. Esc "
+		           "or / leaves the form, after you confirm."),
+		.state = &in, .draw = intake_draw,
 		.key = intake_key, .wipe = intake_wipe,
 		.has_draft = k->req.dirty,
 	};

@@ -133,7 +133,10 @@ kiosk_review(struct kiosk *k)
 {
 	struct review v;
 	struct ui_screen s = {
-		.name = "review", .state = &v, .draw = review_draw,
+		.name = "review",
+		.help = N_("Check every line. Press 1 to continue, or choose a line and "
+		           "press Enter to change it. Esc or / goes back to the form."),
+		.state = &v, .draw = review_draw,
 		.key = review_key, .wipe = review_wipe, .has_draft = true,
 	};
 	int r;

@@ -291,7 +291,11 @@ kiosk_survey(struct kiosk *k)
 {
 	struct survey v;
 	struct ui_screen s = {
-		.name = "survey", .state = &v, .draw = survey_draw,
+		.name = "survey",
+		.help = N_("Give each question a score from 1 to 5 and press Enter for "
+		           "the next; Enter on the last sends your answers. They are "
+		           "anonymous."),
+		.state = &v, .draw = survey_draw,
 		.key = survey_key, .wipe = survey_wipe,
 	};
 	int r;

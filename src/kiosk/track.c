@@ -62,7 +62,8 @@ struct track {
 
 static const struct ui_key_hint form_hints[] = {
 	{ "Enter", N_("next / search") },
-	{ "Esc", N_("back") },
+	{ "-", N_("erase") },
+	{ "Esc /", N_("back") },
 	{ "F2", N_("language") },
 };
 static const struct ui_key_hint result_hints[] = {
@@ -376,7 +377,7 @@ track_draw(struct ui_screen *s)
 		draw_result(t, b);
 		return;
 	}
-	b = ui_frame(_("Track my request"), form_hints, 3);
+	b = ui_frame(_("Track my request"), form_hints, (int)ARRAY_LEN(form_hints));
 	ui_para((struct ui_rect){ b.y, b.x + 1, 2, b.w - 2 },
 	        _("Type the reference number of your request and the last 4 digits of "
 	          "the mobile number you gave."), ui_dir(), AL_START, 0);
@@ -460,7 +461,11 @@ kiosk_track(struct kiosk *k)
 {
 	struct track t;
 	struct ui_screen s = {
-		.name = "track", .state = &t, .draw = track_draw,
+		.name = "track",
+		.help = N_("Type your reference number and the last 4 digits of the "
+		           "mobile number you gave, each followed by Enter. - erases a "
+		           "digit; Esc or / goes back."),
+		.state = &t, .draw = track_draw,
 		.key = track_key, .wipe = track_wipe,
 	};
 	int r;

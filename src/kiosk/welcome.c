@@ -79,7 +79,12 @@ welcome_init(struct kiosk *k, struct welcome *w, struct ui_screen *s)
 {
 	*w = (struct welcome){ .k = k, .next = K_EXIT };
 	*s = (struct ui_screen){
-		.name = "welcome", .state = w, .draw = welcome_draw,
+		.name = "welcome",
+		.help = N_("Choose your language: 1 for Arabic, 2 for English. With a "
+		           "numeric keypad alone: the digits choose, Enter confirms, / "
+		           "goes back, - erases, + moves on, and * opens the on-screen "
+		           "keyboard in a text field."),
+		.state = w, .draw = welcome_draw,
 		.key = welcome_key, .wipe = NULL, .no_idle = true,
 	};
 	w->items[0] = "العربية";

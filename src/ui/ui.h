@@ -129,6 +129,11 @@ struct ui_screen {
 	bool   no_idle;           /* true for the welcome screen itself */
 	struct ui_screen *up;     /* added, ui-owned: the screen ui_run ran this
 	                           * one from (NULL for the outermost) */
+	/* Added: the msgid of this screen's help, or NULL. When set, F1 shows
+	 * it (translated: the visitor's language) in a box over whatever is
+	 * up, modal boxes included, and the screen never sees ACT_HELP; when
+	 * NULL the screen gets ACT_HELP itself (the console's menus). */
+	const char *help;
 };
 
 /*
@@ -430,6 +435,10 @@ const char *ui_form_label(const struct ui_form *f, int i);
 void ui_form_focus(struct ui_form *f, int i);
 /* Show the focused item's error (or clear the status line). */
 void ui_form_status(struct ui_form *f);
+/* Added: the keypad key the focused item offers, for the screen's footer:
+ * "*" keyboard on a free-text item, "-" erase on a digits field, "↑↓" move
+ * on a choice (label msgids, translated by ui_frame). */
+struct ui_key_hint ui_form_keypad_hint(const struct ui_form *f);
 /* Put text into item i as if typed (a prefilled reference number). */
 void ui_form_set_text(struct ui_form *f, int i, const char *utf8);
 

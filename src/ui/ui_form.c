@@ -427,6 +427,23 @@ ui_form_free_text(const struct ui_form_item *it)
 	       !it->field.secret;
 }
 
+/* Contract: see ui.h. */
+struct ui_key_hint
+ui_form_keypad_hint(const struct ui_form *f)
+{
+	static const struct ui_key_hint kb = { "*", N_("keyboard") },
+	                                erase = { "-", N_("erase") },
+	                                move = { "\u2191\u2193", N_("move") };
+	const struct ui_form_item *it;
+
+	if (f->n == 0)
+		return move;
+	it = &f->it[f->focus];
+	if (ui_form_free_text(it))
+		return kb;
+	return digits_field(it) ? erase : move;
+}
+
 /* Invariant 6: the on-screen keyboard's keys on a free-text item; -1 when
  * the key is not the keyboard's, else the UF_ result. */
 static int

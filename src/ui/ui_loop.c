@@ -6,6 +6,9 @@
  * Global actions, handled here and nowhere else:
  *   F2 language  → ui_set_lang(other), repaint, the caller gets ACT_REDRAW
  *   F3 bidi mode → text_set_mode(other), escapes re-sent, full repaint
+ *   F1 help      → when the current screen has a help text (ui_screen.help):
+ *                  a box with it in the current language; the caller gets
+ *                  ACT_REDRAW (one box at a time: F1 in it is ignored)
  *   Ctrl-L       → full repaint (clearok), ACT_REDRAW
  *   KEY_RESIZE   → below 80×24 the "please enlarge" screen (both
  *                  languages) and every key is swallowed until it is big
@@ -382,6 +385,19 @@ got_key:
 			clearok(curscr, TRUE);
 			ui_repaint();
 			return ev;
+		case ACT_HELP:
+			if (ui_st.cur == NULL || ui_st.cur->help == NULL)
+				return ev;
+			if (ui_st.in_help)
+				continue;
+			ui_st.in_help = true;
+			ui_catch_up();
+			ev.a = ui_message(ui_tr("Help"), ui_tr(ui_st.cur->help), false);
+			ui_st.in_help = false;
+			if (ev.a == ACT_HANGUP || ev.a == ACT_IDLE)
+				return ev_of(ev.a);
+			ui_repaint();
+			return ev_of(ACT_REDRAW);
 		default:
 			return ev;
 		}

@@ -285,6 +285,64 @@ track_finish_returns_to_arabic_welcome(void **state)
 	ht_end(h);
 }
 
+/* F1 opens the current screen's help, in the visitor's language, on every
+ * kiosk screen and over a box; closing it keeps what was typed. */
+static void
+f1_help_everywhere(void **state)
+{
+	ht *h = kiosk_start(NULL, TERM_MODE);     /* Arabic cells in logical order */
+
+	(void)state;
+	HT_ASSERT_TEXT(h, "Welcome", KT);
+	ht_key(h, HT_KEY_F1);
+	HT_ASSERT_TEXT(h, "اختر لغتك", KT);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_GONE(h, "اختر لغتك", KT);
+	ht_keys(h, "1");                          /* Arabic */
+	HT_ASSERT_TEXT(h, "طلب خدمة جديد", KT);
+	ht_key(h, HT_KEY_F1);
+	HT_ASSERT_TEXT(h, "يستدعي موظفًا", KT);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_GONE(h, "يستدعي موظفًا", KT);
+	ht_keys(h, "2");                          /* tracking */
+	HT_ASSERT_TEXT(h, "آخر ٤ أرقام من الجوال", KT);
+	ht_key(h, HT_KEY_F1);
+	HT_ASSERT_TEXT(h, "اكتب رقمك المرجعي", KT);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_GONE(h, "اكتب رقمك المرجعي", KT);
+	ht_key(h, HT_KEY_ESC);                    /* home */
+	HT_ASSERT_TEXT(h, "طلب خدمة جديد", KT);
+	ht_wait_quiet(h, 100);
+	ht_keys(h, "1");                          /* the form */
+	HT_ASSERT_TEXT(h, "بياناتك", KT);
+	ht_keys(h, "1");
+	ht_key(h, HT_KEY_ENTER);
+	ht_keys(h, "Sara");
+	HT_ASSERT_TEXT(h, "Sara", KT);
+	ht_key(h, HT_KEY_F1);
+	HT_ASSERT_TEXT(h, "املأ كل حقل", KT);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_GONE(h, "املأ كل حقل", KT);
+	HT_ASSERT_TEXT(h, "Sara", KT);
+	ht_key(h, HT_KEY_ESC);                    /* the discard box… */
+	HT_ASSERT_TEXT(h, "تجاهل البيانات؟", KT);
+	ht_key(h, HT_KEY_F1);                     /* …help over it */
+	HT_ASSERT_TEXT(h, "املأ كل حقل", KT);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_GONE(h, "املأ كل حقل", KT);
+	HT_ASSERT_TEXT(h, "تجاهل البيانات؟", KT);
+	ht_keys(h, "2");                          /* no */
+	HT_ASSERT_GONE(h, "تجاهل البيانات؟", KT);
+	ht_key(h, HT_KEY_F2);                     /* English: the help too */
+	HT_ASSERT_TEXT(h, "Who you are", KT);
+	ht_key(h, HT_KEY_F1);
+	HT_ASSERT_TEXT(h, "Fill in each field", KT);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_GONE(h, "Fill in each field", KT);
+	HT_ASSERT_TEXT(h, "Sara", KT);
+	ht_end(h);
+}
+
 static int end_all(void **state) { (void)state; ht_end_all(); return 0; }
 
 int
@@ -298,6 +356,7 @@ main(void)
 		cmocka_unit_test_teardown(discard_needs_explicit_yes, end_all),
 		cmocka_unit_test_teardown(letter_on_choice_says_how, end_all),
 		cmocka_unit_test_teardown(track_finish_returns_to_arabic_welcome, end_all),
+		cmocka_unit_test_teardown(f1_help_everywhere, end_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
