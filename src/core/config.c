@@ -106,6 +106,9 @@ static const struct less_than {
 	{ "receipt_timeout", "confirm_timeout", "a stuck receipt printer must be "
 	  "given up while the visitor still sees the confirmation",
 	  "receipt_command" },
+	{ "officer_idle_warning", "officer_idle_timeout", "the countdown before the "
+	  "console's idle log-out must be shorter than the idle time before it",
+	  NULL },
 };
 
 static const struct key *

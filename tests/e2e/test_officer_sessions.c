@@ -172,7 +172,7 @@ static void idle_logout(void **state)
 	int st = -1;
 
 	assert_true(ht_write_file(f->base, "khidma.conf",
-	            "officer_idle_timeout = 2;\nofficer_idle_warning = 2;\n"));
+	            "officer_idle_timeout = 3;\nofficer_idle_warning = 2;\n"));
 	h = ofx_session(f, "ali", "en", NULL, 24, 80);
 	ofx_login(h, PW);
 	HT_ASSERT_TEXT(h, "No key was pressed for a while", T);

@@ -42,6 +42,9 @@ static void test_cross_field_rules(void **state)
 	/* equal is impossible too; the line is the later key's */
 	check_with(c, "idle_warning = 30;\nbidi = \"app\";\nidle_timeout = 30;\n");
 	assert_at_line(c, 3, "idle_warning (30) must be less than idle_timeout (30)");
+	check_with(c, "officer_idle_timeout = 60;\nofficer_idle_warning = 60;\n");
+	assert_at_line(c, 2, "officer_idle_warning (60) must be less than "
+	               "officer_idle_timeout (60)");
 	/* against a default: the line of the key that was set */
 	check_with(c, "\nstudy_days = 40;\n");
 	assert_at_line(c, 2, "study_days (40) must be less than sla_days (30, "
