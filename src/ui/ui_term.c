@@ -23,8 +23,8 @@
  *     SIGUSR2, SIGVTALRM, SIGPROF unless they were ignored when khidma
  *     started): restore, then the signal again with its old action, so the
  *     exit status still tells which signal it was.
- *  2. Signal handlers call only write(2), tcsetattr(3), sigaction and
- *     raise: the restore bytes are prepared before any handler is armed.
+ *  2. Signal handlers call only write(2), tcsetattr(3), getpid, sigaction
+ *     and raise: the restore bytes are prepared before any handler is armed.
  *  3. Kiosk and officer console alike: SIGINT, SIGQUIT and SIGTSTP are
  *     ignored and curses runs in raw mode, so Ctrl-C, Ctrl-\ and Ctrl-Z
  *     are plain (ignored) keys, never end or stop the program, and never
@@ -38,6 +38,9 @@
  *     first entry of fallback_terms that this machine has, with $TERM set
  *     to it (so the bidi escapes and child processes agree). Only when none
  *     of them exists does it fail, with the same two lines.
+ *  5. Only the process that called ui_init writes a restore: a forked
+ *     child that inherited the handlers (fork without exec) and dies of a
+ *     signal leaves its parent's screen alone (owner_pid).
  */
 #include "ui/ui_int.h"
 
@@ -67,6 +70,10 @@ static struct termios saved_tio;
 static bool have_tio, atexit_done;
 static volatile sig_atomic_t hup_flag;
 static volatile sig_atomic_t restored;
+/* The process that owns the terminal (ui_init): a forked child (the
+ * kiosk's receipt supervisor) inherits the handlers but must never write
+ * the restore over its parent's screen (invariant 5). */
+static pid_t owner_pid;
 
 /* Prepared restore bytes: curses' own reset, then the bidi restore. */
 static char   curses_off[160];
@@ -184,7 +191,7 @@ ui_emergency_restore(void)
 {
 	int saved = errno;
 
-	if (restored)
+	if (restored || getpid() != owner_pid)
 		return;
 	restored = 1;
 	write_all(curses_off, curses_off_len);
@@ -208,7 +215,8 @@ on_hup(int sig)
 	(void)sig;
 	hup_flag = 1;
 	/* The tty may be gone; the bidi restore costs nothing if it is not. */
-	write_all(bidi_off, bidi_off_len);
+	if (getpid() == owner_pid)
+		write_all(bidi_off, bidi_off_len);
 }
 
 bool
@@ -385,6 +393,7 @@ ui_init(const struct ui_opts *o)
 	bidi_off_len = build_bidi(bidi_off, sizeof bidi_off, false);
 	restored = 0;
 	hup_flag = 0;
+	owner_pid = getpid();
 	core_set_emergency_hook(ui_emergency_restore);
 	arm_signals();
 	if (!atexit_done) {
