@@ -71,8 +71,9 @@
  *    SQLite creates is one a writer would create); otherwise, with no
  *    -wal, immutable=1 (no locks, no files) while we hold a read lock on
  *    SQLite's SHARED byte range ourselves (shared_lock), so a writer that
- *    closes meanwhile cannot checkpoint into the file under us; with a
- *    -wal, readonly_shm=1 (SQLite reads the writers' -wal/-shm without
+ *    closes meanwhile cannot checkpoint into the file under us (also with
+ *    an empty -wal whose -shm this user cannot read: nothing to miss); with
+ *    a -wal, readonly_shm=1 (SQLite reads the writers' -wal/-shm without
  *    creating or writing them, and sees their latest commits).
  *    A full disk (SQLite could not create the -wal/-shm) is read as
  *    immutable too when no -wal exists: reading needs no space.
@@ -496,6 +497,15 @@ static bool disk_full(const char *path)
 	return full;
 }
 
+static bool shm_readable(const char *path)
+{
+	char *p = xasprintf("%s-shm", path);
+	bool ok = access(p, R_OK) == 0;
+
+	free(p);
+	return ok;
+}
+
 /* What a read-only open must do about -wal/-shm (see "Read-only opens"). */
 enum ro_how { RO_PLAIN, RO_SHM_READONLY, RO_IMMUTABLE };
 
@@ -625,6 +635,9 @@ static st_rc check_file(const char *path, const struct store_opts *o,
 	 * creating the -wal/-shm a plain open wants: immutable then too. */
 	if (!wal && (!dir_w || access(path, W_OK) != 0 || disk_full(path)))
 		*how = RO_IMMUTABLE;
+	else if (wal && walsz == 0 && access(path, W_OK) != 0 &&
+	         !shm_readable(path))
+		*how = RO_IMMUTABLE;     /* an empty -wal holds nothing to read */
 	else if (access(path, W_OK) != 0)
 		*how = RO_SHM_READONLY;
 	else

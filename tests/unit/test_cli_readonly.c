@@ -301,6 +301,28 @@ static void test_reader_leaves_no_trap(void **state)
 	CU_ASSERT_HAS(c->err, "may read the database but not its -wal/-shm");
 	assert_int_equal(chmod(cu_path(c, "khidma.db-shm"), 0644), 0);
 	sqlite3_close(held);
+	/* an empty -wal and a -shm this user cannot read, as a writer leaves
+	 * them: nothing to miss, so it is read (immutable), nothing created */
+	{
+		static char zeros[32768];
+		char *before, *after;
+
+		cu_write(c, "khidma.db-wal", "", 0);
+		cu_write(c, "khidma.db-shm", zeros, sizeof zeros);
+		assert_int_equal(chown(cu_path(c, "khidma.db-wal"), daemon_uid,
+		                       daemon_gid), 0);
+		assert_int_equal(chown(cu_path(c, "khidma.db-shm"), daemon_uid,
+		                       daemon_gid), 0);
+		assert_int_equal(chmod(cu_path(c, "khidma.db-shm"), 0600), 0);
+		before = snapshot(c);
+		cu_run(c, NULL, "officer", "list");
+		CU_ASSERT_STATUS(c, 0);
+		CU_ASSERT_HAS(c->out, "huda");
+		after = snapshot(c);
+		assert_string_equal(before, after);
+		free(before);
+		free(after);
+	}
 	c->wrap = NULL;
 	cu_free(c);
 }
