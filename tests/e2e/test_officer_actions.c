@@ -16,6 +16,8 @@
  *  - a stale action (someone else changed the request while the note was
  *    typed) says the action was NOT applied and the new status, and the
  *    note stays in the field (before: "reloaded", the note gone);
+ *  - a refused action (the committee's accept inside the study period)
+ *    says why with the date and keeps the typed reason in the field;
  *  - a search that fails (the name index damaged under the console) keeps
  *    its text in the prompt and says why (before: the prompt closed);
  *  - disk full (root: the database on a small tmpfs, filled up by the
@@ -308,6 +310,48 @@ static void stale_action_keeps_the_note(void **state)
 	ht_end(h);
 }
 
+/* A refused action keeps its text too: the committee's accept on day 0
+ * (the study period) says the date and leaves the typed reason in the
+ * field (before: the prompt closed and the reason was gone). */
+static void refused_decision_keeps_the_reason(void **state)
+{
+	struct ofx *f = *state;
+	char ref[16];
+	int64_t id = ofx_submit(f, "Ghada Alshammari", 48, true, ref);
+	struct request r = { 0 };
+	struct officer o = { 0 };
+	store *s = ofx_open(f);
+	ht *h;
+
+	/* verified and forwarded by ali through the workflow API */
+	assert_int_equal(store_officer_get(s, "ali", &o), ST_OK);
+	assert_int_equal(store_request_get(s, id, &r), ST_OK);
+	assert_int_equal(store_request_set_match(s, id, r.version, "ali",
+	                 "name=1,national_id=1,mobile=1,category=1,member_number=1", 0), ST_OK);
+	request_free(&r);
+	assert_int_equal(store_request_get(s, id, &r), ST_OK);
+	assert_int_equal(wf_apply(s, &r, WF_VERIFY, &o, NULL), ST_OK);
+	assert_int_equal(wf_apply(s, &r, WF_FORWARD, &o, NULL), ST_OK);
+	request_free(&r);
+	officer_free(&o);
+	store_close(s);
+
+	h = ofx_session(f, "omar", "en", NULL, 24, 80);
+	ofx_login(h, PW);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "— At the committee", T);
+	ht_key(h, HT_KEY_F1);
+	HT_ASSERT(h, ofx_choose(h, "Accept"));
+	HT_ASSERT_TEXT(h, "required", T);
+	ht_keys(h, "All papers complete");
+	ht_key(h, HT_KEY_F(5));
+	HT_ASSERT_TEXT(h, "No decision before", T);
+	HT_ASSERT_TEXT(h, "what you typed is kept", T);
+	HT_ASSERT_TEXT(h, "All papers complete", T);
+	assert_int_equal(ofx_status(f, id), RS_COMMITTEE);
+	ht_end(h);
+}
+
 /* A search that fails (the name index damaged under the console: FTS5's
  * structure record deleted) keeps its text in the field. */
 static void failed_search_keeps_the_text(void **state)
@@ -509,6 +553,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(menu_keys_do_not_move_with_the_role, setup, teardown),
 		cmocka_unit_test_setup_teardown(withdraw_needs_a_reason_and_a_yes, setup, teardown),
 		cmocka_unit_test_setup_teardown(stale_action_keeps_the_note, setup, teardown),
+		cmocka_unit_test_setup_teardown(refused_decision_keeps_the_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(failed_search_keeps_the_text, setup, teardown),
 		cmocka_unit_test(disk_full_keeps_the_note),
 		cmocka_unit_test(disk_full_keeps_the_intake),
