@@ -21,6 +21,9 @@
  *     character in a text field (Latin in an English session, Arabic in an
  *     Arabic one) vs `dialog --inputbox` and `whiptail --inputbox`; each
  *     key is sent alone and the output counted once it has gone quiet;
+ *     beside them the kiosk's on-screen keyboard (issue 11) in the Arabic
+ *     name field, driven by keypad keys: a highlight move (6 and 4) and a
+ *     letter typed with it (5: the letter lands in the field);
  *  4. CPU instructions per typed character: the program runs under
  *     `valgrind --tool=callgrind --instr-atstart=no`; once the program is
  *     idle (no CPU time for a second: start-up work such as the kiosk's
@@ -32,7 +35,7 @@
  *     the anchors' --menu). TB_ONLY_CALLGRIND=1 runs only the kiosk's three,
  *     TB_ONLY_CALLGRIND=all the anchors' too.
  *
- * TB_PAINT=N runs only 1 and 2, the kiosk and dialog alternating N times
+ * TB_ONLY_WIRE=1 runs only the kiosk's rows of 3. TB_PAINT=N runs only 1 and 2, the kiosk and dialog alternating N times
  * (bench/README.md); TB_SMAPS=FILE adds the kiosk's memory breakdown.
  *
  * Invariants:
@@ -262,9 +265,9 @@ static bool kiosk_to_name(ht *h, bool arabic_ui)
 	if (!settle(h, "Welcome", "kiosk welcome"))
 		return false;
 	ht_keys(h, arabic_ui ? "1" : "2");
-	/* "1-4" (the footer's key hint) is ASCII: found whether the Arabic
+	/* "1-5" (the footer's key hint) is ASCII: found whether the Arabic
 	 * labels are shaped (app bidi mode) or not */
-	if (!settle(h, arabic_ui ? "1-4" : items_en[0], "kiosk home"))
+	if (!settle(h, arabic_ui ? "1-5" : items_en[0], "kiosk home"))
 		return false;
 	ht_keys(h, "1");
 	ht_wait_quiet(h, QUIET);
@@ -273,7 +276,47 @@ static bool kiosk_to_name(ht *h, bool arabic_ui)
 	return ht_wait_quiet(h, QUIET);
 }
 
-struct wire { double move, latin, arabic; };  /* < 0: failed */
+struct wire { double move, latin, arabic, osk_move, osk_type; };  /* < 0: failed */
+
+/* Bytes for one key of the numeric keypad (application mode), once quiet. */
+static long bytes_for_keypad(ht *h, const char *key)
+{
+	uint64_t b0 = ht_bytes_read(h);
+
+	ht_keypad(h, key);
+	ht_pump(h, 30);
+	ht_wait_quiet(h, 120);
+	return (long)(ht_bytes_read(h) - b0);
+}
+
+/* The on-screen keyboard in the Arabic name field: average bytes per
+ * highlight move (6 six times, 4 six times) and per letter typed (5). */
+static void kiosk_osk(struct wire *w)
+{
+	ht *h = kiosk_new();
+	long total = 0;
+
+	if (!kiosk_spawn(h) || !kiosk_to_name(h, true)) {
+		ht_end(h);
+		return;
+	}
+	ht_keypad(h, "*");
+	/* the layout key of the Arabic layout: ASCII, found in app mode */
+	if (!settle(h, "English", "kiosk on-screen keyboard")) {
+		ht_end(h);
+		return;
+	}
+	for (int k = 0; k < 6; k++)
+		total += bytes_for_keypad(h, "6");
+	for (int k = 0; k < 6; k++)
+		total += bytes_for_keypad(h, "4");
+	w->osk_move = (double)total / 12.0;
+	total = 0;
+	for (int k = 0; k < 12; k++)
+		total += bytes_for_keypad(h, "5");
+	w->osk_type = (double)total / 12.0;
+	ht_end(h);
+}
 
 static void kiosk_wire(struct wire *w)
 {
@@ -683,7 +726,8 @@ static void fmt_num(char *buf, size_t n, double v, bool ok, const char *unit)
 int main(int argc, char **argv)
 {
 	struct paint kp = { 0 }, dp = { 0 }, wp = { 0 };
-	struct wire kw = { -1, -1, -1 }, dw = { -1, -1, -1 }, ww = { -1, -1, -1 };
+	struct wire kw = { -1, -1, -1, -1, -1 }, dw = { -1, -1, -1, -1, -1 },
+	            ww = { -1, -1, -1, -1, -1 };
 	char a[64], b[64], c[64];
 	double kmed, dmed, kir, dir, wir, kar, dar, war, kmv, dmv, wmv;
 
@@ -694,6 +738,13 @@ int main(int argc, char **argv)
 	db_src = argv[1];
 	if (getenv("TB_PAINT"))
 		return paint_only(atoi(getenv("TB_PAINT")) > 0 ? atoi(getenv("TB_PAINT")) : 7);
+	if (getenv("TB_ONLY_WIRE")) {           /* the kiosk's bytes per key alone */
+		kiosk_wire(&kw);
+		kiosk_osk(&kw);
+		printf("move %.1f latin %.1f arabic %.1f osk_type %.1f osk_move %.1f\n",
+		       kw.move, kw.latin, kw.arabic, kw.osk_type, kw.osk_move);
+		return failures ? 1 : 0;
+	}
 	if (getenv("TB_ONLY_CALLGRIND")) {
 		printf("latin %.0f arabic %.0f menu %.0f\n",
 		       callgrind_per_key(true, NULL, CG_LATIN),
@@ -714,6 +765,7 @@ int main(int argc, char **argv)
 	anchor_paint(whiptail_menu, &wp);
 	fprintf(stderr, "term_bench: bytes on the wire\n");
 	kiosk_wire(&kw);
+	kiosk_osk(&kw);
 	anchor_wire(dialog_menu, dialog_input, &dw);
 	anchor_wire(whiptail_menu, whiptail_input, &ww);
 	fprintf(stderr, "term_bench: callgrind\n");
@@ -764,6 +816,10 @@ int main(int argc, char **argv)
 	fmt_num(c, sizeof c, ww.arabic, true, " B");
 	printf("| bytes per typed Arabic character (\"%s\"; khidma shapes and reorders, the anchors send logical, unshaped text) | %s | %s | %s | ≤ 12 B |\n",
 	       arabic, a, b, c);
+	fmt_num(a, sizeof a, kw.osk_type, true, " B");
+	printf("| bytes per Arabic letter typed with the on-screen keyboard (keypad 5, same field) | %s | – | – | – |\n", a);
+	fmt_num(a, sizeof a, kw.osk_move, true, " B");
+	printf("| bytes per on-screen keyboard move (keypad 6/4: the highlight) | %s | – | – | – |\n", a);
 	printf("| CPU instructions per typed character (callgrind, 10 keys, instrumented only while typing) | %.0f | %.0f | %.0f | – |\n",
 	       kir, dir, wir);
 	printf("| CPU instructions per typed Arabic character (callgrind, \"%s\", Arabic session) | %.0f | %.0f | %.0f | – |\n",
