@@ -21,6 +21,10 @@
  *  6. A file that fails PRAGMA quick_check, or is not a database, is refused
  *     (ST_CORRUPT) and never overwritten.
  *  7. The file is created 0600, or 0660 when a group is configured.
+ *  7a. A read-only open (store_opts.readonly) creates, migrates and writes
+ *     nothing, refuses an empty, truncated, foreign or interrupted file
+ *     with the reason, and never leaves a -wal/-shm a writer cannot use
+ *     (store/db.c, "Read-only opens").
  *  8. All text in and out is UTF-8; text stored is already cleaned
  *     (text_clean) by the caller — the store checks u8 validity only.
  *  9. A connection bound to an officer (store_session_begin) checks in
