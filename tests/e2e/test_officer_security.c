@@ -46,8 +46,14 @@ static bool failed_reached(ht *h, void *p)
 static void five_wrong_passwords_lock(void **state)
 {
 	struct ofx *f = *state;
-	ht *h = ofx_session(f, "ali", "en", NULL, 24, 80);
+	char env[600], cmd[2048], list[4096];
+	ht *h;
 	struct officer o = { 0 };
+	FILE *p;
+	size_t n;
+
+	snprintf(env, sizeof env, "KHIDMA_LOG_FILE=%s", ht_path(f->base, "khidma.log"));
+	h = ofx_session_env(f, "ali", "en", NULL, 24, 80, env);
 
 	HT_ASSERT_TEXT(h, "Account: ali", T);
 	for (int i = 1; i <= 5; i++) {
@@ -73,6 +79,23 @@ static void five_wrong_passwords_lock(void **state)
 	officer_free(&o);
 	store_close(s);
 	ht_end(h);
+	/* … told to the administrator: syslog, and `officer list` */
+	p = fopen(ht_path(f->base, "khidma.log"), "r");
+	assert_non_null(p);
+	n = fread(list, 1, sizeof list - 1, p);
+	list[n] = '\0';
+	fclose(p);
+	assert_non_null(strstr(list, "officer account locked: login \"ali\""));
+	assert_non_null(strstr(list, "officer login failed: login \"ali\": account locked until"));
+	snprintf(cmd, sizeof cmd, "'%s' --db '%s' --config '%s' officer list", ofx_bin(),
+	         f->db, f->conf);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	n = fread(list, 1, sizeof list - 1, p);
+	list[n] = '\0';
+	assert_int_equal(pclose(p), 0);
+	assert_non_null(strstr(list, "LOCKED-UNTIL"));
+	assert_non_null(strstr(strstr(list, "\nali "), " 20"));   /* a date on ali's row */
 
 	/* an admin unlocks; the right password works again */
 	ofx_sh("'%s' --db '%s' --config '%s' officer unlock ali >/dev/null", ofx_bin(), f->db, f->conf);
