@@ -393,7 +393,7 @@ static void test_init_on_full_disk(void **state)
 {
 	struct cu *c = cu_new();
 	char mnt[160];
-	int sizes[] = { 48, 160, 360 }, left = 0;
+	int sizes[] = { 48, 160, 360 }, left = 0, mounted = 0;
 	(void)state;
 
 	snprintf(mnt, sizeof mnt, "%s/small", c->dir);
@@ -407,6 +407,7 @@ static void test_init_on_full_disk(void **state)
 			              "small tmpfs\n");
 			break;
 		}
+		mounted++;
 		snprintf(c->db, sizeof c->db, "%s/new.db", mnt);
 		cu_run(c, NULL, "init");
 		CU_ASSERT_STATUS(c, 1);
@@ -425,7 +426,7 @@ static void test_init_on_full_disk(void **state)
 		}
 		umount(mnt);
 	}
-	if (geteuid() == 0 && left == 0)
+	if (mounted && left == 0)
 		fail_msg("no size failed in the schema: the test proves nothing");
 	cu_free(c);
 }
