@@ -14,6 +14,13 @@
  *     syslog through text_sanitize.
  *  4. A status change goes through wf_apply only; ST_STALE reloads the
  *     request and says "changed by someone else — reloaded".
+ *  5. Access that ends, ends: the console's connection is bound to the
+ *     officer (store_session_begin), so a disabled or re-roled account
+ *     writes nothing more (ST_REVOKED, checked in each write's transaction)
+ *     and the console returns to the login saying so; no key for
+ *     officer_idle_timeout logs out too (console.c invariants 4, 5).
+ *  6. Every failed login says the same "Login failed." on every route;
+ *     F9 at the kiosk is off unless kiosk_officer_login (login.c).
  *
  * Tests only: KHIDMA_OFFICER_LOGIN=<login> makes `khidma officer` ask for
  * that account instead of the Unix user's. It is honoured ONLY when the
@@ -27,7 +34,8 @@
 #include "core/app.h"
 
 /* `khidma officer`: ui_init, the login screen for the Unix user, then the
- * console until F10; ui_end. Returns a process exit status (0 after a
+ * console until F10 (after an idle log-out or an ended access, the login
+ * screen again); ui_end. Returns a process exit status (0 after a
  * normal log-out, 1 when the login failed or the terminal is unusable). */
 int officer_main(struct app *a);
 
