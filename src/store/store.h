@@ -231,8 +231,11 @@ st_rc store_request_by_ref(store *s, const char *ref, struct request *out);
  * writes one event (who, from, to, note) in the same transaction, sets
  * decision_reason when to is accepted/rejected. ST_STALE when the version
  * moved, ST_DENIED when the status is no longer `from`.
- * The workflow module decides whether the transition is allowed; call
- * wf_apply, not this, from screens.
+ * Raw: no workflow rule is checked and the event's kind is "" — for
+ * tests and tools that build fixtures. The workflow writes through
+ * store_request_act (every rule inside the transaction); screens call
+ * wf_apply, never this. `khidma check --audit` reports a history this
+ * made that the workflow would have refused.
  */
 st_rc store_request_transition(store *s, int64_t id, int version,
                                req_status from, req_status to,
