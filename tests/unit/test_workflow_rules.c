@@ -42,6 +42,26 @@ static void load(store *s, int64_t id, struct request *r)
 	assert_int_equal(store_request_get(s, id, r), ST_OK);
 }
 
+/* study_days sets the date the member is given and the date the
+ * committee is held to: the same column. */
+static void test_study_days_setting(void **state)
+{
+	struct fx *f = *state;
+	int64_t id;
+	struct request r;
+
+	store_set_study_days(f->s, 20);
+	id = fx_submit(f->s, "Twenty", "1000000042", "0500000042");
+	load(f->s, id, &r);
+	assert_int_equal(r.earliest_response, r.created_at + 20 * 86400);
+	request_free(&r);
+	store_set_study_days(f->s, 0);          /* < 1: the default, 14 */
+	id = fx_submit(f->s, "Fourteen", "1000000043", "0500000043");
+	load(f->s, id, &r);
+	assert_int_equal(r.earliest_response, r.created_at + 14 * 86400);
+	request_free(&r);
+}
+
 static void match(store *s, int64_t id, const char *fm)
 {
 	struct request r;
@@ -366,6 +386,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_quorum, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_study_period, fx_setup, fx_teardown),
 		cmocka_unit_test(test_refusal_text),
+		cmocka_unit_test_setup_teardown(test_study_days_setting, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_checker_catches_bypass, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests_name("workflow_rules", tests, NULL, NULL);
