@@ -95,7 +95,7 @@ oc_store_error(st_rc rc)
 	case ST_FULL:     return _("The disk is full; nothing was saved. Tell the administrator.");
 	case ST_READONLY: return _("The database is read-only; nothing was saved. Tell the administrator.");
 	case ST_CORRUPT:  return _("The database is damaged. Tell the administrator.");
-	case ST_REVOKED:  return _("Your access was ended: this account was disabled or its role changed. Nothing was saved.");
+	case ST_REVOKED:  return _("Your access was ended (account disabled or role changed); nothing was saved.");
 	default:          return _("A database error occurred; nothing was saved.");
 	}
 }

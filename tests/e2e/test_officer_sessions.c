@@ -83,7 +83,8 @@ static void disabled_console_ends(void **state)
 	assert_int_equal(events_of(f, id), 1);     /* "submitted" */
 	cli(f, "disable", "ali");
 	ht_key(h, HT_KEY_F(5));                     /* save the note */
-	HT_ASSERT_TEXT(h, "Your access was ended", T);
+	HT_ASSERT_TEXT(h, "Your access was ended (account disabled or role "
+	               "changed); nothing was saved.", T);   /* whole, at 80 columns */
 	/* back at the login screen of the same account */
 	HT_ASSERT_TEXT(h, "Account: ali", T);
 	HT_ASSERT_TEXT(h, "Password", T);
