@@ -16,7 +16,8 @@
  *     new lookup waits for a wait still running at this kiosk. So one
  *     visitor's wrong tries never delay another visitor's right answer.
  *  4. Only masked data is shown: the name's first letter + ****, the mobile
- *     as ******1234; never the national ID.
+ *     as ******1234 (in Arabic too: drawn as a left-to-right run of its
+ *     own, so the last four stay on the right); never the national ID.
  *  5. The throttle fails closed: when a failure cannot be recorded the
  *     visitor is not told "no match" but "tracking is unavailable" in the
  *     visitor's language.
@@ -317,10 +318,23 @@ draw_result(struct track *t, struct ui_rect b)
 
 	mn = kiosk_mask_name(r->name);
 	kiosk_mask_mobile(r->mobile, mob, sizeof mob);
-	snprintf(line, sizeof line, "%s %s    %s %s    %s %s", _("Reference number:"),
-	         r->ref, _("Name:"), mn, _("Mobile:"), mob);
+	snprintf(line, sizeof line, "%s %s    %s %s    %s", _("Reference number:"),
+	         r->ref, _("Name:"), mn, _("Mobile:"));
 	free(mn);
-	ui_text(y++, b.x, b.w, line, d, AL_START, KA_STRONG);
+	if (d == TEXT_RTL && text_width(line) + 1 + text_width(mob) <= b.w) {
+		/* invariant 4: the masked mobile is its own left-to-right run
+		 * (******4567, the last four on the right), not stars the RTL
+		 * paragraph would move to the digits' right */
+		int lw = text_width(line);
+		char spaced[32];
+
+		snprintf(spaced, sizeof spaced, "%s ", mob);   /* the gap */
+		ui_text(y, b.x + b.w - lw, lw, line, d, AL_START, KA_STRONG);
+		ui_text(y++, b.x, b.w - lw, spaced, TEXT_LTR, AL_END, KA_STRONG);
+	} else {
+		snprintf(line + strlen(line), sizeof line - strlen(line), " %s", mob);
+		ui_text(y++, b.x, b.w, line, d, AL_START, KA_STRONG);
+	}
 	snprintf(line, sizeof line, "%s %s", _("Service type:"),
 	         ui_pick(t->service_en, t->service_ar));
 	ui_text(y++, b.x, b.w, line, d, AL_START, 0);

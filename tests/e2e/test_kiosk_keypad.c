@@ -243,17 +243,14 @@ letter_on_choice_says_how(void **state)
 	ht_end(h);
 }
 
-/* After tracking, "finish" returns to the welcome, in Arabic, like the
- * end of every other flow. */
+/* One request in the kiosk's database (the store API, as an officer's
+ * entry), mobile 0551234567; its reference to ref. */
 static void
-track_finish_returns_to_arabic_welcome(void **state)
+add_request(ht *h, char *ref)
 {
-	char ref[32];
-	ht *h = kiosk_start(NULL, TERM_MODE);
 	struct request rq = { 0 };
 	store *s;
 
-	(void)state;
 	kiosk_wait_open(h);
 	s = open_db(h);
 	strcpy(rq.category, "member");
@@ -272,7 +269,18 @@ track_finish_returns_to_arabic_welcome(void **state)
 	strcpy(ref, rq.ref);
 	request_free(&rq);
 	store_close(s);
+}
 
+/* After tracking, "finish" returns to the welcome, in Arabic, like the
+ * end of every other flow. */
+static void
+track_finish_returns_to_arabic_welcome(void **state)
+{
+	char ref[32];
+	ht *h = kiosk_start(NULL, TERM_MODE);
+
+	(void)state;
+	add_request(h, ref);
 	kiosk_choose_lang(h, false);
 	ht_keypad(h, "2");
 	HT_ASSERT_TEXT(h, "last 4 digits", KT);
@@ -343,6 +351,32 @@ f1_help_everywhere(void **state)
 	ht_end(h);
 }
 
+/* The masked mobile reads as a masked number in Arabic too (app mode:
+ * the cells as seen): ******4567, the last four on the right — not the
+ * stars moved to the digits' right by the RTL paragraph. */
+static void
+masked_mobile_reads_right_in_arabic(void **state)
+{
+	char ref[32];
+	ht *h = kiosk_start(NULL, NULL);
+	char *home = visual_of("طلب خدمة جديد", TEXT_RTL);
+
+	add_request(h, ref);
+	ht_keypad(h, "1");                        /* Arabic, app mode */
+	HT_ASSERT_TEXT(h, home, KT);
+	free(home);
+	(void)state;
+	ht_keypad(h, "2");
+	ht_wait_quiet(h, 200);
+	type_line(h, ref);
+	type_line(h, "4567");
+	HT_ASSERT_TEXT(h, "4567", KT);
+	ht_wait_quiet(h, 200);
+	HT_ASSERT_TEXT(h, "******4567", KT);
+	HT_ASSERT(h, strstr(ht_screen(h), "4567*") == NULL);
+	ht_end(h);
+}
+
 static int end_all(void **state) { (void)state; ht_end_all(); return 0; }
 
 int
@@ -357,6 +391,7 @@ main(void)
 		cmocka_unit_test_teardown(letter_on_choice_says_how, end_all),
 		cmocka_unit_test_teardown(track_finish_returns_to_arabic_welcome, end_all),
 		cmocka_unit_test_teardown(f1_help_everywhere, end_all),
+		cmocka_unit_test_teardown(masked_mobile_reads_right_in_arabic, end_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
