@@ -205,7 +205,7 @@ struct request {
 	int     declaration_version;
 	char    declared_by[64];     /* "kiosk" or the officer's login */
 	time_t  created_at;
-	time_t  earliest_response;   /* created_at + 14 days */
+	time_t  earliest_response;   /* created_at + study_days (14) */
 	req_status status;
 	char    assigned_to[64];     /* officer login, "" = nobody */
 	char   *decision_reason;     /* for accepted/rejected, else NULL */
