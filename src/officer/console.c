@@ -121,7 +121,7 @@ end_notice(enum oc_end end)
 {
 	switch (end) {
 	case OC_END_REVOKED: return oc_store_error(ST_REVOKED);
-	case OC_END_IDLE:    return _("You were logged out because the console was not used. Log in again to go on.");
+	case OC_END_IDLE:    return _("You were logged out: the console was not used for a while. Log in again.");
 	default:             return NULL;
 	}
 }

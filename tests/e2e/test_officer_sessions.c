@@ -177,7 +177,8 @@ static void idle_logout(void **state)
 	h = ofx_session(f, "ali", "en", NULL, 24, 80);
 	ofx_login(h, PW);
 	HT_ASSERT_TEXT(h, "No key was pressed for a while", T);
-	HT_ASSERT_TEXT(h, "You were logged out because", T);
+	HT_ASSERT_TEXT(h, "You were logged out: the console was not used for a "
+	               "while. Log in again.", T);
 	HT_ASSERT_TEXT(h, "Account: ali", T);
 	HT_ASSERT_GONE(h, "Requests", T);
 	/* the login screen times out too: the program ends */
