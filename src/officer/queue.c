@@ -1,6 +1,8 @@
 /*
- * officer/queue — the console's home: the requests, newest first, in a
- * ui_table (reference, name, service, channel, status, received, earliest
+ * officer/queue — the console's home: the requests, first the view
+ * "Waiting for me" (queue_filter.c: the work waiting for the officer's
+ * role; V cycles the views, whose counts the header shows; T the order:
+ * newest, oldest or due date first), in a ui_table (reference, name, service, channel, status, received, earliest
  * response, assigned, overdue mark), filtered and searched (queue_filter.c)
  * and paged by key through store_queue.
  *
@@ -106,6 +108,7 @@ queue_load(struct queue *q, bool keep_cursor)
 	q->ncalls = 0;
 	if (store_help_calls_open(q->c->db, &q->calls, &q->ncalls) != ST_OK)
 		q->ncalls = 0;                /* the requests still show */
+	queue_view_count(q);
 	q->recv = xcalloc((size_t)n + 1, sizeof *q->recv);
 	q->early = xcalloc((size_t)n + 1, sizeof *q->early);
 	for (i = 0; i < n; i++) {
@@ -138,7 +141,7 @@ turn_page(struct queue *q, bool next)
 			q->cap *= 2;
 			q->keys = xrealloc(q->keys, (size_t)q->cap * sizeof *q->keys);
 		}
-		q->keys[q->page + 1].created = q->rows[q->nrows - 1].created_at;
+		q->keys[q->page + 1].created = q->rows[q->nrows - 1].sort_key;
 		q->keys[q->page + 1].id = q->rows[q->nrows - 1].id;
 		q->page++;
 		queue_load(q, false);
@@ -246,14 +249,16 @@ queue_draw(struct ui_screen *s)
 {
 	struct queue *q = s->state;
 	static const struct ui_key_hint hints[] = {
-		{ "Enter", N_("open") }, { "/", N_("search") }, { "F", N_("filter") },
+		{ "Enter", N_("open") }, { "V", N_("view") }, { "T", N_("order") },
+		{ "/", N_("search") }, { "F", N_("filter") },
 		{ "N", N_("new") }, { "R", N_("reports") }, { "F1", N_("menu") },
 		{ "F10", N_("log out") },
 	};
 	/* researchers and committee members enter no request (workflow's
 	 * intake row): no "N new" for them */
 	static const struct ui_key_hint hints_nointake[] = {
-		{ "Enter", N_("open") }, { "/", N_("search") }, { "F", N_("filter") },
+		{ "Enter", N_("open") }, { "V", N_("view") }, { "T", N_("order") },
+		{ "/", N_("search") }, { "F", N_("filter") },
 		{ "R", N_("reports") }, { "F1", N_("menu") }, { "F10", N_("log out") },
 	};
 	bool intake = wf_may_intake(q->c->me.role);
@@ -263,7 +268,7 @@ queue_draw(struct ui_screen *s)
 		[QCOL_STATUS] = N_("Status"), [QCOL_RECEIVED] = N_("Arrived"),
 		[QCOL_EARLIEST] = N_("Reply from"), [QCOL_ASSIGNED] = N_("Assigned"),
 	};
-	char title[160], line[512], pg[64];
+	char title[160], line[512], views[256], pg[64];
 	struct ui_rect r;
 	int i;
 
@@ -271,7 +276,12 @@ queue_draw(struct ui_screen *s)
 	         oc_role_label(q->c->me.role));
 	r = intake ? ui_frame(title, hints, (int)ARRAY_LEN(hints))
 	           : ui_frame(title, hints_nointake, (int)ARRAY_LEN(hints_nointake));
-	queue_filter_describe(q, line, sizeof line);
+	queue_view_describe(q, views, sizeof views);
+	queue_filter_describe(q, title, sizeof title);
+	if (title[0])
+		snprintf(line, sizeof line, "%s — %s", views, title);
+	else
+		snprintf(line, sizeof line, "%s", views);
 	snprintf(pg, sizeof pg, _("page %d"), q->page + 1);
 	/* the filter line from the reading start, the page number at the end */
 	if (ui_dir() == TEXT_RTL) {
@@ -361,6 +371,17 @@ queue_command(struct queue *q, enum queue_cmd cmd)
 		break;
 	case QC_REFRESH:
 		break;
+	case QC_VIEW: {
+		enum queue_view v = queue_view_of(q);
+
+		queue_view_set(q, v >= QV__COUNT - 1 ? QV_WAITING : (enum queue_view)(v + 1));
+		queue_restart(q);
+		return UI_REDRAW;
+	}
+	case QC_ORDER:
+		q->sort = (q->sort + 1) % 3;
+		queue_restart(q);
+		return UI_REDRAW;
 	case QC_LOGOUT:
 		return UI_HOME;
 	}
@@ -383,6 +404,8 @@ static const struct {
 	{ QC_OPEN,    N_("Open the selected request"),       L'O', L'\u062e' },  /* خ */
 	{ QC_SEARCH,  N_("Search"),                          L'S', L'\u0633' },  /* س */
 	{ QC_FILTER,  N_("Filter"),                          L'F', L'\u0628' },  /* ب */
+	{ QC_VIEW,    N_("Next view (waiting for me, open, overdue, all)"), L'V', L'\u0631' },  /* ر */
+	{ QC_ORDER,   N_("Order: newest, oldest or due date first"), L'T', L'\u0641' },  /* ف */
 	{ QC_INTAKE,  N_("New request on someone's behalf"), L'N', L'\u0649' },  /* ى */
 	{ QC_REPORTS, N_("Reports"),                         L'R', L'\u0642' },  /* ق */
 	{ QC_REFRESH, N_("Refresh"),                         L'G', L'\u0644' },  /* ل */
@@ -496,7 +519,7 @@ queue_key(struct ui_screen *s, struct ui_event ev)
 int
 oc_queue(struct console *c)
 {
-	struct queue q = { .c = c, .status = -1, .cap = 16 };
+	struct queue q = { .c = c, .status = -1, .cap = 16, .waiting = true };
 	struct ui_screen s = { .name = "officer-queue", .state = &q,
 	                       .draw = queue_draw, .key = queue_key };
 	int r;

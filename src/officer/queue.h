@@ -14,7 +14,11 @@ enum queue_col {
 	QCOL_RECEIVED, QCOL_EARLIEST, QCOL_ASSIGNED, QUEUE_NCOLS
 };
 
-struct queue_key { time_t created; int64_t id; };
+struct queue_key { time_t created; int64_t id; };   /* created: the row's sort_key */
+
+/* The views the header counts (V cycles them); QV_CUSTOM when the filter
+ * menu chose a status or overdue that is none of them. */
+enum queue_view { QV_WAITING = 0, QV_OPEN, QV_OVERDUE, QV_ALL, QV__COUNT, QV_CUSTOM = QV__COUNT };
 
 struct queue {
 	struct console    *c;
@@ -22,6 +26,9 @@ struct queue {
 	int                status;       /* -1 open, -2 all, else req_status */
 	bool               overdue, mine;
 	char              *channel, *service, *search;   /* NULL = any */
+	bool               waiting;      /* "waiting for me" (the first view) */
+	int                sort;         /* QS_NEWEST, QS_OLDEST, QS_DUE */
+	int64_t            counts[QV__COUNT];   /* per view, -1 unknown */
 	struct queue_filter f;
 	/* paging: keys[page] is where the current page starts */
 	struct queue_key  *keys;
@@ -38,7 +45,8 @@ struct queue {
 	int                ncalls;
 };
 
-enum queue_cmd { QC_OPEN, QC_SEARCH, QC_FILTER, QC_INTAKE, QC_REPORTS, QC_REFRESH, QC_LOGOUT };
+enum queue_cmd { QC_OPEN, QC_SEARCH, QC_FILTER, QC_INTAKE, QC_REPORTS, QC_REFRESH, QC_LOGOUT,
+                 QC_VIEW, QC_ORDER };
 
 /* queue.c */
 st_rc queue_load(struct queue *q, bool keep_cursor);
@@ -48,6 +56,14 @@ int  queue_command(struct queue *q, enum queue_cmd cmd);
 /* queue_filter.c */
 /* Fill q->f from the filter state (pointers into q). */
 void queue_filter_apply(struct queue *q);
+/* The view the filter state is (QV_CUSTOM when none), and setting one. */
+enum queue_view queue_view_of(const struct queue *q);
+void queue_view_set(struct queue *q, enum queue_view v);
+/* The header's counts per view (the views alone, not the other filters);
+ * a failed count is -1 and shown as "?". */
+void queue_view_count(struct queue *q);
+/* "Waiting for me 3 · [Open 12] · Overdue 1 · All 20" into buf. */
+void queue_view_describe(const struct queue *q, char *buf, size_t n);
 /* One line saying what is shown ("Open · overdue · mine · search: …"). */
 void queue_filter_describe(const struct queue *q, char *buf, size_t n);
 /* The filter menu; returns UI_HOME/UI_HANGUP to unwind, else 0. */

@@ -1,8 +1,14 @@
 /*
- * officer/queue_filter — the queue's filters (status, overdue, assigned to
- * me, channel, service type) and search, as a menu of the current settings:
- * choosing a line changes it, Esc returns to the queue, which then starts
- * again from its first page.
+ * officer/queue_filter — the queue's views, filters (status, overdue,
+ * assigned to me, channel, service type), order and search, as a menu of
+ * the current settings: choosing a line changes it, Esc returns to the
+ * queue, which then starts again from its first page.
+ *
+ * Views (V cycles them; the header counts each): "Waiting for me" — the
+ * first view, the work waiting for the officer's role (store/queue.c
+ * invariant 3) —, "Open", "Overdue" (the SLA clock stopped while a request
+ * waits for the member: store/queue.c invariant 4) and "All". The order
+ * (O): newest first, oldest first, due date first.
  *
  * Invariants:
  *  1. q->f only ever points into q (its strings) and the officer's login;
@@ -28,6 +34,70 @@ queue_filter_apply(struct queue *q)
 	q->f.channel = q->channel;
 	q->f.service = q->service;
 	q->f.search = q->search;
+	q->f.sort = q->sort;
+	q->f.waiting = q->waiting;
+	q->f.role = (int)q->c->me.role;
+	q->f.login = q->c->me.login;
+}
+
+enum queue_view
+queue_view_of(const struct queue *q)
+{
+	if (q->waiting)
+		return q->status == -1 && !q->overdue ? QV_WAITING : QV_CUSTOM;
+	if (q->status == -1)
+		return q->overdue ? QV_OVERDUE : QV_OPEN;
+	if (q->status == -2 && !q->overdue)
+		return QV_ALL;
+	return QV_CUSTOM;
+}
+
+void
+queue_view_set(struct queue *q, enum queue_view v)
+{
+	q->waiting = v == QV_WAITING;
+	q->overdue = v == QV_OVERDUE;
+	q->status = v == QV_ALL ? -2 : -1;
+}
+
+static const char *const view_names[QV__COUNT] = {
+	[QV_WAITING] = N_("Waiting for me"), [QV_OPEN] = N_("Open"),
+	[QV_OVERDUE] = N_("Overdue"), [QV_ALL] = N_("All"),
+};
+
+void
+queue_view_count(struct queue *q)
+{
+	for (int v = 0; v < QV__COUNT; v++) {
+		struct queue_filter f = {
+			.status = v == QV_ALL ? -2 : -1, .overdue = v == QV_OVERDUE,
+			.sla_days = q->f.sla_days, .waiting = v == QV_WAITING,
+			.role = (int)q->c->me.role, .login = q->c->me.login,
+		};
+
+		if (store_queue_count(q->c->db, &f, &q->counts[v]) != ST_OK)
+			q->counts[v] = -1;
+	}
+}
+
+void
+queue_view_describe(const struct queue *q, char *buf, size_t n)
+{
+	enum queue_view cur = queue_view_of(q);
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int v = 0; v < QV__COUNT && len + 1 < n; v++) {
+		char cnt[24];
+
+		if (q->counts[v] >= 0)
+			snprintf(cnt, sizeof cnt, "%lld", (long long)q->counts[v]);
+		else
+			snprintf(cnt, sizeof cnt, "?");
+		len += (size_t)snprintf(buf + len, n - len, "%s%s%s %s%s",
+		                        v ? " · " : "", (int)cur == v ? "[" : "",
+		                        _(view_names[v]), cnt, (int)cur == v ? "]" : "");
+	}
 }
 
 static const char *
@@ -57,9 +127,17 @@ queue_filter_describe(const struct queue *q, char *buf, size_t n)
 	char tmp[256];
 
 	buf[0] = '\0';
-	append(buf, n, status_filter_label(q->status));
-	if (q->overdue)
-		append(buf, n, _("overdue"));
+	if (queue_view_of(q) == QV_CUSTOM) {
+		if (q->waiting)
+			append(buf, n, _("waiting for me"));
+		append(buf, n, status_filter_label(q->status));
+		if (q->overdue)
+			append(buf, n, _("overdue"));
+	}
+	if (q->sort == QS_OLDEST)
+		append(buf, n, _("oldest first"));
+	else if (q->sort == QS_DUE)
+		append(buf, n, _("due date first"));
 	if (q->mine)
 		append(buf, n, _("assigned to me"));
 	if (q->channel != NULL)
@@ -111,6 +189,7 @@ pick_status(struct queue *q)
 	if (r || chosen < 0)
 		return r;
 	q->status = chosen == 0 ? -1 : chosen == 1 ? -2 : chosen - 2;
+	q->waiting = false;          /* a status chosen: that status, not "mine" */
 	return 0;
 }
 
@@ -137,7 +216,7 @@ queue_filter_menu(struct queue *q)
 			return r;
 		switch (chosen) {
 		case 0: r = pick_status(q); break;
-		case 1: q->overdue = !q->overdue; break;
+		case 1: q->overdue = !q->overdue; q->waiting = false; break;
 		case 2: q->mine = !q->mine; break;
 		case 3: r = pick_catalog(q, N_("Channel"), q->c->channels, q->c->nchannels, &q->channel); break;
 		case 4: r = pick_catalog(q, N_("Service type"), q->c->services, q->c->nservices, &q->service); break;
@@ -154,6 +233,8 @@ queue_filter_menu(struct queue *q)
 			break;
 		}
 		case 6:
+			q->waiting = false;
+			q->sort = QS_NEWEST;
 			q->status = -1;
 			q->overdue = q->mine = false;
 			free(q->channel); free(q->service); free(q->search);

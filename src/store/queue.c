@@ -6,7 +6,7 @@
  *   WHERE <status> [AND assigned_to = ?] [AND channel = ?] [AND service = ?]
  *     [AND created_at < overdue-cut] [AND <search>]
  *     [AND (created_at < ?a OR (created_at = ?a AND id < ?i))]
- *   ORDER BY created_at DESC, id DESC LIMIT ?
+ *   ORDER BY created_at DESC, id DESC LIMIT ?   (or oldest / due first)
  *
  * Search: digits only (text_digits, Eastern digits allowed) → a reference
  * prefix (ref >= p AND ref < p||':'), the national ID, or the mobile
@@ -25,6 +25,19 @@
  *     mobile / name (3+ characters) queries are index searches (tests check
  *     EXPLAIN QUERY PLAN); a 1–2 character name key walks requests_created
  *     in order and stops after `limit` hits.
+ *  3. "Waiting for me" (f->waiting) is the work that waits for the role:
+ *     a researcher, the referred requests; a committee member, those at
+ *     the committee without their vote in the current round (from the
+ *     latest event into committee) that they did not enter, verify or
+ *     forward (they may not decide those: workflow.c); an officer or an
+ *     admin, received, needs_info, verified, accepted and registered —
+ *     every status in which the next step is the desk's.
+ *  4. The SLA clock counts the society's time only (schema.c invariant
+ *     11): due = created_at + paused_s + sla_days; overdue = open, not in
+ *     needs_info, due < now — the same rule as the report's overdue list.
+ *     Orders: newest (created_at DESC), oldest (created_at), due
+ *     (created_at + paused_s, the requests_due index); each pages by its
+ *     own key (queue_row.sort_key, id).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,6 +106,174 @@ static void add(struct qbuild *q, const char *s)
 	q->len += strlcpy_k(q->sql + q->len, s, sizeof q->sql - q->len);
 }
 
+/* The waiting-for-me condition per role (store.h, invariant 3). */
+#define WAIT_DESK "status IN ('received','needs_info','verified','accepted','registered')"
+#define WAIT_RESEARCHER "status = 'referred'"
+/* at the committee, no vote of :login in the current round (since the
+ * latest event into committee from another status), and not a request
+ * :login entered, verified or forwarded (they may not decide it) */
+#define WAIT_COMMITTEE "status = 'committee' AND declared_by <> :login" \
+	" AND NOT EXISTS (SELECT 1 FROM request_events v WHERE" \
+	" v.request_id = requests.id AND v.who = :login AND (v.kind IN" \
+	" ('verify','forward') OR (v.kind IN ('vote_accept','vote_reject')" \
+	" AND v.id > (SELECT max(e.id) FROM request_events e WHERE" \
+	" e.request_id = requests.id AND e.to_status = 'committee'" \
+	" AND e.from_status <> 'committee'))))"
+#define DUE_SQL "created_at + paused_s"
+
+struct qargs {
+	char digits[32], ref_hi[40], mobile[16];
+	char *key;
+	bool is_digits;
+	time_t now;
+	int sla;
+};
+
+/* The FROM … WHERE part of f into q (every value bound by name in
+ * bind_filter); ST_INVALID for a bad status or search text. */
+static st_rc build_where(struct qbuild *q, const struct queue_filter *f,
+                         int64_t after_id, bool counting, struct qargs *a)
+{
+	int status = f ? f->status : -1, sort = f ? f->sort : QS_NEWEST;
+
+	add(q, "FROM requests ");
+	/* The default view (every open request, newest first) walks the partial
+	 * index requests_open in order. Without ANALYZE statistics (never run in
+	 * production) SQLite preferred v4's requests_counts (status, service,
+	 * …) and sorted every open request: 37–64 ms instead of 0.05 ms at 1M;
+	 * the hint keeps any later index from doing the same. The due order
+	 * walks requests_due (v11) the same way. */
+	if (status == -1 && !(f && (f->assigned_to || f->channel || f->service ||
+	                            f->waiting || f->overdue ||
+	                            (f->search && f->search[0]))) && !counting)
+		add(q, sort == QS_DUE ? "INDEXED BY requests_due " :
+		       "INDEXED BY requests_open ");
+	add(q, "WHERE ");
+	if (status == -1)
+		add(q, "status IN " ST_OPEN_SQL);
+	else if (status == -2)
+		add(q, "1");
+	else if (status >= 0 && status < RS__COUNT)
+		add(q, "status = :status");
+	else
+		return ST_INVALID;
+	if (f && f->waiting) {
+		if (f->role == ROLE_RESEARCHER)
+			add(q, " AND " WAIT_RESEARCHER);
+		else if (f->role == ROLE_COMMITTEE)
+			add(q, " AND " WAIT_COMMITTEE);
+		else
+			add(q, " AND " WAIT_DESK);
+	}
+	if (f && f->assigned_to) {
+		add(q, " AND assigned_to = :assigned");
+		/* lets the partial index requests_assigned (schema v5) serve */
+		if (f->assigned_to[0])
+			add(q, " AND assigned_to <> ''");
+	}
+	if (f && f->channel)
+		add(q, " AND channel = :channel");
+	if (f && f->service)
+		add(q, " AND service = :service");
+	/* invariant 4: the clock stops while the request waits for the member */
+	if (f && f->overdue)
+		add(q, " AND " DUE_SQL " < :cut AND status IN " ST_OPEN_SQL
+		    " AND status <> 'needs_info'");
+	if (f && f->search && f->search[0]) {
+		if (text_digits(f->search, a->digits, sizeof a->digits, true) > 0 &&
+		    (a->digits[0] != '+' || a->digits[1])) {
+			if (a->digits[0] == '+')          /* "+966 5…": international form */
+				memmove(a->digits, a->digits + 1, strlen(a->digits));
+			a->is_digits = true;
+			snprintf(a->ref_hi, sizeof a->ref_hi, "%s:", a->digits);
+			mobile_norm(a->digits, a->mobile, sizeof a->mobile);
+			add(q, " AND ((ref >= :ref_lo AND ref < :ref_hi)"
+			    " OR national_id = :digits OR mobile = :mobile)");
+		} else {
+			a->key = text_search_key(f->search);
+			if (!a->key)
+				return ST_INVALID;
+			if (text_char_count(a->key) >= 3) {
+				char *quoted = fts_phrase(a->key);
+
+				free(a->key);
+				a->key = quoted;
+				add(q, " AND id IN (SELECT rowid FROM requests_name_fts"
+				    " WHERE requests_name_fts MATCH :key)");
+			} else {
+				add(q, " AND instr(name_key, :key) > 0");
+			}
+		}
+	}
+	if (after_id > 0 && !counting)
+		add(q, sort == QS_OLDEST ?
+		    " AND (created_at > :after_c OR (created_at = :after_c AND id > :after_i))" :
+		    sort == QS_DUE ?
+		    " AND (" DUE_SQL " > :after_c OR (" DUE_SQL " = :after_c AND id > :after_i))" :
+		    " AND (created_at < :after_c OR (created_at = :after_c AND id < :after_i))");
+	return ST_OK;
+}
+
+static void bind_filter(sqlite3_stmt *st, const struct queue_filter *f,
+                        const struct qargs *a)
+{
+	int status = f ? f->status : -1;
+
+#define BIND_T(name, val) sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), val, -1, SQLITE_TRANSIENT)
+#define BIND_I(name, val) sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, name), val)
+	if (status >= 0)
+		BIND_T(":status", req_status_name((req_status)status));
+	if (f && f->waiting)
+		BIND_T(":login", f->login ? f->login : "");
+	if (f && f->assigned_to)
+		BIND_T(":assigned", f->assigned_to);
+	if (f && f->channel)
+		BIND_T(":channel", f->channel);
+	if (f && f->service)
+		BIND_T(":service", f->service);
+	if (f && f->overdue)
+		BIND_I(":cut", (sqlite3_int64)(a->now - (time_t)a->sla * DAY_S));
+	if (a->is_digits) {
+		BIND_T(":ref_lo", a->digits);
+		BIND_T(":ref_hi", a->ref_hi);
+		BIND_T(":digits", a->digits);
+		BIND_T(":mobile", a->mobile);
+	} else if (a->key) {
+		BIND_T(":key", a->key);
+	}
+#undef BIND_T
+#undef BIND_I
+}
+
+/* See store.h. */
+st_rc store_queue_count(store *s, const struct queue_filter *f, int64_t *n)
+{
+	struct qbuild q = { .len = 0 };
+	struct qargs a = { .now = khidma_now() };
+	sqlite3_stmt *st;
+	st_rc r;
+	int rc;
+
+	*n = 0;
+	a.sla = f && f->sla_days > 0 ? f->sla_days : 14;
+	add(&q, "SELECT count(*) ");
+	if ((r = build_where(&q, f, 0, true, &a)) != ST_OK) {
+		free(a.key);
+		return r;
+	}
+	if ((r = st_prep(s, q.sql, &st)) != ST_OK) {
+		free(a.key);
+		return r;
+	}
+	bind_filter(st, f, &a);
+	free(a.key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? ST_OK : st_map(rc);
+}
+
 /* See store.h. *rows is NULL when *n is 0 (queue_rows_free accepts both).
  * The SQL text is built from constant pieces only; every value is bound by
  * name. */
@@ -101,113 +282,41 @@ st_rc store_queue(store *s, const struct queue_filter *f,
                   struct queue_row **rows, int *n)
 {
 	struct qbuild q = { .len = 0 };
+	struct qargs a = { .now = khidma_now() };
 	struct queue_row *v = NULL;
 	sqlite3_stmt *st;
-	char digits[32], ref_hi[40], mobile[16] = "";
-	char *key = NULL;
-	bool is_digits = false;
-	time_t now = khidma_now();
-	int sla = f && f->sla_days > 0 ? f->sla_days : 14;
-	int cnt = 0, rc = SQLITE_DONE, status = f ? f->status : -1;
+	time_t now = a.now;
+	int sort = f ? f->sort : QS_NEWEST;
+	int cnt = 0, rc = SQLITE_DONE, sla;
 	st_rc r;
 
 	*rows = NULL;
 	*n = 0;
 	if (limit <= 0)
 		return ST_OK;
+	sla = a.sla = f && f->sla_days > 0 ? f->sla_days : 14;
 	add(&q, "SELECT id, ref, name, service, channel, status, created_at, "
-	    "earliest_response, assigned_to FROM requests ");
-	/* The default view (every open request, newest first) walks the partial
-	 * index requests_open in order. Without ANALYZE statistics (never run in
-	 * production) SQLite preferred v4's requests_counts (status, service,
-	 * …) and sorted every open request: 37–64 ms instead of 0.05 ms at 1M;
-	 * the hint keeps any later index from doing the same. */
-	if (status == -1 && !(f && (f->assigned_to || f->channel || f->service ||
-	                            (f->search && f->search[0]))))
-		add(&q, "INDEXED BY requests_open ");
-	add(&q, "WHERE ");
-	if (status == -1)
-		add(&q, "status IN " ST_OPEN_SQL);
-	else if (status == -2)
-		add(&q, "1");
-	else if (status >= 0 && status < RS__COUNT)
-		add(&q, "status = :status");
-	else
-		return ST_INVALID;
-	if (f && f->assigned_to) {
-		add(&q, " AND assigned_to = :assigned");
-		/* lets the partial index requests_assigned (schema v5) serve */
-		if (f->assigned_to[0])
-			add(&q, " AND assigned_to <> ''");
-	}
-	if (f && f->channel)
-		add(&q, " AND channel = :channel");
-	if (f && f->service)
-		add(&q, " AND service = :service");
-	if (f && f->overdue)
-		add(&q, " AND created_at < :cut AND status IN " ST_OPEN_SQL);
-	if (f && f->search && f->search[0]) {
-		if (text_digits(f->search, digits, sizeof digits, true) > 0 &&
-		    (digits[0] != '+' || digits[1])) {
-			if (digits[0] == '+')          /* "+966 5…": international form */
-				memmove(digits, digits + 1, strlen(digits));
-			is_digits = true;
-			snprintf(ref_hi, sizeof ref_hi, "%s:", digits);
-			mobile_norm(digits, mobile, sizeof mobile);
-			add(&q, " AND ((ref >= :ref_lo AND ref < :ref_hi)"
-			    " OR national_id = :digits OR mobile = :mobile)");
-		} else {
-			key = text_search_key(f->search);
-			if (!key)
-				return ST_INVALID;
-			if (text_char_count(key) >= 3) {
-				char *quoted = fts_phrase(key);
-
-				free(key);
-				key = quoted;
-				add(&q, " AND id IN (SELECT rowid FROM requests_name_fts"
-				    " WHERE requests_name_fts MATCH :key)");
-			} else {
-				add(&q, " AND instr(name_key, :key) > 0");
-			}
-		}
-	}
-	if (after_id > 0)
-		add(&q, " AND (created_at < :after_c OR (created_at = :after_c AND id < :after_i))");
-	add(&q, " ORDER BY created_at DESC, id DESC LIMIT :limit");
-
-	if ((r = st_prep(s, q.sql, &st)) != ST_OK) {
-		free(key);
+	    "earliest_response, assigned_to, paused_s, " DUE_SQL " ");
+	if ((r = build_where(&q, f, after_id, false, &a)) != ST_OK) {
+		free(a.key);
 		return r;
 	}
-#define BIND_T(name, val) sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), val, -1, SQLITE_TRANSIENT)
-#define BIND_I(name, val) sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, name), val)
-	if (status >= 0)
-		BIND_T(":status", req_status_name((req_status)status));
-	if (f && f->assigned_to)
-		BIND_T(":assigned", f->assigned_to);
-	if (f && f->channel)
-		BIND_T(":channel", f->channel);
-	if (f && f->service)
-		BIND_T(":service", f->service);
-	if (f && f->overdue)
-		BIND_I(":cut", (sqlite3_int64)(now - (time_t)sla * DAY_S));
-	if (is_digits) {
-		BIND_T(":ref_lo", digits);
-		BIND_T(":ref_hi", ref_hi);
-		BIND_T(":digits", digits);
-		BIND_T(":mobile", mobile);
-	} else if (key) {
-		BIND_T(":key", key);
+	add(&q, sort == QS_OLDEST ? " ORDER BY created_at, id LIMIT :limit" :
+	        sort == QS_DUE ? " ORDER BY " DUE_SQL ", id LIMIT :limit" :
+	        " ORDER BY created_at DESC, id DESC LIMIT :limit");
+
+	if ((r = st_prep(s, q.sql, &st)) != ST_OK) {
+		free(a.key);
+		return r;
 	}
+	bind_filter(st, f, &a);
+	free(a.key);
 	if (after_id > 0) {
-		BIND_I(":after_c", (sqlite3_int64)after_created);
-		BIND_I(":after_i", after_id);
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":after_c"),
+		                   (sqlite3_int64)after_created);
+		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":after_i"), after_id);
 	}
-	BIND_I(":limit", limit);
-#undef BIND_T
-#undef BIND_I
-	free(key);
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"), limit);
 
 	v = xcalloc((size_t)limit, sizeof *v);
 	while (cnt < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -222,7 +331,12 @@ st_rc store_queue(store *s, const struct queue_filter *f,
 		row->created_at = (time_t)sqlite3_column_int64(st, 6);
 		row->earliest_response = (time_t)sqlite3_column_int64(st, 7);
 		st_col_copy(st, 8, row->assigned_to, sizeof row->assigned_to);
-		row->overdue = row->created_at < now - (time_t)sla * DAY_S &&
+		row->paused = row->status == RS_NEEDS_INFO;
+		row->due = (time_t)sqlite3_column_int64(st, 10) + (time_t)sla * DAY_S;
+		row->sort_key = sort == QS_DUE ? (time_t)sqlite3_column_int64(st, 10)
+		                               : row->created_at;
+		/* invariant 4 */
+		row->overdue = row->due < now && !row->paused &&
 		               row->status != RS_DELIVERED && row->status != RS_REJECTED &&
 		               row->status != RS_WITHDRAWN;
 	}

@@ -245,9 +245,13 @@ overdue(store *s, const struct period *p, time_t now, struct report *r)
 
 	if (now - (int64_t)r->sla_days * DAY < q.until)
 		q.until = now - (int64_t)r->sla_days * DAY;
+	/* the queue's rule (store/queue.c invariant 4, schema.c invariant 11):
+	 * the clock stops while the request waits for the member */
 	if ((e = report_prep_period(s, "SELECT count(*) FROM requests WHERE status IN "
-	    ST_OPEN_SQL " AND created_at >= ?1 AND created_at < ?2", &q, &st)))
+	    ST_OPEN_SQL " AND status <> 'needs_info' AND created_at >= ?1 AND"
+	    " created_at < ?2 AND created_at + paused_s < ?3", &q, &st)))
 		return e;
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)(now - (int64_t)r->sla_days * DAY));
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		r->overdue_total = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -255,11 +259,13 @@ overdue(store *s, const struct period *p, time_t now, struct report *r)
 		return st_map(rc);
 
 	if ((e = report_prep_period(s, "SELECT ref, service, channel, status, created_at,"
-	    " earliest_response, assigned_to FROM requests WHERE status IN "
-	    ST_OPEN_SQL " AND created_at >= ?1 AND created_at < ?2 "
+	    " earliest_response, assigned_to, paused_s FROM requests WHERE status IN "
+	    ST_OPEN_SQL " AND status <> 'needs_info' AND created_at >= ?1 AND"
+	    " created_at < ?2 AND created_at + paused_s < ?4 "
 	    "ORDER BY created_at, id LIMIT ?3", &q, &st)))
 		return e;
 	sqlite3_bind_int(st, 3, REPORT_OVERDUE_MAX);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)(now - (int64_t)r->sla_days * DAY));
 	r->overdue = xcalloc(REPORT_OVERDUE_MAX, sizeof *r->overdue);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
 	       r->noverdue < REPORT_OVERDUE_MAX) {
@@ -271,7 +277,8 @@ overdue(store *s, const struct period *p, time_t now, struct report *r)
 		o->created_at = (time_t)sqlite3_column_int64(st, 4);
 		o->earliest_response = (time_t)sqlite3_column_int64(st, 5);
 		st_col_copy(st, 6, o->assigned_to, sizeof o->assigned_to);
-		o->days_open = (int)((now - o->created_at) / DAY);
+		/* the society's days: the member's (needs_info) not counted */
+		o->days_open = (int)((now - o->created_at - sqlite3_column_int64(st, 7)) / DAY);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? ST_OK : st_map(rc);

@@ -9,9 +9,13 @@
  * What is counted (all restricted to the period [since, until) — requests
  * by their receipt time created_at, surveys by their day):
  *  - requests by status and by service type;
- *  - the overdue list: open requests received more than sla_days before
- *    now (khidma_now), oldest first, at most REPORT_OVERDUE_MAX rows plus
- *    the total, with the earliest-response date;
+ *  - the overdue list: open requests whose society's time exceeds
+ *    sla_days — received more than sla_days plus the time spent waiting
+ *    for the member (needs_info, schema v11 paused_s) before now
+ *    (khidma_now), and not waiting for the member now — the queue's
+ *    overdue rule (store/queue.c); oldest first, at most
+ *    REPORT_OVERDUE_MAX rows plus the total, with the earliest-response
+ *    date and days_open counted the same way;
  *  - processing time in days, median and 90th percentile, from receipt to
  *    the decision (the event that moved the request to accepted or
  *    rejected) and to delivery (the event to delivered). Percentiles by

@@ -224,7 +224,8 @@ report_render_text(const struct report *r, FILE *f, int width)
 
 	snprintf(a, sizeof a, "%d", r->sla_days);
 	heading(f, "Overdue requests (open more than the SLA after receipt)", width);
-	fprintf(f, "  %lld open request%s received more than %s days ago\n",
+	fprintf(f, "  %lld open request%s received more than %s days ago"
+	        " (days waiting for the member not counted)\n",
 	        (long long)r->overdue_total, r->overdue_total == 1 ? "" : "s", a);
 	if (r->noverdue)
 		fprintf(f, "  %-12s %-10s %-10s %5s  %-11s %-14s %s\n", "reference",

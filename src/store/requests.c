@@ -47,7 +47,8 @@
 	"member_number, member_id, service, channel, description, declared_at, " \
 	"signature, declaration_version, declared_by, created_at, " \
 	"earliest_response, status, assigned_to, decision_reason, field_match, " \
-	"version, updated_at"
+	"version, updated_at, paused_s, paused_since, info_items, info_text, " \
+	"duplicate_of"
 
 /* Free what request r owns (not r itself); r is zeroed. */
 void request_free(struct request *r)
@@ -59,6 +60,8 @@ void request_free(struct request *r)
 	free(r->description);
 	free(r->signature);
 	free(r->decision_reason);
+	free(r->info_items);
+	free(r->info_text);
 	memset(r, 0, sizeof *r);
 }
 
@@ -89,6 +92,11 @@ static void fill_request(sqlite3_stmt *st, struct request *r)
 	st_col_copy(st, 21, r->field_match, sizeof r->field_match);
 	r->version = sqlite3_column_int(st, 22);
 	r->updated_at = (time_t)sqlite3_column_int64(st, 23);
+	r->paused_s = sqlite3_column_int64(st, 24);
+	r->paused_since = (time_t)sqlite3_column_int64(st, 25);
+	r->info_items = st_col_dup(st, 26);
+	r->info_text = st_col_dup(st, 27);
+	r->duplicate_of = sqlite3_column_int64(st, 28);
 }
 
 static st_rc get_one(store *s, const char *sql, int64_t id, const char *key,
@@ -585,6 +593,23 @@ static st_rc act_body(store *s, void *ctx)
 	uncache(st);
 	if (r != ST_OK)
 		return r;
+	if (out.set_info || out.duplicate_of > 0) {      /* issue 12 */
+		if ((r = st_prep(s, "UPDATE requests SET info_items = CASE WHEN ?2"
+		                 " THEN ?3 ELSE info_items END, info_text = CASE WHEN ?2"
+		                 " THEN ?4 ELSE info_text END, duplicate_of = CASE WHEN"
+		                 " ?5 > 0 THEN ?5 ELSE duplicate_of END WHERE id = ?1",
+		                 &st)) != ST_OK)
+			return r;
+		sqlite3_bind_int64(st, 1, a->id);
+		sqlite3_bind_int(st, 2, out.set_info ? 1 : 0);
+		sqlite3_bind_text(st, 3, out.info_items ? out.info_items : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, out.info_text ? out.info_text : "", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, out.duplicate_of);
+		r = st_done(st);
+		sqlite3_finalize(st);
+		if (r != ST_OK)
+			return r;
+	}
 	return add_event(s, a->id, now, a->who, a->from, out.to,
 	                 out.note ? out.note : a->note, out.kind);
 }

@@ -77,6 +77,10 @@
  *   v10 help_calls (id, kiosk, called_at, answered_at, answered_by): "call
  *       an officer" at the kiosk (store/help.c); no personal data, an
  *       index on the open calls (answered_at, called_at).
+ *   v11 the SLA clock that stops in needs_info (requests.paused_s,
+ *       paused_since, kept by triggers; index requests_due on the open
+ *       requests by created_at + paused_s), what "ask for information"
+ *       asked for (info_items, info_text), and duplicate_of (v11_sql).
  *
  * Invariants:
  *  1. Steps are append-only: a released step is never edited, only followed.
@@ -137,6 +141,13 @@
  *     TABLE text may name it "members" (quoted). A migration must not name
  *     that index nor rely on that text; meta 'import_owner' is the
  *     import's claim while one runs.
+ * 11. v11: paused_s = the sum of the closed needs_info intervals of the
+ *     request (from the updated_at of the UPDATE moving it into
+ *     needs_info to that of the UPDATE moving it out), paused_since = the
+ *     start of the open one when status = needs_info, else 0. The SLA
+ *     counts only the society's time: due = created_at + paused_s +
+ *     sla_days; overdue = open, not needs_info, due < now (store/queue.c
+ *     and the report's overdue list use the same rule).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -688,6 +699,55 @@ static const char v8_sql[] =
 	"ALTER TABLE request_events ADD COLUMN kind TEXT NOT NULL DEFAULT ''"
 	"  CHECK (length(kind) < 32);";
 
+/* v11 (issue 12, the officer's working day): the SLA clock that stops
+ * while a request waits for the member (needs_info), what the officer
+ * asked for, and the duplicate link.
+ *  - paused_s: the seconds of the closed needs_info intervals;
+ *    paused_since: when the current one began (0 = not paused). The
+ *    request's due time is created_at + paused_s + sla_days; it is overdue
+ *    when open, not in needs_info and past it (invariant 11). Kept by two
+ *    triggers on UPDATE OF status from the row's own updated_at (every
+ *    writer sets it in the same UPDATE), back-filled from the events.
+ *  - requests_due: the open requests by (created_at + paused_s, id), for
+ *    the queue's "due date" order and the overdue filter.
+ *  - info_items (catalog codes, comma-separated) and info_text: what the
+ *    last "ask for information" asked the member for; '' when nothing.
+ *  - duplicate_of: the id of the open request of the same national ID
+ *    and service acknowledged at intake, or named by the "duplicate"
+ *    action (0 = none). */
+static const char v11_sql[] =
+	"ALTER TABLE requests ADD COLUMN paused_s INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE requests ADD COLUMN paused_since INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE requests ADD COLUMN info_items TEXT NOT NULL DEFAULT ''"
+	"  CHECK (length(info_items) <= 400);"
+	"ALTER TABLE requests ADD COLUMN info_text TEXT NOT NULL DEFAULT ''"
+	"  CHECK (length(info_text) <= 2000);"
+	"ALTER TABLE requests ADD COLUMN duplicate_of INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE requests SET paused_s = COALESCE((SELECT sum(max(0, ("
+	"    SELECT min(l.at) FROM request_events l WHERE l.request_id = e.request_id"
+	"    AND l.id > e.id AND l.from_status = 'needs_info'"
+	"    AND l.to_status <> 'needs_info') - e.at))"
+	"  FROM request_events e WHERE e.request_id = requests.id"
+	"  AND e.to_status = 'needs_info' AND e.from_status <> 'needs_info'), 0),"
+	"  paused_since = CASE WHEN status = 'needs_info' THEN COALESCE((SELECT"
+	"    max(e.at) FROM request_events e WHERE e.request_id = requests.id"
+	"    AND e.to_status = 'needs_info' AND e.from_status <> 'needs_info'),"
+	"    updated_at) ELSE 0 END"
+	"  WHERE id IN (SELECT request_id FROM request_events"
+	"    WHERE to_status = 'needs_info');"
+	"CREATE INDEX requests_due ON requests(created_at + paused_s, id)"
+	"  WHERE status IN " ST_OPEN_SQL ";"
+	"CREATE TRIGGER requests_pause AFTER UPDATE OF status ON requests"
+	"  WHEN new.status = 'needs_info' AND old.status <> 'needs_info' BEGIN"
+	"  UPDATE requests SET paused_since = new.updated_at WHERE id = new.id;"
+	"  END;"
+	"CREATE TRIGGER requests_resume AFTER UPDATE OF status ON requests"
+	"  WHEN old.status = 'needs_info' AND new.status <> 'needs_info' BEGIN"
+	"  UPDATE requests SET paused_s = paused_s +"
+	"    max(0, new.updated_at - old.paused_since), paused_since = 0"
+	"    WHERE id = new.id;"
+	"  END;";
+
 static const struct step steps[] = {
 	{ v1_sql, NULL },
 	{ v2_sql, v2_backfill },
@@ -699,6 +759,7 @@ static const struct step steps[] = {
 	{ v8_sql, NULL },
 	{ v9_sql, NULL },
 	{ v10_sql, NULL },
+	{ v11_sql, NULL },
 };
 
 /* The schema version this program writes. */

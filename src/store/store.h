@@ -212,6 +212,13 @@ struct request {
 	char    field_match[64];     /* officer's step-2 marks: "name=1,nid=1,…" */
 	int     version;
 	time_t  updated_at;
+	/* added (schema v11, issue 12) */
+	int64_t paused_s;            /* seconds spent in needs_info, closed */
+	time_t  paused_since;        /* start of the current needs_info, 0 */
+	char   *info_items;          /* what ask_info asked for: catalog codes,
+	                                comma-separated ("" none) */
+	char   *info_text;           /* and the officer's free text ("" none) */
+	int64_t duplicate_of;        /* the request this one duplicates, 0 */
 };
 void request_free(struct request *r);
 
@@ -260,6 +267,13 @@ struct st_act_out {
 	bool        decision;
 	const char *note;           /* NULL = the caller's note; else the event's
 	                               note instead (owned by fn's ctx) */
+	/* added (issue 12): with set_info, requests.info_items/info_text are
+	 * set to these ("" for NULL) in the same transaction (ask_info); with
+	 * duplicate_of > 0, requests.duplicate_of is (the duplicate action).
+	 * Owned by fn's ctx. */
+	bool        set_info;
+	const char *info_items, *info_text;
+	int64_t     duplicate_of;
 };
 typedef st_rc (*st_act_fn)(void *ctx, store *s, const struct request *cur,
                            const struct request_event *ev, int nev,
@@ -312,7 +326,14 @@ struct queue_filter {
 	const char *service;        /* NULL = any */
 	const char *search;         /* NULL or text: ref, name, national ID, mobile
 	                               (Arabic-insensitive through text_search_key) */
+	/* added (issue 12) */
+	int      sort;              /* QS_NEWEST (0), QS_OLDEST, QS_DUE */
+	bool     waiting;           /* "waiting for me": the work of `role` for
+	                               `login` (see store/queue.c) */
+	int      role;              /* officer_role, with waiting */
+	const char *login;          /* with waiting */
 };
+enum { QS_NEWEST = 0, QS_OLDEST, QS_DUE };
 struct queue_row {
 	int64_t id;
 	char    ref[16];
@@ -324,6 +345,10 @@ struct queue_row {
 	time_t  earliest_response;
 	char    assigned_to[64];
 	bool    overdue;
+	/* added (issue 12) */
+	time_t  due;                /* created_at + paused time + sla_days */
+	bool    paused;             /* waiting for the member (needs_info) */
+	time_t  sort_key;           /* pass as after_created for the next page */
 };
 /*
  * Fill up to `limit` rows after the key (after_created, after_id); pass
@@ -333,6 +358,9 @@ st_rc store_queue(store *s, const struct queue_filter *f,
                   time_t after_created, int64_t after_id, int limit,
                   struct queue_row **rows, int *n);
 void  queue_rows_free(struct queue_row *rows, int n);
+/* How many requests f selects (its sort ignored); for the queue header's
+ * counts per view. */
+st_rc store_queue_count(store *s, const struct queue_filter *f, int64_t *n);
 
 /* ---- tracking throttle (kiosk) --------------------------------------------- */
 /* Record a failed tracking lookup; returns the number of failures in the last

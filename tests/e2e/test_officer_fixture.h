@@ -222,6 +222,21 @@ OFX bool ofx_choose(ht *h, const char *label)
 	return false;
 }
 
+/* Switch the queue to the view named `view` ("Open", "All", "Overdue",
+ * "Waiting for me") with V; the header marks it "[view ". */
+OFX bool ofx_view(ht *h, const char *view)
+{
+	char mark[64];
+
+	snprintf(mark, sizeof mark, "[%s ", view);
+	for (int i = 0; i < 5; i++) {
+		if (ht_wait_text(h, mark, i == 0 ? 300 : 2000))
+			return true;
+		ht_keys(h, "v");
+	}
+	return false;
+}
+
 /* The row holding text, or -1. */
 OFX int ofx_row_of(ht *h, const char *text)
 {

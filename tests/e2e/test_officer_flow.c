@@ -65,6 +65,7 @@ static void two_sessions_move_a_request(void **state)
 	ofx_login(a, PW);
 	ofx_login(b, PW);
 	HT_ASSERT_TEXT(a, ref, T);
+	HT_ASSERT(b, ofx_view(b, "Open"));   /* a researcher's first view: referred */
 	HT_ASSERT_TEXT(b, "Received", T);
 	HT_ASSERT_TEXT(b, "Fatima", T);
 

@@ -65,6 +65,7 @@ static void open_request(ht *h, const char *ref)
 	char title[64];
 
 	snprintf(title, sizeof title, "Request %s", ref);
+	HT_ASSERT(h, ofx_view(h, "Open"));   /* not only the work waiting for me */
 	HT_ASSERT_TEXT(h, ref, T);
 	ht_key(h, HT_KEY_ENTER);
 	HT_ASSERT_TEXT(h, title, T);

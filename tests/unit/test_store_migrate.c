@@ -259,6 +259,68 @@ static void test_from_every_version(void **state)
 	}
 }
 
+/* v11 (schema.c invariant 11): paused_s and paused_since back-filled from
+ * the needs_info intervals of the events, then kept by the triggers on
+ * every status change; the queue's overdue rule leaves the paused time out. */
+static void test_v11_sla_pause(void **state)
+{
+	struct store_opts o = { .create = true };
+	char dir[64] = "/tmp/khidma-migrate-XXXXXX", path[128], err[256], now[32];
+	const long long T = 1700000000, D = 86400;
+	struct queue_filter f = { .status = -1, .overdue = true, .sla_days = 10,
+	                          .search = "01000011" };   /* request 1 only */
+	struct queue_row *rows = NULL;
+	struct request r;
+	int n = 0;
+	store *s;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/khidma.db", dir);
+	assert_int_equal(store_open_at_version(path, &o, 10, &s, err, sizeof err), ST_OK);
+	fill_at(s, 10);
+	/* request 1: needs_info from day 1 to day 4, again from day 6 */
+	assert_int_equal(sqlite3_exec(store_db(s),
+		"INSERT INTO request_events(request_id, at, who, from_status, to_status, note, kind)"
+		" VALUES (1, 1700086400, 'ali', 'received', 'needs_info', '', 'ask_info'),"
+		"        (1, 1700345600, 'ali', 'needs_info', 'received', '', 'info_back'),"
+		"        (1, 1700518400, 'ali', 'received', 'needs_info', '', 'ask_info');"
+		"UPDATE requests SET status = 'needs_info', updated_at = 1700518400 WHERE id = 1;",
+		NULL, NULL, NULL), SQLITE_OK);
+	store_close(s);
+	assert_int_equal(store_open(path, &o, &s, err, sizeof err), ST_OK);
+	assert_int_equal(store_request_get(s, 1, &r), ST_OK);
+	assert_int_equal(r.paused_s, 3 * D);
+	assert_int_equal(r.paused_since, T + 6 * D);
+	assert_int_equal(fx_int(s, "SELECT paused_s FROM requests WHERE id = 2"), 0);
+	/* back on day 10: 4 more days paused, the clock runs again */
+	snprintf(now, sizeof now, "%lld", T + 10 * D);
+	setenv("KHIDMA_FAKE_NOW", now, 1);
+	assert_int_equal(store_request_transition(s, 1, r.version, RS_NEEDS_INFO,
+	                 RS_RECEIVED, "ali", NULL), ST_OK);
+	request_free(&r);
+	assert_int_equal(store_request_get(s, 1, &r), ST_OK);
+	assert_int_equal(r.paused_s, 7 * D);
+	assert_int_equal(r.paused_since, 0);
+	/* day 16: 16 - 7 = 9 society days < 10: not overdue; day 18: 11, overdue */
+	snprintf(now, sizeof now, "%lld", T + 16 * D);
+	setenv("KHIDMA_FAKE_NOW", now, 1);
+	assert_int_equal(store_queue(s, &f, 0, 0, 10, &rows, &n), ST_OK);
+	assert_int_equal(n, 0);
+	queue_rows_free(rows, n);
+	snprintf(now, sizeof now, "%lld", T + 18 * D);
+	setenv("KHIDMA_FAKE_NOW", now, 1);
+	assert_int_equal(store_queue(s, &f, 0, 0, 10, &rows, &n), ST_OK);
+	assert_int_equal(n, 1);
+	assert_true(rows[0].overdue);
+	assert_int_equal(rows[0].due, T + 17 * D);
+	queue_rows_free(rows, n);
+	unsetenv("KHIDMA_FAKE_NOW");
+	request_free(&r);
+	store_close(s);
+	fx_rmdir(dir);
+}
+
 /* The schema a fresh file gets equals the schema a file upgraded from any
  * earlier version gets. */
 static void test_fresh_equals_upgraded(void **state)
@@ -331,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_from_every_version),
 		cmocka_unit_test(test_fresh_equals_upgraded),
 		cmocka_unit_test(test_upgrade_while_an_old_connection_is_open),
+		cmocka_unit_test(test_v11_sla_pause),
 	};
 	return cmocka_run_group_tests_name("store_migrate", tests, NULL, NULL);
 }

@@ -258,6 +258,8 @@ static void request_copy(struct request *to, const struct request *from)
 	to->description = from->description ? xstrdup(from->description) : NULL;
 	to->signature = from->signature ? xstrdup(from->signature) : NULL;
 	to->decision_reason = from->decision_reason ? xstrdup(from->decision_reason) : NULL;
+	to->info_items = from->info_items ? xstrdup(from->info_items) : NULL;
+	to->info_text = from->info_text ? xstrdup(from->info_text) : NULL;
 }
 
 /* Try move m on the current state; true when it changed the request. A

@@ -1,0 +1,233 @@
+/*
+ * test_officer_desk — the officer's working day (issue 12, "Queues and
+ * requests") through the real console in a pseudo-terminal:
+ *  - waiting_for_me_per_role: the first view of each role is the work that
+ *    waits for it (desk: received …; researcher: referred; committee: at
+ *    the committee without the member's vote), with the counts of the
+ *    views in the header; V cycles the views, T the order.
+ *  - sla_pauses_for_the_member: the time a request waits for the member
+ *    (needs information) does not count towards overdue — in the queue's
+ *    overdue view, its "due date" order and `khidma report`.
+ */
+#include "e2e/test_officer_fixture.h"
+#include "workflow/workflow.h"
+
+#include <sqlite3.h>
+
+static int setup(void **state)
+{
+	struct ofx *f = calloc(1, sizeof *f);
+
+	ofx_setup(f);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	ofx_teardown(*state);
+	free(*state);
+	return 0;
+}
+
+/* An active officer as the console would have it. */
+static struct officer who(const char *login, officer_role role)
+{
+	struct officer o = { 0 };
+
+	strlcpy_k(o.login, login, sizeof o.login);
+	o.role = role;
+	o.active = true;
+	return o;
+}
+
+/* wf_apply on request id as login, at KHIDMA_FAKE_NOW = at ("" = now). */
+static void act(struct ofx *f, int64_t id, wf_action a, const char *login,
+                officer_role role, const char *note, const char *at)
+{
+	store *s = ofx_open(f);
+	struct request r = { 0 };
+	struct officer o = who(login, role);
+
+	if (at[0])
+		setenv("KHIDMA_FAKE_NOW", at, 1);
+	assert_int_equal(store_request_get(s, id, &r), ST_OK);
+	if (a == WF_VERIFY) {
+		assert_int_equal(store_request_set_match(s, id, r.version, login,
+		                 "name=1,national_id=1,mobile=1,category=1", 0), ST_OK);
+		request_free(&r);
+		assert_int_equal(store_request_get(s, id, &r), ST_OK);
+	}
+	assert_int_equal(wf_apply(s, &r, a, &o, note), ST_OK);
+	request_free(&r);
+	store_close(s);
+	unsetenv("KHIDMA_FAKE_NOW");
+}
+
+/* The row of the table holding text, or -1 (the header line excluded). */
+static int row_of(ht *h, const char *text)
+{
+	return ofx_row_of(h, text);
+}
+
+static void waiting_for_me_per_role(void **state)
+{
+	struct ofx *f = *state;
+	char ref[16];
+	int64_t p1, p2, p3, p4, p5;
+	ht *h;
+
+	assert_true(ht_write_file(f->base, "khidma.conf", "committee_quorum = 2;\n"));
+	wf_configure(2);               /* the votes below are cast in this process */
+	ofx_officer_add(f, "huda", "Huda Committee", "committee");
+	p1 = ofx_submit(f, "Received One", 301, false, ref);
+	p2 = ofx_submit(f, "Referred Two", 302, false, ref);
+	p3 = ofx_submit(f, "Committee Three", 303, false, ref);
+	p4 = ofx_submit(f, "Voted Four", 304, false, ref);
+	p5 = ofx_submit(f, "Withdrawn Five", 305, false, ref);
+	(void)p1;
+	act(f, p2, WF_REFER, "ali", ROLE_OFFICER, NULL, "");
+	act(f, p3, WF_VERIFY, "ali", ROLE_OFFICER, NULL, "");
+	act(f, p3, WF_FORWARD, "ali", ROLE_OFFICER, NULL, "");
+	act(f, p4, WF_VERIFY, "ali", ROLE_OFFICER, NULL, "");
+	act(f, p4, WF_FORWARD, "ali", ROLE_OFFICER, NULL, "");
+	/* after the study period: omar's vote, below the quorum of 2 */
+	act(f, p4, WF_ACCEPT, "omar", ROLE_COMMITTEE, "eligible", "+20");
+	assert_int_equal(ofx_status(f, p4), RS_COMMITTEE);
+	act(f, p5, WF_WITHDRAW, "ali", ROLE_OFFICER, "member asked", "");
+
+	/* the desk: received (and the other desk statuses) only */
+	h = ofx_session(f, "ali", "en", NULL, 24, 100);
+	ofx_login(h, PW);
+	HT_ASSERT_TEXT(h, "[Waiting for me 1] · Open 4 · Overdue 0 · All 5", T);
+	HT_ASSERT_TEXT(h, "Received One", T);
+	HT_ASSERT(h, row_of(h, "Referred Two") < 0 && row_of(h, "Voted Four") < 0);
+	ht_keys(h, "v");                                  /* Open */
+	HT_ASSERT_TEXT(h, "Waiting for me 1 · [Open 4]", T);
+	HT_ASSERT_TEXT(h, "Referred Two", T);
+	HT_ASSERT_TEXT(h, "Voted Four", T);
+	HT_ASSERT(h, row_of(h, "Withdrawn Five") < 0);
+	ht_keys(h, "v");                                  /* Overdue */
+	HT_ASSERT_TEXT(h, "[Overdue 0]", T);
+	HT_ASSERT_TEXT(h, "No requests match", T);
+	ht_keys(h, "v");                                  /* All */
+	HT_ASSERT_TEXT(h, "[All 5]", T);
+	HT_ASSERT_TEXT(h, "Withdrawn Five", T);
+	HT_ASSERT_TEXT(h, "Received One", T);
+	/* newest first; T: oldest first */
+	HT_ASSERT(h, row_of(h, "Withdrawn Five") < row_of(h, "Received One"));
+	ht_keys(h, "t");
+	HT_ASSERT_TEXT(h, "oldest first", T);
+	HT_ASSERT_TEXT(h, "Withdrawn Five", T);
+	HT_ASSERT(h, row_of(h, "Withdrawn Five") > row_of(h, "Received One"));
+	ht_keys(h, "v");                                  /* back to the first */
+	HT_ASSERT_TEXT(h, "[Waiting for me 1]", T);
+	ht_end(h);
+
+	/* the researcher: the referred request */
+	h = ofx_session(f, "sara", "en", NULL, 24, 100);
+	ofx_login(h, PW);
+	HT_ASSERT_TEXT(h, "[Waiting for me 1] · Open 4", T);
+	HT_ASSERT_TEXT(h, "Referred Two", T);
+	HT_ASSERT(h, row_of(h, "Received One") < 0 && row_of(h, "Committee Three") < 0);
+	ht_end(h);
+
+	/* omar voted on Four: only Three waits for him; Huda has both */
+	h = ofx_session(f, "omar", "en", NULL, 24, 100);
+	ofx_login(h, PW);
+	HT_ASSERT_TEXT(h, "[Waiting for me 1] · Open 4", T);
+	HT_ASSERT_TEXT(h, "Committee Three", T);
+	HT_ASSERT(h, row_of(h, "Voted Four") < 0 && row_of(h, "Referred Two") < 0);
+	ht_end(h);
+	h = ofx_session(f, "huda", "en", NULL, 24, 100);
+	ofx_login(h, PW);
+	HT_ASSERT_TEXT(h, "[Waiting for me 2]", T);
+	HT_ASSERT_TEXT(h, "Committee Three", T);
+	HT_ASSERT_TEXT(h, "Voted Four", T);
+	ht_end(h);
+	/* Huda decides Four: it leaves her list and omar's count stays 1 */
+	act(f, p4, WF_ACCEPT, "huda", ROLE_COMMITTEE, "eligible too", "+20");
+	assert_int_equal(ofx_status(f, p4), RS_ACCEPTED);
+	wf_configure(1);
+	h = ofx_session(f, "huda", "en", NULL, 24, 100);
+	ofx_login(h, PW);
+	HT_ASSERT_TEXT(h, "[Waiting for me 1]", T);
+	HT_ASSERT(h, row_of(h, "Voted Four") < 0);
+	ht_end(h);
+	/* and the desk now has Four to register */
+	h = ofx_session(f, "ali", "en", NULL, 24, 100);
+	ofx_login(h, PW);
+	HT_ASSERT_TEXT(h, "[Waiting for me 2]", T);
+	HT_ASSERT_TEXT(h, "Voted Four", T);
+	ht_end(h);
+}
+
+static void sla_pauses_for_the_member(void **state)
+{
+	struct ofx *f = *state;
+	char ref1[16], ref2[16], ref3[16], cmd[1600];
+	int64_t q1, q3;
+	FILE *p;
+	char out[8192];
+	size_t n;
+	ht *h;
+
+	assert_true(ht_write_file(f->base, "khidma.conf", "sla_days = 15;\n"));
+	/* Q1 waits for the member 10 days; Q2 never; Q3 since day 0 */
+	q1 = ofx_submit(f, "Paused Ten", 401, false, ref1);
+	ofx_submit(f, "Never Paused", 402, false, ref2);
+	q3 = ofx_submit(f, "Still Waiting", 403, false, ref3);
+	act(f, q1, WF_ASK_INFO, "ali", ROLE_OFFICER, NULL, "");
+	act(f, q1, WF_INFO_BACK, "ali", ROLE_OFFICER, NULL, "+10");
+	act(f, q3, WF_ASK_INFO, "ali", ROLE_OFFICER, NULL, "");
+
+	/* day 20: Q2 has 20 society days (over the 15: overdue), Q1 10, Q3 is paused */
+	h = ofx_session_env(f, "ali", "en", NULL, 24, 100, "KHIDMA_FAKE_NOW=+20");
+	ofx_login(h, PW);
+	HT_ASSERT_TEXT(h, "Overdue 1 ·", T);
+	ht_keys(h, "v");
+	ht_keys(h, "v");
+	HT_ASSERT_TEXT(h, "[Overdue 1]", T);
+	HT_ASSERT_TEXT(h, "Never Paused", T);
+	HT_ASSERT(h, row_of(h, "Paused Ten") < 0 && row_of(h, "Still Waiting") < 0);
+	/* the open view: the ! mark on Q2 only; due date order Q2, Q1 */
+	ht_keys(h, "v");
+	ht_keys(h, "v");
+	ht_keys(h, "v");
+	HT_ASSERT_TEXT(h, "[Open 3]", T);
+	HT_ASSERT_TEXT(h, "Never Paused", T);
+	HT_ASSERT_TEXT(h, "Paused Ten", T);
+	HT_ASSERT_TEXT(h, "Still Waiting", T);
+	HT_ASSERT(h, strstr(ht_screen_text(h, row_of(h, "Never Paused")), " ! ") != NULL);
+	HT_ASSERT(h, strstr(ht_screen_text(h, row_of(h, "Paused Ten")), " ! ") == NULL);
+	HT_ASSERT(h, strstr(ht_screen_text(h, row_of(h, "Still Waiting")), " ! ") == NULL);
+	ht_keys(h, "t");
+	ht_keys(h, "t");
+	HT_ASSERT_TEXT(h, "due date first", T);
+	HT_ASSERT(h, row_of(h, "Never Paused") < row_of(h, "Paused Ten"));
+	ht_end(h);
+
+	/* the report agrees: one overdue request, Q2 */
+	snprintf(cmd, sizeof cmd, "KHIDMA_FAKE_NOW=+20 '%s' --db '%s' --config '%s' "
+	         "--lang en report 2>&1", ofx_bin(), f->db, f->conf);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	n = fread(out, 1, sizeof out - 1, p);
+	out[n] = '\0';
+	assert_int_equal(pclose(p), 0);
+	if (strstr(out, "1 open request received more than 15 days ago") == NULL)
+		fail_msg("report: %s", out);
+	assert_non_null(strstr(out, ref2));
+	assert_null(strstr(out, ref1));
+	assert_null(strstr(out, ref3));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(waiting_for_me_per_role, setup, teardown),
+		cmocka_unit_test_setup_teardown(sla_pauses_for_the_member, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
