@@ -119,9 +119,9 @@ void  kiosk_health_probe(struct kiosk *k);
  * just become unable to save, say so in the status line (once) and return
  * true (the caller repaints). */
 bool  kiosk_health_notice(struct kiosk *k);
-/* The out-of-service screen: K_RESET once the database can be written
- * again (a read-only file fixed; a failed check never comes back), K_EXIT
- * on hang-up. */
+/* The out-of-service screen: K_RESET once the database, opened again, can
+ * be written (a read-only file fixed; a failed check never comes back),
+ * K_EXIT on hang-up. May replace k->a->db (or leave it NULL meanwhile). */
 enum kstep kiosk_out_of_service(struct kiosk *k);
 
 /* ---- dates.c: Gregorian and Umm al-Qura dates through ICU ---------------- */

@@ -5,8 +5,10 @@
  *   start ── store_write_probe ── read-only/…? ──► broken
  *   tick (welcome, home) / before them ── store_check_poll failed? ──► broken
  *   broken ──► K_OOS: both languages, the reason, no key does anything;
- *              a read-only database is probed again every PROBE_S seconds
- *              and the kiosk returns to the welcome once it can write.
+ *              a database that could not be written is opened again (SQLite
+ *              keeps a file it opened read-only so for the connection's
+ *              life) and probed every PROBE_S seconds; the kiosk returns
+ *              to the welcome once it can write.
  *
  * Invariants:
  *  1. Nothing here writes to the database (the probe rolls back).
@@ -115,6 +117,26 @@ oos_draw(struct ui_screen *s)
 	}
 }
 
+/* Open the database again and probe it (see the top comment). a->db may
+ * stay NULL when the open fails; kiosk_health then keeps the kiosk out of
+ * service and the next tick tries again. */
+static bool
+reopen_writable(struct kiosk *k)
+{
+	char err[512];
+	st_rc rc;
+
+	if (k->a->db != NULL) {
+		store_close(k->a->db);
+		k->a->db = NULL;
+	}
+	if ((rc = app_open_db(k->a, false, err, sizeof err)) != ST_OK) {
+		log_error("kiosk: out of service, the database still cannot be opened: %s", err);
+		return false;
+	}
+	return !probe_says_broken(store_write_probe(k->a->db, PROBE_WAIT_MS));
+}
+
 static int
 oos_key(struct ui_screen *s, struct ui_event ev)
 {
@@ -129,7 +151,7 @@ oos_key(struct ui_screen *s, struct ui_event ev)
 	if (now.tv_sec - o->last.tv_sec < PROBE_S)
 		return 0;
 	o->last = now;
-	if (probe_says_broken(store_write_probe(o->k->a->db, PROBE_WAIT_MS)))
+	if (!reopen_writable(o->k))
 		return 0;
 	log_info("kiosk: the database %s can be written again: back in service",
 	         o->k->a->db_path);
