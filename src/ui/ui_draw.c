@@ -336,17 +336,36 @@ footer_segment(int y, int x, int w, const char *text, int attr)
 	return width;
 }
 
+/* The columns the hints take with gap columns between them. */
+static int
+hints_width(const struct ui_key_hint *hints, int nhints, int gap)
+{
+	int total = 0;
+
+	for (int i = 0; i < nhints; i++) {
+		char *seg = ui_cat(hints[i].key ? hints[i].key : "", " ",
+		                   hints[i].label ? ui_tr(hints[i].label) : "", (char *)NULL);
+		total += text_layout_ref(seg, ui_dir())->width + (i ? gap : 0);
+		free(seg);
+	}
+	return total;
+}
+
 /* Contract: see ui.h. Rows: 0 title, 2..rows-3 body, rows-2 status,
  * rows-1 footer. Hints are laid from the START side; "text reversed? F3"
  * (and, in Arabic, its English original, readable whatever the terminal
- * does with Arabic) stays at the END side; hints that do not fit are left
- * out whole. */
+ * does with Arabic) stays at the END side. When the keys do not all fit,
+ * the Arabic translation of the flip hint goes first (the English one,
+ * which a reversed screen still shows readably, stays), then the gaps
+ * between keys narrow to one column: the Arabic footer names the same
+ * keys as the English one. Hints that still do not fit are left out whole. */
 struct ui_rect
 ui_frame(const char *title, const struct ui_key_hint *hints, int nhints)
 {
 	struct ui_rect body = { 2, 2, 0, 0 };
 	int rows, cols, fattr = ui_pair(UP_FOOTER), tattr = ui_pair(UP_TITLE) | A_BOLD;
-	int x, w, i, used;
+	int x, w, i, used, gap;
+	bool flip_tr = true;
 
 	getmaxyx(stdscr, rows, cols);
 	if (!has_colors()) {
@@ -363,14 +382,26 @@ ui_frame(const char *title, const struct ui_key_hint *hints, int nhints)
 	 * paragraph, readable whatever the terminal does to Arabic. */
 	ui_fill(rows - 1, 0, cols, fattr);
 	used = 0;
+	gap = 2;
 	if (ui_get_lang() == LANG_AR) {
 		const char *en = "text reversed? F3";
 		int ew = text_width(en);
+		int tw = text_width(ui_tr(en));
 		ui_text(rows - 1, ui_dir() == TEXT_RTL ? 1 : cols - 1 - ew, ew, en,
 		        TEXT_LTR, AL_START, fattr);
-		used = ew + 2;
+		used = ew;
+		if (hints_width(hints, nhints, 2) <= cols - 4 - used - 2 - tw) {
+			used += 2;
+		} else {
+			flip_tr = false;        /* the keys first */
+			if (hints_width(hints, nhints, 2) > cols - 4 - used)
+				gap = 1;
+		}
+	} else if (hints_width(hints, nhints, 2) >
+	           cols - 4 - text_width(ui_tr("text reversed? F3"))) {
+		gap = 1;
 	}
-	{
+	if (flip_tr) {
 		const char *fl = ui_tr("text reversed? F3");
 		int fw = text_width(fl);
 		if (fw > cols - 2 - used)
@@ -388,7 +419,7 @@ ui_frame(const char *title, const struct ui_key_hint *hints, int nhints)
 		free(seg);
 		if (sw < 0)
 			break;
-		sw += 2;
+		sw += gap;
 		w -= sw;
 		if (ui_dir() == TEXT_LTR)
 			x += sw;

@@ -377,6 +377,59 @@ masked_mobile_reads_right_in_arabic(void **state)
 	ht_end(h);
 }
 
+/* The footer's keys, in the order of ui_frame's hints, read off the
+ * screen's last row: true when every one of keys is there. */
+static bool
+footer_has(ht *h, const char *const keys[])
+{
+	const char *row = ht_screen_text(h, ht_rows(h) - 1);
+
+	for (int i = 0; keys[i]; i++)
+		if (strstr(row, keys[i]) == NULL)
+			return false;
+	return true;
+}
+
+/* The Arabic form's footer names the same keys as the English one, on
+ * every kind of item (a choice, a text field, a digits field). */
+static void
+arabic_footer_same_keys(void **state)
+{
+	static const char *const choice[] = { "Enter", "↑↓", "F5", "Esc /", "F2", "F3", NULL };
+	static const char *const text[] = { "Enter", "*", "F5", "Esc /", "F2", "F3", NULL };
+	static const char *const digits[] = { "Enter", "- ", "F5", "Esc /", "F2", "F3", NULL };
+	ht *h = kiosk_start(NULL, TERM_MODE);
+
+	(void)state;
+	for (int lang = 0; lang < 2; lang++) {
+		if (lang == 0) {
+			kiosk_choose_lang(h, false);
+		} else {
+			ht_key(h, HT_KEY_F2);         /* Arabic, the form kept */
+			HT_ASSERT_TEXT(h, "بياناتك", KT);
+			ht_key(h, HT_KEY_UP);
+			ht_key(h, HT_KEY_UP);
+			ht_wait_quiet(h, 150);
+		}
+		if (lang == 0) {
+			ht_keys(h, "1");
+			HT_ASSERT_TEXT(h, "Who you are", KT);
+			ht_wait_quiet(h, 150);
+		}
+		HT_ASSERT(h, footer_has(h, choice));
+		ht_keys(h, "1");
+		ht_key(h, HT_KEY_ENTER);
+		ht_wait_quiet(h, 150);
+		HT_ASSERT(h, footer_has(h, text));
+		if (lang == 0)
+			ht_keys(h, "Sara Ali");
+		ht_key(h, HT_KEY_ENTER);
+		ht_wait_quiet(h, 150);
+		HT_ASSERT(h, footer_has(h, digits));
+	}
+	ht_end(h);
+}
+
 static int end_all(void **state) { (void)state; ht_end_all(); return 0; }
 
 int
@@ -392,6 +445,7 @@ main(void)
 		cmocka_unit_test_teardown(track_finish_returns_to_arabic_welcome, end_all),
 		cmocka_unit_test_teardown(f1_help_everywhere, end_all),
 		cmocka_unit_test_teardown(masked_mobile_reads_right_in_arabic, end_all),
+		cmocka_unit_test_teardown(arabic_footer_same_keys, end_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
