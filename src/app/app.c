@@ -115,6 +115,8 @@ app_seed_catalog(struct app *a)
 		const struct catalog_seed *c = &a->scr.seeds[i];
 		struct catalog_item it;
 
+		if (strcmp(c->kind, "missing") == 0)   /* kept in screens/ only */
+			continue;
 		memset(&it, 0, sizeof it);
 		strlcpy_k(it.code, c->code, sizeof it.code);
 		it.name_en = c->name_en;

@@ -274,7 +274,9 @@ static int
 load_catalog(struct loader *ld, config_t *cf, struct screens *s)
 {
 	config_setting_t *l = get_list(ld, cf, "catalog");
-	static const char *const kinds[] = { "service", "channel", "question" };
+	/* "missing": what an officer may ask a member for ("needs
+	 * information"); kept here only, never seeded into the database */
+	static const char *const kinds[] = { "service", "channel", "question", "missing" };
 
 	if (l == NULL)
 		return -1;
@@ -297,7 +299,7 @@ load_catalog(struct loader *ld, config_t *cf, struct screens *s)
 		for (size_t k = 0; k < ARRAY_LEN(kinds); k++)
 			kind_ok |= strcmp(c->kind, kinds[k]) == 0;
 		if (!kind_ok)
-			return fail(ld, g, "unknown kind \"%s\" (service, channel, question)", c->kind);
+			return fail(ld, g, "unknown kind \"%s\" (service, channel, question, missing)", c->kind);
 		if (strlen(c->code) >= 32)
 			return fail(ld, g, "code \"%s\" is longer than 31 characters", c->code);
 		for (const char *p = c->code; *p; p++)
@@ -453,6 +455,17 @@ screens_free(struct screens *s)
 	free(s->declaration.text_ar);
 	free(s->dir);
 	memset(s, 0, sizeof *s);
+}
+
+/* See screens.h. */
+const char *
+screens_missing_name(const struct screens *s, const char *code, bool ar)
+{
+	for (int i = 0; s && i < s->nseeds; i++)
+		if (strcmp(s->seeds[i].kind, "missing") == 0 &&
+		    strcmp(s->seeds[i].code, code) == 0)
+			return ar ? s->seeds[i].name_ar : s->seeds[i].name_en;
+	return NULL;
 }
 
 const struct form_def *

@@ -62,7 +62,9 @@ struct menu_def {
 };
 
 struct catalog_seed {
-	char *kind;          /* "service" | "channel" | "question" */
+	char *kind;          /* "service" | "channel" | "question" | "missing"
+	                        (what "ask for information" may name; not
+	                        seeded into the database) */
 	char *code;
 	char *name_en, *name_ar;
 	int   sort;
@@ -89,6 +91,9 @@ struct screens {
 int  screens_load(const char *dir, struct screens *out, char *err, size_t errsz);
 void screens_free(struct screens *s);
 
+/* The name of the "missing" catalog item code (Arabic when ar), or NULL
+ * when the catalog has no such item. */
+const char *screens_missing_name(const struct screens *s, const char *code, bool ar);
 const struct form_def  *screens_form(const struct screens *s, const char *id);
 const struct menu_def  *screens_menu(const struct screens *s, const char *id);
 const struct field_def *form_field(const struct form_def *f, const char *id);

@@ -370,6 +370,35 @@ draw_result(struct track *t, struct ui_rect b)
 		snprintf(line, sizeof line, "%s %s — %s", _("Earliest response:"), g, h);
 		ui_text(y++, b.x, b.w, line, d, AL_START, 0);
 	}
+	/* what the officer asked for (wf_ask_info): the items in the
+	 * visitor's language from screens/catalog.conf, then the words */
+	if (r->status == RS_NEEDS_INFO &&
+	    ((r->info_items && r->info_items[0]) || (r->info_text && r->info_text[0]))) {
+		const struct screens *scr = &t->k->a->scr;
+		char need[1024] = "";
+		size_t len = 0;
+		const char *p = r->info_items ? r->info_items : "";
+
+		while (*p && len + 1 < sizeof need) {
+			char code[40];
+			size_t cl = strcspn(p, ",");
+			const char *en, *ar;
+
+			snprintf(code, sizeof code, "%.*s", (int)(cl < 39 ? cl : 39), p);
+			en = screens_missing_name(scr, code, false);
+			ar = screens_missing_name(scr, code, true);
+			if (en && ar)
+				len += (size_t)snprintf(need + len, sizeof need - len, "%s%s",
+				                        len ? _("; ") : "", ui_pick(en, ar));
+			p += cl + (p[cl] == ',');
+		}
+		ui_text(y++, b.x, b.w, _("Please bring or send us:"), d, AL_START, KA_STRONG);
+		if (need[0])
+			y += ui_para((struct ui_rect){ y, b.x + 2, 3, b.w - 2 }, need, d, AL_START, 0);
+		if (r->info_text && r->info_text[0])
+			y += ui_para((struct ui_rect){ y, b.x + 2, 2, b.w - 2 }, r->info_text, d,
+			             AL_START, 0);
+	}
 	if (r->status == RS_REJECTED && r->decision_reason) {
 		snprintf(line, sizeof line, "%s %s", _("Reason:"), r->decision_reason);
 		y += ui_para((struct ui_rect){ y, b.x, 2, b.w }, line, d, AL_START, KA_STRONG);

@@ -134,6 +134,29 @@ details_text(struct req_screen *q)
 		sb_line(&b, N_("Reason for the decision"), r->decision_reason);
 	if (r->status == RS_COMMITTEE)
 		votes_text(q, &b);
+	if (r->status == RS_NEEDS_INFO) {   /* what was asked (wf_ask_info) */
+		const char *p = r->info_items ? r->info_items : "";
+		struct sbuf need = { 0 };
+
+		while (*p) {
+			char code[40];
+			size_t cl = strcspn(p, ",");
+			const char *nm;
+
+			snprintf(code, sizeof code, "%.*s", (int)(cl < 39 ? cl : 39), p);
+			nm = screens_missing_name(&q->c->a->scr, code, ui_get_lang() == LANG_AR);
+			sb_add(&need, need.len ? "; " : "");
+			sb_add(&need, nm ? nm : code);
+			p += cl + (p[cl] == ',');
+		}
+		if (r->info_text && r->info_text[0]) {
+			sb_add(&need, need.len ? " — " : "");
+			sb_add(&need, r->info_text);
+		}
+		if (need.len)
+			sb_line(&b, N_("Asked of the member"), need.s);
+		free(need.s);
+	}
 	khidma_datetime(r->created_at, d1, sizeof d1);
 	khidma_date(r->earliest_response, d2, sizeof d2);
 	sb_line(&b, N_("Received on"), d1);

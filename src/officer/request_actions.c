@@ -114,6 +114,7 @@ say_result(struct req_screen *q, st_rc rc, const char *done_msgid)
 struct act_ctx {
 	struct req_screen *q;
 	wf_action          a;
+	const char        *items;   /* ask_info: the codes picked ("" none) */
 };
 
 /* oc_prompt_apply's callback: the transition, with the prompt still open
@@ -139,7 +140,10 @@ act_apply(void *p, const char *note)
 	}
 	/* The reason the workflow gives — decided inside the transaction, on
 	 * the request as it is then — is what the officer reads. */
-	rc = wf_apply_why(q->c->db, &q->r, x->a, &q->c->me, note[0] ? note : NULL, &why);
+	if (x->a == WF_ASK_INFO)           /* what is needed: items and text */
+		rc = wf_ask_info(q->c->db, &q->r, &q->c->me, x->items, note, &why);
+	else
+		rc = wf_apply_why(q->c->db, &q->r, x->a, &q->c->me, note[0] ? note : NULL, &why);
 	if (rc == ST_OK) {
 		(void)req_reload(q, false);
 		log_info("officer %s: %s on request %s", q->c->me.login, t->name, q->r.ref);
@@ -166,11 +170,62 @@ act_apply(void *p, const char *note)
 	return false;
 }
 
+/* Ask for information: the officer ticks what is missing from the
+ * "missing" items of screens/catalog.conf (Enter toggles, "Continue"
+ * goes on); *out gets their codes, comma-separated ("" none). Returns
+ * UI_HOME/UI_HANGUP to unwind, 1 when cancelled (Esc), else 0. */
+static int
+pick_missing(struct req_screen *q, char **out)
+{
+	const struct screens *scr = &q->c->a->scr;
+	int *idx = xcalloc((size_t)scr->nseeds + 1, sizeof *idx);
+	bool *on = xcalloc((size_t)scr->nseeds + 1, sizeof *on);
+	const char **items = xcalloc((size_t)scr->nseeds + 2, sizeof *items);
+	char **labels = xcalloc((size_t)scr->nseeds + 1, sizeof *labels);
+	int n = 0, sel = 0, rc_ui = 0, chosen, res = 0;
+	size_t len = 0;
+
+	for (int i = 0; i < scr->nseeds; i++)
+		if (strcmp(scr->seeds[i].kind, "missing") == 0)
+			idx[n++] = i;
+	for (;;) {
+		for (int i = 0; i < n; i++) {
+			free(labels[i]);
+			labels[i] = xasprintf("[%s] %s", on[i] ? "x" : " ",
+			                      ui_pick(scr->seeds[idx[i]].name_en,
+			                              scr->seeds[idx[i]].name_ar));
+			items[i] = labels[i];
+		}
+		items[n] = _("Continue: what else is needed, in words");
+		chosen = oc_pick(N_("What is needed from the member?"), items, n + 1, sel, &rc_ui);
+		if (rc_ui || chosen < 0) {
+			res = rc_ui ? rc_ui : 1;
+			break;
+		}
+		if (chosen == n)
+			break;
+		on[chosen] = !on[chosen];
+		sel = chosen;
+	}
+	*out = xcalloc(1, (size_t)n * 33 + 1);
+	for (int i = 0; res == 0 && i < n; i++)
+		if (on[i])
+			len += (size_t)sprintf(*out + len, "%s%s", len ? "," : "",
+			                       scr->seeds[idx[i]].code);
+	for (int i = 0; i < n; i++)
+		free(labels[i]);
+	free(labels);
+	free(items);
+	free(on);
+	free(idx);
+	return res;
+}
+
 static int
 apply_action(struct req_screen *q, wf_action a)
 {
 	const struct wf_transition *t = &wf_table()[a];
-	struct act_ctx x = { q, a };
+	struct act_ctx x = { .q = q, .a = a };
 	bool required = t->reason_required || a == WF_WITHDRAW;
 	const char *question;
 	char *note;
@@ -186,6 +241,33 @@ apply_action(struct req_screen *q, wf_action a)
 		ui_status(_("Verify is refused: mark every required field as matched "
 		            "(Register check) first."), true);
 		q->view = RV_MATCH;
+		return UI_REDRAW;
+	}
+	if (a == WF_ASK_INFO) {
+		char *items = NULL;
+		int r = pick_missing(q, &items);
+
+		if (r) {
+			free(items);
+			if (r != 1)
+				return r;
+			ui_status(_("Cancelled: nothing was changed."), false);
+			return UI_REDRAW;
+		}
+		x.items = items;
+		/* nothing ticked: the words must say what is needed */
+		note = oc_prompt_apply(t->name,
+		                       _("What is needed, in words the member reads at the kiosk "
+		                         "(required when nothing is ticked):"),
+		                       NULL, true, items[0] == '\0', 500, act_apply, &x, &rc_ui);
+		free(items);
+		if (rc_ui) {
+			free(note);
+			return rc_ui;
+		}
+		if (note == NULL)
+			ui_status(_("Cancelled: nothing was changed."), false);
+		free(note);
 		return UI_REDRAW;
 	}
 	if (a == WF_WITHDRAW)

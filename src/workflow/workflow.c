@@ -80,6 +80,11 @@
  *     rules guarantee (see there); the exhaustive test
  *     (tests/unit/test_workflow_search.c) runs it after every step of every
  *     action sequence up to its bound.
+ *  9. ask_info records what is needed (wf_ask_info: "missing" catalog
+ *     codes from screens/catalog.conf and a free text) in
+ *     requests.info_items / info_text in the same transaction — the
+ *     kiosk's tracking and the needs-information notification read them
+ *     there — and its event note says "needed: <codes> — <text>".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -460,6 +465,7 @@ struct apply_ctx {
 	const char *note;
 	const char *why, *why_log;
 	struct outcome oc;
+	const char *items, *text;   /* ask_info: what is needed (wf_ask_info) */
 };
 
 /* Inside the write transaction (store_request_act): the rules on the row
@@ -475,14 +481,54 @@ static st_rc apply_cb(void *ctx, store *s, const struct request *cur,
 	if (c->why)
 		return ST_DENIED;
 	*out = c->oc.out;
+	if (c->action == WF_ASK_INFO) {     /* invariant 9 */
+		out->set_info = true;
+		out->info_items = c->items ? c->items : "";
+		out->info_text = c->text ? c->text : "";
+		if (out->info_items[0]) {
+			snprintf(c->oc.note, sizeof c->oc.note, "needed: %s%s%s",
+			         out->info_items, out->info_text[0] ? " — " : "",
+			         out->info_text);
+			out->note = c->oc.note;
+		}
+	}
 	return ST_OK;
 }
+
+static st_rc apply(store *s, struct request *r, wf_action action,
+                   const struct officer *o, const char *note, const char **why,
+                   const char *items, const char *text);
 
 /* See workflow.h. */
 st_rc wf_apply_why(store *s, struct request *r, wf_action action,
                    const struct officer *o, const char *note, const char **why)
 {
-	struct apply_ctx c = { .action = action, .o = o, .note = note };
+	return apply(s, r, action, o, note, why, NULL, note);
+}
+
+/* See workflow.h. */
+st_rc wf_ask_info(store *s, struct request *r, const struct officer *o,
+                  const char *items, const char *text, const char **why)
+{
+	if (items) {               /* catalog codes: a-z 0-9 _ , only */
+		if (strlen(items) > 400)
+			return ST_INVALID;
+		for (const char *p = items; *p; p++)
+			if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+			      *p == '_' || *p == ','))
+				return ST_INVALID;
+	}
+	if (text && strlen(text) > 2000)
+		return ST_INVALID;
+	return apply(s, r, WF_ASK_INFO, o, text, why, items, text);
+}
+
+static st_rc apply(store *s, struct request *r, wf_action action,
+                   const struct officer *o, const char *note, const char **why,
+                   const char *items, const char *text)
+{
+	struct apply_ctx c = { .action = action, .o = o, .note = note,
+	                       .items = items, .text = text };
 	struct request fresh;
 	const char *why_log;
 	st_rc rc;

@@ -146,6 +146,19 @@ void wf_refusal_text(const char *why, const struct request *r,
                      const char *(*tr)(const char *), char *buf, size_t n);
 
 /*
+ * Ask the member for information (WF_ASK_INFO) saying what is needed:
+ * items = "missing" catalog codes (screens/catalog.conf), comma-separated
+ * (a-z 0-9 _ only; NULL or "" for none), text = the officer's words (NULL
+ * or ""). Both are stored in requests.info_items / info_text in the
+ * action's transaction (what the kiosk's tracking shows and a
+ * needs-information notification reads); the event's note is "needed:
+ * <items> — <text>" (just the text without items). Otherwise as
+ * wf_apply_why; ST_INVALID for bad codes or text over 2000 bytes.
+ */
+st_rc wf_ask_info(store *s, struct request *r, const struct officer *o,
+                  const char *items, const char *text, const char **why);
+
+/*
  * Submit r: o == NULL for the member at the kiosk (declared_by "kiosk"),
  * else on someone's behalf by officer o, which the WF_INTAKE row must allow
  * (officer, admin; active) — declared_by is set to o's login. ST_DENIED

@@ -278,7 +278,10 @@ static void stale_action_keeps_the_note(void **state)
 	HT_ASSERT_TEXT(h, labels[0], T);
 	read_keys(h, labels, 1, key);
 	ht_keys(h, key);
-	HT_ASSERT_TEXT(h, "(optional)", T);
+	/* what is needed: nothing ticked, then the words */
+	HT_ASSERT_TEXT(h, "What is needed from the member?", T);
+	HT_ASSERT(h, ofx_choose(h, "Continue: what else is needed"));
+	HT_ASSERT_TEXT(h, "What is needed, in words", T);
 	ht_keys(h, "Please bring the lease contract");
 	HT_ASSERT_TEXT(h, "Please bring the lease contract", T);
 

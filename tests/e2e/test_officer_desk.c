@@ -8,6 +8,9 @@
  *  - sla_pauses_for_the_member: the time a request waits for the member
  *    (needs information) does not count towards overdue — in the queue's
  *    overdue view, its "due date" order and `khidma report`.
+ *  - needs_info_says_what: "Ask for information" ticks items of the
+ *    screens/ catalog and adds words; the request and the kiosk's tracking
+ *    show them, the items in the visitor's language (English, Arabic).
  */
 #include "e2e/test_officer_fixture.h"
 #include "workflow/workflow.h"
@@ -222,11 +225,93 @@ static void sla_pauses_for_the_member(void **state)
 	assert_null(strstr(out, ref3));
 }
 
+/* The kiosk's tracking screen (arabic: the Arabic kiosk) for ref and the
+ * last 4 digits of its mobile. */
+static ht *track(struct ofx *f, const char *ref, const char *last4, bool arabic)
+{
+	/* --bidi=terminal: the cells hold Arabic in logical order */
+	const char *argv[] = { ofx_bin(), "--db", f->db, "--config", f->conf,
+	                       "--bidi=terminal", NULL };
+	ht *k = ht_new(30, 100);
+
+	assert_true(ht_spawn(k, argv, NULL));
+	HT_ASSERT_TEXT(k, "Welcome", T);
+	ht_keys(k, arabic ? "1" : "2");
+	HT_ASSERT_TEXT(k, arabic ? "طلب خدمة جديد" : "Track my request", T);
+	ht_keys(k, "2");                            /* Track my request */
+	HT_ASSERT_TEXT(k, arabic ? "الرقم المرجعي" : "Reference number", T);
+	ht_keys(k, ref);
+	ht_key(k, HT_KEY_ENTER);
+	ht_keys(k, last4);
+	ht_key(k, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(k, arabic ? "الحالة:" : "Status:", T);
+	return k;
+}
+
+static void needs_info_says_what(void **state)
+{
+	struct ofx *f = *state;
+	char ref[16], title[64];
+	int64_t id = ofx_submit(f, "Maryam Needs", 501, false, ref);
+	store *s;
+	struct request r = { 0 };
+	struct request_event *ev = NULL;
+	int nev = 0;
+	ht *h, *k;
+
+	h = ofx_session(f, "ali", "en", NULL, 30, 100);
+	ofx_login(h, PW);
+	HT_ASSERT_TEXT(h, ref, T);
+	ht_key(h, HT_KEY_ENTER);
+	snprintf(title, sizeof title, "Request %s", ref);
+	HT_ASSERT_TEXT(h, title, T);
+	ht_key(h, HT_KEY_F1);
+	HT_ASSERT_TEXT(h, "Actions", T);
+	HT_ASSERT(h, ofx_choose(h, "Ask for information"));
+	HT_ASSERT_TEXT(h, "What is needed from the member?", T);
+	HT_ASSERT(h, ofx_choose(h, "[ ] A copy of the national ID"));
+	HT_ASSERT_TEXT(h, "[x] A copy of the national ID", T);
+	HT_ASSERT(h, ofx_choose(h, "[ ] Photos of the place to be serviced"));
+	HT_ASSERT_TEXT(h, "[x] Photos of the place to be serviced", T);
+	HT_ASSERT(h, ofx_choose(h, "Continue: what else is needed"));
+	HT_ASSERT_TEXT(h, "What is needed, in words", T);
+	ht_keys(h, "Photos of the kitchen ceiling");
+	ht_key(h, HT_KEY_F(5));
+	HT_ASSERT_TEXT(h, "Needs information", T);
+	HT_ASSERT_TEXT(h, "Asked of the member: A copy of the national ID; Photos of the place", T);
+	ht_end(h);
+
+	/* stored where a notification reads it: the row and the event */
+	s = ofx_open(f);
+	assert_int_equal(store_request_get(s, id, &r), ST_OK);
+	assert_string_equal(r.info_items, "id_copy,photos");
+	assert_string_equal(r.info_text, "Photos of the kitchen ceiling");
+	assert_int_equal(store_request_events(s, id, &ev, &nev), ST_OK);
+	assert_string_equal(ev[nev - 1].kind, "ask_info");
+	assert_string_equal(ev[nev - 1].note, "needed: id_copy,photos — Photos of the kitchen ceiling");
+	request_events_free(ev, nev);
+	request_free(&r);
+	store_close(s);
+
+	/* the member at the kiosk, in English and in Arabic (mobile 0551200501) */
+	k = track(f, ref, "0501", false);
+	HT_ASSERT_TEXT(k, "Please bring or send us:", T);
+	HT_ASSERT_TEXT(k, "A copy of the national ID; Photos of the place to be serviced", T);
+	HT_ASSERT_TEXT(k, "Photos of the kitchen ceiling", T);
+	ht_end(k);
+	k = track(f, ref, "0501", true);
+	HT_ASSERT_TEXT(k, "صورة من الهوية الوطنية", T);
+	HT_ASSERT_TEXT(k, "صور للموقع المطلوب خدمته", T);
+	HT_ASSERT(k, ofx_row_of(k, "A copy of the national ID") < 0);
+	ht_end(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(waiting_for_me_per_role, setup, teardown),
 		cmocka_unit_test_setup_teardown(sla_pauses_for_the_member, setup, teardown),
+		cmocka_unit_test_setup_teardown(needs_info_says_what, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
