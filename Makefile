@@ -22,7 +22,7 @@ DATADIR   := $(PREFIX)/share/khidma
 LOCALEDIR := $(PREFIX)/share/locale
 MANDIR    := $(PREFIX)/share/man/man1
 
-PKGS      := ncursesw sqlite3 fribidi libsodium libconfig icu-i18n icu-uc
+PKGS      := ncursesw sqlite3 fribidi libsodium libconfig icu-i18n icu-uc libcurl
 TEST_PKGS := cmocka vterm
 
 # Debian packages: what `make deps` installs when missing.
@@ -31,7 +31,7 @@ DEB_BUILD := make gcc libc6-dev pkg-config gettext dialog \
              libsodium-dev libconfig-dev libcsv-dev libicu-dev \
              libcmocka-dev libvterm-dev openssh-server openssh-client \
              ncurses-base ncurses-term foot-terminfo kitty-terminfo \
-             libzxcvbn-dev
+             libzxcvbn-dev libcurl4-openssl-dev python3-aiosmtpd openssl
 DEB_BENCH := dialog whiptail valgrind
 DEB_FAULT := clang libclang-rt-14-dev valgrind util-linux
 

@@ -22,6 +22,7 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_export,
 	&cli_cmd_backup,
 	&cli_cmd_report,
+	&cli_cmd_notify,
 };
 
 void

@@ -42,6 +42,7 @@ extern const struct cli_cmd cli_cmd_members;
 extern const struct cli_cmd cli_cmd_export;
 extern const struct cli_cmd cli_cmd_backup;
 extern const struct cli_cmd cli_cmd_report;
+extern const struct cli_cmd cli_cmd_notify;
 
 /* cli.c: helpers shared by the commands. */
 

@@ -74,6 +74,20 @@ static const struct key keys[] = {
 	{ "officer_idle_timeout", K_INT, OFF(officer_idle_timeout), 2, 86400, NULL },
 	{ "officer_idle_warning", K_INT, OFF(officer_idle_warning), 1, 600, NULL },
 	{ "kiosk_officer_login",  K_BOOL, OFF(kiosk_officer_login), 0, 1, NULL },
+	/* notifications (issue 14; cli/cmd_notify.c) */
+	{ "sms_command",        K_STR, OFF(sms_command),        0, 0, NULL },
+	{ "smtp_url",           K_STR, OFF(smtp_url),           0, 0, NULL },
+	{ "smtp_user",          K_STR, OFF(smtp_user),          0, 0, NULL },
+	{ "smtp_password_file", K_STR, OFF(smtp_password_file), 0, 0, NULL },
+	{ "smtp_from",          K_STR, OFF(smtp_from),          0, 0, NULL },
+	{ "smtp_cafile",        K_STR, OFF(smtp_cafile),        0, 0, NULL },
+	{ "notify_quiet",       K_STR, OFF(notify_quiet),       0, 0, NULL },
+	{ "notify_tz",          K_STR, OFF(notify_tz),          0, 0, NULL },
+	{ "notify_per_day",     K_INT, OFF(notify_per_day),     0, 100, NULL },
+	{ "notify_retry",       K_INT, OFF(notify_retry),       1, 86400, NULL },
+	{ "notify_max_tries",   K_INT, OFF(notify_max_tries),   1, 50, NULL },
+	{ "notify_interval",    K_INT, OFF(notify_interval),    1, 3600, NULL },
+	{ "notify_timeout",     K_INT, OFF(notify_timeout),     1, 600, NULL },
 };
 
 /* K_STR keys whose longest value is not CONFIG_STR_MAX bytes. */
@@ -151,6 +165,13 @@ config_defaults(struct config *cfg)
 	cfg->officer_idle_timeout = 15 * 60;
 	cfg->officer_idle_warning = 60;
 	cfg->kiosk_officer_login = false;
+	cfg->notify_quiet = xstrdup("21:00-08:00");
+	cfg->notify_tz = xstrdup("Asia/Riyadh");
+	cfg->notify_per_day = 5;
+	cfg->notify_retry = 60;
+	cfg->notify_max_tries = 8;
+	cfg->notify_interval = 15;
+	cfg->notify_timeout = 30;
 	/* The sample documents shipped in docs/ (a deployment points these at
 	 * the cooperative's real bylaws and guides). */
 	static const char *const d[][4] = {
@@ -180,6 +201,29 @@ docs_free(struct config *cfg)
 		free(cfg->docs[i].path_ar);
 	}
 	cfg->ndocs = 0;
+}
+
+/* Contract: see config.h. */
+bool
+config_quiet_parse(const char *s, int *from_min, int *to_min)
+{
+	int h1, m1, h2, m2, used = 0;
+
+	if (from_min)
+		*from_min = 0;
+	if (to_min)
+		*to_min = 0;
+	if (!s || !*s)
+		return true;
+	if (sscanf(s, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &used) != 4 ||
+	    s[used] != '\0' || h1 < 0 || h1 > 23 || h2 < 0 || h2 > 23 ||
+	    m1 < 0 || m1 > 59 || m2 < 0 || m2 > 59)
+		return false;
+	if (from_min)
+		*from_min = h1 * 60 + m1;
+	if (to_min)
+		*to_min = h2 * 60 + m2;
+	return true;
 }
 
 void
@@ -546,6 +590,42 @@ config_check(const struct config *cfg, char *err, size_t errsz)
 		         cfg->receipt_command);
 		add_problem(err, errsz, &n, file, config_line(cfg, "receipt_command"),
 		            msg);
+	}
+	if (cfg->sms_command && !program_found(cfg->sms_command)) {
+		snprintf(msg, sizeof msg, "sms_command: the program of \"%.200s\" "
+		         "is not found (not executable, or not in PATH)", cfg->sms_command);
+		add_problem(err, errsz, &n, file, config_line(cfg, "sms_command"), msg);
+	}
+	if (!config_quiet_parse(cfg->notify_quiet, NULL, NULL)) {
+		snprintf(msg, sizeof msg, "notify_quiet \"%.100s\": not HH:MM-HH:MM "
+		         "(e.g. \"21:00-08:00\"; \"\" for none)", cfg->notify_quiet);
+		add_problem(err, errsz, &n, file, config_line(cfg, "notify_quiet"), msg);
+	}
+	if (cfg->notify_tz && cfg->notify_tz[0]) {
+		char zp[CONFIG_PATH_MAX];
+
+		snprintf(zp, sizeof zp, "/usr/share/zoneinfo/%s", cfg->notify_tz);
+		if (strstr(cfg->notify_tz, "..") || stat(zp, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+			snprintf(msg, sizeof msg, "notify_tz \"%.100s\": no such time zone "
+			         "in /usr/share/zoneinfo (e.g. \"Asia/Riyadh\")", cfg->notify_tz);
+			add_problem(err, errsz, &n, file, config_line(cfg, "notify_tz"), msg);
+		}
+	}
+	if (cfg->smtp_url && strncmp(cfg->smtp_url, "smtp://", 7) != 0 &&
+	    strncmp(cfg->smtp_url, "smtps://", 8) != 0) {
+		snprintf(msg, sizeof msg, "smtp_url \"%.200s\": must start with "
+		         "smtp:// (STARTTLS) or smtps://", cfg->smtp_url);
+		add_problem(err, errsz, &n, file, config_line(cfg, "smtp_url"), msg);
+	}
+	if (cfg->smtp_url && !cfg->smtp_from) {
+		snprintf(msg, sizeof msg, "smtp_url is set but smtp_from is not "
+		         "(the sender address)");
+		add_problem(err, errsz, &n, file, config_line(cfg, "smtp_url"), msg);
+	}
+	if (cfg->smtp_password_file && access(cfg->smtp_password_file, R_OK) != 0) {
+		snprintf(msg, sizeof msg, "smtp_password_file \"%.200s\": cannot be "
+		         "read by this user", cfg->smtp_password_file);
+		add_problem(err, errsz, &n, file, config_line(cfg, "smtp_password_file"), msg);
 	}
 	if (cfg->db) {
 		char *d = xstrdup(cfg->db), *dir = dirname(d);

@@ -60,6 +60,25 @@ struct config {
 	int   officer_idle_warning; /* console: countdown seconds (60) */
 	bool  kiosk_officer_login;  /* F9 at the lobby kiosk opens the officer
 	                               login (false) */
+	/* notifications (issue 14; `khidma notify`, cli/cmd_notify.c) */
+	char *sms_command;      /* gets the number as "$1", the text on stdin;
+	                           NULL = SMS not configured (they wait) */
+	char *smtp_url;         /* "smtp://host:587" (STARTTLS required) or
+	                           "smtps://host:465"; NULL = e-mail waits */
+	char *smtp_user;        /* AUTH user, NULL = no AUTH */
+	char *smtp_password_file; /* AUTH password: the file's first line */
+	char *smtp_from;        /* the sender address */
+	char *smtp_cafile;      /* CA certificates to trust instead of the
+	                           system's (a private CA) */
+	char *notify_quiet;     /* "HH:MM-HH:MM": no SMS then ("21:00-08:00");
+	                           "" = none */
+	char *notify_tz;        /* the time zone of quiet hours and of the
+	                           daily limit ("Asia/Riyadh") */
+	int   notify_per_day;   /* messages per member per day, 0 = no limit (5) */
+	int   notify_retry;     /* seconds before the first retry; doubles (60) */
+	int   notify_max_tries; /* then the message is failed (8) */
+	int   notify_interval;  /* --daemon: seconds between passes (15) */
+	int   notify_timeout;   /* seconds a gateway may take (30) */
 	int   ndocs;
 	struct config_doc docs[CONFIG_MAX_DOCS];
 	/* Where each key was set in the file (0 = the default), by the order
@@ -85,6 +104,11 @@ int config_line(const struct config *cfg, const char *key);
  * docs can be read. Returns the number of problems, each "file:line: …" on
  * its own line of err (0: err is ""). */
 int config_check(const struct config *cfg, char *err, size_t errsz);
+
+/* notify_quiet "HH:MM-HH:MM" as minutes after midnight (from may be later
+ * than to: over midnight); "" or NULL = no quiet hours (both 0). False
+ * when malformed. Either pointer may be NULL. */
+bool config_quiet_parse(const char *s, int *from_min, int *to_min);
 
 /* Free what config_defaults/config_load allocated. */
 void config_free(struct config *cfg);

@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "core/notify_tpl.h"
 #include "core/util.h"
 
 struct loader {
@@ -332,6 +334,94 @@ load_declaration(struct loader *ld, config_t *cf, struct screens *s)
 	return 0;
 }
 
+/* One message template member: checked placeholders; an SMS fits one
+ * segment at its widest (notify_tpl.h invariant 1). */
+static int
+notify_member(struct loader *ld, config_setting_t *g, const char *name,
+    const char *event, bool sms, char **out)
+{
+	char why[160];
+
+	if (get_str(ld, g, name, true, out))
+		return -1;
+	if (notify_tpl_check(event, *out, why, sizeof why))
+		return fail(ld, config_setting_get_member(g, name), "%s", why);
+	if (sms) {
+		char reserve[NOTIFY_TEXT_RESERVE + 1];
+		struct notify_vals v = { "000000000000000", "2026-12-31", reserve,
+		                         "00000000" };
+		char *wide;
+		int units, lim;
+		bool ucs2;
+
+		memset(reserve, 'x', NOTIFY_TEXT_RESERVE);
+		reserve[NOTIFY_TEXT_RESERVE] = '\0';
+		wide = notify_render(*out, &v, false);
+		lim = notify_sms_units(wide, &units, &ucs2);
+		free(wide);
+		if (units > lim)
+			return fail(ld, config_setting_get_member(g, name),
+			    "the SMS is %d %s at its widest, more than one segment (%d %s)%s",
+			    units, ucs2 ? "UCS-2 units" : "GSM-7 septets", lim,
+			    ucs2 ? "in UCS-2" : "in GSM-7",
+			    notify_tpl_allowed(event, "text") ? " with 20 characters of text" : "");
+	}
+	return 0;
+}
+
+static int
+load_notify(struct loader *ld, config_t *cf, struct screens *s)
+{
+	static const char *const known[] = { "event", "lang", "sms", "subject",
+		"body", NULL };
+	config_setting_t *l = get_list(ld, cf, "messages");
+
+	if (l == NULL)
+		return -1;
+	s->nmsgs = config_setting_length(l);
+	s->msgs = xcalloc(s->nmsgs ? s->nmsgs : 1, sizeof *s->msgs);
+	for (int i = 0; i < s->nmsgs; i++) {
+		config_setting_t *g = config_setting_get_elem(l, i);
+		struct notify_msg_def *m = &s->msgs[i];
+		bool ev_ok = false;
+
+		m->line = config_setting_source_line(g);
+		if (!config_setting_is_group(g))
+			return fail(ld, g, "a message must be a group { … }");
+		if (check_members(ld, g, known) || get_str(ld, g, "event", true, &m->event) ||
+		    get_str(ld, g, "lang", true, &m->lang))
+			return -1;
+		for (const char *const *e = notify_events; *e; e++)
+			ev_ok |= strcmp(*e, m->event) == 0;
+		if (!ev_ok)
+			return fail(ld, config_setting_get_member(g, "event"), "unknown event "
+			    "\"%s\" (received, needs_info, accepted, rejected, registered, "
+			    "delivered)", m->event);
+		if (strcmp(m->lang, "ar") && strcmp(m->lang, "en"))
+			return fail(ld, config_setting_get_member(g, "lang"),
+			    "lang must be \"ar\" or \"en\"");
+		for (int j = 0; j < i; j++)
+			if (!strcmp(s->msgs[j].event, m->event) && !strcmp(s->msgs[j].lang, m->lang))
+				return fail(ld, g, "the %s message in \"%s\" is defined twice",
+				    m->event, m->lang);
+		if (notify_member(ld, g, "sms", m->event, true, &m->sms) ||
+		    notify_member(ld, g, "subject", m->event, false, &m->subject) ||
+		    notify_member(ld, g, "body", m->event, false, &m->body))
+			return -1;
+	}
+	for (const char *const *e = notify_events; *e; e++)
+		for (int k = 0; k < 2; k++) {
+			const char *lang = k ? "en" : "ar";
+			bool found = false;
+
+			for (int i = 0; i < s->nmsgs; i++)
+				found |= !strcmp(s->msgs[i].event, *e) && !strcmp(s->msgs[i].lang, lang);
+			if (!found)
+				return fail(ld, l, "no %s message in \"%s\"", *e, lang);
+		}
+	return 0;
+}
+
 /* Cross-checks: show_if names an earlier choice and one of its codes. */
 static int
 check_forms(struct loader *ld, struct screens *s)
@@ -377,6 +467,7 @@ screens_load(const char *dir, struct screens *out, char *err, size_t errsz)
 	} parts[] = {
 		{ "menus.conf", load_menus }, { "forms.conf", load_forms },
 		{ "catalog.conf", load_catalog }, { "declaration.conf", load_declaration },
+		{ "notify.conf", load_notify },
 	};
 	struct screens s;
 	struct loader ld = { err, errsz, NULL };
@@ -390,6 +481,9 @@ screens_load(const char *dir, struct screens *out, char *err, size_t errsz)
 
 		snprintf(path, sizeof path, "%s/%s", dir, parts[i].file);
 		ld.file = path;
+		/* notify.conf is optional: a branch without messages */
+		if (parts[i].load == load_notify && access(path, F_OK) != 0)
+			continue;
 		config_init(&cf);
 		if (!config_read_file(&cf, path)) {
 			if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
@@ -448,6 +542,11 @@ screens_free(struct screens *s)
 		free(s->seeds[i].kind); free(s->seeds[i].code);
 		free(s->seeds[i].name_en); free(s->seeds[i].name_ar);
 	}
+	for (int i = 0; i < s->nmsgs; i++) {
+		free(s->msgs[i].event); free(s->msgs[i].lang); free(s->msgs[i].sms);
+		free(s->msgs[i].subject); free(s->msgs[i].body);
+	}
+	free(s->msgs);
 	free(s->menus);
 	free(s->forms);
 	free(s->seeds);
@@ -475,6 +574,20 @@ screens_form(const struct screens *s, const char *id)
 		if (strcmp(s->forms[i].id, id) == 0)
 			return &s->forms[i];
 	return NULL;
+}
+
+const struct notify_msg_def *
+screens_notify(const struct screens *s, const char *event, const char *lang)
+{
+	const struct notify_msg_def *other = NULL;
+
+	for (int i = 0; i < s->nmsgs; i++)
+		if (strcmp(s->msgs[i].event, event) == 0) {
+			if (lang && strcmp(s->msgs[i].lang, lang) == 0)
+				return &s->msgs[i];
+			other = &s->msgs[i];
+		}
+	return other;
 }
 
 const struct menu_def *

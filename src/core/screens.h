@@ -75,8 +75,21 @@ struct declaration_def {
 	char *text_en, *text_ar;
 };
 
+/* screens/notify.conf: one message per event and language (issue 14;
+ * placeholders and limits: core/notify_tpl.h). */
+struct notify_msg_def {
+	char *event;         /* received, needs_info, … (notify_events) */
+	char *lang;          /* "ar" | "en" */
+	char *sms;           /* one SMS segment at its widest */
+	char *subject;       /* e-mail subject */
+	char *body;          /* e-mail body */
+	int   line;
+};
+
 struct screens {
 	char   *dir;
+	int     nmsgs;       /* notify.conf (optional file: 0 when absent) */
+	struct notify_msg_def *msgs;
 	int     nmenus, nforms, nseeds;
 	struct menu_def *menus;
 	struct form_def *forms;
@@ -86,7 +99,9 @@ struct screens {
 
 /*
  * Load every *.conf in dir (menus.conf, forms.conf, catalog.conf,
- * declaration.conf). Returns 0, or -1 with "file:line: reason" in err.
+ * declaration.conf, and notify.conf when it exists: then every event has
+ * its message in Arabic and English, each placeholder is allowed for its
+ * event and each SMS fits one segment at its widest — notify_tpl.h). Returns 0, or -1 with "file:line: reason" in err.
  */
 int  screens_load(const char *dir, struct screens *out, char *err, size_t errsz);
 void screens_free(struct screens *s);
@@ -97,6 +112,11 @@ const char *screens_missing_name(const struct screens *s, const char *code, bool
 const struct form_def  *screens_form(const struct screens *s, const char *id);
 const struct menu_def  *screens_menu(const struct screens *s, const char *id);
 const struct field_def *form_field(const struct form_def *f, const char *id);
+
+/* The message of event in lang (falls back to the other language), or
+ * NULL when notify.conf has none. */
+const struct notify_msg_def *screens_notify(const struct screens *s,
+                                            const char *event, const char *lang);
 
 /* Every English msgid the definitions use (labels, titles, help, options),
  * for the translation-completeness test. Calls fn once per string. */

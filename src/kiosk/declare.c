@@ -98,6 +98,9 @@ draft_to_request(struct declare *d, struct request *r)
 	r->signature = xstrdup(ui_form_value(&d->form, "signature"));
 	r->declaration_version = d->k->a->scr.declaration.version;
 	strlcpy_k(r->declared_by, "kiosk", sizeof r->declared_by);
+	/* issue 14: the consent (not chosen = none) and the language */
+	r->notify = d->k->notify > 0 ? d->k->notify : NOTIFY_NONE;
+	strlcpy_k(r->lang, ui_get_lang() == LANG_EN ? "en" : "ar", sizeof r->lang);
 }
 
 static void

@@ -75,6 +75,7 @@ kiosk_forget(struct kiosk *k)
 	ui_form_wipe(&k->req);
 	ui_form_choose(&k->req, "channel", "in_person");
 	k->review_focus = -1;
+	k->notify = NOTIFY_NONE;
 	if (k->done_valid) {
 		if (k->done.name)
 			explicit_bzero(k->done.name, strlen(k->done.name));
@@ -191,6 +192,7 @@ kiosk_main(struct app *a)
 		case K_REQUEST: st = kiosk_intake(&k); break;
 		case K_REVIEW:  st = kiosk_review(&k); break;
 		case K_DECLARE: st = kiosk_declare(&k); break;
+		case K_CONSENT: st = kiosk_consent(&k); break;
 		case K_CONFIRM: st = kiosk_confirm(&k); break;
 		case K_TRACK:   st = kiosk_track(&k); break;
 		case K_SURVEY:  st = kiosk_survey(&k); break;

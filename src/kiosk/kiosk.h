@@ -33,7 +33,8 @@
 enum kstep {
 	K_WELCOME = 0, K_HOME, K_REQUEST, K_REVIEW, K_DECLARE, K_CONFIRM,
 	K_TRACK, K_SURVEY, K_INFO, K_OFFICER, K_CALL /* call an officer */, K_RESET /* idle: wipe, welcome */,
-	K_EXIT /* hang-up */, K_OOS /* out of service (oos.c) */
+	K_EXIT /* hang-up */, K_OOS /* out of service (oos.c) */,
+	K_CONSENT /* messages about the request (consent.c) */
 };
 
 /* ---- kform.c: building the kiosk's ui_forms (src/ui/ui_form.c) ---------
@@ -63,6 +64,7 @@ struct kiosk {
 	struct timespec throttle_until; /* throttle.c: no lookup before (monotonic) */
 	st_rc  broken;                 /* why no request can be taken (oos.c), or ST_OK */
 	bool   told;                   /* a visitor typing was told of it */
+	int    notify;                 /* consent.c: notify_choice, -1 = not asked */
 };
 
 /* Wipe the draft and the last submission. */
@@ -96,6 +98,9 @@ enum kstep kiosk_home(struct kiosk *k);       /* home.c */
 enum kstep kiosk_intake(struct kiosk *k);     /* intake.c */
 enum kstep kiosk_review(struct kiosk *k);     /* review.c */
 enum kstep kiosk_declare(struct kiosk *k);    /* declare.c (+ submit) */
+/* consent.c: messages about the request — K_DECLARE with k->notify set,
+ * K_REVIEW on Esc. */
+enum kstep kiosk_consent(struct kiosk *k);
 enum kstep kiosk_confirm(struct kiosk *k);    /* confirm.c */
 enum kstep kiosk_track(struct kiosk *k);      /* track.c */
 enum kstep kiosk_survey(struct kiosk *k);     /* survey.c */

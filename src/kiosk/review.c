@@ -1,6 +1,6 @@
 /*
  * kiosk/review — everything the visitor gave, one line per field, before
- * the declaration: 1 continues, any other line goes back to that field in
+ * the messages' consent and the declaration: 1 continues, any other line goes back to that field in
  * the form (and the form comes back here when it is valid again).
  */
 #include "kiosk/kiosk.h"
@@ -99,7 +99,7 @@ review_key(struct ui_screen *s, struct ui_event ev)
 		return UI_DONE;
 	}
 	if (ev.a == ACT_SAVE) {
-		v->next = K_DECLARE;
+		v->next = K_CONSENT;
 		return UI_DONE;
 	}
 	c = ui_menu_key(&v->menu, ev);
@@ -114,7 +114,7 @@ review_key(struct ui_screen *s, struct ui_event ev)
 		return UI_HANDLED | UI_REDRAW;
 	}
 	v->k->review_focus = v->field[c];
-	v->next = v->field[c] < 0 ? K_DECLARE : K_REQUEST;
+	v->next = v->field[c] < 0 ? K_CONSENT : K_REQUEST;
 	return UI_DONE;
 }
 
@@ -127,7 +127,7 @@ review_wipe(struct ui_screen *s)
 	kiosk_forget(v->k);
 }
 
-/* Show the review; K_DECLARE to go on, K_REQUEST to change a field. */
+/* Show the review; K_CONSENT to go on, K_REQUEST to change a field. */
 enum kstep
 kiosk_review(struct kiosk *k)
 {

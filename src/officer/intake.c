@@ -177,6 +177,10 @@ submit(struct intake *k)
 	r.declared_at = khidma_now();
 	r.signature = sig;
 	r.declaration_version = scr->declaration.version;
+	/* issue 14: the member's consent as chosen in the form, in the
+	 * console's language at the time */
+	notify_choice_parse(ui_form_value(&k->form, "notify"), &r.notify);
+	strlcpy_k(r.lang, ui_get_lang() == LANG_EN ? "en" : "ar", sizeof r.lang);
 	/* wf_submit: on-behalf intake is for desk roles only; it sets
 	 * declared_by to this officer's login */
 	rc = wf_submit(k->c->db, &r, &k->c->me);

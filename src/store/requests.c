@@ -48,7 +48,7 @@
 	"signature, declaration_version, declared_by, created_at, " \
 	"earliest_response, status, assigned_to, decision_reason, field_match, " \
 	"version, updated_at, paused_s, paused_since, info_items, info_text, " \
-	"duplicate_of"
+	"duplicate_of, notify, notify_at, notify_decl, lang"
 
 /* Free what request r owns (not r itself); r is zeroed. */
 void request_free(struct request *r)
@@ -97,6 +97,10 @@ static void fill_request(sqlite3_stmt *st, struct request *r)
 	r->info_items = st_col_dup(st, 26);
 	r->info_text = st_col_dup(st, 27);
 	r->duplicate_of = sqlite3_column_int64(st, 28);
+	notify_choice_parse((const char *)sqlite3_column_text(st, 29), &r->notify);
+	r->notify_at = (time_t)sqlite3_column_int64(st, 30);
+	r->notify_decl = sqlite3_column_int(st, 31);
+	st_col_copy(st, 32, r->lang, sizeof r->lang);
 }
 
 static st_rc get_one(store *s, const char *sql, int64_t id, const char *key,
@@ -149,6 +153,7 @@ st_rc store_request_by_ref(store *s, const char *ref, struct request *out)
  * s->cache; SQLite re-prepares them by itself after a schema change. */
 enum { C_SUBMIT_PRE, C_SUBMIT_INSERT, C_EVENT, C_ACT_GET, C_ACT_EVENTS,
        C_ACT_PLAIN, C_ACT_DECIDED, C_ACT_DELIVERED };
+/* s->cache[ST_CACHE_OUTBOX]: notify.c */
 
 static int cache_on_close(unsigned type, void *ctx, void *p, void *x)
 {
@@ -278,9 +283,10 @@ static st_rc submit_body(store *s, void *ctx)
 	                  "service, channel, description, declared_at, signature, "
 	                  "declaration_version, declared_by, created_at, "
 	                  "earliest_response, status, assigned_to, field_match, "
-	                  "version, updated_at, name_key, last_officer) VALUES "
+	                  "version, updated_at, name_key, last_officer, notify, "
+	                  "notify_at, notify_decl, lang) VALUES "
 	                  "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'received','',?,1,"
-	                  "?,?,?)", &st)) != ST_OK)
+	                  "?,?,?,?,?,?,?)", &st)) != ST_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_text(st, 2, r->ref, -1, SQLITE_STATIC);
@@ -308,6 +314,12 @@ static st_rc submit_body(store *s, void *ctx)
 	sqlite3_bind_text(st, 21, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 22, strcmp(c->who, "kiosk") ? c->who : "", -1,
 	                  SQLITE_STATIC);
+	/* schema v12: the consent, when and under which declaration */
+	sqlite3_bind_text(st, 23, notify_choice_name(r->notify), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 24, r->notify ? (sqlite3_int64)now : 0);
+	sqlite3_bind_int(st, 25, r->notify ? r->declaration_version : 0);
+	sqlite3_bind_text(st, 26, strcmp(r->lang, "en") == 0 ? "en" : "ar", -1,
+	                  SQLITE_STATIC);
 	if ((r2 = st_done(st)) != ST_OK)
 		goto out;
 	r->id = sqlite3_last_insert_rowid(s->db);
@@ -315,6 +327,10 @@ static st_rc submit_body(store *s, void *ctx)
 	st = NULL;
 	r2 = add_event(s, r->id, now, c->who, RS_RECEIVED, RS_RECEIVED, "submitted",
 	               "submitted");
+	/* schema v12, invariant 12: the "received" message, same transaction */
+	if (r2 == ST_OK && r->notify)
+		r2 = st_notify_event(s, r->id, RS_RECEIVED, RS_RECEIVED, "submitted",
+		                     "", now);
 out:
 	if (st)
 		uncache(st);
@@ -449,9 +465,12 @@ static st_rc change_body(store *s, void *ctx)
 	sqlite3_finalize(st);
 	if (r != ST_OK)
 		return r;
-	return add_event(s, c->id, now, c->who, c->from, c->to, c->note,
-	                 c->kind == CH_ASSIGN ? "assign" : c->kind == CH_MATCH ?
-	                 "match" : c->kind == CH_NOTE ? "note" : "");
+	r = add_event(s, c->id, now, c->who, c->from, c->to, c->note,
+	              c->kind == CH_ASSIGN ? "assign" : c->kind == CH_MATCH ?
+	              "match" : c->kind == CH_NOTE ? "note" : "");
+	if (r == ST_OK && c->from != c->to)  /* schema v12: its message */
+		r = st_notify_event(s, c->id, c->from, c->to, "", c->note, now);
+	return r;
 }
 
 static st_rc change(store *s, struct change *c)
@@ -610,8 +629,13 @@ static st_rc act_body(store *s, void *ctx)
 		if (r != ST_OK)
 			return r;
 	}
-	return add_event(s, a->id, now, a->who, a->from, out.to,
-	                 out.note ? out.note : a->note, out.kind);
+	r = add_event(s, a->id, now, a->who, a->from, out.to,
+	              out.note ? out.note : a->note, out.kind);
+	if (r == ST_OK && out.to != a->from)    /* schema v12: its message */
+		r = st_notify_event(s, a->id, a->from, out.to, out.kind,
+		                    out.set_info && out.info_text && *out.info_text ?
+		                    out.info_text : out.note ? out.note : a->note, now);
+	return r;
 }
 
 /* See store.h. */

@@ -81,6 +81,16 @@
  *       paused_since, kept by triggers; index requests_due on the open
  *       requests by created_at + paused_s), what "ask for information"
  *       asked for (info_items, info_text), and duplicate_of (v11_sql).
+ *   v12 notifications (issue 14; store/notify.c): requests.notify
+ *       (none|sms|email|both: the member's consent), notify_at (when it
+ *       was given or withdrawn), notify_decl (the declaration version it
+ *       was given under), lang (ar|en: the language of the messages);
+ *       outbox (one row per message: request, event, transport, address,
+ *       language, the placeholder values, an idempotency key, state
+ *       queued|sending|sent|failed|unknown|cancelled, tries, next_at,
+ *       claimed_by/at, sent_at, the gateway's answer) written in the
+ *       transaction of the status change; survey_codes (the hash of a
+ *       one-time survey code → its request, used once).
  *
  * Invariants:
  *  1. Steps are append-only: a released step is never edited, only followed.
@@ -148,6 +158,15 @@
  *     counts only the society's time: due = created_at + paused_s +
  *     sla_days; overdue = open, not needs_info, due < now (store/queue.c
  *     and the report's overdue list use the same rule).
+ * 12. v12: an outbox row is written only in the transaction that writes
+ *     its event (the status change or the submission) and only while the
+ *     request's notify allows its transport; idem is unique, so no two
+ *     rows are the same message. A row leaves 'queued' only through a
+ *     claim ('sending', in its own short transaction) and leaves
+ *     'sending' once: to sent/queued/failed by its claimant, or to
+ *     'unknown' when the claimant died — never back to 'queued', so a
+ *     message is handed to a gateway at most once. survey_codes holds no
+ *     code, only its hash; survey_responses never names a code.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -748,6 +767,47 @@ static const char v11_sql[] =
 	"    WHERE id = new.id;"
 	"  END;";
 
+/* v12: notifications (issue 14): the consent on the request, the outbox,
+ * the one-time survey codes (store/notify.c). */
+static const char v12_sql[] =
+	"ALTER TABLE requests ADD COLUMN notify TEXT NOT NULL DEFAULT 'none'"
+	"  CHECK (notify IN ('none','sms','email','both'));"
+	"ALTER TABLE requests ADD COLUMN notify_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE requests ADD COLUMN notify_decl INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE requests ADD COLUMN lang TEXT NOT NULL DEFAULT 'ar'"
+	"  CHECK (lang IN ('ar','en'));"
+	"CREATE TABLE outbox ("
+	"  id         INTEGER PRIMARY KEY,"
+	"  request_id INTEGER NOT NULL REFERENCES requests(id),"
+	"  event_id   INTEGER NOT NULL,"
+	"  event      TEXT NOT NULL CHECK (event IN ('received','needs_info',"
+	"    'accepted','rejected','registered','delivered')),"
+	"  transport  TEXT NOT NULL CHECK (transport IN ('sms','email')),"
+	"  address    TEXT NOT NULL,"
+	"  lang       TEXT NOT NULL CHECK (lang IN ('ar','en')),"
+	"  ref        TEXT NOT NULL,"
+	"  date       INTEGER NOT NULL DEFAULT 0,"
+	"  text       TEXT NOT NULL DEFAULT '',"
+	"  code       TEXT NOT NULL DEFAULT '',"
+	"  idem       TEXT NOT NULL UNIQUE,"
+	"  created_at INTEGER NOT NULL,"
+	"  state      TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued',"
+	"    'sending','sent','failed','unknown','cancelled')),"
+	"  tries      INTEGER NOT NULL DEFAULT 0,"
+	"  next_at    INTEGER NOT NULL,"
+	"  claimed_by TEXT NOT NULL DEFAULT '',"
+	"  claimed_at INTEGER NOT NULL DEFAULT 0,"
+	"  sent_at    INTEGER NOT NULL DEFAULT 0,"
+	"  answer     TEXT NOT NULL DEFAULT '') STRICT;"
+	"CREATE INDEX outbox_due ON outbox(next_at, id) WHERE state = 'queued';"
+	"CREATE INDEX outbox_req ON outbox(request_id, id);"
+	"CREATE INDEX outbox_claimed ON outbox(claimed_at) WHERE state IN ('sending','sent');"
+	"CREATE TABLE survey_codes ("
+	"  hash       TEXT PRIMARY KEY,"
+	"  request_id INTEGER NOT NULL UNIQUE REFERENCES requests(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  used       INTEGER NOT NULL DEFAULT 0 CHECK (used IN (0,1))) STRICT;";
+
 static const struct step steps[] = {
 	{ v1_sql, NULL },
 	{ v2_sql, v2_backfill },
@@ -760,6 +820,7 @@ static const struct step steps[] = {
 	{ v9_sql, NULL },
 	{ v10_sql, NULL },
 	{ v11_sql, NULL },
+	{ v12_sql, NULL },
 };
 
 /* The schema version this program writes. */

@@ -219,8 +219,22 @@ struct request {
 	                                comma-separated ("" none) */
 	char   *info_text;           /* and the officer's free text ("" none) */
 	int64_t duplicate_of;        /* the request this one duplicates, 0 */
+	/* schema v12: the member's consent to messages (notify_choice), when
+	 * it was given or withdrawn, the declaration version it was given
+	 * under, and the language of the messages ("ar" or "en"; "" = "ar") */
+	int     notify;
+	time_t  notify_at;
+	int     notify_decl;
+	char    lang[4];
 };
 void request_free(struct request *r);
+
+/* The consent choices (requests.notify): bit 1 SMS, bit 2 e-mail. */
+enum notify_choice { NOTIFY_NONE = 0, NOTIFY_SMS = 1, NOTIFY_EMAIL = 2,
+                     NOTIFY_BOTH = 3 };
+/* "none", "sms", "email", "both" (the stored names and the form's codes). */
+const char *notify_choice_name(int c);
+bool        notify_choice_parse(const char *name, int *out);
 
 /*
  * Store a new request (status received) with its first event ("kiosk" or
@@ -405,6 +419,9 @@ struct survey_response {
 	 * digits of its mobile (both, or ref empty). Neither is stored. */
 	char    ref[16];
 	char    last4[8];
+	/* Or the one-time survey code of the delivery message (schema v12):
+	 * digits; when set, ref and last4 are ignored. Never stored. */
+	char    code[16];
 	int     nanswers;
 	struct survey_answer answers[16];
 	/* out, when linked: what the response keeps of the request */
@@ -430,6 +447,79 @@ struct survey_response {
  * link_request, survey.c; the rest stays.)
  */
 st_rc store_survey_submit(store *s, struct survey_response *r);
+
+/* ---- notifications (schema v12, store/notify.c) --------------------------- */
+/* One message of the outbox. */
+struct outbox_msg {
+	int64_t id, request_id, event_id;
+	char    event[16];           /* received, needs_info, accepted, rejected,
+	                                registered, delivered */
+	char    transport[8];        /* sms | email */
+	char    address[128];        /* the mobile (05…) or the e-mail address */
+	char    lang[4];
+	char    ref[16];
+	time_t  date;                /* the earliest-response date (received) */
+	char   *text;                /* the officer's text or the reason ("") */
+	char    code[16];            /* the survey code (delivered; "" once sent) */
+	char    idem[48];            /* idempotency key: unique per message */
+	char    member[16];          /* the request's national ID (daily limit) */
+	char    state[12];           /* queued sending sent failed unknown cancelled */
+	int     tries;
+	time_t  created_at, next_at, claimed_at, sent_at;
+	char    claimed_by[64];
+	char   *answer;              /* the gateway's last answer ("") */
+};
+void outbox_msgs_free(struct outbox_msg *m, int n);
+/* The messages of one request, oldest first (for the console). */
+st_rc store_outbox_list(store *s, int64_t request_id, struct outbox_msg **out,
+                        int *n);
+/* What a claim must respect (computed by the sender in its time zone). */
+struct outbox_policy {
+	time_t now;
+	time_t sms_quiet_until;      /* 0: not quiet now; else SMS wait until then */
+	int    per_day;              /* messages per member per day (0 = no limit) */
+	time_t day_start, next_day;  /* the member's day: [day_start, next_day) */
+	const char *who;             /* the claimant ("host:pid") */
+	const char *transport;       /* NULL = any; else only this transport */
+};
+/*
+ * Claim the next due message in one short transaction: the first queued
+ * row with next_at <= now (by next_at, id). An SMS during quiet hours is
+ * moved to sms_quiet_until, a message over the member's daily limit to
+ * next_day (neither counts as a try); the claimed row becomes 'sending'
+ * (tries + 1, claimed_by, claimed_at = now) and is copied to *out (free
+ * its strings with outbox_msgs_free(out, 1) semantics: outbox_msg_clear).
+ * ST_NOTFOUND when nothing is due.
+ */
+st_rc store_outbox_claim(store *s, const struct outbox_policy *p,
+                         struct outbox_msg *out);
+void  outbox_msg_clear(struct outbox_msg *m);
+/*
+ * The claimant's verdict on message id (only while it is 'sending' and
+ * claimed by who): sent → 'sent' (sent_at = now, the survey code blanked);
+ * otherwise 'failed' when permanent or tries >= max_tries, else back to
+ * 'queued' with next_at = now + retry_s * 2^(tries-1) (at most a day).
+ * answer: the gateway's answer (kept, cut at 300 bytes). ST_STALE when the
+ * row is no longer this claimant's.
+ */
+st_rc store_outbox_done(store *s, int64_t id, const char *who, bool sent,
+                        bool permanent, const char *answer, time_t now,
+                        int retry_s, int max_tries);
+/*
+ * Rows left 'sending' by a claimant for which dead(ctx, claimed_by,
+ * claimed_at) is true become 'unknown' (maybe sent; never sent again).
+ * *n: how many.
+ */
+st_rc store_outbox_recover(store *s, bool (*dead)(void *ctx, const char *by,
+                           time_t at), void *ctx, int *n);
+/*
+ * The member withdraws consent at the kiosk: reference + last 4 digits of
+ * the mobile (ST_NOTFOUND for either wrong, counted by the caller's
+ * throttle). Sets notify = none (notify_at = now), cancels the queued
+ * messages, writes one event (kind "notify_off", who "kiosk") and bumps
+ * the version, in one transaction. ST_OK also when there was no consent.
+ */
+st_rc store_notify_withdraw(store *s, const char *ref, const char *last4);
 
 /* ---- officers ----------------------------------------------------------------- */
 typedef enum { ROLE_OFFICER = 0, ROLE_RESEARCHER, ROLE_COMMITTEE, ROLE_ADMIN, ROLE__COUNT } officer_role;

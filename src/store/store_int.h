@@ -55,6 +55,26 @@ void st_cache_arm(store *s);
 st_rc st_actor_check(store *s, const char *who, unsigned role_mask);
 #define ST_ADMIN_ONLY (1u << ROLE_ADMIN)
 
+/* notify.c's slot in s->cache (requests.c uses the ones before it). */
+#define ST_CACHE_OUTBOX 9
+
+/* notify.c: the message(s) a status change (or the submission: kind
+ * "submitted") sends, written to the outbox in the caller's transaction
+ * right after its event (schema v12, invariant 12): nothing when the
+ * change sends none or the member gave no consent. One prepared statement
+ * (s->cache[ST_CACHE_OUTBOX]) for the usual case; the delivery also makes the one-time
+ * survey code. */
+st_rc st_notify_event(store *s, int64_t request_id, req_status from,
+                      req_status to, const char *kind, const char *note,
+                      time_t now);
+
+/* notify.c: the request a one-time survey code names (ST_NOTFOUND), and
+ * marking that code used inside the response's transaction (ST_DENIED
+ * when it already was). */
+st_rc st_survey_code_find(store *s, const char *code, int64_t *request_id,
+                          bool *used);
+st_rc st_survey_code_use(store *s, int64_t request_id);
+
 /* SQLite result code (primary or extended) -> st_rc. */
 st_rc st_map(int rc);
 

@@ -19,6 +19,9 @@
  *     checks (reference + mobile, delivered, not yet evaluated) and the
  *     mark requests.surveyed = 1: one response per request, even from two
  *     kiosks at once.
+ *  2b. A one-time survey code (schema v12, store/notify.c) links like
+ *     reference + mobile and is marked used in the same transaction; the
+ *     response keeps neither the code nor its hash.
  *  3. track_failures keeps one day of rows; older rows are pruned on insert.
  *     A row is one failed lookup: when, at which kiosk (its kiosk_id) and
  *     for which reference (as typed, checked by refno_valid; never the
@@ -56,12 +59,32 @@ static st_rc link_request(store *s, struct survey_response *r)
 	st_rc rc;
 	int step;
 
-	if ((rc = st_prep(s, "SELECT id, mobile, status, surveyed, service, "
+	int64_t by_code = 0;
+	bool used = false;
+
+	/* schema v12: the one-time code of the delivery message finds the
+	 * request instead of reference + mobile (used once: invariant 2) */
+	if (r->code[0]) {
+		if ((rc = st_survey_code_find(s, r->code, &by_code, &used)) != ST_OK)
+			return rc;
+		if (used) {
+			r->refused = SURVEY_ALREADY_USED;
+			return ST_DENIED;
+		}
+	}
+	if ((rc = st_prep(s, by_code ?
+	                  "SELECT id, mobile, status, surveyed, service, "
+	                  CREDIT_VERIFIED("requests.id") ", " CREDIT_REGISTERED("requests.id") ", "
+	                  CREDIT_DELIVERED("requests.id") " FROM requests WHERE id = ?" :
+	                  "SELECT id, mobile, status, surveyed, service, "
 	                  CREDIT_VERIFIED("requests.id") ", " CREDIT_REGISTERED("requests.id") ", "
 	                  CREDIT_DELIVERED("requests.id") " FROM requests WHERE ref = ?",
 	                  &st)) != ST_OK)
 		return rc;
-	sqlite3_bind_text(st, 1, r->ref, -1, SQLITE_STATIC);
+	if (by_code)
+		sqlite3_bind_int64(st, 1, by_code);
+	else
+		sqlite3_bind_text(st, 1, r->ref, -1, SQLITE_STATIC);
 	step = sqlite3_step(st);
 	if (step != SQLITE_ROW) {
 		sqlite3_finalize(st);
@@ -69,7 +92,9 @@ static st_rc link_request(store *s, struct survey_response *r)
 	}
 	mob = (const char *)sqlite3_column_text(st, 1);
 	ml = mob ? strlen(mob) : 0;
-	if (ml < 4 || strlen(r->last4) != 4 || strcmp(mob + ml - 4, r->last4) != 0)
+	/* the code alone proves it is theirs; else the mobile's last 4 */
+	if (!by_code && (ml < 4 || strlen(r->last4) != 4 ||
+	                 strcmp(mob + ml - 4, r->last4) != 0))
 		rc = ST_NOTFOUND;
 	else if (strcmp((const char *)sqlite3_column_text(st, 2), "delivered") != 0) {
 		rc = ST_DENIED;
@@ -98,6 +123,8 @@ static st_rc link_request(store *s, struct survey_response *r)
 		r->refused = SURVEY_ALREADY_USED;
 		rc = ST_DENIED;
 	}
+	if (rc == ST_OK && by_code && (rc = st_survey_code_use(s, id)) == ST_DENIED)
+		r->refused = SURVEY_ALREADY_USED;
 	return rc;
 }
 
@@ -109,7 +136,7 @@ static st_rc survey_body(store *s, void *ctx)
 
 	r->service[0] = '\0';
 	memset(r->credited, 0, sizeof r->credited);
-	if (r->ref[0] && (rc = link_request(s, r)) != ST_OK)
+	if ((r->ref[0] || r->code[0]) && (rc = link_request(s, r)) != ST_OK)
 		return rc;
 	if ((rc = st_prep(s, "INSERT INTO survey_responses(day, channel, comment, "
 	                  "service, off_verified, off_registered, off_delivered) "
@@ -151,7 +178,8 @@ st_rc store_survey_submit(store *s, struct survey_response *r)
 	if (r->nanswers < 0 || r->nanswers > (int)ARRAY_LEN(r->answers) ||
 	    !st_utf8_ok(r->comment) || !st_utf8_ok(r->channel) ||
 	    memchr(r->ref, '\0', sizeof r->ref) == NULL ||
-	    memchr(r->last4, '\0', sizeof r->last4) == NULL)
+	    memchr(r->last4, '\0', sizeof r->last4) == NULL ||
+	    memchr(r->code, '\0', sizeof r->code) == NULL)
 		return ST_INVALID;
 	for (int i = 0; i < r->nanswers; i++)
 		if (r->answers[i].score < 0 || r->answers[i].score > 5)

@@ -87,6 +87,8 @@ static void send_and_load(ht *h, struct request *out)
 	HT_ASSERT_TEXT(h, "Check your request", KT);
 	screen_clean(h);
 	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "Messages about this request", KT);
+	ht_keys(h, "1");                       /* no messages (consent.c) */
 	HT_ASSERT_TEXT(h, "I confirm that the information", KT);
 	ht_keys(h, "1");
 	ht_key(h, HT_KEY_ENTER);

@@ -65,6 +65,8 @@ static ht *to_confirmation(const char *cmd, int confirm_timeout)
 	kiosk_fill_request(h, "Sara Ali", NID_OK, "0551234567", "The heater leaks.");
 	HT_ASSERT_TEXT(h, "Check your request", KT);
 	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "Messages about this request", KT);
+	ht_keys(h, "1");                       /* no messages (consent.c) */
 	HT_ASSERT_TEXT(h, "I confirm that the information", KT);
 	ht_keys(h, "1");
 	ht_key(h, HT_KEY_ENTER);

@@ -55,6 +55,8 @@ static void to_send(ht *h)
 	                   "The air conditioner at home is broken.");
 	HT_ASSERT_TEXT(h, "Check your request", KT);
 	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "Messages about this request", KT);
+	ht_keys(h, "1");                       /* no messages (consent.c) */
 	HT_ASSERT_TEXT(h, "I confirm that the information", KT);
 	ht_keys(h, "1");
 	ht_key(h, HT_KEY_ENTER);

@@ -142,6 +142,8 @@ to_declaration(ht *h)
 	kiosk_fill_request(h, "Sara Ali", NID_OK, "0551234567", "Water leak in the kitchen.");
 	HT_ASSERT_TEXT(h, "Check your request", KT);
 	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "Messages about this request", KT);
+	ht_keys(h, "1");                       /* no messages (consent.c) */
 }
 
 static void
@@ -249,6 +251,8 @@ keypad_only_intake(void **state)
 	ht_key(h, HT_KEY_ENTER);                  /* …and Enter on it: the review */
 	HT_ASSERT_TEXT(h, "Check your request", KT);
 	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "Messages about this request", KT);
+	ht_keys(h, "1");                       /* no messages (consent.c) */
 	HT_ASSERT_TEXT(h, "I confirm that the information", KT);
 	ht_keys(h, "1");                          /* I accept */
 	ht_key(h, HT_KEY_ENTER);

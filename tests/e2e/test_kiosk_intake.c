@@ -26,6 +26,8 @@ declare_and_submit(ht *h, const char *signature, bool arabic)
 {
 	HT_ASSERT_TEXT(h, arabic ? "مراجعة طلبك" : "Check your request", KT);
 	ht_keys(h, "1");                       /* everything is correct */
+	HT_ASSERT_TEXT(h, arabic ? "الرسائل عن هذا الطلب" : "Messages about this request", KT);
+	ht_keys(h, "1");                       /* no messages (consent.c) */
 	HT_ASSERT_TEXT(h, arabic ? "أقرّ بأن المعلومات" : "I confirm that the information", KT);
 	ht_keys(h, "1");                       /* I accept */
 	ht_key(h, HT_KEY_ENTER);
@@ -258,6 +260,8 @@ sighup_mid_form_leaves_no_row(void **state)
 	kiosk_fill_request(h, "Sara Ali", NID_OK, "0551234567", "Hang up before the end.");
 	HT_ASSERT_TEXT(h, "Check your request", KT);
 	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "Messages about this request", KT);
+	ht_keys(h, "1");                       /* no messages (consent.c) */
 	HT_ASSERT_TEXT(h, "I confirm that the information", KT);
 	ht_hangup(h);
 	HT_ASSERT(h, ht_wait_exit(h, 5000, &status));

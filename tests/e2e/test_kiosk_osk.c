@@ -214,6 +214,8 @@ arabic_intake_keypad_only(void **state)
 	ht_keypad(h, "+");                        /* done: the review */
 	assert_shown(h, "مراجعة طلبك");
 	ht_keypad(h, "1");                        /* continue */
+	assert_shown(h, "الرسائل عن هذا الطلب");
+	ht_keypad(h, "1");                        /* no messages (consent.c) */
 	ht_wait_quiet(h, 100);
 	ht_keypad(h, "1\n");                      /* I accept */
 	assert_shown(h, "لوحة المفاتيح على الشاشة: العربية");      /* signature */
