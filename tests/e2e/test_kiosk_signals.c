@@ -65,6 +65,8 @@ static void a_forked_child_never_restores_over_the_kiosk(void **state)
 	kiosk_fill_request(h, "Sara Ali", NID_OK, "0551234567", "The heater leaks.");
 	HT_ASSERT_TEXT(h, "Check your request", KT);
 	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "Messages about this request", KT);
+	ht_keys(h, "1");                       /* no messages (consent.c) */
 	HT_ASSERT_TEXT(h, "I confirm that the information", KT);
 	ht_keys(h, "1");
 	ht_key(h, HT_KEY_ENTER);
