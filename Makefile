@@ -166,7 +166,7 @@ $(BUILD)/locale/%/LC_MESSAGES/khidma.mo: locale/%.po $$(wildcard locale/%.d/*.po
 pot: $(BUILD)/khidma.pot
 $(BUILD)/khidma.pot: $(wildcard src/*/*.c src/*.c)
 	@mkdir -p $(dir $@)
-	xgettext --language=C --from-code=UTF-8 -k_ -kN_ -kui_tr -kui_tr_lang:2 --package-name=khidma -o $@ $^
+	xgettext --language=C --from-code=UTF-8 -k_ -kN_ -kui_tr -kui_tr_lang:2 -kui_ntr:1,2 --package-name=khidma -o $@ $^
 
 # ---- tests ----------------------------------------------------------------
 define unit_rule

@@ -87,7 +87,9 @@ confirm_draw(struct ui_screen *s)
 	y += ui_para((struct ui_rect){ y, f.x + 2, 2, f.w - 4 },
 	             _("To follow it, choose \"Track my request\" at the kiosk and type "
 	               "this number and the last 4 digits of your mobile."), d, AL_START, 0);
-	snprintf(line, sizeof line, _("This screen closes by itself in %d seconds."),
+	snprintf(line, sizeof line, ui_ntr("This screen closes by itself in %d second.",
+	                                   "This screen closes by itself in %d seconds.",
+	                                   (unsigned long)(c->left > 0 ? c->left : 0)),
 	         c->left);
 	ui_text(f.y + f.h - 1, f.x + 2, f.w - 4, line, d, AL_END, KA_DIM);
 }

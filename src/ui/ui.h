@@ -51,6 +51,9 @@ const char *ui_tr(const char *msgid);
 /* msgid in language l whatever the current language (static string), e.g.
  * a message printed before curses starts in the locale's language. */
 const char *ui_tr_lang(ui_lang l, const char *msgid);
+/* Added: ngettext in the current language — the form of msgid/plural for
+ * the count n (Arabic has six: ar.po's Plural-Forms). Not memoised. */
+const char *ui_ntr(const char *msgid, const char *plural, unsigned long n);
 /* Pick the catalog item's name for the current language. */
 const char *ui_pick(const char *en, const char *ar);
 
@@ -64,6 +67,8 @@ struct ui_opts {
 	/* added: the countdown box's text, an English msgid with one %d (the
 	 * seconds left); NULL = the kiosk's "Are you still there? …" */
 	const char *idle_text;
+	/* added: its plural msgid (ui_ntr on the seconds left), or NULL */
+	const char *idle_text_plural;
 };
 /* Send the bidi-mode escapes, initscr, colours, keypad, signals. 0 or -1. */
 int  ui_init(const struct ui_opts *o);

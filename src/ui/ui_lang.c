@@ -123,6 +123,14 @@ ui_tr(const char *msgid)
 	return s;
 }
 
+/* Contract: see ui.h. */
+const char *
+ui_ntr(const char *msgid, const char *plural, unsigned long n)
+{
+	bind_domain();
+	return ngettext(msgid, plural, n);
+}
+
 /* Contract: ar when the language is Arabic and ar is non-empty, else en. */
 const char *
 ui_pick(const char *en, const char *ar)

@@ -189,8 +189,15 @@ idle_warning(void)
 			r.y = (rows - r.h) / 2;
 			r.x = (cols - r.w) / 2;
 			ui_box(r, "", ui_pair(UP_BOX) | A_BOLD);
-			msg = xasprintf(ui_st.opts.idle_text ? ui_tr(ui_st.opts.idle_text)
-			                : ui_tr("Are you still there? The screen will reset in %d seconds. Press any key to continue."), left);
+			/* the seconds in the language's plural form (ui_ntr) */
+			msg = xasprintf(ui_st.opts.idle_text == NULL
+			                ? ui_ntr("Are you still there? The screen will reset in %d second. Press any key to continue.",
+			                         "Are you still there? The screen will reset in %d seconds. Press any key to continue.",
+			                         (unsigned long)left)
+			                : ui_st.opts.idle_text_plural != NULL
+			                ? ui_ntr(ui_st.opts.idle_text, ui_st.opts.idle_text_plural,
+			                         (unsigned long)left)
+			                : ui_tr(ui_st.opts.idle_text), left);
 			ui_para((struct ui_rect){ r.y + 1, r.x + 2, r.h - 2, r.w - 4 },
 			        msg, ui_dir(), AL_START, A_BOLD);
 			free(msg);

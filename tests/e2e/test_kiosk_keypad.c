@@ -430,6 +430,22 @@ arabic_footer_same_keys(void **state)
 	ht_end(h);
 }
 
+/* The idle countdown in Arabic counts in Arabic's plural forms (3 ثوانٍ,
+ * ثانيتين, ثانية واحدة), not "4 ثانية" or an abbreviation. */
+static void
+idle_countdown_plurals_arabic(void **state)
+{
+	ht *h = kiosk_start("idle_timeout = 4;\nidle_warning = 3;\n", TERM_MODE);
+
+	(void)state;
+	kiosk_choose_lang(h, true);
+	HT_ASSERT(h, ht_wait_text(h, "خلال 3 ثوانٍ", ht_timeout(8000)));
+	HT_ASSERT_TEXT(h, "خلال ثانيتين", KT);
+	HT_ASSERT_TEXT(h, "واحدة", KT);        /* "ثانية واحدة" may wrap */
+	HT_ASSERT_TEXT(h, "Welcome", KT);
+	ht_end(h);
+}
+
 static int end_all(void **state) { (void)state; ht_end_all(); return 0; }
 
 int
@@ -446,6 +462,7 @@ main(void)
 		cmocka_unit_test_teardown(f1_help_everywhere, end_all),
 		cmocka_unit_test_teardown(masked_mobile_reads_right_in_arabic, end_all),
 		cmocka_unit_test_teardown(arabic_footer_same_keys, end_all),
+		cmocka_unit_test_teardown(idle_countdown_plurals_arabic, end_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

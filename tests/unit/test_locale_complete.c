@@ -116,6 +116,34 @@ test_catalogue_works(void **state)
 	assert_string_equal(dgettext("khidma", "text reversed? F3"), "النص معكوس؟ F3");
 }
 
+/* Arabic's six plural forms are in the catalogue and differ where Arabic
+ * differs (0, 1, 2, 3–10, 11–99, 100–102): the countdowns read
+ * "ثانية واحدة", "ثانيتين", "3 ثوانٍ", "11 ثانيةً" — no "4 ثانية", no "ث.". */
+static void
+test_plural_forms(void **state)
+{
+	static const char one[] = "This screen closes by itself in %d second.";
+	static const char many[] = "This screen closes by itself in %d seconds.";
+	static const unsigned long n[] = { 0, 1, 2, 3, 11, 100 };
+	const char *form[6];
+
+	(void)state;
+	setup_catalogue();
+	for (int i = 0; i < 6; i++) {
+		form[i] = dngettext("khidma", one, many, n[i]);
+		assert_true(form[i] != one && form[i] != many);
+		assert_null(strstr(form[i], "ث."));
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(form[i], form[j]);
+	}
+	assert_non_null(strstr(form[1], "ثانية واحدة"));
+	assert_non_null(strstr(form[2], "ثانيتين"));
+	assert_non_null(strstr(form[3], "ثوانٍ"));
+	assert_string_equal(dngettext("khidma", one, many, 4), form[3]);
+	assert_string_equal(dngettext("khidma", one, many, 99), form[4]);
+	assert_string_equal(dngettext("khidma", one, many, 102), form[5]);
+}
+
 static void
 test_sources_translated(void **state)
 {
@@ -156,6 +184,7 @@ main(void)
 		cmocka_unit_test(test_catalogue_works),
 		cmocka_unit_test(test_sources_translated),
 		cmocka_unit_test(test_screens_translated),
+		cmocka_unit_test(test_plural_forms),
 	};
 	return cmocka_run_group_tests_name("locale_complete", tests, NULL, NULL);
 }
