@@ -20,6 +20,11 @@
  *     evaluated, is said so only to whoever gave its mobile digits.
  *  4. A refused link keeps everything typed; the visitor may clear the
  *     reference and send the evaluation unlinked.
+ *  5. The one-time survey code of the delivery message (issue 14) is typed
+ *     in the reference field with no mobile digits: 8 digits and an empty
+ *     last-4 field are a code (is_code). It links exactly like reference
+ *     + mobile (store/survey.c link_request), works once, is throttled the
+ *     same way, and is kept nowhere with the response.
  */
 #include "kiosk/kiosk.h"
 #include "kiosk/kiosk_attr.h"
@@ -74,8 +79,9 @@ survey_draw(struct ui_screen *s)
 	used += ui_para((struct ui_rect){ b.y + used, b.x + 1, 4, b.w - 2 },
 	                _("We keep your answers, your comment, the channel and the month. "
 	                  "With your reference number and the last 4 digits of your mobile, "
-	                  "also the service type and the officers who served you; never the "
-	                  "reference, your name or your mobile."), ui_dir(), AL_START, 0);
+	                  "or the survey code of our message in its place, also the service "
+	                  "type and the officers who served you; never the reference, the "
+	                  "code, your name or your mobile."), ui_dir(), AL_START, 0);
 	used += ui_para((struct ui_rect){ b.y + used, b.x + 1, 2, b.w - 2 },
 	                _("1 Very dissatisfied, 2 Dissatisfied, 3 Neutral, 4 Satisfied, "
 	                  "5 Very satisfied"), ui_dir(), AL_START, KA_DIM);
@@ -98,6 +104,15 @@ ref_error(struct survey *v, const char *msgid)
 	ui_form_status(&v->form);
 }
 
+/* Invariant 5: the reference field holds a survey code. */
+static bool
+is_code(struct survey *v)
+{
+	const char *ref = ui_form_value(&v->form, "ref");
+
+	return strlen(ref) == 8 && !*ui_form_value(&v->form, "mobile_last4");
+}
+
 /* Check what was typed; true when it may be sent. */
 static bool
 check(struct survey *v)
@@ -106,6 +121,8 @@ check(struct survey *v)
 	const char *ref = ui_form_value(&v->form, "ref");
 	const char *last4 = ui_form_value(&v->form, "mobile_last4");
 
+	if (is_code(v))
+		return true;
 	if (*ref && !refno_valid(ref)) {
 		ref_error(v, validate_reason(VAL_REF));
 		return false;
@@ -131,7 +148,9 @@ submit(struct survey *v)
 	int wait;
 
 	memset(&r, 0, sizeof r);
-	if (*ref) {
+	if (is_code(v)) {
+		strlcpy_k(r.code, ref, sizeof r.code);
+	} else if (*ref) {
 		strlcpy_k(r.ref, ref, sizeof r.ref);
 		strlcpy_k(r.last4, ui_form_value(&v->form, "mobile_last4"), sizeof r.last4);
 	}
@@ -146,6 +165,7 @@ submit(struct survey *v)
 	rc = store_survey_submit(v->k->a->db, &r);
 	free(r.comment);
 	explicit_bzero(r.last4, sizeof r.last4);
+	explicit_bzero(r.code, sizeof r.code);
 	if (rc == ST_NOTFOUND) {                /* invariant 3 */
 		wait = kiosk_throttle_fail(v->k, ref, &v->wait_until);
 		if (wait < 0) {
@@ -162,8 +182,9 @@ submit(struct survey *v)
 			ui_status(_("Please wait while your request is looked up..."), false);
 			return false;
 		}
-		ref_error(v, N_("No request matches this reference number and mobile number. "
-		                "Please check both."));
+		ref_error(v, is_code(v) ? N_("This survey code is not known. Please check it.")
+		          : N_("No request matches this reference number and mobile number. "
+		               "Please check both."));
 		return false;
 	}
 	if (rc == ST_DENIED) {
@@ -220,8 +241,10 @@ survey_key(struct ui_screen *s, struct ui_event ev)
 			v->mode = S_FORM;
 			ui_status("", false);
 			if (v->wait_fail)
-				ref_error(v, N_("No request matches this reference number and "
-				                "mobile number. Please check both."));
+				ref_error(v, is_code(v) ? N_("This survey code is not known. "
+				                             "Please check it.")
+				          : N_("No request matches this reference number and "
+				               "mobile number. Please check both."));
 			else if (submit(v))
 				return sent(v);
 			return UI_HANDLED | UI_REDRAW;

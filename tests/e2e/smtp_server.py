@@ -19,6 +19,9 @@ import signal
 import ssl
 import sys
 import time
+import warnings
+
+warnings.simplefilter("ignore")   # aiosmtpd's own use of login_data warns
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword

@@ -18,6 +18,9 @@
  *     fails (exit 75): retried after notify_retry, then 2 x, not before
  *     (KHIDMA_FAKE_NOW drives the clock), and sent exactly once when they
  *     recover.
+ *     Then the survey at the kiosk with the code from the SMS (typed in
+ *     the reference field): recorded and credited (service, officers),
+ *     the same code refused the second time.
  *  3. kill9_mid_batch: `khidma notify --once` killed with SIGKILL while a
  *     slow SMS command works through a batch; the next pass sends the rest:
  *     no message twice, the interrupted one 'unknown'.
@@ -158,7 +161,7 @@ static void write_conf(ht *h, const struct smtp *s)
 	fclose(f);
 	chmod(script, 0755);
 	snprintf(conf, sizeof conf,
-	         "idle_timeout = 600;\nidle_warning = 20;\n"
+	         "idle_timeout = 600;\nidle_warning = 20;\nconfirm_timeout = 3;\n"
 	         "smtp_url = \"smtp://127.0.0.1:%d\";\n"
 	         "smtp_user = \"khidma\";\n"
 	         "smtp_password_file = \"%s\";\n"
@@ -344,6 +347,58 @@ static void kiosk_consent_smtp_sms(void **state)
 	assert_int_equal(q_int(s, "SELECT count(DISTINCT idem) FROM outbox"), 10);
 	/* once sent, the survey code is no longer in the outbox */
 	assert_int_equal(q_int(s, "SELECT count(*) FROM outbox WHERE code <> ''"), 0);
+
+	/* the survey with the code of the SMS: linked and credited like
+	 * reference + mobile, once; the response keeps neither */
+	snprintf(path, sizeof path, "%s/sms.log", ht_dir(h));
+	log = slurp(path);
+	assert_non_null(log);
+	{
+		const char *p = strstr(log, "رمز الاستبيان: ");
+		char code[16];
+
+		assert_non_null(p);
+		p += strlen("رمز الاستبيان: ");
+		assert_int_equal(strspn(p, "0123456789"), 8);
+		snprintf(code, sizeof code, "%.8s", p);
+		free(log);
+		HT_ASSERT_TEXT(h, "Welcome", 9000);
+		for (int round = 0; round < 2; round++) {
+			ht_keys(h, "2");                   /* English */
+			HT_ASSERT_TEXT(h, "New service request", KT);
+			ht_keys(h, "3");                   /* survey */
+			HT_ASSERT_TEXT(h, "never to punish anyone", KT);
+			for (int q = 0; q < 5; q++) {
+				ht_keys(h, "4");
+				ht_key(h, HT_KEY_ENTER);
+			}
+			ht_key(h, HT_KEY_ENTER);           /* channel: preset */
+			ht_keys(h, "Quick and kind.");
+			ht_key(h, HT_KEY_DOWN);
+			ht_keys(h, code);                  /* in the reference field */
+			ht_key(h, HT_KEY_F(5));
+			if (round == 0) {
+				HT_ASSERT_TEXT(h, "your evaluation was recorded", KT);
+				ht_key(h, HT_KEY_ENTER);
+				HT_ASSERT_TEXT(h, "Welcome", KT);
+			} else {
+				HT_ASSERT_TEXT(h, "already been evaluated", KT);
+			}
+		}
+		assert_int_equal(q_int(s, "SELECT count(*) FROM survey_responses WHERE "
+		                 "service <> '' AND off_delivered = 'ali' AND "
+		                 "off_registered = 'ali'"), 1);
+		assert_int_equal(q_int(s, "SELECT count(*) FROM survey_codes WHERE used = 1"), 1);
+		{
+			char sql[300];
+
+			snprintf(sql, sizeof sql, "SELECT count(*) FROM survey_responses WHERE "
+			         "instr(coalesce(comment, '') || service || channel || "
+			         "off_verified || off_delivered, '%s') > 0 OR instr(coalesce("
+			         "comment, ''), '%s') > 0", code, ref);
+			assert_int_equal(q_int(s, sql), 0);
+		}
+	}
 	request_free(&r);
 	store_close(s);
 	smtp_stop(&smtp);
