@@ -26,7 +26,7 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
-#include "cli/password.h"
+#include "core/password.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "text/text.h"
@@ -59,20 +59,6 @@ struct verb {
 	int nargs;           /* positional arguments after the verb */
 	int (*fn)(struct app *a, int argc, char **argv);
 };
-
-static bool
-valid_login(const char *s)
-{
-	size_t i, n = strlen(s);
-
-	if (n == 0 || n > 32 || !((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
-		return false;
-	for (i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-		      s[i] == '.' || s[i] == '_' || s[i] == '-'))
-			return false;
-	return true;
-}
 
 #ifndef N_
 #define N_(s) (s)        /* a msgid for xgettext */
@@ -146,7 +132,7 @@ verb_add(struct app *a, int argc, char **argv)
 		return cli_usage_error(&cli_cmd_officer, "add needs one LOGIN");
 	login = argv[optind];
 	memset(&o, 0, sizeof o);
-	if (!valid_login(login))
+	if (!password_login_valid(login))
 		return cli_usage_error(&cli_cmd_officer, "\"%s\" is not a valid "
 		                       "login (a-z, 0-9, . _ -)", login);
 	if (name == NULL || role == NULL)
@@ -235,7 +221,11 @@ set_active(struct app *a, const char *login, bool active)
 
 	if (cli_open_db(a, "officer", false) != 0)
 		return 1;
-	if ((rc = store_officer_set_active(a->db, login, active)) != ST_OK)
+	rc = store_officer_set_active(a->db, login, active);
+	if (rc == ST_DENIED)      /* store/officers.c invariant 4 */
+		return cli_fail("officer", "%s is the last active admin: add or "
+		                "enable another admin first", login);
+	if (rc != ST_OK)
 		return store_fail(a, login, rc);
 	log_security("officer %s %s", login, active ? "enabled" : "disabled");
 	printf("officer %s %s\n", login, active ? "enabled" : "disabled");

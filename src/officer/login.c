@@ -37,7 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "cli/password.h"
+#include "core/password.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "text/text.h"

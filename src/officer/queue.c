@@ -369,6 +369,9 @@ queue_command(struct queue *q, enum queue_cmd cmd)
 	case QC_REPORTS:
 		r = oc_reports(q->c);
 		break;
+	case QC_ADMIN:
+		r = oc_admin(q->c);         /* refuses any role but admin */
+		break;
 	case QC_REFRESH:
 		break;
 	case QC_VIEW: {
@@ -409,8 +412,21 @@ static const struct {
 	{ QC_INTAKE,  N_("New request on someone's behalf"), L'N', L'\u0649' },  /* ى */
 	{ QC_REPORTS, N_("Reports"),                         L'R', L'\u0642' },  /* ق */
 	{ QC_REFRESH, N_("Refresh"),                         L'G', L'\u0644' },  /* ل */
+	{ QC_ADMIN,   N_("Administration"),                  L'A', L'\u0634' },  /* ش: admins only */
 	{ QC_LOGOUT,  N_("Log out"),                         L'L', L'\u0645' },  /* م */
 };
+
+/* Whether the role has the command: "New request" only for roles that
+ * enter requests, "Administration" for admins only (admin.c). */
+static bool
+queue_cmd_shown(const struct queue *q, enum queue_cmd cmd)
+{
+	if (cmd == QC_INTAKE)
+		return wf_may_intake(q->c->me.role);
+	if (cmd == QC_ADMIN)
+		return q->c->me.role == ROLE_ADMIN;
+	return true;
+}
 
 static int
 commands_menu(struct queue *q)
@@ -421,7 +437,7 @@ commands_menu(struct queue *q)
 	int r = 0, i, n = 0;
 
 	for (i = 0; i < (int)ARRAY_LEN(queue_cmds); i++)
-		if (queue_cmds[i].cmd != QC_INTAKE || wf_may_intake(q->c->me.role)) {
+		if (queue_cmd_shown(q, queue_cmds[i].cmd)) {
 			shown[n] = _(queue_cmds[i].label);
 			keys[n] = queue_cmds[i].key;
 			ar[n] = queue_cmds[i].ar;
@@ -457,7 +473,7 @@ answer_call(struct queue *q)
  * case, its Arabic letter, or '/' for search); -1 for none. Log out is
  * F10 here, never a letter. */
 static int
-queue_cmd_of(wchar_t ch)
+queue_cmd_of(const struct queue *q, wchar_t ch)
 {
 	wchar_t up = ch >= L'a' && ch <= L'z' ? ch - L'a' + L'A' : ch;
 
@@ -465,6 +481,7 @@ queue_cmd_of(wchar_t ch)
 		return QC_SEARCH;
 	for (size_t i = 0; i < ARRAY_LEN(queue_cmds); i++)
 		if (queue_cmds[i].cmd != QC_LOGOUT &&
+		    (queue_cmds[i].cmd != QC_ADMIN || q->c->me.role == ROLE_ADMIN) &&
 		    (queue_cmds[i].key == up || queue_cmds[i].ar == ch))
 			return (int)queue_cmds[i].cmd;
 	return -1;
@@ -499,7 +516,7 @@ queue_key(struct ui_screen *s, struct ui_event ev)
 	case ACT_CHAR:
 		if (ev.ch == L'h' || ev.ch == L'H' || ev.ch == L'\u0627')   /* ا: the H key */
 			return answer_call(q);
-		i = queue_cmd_of(ev.ch);
+		i = queue_cmd_of(q, ev.ch);
 		return i < 0 ? UI_HANDLED : queue_command(q, (enum queue_cmd)i);
 	case ACT_BACK:
 		return UI_HANDLED;   /* the queue is home: Esc does not log out */

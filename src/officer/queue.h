@@ -46,7 +46,8 @@ struct queue {
 };
 
 enum queue_cmd { QC_OPEN, QC_SEARCH, QC_FILTER, QC_INTAKE, QC_REPORTS, QC_REFRESH, QC_LOGOUT,
-                 QC_VIEW, QC_ORDER };
+                 QC_VIEW, QC_ORDER,
+                 QC_ADMIN /* admin.c: role admin only */ };
 
 /* queue.c */
 st_rc queue_load(struct queue *q, bool keep_cursor);

@@ -14,8 +14,13 @@
  *     A disable or role change committed by anyone before the write's
  *     BEGIN IMMEDIATE is therefore seen by it: the write changes nothing
  *     and answers ST_REVOKED. The account writes below (add, password,
- *     active, unlock) are admin writes; the login counter is not (it runs
- *     before any session).
+ *     active, role, unlock) are admin writes; the login counter is not (it
+ *     runs before any session).
+ *  4. There is always an active admin once there was one: disabling the
+ *     last active admin, or giving it another role, is refused (ST_DENIED)
+ *     in the write's own transaction, whoever asks (the console's admin
+ *     menu, the CLI) — so two admins demoting each other at once cannot
+ *     both succeed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -160,16 +165,80 @@ st_rc store_officer_set_password(store *s, const char *login, const char *pwhash
 	return exec_one(s, st);
 }
 
-st_rc store_officer_set_active(store *s, const char *login, bool active)
+/* The one change that could leave no active admin: the target is an
+ * active admin and the write disables it or gives it another role. */
+struct account_ctx {
+	const char *login;
+	int         active;              /* -1 = unchanged */
+	int         role;                /* -1 = unchanged */
+};
+
+/* ST_OK, or ST_DENIED when login is the last active admin (invariant 4). */
+static st_rc last_admin_check(store *s, const struct account_ctx *c)
 {
 	sqlite3_stmt *st;
 	st_rc r;
+	int rc;
 
-	if ((r = st_prep(s, "UPDATE officers SET active = ? WHERE login = ?", &st)) != ST_OK)
+	if (c->active != 0 && (c->role < 0 || c->role == ROLE_ADMIN))
+		return ST_OK;
+	if ((r = st_prep(s, "SELECT (SELECT count(*) FROM officers WHERE login = ?1 "
+	                 "AND active AND role = 'admin'), (SELECT count(*) FROM "
+	                 "officers WHERE login <> ?1 AND active AND role = 'admin')",
+	                 &st)) != ST_OK)
 		return r;
-	sqlite3_bind_int(st, 1, active);
-	sqlite3_bind_text(st, 2, login ? login : "", -1, SQLITE_STATIC);
-	return exec_one(s, st);
+	sqlite3_bind_text(st, 1, c->login, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		r = sqlite3_column_int(st, 0) > 0 && sqlite3_column_int(st, 1) == 0
+		    ? ST_DENIED : ST_OK;
+	else
+		r = st_map(rc);
+	sqlite3_finalize(st);
+	return r;
+}
+
+static st_rc account_body(store *s, void *ctx)
+{
+	struct account_ctx *c = ctx;
+	sqlite3_stmt *st;
+	st_rc r;
+
+	if ((r = st_actor_check(s, NULL, ST_ADMIN_ONLY)) != ST_OK ||
+	    (r = last_admin_check(s, c)) != ST_OK)
+		return r;
+	if ((r = st_prep(s, "UPDATE officers SET active = CASE WHEN ?2 < 0 THEN "
+	                 "active ELSE ?2 END, role = coalesce(?3, role) "
+	                 "WHERE login = ?1", &st)) != ST_OK)
+		return r;
+	sqlite3_bind_text(st, 1, c->login, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, c->active);
+	if (c->role >= 0)
+		sqlite3_bind_text(st, 3, officer_role_name((officer_role)c->role), -1,
+		                  SQLITE_STATIC);
+	r = st_done(st);
+	if (r == ST_OK && sqlite3_changes(s->db) == 0)
+		r = ST_NOTFOUND;
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* See store.h (invariant 4). */
+st_rc store_officer_set_active(store *s, const char *login, bool active)
+{
+	struct account_ctx c = { login ? login : "", active, -1 };
+
+	return st_tx(s, account_body, &c);
+}
+
+/* See store.h (invariant 4). */
+st_rc store_officer_set_role(store *s, const char *login, officer_role role)
+{
+	struct account_ctx c = { login ? login : "", -1, (int)role };
+
+	if ((unsigned)role >= ROLE__COUNT)
+		return ST_INVALID;
+	return st_tx(s, account_body, &c);
 }
 
 /* Clear the counter and the lock. */

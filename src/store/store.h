@@ -542,7 +542,13 @@ st_rc store_officer_get(store *s, const char *login, struct officer *out);
 st_rc store_officer_list(store *s, struct officer **out, int *n);
 void  officers_free(struct officer *o, int n);
 st_rc store_officer_set_password(store *s, const char *login, const char *pwhash);
+/* Enable or disable an account. ST_NOTFOUND for no such login; ST_DENIED
+ * (nothing written) when it would disable the last active admin. */
 st_rc store_officer_set_active(store *s, const char *login, bool active);
+/* Give an account another role (its open consoles end: the session check).
+ * ST_NOTFOUND for no such login; ST_DENIED (nothing written) when login is
+ * the last active admin and role is not admin; ST_INVALID for a bad role. */
+st_rc store_officer_set_role(store *s, const char *login, officer_role role);
 /* Record a login attempt: ok resets the counter; a failure increments it and
  * locks for lock_minutes once it reaches lock_tries. Returns the new count. */
 st_rc store_officer_login_result(store *s, const char *login, bool ok,

@@ -7,7 +7,7 @@
 
 #include <sqlite3.h>
 
-#include "cli/password.h"
+#include "core/password.h"
 
 static const char good_pw[] = "Qaswa-2024-mahal\nQaswa-2024-mahal\n";
 

@@ -1,5 +1,5 @@
 /*
- * cli/password — see password.h. The strength rules are few and
+ * core/password — see password.h. The strength rules are few and
  * explainable (an officer is told exactly why a password is refused, in
  * their language): length, more than one character class, not the login
  * or the name, not one of the commonest passwords, and — the real measure —
@@ -17,7 +17,7 @@
  * password, never by the kiosk. When it cannot be loaded, every new
  * password is refused and the reason says what to install (fail closed).
  */
-#include "cli/password.h"
+#include "core/password.h"
 
 #include <dlfcn.h>
 #include <signal.h>
@@ -243,6 +243,44 @@ password_weak(const char *pw, const char *login, const char *name)
 		why = zxc_reason(info);
 	zxc.free_info(info);
 	return why;
+}
+
+/* Contract (password.h). */
+int
+password_generate(char *out, size_t outsz, const char *login, const char *name)
+{
+	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
+	int tries, i, k = 0;
+
+	if (outsz < 20 || password_init() != 0)
+		return -1;
+	for (tries = 0; tries < 20; tries++) {
+		for (i = 0, k = 0; i < 16; i++) {
+			if (i > 0 && i % 4 == 0)
+				out[k++] = '-';
+			out[k++] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+		}
+		out[k] = '\0';
+		if (password_weak(out, login, name) == NULL)
+			return 0;
+	}
+	sodium_memzero(out, outsz);
+	return -1;
+}
+
+/* Contract (password.h). */
+bool
+password_login_valid(const char *s)
+{
+	size_t i, n = s ? strlen(s) : 0;
+
+	if (n == 0 || n > 32 || !((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		      s[i] == '.' || s[i] == '_' || s[i] == '-'))
+			return false;
+	return true;
 }
 
 static void

@@ -1,5 +1,5 @@
 /*
- * cli/password — officer passwords: argon2id hashing (libsodium
+ * core/password — officer passwords: argon2id hashing (libsodium
  * crypto_pwhash_str_alg), verification for the console's login screen, the
  * strength rules `khidma officer add/passwd` enforce, and reading a new
  * password from a terminal (no echo) or from a pipe (two lines).
@@ -16,8 +16,8 @@
  *  3. sodium_init() is called before any libsodium use (password_init,
  *     idempotent; every function here calls it).
  */
-#ifndef KHIDMA_CLI_PASSWORD_H
-#define KHIDMA_CLI_PASSWORD_H
+#ifndef KHIDMA_CORE_PASSWORD_H
+#define KHIDMA_CORE_PASSWORD_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -60,6 +60,23 @@ bool password_needs_rehash(const char *hash);
  * libzxcvbn0 cannot be loaded. login and name may be NULL.
  */
 const char *password_weak(const char *pw, const char *login, const char *name);
+
+/*
+ * A new random password for an officer, to be shown once (the console's
+ * admin menu): 4 groups of 4 from 31 unambiguous lower-case letters and
+ * digits ("k7dm-3xpq-…", 79 bits), drawn with libsodium's randombytes
+ * until password_weak(out, login, name) accepts it. out >= 20 bytes.
+ * Returns 0, or -1 (libsodium unusable, or no acceptable draw in 20 —
+ * e.g. libzxcvbn0 missing) with out wiped.
+ */
+int password_generate(char *out, size_t outsz, const char *login, const char *name);
+
+/*
+ * A login name an officer account may have (the Unix login its SSH user
+ * maps to): 1..32 of [a-z0-9._-], starting with a letter or '_'
+ * (useradd's rules).
+ */
+bool password_login_valid(const char *login);
 
 /*
  * Read a new password twice. When stdin is a terminal, prompts on stderr

@@ -1,0 +1,304 @@
+/*
+ * test_officer_admin — the admin's menu in the console (issue 12, "Admin
+ * in the console"), on the real binary in a pty:
+ *  - an admin adds an officer (password typed twice) who then logs in;
+ *    the change is in syslog naming the admin;
+ *  - a generated password is shown once and works;
+ *  - an admin disables an officer whose console is open: that console ends
+ *    ("Your access was ended"); enable lets them in again;
+ *  - the last active admin can neither disable nor demote themselves;
+ *  - other roles never see the menu (F1, the A key), and the store refuses
+ *    their account writes even without it.
+ */
+#include "e2e/test_officer_fixture.h"
+
+#include <sys/wait.h>
+
+static int setup(void **state)
+{
+	struct ofx *f = calloc(1, sizeof *f);
+
+	ofx_setup(f);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	ofx_teardown(*state);
+	free(*state);
+	return 0;
+}
+
+static struct officer officer_of(struct ofx *f, const char *login)
+{
+	store *s = ofx_open(f);
+	struct officer o = { 0 };
+
+	assert_int_equal(store_officer_get(s, login, &o), ST_OK);
+	store_close(s);
+	return o;
+}
+
+/* Log in as admin1 and open Administration → Officers. */
+static ht *admin_officers(struct ofx *f, const char *env)
+{
+	ht *h = ofx_session_env(f, "admin1", "en", NULL, 24, 80, env);
+
+	ofx_login(h, PW);
+	ht_keys(h, "a");
+	HT_ASSERT_TEXT(h, "Administration", T);
+	HT_ASSERT(h, ofx_choose(h, "Officers"));
+	HT_ASSERT_TEXT(h, "Add an officer", T);
+	return h;
+}
+
+/* In the officers list, open the account whose row starts with login. */
+static void open_account(ht *h, const char *login)
+{
+	char row[80];
+
+	snprintf(row, sizeof row, "%s · ", login);
+	HT_ASSERT(h, ofx_choose(h, row));
+}
+
+static char *read_log(struct ofx *f)
+{
+	static char buf[16384];
+	FILE *p = fopen(ht_path(f->base, "khidma.log"), "r");
+	size_t n;
+
+	assert_non_null(p);
+	n = fread(buf, 1, sizeof buf - 1, p);
+	buf[n] = '\0';
+	fclose(p);
+	return buf;
+}
+
+static void add_officer_who_logs_in(void **state)
+{
+	struct ofx *f = *state;
+	char env[600];
+	struct officer o;
+	ht *h, *n;
+	int st = -1;
+
+	snprintf(env, sizeof env, "KHIDMA_LOG_FILE=%s", ht_path(f->base, "khidma.log"));
+	h = admin_officers(f, env);
+	HT_ASSERT(h, ofx_choose(h, "Add an officer"));
+	HT_ASSERT_TEXT(h, "Login (the officer", T);
+	/* a bad login is refused and stays in the field */
+	ht_keys(h, "Noor Ali");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "A login is 1 to 32", T);
+	for (int i = 0; i < 8; i++)
+		ht_key(h, HT_KEY_BACKSPACE);
+	/* an existing login too */
+	ht_keys(h, "ali");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "exists already", T);
+	for (int i = 0; i < 3; i++)
+		ht_key(h, HT_KEY_BACKSPACE);
+	ht_keys(h, "noor");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "Full name", T);
+	ht_keys(h, "Noor Officer");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "Research committee", T);
+	HT_ASSERT(h, ofx_choose(h, "Member-relations officer"));
+	HT_ASSERT(h, ofx_choose(h, "Type a password (twice)"));
+	HT_ASSERT_TEXT(h, "New password for noor", T);
+	/* two different passwords, then a weak one: refused, asked again */
+	ht_keys(h, PW);
+	ht_key(h, HT_KEY_ENTER);
+	ht_keys(h, "Other-Password-2026");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "The two passwords differ", T);
+	ht_keys(h, "noor12345678");
+	ht_key(h, HT_KEY_ENTER);
+	ht_keys(h, "noor12345678");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_GONE(h, "The two passwords differ", T);
+	HT_ASSERT_TEXT(h, "New password for noor", T);
+	assert_null(strstr(ht_screen(h), "added"));
+	ht_keys(h, PW);
+	ht_key(h, HT_KEY_ENTER);
+	ht_keys(h, PW);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "Officer noor added.", T);
+	HT_ASSERT_TEXT(h, "noor · Noor Officer · Member-relations officer · active", T);
+	o = officer_of(f, "noor");
+	assert_int_equal(o.role, ROLE_OFFICER);
+	assert_true(o.active);
+	assert_null(strstr(o.pwhash, PW));
+	officer_free(&o);
+	ht_key(h, HT_KEY_F10);
+	HT_ASSERT(h, ht_wait_exit(h, T, &st));
+	ht_end(h);
+	assert_non_null(strstr(read_log(f), "admin admin1: officer noor added (officer)"));
+
+	n = ofx_session(f, "noor", "en", NULL, 24, 80);
+	ofx_login(n, PW);
+	HT_ASSERT_TEXT(n, "Noor Officer", T);
+	ht_end(n);
+}
+
+/* The generated password: 4 groups of 4, on the screen once. */
+static bool find_generated(ht *h, char out[20])
+{
+	for (int row = 0; row < ht_rows(h); row++) {
+		const char *t = ht_screen_text(h, row);
+		for (const char *p = t; strlen(p) >= 19; p++)
+			if (p[4] == '-' && p[9] == '-' && p[14] == '-' &&
+			    isalnum((unsigned char)p[0]) && isalnum((unsigned char)p[18]) &&
+			    (p[19] == '\0' || p[19] == ' ')) {
+				memcpy(out, p, 19);
+				out[19] = '\0';
+				return true;
+			}
+	}
+	return false;
+}
+
+static void generated_password_shown_once(void **state)
+{
+	struct ofx *f = *state;
+	char pw[20];
+	ht *h = admin_officers(f, NULL), *n;
+
+	open_account(h, "sara");
+	HT_ASSERT(h, ofx_choose(h, "Reset the password"));
+	HT_ASSERT(h, ofx_choose(h, "Generate a password (shown once)"));
+	HT_ASSERT_TEXT(h, "not shown again", T);
+	HT_ASSERT(h, find_generated(h, pw));
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "The password of sara was changed.", T);
+	assert_false(find_generated(h, pw));
+	ht_end(h);
+
+	n = ofx_session(f, "sara", "en", NULL, 24, 80);
+	HT_ASSERT_TEXT(n, "Password", T);
+	ht_keys(n, PW);                     /* the old one no longer works */
+	ht_key(n, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(n, "Login failed.", T);
+	ofx_login(n, pw);
+	ht_end(n);
+}
+
+static void disable_ends_open_console(void **state)
+{
+	struct ofx *f = *state;
+	ht *a = ofx_session(f, "ali", "en", NULL, 24, 80), *h;
+
+	ofx_login(a, PW);
+	h = admin_officers(f, NULL);
+	open_account(h, "ali");
+	HT_ASSERT(h, ofx_choose(h, "Disable the account"));
+	HT_ASSERT_TEXT(h, "Officer ali disabled.", T);
+	HT_ASSERT_TEXT(h, "ali · Ali Officer · Member-relations officer · disabled", T);
+	/* ali's open console ends by itself (the session watch) */
+	HT_ASSERT_TEXT(a, "Your access was ended", T);
+	HT_ASSERT_GONE(a, "Requests", T);
+	ht_keys(a, PW);
+	ht_key(a, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(a, "Login failed.", T);
+	/* enabled again: ali gets in */
+	open_account(h, "ali");
+	HT_ASSERT(h, ofx_choose(h, "Enable the account"));
+	HT_ASSERT_TEXT(h, "Officer ali enabled.", T);
+	ofx_login(a, PW);
+	ht_end(a);
+	ht_end(h);
+}
+
+static void last_admin_is_refused(void **state)
+{
+	struct ofx *f = *state;
+	struct officer o;
+	ht *h = admin_officers(f, NULL);
+
+	open_account(h, "admin1");
+	HT_ASSERT(h, ofx_choose(h, "Disable the account"));
+	HT_ASSERT_TEXT(h, "this is the last active admin", T);
+	open_account(h, "admin1");
+	HT_ASSERT(h, ofx_choose(h, "Change the role"));
+	HT_ASSERT(h, ofx_choose(h, "Member-relations officer"));
+	HT_ASSERT_TEXT(h, "this is the last active admin", T);
+	o = officer_of(f, "admin1");
+	assert_true(o.active);
+	assert_int_equal(o.role, ROLE_ADMIN);
+	officer_free(&o);
+	/* with a second admin, demoting oneself works — and ends one's console */
+	open_account(h, "omar");
+	HT_ASSERT(h, ofx_choose(h, "Change the role"));
+	HT_ASSERT(h, ofx_choose(h, "Administrator"));
+	HT_ASSERT_TEXT(h, "The role of omar was changed.", T);
+	open_account(h, "admin1");
+	HT_ASSERT(h, ofx_choose(h, "Disable the account"));
+	HT_ASSERT_TEXT(h, "Your access was ended", T);
+	o = officer_of(f, "admin1");
+	assert_false(o.active);
+	officer_free(&o);
+	ht_end(h);
+	/* the CLI refuses the last admin too */
+	char *cmd = xasprintf("'%s' --db '%s' --config '%s' officer disable omar "
+	                      "2>/dev/null", ofx_bin(), f->db, f->conf);
+	assert_int_not_equal(system(cmd), 0);
+	free(cmd);
+	o = officer_of(f, "omar");
+	assert_true(o.active);
+	officer_free(&o);
+}
+
+static void other_roles_never_see_it(void **state)
+{
+	struct ofx *f = *state;
+	static const char *const logins[] = { "ali", "sara", "omar" };
+	static const officer_role roles[] = { ROLE_OFFICER, ROLE_RESEARCHER, ROLE_COMMITTEE };
+
+	for (int i = 0; i < 3; i++) {
+		ht *h = ofx_session(f, logins[i], "en", NULL, 24, 80);
+
+		ofx_login(h, PW);
+		ht_key(h, HT_KEY_F1);
+		HT_ASSERT_TEXT(h, "Reports", T);
+		assert_null(strstr(ht_screen(h), "Administration"));
+		ht_key(h, HT_KEY_ESC);
+		HT_ASSERT_GONE(h, "Refresh", T);
+		ht_keys(h, "a");
+		ht_keys(h, "\xd8\xb4");            /* ش: the A key in Arabic */
+		assert_false(ht_wait_text(h, "Administration", 500));
+		ht_end(h);
+
+		/* the store refuses their account writes anyway */
+		store *s = ofx_open(f);
+		char hash[] = "$argon2id$v=19$m=65536,t=2,p=1$x$y";
+		assert_int_equal(store_session_begin(s, logins[i], roles[i]), ST_OK);
+		assert_int_equal(store_officer_set_active(s, "admin1", false), ST_REVOKED);
+		store_session_end(s);
+		assert_int_equal(store_session_begin(s, logins[i], roles[i]), ST_OK);
+		assert_int_equal(store_officer_set_role(s, logins[i], ROLE_ADMIN), ST_REVOKED);
+		store_session_end(s);
+		assert_int_equal(store_session_begin(s, logins[i], roles[i]), ST_OK);
+		assert_int_equal(store_officer_set_password(s, "admin1", hash), ST_REVOKED);
+		store_close(s);
+	}
+	struct officer o = officer_of(f, "admin1");
+	assert_true(o.active);
+	officer_free(&o);
+	o = officer_of(f, "ali");
+	assert_int_equal(o.role, ROLE_OFFICER);
+	officer_free(&o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(add_officer_who_logs_in, setup, teardown),
+		cmocka_unit_test_setup_teardown(generated_password_shown_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(disable_ends_open_console, setup, teardown),
+		cmocka_unit_test_setup_teardown(last_admin_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(other_roles_never_see_it, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("officer_admin", tests, NULL, NULL);
+}
