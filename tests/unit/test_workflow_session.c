@@ -185,6 +185,11 @@ static void test_admin_writes(void **state)
 	assert_int_equal(store_officer_set_active(s, "badr", false), ST_OK);
 	assert_int_equal(store_officer_set_active(s, "badr", true), ST_OK);
 	assert_int_equal(store_request_note(s, id, "root1", "checked"), ST_OK);
+	/* the last active admin is never disabled (officers.c invariant 4) */
+	assert_int_equal(store_officer_set_active(t->admin, "root1", false), ST_DENIED);
+	assert_int_equal(store_officer_set_role(t->admin, "root1", ROLE_OFFICER), ST_DENIED);
+	assert_int_equal(store_request_note(s, id, "root1", "still admin"), ST_OK);
+	add_officer(t->admin, "root2", ROLE_ADMIN);
 	assert_int_equal(store_officer_set_active(t->admin, "root1", false), ST_OK);
 	assert_all_refused(s, id, "root1", ROLE_ADMIN);
 	store_session_end(s);
