@@ -28,6 +28,10 @@
  *     signed; 5 from the decision on; 6 from registered; 7 when delivered.
  *     In progress: the first step not done (3 only while referred), on an
  *     open request (none once rejected, withdrawn or delivered).
+ *  8. The result says whether the member chose messages (issue 14) and
+ *     since when; 9 stops them (store_notify_withdraw with the same
+ *     reference and mobile digits, which the store checks again): the
+ *     queued messages are cancelled and the change is audited.
  *  7. "Finish" (Enter on the result) ends the visit like every other flow:
  *     K_RESET, so the welcome comes back in the start language with
  *     nothing of this visitor kept; Esc (or the keypad's '/') only goes
@@ -340,7 +344,19 @@ draw_result(struct track *t, struct ui_rect b)
 	ui_text(y++, b.x, b.w, line, d, AL_START, 0);
 	snprintf(line, sizeof line, "%s %s", _("Status:"), status_label(r->status));
 	ui_text(y++, b.x, b.w, line, d, AL_START, KA_STRONG);
-	y++;
+	/* invariant 8: the consent to messages, and how to withdraw it */
+	if (r->notify != NOTIFY_NONE) {
+		static const char *const how[4] = { "", N_("By SMS"), N_("By e-mail"),
+		                                    N_("By SMS and e-mail") };
+
+		khidma_date(r->notify_at, date, sizeof date);
+		snprintf(line, sizeof line, "%s %s (%s %s) — %s", _("Messages:"),
+		         _(how[r->notify & 3]), _("since"), date,
+		         _("press 9 to stop them"));
+	} else {
+		snprintf(line, sizeof line, "%s %s", _("Messages:"), _("No messages"));
+	}
+	ui_text(y++, b.x, b.w, line, d, AL_START, 0);
 	for (int s = 1; s <= 7; s++) {
 		time_t at;
 		bool done = step_done(t, s, &at);
@@ -408,6 +424,28 @@ draw_result(struct track *t, struct ui_rect b)
 		        d, AL_START, KA_STRONG);
 }
 
+/* Invariant 8: stop the messages (the lookup proved ref + last 4; the
+ * store checks both again in its transaction). */
+static void
+withdraw(struct track *t)
+{
+	struct request r;
+	st_rc rc = store_notify_withdraw(t->k->a->db, t->r.ref,
+	                                 ui_form_value(&t->form, "mobile_last4"));
+
+	if (rc != ST_OK) {
+		log_error("kiosk: withdrawing the consent of %s: %s", t->r.ref, st_rc_name(rc));
+		ui_status(_(kiosk_store_msg(rc)), true);
+		return;
+	}
+	log_info("kiosk: messages about %s stopped by the member", t->r.ref);
+	if (store_request_get(t->k->a->db, t->r.id, &r) == ST_OK) {
+		request_free(&t->r);
+		t->r = r;
+	}
+	ui_status(_("The messages about this request are stopped."), false);
+}
+
 static void
 track_draw(struct ui_screen *s)
 {
@@ -457,6 +495,11 @@ track_key(struct ui_screen *s, struct ui_event ev)
 			          sizeof t->k->survey_last4);
 			t->next = K_SURVEY;
 			return UI_DONE;
+		}
+		if (ev.a == ACT_CHAR && (ev.ch == L'9' || ev.ch == 0x669) &&
+		    t->r.notify != NOTIFY_NONE) {
+			withdraw(t);
+			return UI_HANDLED | UI_REDRAW;
 		}
 		if (ev.a == ACT_ENTER) {
 			/* finish: the visitor is done, the welcome in the start

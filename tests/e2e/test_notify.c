@@ -24,6 +24,9 @@
  *  3. kill9_mid_batch: `khidma notify --once` killed with SIGKILL while a
  *     slow SMS command works through a batch; the next pass sends the rest:
  *     no message twice, the interrupted one 'unknown'.
+ *  4. track_shows_and_withdraws: tracking shows "Messages: By SMS (since
+ *     …)"; 9 stops them — the queued message cancelled, the next event
+ *     sends nothing, the withdrawal in the audit trail.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -564,6 +567,52 @@ static void kill9_mid_batch(void **state)
 	ht_end(h);
 }
 
+/* Tracking shows the consent; 9 withdraws it: the queued message is
+ * cancelled, nothing is sent any more, the withdrawal is audited. */
+static void track_shows_and_withdraws(void **state)
+{
+	static struct smtp smtp;
+	ht *h = ht_new(24, 80);
+	struct request r;
+	char path[700];
+	int64_t id;
+	store *s;
+
+	(void)state;
+	memset(&smtp, 0, sizeof smtp);
+	smtp_start(h, &smtp);
+	write_conf(h, &smtp);
+	s = init_db(h);
+	id = submit(s, "1000000008", "0551234567", NOTIFY_SMS);
+	assert_int_equal(store_request_get(s, id, &r), ST_OK);
+	assert_true(ht_spawn_khidma(h, NULL, NULL));
+	kiosk_choose_lang(h, false);
+	ht_keys(h, "2");                       /* track */
+	HT_ASSERT_TEXT(h, "Reference number", KT);
+	type_line(h, r.ref);
+	type_line(h, "4567");
+	HT_ASSERT_TEXT(h, "Messages: By SMS (since", KT);
+	HT_ASSERT_TEXT(h, "press 9 to stop them", KT);
+	ht_keys(h, "9");
+	HT_ASSERT_TEXT(h, "The messages about this request are stopped.", KT);
+	HT_ASSERT_TEXT(h, "Messages: No messages", KT);
+	request_free(&r);
+	assert_int_equal(store_request_get(s, id, &r), ST_OK);
+	assert_int_equal(r.notify, NOTIFY_NONE);
+	assert_int_equal(q_int(s, "SELECT count(*) FROM outbox WHERE state = 'cancelled'"), 1);
+	assert_int_equal(q_int(s, "SELECT count(*) FROM request_events WHERE kind = "
+	                 "'notify_off' AND who = 'kiosk'"), 1);
+	step(s, id, RS_RECEIVED, RS_NEEDS_INFO, "a bill");
+	assert_int_equal(notify_once(h, NULL, NULL), 0);
+	snprintf(path, sizeof path, "%s/sms.log", ht_dir(h));
+	assert_int_not_equal(access(path, F_OK), 0);          /* nothing sent */
+	assert_int_equal(q_int(s, "SELECT count(*) FROM outbox"), 1);
+	request_free(&r);
+	store_close(s);
+	smtp_stop(&smtp);
+	ht_end(h);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -578,6 +627,7 @@ int main(void)
 		cmocka_unit_test_teardown(kiosk_consent_smtp_sms, teardown),
 		cmocka_unit_test_teardown(retry_backoff, teardown),
 		cmocka_unit_test_teardown(kill9_mid_batch, teardown),
+		cmocka_unit_test_teardown(track_shows_and_withdraws, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
