@@ -20,13 +20,14 @@
 static int cmd_check_exec(struct app *, int, char **);
 
 const struct cli_cmd cli_cmd_check = {
-	"check", "check",
+	"check", "check [--audit]",
 	"Load and validate the configuration file and the screen definitions\n"
 	"(screens/*.conf): every value, string sizes, the rules between settings\n"
 	"(idle_warning < idle_timeout, study_days < sla_days, receipt_timeout <\n"
-	"confirm_timeout, officer_idle_warning < officer_idle_timeout) and what must exist on this machine (db_group's group,\n"
-	"receipt_command's program, the database's directory, the docs). Prints\n"
-	"\"ok\", or the errors as file:line: reason and exits 1.\n"
+	"confirm_timeout, officer_idle_warning < officer_idle_timeout) and what\n"
+	"must exist on this machine (db_group's group, receipt_command's program,\n"
+	"the database's directory, the docs). Prints \"ok\", or the errors as\n"
+	"file:line: reason and exits 1.\n"
 	"With --audit: check instead every request's history in the database\n"
 	"against the workflow's rules (one verify by another officer before the\n"
 	"committee, no decision by its enterer, verifier or forwarder, none\n"
