@@ -526,7 +526,7 @@ static void kill9_mid_batch(void **state)
 	write_conf(h, &smtp);
 	s = init_db(h);
 	for (int i = 0; i < 6; i++) {
-		char mob[16];
+		char mob[24];   /* room for any int: -O1 (SAN=1) warns otherwise */
 
 		snprintf(mob, sizeof mob, "055000000%d", i);
 		submit(s, "1000000008", mob, NOTIFY_SMS);
