@@ -91,7 +91,10 @@ confirm_draw(struct ui_screen *s)
 	                                   "This screen closes by itself in %d seconds.",
 	                                   (unsigned long)(c->left > 0 ? c->left : 0)),
 	         c->left);
-	ui_text(f.y + f.h - 1, f.x + 2, f.w - 4, line, d, AL_END, KA_DIM);
+	/* on the right edge in both languages: in Arabic that is where the
+	 * layout's lines start, not the far left (AL_END) */
+	ui_text(f.y + f.h - 1, f.x + 2, f.w - 4, line, d,
+	        d == TEXT_RTL ? AL_START : AL_END, KA_DIM);
 }
 
 static int

@@ -68,7 +68,9 @@ declare_draw(struct ui_screen *s)
 	used = ui_para(p, ui_pick(dd->text_en, dd->text_ar), ui_dir(), AL_START,
 	               KA_STRONG);
 	snprintf(buf, sizeof buf, _("Declaration text, version %d"), dd->version);
-	ui_text(r.y + 1 + used, r.x + 2, r.w - 4, buf, ui_dir(), AL_END, KA_DIM);
+	/* the right edge in both languages (in Arabic the layout's own side) */
+	ui_text(r.y + 1 + used, r.x + 2, r.w - 4, buf, ui_dir(),
+	        ui_dir() == TEXT_RTL ? AL_START : AL_END, KA_DIM);
 	used += 2 + ui_para((struct ui_rect){ r.y + 3 + used, r.x + 2, 2, r.w - 4 },
 	        _("You are directly responsible for the correctness of the information you gave."),
 	        ui_dir(), AL_START, 0);

@@ -16,6 +16,9 @@
  *  5. Delete at the end of the text erases the character before it: with
  *     NumLock off the keypad's '.' is Delete, and it must erase a
  *     mistyped digit.
+ *  6. In the Arabic layout a one-line left-to-right value (national ID,
+ *     mobile, e-mail) is drawn at the right of its box, where the name's
+ *     text ends, with one cell after it for the cursor.
  */
 #include "ui/ui_int.h"
 
@@ -208,13 +211,36 @@ ui_field_draw(struct ui_field *f, struct ui_rect r, bool focused)
 	if (f->secret) {
 		draw_secret(f, iy, ix, iw, &ccol);
 	} else {
+		int shift = 0;
+
 		n = text_edit_render(&f->edit, iw, h, &lines, &crow, &ccol);
-		for (i = 0; i < h; i++) {
-			if (i < n)
-				ui_put_line(iy + i, ix, iw, &lines[i], SIDE_LEFT, 0);
-			else
-				ui_fill(iy + i, ix, iw, 0);
+		/* invariant 6: a left-to-right value (digits, e-mail) in the
+		 * Arabic layout sits at the right like the name, one cell left
+		 * for the cursor after it */
+		if (rtl && f->dir == TEXT_LTR && h == 1 && n == 1) {
+			/* the line is padded to iw: the text ends after its
+			 * last cell that holds a character */
+			int used = 0, x = 0;
+
+			for (int c = 0; c < lines[0].ncells; c++) {
+				x += lines[0].cells[c].width;
+				if (lines[0].cells[c].logical >= 0)
+					used = x;
+			}
+			if (used < iw - 1)
+				shift = iw - 1 - used;
 		}
+		for (i = 0; i < h; i++) {
+			if (i < n && shift > 0) {
+				ui_fill(iy + i, ix, shift, 0);
+				ui_put_line(iy + i, ix + shift, iw - shift, &lines[i], SIDE_LEFT, 0);
+			} else if (i < n) {
+				ui_put_line(iy + i, ix, iw, &lines[i], SIDE_LEFT, 0);
+			} else {
+				ui_fill(iy + i, ix, iw, 0);
+			}
+		}
+		ccol += shift;
 		text_lines_free(lines, n);
 	}
 	if (erow < r.y + r.h)

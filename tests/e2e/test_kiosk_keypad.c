@@ -446,6 +446,72 @@ idle_countdown_plurals_arabic(void **state)
 	ht_end(h);
 }
 
+/* First and last non-blank columns of a row. */
+static void
+extent(ht *h, int row, int *first, int *last)
+{
+	VTermScreenCell cell;
+
+	*first = *last = -1;
+	for (int x = 0; x < ht_cols(h); x++)
+		if (ht_cell(h, row, x, &cell) && cell.chars[0] != 0 && cell.chars[0] != ' ') {
+			if (*first < 0)
+				*first = x;
+			*last = x;
+		}
+}
+
+/* The column of the first cell of row holding code point c, or -1. */
+static int
+col_of(ht *h, int row, uint32_t c)
+{
+	VTermScreenCell cell;
+
+	for (int x = 0; x < ht_cols(h); x++)
+		if (ht_cell(h, row, x, &cell) && cell.chars[0] == c)
+			return x;
+	return -1;
+}
+
+/* In Arabic, lines of the layout sit on its right edge: the national ID
+ * in its box where the name ends, the declaration's version line, the
+ * confirmation's countdown (they used to stand at the far left). */
+static void
+arabic_lines_on_the_right(void **state)
+{
+	ht *h = kiosk_start("idle_timeout = 600;\nconfirm_timeout = 60;\n", TERM_MODE);
+	int r, first, last, edge;
+
+	(void)state;
+	kiosk_choose_lang(h, true);
+	kiosk_to_description(h, "سارة علي", NID_OK, "0551234567");
+	HT_ASSERT_TEXT(h, NID_OK, KT);
+	ht_wait_quiet(h, 100);
+	r = row_of(h, NID_OK);
+	edge = col_of(h, r, 0x258f);              /* the box's right edge ▏ */
+	extent(h, r, &first, &last);
+	HT_ASSERT(h, edge > 0 && strstr(ht_screen_text(h, r), NID_OK) != NULL);
+	HT_ASSERT(h, col_of(h, r, '8') >= edge - 2);   /* the last digit at the right */
+	ht_keys(h, "وصف طويل بما يكفي للطلب");
+	ht_key(h, HT_KEY_F(5));
+	HT_ASSERT_TEXT(h, "مراجعة طلبك", KT);
+	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "لا أريد رسائل", KT);   /* notifications: none */
+	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "الإصدار", KT);
+	ht_wait_quiet(h, 100);
+	extent(h, row_of(h, "الإصدار"), &first, &last);
+	HT_ASSERT(h, last >= 70);                 /* right edge, not col 4 */
+	ht_keys(h, "1");
+	ht_key(h, HT_KEY_ENTER);
+	type_line(h, "سارة علي");
+	HT_ASSERT_TEXT(h, "تلقائيًا", KT);
+	ht_wait_quiet(h, 100);
+	extent(h, row_of(h, "تلقائيًا"), &first, &last);
+	HT_ASSERT(h, last >= 70);
+	ht_end(h);
+}
+
 static int end_all(void **state) { (void)state; ht_end_all(); return 0; }
 
 int
@@ -463,6 +529,7 @@ main(void)
 		cmocka_unit_test_teardown(masked_mobile_reads_right_in_arabic, end_all),
 		cmocka_unit_test_teardown(arabic_footer_same_keys, end_all),
 		cmocka_unit_test_teardown(idle_countdown_plurals_arabic, end_all),
+		cmocka_unit_test_teardown(arabic_lines_on_the_right, end_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
