@@ -88,8 +88,12 @@ event_label(const struct request_event *e)
 		return _("vote to reject");
 	if (strcmp(e->kind, "exception") == 0)
 		return _("exception: a decision before the earliest-response date");
+	if (strcmp(e->kind, "notify_off") == 0)
+		return _("the member stopped the messages");
 	return _("note");
 }
+
+static void notify_text(struct req_screen *q, struct sbuf *b);
 
 /* The committee's votes of the current round (since the request last came
  * to the committee), for the request view while it is there. */
@@ -169,6 +173,7 @@ details_text(struct req_screen *q)
 	sb_line(&b, N_("National ID"), r->national_id);
 	sb_line(&b, N_("Mobile"), r->mobile);
 	sb_line(&b, N_("E-mail"), r->email);
+	notify_text(q, &b);
 	sb_line(&b, N_("Membership number"), r->member_number);
 	sb_line(&b, N_("Register record"),
 	        q->have_member ? q->m.number : _("not found in the register"));
@@ -191,6 +196,70 @@ details_text(struct req_screen *q)
 		        strcmp(r->declared_by, "kiosk") == 0 ? _("the kiosk (the member)") : r->declared_by);
 	}
 	return b.s;
+}
+
+/* code → msgid in a { code, msgid, … NULL } list; the code itself when
+ * it is not there. */
+static const char *
+pick(const char *const *list, const char *code)
+{
+	for (; list[0]; list += 2)
+		if (strcmp(list[0], code) == 0)
+			return list[1];
+	return code;
+}
+
+static const char *const events[] = {
+	"received", N_("received"), "needs_info", N_("information needed"),
+	"accepted", N_("accepted"), "rejected", N_("rejected"),
+	"registered", N_("registered"), "delivered", N_("delivered"), NULL,
+};
+static const char *const states[] = {
+	"queued", N_("waiting"), "sending", N_("sending"), "sent", N_("sent"),
+	"failed", N_("failed"), "unknown", N_("interrupted, not resent"),
+	"cancelled", N_("cancelled"), NULL,
+};
+
+/* The member's consent (issue 14) and the messages of the outbox: what
+ * was sent, when (its time sent, else queued), the state with the tries,
+ * and the gateway's answer. */
+static void
+notify_text(struct req_screen *q, struct sbuf *b)
+{
+	static const char *const how[4] = { N_("No messages"), N_("By SMS"),
+		N_("By e-mail"), N_("By SMS and e-mail") };
+	const struct request *r = &q->r;
+	struct outbox_msg *m = NULL;
+	char when[32], line[512];
+	int n = 0;
+
+	if (r->notify_at > 0) {
+		khidma_datetime(r->notify_at, when, sizeof when);
+		snprintf(line, sizeof line, "%s (%s %s, %s %d)", _(how[r->notify & 3]),
+		         _("since"), when, _("declaration version"), r->notify_decl);
+		sb_line(b, N_("Messages"), line);
+	} else {
+		sb_line(b, N_("Messages"), _(how[r->notify & 3]));
+	}
+	if (store_outbox_list(q->c->db, r->id, &m, &n) != ST_OK || n == 0) {
+		outbox_msgs_free(m, n);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		char at[32] = "";
+
+		if (m[i].sent_at > 0)
+			khidma_datetime(m[i].sent_at, at, sizeof at);
+		else
+			khidma_datetime(m[i].created_at, at, sizeof at);
+		snprintf(line, sizeof line, "  %s · %s · %s · %s (%d) · ", at,
+		         strcmp(m[i].transport, "sms") == 0 ? _("SMS") : _("e-mail"),
+		         _(pick(events, m[i].event)), _(pick(states, m[i].state)), m[i].tries);
+		sb_add(b, line);
+		sb_value(b, m[i].answer);
+		sb_add(b, "\n");
+	}
+	outbox_msgs_free(m, n);
 }
 
 static char *
