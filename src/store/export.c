@@ -10,6 +10,11 @@
  *     report's per-officer figures, from report_min_n responses up), no
  *     request; the day (the 1st of its month), channel, service (when the
  *     response was linked), comment; answers are one cell "code=score;…".
+ *  2a. Event exports carry the event's kind (submitted, verify, forward,
+ *     vote_accept, vote_reject, exception, note, match, …): a vote or an
+ *     exception does not change the status, so from/to alone cannot tell
+ *     it from a note, nor an accepting vote from a rejecting one. It is
+ *     the last column, so readers by position keep working.
  *  3. A backup goes to a NEW file, created 0600 before SQLite opens it, and
  *     is copied with sqlite3_backup_step in small steps so writers are never
  *     blocked for long; a failed backup removes the partial file and its
@@ -41,7 +46,7 @@ static const char export_requests[] =
 	"updated_at FROM requests WHERE created_at >= ? ORDER BY id";
 static const char export_events[] =
 	"SELECT e.id, e.request_id, r.ref, e.at, e.who, e.from_status, "
-	"e.to_status, e.note FROM request_events e JOIN requests r ON "
+	"e.to_status, e.note, e.kind FROM request_events e JOIN requests r ON "
 	"r.id = e.request_id WHERE e.at >= ? ORDER BY e.id";
 static const char export_surveys[] =
 	"SELECT s.id, s.day, s.channel, s.service, s.comment, "

@@ -20,6 +20,16 @@
 #define TRICKY_NAME "=HYPERLINK(\"x\"), \"عبدالله\""
 #define TRICKY_DESC "سطر أول, فيه \"اقتباس\"\nsecond line\ttab \x01 ctl"
 
+static st_rc vote_act(void *ctx, store *s, const struct request *cur,
+                      const struct request_event *ev, int nev, time_t now,
+                      struct st_act_out *out)
+{
+	(void)ctx; (void)s; (void)ev; (void)nev; (void)now;
+	out->to = cur->status;
+	out->kind = "vote_reject";
+	return ST_OK;
+}
+
 static void fill(struct cu *c)
 {
 	struct store_opts o = { .create = false };
@@ -44,6 +54,9 @@ static void fill(struct cu *c)
 	assert_int_equal(store_request_submit(s, &r, "kiosk"), ST_OK);
 	assert_int_equal(store_request_transition(s, r.id, r.version, RS_RECEIVED,
 	                 RS_NEEDS_INFO, "ahmad", "ملاحظة, \"داخلية\""), ST_OK);
+	/* a vote: no change of status, told apart only by its kind */
+	assert_int_equal(store_request_act(s, r.id, r.version + 1, RS_NEEDS_INFO, "omar",
+	                 "reason: income", vote_act, NULL), ST_OK);
 	memset(&sr, 0, sizeof sr);
 	strcpy(sr.channel, "in_person");
 	sr.comment = "شكرا, جزيلا";
@@ -238,9 +251,15 @@ static void test_export_csv(void **state)
 	CU_ASSERT_STATUS(c, 0);
 	assert_true(c->outlen > 3 && memcmp(c->out, "\xEF\xBB\xBF", 3) != 0);
 	parse_csv(c->out, c->outlen, &t);
-	assert_int_equal(t.nrows, 3);                 /* header + 2 events */
+	assert_int_equal(t.nrows, 4);                 /* header + 3 events */
 	assert_string_equal(col(&t, 2, "note"), "ملاحظة, \"داخلية\"");
 	assert_string_equal(col(&t, 2, "who"), "ahmad");
+	/* the event's kind: a vote (needs_info → needs_info here) is told
+	 * apart from a note, and accept from reject (issue 10: every vote in
+	 * the audit) */
+	assert_string_equal(col(&t, 1, "kind"), "submitted");
+	assert_string_equal(col(&t, 3, "kind"), "vote_reject");
+	assert_string_equal(col(&t, 3, "note"), "reason: income");
 	table_free(&t);
 
 	/* --since after today: an empty export, not an error — and it still
@@ -326,7 +345,7 @@ static void test_backup(void **state)
 	                 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(st, 0), 1);
-	assert_int_equal(sqlite3_column_int(st, 1), 2);
+	assert_int_equal(sqlite3_column_int(st, 1), 3);      /* submitted, needs_info, a vote */
 	assert_int_equal(sqlite3_column_int(st, 2), 2);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
