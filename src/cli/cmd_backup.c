@@ -1,7 +1,10 @@
 /*
  * cli/cmd_backup — `khidma backup FILE`: a consistent copy of the live
- * database with SQLite's online backup API (store_backup), safe while
- * kiosks and officers keep writing.
+ * database with SQLite's online backup API, safe while kiosks and officers
+ * keep writing. The copy, check and rename are store_backup_file
+ * (store/backup.c), shared with the console's "Backup now"; this file
+ * opens the database, arms the signal cleanup (cli_tmp_create) and words
+ * the outcome.
  *
  * Invariants:
  *  1. FILE is either absent or a complete copy that passed PRAGMA
@@ -51,63 +54,15 @@ const struct cli_cmd cli_cmd_backup = {
 	cmd_backup_exec,
 };
 
-static char tmp_path[PATH_MAX + 16];
-
-/* Pick a fresh temporary name beside dest and arm the signal cleanup for
- * it (cli_tmp_create); the name is freed again for store_backup's
- * O_CREAT|O_EXCL. 0 or -1 (errno). */
-static int
-pick_tmp(const char *dest)
-{
-	char *d1 = xstrdup(dest), *d2 = xstrdup(dest);
-	int fd, n;
-
-	n = snprintf(tmp_path, PATH_MAX, "%s/.%s.tmp-XXXXXX", dirname(d1),
-	             basename(d2));
-	free(d1);
-	free(d2);
-	if (n < 0 || n >= PATH_MAX) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if ((fd = cli_tmp_create(tmp_path)) < 0)
-		return -1;
-	close(fd);
-	unlink(tmp_path);
-	return 0;
-}
-
-/* Move the checked copy to dest without ever replacing a file that
- * appeared meanwhile; fsync the directory. 0 or -1 (errno). */
-static int
-publish(const char *dest)
-{
-	char *d = xstrdup(dest);
-	int fd, r;
-
-	r = renameat2(AT_FDCWD, tmp_path, AT_FDCWD, dest, RENAME_NOREPLACE);
-	if (r != 0 && (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP)) {
-		r = link(tmp_path, dest);
-		if (r == 0)
-			unlink(tmp_path);
-	}
-	if (r == 0 && (fd = open(dirname(d), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(d);
-	return r;
-}
-
 static int
 cmd_backup_exec(struct app *a, int argc, char **argv)
 {
 	struct store_opts o = { .readonly = true, .no_open_check = true,
 	                        .any_version = true, .busy_ms = 10000 };
+	struct store_backup_file b = { 0 };
 	struct stat sb;
 	char err[512] = "";
 	const char *dest;
-	store *copy = NULL;
 	st_rc rc;
 	int v;
 
@@ -125,43 +80,34 @@ cmd_backup_exec(struct app *a, int argc, char **argv)
 	if (a->db == NULL &&
 	    (rc = store_open(a->db_path, &o, &a->db, err, sizeof err)) != ST_OK)
 		return cli_open_failed(a, "backup", rc, err);
-	if (pick_tmp(dest) != 0) {
-		int e = errno;
+	b.dest = dest;
+	b.tmp_create = cli_tmp_create;
+	b.tmp_release = cli_tmp_release;
+	rc = store_backup_file(a->db, &b);     /* store/backup.c */
+	v = b.version;
+	if (rc != ST_OK && b.stage == SB_TMP) {
 		char *d = xstrdup(dest);
 
-		if (e == ENOENT || e == ENOTDIR)
+		if (b.err_no == ENOENT || b.err_no == ENOTDIR)
 			cli_fail("backup", "%s: directory %s does not exist", dest,
 			         dirname(d));
 		else
 			cli_fail("backup", "%s: cannot create a file in its "
-			         "directory: %s", dest, cli_errno_text(e));
+			         "directory: %s", dest, cli_errno_text(b.err_no));
 		free(d);
 		return 1;
 	}
-	rc = store_backup(a->db, tmp_path, err, sizeof err);
-	if (rc != ST_OK) {
-		cli_tmp_release(true);
+	if (rc != ST_OK && b.stage == SB_COPY)
 		return cli_fail("backup", "%s: %s (nothing written)", dest,
-		                *err ? err : cli_rc_text(rc));
-	}
-	o.no_open_check = false;           /* the copy IS checked */
-	rc = store_open(tmp_path, &o, &copy, err, sizeof err);
-	if (rc != ST_OK) {
-		cli_tmp_release(true);
+		                *b.err ? b.err : cli_rc_text(rc));
+	if (rc != ST_OK && b.stage == SB_CHECK)
 		return cli_fail("backup", "the copy for %s does not check: %s%s%s "
 		                "(nothing written)", dest, st_rc_name(rc),
-		                *err ? ": " : "", err);
-	}
-	v = store_schema_version(copy);
-	store_close(copy);
-	if (publish(dest) != 0) {
-		int e = errno;
-		cli_tmp_release(true);
+		                *b.err ? ": " : "", b.err);
+	if (rc != ST_OK)
 		return cli_fail("backup", "%s: %s (nothing written)", dest,
-		                e == EEXIST ? "appeared while the copy was made; "
-		                "refusing to overwrite it" : cli_errno_text(e));
-	}
-	cli_tmp_release(false);
+		                b.err_no == EEXIST ? "appeared while the copy was "
+		                "made; refusing to overwrite it" : cli_errno_text(b.err_no));
 	printf("backup written to %s (schema version %d)\n", dest, v);
 	return 0;
 }

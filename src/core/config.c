@@ -88,6 +88,8 @@ static const struct key keys[] = {
 	{ "notify_max_tries",   K_INT, OFF(notify_max_tries),   1, 50, NULL },
 	{ "notify_interval",    K_INT, OFF(notify_interval),    1, 3600, NULL },
 	{ "notify_timeout",     K_INT, OFF(notify_timeout),     1, 600, NULL },
+	/* the console's "Backup now" (officer/admin_backup.c) */
+	{ "backup_dir",         K_STR, OFF(backup_dir),         0, 0, NULL },
 };
 
 /* K_STR keys whose longest value is not CONFIG_STR_MAX bytes. */
@@ -96,6 +98,7 @@ static const struct str_cap { const char *name; size_t max; } str_caps[] = {
 	{ "screens_dir", CONFIG_PATH_MAX },
 	{ "db_group", 32 },              /* a group name (useradd's limit) */
 	{ "kiosk_id", 64 },
+	{ "backup_dir", CONFIG_PATH_MAX },
 };
 
 static size_t

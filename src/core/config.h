@@ -79,6 +79,9 @@ struct config {
 	int   notify_max_tries; /* then the message is failed (8) */
 	int   notify_interval;  /* --daemon: seconds between passes (15) */
 	int   notify_timeout;   /* seconds a gateway may take (30) */
+	/* the console's admin menu, "Backup now" (officer/admin_backup.c) */
+	char *backup_dir;       /* an existing directory for backups; NULL =
+	                           not configured (the menu says so) */
 	int   ndocs;
 	struct config_doc docs[CONFIG_MAX_DOCS];
 	/* Where each key was set in the file (0 = the default), by the order

@@ -21,6 +21,7 @@ static const struct {
 	wchar_t     key, ar;
 } admin_items[] = {
 	{ N_("Officers"),   L'O', L'\u062e' },  /* خ */
+	{ N_("Backup now"), L'B', 0 },          /* B is "لا", two letters */
 	{ N_("Reports"),    L'R', L'\u0642' },  /* ق */
 };
 
@@ -50,6 +51,7 @@ oc_admin(struct console *c)
 		sel = i;
 		switch (i) {
 		case 0: r = oc_admin_officers(c); break;
+		case 1: r = oc_admin_backup(c); break;
 		default: r = oc_reports(c); break;
 		}
 		if (oc_unwind(r))

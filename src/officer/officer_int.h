@@ -55,12 +55,14 @@ int oc_request(struct console *c, int64_t id);
 int oc_intake(struct console *c);
 int oc_reports(struct console *c);
 
-/* ---- admin.c / admin_officers.c ------------------------------------------------ */
+/* ---- admin.c / admin_officers.c / admin_backup.c --------------------------------------------- */
 /* The admin's menu (role admin only; any other role gets a status line
  * and UI_REDRAW): officers, backup, reports. Returns as the screens do. */
 int oc_admin(struct console *c);
 /* The officer accounts: list, add, role, disable, enable, unlock, password. */
 int oc_admin_officers(struct console *c);
+/* "Backup now" into cfg.backup_dir (admin_backup.c). */
+int oc_admin_backup(struct console *c);
 
 /* ---- common.c -------------------------------------------------------------------- */
 /* Translated label of a status ("Received", "At the committee", …). */

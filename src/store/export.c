@@ -21,8 +21,8 @@
  *     -journal/-wal/-shm. The finished copy is switched to
  *     journal_mode=DELETE: one self-contained file, no -wal/-shm beside it
  *     (a writer that opens a restored copy turns WAL on again). Naming,
- *     checking and renaming the copy into place is the caller's
- *     (cli/cmd_backup).
+ *     checking and renaming the copy into place: store_backup_file
+ *     (store/backup.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -132,6 +132,14 @@ st_rc store_export(store *s, const char *what, time_t since, store_row_fn fn,
 /* See store.h. dest must not exist yet. */
 st_rc store_backup(store *s, const char *dest, char *err, size_t errsz)
 {
+	return st_backup_copy(s, dest, NULL, NULL, err, errsz);
+}
+
+/* See store_int.h: store_backup with a progress call after each step. */
+st_rc st_backup_copy(store *s, const char *dest,
+                     void (*progress)(void *ctx, int done, int total),
+                     void *ctx, char *err, size_t errsz)
+{
 	sqlite3 *to = NULL;
 	sqlite3_backup *b;
 	st_rc r = ST_OK;
@@ -165,6 +173,9 @@ st_rc store_backup(store *s, const char *dest, char *err, size_t errsz)
 	}
 	do {
 		rc = sqlite3_backup_step(b, BACKUP_PAGES);
+		if (progress && rc == SQLITE_OK)
+			progress(ctx, sqlite3_backup_pagecount(b) -
+			         sqlite3_backup_remaining(b), sqlite3_backup_pagecount(b));
 		if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) &&
 		    ++waits * 20 > s->busy_ms)
 			break;

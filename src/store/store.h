@@ -599,6 +599,34 @@ st_rc store_export_columns(store *s, const char *what, store_row_fn fn,
 /* Online backup (sqlite3_backup_*) to a new file; consistent while others write. */
 st_rc store_backup(store *s, const char *dest, char *err, size_t errsz);
 
+/*
+ * A checked backup FILE (store/backup.c): the online copy to a hidden
+ * temporary name beside b->dest, PRAGMA quick_check on the copy, then a
+ * rename that never replaces a file. b->dest is absent or a complete,
+ * checked copy afterwards — never partial. The one code path of `khidma
+ * backup` and the console's "Backup now". Returns ST_OK with b->version
+ * (the copy's schema version), or the code with b->stage (where it failed),
+ * b->err_no (errno, for SB_TMP and SB_PUBLISH; EEXIST: dest appeared) and
+ * b->err (an English detail, may be ""). Hooks (may be NULL): tmp_create
+ * makes the temporary file from its template like mkostemp, tmp_release
+ * (remove) is called once it is renamed or must go; progress after each
+ * step of the copy (pages copied, pages in all).
+ */
+enum store_backup_stage { SB_TMP, SB_COPY, SB_CHECK, SB_PUBLISH, SB_DONE };
+struct store_backup_file {
+	const char *dest;
+	int   (*tmp_create)(char *tmpl);
+	void  (*tmp_release)(bool remove);
+	void  (*progress)(void *ctx, int done, int total);
+	void   *ctx;
+	/* out */
+	enum store_backup_stage stage;
+	int     err_no;
+	int     version;
+	char    err[512];
+};
+st_rc store_backup_file(store *s, struct store_backup_file *b);
+
 /* Low-level escape hatch for reports (the report module lives in the store
  * layer: src/store/report.c). Not for screens. */
 struct sqlite3;

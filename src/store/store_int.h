@@ -146,4 +146,10 @@ void  st_check_finish(struct st_check *c);
 #define CREDIT_DELIVERED(q) "coalesce((SELECT who FROM request_events WHERE id = " \
 	CREDIT_D(q) " AND who <> 'kiosk'), '')"
 
+/* store_backup (export.c) with progress(ctx, pages copied, pages in all)
+ * after each step (progress may be NULL). For store_backup_file. */
+st_rc st_backup_copy(store *s, const char *dest,
+                     void (*progress)(void *ctx, int done, int total),
+                     void *ctx, char *err, size_t errsz);
+
 #endif

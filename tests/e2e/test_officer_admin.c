@@ -7,11 +7,16 @@
  *  - an admin disables an officer whose console is open: that console ends
  *    ("Your access was ended"); enable lets them in again;
  *  - the last active admin can neither disable nor demote themselves;
+ *  - "Backup now" writes a checked copy named by date and time into
+ *    backup_dir (nothing else beside it), says where; a missing directory
+ *    or no backup_dir is said, nothing written;
  *  - other roles never see the menu (F1, the A key), and the store refuses
  *    their account writes even without it.
  */
 #include "e2e/test_officer_fixture.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 static int setup(void **state)
@@ -291,6 +296,76 @@ static void other_roles_never_see_it(void **state)
 	officer_free(&o);
 }
 
+/* Open Administration and press B (Backup now). */
+static void backup_now(ht *h)
+{
+	ht_keys(h, "a");
+	HT_ASSERT_TEXT(h, "Administration", T);
+	HT_ASSERT(h, ofx_choose(h, "Backup now"));
+}
+
+static void backup_now_writes_checked_copy(void **state)
+{
+	struct ofx *f = *state;
+	char ref[16], conf[700], dir[600], name[300] = "";
+	struct store_opts o = { .readonly = true };
+	struct request r = { 0 };
+	struct dirent *e;
+	store *s = NULL;
+	int files = 0;
+	DIR *d;
+	ht *h;
+
+	ofx_submit(f, "Fatima Alharbi", 31, true, ref);
+	snprintf(dir, sizeof dir, "%s/backups", ht_dir(f->base));
+	snprintf(conf, sizeof conf, "backup_dir = \"%s\";\n", dir);
+	assert_true(ht_write_file(f->base, "khidma.conf", conf));
+	h = ofx_session(f, "admin1", "en", NULL, 24, 80);
+	ofx_login(h, PW);
+	/* the directory is not there yet: said, nothing written */
+	backup_now(h);
+	HT_ASSERT_TEXT(h, "The backup directory does not exist. Nothing was written.", T);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "Officers", T);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	HT_ASSERT(h, ofx_choose(h, "Backup now"));
+	HT_ASSERT_TEXT(h, "Backup written and checked", T);
+	HT_ASSERT_TEXT(h, "/backups/khidma-20", T);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_GONE(h, "Backup written", T);
+	ht_end(h);
+
+	/* one file, named by date and time; no temporary, -wal or -shm */
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' && (e->d_name[1] == '\0' || strcmp(e->d_name, "..") == 0))
+			continue;
+		files++;
+		snprintf(name, sizeof name, "%s", e->d_name);
+	}
+	closedir(d);
+	assert_int_equal(files, 1);
+	assert_int_equal(strncmp(name, "khidma-20", 9), 0);
+	assert_int_equal(strlen(name), strlen("khidma-20261202-170000.db"));
+	assert_string_equal(name + strlen(name) - 3, ".db");
+	/* the copy opens with its check and holds the request */
+	snprintf(dir + strlen(dir), sizeof dir - strlen(dir), "/%s", name);
+	assert_int_equal(store_open(dir, &o, &s, conf, sizeof conf), ST_OK);
+	assert_int_equal(store_request_by_ref(s, ref, &r), ST_OK);
+	assert_string_equal(r.name, "Fatima Alharbi");
+	request_free(&r);
+	store_close(s);
+
+	/* no backup_dir: the menu says so */
+	assert_true(ht_write_file(f->base, "khidma.conf", ""));
+	h = ofx_session(f, "admin1", "en", NULL, 24, 80);
+	ofx_login(h, PW);
+	backup_now(h);
+	HT_ASSERT_TEXT(h, "No backup directory is configured", T);
+	ht_end(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -299,6 +374,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(disable_ends_open_console, setup, teardown),
 		cmocka_unit_test_setup_teardown(last_admin_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(other_roles_never_see_it, setup, teardown),
+		cmocka_unit_test_setup_teardown(backup_now_writes_checked_copy, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("officer_admin", tests, NULL, NULL);
 }
