@@ -133,6 +133,35 @@ submit(struct declare *d)
 		return true;
 	}
 	draft_to_request(d, &r);
+	/* an open request of the same national ID for the same service is
+	 * shown (its date only: no reference, which is half of what tracking
+	 * asks for) and must be acknowledged; the link is kept (issue 12) */
+	{
+		struct queue_row *tw = NULL;
+		int ntw = 0;
+
+		if (store_requests_of(d->k->a->db, r.national_id, r.service, true, 0,
+		                      &tw, &ntw) == ST_OK && ntw > 0) {
+			char date[64];
+			bool go;
+
+			kiosk_date(tw[0].created_at, false, date, sizeof date);
+			msg = xasprintf(_("There is already an open request for this service under "
+			                  "this national ID, received on %s. You can follow it with "
+			                  "\"Track my request\".\n\nSend this new request anyway?"),
+			                date);
+			go = ui_confirm_default(_("You already have a request for this service"),
+			                        msg, false);
+			free(msg);
+			if (go)
+				r.duplicate_of = tw[0].id;
+			queue_rows_free(tw, ntw);
+			if (!go) {
+				request_wipe_free(&r);
+				return false;         /* the draft stays; nothing sent */
+			}
+		}
+	}
 	d->saving_shown = false;
 	store_set_wait_hook(d->k->a->db, saving_hook, d);
 	rc = store_request_submit(d->k->a->db, &r, "kiosk");

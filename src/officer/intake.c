@@ -181,6 +181,34 @@ submit(struct intake *k)
 	 * console's language at the time */
 	notify_choice_parse(ui_form_value(&k->form, "notify"), &r.notify);
 	strlcpy_k(r.lang, ui_get_lang() == LANG_EN ? "en" : "ar", sizeof r.lang);
+	/* an open request of the same national ID for the same service is
+	 * shown and must be acknowledged; the link is kept (issue 12) */
+	{
+		struct queue_row *tw = NULL;
+		int ntw = 0;
+
+		if (store_requests_of(k->c->db, r.national_id, r.service, true, 0,
+		                      &tw, &ntw) == ST_OK && ntw > 0) {
+			char d1[32], *msg;
+			bool go;
+
+			khidma_date(tw[0].created_at, d1, sizeof d1);
+			msg = xasprintf(_("This member already has an open request for this "
+			                  "service: %s (%s, received %s).\nEnter another one "
+			                  "anyway? The two are linked."),
+			                tw[0].ref, oc_status_label(tw[0].status), d1);
+			go = ui_confirm_default(_("Possible duplicate"), msg, false);
+			free(msg);
+			if (go)
+				r.duplicate_of = tw[0].id;
+			queue_rows_free(tw, ntw);
+			if (!go) {
+				ui_status(_("Not entered: what you typed is kept."), false);
+				request_free(&r);
+				return;
+			}
+		}
+	}
 	/* wf_submit: on-behalf intake is for desk roles only; it sets
 	 * declared_by to this officer's login */
 	rc = wf_submit(k->c->db, &r, &k->c->me);

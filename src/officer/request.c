@@ -138,6 +138,27 @@ details_text(struct req_screen *q)
 		sb_line(&b, N_("Reason for the decision"), r->decision_reason);
 	if (r->status == RS_COMMITTEE)
 		votes_text(q, &b);
+	if (r->duplicate_of > 0) {          /* the link kept (issue 12) */
+		struct request o;
+
+		if (store_request_get(q->c->db, r->duplicate_of, &o) == ST_OK) {
+			snprintf(tmp, sizeof tmp, "%s (%s)", o.ref, oc_status_label(o.status));
+			sb_line(&b, N_("Linked to the same member's request"), tmp);
+			request_free(&o);
+		}
+	}
+	if (wf_is_open(r->status)) {        /* an open twin: a possible duplicate */
+		struct queue_row *tw = NULL;
+		int ntw = 0;
+
+		if (store_requests_of(q->c->db, r->national_id, r->service, true, r->id,
+		                      &tw, &ntw) == ST_OK && ntw > 0) {
+			snprintf(tmp, sizeof tmp, "%s (%s)%s", tw[0].ref,
+			         oc_status_label(tw[0].status), ntw > 1 ? " …" : "");
+			sb_line(&b, N_("Another open request for this service"), tmp);
+		}
+		queue_rows_free(tw, ntw);
+	}
 	if (r->status == RS_NEEDS_INFO) {   /* what was asked (wf_ask_info) */
 		const char *p = r->info_items ? r->info_items : "";
 		struct sbuf need = { 0 };

@@ -19,7 +19,9 @@
  *   F    ب   Forward to the committee       O    خ   Reopen the withdrawn request
  *   S    س   Assign to an officer           X    ء   Allow a decision before the
  *   N    ى   Add an internal note                    earliest-response date
- *   C    ؤ   Save the register check
+ *   C    ؤ   Save the register check        U    ع   Close as a duplicate of
+ *   H    ا   Member history (every request           another request
+ *            of the same national ID)
  *
  *   (Arabic letters: the standard Arabic (101) layout, as xkb "ara".)
  *
@@ -66,6 +68,7 @@ static const struct { wchar_t key, ar; } action_keys[WF__COUNT] = {
 	[WF_WITHDRAW]   = { L'W', L'\u0635' },   /* ص */
 	[WF_REOPEN]     = { L'O', L'\u062e' },   /* خ */
 	[WF_EXCEPTION]  = { L'X', L'\u0621' },   /* ء */
+	[WF_DUPLICATE]  = { L'U', L'\u0639' },   /* ع */
 	/* WF_INTAKE is never in this menu (the queue's N) */
 };
 #define KEY_ASSIGN  L'S'
@@ -74,6 +77,8 @@ static const struct { wchar_t key, ar; } action_keys[WF__COUNT] = {
 #define AR_NOTE     L'\u0649'                 /* ى */
 #define KEY_SAVE    L'C'
 #define AR_SAVE     L'\u0624'                 /* ؤ */
+#define KEY_HISTORY L'H'
+#define AR_HISTORY  L'\u0627'                 /* ا */
 
 wchar_t
 oc_action_key(int entry, wchar_t *ar)
@@ -89,6 +94,8 @@ oc_action_key(int entry, wchar_t *ar)
 		k = KEY_NOTE; a = AR_NOTE;
 	} else if (entry == OC_ENTRY_SAVE) {
 		k = KEY_SAVE; a = AR_SAVE;
+	} else if (entry == OC_ENTRY_HISTORY) {
+		k = KEY_HISTORY; a = AR_HISTORY;
 	}
 	if (ar != NULL)
 		*ar = a;
@@ -115,6 +122,7 @@ struct act_ctx {
 	struct req_screen *q;
 	wf_action          a;
 	const char        *items;   /* ask_info: the codes picked ("" none) */
+	int64_t            dup_of;  /* duplicate: the request it duplicates */
 };
 
 /* oc_prompt_apply's callback: the transition, with the prompt still open
@@ -142,6 +150,8 @@ act_apply(void *p, const char *note)
 	 * the request as it is then — is what the officer reads. */
 	if (x->a == WF_ASK_INFO)           /* what is needed: items and text */
 		rc = wf_ask_info(q->c->db, &q->r, &q->c->me, x->items, note, &why);
+	else if (x->a == WF_DUPLICATE)
+		rc = wf_close_duplicate(q->c->db, &q->r, &q->c->me, x->dup_of, note, &why);
 	else
 		rc = wf_apply_why(q->c->db, &q->r, x->a, &q->c->me, note[0] ? note : NULL, &why);
 	if (rc == ST_OK) {
@@ -221,6 +231,101 @@ pick_missing(struct req_screen *q, char **out)
 	return res;
 }
 
+/* One line for another request of the member: "REF · service · status ·
+ * received DATE · last change DATE" (malloc'd). */
+static char *
+other_line(struct req_screen *q, const struct queue_row *o)
+{
+	char d1[32], d2[32];
+
+	khidma_date(o->created_at, d1, sizeof d1);
+	khidma_date(o->sort_key, d2, sizeof d2);
+	return xasprintf("%s · %s · %s · %s %s · %s %s", o->ref,
+	                 oc_catalog_name(q->c, "service", o->service),
+	                 oc_status_label(o->status), _("received"), d1,
+	                 _("last change"), d2);
+}
+
+/* Duplicate: choose the open request of the same national ID that this one
+ * duplicates (the link kept first). 0 and a status line when there is
+ * none; -1 when Esc; UI_* bits in *rc_ui. */
+static int64_t
+pick_duplicate_of(struct req_screen *q, int *rc_ui)
+{
+	struct queue_row *rows = NULL;
+	const char **items;
+	char **lines;
+	int n = 0, sel = 0, chosen;
+	int64_t of = 0;
+	st_rc rc = store_requests_of(q->c->db, q->r.national_id, NULL, true, q->r.id,
+	                             &rows, &n);
+
+	if (rc != ST_OK) {
+		ui_status(oc_store_error(rc), true);
+		return 0;
+	}
+	if (n == 0) {
+		ui_status(_("This member has no other open request: nothing to be a duplicate of."),
+		          true);
+		return 0;
+	}
+	items = xcalloc((size_t)n, sizeof *items);
+	lines = xcalloc((size_t)n, sizeof *lines);
+	for (int i = 0; i < n; i++) {
+		lines[i] = other_line(q, &rows[i]);
+		items[i] = lines[i];
+		if (rows[i].id == q->r.duplicate_of)
+			sel = i;
+	}
+	chosen = oc_pick(N_("A duplicate of which open request?"), items, n, sel, rc_ui);
+	of = *rc_ui || chosen < 0 ? -1 : rows[chosen].id;
+	for (int i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	free(items);
+	queue_rows_free(rows, n);
+	return of;
+}
+
+/* Verify: an open request of the same national ID for the same service is
+ * shown and must be acknowledged; the link is kept (duplicate_of, with an
+ * event). True to go on. */
+static bool
+verify_ack_duplicate(struct req_screen *q)
+{
+	struct queue_row *rows = NULL;
+	int n = 0;
+	char *line, *msg;
+	bool go;
+	st_rc rc = store_requests_of(q->c->db, q->r.national_id, q->r.service, true,
+	                             q->r.id, &rows, &n);
+
+	if (rc != ST_OK || n == 0) {
+		queue_rows_free(rows, n);
+		return true;                  /* nothing to acknowledge */
+	}
+	line = other_line(q, &rows[0]);
+	msg = xasprintf(_("This member has another open request for the same service:\n%s\n"
+	                  "Verify this one anyway? The link between them is kept; "
+	                  "\"Close as a duplicate\" (U) closes one of them."), line);
+	go = ui_confirm_default(_("Possible duplicate"), msg, false);
+	if (go && q->r.duplicate_of != rows[0].id) {
+		rc = store_request_link_duplicate(q->c->db, q->r.id, q->r.version,
+		                                  q->c->me.login, rows[0].id, rows[0].ref);
+		(void)req_reload(q, false);
+		if (rc != ST_OK) {
+			ui_status(oc_store_error(rc), true);
+			go = false;
+		}
+	}
+	if (!go && rc == ST_OK)
+		ui_status(_("Not verified."), false);
+	free(msg);
+	free(line);
+	queue_rows_free(rows, n);
+	return go;
+}
+
 static int
 apply_action(struct req_screen *q, wf_action a)
 {
@@ -242,6 +347,18 @@ apply_action(struct req_screen *q, wf_action a)
 		            "(Register check) first."), true);
 		q->view = RV_MATCH;
 		return UI_REDRAW;
+	}
+	if (a == WF_VERIFY && !verify_ack_duplicate(q))
+		return UI_REDRAW;
+	if (a == WF_DUPLICATE) {
+		x.dup_of = pick_duplicate_of(q, &rc_ui);
+		if (rc_ui)
+			return rc_ui;
+		if (x.dup_of <= 0) {
+			if (x.dup_of < 0)
+				ui_status(_("Cancelled: nothing was changed."), false);
+			return UI_REDRAW;
+		}
 	}
 	if (a == WF_ASK_INFO) {
 		char *items = NULL;
@@ -272,6 +389,8 @@ apply_action(struct req_screen *q, wf_action a)
 	}
 	if (a == WF_WITHDRAW)
 		question = _("Why does the member withdraw the request? (required; kept in the history):");
+	else if (a == WF_DUPLICATE)
+		question = _("Why is it a duplicate? (required; kept in the history):");
 	else if (t->decision)
 		question = _("The reason for this decision (required; the member is told):");
 	else if (required)
@@ -370,12 +489,54 @@ add_note(struct req_screen *q)
 	return UI_REDRAW;
 }
 
+/* The member's history: every other request of the same national ID,
+ * newest first, with status and dates (the actions menu's H). */
+int
+req_history(struct req_screen *q)
+{
+	struct queue_row *rows = NULL;
+	int n = 0, rc_ui = 0;
+	size_t len = 0, cap = 256;
+	char *text;
+	char title[96];
+	st_rc rc = store_requests_of(q->c->db, q->r.national_id, NULL, false, q->r.id,
+	                             &rows, &n);
+
+	if (rc != ST_OK) {
+		ui_status(oc_store_error(rc), true);
+		return UI_REDRAW;
+	}
+	text = xmalloc(cap);
+	text[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		char *line = other_line(q, &rows[i]);
+		size_t l = strlen(line);
+
+		if (len + l + 2 > cap) {
+			cap = (len + l + 2) * 2;
+			text = xrealloc(text, cap);
+		}
+		memcpy(text + len, line, l);
+		len += l;
+		text[len++] = '\n';
+		text[len] = '\0';
+		free(line);
+	}
+	if (n == 0)
+		snprintf(text, cap, "%s", _("No other request of this national ID."));
+	snprintf(title, sizeof title, "%s (%d)", _("Member history"), n);
+	(void)ui_message(title, text, true);
+	free(text);
+	queue_rows_free(rows, n);
+	return rc_ui ? rc_ui : UI_REDRAW;
+}
+
 int
 req_actions(struct req_screen *q)
 {
 	wf_action acts[WF__COUNT];
-	const char *items[WF__COUNT + 3];
-	wchar_t keys[WF__COUNT + 3], ar[WF__COUNT + 3];
+	const char *items[WF__COUNT + 4];
+	wchar_t keys[WF__COUNT + 4], ar[WF__COUNT + 4];
 	int n = wf_actions(q->r.status, q->c->me.role, acts), i, k, chosen, rc_ui = 0;
 	bool can_save = q->draft;
 
@@ -389,6 +550,9 @@ req_actions(struct req_screen *q)
 	k++;
 	items[k] = _("Add an internal note");
 	keys[k] = oc_action_key(OC_ENTRY_NOTE, &ar[k]);
+	k++;
+	items[k] = _("Member history (every request of this national ID)");
+	keys[k] = oc_action_key(OC_ENTRY_HISTORY, &ar[k]);
 	k++;
 	if (can_save) {
 		items[k] = _("Save the register check");
@@ -406,6 +570,8 @@ req_actions(struct req_screen *q)
 		return assign(q);
 	if (chosen == n + 1)
 		return add_note(q);
+	if (chosen == n + 2)
+		return req_history(q);
 	(void)match_save(q);
 	return UI_REDRAW;
 }

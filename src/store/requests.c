@@ -284,9 +284,9 @@ static st_rc submit_body(store *s, void *ctx)
 	                  "declaration_version, declared_by, created_at, "
 	                  "earliest_response, status, assigned_to, field_match, "
 	                  "version, updated_at, name_key, last_officer, notify, "
-	                  "notify_at, notify_decl, lang) VALUES "
+	                  "notify_at, notify_decl, lang, duplicate_of) VALUES "
 	                  "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'received','',?,1,"
-	                  "?,?,?,?,?,?,?)", &st)) != ST_OK)
+	                  "?,?,?,?,?,?,?,?)", &st)) != ST_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_text(st, 2, r->ref, -1, SQLITE_STATIC);
@@ -320,6 +320,9 @@ static st_rc submit_body(store *s, void *ctx)
 	sqlite3_bind_int(st, 25, r->notify ? r->declaration_version : 0);
 	sqlite3_bind_text(st, 26, strcmp(r->lang, "en") == 0 ? "en" : "ar", -1,
 	                  SQLITE_STATIC);
+	/* issue 12: the open request of the same national ID and service
+	 * that the member or the officer acknowledged at intake */
+	sqlite3_bind_int64(st, 27, r->duplicate_of > 0 ? r->duplicate_of : 0);
 	if ((r2 = st_done(st)) != ST_OK)
 		goto out;
 	r->id = sqlite3_last_insert_rowid(s->db);
@@ -361,7 +364,7 @@ st_rc store_request_submit(store *s, struct request *r, const char *who)
 
 /* ---- changes to an existing request -------------------------------------- */
 
-enum change_kind { CH_STATUS, CH_ASSIGN, CH_MATCH, CH_NOTE };
+enum change_kind { CH_STATUS, CH_ASSIGN, CH_MATCH, CH_NOTE, CH_DUPLINK };
 
 struct change {
 	enum change_kind kind;
@@ -455,6 +458,12 @@ static st_rc change_body(store *s, void *ctx)
 		r = st_prep(s, "UPDATE requests SET updated_at = ?3" BY_WHO
 		            " WHERE id = ?1", &st);
 		break;
+	case CH_DUPLINK:
+		r = st_prep(s, "UPDATE requests SET duplicate_of = ?4, version = "
+		            "version + 1, updated_at = ?3" BY_WHO " WHERE id = ?1", &st);
+		if (r == ST_OK)
+			sqlite3_bind_int64(st, 4, c->member_id);
+		break;
 	}
 	if (r != ST_OK)
 		return r;
@@ -467,7 +476,8 @@ static st_rc change_body(store *s, void *ctx)
 		return r;
 	r = add_event(s, c->id, now, c->who, c->from, c->to, c->note,
 	              c->kind == CH_ASSIGN ? "assign" : c->kind == CH_MATCH ?
-	              "match" : c->kind == CH_NOTE ? "note" : "");
+	              "match" : c->kind == CH_NOTE ? "note" :
+	              c->kind == CH_DUPLINK ? "duplicate_link" : "");
 	if (r == ST_OK && c->from != c->to)  /* schema v12: its message */
 		r = st_notify_event(s, c->id, c->from, c->to, "", c->note, now);
 	return r;
@@ -719,6 +729,83 @@ st_rc store_request_note(store *s, int64_t id, const char *who, const char *note
 	if (!note || !note[0])
 		return ST_INVALID;
 	return change(s, &c);
+}
+
+/* See store.h (issue 12). */
+st_rc store_request_link_duplicate(store *s, int64_t id, int version,
+                                   const char *who, int64_t of_id, const char *of_ref)
+{
+	char *note = xasprintf("acknowledged: open request %s of the same national ID "
+	                       "and service", of_ref ? of_ref : "?");
+	struct change c = { .kind = CH_DUPLINK, .id = id, .version = version,
+	                    .who = who, .note = note, .member_id = of_id };
+	st_rc r;
+
+	if (of_id <= 0 || of_id == id) {
+		free(note);
+		return ST_INVALID;
+	}
+	r = change(s, &c);
+	free(note);
+	return r;
+}
+
+/* See store.h (issue 12). */
+st_rc store_requests_of(store *s, const char *nid, const char *service,
+                        bool open_only, int64_t exclude_id,
+                        struct queue_row **rows, int *n)
+{
+	sqlite3_stmt *st;
+	struct queue_row *v = NULL;
+	int cnt = 0, cap = 0, rc;
+	st_rc r;
+
+	*rows = NULL;
+	*n = 0;
+	if (!nid || !nid[0])
+		return ST_OK;
+	if ((r = st_prep(s, "SELECT id, ref, name, service, channel, status, created_at,"
+	                 " earliest_response, assigned_to, updated_at FROM requests"
+	                 " WHERE national_id = ?1 AND id <> ?2"
+	                 " AND (?3 IS NULL OR service = ?3)"
+	                 " AND (?4 = 0 OR status IN " ST_OPEN_SQL ")"
+	                 " ORDER BY created_at DESC, id DESC LIMIT 200", &st)) != ST_OK)
+		return r;
+	sqlite3_bind_text(st, 1, nid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, exclude_id);
+	if (service)
+		sqlite3_bind_text(st, 3, service, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_int(st, 4, open_only ? 1 : 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct queue_row *row;
+
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 8;
+			v = xrealloc(v, (size_t)cap * sizeof *v);
+		}
+		row = &v[cnt++];
+		memset(row, 0, sizeof *row);
+		row->id = sqlite3_column_int64(st, 0);
+		st_col_copy(st, 1, row->ref, sizeof row->ref);
+		row->name = st_col_dup(st, 2);
+		st_col_copy(st, 3, row->service, sizeof row->service);
+		st_col_copy(st, 4, row->channel, sizeof row->channel);
+		req_status_parse((const char *)sqlite3_column_text(st, 5), &row->status);
+		row->created_at = (time_t)sqlite3_column_int64(st, 6);
+		row->earliest_response = (time_t)sqlite3_column_int64(st, 7);
+		st_col_copy(st, 8, row->assigned_to, sizeof row->assigned_to);
+		row->sort_key = (time_t)sqlite3_column_int64(st, 9);   /* updated_at */
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		queue_rows_free(v, cnt);
+		return st_map(rc);
+	}
+	*rows = v;
+	*n = cnt;
+	return ST_OK;
 }
 
 /* ---- the audit trail ------------------------------------------------------ */

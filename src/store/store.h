@@ -372,6 +372,25 @@ st_rc store_queue(store *s, const struct queue_filter *f,
                   time_t after_created, int64_t after_id, int limit,
                   struct queue_row **rows, int *n);
 void  queue_rows_free(struct queue_row *rows, int n);
+/*
+ * Issue 12 (duplicates, member history): the other requests of national ID
+ * nid — of service `service` only unless NULL, open only when open_only —
+ * except exclude_id, newest first, at most 200; each row's sort_key is the
+ * request's updated_at (its last change). *rows NULL when *n is 0.
+ */
+st_rc store_requests_of(store *s, const char *nid, const char *service,
+                        bool open_only, int64_t exclude_id,
+                        struct queue_row **rows, int *n);
+/*
+ * Keep the link to the open request of_id (of_ref, its reference, for the
+ * event's note) of the same national ID and service that an officer
+ * acknowledged at verification: sets requests.duplicate_of, bumps the
+ * version and writes one event (kind "duplicate_link"), like the other
+ * versioned changes (ST_STALE, ST_REVOKED …). ST_INVALID when of_id is not
+ * another request's id.
+ */
+st_rc store_request_link_duplicate(store *s, int64_t id, int version,
+                                   const char *who, int64_t of_id, const char *of_ref);
 /* How many requests f selects (its sort ignored); for the queue header's
  * counts per view. */
 st_rc store_queue_count(store *s, const struct queue_filter *f, int64_t *n);

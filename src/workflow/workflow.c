@@ -29,6 +29,10 @@
  *                                                                      decide before the
  *                                                                      earliest-response date
  *   intake      (new request)        received       officer, admin     on someone's behalf
+ *   duplicate   any open status      withdrawn      officer, admin     reason; another open
+ *                                                                      request of the same
+ *                                                                      national ID (the link,
+ *                                                                      requests.duplicate_of)
  *
  *   open = received, needs_info, verified, referred, committee, accepted,
  *   registered; final = delivered, rejected, withdrawn.
@@ -85,6 +89,11 @@
  *     requests.info_items / info_text in the same transaction — the
  *     kiosk's tracking and the needs-information notification read them
  *     there — and its event note says "needed: <codes> — <text>".
+ * 10. duplicate closes a request (into withdrawn, so an admin's reopen
+ *     brings it back to where it was) only with a reason and naming
+ *     another request that is open and has the same national ID, checked
+ *     in the transaction; requests.duplicate_of keeps the link and the
+ *     event's note says "duplicate of <ref> — <reason>".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +149,9 @@ static const struct wf_transition table[WF__COUNT] = {
 	                    "exception", 0, 0, false, false },
 	[WF_INTAKE]     = { WF_INTAKE,     0,                RS_RECEIVED,   DESK, false,
 	                    N_("New request on someone's behalf"), "intake", 0, 0, false, false },
+	[WF_DUPLICATE]  = { WF_DUPLICATE,  OPEN_MASK,        RS_WITHDRAWN,  DESK, true,
+	                    N_("Close as a duplicate of another request"), "duplicate",
+	                    0, 0, false, false },
 };
 
 const char *const wf_required_fields[] = {
@@ -466,6 +478,7 @@ struct apply_ctx {
 	const char *why, *why_log;
 	struct outcome oc;
 	const char *items, *text;   /* ask_info: what is needed (wf_ask_info) */
+	int64_t dup_of;             /* duplicate: the other request (0: r's link) */
 };
 
 /* Inside the write transaction (store_request_act): the rules on the row
@@ -480,6 +493,30 @@ static st_rc apply_cb(void *ctx, store *s, const struct request *cur,
 	c->why = decide(cur, ev, nev, now, c->action, c->o, c->note, &c->oc, &c->why_log);
 	if (c->why)
 		return ST_DENIED;
+	if (c->action == WF_DUPLICATE) {    /* invariant 10 */
+		int64_t of = c->dup_of > 0 ? c->dup_of : cur->duplicate_of;
+		struct request other;
+		bool ok = false;
+
+		if (of > 0 && of != cur->id && store_request_get(s, of, &other) == ST_OK) {
+			ok = wf_is_open(other.status) &&
+			     strcmp(other.national_id, cur->national_id) == 0;
+			if (ok)
+				snprintf(c->oc.note, sizeof c->oc.note, "duplicate of %s — %s",
+				         other.ref, c->note ? c->note : "");
+			request_free(&other);
+		}
+		if (!ok) {
+			c->why_log = "duplicate: no open request of the same national ID named";
+			c->why = N_("Name another open request of the same national ID: this one "
+			            "is closed as its duplicate.");
+			return ST_DENIED;
+		}
+		*out = c->oc.out;
+		out->duplicate_of = of;
+		out->note = c->oc.note;
+		return ST_OK;
+	}
 	*out = c->oc.out;
 	if (c->action == WF_ASK_INFO) {     /* invariant 9 */
 		out->set_info = true;
@@ -497,13 +534,13 @@ static st_rc apply_cb(void *ctx, store *s, const struct request *cur,
 
 static st_rc apply(store *s, struct request *r, wf_action action,
                    const struct officer *o, const char *note, const char **why,
-                   const char *items, const char *text);
+                   const char *items, const char *text, int64_t dup_of);
 
 /* See workflow.h. */
 st_rc wf_apply_why(store *s, struct request *r, wf_action action,
                    const struct officer *o, const char *note, const char **why)
 {
-	return apply(s, r, action, o, note, why, NULL, note);
+	return apply(s, r, action, o, note, why, NULL, note, 0);
 }
 
 /* See workflow.h. */
@@ -520,15 +557,22 @@ st_rc wf_ask_info(store *s, struct request *r, const struct officer *o,
 	}
 	if (text && strlen(text) > 2000)
 		return ST_INVALID;
-	return apply(s, r, WF_ASK_INFO, o, text, why, items, text);
+	return apply(s, r, WF_ASK_INFO, o, text, why, items, text, 0);
+}
+
+/* See workflow.h. */
+st_rc wf_close_duplicate(store *s, struct request *r, const struct officer *o,
+                         int64_t of_id, const char *reason, const char **why)
+{
+	return apply(s, r, WF_DUPLICATE, o, reason, why, NULL, NULL, of_id);
 }
 
 static st_rc apply(store *s, struct request *r, wf_action action,
                    const struct officer *o, const char *note, const char **why,
-                   const char *items, const char *text)
+                   const char *items, const char *text, int64_t dup_of)
 {
 	struct apply_ctx c = { .action = action, .o = o, .note = note,
-	                       .items = items, .text = text };
+	                       .items = items, .text = text, .dup_of = dup_of };
 	struct request fresh;
 	const char *why_log;
 	st_rc rc;

@@ -51,6 +51,9 @@ typedef enum {
 	WF_INTAKE,         /* (no request yet) → received     officer, admin:
 	                      a request on someone's behalf (wf_submit); never
 	                      offered by wf_actions */
+	WF_DUPLICATE,      /* any open → withdrawn            officer, admin:
+	                      closed as a duplicate of another open request of
+	                      the same national ID (reason; wf_close_duplicate) */
 	WF__COUNT
 } wf_action;
 
@@ -144,6 +147,17 @@ extern const char wf_msg_study_period[];
  * the study-period date filled in from r->earliest_response. */
 void wf_refusal_text(const char *why, const struct request *r,
                      const char *(*tr)(const char *), char *buf, size_t n);
+
+/*
+ * Close r as a duplicate of the open request of_id (WF_DUPLICATE) with a
+ * reason: of_id must be another request, open, of the same national ID —
+ * checked inside the transaction; requests.duplicate_of is set to it and
+ * the event's note is "duplicate of <ref> — <reason>". of_id 0 takes
+ * r's own duplicate_of (the link kept at intake or verification), which
+ * is what wf_apply(WF_DUPLICATE) does. Otherwise as wf_apply_why.
+ */
+st_rc wf_close_duplicate(store *s, struct request *r, const struct officer *o,
+                         int64_t of_id, const char *reason, const char **why);
 
 /*
  * Ask the member for information (WF_ASK_INFO) saying what is needed:

@@ -11,8 +11,14 @@
  *  - needs_info_says_what: "Ask for information" ticks items of the
  *    screens/ catalog and adds words; the request and the kiosk's tracking
  *    show them, the items in the visitor's language (English, Arabic).
+ *  - duplicates_are_acknowledged: a second kiosk request of the same
+ *    national ID for the same service asks first (no reference shown), No
+ *    sends nothing, Yes keeps the link; in the console the request shows
+ *    it, verify asks to acknowledge it, and "Close as a duplicate" (U)
+ *    closes one with a reason; H lists the member's other requests.
  */
 #include "e2e/test_officer_fixture.h"
+#include "e2e/test_kiosk_util.h"
 #include "workflow/workflow.h"
 
 #include <sqlite3.h>
@@ -306,12 +312,153 @@ static void needs_info_says_what(void **state)
 	ht_end(k);
 }
 
+/* A kiosk on the fixture's database, English, from the welcome to the
+ * declaration's signature of a request for nid (the service: the second
+ * of the catalog). */
+static ht *kiosk_to_signature(struct ofx *f, const char *name, const char *nid,
+                              const char *mobile)
+{
+	const char *argv[] = { ofx_bin(), "--db", f->db, "--config", f->conf, NULL };
+	ht *k = ht_new(30, 100);
+
+	assert_true(ht_spawn(k, argv, NULL));
+	HT_ASSERT_TEXT(k, "Welcome", T);
+	ht_keys(k, "2");
+	HT_ASSERT_TEXT(k, "New service request", T);
+	kiosk_fill_request(k, name, nid, mobile, "The kitchen sink leaks every day.");
+	HT_ASSERT_TEXT(k, "Check your request", T);
+	ht_keys(k, "1");
+	HT_ASSERT_TEXT(k, "Messages about this request", T);
+	ht_keys(k, "1");                                 /* no messages */
+	HT_ASSERT_TEXT(k, "I confirm that the information", T);
+	ht_keys(k, "1");
+	ht_key(k, HT_KEY_ENTER);
+	type_line(k, name);
+	return k;
+}
+
+/* The reference on the confirmation, once painted. */
+static bool wait_ref(ht *k, char *out, size_t n)
+{
+	for (int i = 0; i < 80; i++) {
+		if (screen_ref(k, out, n))
+			return true;
+		ht_pump(k, 100);
+	}
+	return false;
+}
+
+static int64_t count_rows(struct ofx *f, const char *sql)
+{
+	store *s = ofx_open(f);
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	store_close(s);
+	return n;
+}
+
+static void duplicates_are_acknowledged(void **state)
+{
+	struct ofx *f = *state;
+	char nid[11], ref1[32], ref2[32], title[64], sql[256];
+	int64_t id1, id2;
+	store *s;
+	struct request r = { 0 };
+	ht *k, *h;
+
+	ofx_nid(601, nid);
+	k = kiosk_to_signature(f, "Huda Twin", nid, "0551200601");
+	HT_ASSERT_TEXT(k, "Your reference number is", T);
+	HT_ASSERT(k, wait_ref(k, ref1, sizeof ref1));
+	ht_end(k);
+
+	/* the same member and service again: asked first, no reference shown */
+	k = kiosk_to_signature(f, "Huda Twin", nid, "0551200601");
+	HT_ASSERT_TEXT(k, "You already have a request for this service", T);
+	HT_ASSERT_TEXT(k, "Send this new request anyway?", T);
+	HT_ASSERT(k, ofx_row_of(k, ref1) < 0);
+	ht_keys(k, "2");                                 /* No */
+	HT_ASSERT_GONE(k, "Send this new request anyway?", T);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM requests"), 1);
+	ht_end(k);
+	k = kiosk_to_signature(f, "Huda Twin", nid, "0551200601");
+	HT_ASSERT_TEXT(k, "Send this new request anyway?", T);
+	ht_keys(k, "1");                                 /* Yes */
+	HT_ASSERT_TEXT(k, "Your reference number is", T);
+	HT_ASSERT(k, wait_ref(k, ref2, sizeof ref2));
+	ht_end(k);
+	s = ofx_open(f);
+	assert_int_equal(store_request_by_ref(s, ref1, &r), ST_OK);
+	id1 = r.id;
+	request_free(&r);
+	assert_int_equal(store_request_by_ref(s, ref2, &r), ST_OK);
+	id2 = r.id;
+	assert_int_equal(r.duplicate_of, id1);             /* the link is kept */
+	/* the register check done, so that verify is possible */
+	assert_int_equal(store_request_set_match(s, id2, r.version, "ali",
+	                 "name=1,national_id=1,mobile=1,category=1", 0), ST_OK);
+	request_free(&r);
+	store_close(s);
+
+	/* the console: shown on the request, acknowledged at verify */
+	h = ofx_session(f, "ali", "en", NULL, 30, 100);
+	ofx_login(h, PW);
+	HT_ASSERT_TEXT(h, ref2, T);
+	HT_ASSERT(h, row_of(h, ref2) < row_of(h, ref1));   /* newest first */
+	ht_key(h, HT_KEY_ENTER);
+	snprintf(title, sizeof title, "Request %s", ref2);
+	HT_ASSERT_TEXT(h, title, T);
+	HT_ASSERT_TEXT(h, "Linked to the same member's request:", T);
+	HT_ASSERT_TEXT(h, "Another open request for this service:", T);
+	ht_key(h, HT_KEY_F1);
+	HT_ASSERT_TEXT(h, "Actions", T);
+	HT_ASSERT(h, ofx_choose(h, "Verify"));
+	HT_ASSERT_TEXT(h, "Possible duplicate", T);
+	HT_ASSERT_TEXT(h, ref1, T);
+	ht_keys(h, "2");                                 /* No: not verified */
+	HT_ASSERT_TEXT(h, "Not verified.", T);
+	assert_int_equal(ofx_status(f, id2), RS_RECEIVED);
+	/* the member history, one key */
+	ht_key(h, HT_KEY_F1);
+	HT_ASSERT_TEXT(h, "Actions", T);
+	ht_keys(h, "h");
+	HT_ASSERT_TEXT(h, "Member history (1)", T);
+	HT_ASSERT_TEXT(h, ref1, T);
+	HT_ASSERT_TEXT(h, "Received", T);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_GONE(h, "Member history (1)", T);
+	/* close it as a duplicate of the first, with a reason */
+	ht_key(h, HT_KEY_F1);
+	HT_ASSERT_TEXT(h, "Actions", T);
+	HT_ASSERT(h, ofx_choose(h, "Close as a duplicate of another request"));
+	HT_ASSERT_TEXT(h, "A duplicate of which open request?", T);
+	HT_ASSERT_TEXT(h, ref1, T);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "Why is it a duplicate?", T);
+	ht_keys(h, "Same leak, asked twice");
+	ht_key(h, HT_KEY_F(5));
+	HT_ASSERT_TEXT(h, "— Withdrawn", T);
+	ht_end(h);
+	assert_int_equal(ofx_status(f, id2), RS_WITHDRAWN);
+	assert_int_equal(ofx_status(f, id1), RS_RECEIVED);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM request_events WHERE request_id = %lld"
+	         " AND kind = 'duplicate' AND note LIKE 'duplicate of %s — Same leak%%'",
+	         (long long)id2, ref1);
+	assert_int_equal(count_rows(f, sql), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(waiting_for_me_per_role, setup, teardown),
 		cmocka_unit_test_setup_teardown(sla_pauses_for_the_member, setup, teardown),
 		cmocka_unit_test_setup_teardown(needs_info_says_what, setup, teardown),
+		cmocka_unit_test_setup_teardown(duplicates_are_acknowledged, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,8 @@
  *   keeps their login: the conflict rules must still hold),
  * from a kiosk request and from requests entered on someone's behalf by A
  * and by M (wf_submit; R and C are refused), with committee_quorum 1 and 2.
+ * Each keeps the link (duplicate_of) to an open twin of the same national
+ * ID, so "duplicate" (close as a duplicate) is a real move everywhere.
  * Every move the table allows for the actor's role in the current status
  * goes through the real workflow and store (wf_apply on a SQLite file in
  * /dev/shm), allowed or refused by the other rules; the moves outside the
@@ -371,6 +373,7 @@ static void search_from(const struct actor *by, int quorum, long *states, long *
 	struct request r;
 	struct officer o;
 	struct stat sb;
+	int64_t twin;
 
 	if (stat("/dev/shm", &sb) != 0)
 		strcpy(dir, "/tmp/khidma-search-XXXXXX");
@@ -393,7 +396,11 @@ static void search_from(const struct actor *by, int quorum, long *states, long *
 			assert_int_equal(fx_int(S.s, "SELECT count(*) FROM requests"), 0);
 		}
 	}
+	/* an open twin (same national ID and service, never moved): the
+	 * searched request keeps the link to it, so "duplicate" can close it */
+	twin = fx_submit(S.s, "Search", "1000000099", "0500000099");
 	fx_request(&r, "Search", "1000000099", "0500000099");
+	r.duplicate_of = twin;
 	if (by) {
 		memset(&o, 0, sizeof o);
 		strlcpy_k(o.login, by->login, sizeof o.login);
@@ -402,7 +409,7 @@ static void search_from(const struct actor *by, int quorum, long *states, long *
 	}
 	assert_int_equal(wf_submit(S.s, &r, by ? &o : NULL), ST_OK);
 	S.id = r.id;
-	S.created = (time_t)fx_int(S.s, "SELECT created_at FROM requests");
+	S.created = (time_t)fx_int(S.s, "SELECT max(created_at) FROM requests");
 	/* a kiosk request's declaration is the member's; on behalf, the
 	 * applicant's confirmation recorded by the officer */
 	set_clock(&S, false);

@@ -9,7 +9,7 @@
 static const char *const action_names[WF__COUNT] = {
 	"ask_info", "info_back", "verify", "refer", "refer_back", "forward",
 	"accept", "reject", "register", "deliver", "withdraw", "reopen",
-	"exception", "intake",
+	"exception", "intake", "duplicate",
 };
 
 /* The policy's table, expanded to triples: action, from, role → to. */
@@ -56,6 +56,21 @@ static const struct { const char *action, *from, *role, *to; } expect[] = {
 	{ "exception",  "verified",   "admin",      "verified" },
 	{ "exception",  "referred",   "admin",      "referred" },
 	{ "exception",  "committee",  "admin",      "committee" },
+	/* closed as the duplicate of an open twin (the link: duplicate_of) */
+	{ "duplicate",  "received",   "officer",    "withdrawn" },
+	{ "duplicate",  "received",   "admin",      "withdrawn" },
+	{ "duplicate",  "needs_info", "officer",    "withdrawn" },
+	{ "duplicate",  "needs_info", "admin",      "withdrawn" },
+	{ "duplicate",  "verified",   "officer",    "withdrawn" },
+	{ "duplicate",  "verified",   "admin",      "withdrawn" },
+	{ "duplicate",  "referred",   "officer",    "withdrawn" },
+	{ "duplicate",  "referred",   "admin",      "withdrawn" },
+	{ "duplicate",  "committee",  "officer",    "withdrawn" },
+	{ "duplicate",  "committee",  "admin",      "withdrawn" },
+	{ "duplicate",  "accepted",   "officer",    "withdrawn" },
+	{ "duplicate",  "accepted",   "admin",      "withdrawn" },
+	{ "duplicate",  "registered", "officer",    "withdrawn" },
+	{ "duplicate",  "registered", "admin",      "withdrawn" },
 };
 
 static const char *expected_to(int a, int st, int role)
@@ -109,7 +124,9 @@ static void test_every_triple(void **state)
 {
 	struct fx *f = *state;
 	int64_t id = fx_submit(f->s, "Triple", "1000000010", "0500000010");
+	int64_t twin = fx_submit(f->s, "Triple", "1000000010", "0500000010");
 	int allowed = 0, refused = 0;
+	char link[128];
 
 	for (int a = 0; a < WF__COUNT; a++)
 		for (int st = 0; st < RS__COUNT; st++)
@@ -127,6 +144,10 @@ static void test_every_triple(void **state)
 				 * decision comes after the study period */
 				if (a == WF_EXCEPTION || a == WF_REFER_BACK || a == WF_REOPEN)
 					id = fx_submit(f->s, "Triple", "1000000010", "0500000010");
+				snprintf(link, sizeof link, "UPDATE requests SET duplicate_of = "
+				         "%lld WHERE id = %lld", (long long)twin, (long long)id);
+				assert_int_equal(sqlite3_exec(store_db(f->s), link, NULL, NULL,
+				                 NULL), SQLITE_OK);
 				set_days_after(f->s, id, a == WF_ACCEPT || a == WF_REJECT ? 15 : 0);
 				force_status(f->s, id, (req_status)st, all_matched);
 				assert_int_equal(store_request_get(f->s, id, &r), ST_OK);
@@ -165,6 +186,55 @@ static void test_every_triple(void **state)
 	assert_int_equal(allowed + refused, WF__COUNT * RS__COUNT * ROLE__COUNT);
 }
 
+/* "duplicate" needs the other request: open, another one, of the same
+ * national ID; the link and the note are kept, and an admin's reopen
+ * brings the request back to where it was. */
+static void test_duplicate_rules(void **state)
+{
+	struct fx *f = *state;
+	int64_t a = fx_submit(f->s, "Dup", "1000000011", "0500000011");
+	int64_t b = fx_submit(f->s, "Dup", "1000000011", "0500000011");
+	int64_t other = fx_submit(f->s, "Else", "1000000029", "0500000029");
+	struct request r;
+	struct request_event *ev;
+	struct officer o, m;
+	const char *why = NULL;
+	int nev;
+
+	officer_of(&o, ROLE_OFFICER, "ali");
+	officer_of(&m, ROLE_ADMIN, "boss");
+	assert_int_equal(store_request_get(f->s, a, &r), ST_OK);
+	/* no link, itself, another national ID, no reason: refused */
+	assert_int_equal(wf_apply(f->s, &r, WF_DUPLICATE, &o, "same thing"), ST_DENIED);
+	assert_int_equal(wf_close_duplicate(f->s, &r, &o, a, "same", &why), ST_DENIED);
+	assert_non_null(why);
+	assert_int_equal(wf_close_duplicate(f->s, &r, &o, other, "same", &why), ST_DENIED);
+	assert_int_equal(wf_close_duplicate(f->s, &r, &o, b, "", &why), ST_DENIED);
+	assert_int_equal(r.status, RS_RECEIVED);
+	assert_int_equal(r.version, 1);
+	/* b closed: not an open twin any more */
+	force_status(f->s, b, RS_DELIVERED, "");
+	assert_int_equal(wf_close_duplicate(f->s, &r, &o, b, "same", &why), ST_DENIED);
+	force_status(f->s, b, RS_VERIFIED, "");
+	assert_int_equal(wf_close_duplicate(f->s, &r, &o, b, "asked twice", &why), ST_OK);
+	assert_int_equal(r.status, RS_WITHDRAWN);
+	assert_int_equal(r.duplicate_of, b);
+	assert_int_equal(store_request_events(f->s, a, &ev, &nev), ST_OK);
+	assert_string_equal(ev[nev - 1].kind, "duplicate");
+	assert_non_null(strstr(ev[nev - 1].note, "duplicate of "));
+	assert_non_null(strstr(ev[nev - 1].note, "asked twice"));
+	request_events_free(ev, nev);
+	assert_int_equal(wf_apply(f->s, &r, WF_REOPEN, &m, "not a duplicate after all"), ST_OK);
+	assert_int_equal(r.status, RS_RECEIVED);
+	assert_int_equal(store_request_events(f->s, a, &ev, &nev), ST_OK);
+	{
+		char msg[256];
+		assert_int_equal(wf_audit_request(&r, ev, nev, 1, msg, sizeof msg), 0);
+	}
+	request_events_free(ev, nev);
+	request_free(&r);
+}
+
 static void test_actions_and_table(void **state)
 {
 	const struct wf_transition *t = wf_table();
@@ -175,7 +245,8 @@ static void test_actions_and_table(void **state)
 		assert_int_equal((int)t[a].action, a);
 		assert_non_null(t[a].name);
 		assert_int_equal(t[a].reason_required, a == WF_ACCEPT || a == WF_REJECT ||
-		                 a == WF_WITHDRAW || a == WF_REOPEN || a == WF_EXCEPTION);
+		                 a == WF_WITHDRAW || a == WF_REOPEN || a == WF_EXCEPTION ||
+		                 a == WF_DUPLICATE);
 	}
 	for (int st = 0; st < RS__COUNT; st++)
 		for (int role = 0; role < ROLE__COUNT; role++) {
@@ -435,6 +506,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_every_triple, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_rules, fx_setup, fx_teardown),
 		cmocka_unit_test(test_actions_and_table),
 		cmocka_unit_test_setup_teardown(test_reason_required, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_maker_checker, fx_setup, fx_teardown),
