@@ -66,8 +66,19 @@ catalog_of(struct intake *k, const char *kind, int *n)
 static void
 form_build(struct intake *k)
 {
+	static const struct field_def notify_def = {
+		.id = (char *)"notify", .label = (char *)N_("Messages about this request"),
+		.type = FT_CHOICE, .required = false,
+	};
+	static const char *const ncodes[] = { "none", "sms", "email", "both" };
+	static const char *const nlabels[] = { N_("No messages"), N_("By SMS"),
+		N_("By e-mail"), N_("By SMS and e-mail") };
+
 	ui_form_init(&k->form);
 	ui_form_add_fields(&k->form, k->def);
+	/* issue 14: the member's consent, asked by the officer (not chosen =
+	 * no messages) */
+	ui_form_add_choice(&k->form, &notify_def, NULL, NULL, 4, ncodes, nlabels);
 	for (int i = 0; i < k->form.n; i++) {
 		const struct field_def *d = k->form.it[i].def;
 		const struct catalog_item *cat;
@@ -164,6 +175,16 @@ submit(struct intake *k)
 		free(sig);
 		ui_field_set_error(&k->signature, _("Please fill this in."));
 		return;
+	}
+	{
+		int want = NOTIFY_NONE;
+
+		notify_choice_parse(ui_form_value(&k->form, "notify"), &want);
+		if ((want & NOTIFY_EMAIL) && !*ui_form_value(&k->form, "email")) {
+			free(sig);
+			ui_status(_("Messages by e-mail need the applicant's e-mail address."), true);
+			return;
+		}
 	}
 	strlcpy_k(r.category, ui_form_value(&k->form, "category"), sizeof r.category);
 	r.name = xstrdup(ui_form_value(&k->form, "name"));

@@ -74,10 +74,96 @@ static void request_screen_shows_messages(void **state)
 	ht_end(a);
 }
 
+/* The console's on-behalf intake asks the same question: e-mail without
+ * an address is refused, SMS is stored with its time and the declaration
+ * version, and the "received" message is queued with the request. */
+static void on_behalf_consent(void **state)
+{
+	struct ofx *f = *state;
+	char nid[11];
+	ht *a = ofx_session(f, "ali", "en", NULL, 30, 100);
+	struct request r = { 0 };
+	store *s;
+
+	ofx_nid(78, nid);
+	ofx_login(a, PW);
+	ht_keys(a, "n");
+	HT_ASSERT_TEXT(a, "New request on someone's behalf", T);
+	ht_keys(a, "2");                            /* a supporter */
+	ht_key(a, HT_KEY_TAB);
+	ht_keys(a, "Noura Alqahtani");
+	ht_key(a, HT_KEY_TAB);
+	ht_keys(a, nid);
+	ht_key(a, HT_KEY_TAB);
+	ht_keys(a, "0551234567");
+	ht_key(a, HT_KEY_TAB);
+	ht_key(a, HT_KEY_TAB);                      /* no e-mail */
+	ht_keys(a, "1");                            /* the first service */
+	ht_key(a, HT_KEY_TAB);
+	ht_keys(a, "2");                            /* phone call */
+	ht_key(a, HT_KEY_TAB);
+	ht_keys(a, "Repair of the water heater, by phone.");
+	ht_key(a, HT_KEY_TAB);
+	HT_ASSERT_TEXT(a, "Messages about this request", T);
+	ht_keys(a, "3");                            /* by e-mail: no address */
+	ht_key(a, HT_KEY_F(5));
+	HT_ASSERT_TEXT(a, "Read the declaration to the applicant", T);
+	ht_key(a, HT_KEY_F(5));
+	HT_ASSERT_TEXT(a, "Messages by e-mail need the applicant's e-mail address.", T);
+	s = ofx_open(f);
+	assert_int_equal(store_request_by_ref(s, "0", &r), ST_NOTFOUND);
+	{
+		struct queue_filter qf = { .status = -2 };
+		struct queue_row *rows = NULL;
+		int n = 0;
+
+		assert_int_equal(store_queue(s, &qf, 0, 0, 10, &rows, &n), ST_OK);
+		assert_int_equal(n, 0);
+		queue_rows_free(rows, n);
+	}
+	store_close(s);
+	ht_key(a, HT_KEY_ESC);                   /* back to the form */
+	HT_ASSERT_TEXT(a, "Messages about this request", T);
+	ht_keys(a, "2");                            /* by SMS */
+	ht_key(a, HT_KEY_F(5));
+	HT_ASSERT_TEXT(a, "Read the declaration to the applicant", T);
+	ht_key(a, HT_KEY_F(5));
+	HT_ASSERT_TEXT(a, "Request saved", T);
+	s = ofx_open(f);
+	{
+		struct queue_filter qf = { .status = -2 };
+		struct queue_row *rows = NULL;
+		int n = 0;
+
+		assert_int_equal(store_queue(s, &qf, 0, 0, 10, &rows, &n), ST_OK);
+		assert_int_equal(n, 1);
+		assert_int_equal(store_request_get(s, rows[0].id, &r), ST_OK);
+		queue_rows_free(rows, n);
+	}
+	assert_int_equal(r.notify, NOTIFY_SMS);
+	assert_true(r.notify_at > 0);
+	assert_int_equal(r.notify_decl, r.declaration_version);
+	assert_string_equal(r.lang, "en");
+	{
+		struct outbox_msg *m = NULL;
+		int n = 0;
+
+		assert_int_equal(store_outbox_list(s, r.id, &m, &n), ST_OK);
+		assert_int_equal(n, 1);
+		assert_string_equal(m[0].transport, "sms");
+		assert_string_equal(m[0].event, "received");
+		outbox_msgs_free(m, n);
+	}
+	request_free(&r);
+	store_close(s);
+	ht_end(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(request_screen_shows_messages, setup, teardown),
+		cmocka_unit_test_setup_teardown(on_behalf_consent, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
