@@ -20,7 +20,8 @@
  *     what happened; nothing is half-stored (one store transaction).
  *  3. Everything typed is overwritten when the screen ends (ui_form_free,
  *     text_edit_wipe).
- *  4. Nothing typed is lost by a key: Esc on the form asks first; F10 asks
+ *  4. Nothing typed is lost by a key: Esc on the form asks first ("No"
+ *     selected, so Enter keeps the form); F10 asks
  *     first once anything was typed (oc_quit); a failed submission keeps
  *     the form and the declaration as they were (invariant 2), ready for
  *     F5 again.
@@ -290,7 +291,8 @@ intake_key(struct ui_screen *s, struct ui_event ev)
 	s->has_draft = k->form.dirty;
 	switch (r) {
 	case UF_BACK:
-		if (ui_confirm(_("Leave the form?"), _("What was typed will be discarded.")))
+		if (ui_confirm_default(_("Leave the form?"),
+		                       _("What was typed will be discarded."), false))
 			return UI_BACK;
 		return UI_REDRAW;
 	case UF_SUBMIT:

@@ -446,8 +446,9 @@ req_key(struct ui_screen *s, struct ui_event ev)
 		s->has_draft = q->draft;
 		return oc_quit();
 	case ACT_BACK:
-		if (q->draft && !ui_confirm(_("Leave this request?"),
-		                            _("The register-check marks are not saved and will be discarded.")))
+		if (q->draft && !ui_confirm_default(_("Leave this request?"),
+		                                    _("The register-check marks are not saved and will be discarded."),
+		                                    false))
 			break;
 		return UI_BACK;
 	case ACT_NEXT:

@@ -15,7 +15,12 @@
  *    screen and `CSI 8 l` behind);
  *  - F10 is the way out: with nothing typed it logs out at once; with a
  *    note, an intake form or register-check marks typed it asks first, and
- *    "No" keeps them (before: F10 dropped them without a word).
+ *    "No" keeps them (before: F10 dropped them without a word);
+ *  - every question that would discard typed work (F10's "Log out?", Esc's
+ *    "Leave the form?" and "Leave this request?", "Discard what you
+ *    typed?") has "No" selected first, so a tired Enter keeps the work
+ *    (before: Esc then Enter on the intake form or the register check
+ *    discarded it).
  */
 #include "e2e/test_officer_fixture.h"
 
@@ -172,6 +177,11 @@ static void f10_asks_on_a_form_and_a_register_check(void **state)
 	HT_ASSERT_TEXT(h, "Badriya Alenezi", T);
 	ht_key(h, HT_KEY_ESC);                      /* leave the form: asks too */
 	HT_ASSERT_TEXT(h, "Leave the form?", T);
+	ht_key(h, HT_KEY_ENTER);                    /* No is selected first here too */
+	HT_ASSERT_GONE(h, "Leave the form?", T);
+	HT_ASSERT_TEXT(h, "Badriya Alenezi", T);
+	ht_key(h, HT_KEY_ESC);
+	HT_ASSERT_TEXT(h, "Leave the form?", T);
 	ht_keys(h, "1");
 	HT_ASSERT_TEXT(h, "Asma", T);               /* the queue */
 
@@ -180,6 +190,11 @@ static void f10_asks_on_a_form_and_a_register_check(void **state)
 	ht_key(h, HT_KEY_TAB);
 	HT_ASSERT_TEXT(h, "In the register", T);
 	ht_key(h, HT_KEY_ENTER);                    /* one mark, not saved */
+	HT_ASSERT_TEXT(h, "Not saved yet", T);
+	ht_key(h, HT_KEY_ESC);                      /* leave the request: asks, No first */
+	HT_ASSERT_TEXT(h, "Leave this request?", T);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_GONE(h, "Leave this request?", T);
 	HT_ASSERT_TEXT(h, "Not saved yet", T);
 	ht_key(h, HT_KEY_F10);
 	HT_ASSERT_TEXT(h, "Log out?", T);
