@@ -2,6 +2,12 @@
  * kiosk/review — everything the visitor gave, one line per field, before
  * the messages' consent and the declaration: 1 continues, any other line goes back to that field in
  * the form (and the form comes back here when it is valid again).
+ *
+ * Invariant: the description is shown whole before the visitor signs that
+ * it is correct — under the lines, wrapped in a pager (PgUp/PgDn and the
+ * keypad's + scroll it; the digits choose lines); its own line keeps the
+ * first line only.
+ * The pager's copy is overwritten before it is freed.
  */
 #include "kiosk/kiosk.h"
 
@@ -19,6 +25,8 @@ struct review {
 	char          *lines[REVIEW_MAX];
 	int            field[REVIEW_MAX];   /* form item of each line, -1 = go on */
 	enum kstep     next;
+	struct ui_pager desc;               /* the whole description */
+	bool           have_desc;
 };
 
 static const struct ui_key_hint hints[] = {
@@ -83,7 +91,25 @@ review_draw(struct ui_screen *s)
 	        _("Please check what you typed. Choose a line to change it."),
 	        ui_dir(), AL_START, 0);
 	m = (struct ui_rect){ r.y + 2, r.x + 1, r.h - 2, r.w - 2 };
+	if (v->have_desc && r.h - 2 - v->menu.nitems - 1 >= 3) {
+		struct ui_rect p = { m.y + v->menu.nitems + 1, r.x + 3,
+		                     r.h - 2 - v->menu.nitems - 1, r.w - 6 };
+
+		m.h = v->menu.nitems;
+		ui_pager_draw(&v->desc, p);
+	}
 	ui_menu_draw(&v->menu, m);
+}
+
+/* The pager's text overwritten, then freed. */
+static void
+desc_free(struct review *v)
+{
+	if (!v->have_desc)
+		return;
+	explicit_bzero(v->desc.text, strlen(v->desc.text));
+	ui_pager_free(&v->desc);
+	v->have_desc = false;
 }
 
 static int
@@ -101,6 +127,11 @@ review_key(struct ui_screen *s, struct ui_event ev)
 	if (ev.a == ACT_SAVE) {
 		v->next = K_CONSENT;
 		return UI_DONE;
+	}
+	if (v->have_desc && (ev.a == ACT_PGUP || ev.a == ACT_PGDN ||
+	                     (ev.a == ACT_CHAR && ev.ch == L'+'))) {
+		ui_pager_key(&v->desc, ev);  /* the description scrolls */
+		return UI_HANDLED | UI_REDRAW;
 	}
 	c = ui_menu_key(&v->menu, ev);
 	if (c == -2) {
@@ -124,6 +155,7 @@ review_wipe(struct ui_screen *s)
 	struct review *v = s->state;
 
 	free_lines(v);
+	desc_free(v);
 	kiosk_forget(v->k);
 }
 
@@ -145,9 +177,17 @@ kiosk_review(struct kiosk *k)
 	v.k = k;
 	v.next = K_REQUEST;
 	v.menu.numbered = true;
+	if (ui_form_item(&k->req, "description") != NULL &&
+	    ui_form_value(&k->req, "description")[0] != '\0') {
+		const char *d = ui_form_value(&k->req, "description");
+
+		ui_pager_init(&v.desc, xstrdup(d), text_guess_dir(d));
+		v.have_desc = true;
+	}
 	ui_status("", false);
 	r = ui_run(&s);
 	free_lines(&v);
+	desc_free(&v);
 	if (r & UI_HANGUP)
 		return K_EXIT;
 	if (r & UI_HOME)

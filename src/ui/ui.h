@@ -249,7 +249,7 @@ void ui_choice_draw(struct ui_choice *c, struct ui_rect r, bool focused);
  * the label. */
 int  ui_choice_width(const struct ui_choice *c);
 
-/* Pager: wrapped text, scrolling by line and page, "line a–b of n" shown. */
+/* Pager: wrapped text, scrolling by line and page, "lines a–b of n" shown. */
 struct ui_pager {
 	char  *text;               /* UTF-8, owned */
 	text_dir dir;

@@ -8,6 +8,9 @@
  *     ellipsis); in RTL the columns run from the right edge.
  *  3. The selected row carries a marker cell only (no reverse bar): a move
  *     costs two cells on the wire.
+ *  4. The pager counts the lines of the text: empty lines the wrap leaves
+ *     after it (a file's final newline) are dropped, and the count reads
+ *     "lines a–b of n" ("line a of n" for one).
  */
 #include "ui/ui_int.h"
 
@@ -85,7 +88,7 @@ ui_pager_key(struct ui_pager *p, struct ui_event ev)
 	return UI_HANDLED;
 }
 
-/* Contract: see ui.h. The last row of r shows "line a–b of n". */
+/* Contract: see ui.h. The last row of r shows "lines a–b of n". */
 void
 ui_pager_draw(struct ui_pager *p, struct ui_rect r)
 {
@@ -98,6 +101,9 @@ ui_pager_draw(struct ui_pager *p, struct ui_rect r)
 		text_lines_free(p->lines, p->nlines);
 		p->nlines = text_wrap(p->text, p->dir, r.w, &p->lines);
 		p->width = r.w;
+		/* invariant 4: no phantom empty lines after the text */
+		while (p->nlines > 0 && p->lines[p->nlines - 1].width == 0)
+			text_line_free(&p->lines[--p->nlines]);
 	}
 	p->height = h;
 	pager_clamp(p);
@@ -110,7 +116,11 @@ ui_pager_draw(struct ui_pager *p, struct ui_rect r)
 			ui_fill(r.y + i, r.x, r.w, 0);
 	}
 	last = p->top + h < p->nlines ? p->top + h : p->nlines;
-	pos = xasprintf(ui_tr("line %d–%d of %d"), p->nlines ? p->top + 1 : 0, last, p->nlines);
+	if (last == p->top + 1)
+		pos = xasprintf(ui_tr("line %d of %d"), last, p->nlines);
+	else
+		pos = xasprintf(ui_tr("lines %d–%d of %d"), p->nlines ? p->top + 1 : 0,
+		                last, p->nlines);
 	ui_text(r.y + h, r.x, r.w, pos, ui_dir(), AL_END, (int)A_DIM);
 	free(pos);
 }

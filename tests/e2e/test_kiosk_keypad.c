@@ -117,15 +117,24 @@ keypad_pager_pages_and_leaves(void **state)
 	ht_keypad(h, "4");
 	HT_ASSERT_TEXT(h, "Information and guides", KT);
 	ht_keypad(h, "1");
-	HT_ASSERT_TEXT(h, "line 1–", KT);
+	HT_ASSERT_TEXT(h, "lines 1–", KT);
 	ht_keypad(h, "+");
-	HT_ASSERT_GONE(h, "line 1–", KT);
+	HT_ASSERT_GONE(h, "lines 1–", KT);
 	ht_keypad(h, "-");
-	HT_ASSERT_TEXT(h, "line 1–", KT);
+	HT_ASSERT_TEXT(h, "lines 1–", KT);
 	ht_keypad(h, "3");                        /* 3 = PgDn's key */
-	HT_ASSERT_GONE(h, "line 1–", KT);
+	HT_ASSERT_GONE(h, "lines 1–", KT);
+	/* the end (keypad 1, End's key): the last text row is the text's
+	 * last line — no phantom empty line counted after it */
+	ht_keypad(h, "1");
+	ht_wait_quiet(h, 150);
+	{
+		int cr = row_of(h, "lines ");
+		HT_ASSERT(h, cr > 2);
+		HT_ASSERT(h, ht_screen_text(h, cr - 1)[0] != '\0');
+	}
 	ht_keypad(h, "/");
-	HT_ASSERT_GONE(h, "line ", KT);
+	HT_ASSERT_GONE(h, "lines ", KT);
 	HT_ASSERT_TEXT(h, "Information and guides", KT);
 	ht_keypad(h, "/");
 	HT_ASSERT_TEXT(h, "How can we help you", KT);
@@ -512,6 +521,28 @@ arabic_lines_on_the_right(void **state)
 	ht_end(h);
 }
 
+/* The review shows the whole description, wrapped (and scrollable), not
+ * its first line and "…". */
+static void
+review_shows_whole_description(void **state)
+{
+	ht *h = kiosk_start(NULL, NULL);
+
+	(void)state;
+	kiosk_choose_lang(h, false);
+	kiosk_to_description(h, "Sara Ali", NID_OK, "0551234567");
+	ht_keys(h, "The heater in the kitchen is broken.");
+	ht_key(h, HT_KEY_ENTER);
+	ht_keys(h, "It leaks water on the floor every night since Tuesday, and the "
+	           "fuse trips when it is switched on.");
+	ht_key(h, HT_KEY_F(5));
+	HT_ASSERT_TEXT(h, "Check your request", KT);
+	HT_ASSERT_TEXT(h, "The heater in the kitchen is broken.", KT);
+	HT_ASSERT_TEXT(h, "It leaks water on the floor", KT);
+	HT_ASSERT_TEXT(h, "switched on.", KT);    /* the wrapped end too */
+	ht_end(h);
+}
+
 static int end_all(void **state) { (void)state; ht_end_all(); return 0; }
 
 int
@@ -530,6 +561,7 @@ main(void)
 		cmocka_unit_test_teardown(arabic_footer_same_keys, end_all),
 		cmocka_unit_test_teardown(idle_countdown_plurals_arabic, end_all),
 		cmocka_unit_test_teardown(arabic_lines_on_the_right, end_all),
+		cmocka_unit_test_teardown(review_shows_whole_description, end_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
