@@ -138,6 +138,15 @@ details_text(struct req_screen *q)
 		sb_line(&b, N_("Reason for the decision"), r->decision_reason);
 	if (r->status == RS_COMMITTEE)
 		votes_text(q, &b);
+	for (int i = 0; i < q->nev; i++)    /* corrections, old → new (issue 12) */
+		if (strcmp(q->ev[i].kind, "correct") == 0) {
+			snprintf(tmp, sizeof tmp, "%s: ", q->ev[i].who);
+			sb_add(&b, _("Corrected"));
+			sb_add(&b, " — ");
+			sb_value(&b, tmp);
+			sb_value(&b, q->ev[i].note);
+			sb_add(&b, "\n");
+		}
 	if (r->duplicate_of > 0) {          /* the link kept (issue 12) */
 		struct request o;
 

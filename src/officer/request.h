@@ -53,7 +53,8 @@ st_rc match_save(struct req_screen *q);
 int  req_actions(struct req_screen *q);
 /* The menu's entries that are not workflow actions (entry numbers after
  * every wf_action). */
-enum { OC_ENTRY_ASSIGN = 1000, OC_ENTRY_NOTE, OC_ENTRY_SAVE, OC_ENTRY_HISTORY };
+enum { OC_ENTRY_ASSIGN = 1000, OC_ENTRY_NOTE, OC_ENTRY_SAVE, OC_ENTRY_HISTORY,
+       OC_ENTRY_CORRECT };
 /* The member history (H): the other requests of the national ID. */
 int  req_history(struct req_screen *q);
 /* The fixed key of an entry (a wf_action, or OC_ENTRY_*): an ASCII capital

@@ -21,7 +21,8 @@
  *   N    ى   Add an internal note                    earliest-response date
  *   C    ؤ   Save the register check        U    ع   Close as a duplicate of
  *   H    ا   Member history (every request           another request
- *            of the same national ID)
+ *            of the same national ID)    M    ة   Correct the data (before
+ *                                                 verification)
  *
  *   (Arabic letters: the standard Arabic (101) layout, as xkb "ara".)
  *
@@ -51,6 +52,7 @@
 #include <string.h>
 #include "core/log.h"
 #include "core/util.h"
+#include "core/validate.h"
 #include "workflow/workflow.h"
 
 /* Fixed keys (design comment). Indexed by wf_action; see oc_action_key. */
@@ -79,6 +81,8 @@ static const struct { wchar_t key, ar; } action_keys[WF__COUNT] = {
 #define AR_SAVE     L'\u0624'                 /* ؤ */
 #define KEY_HISTORY L'H'
 #define AR_HISTORY  L'\u0627'                 /* ا */
+#define KEY_CORRECT L'M'
+#define AR_CORRECT  L'\u0629'                 /* ة */
 
 wchar_t
 oc_action_key(int entry, wchar_t *ar)
@@ -96,6 +100,8 @@ oc_action_key(int entry, wchar_t *ar)
 		k = KEY_SAVE; a = AR_SAVE;
 	} else if (entry == OC_ENTRY_HISTORY) {
 		k = KEY_HISTORY; a = AR_HISTORY;
+	} else if (entry == OC_ENTRY_CORRECT) {
+		k = KEY_CORRECT; a = AR_CORRECT;
 	}
 	if (ar != NULL)
 		*ar = a;
@@ -489,6 +495,113 @@ add_note(struct req_screen *q)
 	return UI_REDRAW;
 }
 
+/* ---- corrections (issue 12) ---------------------------------------------- */
+
+struct correct_ctx {
+	struct req_screen *q;
+	const char *field;
+	char value[512];
+};
+
+static bool
+correct_apply(void *p, const char *reason)
+{
+	struct correct_ctx *x = p;
+	struct req_screen *q = x->q;
+	st_rc rc = store_request_correct(q->c->db, q->id, q->r.version, q->c->me.login,
+	                                 x->field, x->value, reason);
+
+	if (rc == ST_OK) {
+		q->draft = false;
+		(void)req_reload(q, false);
+		log_info("officer %s: corrected %s of request %s", q->c->me.login, x->field,
+		         q->r.ref);
+		ui_status(_("Corrected. Its register-check mark is cleared: check it again "
+		            "before verifying."), false);
+		return true;
+	}
+	(void)req_reload(q, false);
+	oc_say_kept(rc == ST_STALE ? _("Changed by someone else — reloaded.") :
+	            rc == ST_DENIED ? _("Only a request not yet verified can be corrected.") :
+	            rc == ST_INVALID ? _("The new value is the same as the old one.") :
+	            oc_store_error(rc));
+	return false;
+}
+
+/* M: correct one declared field found wrong at verification — the field,
+ * its new value (validated as at intake), a reason; old → new in the
+ * audit, the field's match mark cleared (store_request_correct). */
+static int
+correct_data(struct req_screen *q)
+{
+	static const char *const fields[] = {
+		"name", "national_id", "mobile", "email", "member_number",
+	};
+	static const char *const labels[] = {
+		N_("Name"), N_("National ID"), N_("Mobile"), N_("E-mail"), N_("Membership number"),
+	};
+	const struct request *r = &q->r;
+	const char *cur[5] = { r->name ? r->name : "", r->national_id, r->mobile,
+	                       r->email ? r->email : "", r->member_number };
+	char *lines[5], *v, *reason;
+	const char *items[5];
+	struct correct_ctx x = { .q = q };
+	int chosen, rc_ui = 0;
+	val_rc vr = VAL_OK;
+
+	if (r->status != RS_RECEIVED && r->status != RS_NEEDS_INFO) {
+		ui_status(_("Only a request not yet verified can be corrected."), true);
+		return UI_REDRAW;
+	}
+	for (int i = 0; i < 5; i++) {
+		lines[i] = xasprintf("%s: %s", _(labels[i]), cur[i][0] ? cur[i] : "—");
+		items[i] = lines[i];
+	}
+	chosen = oc_pick(N_("Correct which field?"), items, 5, 0, &rc_ui);
+	for (int i = 0; i < 5; i++)
+		free(lines[i]);
+	if (rc_ui)
+		return rc_ui;
+	if (chosen < 0)
+		return UI_REDRAW;
+	v = oc_prompt(labels[chosen], _("The correct value:"), cur[chosen], false, true, 200,
+	              &rc_ui);
+	if (rc_ui) {
+		free(v);
+		return rc_ui;
+	}
+	if (v == NULL) {
+		ui_status(_("Cancelled: nothing was changed."), false);
+		return UI_REDRAW;
+	}
+	x.field = fields[chosen];
+	if (chosen == 1)
+		vr = validate_national_id(v, x.value, sizeof x.value);
+	else if (chosen == 2)
+		vr = validate_mobile(v, x.value, sizeof x.value);
+	else if (chosen == 3 && v[0] && (vr = validate_email(v)) == VAL_OK)
+		strlcpy_k(x.value, v, sizeof x.value);
+	else
+		strlcpy_k(x.value, v, sizeof x.value);
+	free(v);
+	if (vr != VAL_OK) {
+		ui_status(_(validate_reason(vr)), true);
+		return UI_REDRAW;
+	}
+	reason = oc_prompt_apply(N_("Correct the data"),
+	                         _("Why is it corrected? (required; old and new values are "
+	                           "kept in the history):"),
+	                         NULL, true, true, 500, correct_apply, &x, &rc_ui);
+	if (rc_ui) {
+		free(reason);
+		return rc_ui;
+	}
+	if (reason == NULL)
+		ui_status(_("Cancelled: nothing was changed."), false);
+	free(reason);
+	return UI_REDRAW;
+}
+
 /* The member's history: every other request of the same national ID,
  * newest first, with status and dates (the actions menu's H). */
 int
@@ -535,10 +648,12 @@ int
 req_actions(struct req_screen *q)
 {
 	wf_action acts[WF__COUNT];
-	const char *items[WF__COUNT + 4];
-	wchar_t keys[WF__COUNT + 4], ar[WF__COUNT + 4];
+	const char *items[WF__COUNT + 5];
+	wchar_t keys[WF__COUNT + 5], ar[WF__COUNT + 5];
 	int n = wf_actions(q->r.status, q->c->me.role, acts), i, k, chosen, rc_ui = 0;
 	bool can_save = q->draft;
+	bool can_correct = wf_may_intake(q->c->me.role) &&     /* the desk roles */
+	                   (q->r.status == RS_RECEIVED || q->r.status == RS_NEEDS_INFO);
 
 	for (i = 0; i < n; i++) {
 		items[i] = _(wf_table()[acts[i]].name);
@@ -554,6 +669,11 @@ req_actions(struct req_screen *q)
 	items[k] = _("Member history (every request of this national ID)");
 	keys[k] = oc_action_key(OC_ENTRY_HISTORY, &ar[k]);
 	k++;
+	if (can_correct) {
+		items[k] = _("Correct the data (before verification)");
+		keys[k] = oc_action_key(OC_ENTRY_CORRECT, &ar[k]);
+		k++;
+	}
 	if (can_save) {
 		items[k] = _("Save the register check");
 		keys[k] = oc_action_key(OC_ENTRY_SAVE, &ar[k]);
@@ -572,6 +692,8 @@ req_actions(struct req_screen *q)
 		return add_note(q);
 	if (chosen == n + 2)
 		return req_history(q);
+	if (can_correct && chosen == n + 3)
+		return correct_data(q);
 	(void)match_save(q);
 	return UI_REDRAW;
 }

@@ -33,6 +33,7 @@
  *     officer session, a disabled or re-roled officer writes nothing
  *     (ST_REVOKED). A kiosk submission ("kiosk") is not an officer's.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -729,6 +730,141 @@ st_rc store_request_note(store *s, int64_t id, const char *who, const char *note
 	if (!note || !note[0])
 		return ST_INVALID;
 	return change(s, &c);
+}
+
+/* ---- corrections (issue 12) --------------------------------------------- */
+
+struct correct {
+	int64_t id;
+	int version;
+	const char *who, *field, *value, *reason;
+	int col;                    /* index into correctable[] */
+};
+
+static const char *const correctable[] = {
+	"name", "national_id", "mobile", "email", "member_number", NULL
+};
+
+/* field_match with `field` marked 0 (a fresh match needed), in out. */
+static void unmark(const char *fm, const char *field, char *out, size_t n)
+{
+	size_t fl = strlen(field), len = 0;
+	const char *p = fm;
+	bool seen = false;
+
+	out[0] = '\0';
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t l = end ? (size_t)(end - p) : strlen(p);
+
+		if (len + l + fl + 4 >= n)
+			break;
+		if (l > fl && strncmp(p, field, fl) == 0 && p[fl] == '=') {
+			len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s%s=0",
+			                        len ? "," : "", field);
+			seen = true;
+		} else if (l > 0) {
+			len += (size_t)snprintf(out + len, len < n ? n - len : 0, "%s%.*s",
+			                        len ? "," : "", (int)l, p);
+		}
+		p = end ? end + 1 : NULL;
+	}
+	if (!seen && len + fl + 4 < n)
+		snprintf(out + len, n - len, "%s%s=0", len ? "," : "", field);
+}
+
+static st_rc correct_body(store *s, void *ctx)
+{
+	struct correct *c = ctx;
+	sqlite3_stmt *st;
+	char sql[256], fm[128], *old = NULL, *note, *key = NULL;
+	time_t now = khidma_now();
+	int ver, rc;
+	req_status cur = RS_RECEIVED;
+	st_rc r;
+
+	if ((r = st_actor_check(s, c->who, 0)) != ST_OK)
+		return r;
+	snprintf(sql, sizeof sql, "SELECT status, version, field_match, %s FROM requests "
+	         "WHERE id = ?", correctable[c->col]);
+	if ((r = st_prep(s, sql, &st)) != ST_OK)
+		return r;
+	sqlite3_bind_int64(st, 1, c->id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE ? ST_NOTFOUND : st_map(rc);
+	}
+	req_status_parse((const char *)sqlite3_column_text(st, 0), &cur);
+	ver = sqlite3_column_int(st, 1);
+	unmark((const char *)sqlite3_column_text(st, 2), correctable[c->col], fm, sizeof fm);
+	old = st_col_dup(st, 3);
+	sqlite3_finalize(st);
+	if (ver != c->version) {
+		free(old);
+		return ST_STALE;
+	}
+	/* before verification only: received or waiting for the member */
+	if (cur != RS_RECEIVED && cur != RS_NEEDS_INFO) {
+		free(old);
+		return ST_DENIED;
+	}
+	if (strcmp(old ? old : "", c->value) == 0) {
+		free(old);
+		return ST_INVALID;            /* nothing changes */
+	}
+	if (strlen(fm) >= sizeof ((struct request *)0)->field_match) {
+		free(old);
+		return ST_INVALID;
+	}
+	snprintf(sql, sizeof sql, "UPDATE requests SET %s = ?2, field_match = ?4, "
+	         "name_key = CASE WHEN ?5 IS NULL THEN name_key ELSE ?5 END, "
+	         "version = version + 1, updated_at = ?3" BY_WHO " WHERE id = ?1",
+	         correctable[c->col]);
+	if ((r = st_prep(s, sql, &st)) != ST_OK) {
+		free(old);
+		return r;
+	}
+	if (c->col == 0)
+		key = text_search_key(c->value);
+	sqlite3_bind_int64(st, 1, c->id);
+	sqlite3_bind_text(st, 2, c->value, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	sqlite3_bind_text(st, 4, fm, -1, SQLITE_STATIC);
+	if (key)
+		sqlite3_bind_text(st, 5, key, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 5);
+	sqlite3_bind_text(st, 9, c->who, -1, SQLITE_STATIC);
+	r = st_done(st);
+	sqlite3_finalize(st);
+	free(key);
+	if (r != ST_OK) {
+		free(old);
+		return r;
+	}
+	note = xasprintf("%s: %s → %s — %s", correctable[c->col], old ? old : "",
+	                 c->value, c->reason);
+	free(old);
+	r = add_event(s, c->id, now, c->who, cur, cur, note, "correct");
+	free(note);
+	return r;
+}
+
+/* See store.h (issue 12). */
+st_rc store_request_correct(store *s, int64_t id, int version, const char *who,
+                            const char *field, const char *value, const char *reason)
+{
+	struct correct c = { id, version, who, field, value, reason, -1 };
+
+	for (int i = 0; field && correctable[i]; i++)
+		if (strcmp(field, correctable[i]) == 0)
+			c.col = i;
+	if (c.col < 0 || !who || !who[0] || !value || !reason || !reason[0] ||
+	    strlen(value) > 400 || strlen(reason) > 1000 ||
+	    !st_utf8_ok(who) || !st_utf8_ok(value) || !st_utf8_ok(reason))
+		return ST_INVALID;
+	return st_tx(s, correct_body, &c);
 }
 
 /* See store.h (issue 12). */

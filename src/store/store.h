@@ -391,6 +391,20 @@ st_rc store_requests_of(store *s, const char *nid, const char *service,
  */
 st_rc store_request_link_duplicate(store *s, int64_t id, int version,
                                    const char *who, int64_t of_id, const char *of_ref);
+/*
+ * Correct one field of request id found wrong at verification (issue 12):
+ * field is "name", "national_id", "mobile", "email" or "member_number",
+ * value the new value (already validated and normalised by the caller),
+ * reason required. Only while the request is received or needs_info
+ * (before verification; else ST_DENIED). In one transaction: the column
+ * (and name_key for the name), the field's match mark reset to 0 (verify
+ * needs a fresh match), version + 1, and one event of kind "correct" whose
+ * note is "<field>: <old> → <new> — <reason>". ST_INVALID for an unknown
+ * field, no reason, or a value equal to the old one; ST_STALE, ST_REVOKED
+ * as the other versioned changes.
+ */
+st_rc store_request_correct(store *s, int64_t id, int version, const char *who,
+                            const char *field, const char *value, const char *reason);
 /* How many requests f selects (its sort ignored); for the queue header's
  * counts per view. */
 st_rc store_queue_count(store *s, const struct queue_filter *f, int64_t *n);

@@ -16,6 +16,10 @@
  *    sends nothing, Yes keeps the link; in the console the request shows
  *    it, verify asks to acknowledge it, and "Close as a duplicate" (U)
  *    closes one with a reason; H lists the member's other requests.
+ *  - corrections_reset_the_match: M corrects a declared field before
+ *    verification — validated as at intake, old → new with the reason in
+ *    the audit and on the request, its match mark cleared, so verify asks
+ *    for a fresh register check.
  */
 #include "e2e/test_officer_fixture.h"
 #include "e2e/test_kiosk_util.h"
@@ -79,6 +83,20 @@ static int row_of(ht *h, const char *text)
 	return ofx_row_of(h, text);
 }
 
+/* True once both texts are shown and `first` is on a row above `second`
+ * (the screen may still be painting). */
+static bool above(ht *h, const char *first, const char *second)
+{
+	for (int i = 0; i < 80; i++) {
+		int a = row_of(h, first), b = row_of(h, second);
+
+		if (a >= 0 && b >= 0 && a < b)
+			return true;
+		ht_pump(h, 100);
+	}
+	return false;
+}
+
 static void waiting_for_me_per_role(void **state)
 {
 	struct ofx *f = *state;
@@ -124,11 +142,10 @@ static void waiting_for_me_per_role(void **state)
 	HT_ASSERT_TEXT(h, "Withdrawn Five", T);
 	HT_ASSERT_TEXT(h, "Received One", T);
 	/* newest first; T: oldest first */
-	HT_ASSERT(h, row_of(h, "Withdrawn Five") < row_of(h, "Received One"));
+	HT_ASSERT(h, above(h, "Withdrawn Five", "Received One"));
 	ht_keys(h, "t");
 	HT_ASSERT_TEXT(h, "oldest first", T);
-	HT_ASSERT_TEXT(h, "Withdrawn Five", T);
-	HT_ASSERT(h, row_of(h, "Withdrawn Five") > row_of(h, "Received One"));
+	HT_ASSERT(h, above(h, "Received One", "Withdrawn Five"));
 	ht_keys(h, "v");                                  /* back to the first */
 	HT_ASSERT_TEXT(h, "[Waiting for me 1]", T);
 	ht_end(h);
@@ -213,7 +230,7 @@ static void sla_pauses_for_the_member(void **state)
 	ht_keys(h, "t");
 	ht_keys(h, "t");
 	HT_ASSERT_TEXT(h, "due date first", T);
-	HT_ASSERT(h, row_of(h, "Never Paused") < row_of(h, "Paused Ten"));
+	HT_ASSERT(h, above(h, "Never Paused", "Paused Ten"));
 	ht_end(h);
 
 	/* the report agrees: one overdue request, Q2 */
@@ -409,7 +426,7 @@ static void duplicates_are_acknowledged(void **state)
 	h = ofx_session(f, "ali", "en", NULL, 30, 100);
 	ofx_login(h, PW);
 	HT_ASSERT_TEXT(h, ref2, T);
-	HT_ASSERT(h, row_of(h, ref2) < row_of(h, ref1));   /* newest first */
+	HT_ASSERT(h, above(h, ref2, ref1));                /* newest first */
 	ht_key(h, HT_KEY_ENTER);
 	snprintf(title, sizeof title, "Request %s", ref2);
 	HT_ASSERT_TEXT(h, title, T);
@@ -452,6 +469,71 @@ static void duplicates_are_acknowledged(void **state)
 	assert_int_equal(count_rows(f, sql), 1);
 }
 
+static void corrections_reset_the_match(void **state)
+{
+	struct ofx *f = *state;
+	char ref[16], title[64], sql[300];
+	int64_t id = ofx_submit(f, "Nora Correct", 701, false, ref);
+	store *s = ofx_open(f);
+	struct request r = { 0 };
+	ht *h;
+
+	assert_int_equal(store_request_get(s, id, &r), ST_OK);
+	assert_int_equal(store_request_set_match(s, id, r.version, "ali",
+	                 "name=1,national_id=1,mobile=1,category=1", 0), ST_OK);
+	request_free(&r);
+	store_close(s);
+
+	h = ofx_session(f, "ali", "en", NULL, 30, 100);
+	ofx_login(h, PW);
+	HT_ASSERT_TEXT(h, ref, T);
+	ht_key(h, HT_KEY_ENTER);
+	snprintf(title, sizeof title, "Request %s", ref);
+	HT_ASSERT_TEXT(h, title, T);
+	/* a wrong value is refused as at intake */
+	ht_key(h, HT_KEY_F1);
+	HT_ASSERT_TEXT(h, "Actions", T);
+	HT_ASSERT(h, ofx_choose(h, "Correct the data"));
+	HT_ASSERT_TEXT(h, "Correct which field?", T);
+	HT_ASSERT(h, ofx_choose(h, "Mobile: 0551200701"));
+	HT_ASSERT_TEXT(h, "The correct value:", T);
+	for (int i = 0; i < 12; i++)
+		ht_key(h, HT_KEY_BACKSPACE);
+	ht_keys(h, "12345");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, title, T);
+	assert_int_equal(count_rows(f, "SELECT count(*) FROM requests WHERE mobile = '0551200701'"), 1);
+	/* the right one, with a reason */
+	ht_key(h, HT_KEY_F1);
+	HT_ASSERT_TEXT(h, "Actions", T);
+	HT_ASSERT(h, ofx_choose(h, "Correct the data"));
+	HT_ASSERT(h, ofx_choose(h, "Mobile: 0551200701"));
+	HT_ASSERT_TEXT(h, "The correct value:", T);
+	for (int i = 0; i < 12; i++)
+		ht_key(h, HT_KEY_BACKSPACE);
+	ht_keys(h, "0559876543");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "Why is it corrected?", T);
+	ht_keys(h, "The member gave a new number");
+	ht_key(h, HT_KEY_F(5));
+	HT_ASSERT_TEXT(h, "Corrected. Its register-check mark is cleared", T);
+	HT_ASSERT_TEXT(h, "mobile: 0551200701 → 0559876543 — The member gave a new number", T);
+	/* verify now needs a fresh match */
+	ht_key(h, HT_KEY_F1);
+	HT_ASSERT_TEXT(h, "Actions", T);
+	HT_ASSERT(h, ofx_choose(h, "Verify"));
+	HT_ASSERT_TEXT(h, "Verify is refused", T);
+	ht_end(h);
+	assert_int_equal(ofx_status(f, id), RS_RECEIVED);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM requests WHERE id = %lld AND mobile ="
+	         " '0559876543' AND field_match = 'name=1,national_id=1,mobile=0,category=1'",
+	         (long long)id);
+	assert_int_equal(count_rows(f, sql), 1);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM request_events WHERE request_id = %lld"
+	         " AND kind = 'correct' AND who = 'ali'", (long long)id);
+	assert_int_equal(count_rows(f, sql), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -459,6 +541,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(sla_pauses_for_the_member, setup, teardown),
 		cmocka_unit_test_setup_teardown(needs_info_says_what, setup, teardown),
 		cmocka_unit_test_setup_teardown(duplicates_are_acknowledged, setup, teardown),
+		cmocka_unit_test_setup_teardown(corrections_reset_the_match, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

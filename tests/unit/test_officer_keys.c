@@ -37,8 +37,8 @@ static wchar_t arabic_101(wchar_t latin)
 
 static void every_entry_has_its_own_key(void **state)
 {
-	int entries[WF__COUNT + 4], n = 0;
-	wchar_t keys[WF__COUNT + 4], ar[WF__COUNT + 4];
+	int entries[WF__COUNT + 5], n = 0;
+	wchar_t keys[WF__COUNT + 5], ar[WF__COUNT + 5];
 
 	(void)state;
 	/* every action the menu can offer: wf_actions over every status and
@@ -61,6 +61,7 @@ static void every_entry_has_its_own_key(void **state)
 	entries[n++] = OC_ENTRY_NOTE;
 	entries[n++] = OC_ENTRY_SAVE;
 	entries[n++] = OC_ENTRY_HISTORY;
+	entries[n++] = OC_ENTRY_CORRECT;
 	for (int i = 0; i < n; i++) {
 		keys[i] = oc_action_key(entries[i], &ar[i]);
 		if (!(keys[i] >= L'A' && keys[i] <= L'Z'))
