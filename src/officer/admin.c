@@ -1,8 +1,9 @@
 /*
  * officer/admin — the admin's menu in the console (F1 → A, or A in the
  * queue), so an admin whose SSH account runs `khidma officer` through
- * ForceCommand never needs a shell: officers (admin_officers.c), backup
- * now (admin_backup.c) and the reports (reports.c).
+ * ForceCommand never needs a shell: officers (admin_officers.c), the
+ * catalog (admin_catalog.c), backup now (admin_backup.c) and the reports
+ * (reports.c).
  *
  * Invariants:
  *  1. Only an admin reaches it: the queue shows the entry to role admin
@@ -21,6 +22,7 @@ static const struct {
 	wchar_t     key, ar;
 } admin_items[] = {
 	{ N_("Officers"),   L'O', L'\u062e' },  /* خ */
+	{ N_("Catalog"),    L'C', L'\u0624' },  /* ؤ */
 	{ N_("Backup now"), L'B', 0 },          /* B is "لا", two letters */
 	{ N_("Reports"),    L'R', L'\u0642' },  /* ق */
 };
@@ -51,7 +53,8 @@ oc_admin(struct console *c)
 		sel = i;
 		switch (i) {
 		case 0: r = oc_admin_officers(c); break;
-		case 1: r = oc_admin_backup(c); break;
+		case 1: r = oc_admin_catalog(c); break;
+		case 2: r = oc_admin_backup(c); break;
 		default: r = oc_reports(c); break;
 		}
 		if (oc_unwind(r))

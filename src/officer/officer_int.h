@@ -61,6 +61,8 @@ int oc_reports(struct console *c);
 int oc_admin(struct console *c);
 /* The officer accounts: list, add, role, disable, enable, unlock, password. */
 int oc_admin_officers(struct console *c);
+/* The catalog: service types, survey questions (admin_catalog.c). */
+int oc_admin_catalog(struct console *c);
 /* "Backup now" into cfg.backup_dir (admin_backup.c). */
 int oc_admin_backup(struct console *c);
 

@@ -6,9 +6,15 @@
  *
  * Invariants:
  *  1. (kind, code) is unique; kind is one of service, channel, question.
+ *  2. Every item written (store_catalog_upsert) passes catalog_item_problem:
+ *     a code of 1..31 of [a-z0-9_] starting with a letter, and both names
+ *     present, at most CATALOG_NAME_MAX characters, valid UTF-8 without
+ *     control or bidi-control characters (the kiosk draws them as they
+ *     are stored). The console's admin menu shows the same reasons.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistr.h>
 
 #include "core/util.h"
 #include "store/store_int.h"
@@ -64,6 +70,54 @@ st_rc store_catalog_list(store *s, const char *kind, bool all,
 	return ST_OK;
 }
 
+#ifndef N_
+#define N_(s) (s)        /* a msgid for xgettext; callers translate */
+#endif
+
+/* A name's problem, or NULL (invariant 2). */
+static const char *name_problem(const char *name)
+{
+	const uint8_t *p, *end;
+	size_t chars = 0;
+	ucs4_t c;
+
+	if (name == NULL || *name == '\0')
+		return N_("Both names, English and Arabic, are required.");
+	end = (const uint8_t *)name + strlen(name);
+	if (u8_check((const uint8_t *)name, (size_t)(end - (const uint8_t *)name)) != NULL)
+		return N_("A name is not valid text.");
+	for (p = (const uint8_t *)name; p < end; chars++) {
+		p += u8_mbtouc(&c, p, (size_t)(end - p));
+		if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0x061c ||
+		    (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) ||
+		    (c >= 0x2066 && c <= 0x2069) || c == 0xfeff)
+			return N_("A name must not hold control or direction characters.");
+	}
+	if (chars > CATALOG_NAME_MAX)
+		return N_("A name is at most 120 characters.");
+	return NULL;
+}
+
+/* See store.h. */
+const char *catalog_item_problem(const char *kind, const struct catalog_item *it)
+{
+	const char *why;
+	size_t i, n = strlen(it->code);
+
+	if (!kind || (strcmp(kind, "service") != 0 && strcmp(kind, "channel") != 0 &&
+	              strcmp(kind, "question") != 0))
+		return N_("Unknown catalog list.");
+	if (n == 0 || n > 31 || it->code[0] < 'a' || it->code[0] > 'z')
+		return N_("A code is 1 to 31 of a-z, 0-9 and _, starting with a letter.");
+	for (i = 0; i < n; i++)
+		if (!((it->code[i] >= 'a' && it->code[i] <= 'z') || it->code[i] == '_' ||
+		      (it->code[i] >= '0' && it->code[i] <= '9')))
+			return N_("A code is 1 to 31 of a-z, 0-9 and _, starting with a letter.");
+	if ((why = name_problem(it->name_en)) != NULL || (why = name_problem(it->name_ar)) != NULL)
+		return why;
+	return NULL;
+}
+
 struct upsert { const char *kind; const struct catalog_item *it; };
 
 static st_rc upsert_body(store *s, void *ctx)
@@ -96,8 +150,7 @@ st_rc store_catalog_upsert(store *s, const char *kind, const struct catalog_item
 {
 	struct upsert u = { kind, it };
 
-	if (!kind || !it || !it->code[0] || !st_utf8_ok(it->code) ||
-	    !st_utf8_ok(it->name_en) || !st_utf8_ok(it->name_ar))
-		return ST_INVALID;
+	if (!kind || !it || catalog_item_problem(kind, it) != NULL)
+		return ST_INVALID;          /* invariant 2 */
 	return st_tx(s, upsert_body, &u);
 }

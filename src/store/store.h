@@ -151,8 +151,17 @@ struct catalog_item {
 st_rc store_catalog_list(store *s, const char *kind, bool all,
                          struct catalog_item **items, int *n);
 void  catalog_items_free(struct catalog_item *items, int n);
-/* Insert or update by (kind, code). */
+/* Insert or update by (kind, code). ST_INVALID (nothing written) when
+ * catalog_item_problem finds one. An item is retired (active = false),
+ * never deleted: old requests keep their service type. */
 st_rc store_catalog_upsert(store *s, const char *kind, const struct catalog_item *it);
+#define CATALOG_NAME_MAX 120    /* characters in each name */
+/* Why item it of kind cannot be stored, as a static English msgid (the
+ * caller translates), or NULL when it can: kind one of service, channel,
+ * question; code 1..31 of [a-z0-9_] starting with a letter; both names
+ * present, valid UTF-8, at most CATALOG_NAME_MAX characters, no control
+ * or bidi-control characters. */
+const char *catalog_item_problem(const char *kind, const struct catalog_item *it);
 
 /* ---- members (the imported register) ------------------------------------ */
 struct member {

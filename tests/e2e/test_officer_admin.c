@@ -10,6 +10,10 @@
  *  - "Backup now" writes a checked copy named by date and time into
  *    backup_dir (nothing else beside it), says where; a missing directory
  *    or no backup_dir is said, nothing written;
+ *  - the catalog: a service type added (codes unique and well-formed, both
+ *    names required) is offered at the kiosk and shown on its review;
+ *    retired, it is kept (inactive) and no longer offered; the store
+ *    refuses bidi controls and missing names from anyone;
  *  - other roles never see the menu (F1, the A key), and the store refuses
  *    their account writes even without it.
  */
@@ -366,6 +370,126 @@ static void backup_now_writes_checked_copy(void **state)
 	ht_end(h);
 }
 
+/* Clear a one-line prompt field (End, then Backspace n times). */
+static void clear_field(ht *h, int n)
+{
+	ht_key(h, HT_KEY_END);
+	for (int i = 0; i < n; i++)
+		ht_key(h, HT_KEY_BACKSPACE);
+}
+
+static bool has_service(struct ofx *f, const char *code, bool all, bool *active)
+{
+	store *s = ofx_open(f);
+	struct catalog_item *it = NULL;
+	bool found = false;
+	int n = 0;
+
+	assert_int_equal(store_catalog_list(s, "service", all, &it, &n), ST_OK);
+	for (int i = 0; i < n; i++)
+		if (strcmp(it[i].code, code) == 0) {
+			found = true;
+			if (active)
+				*active = it[i].active;
+		}
+	catalog_items_free(it, n);
+	store_close(s);
+	return found;
+}
+
+static void catalog_item_shows_at_kiosk(void **state)
+{
+	struct ofx *f = *state;
+	ht *h = ofx_session(f, "admin1", "en", NULL, 24, 80), *k;
+	const char *argv[] = { ofx_bin(), "--db", f->db, "--config", f->conf, NULL };
+	bool active = true;
+
+	ofx_login(h, PW);
+	ht_keys(h, "a");
+	HT_ASSERT_TEXT(h, "Administration", T);
+	HT_ASSERT(h, ofx_choose(h, "Catalog"));
+	HT_ASSERT(h, ofx_choose(h, "Service types"));
+	HT_ASSERT_TEXT(h, "Home maintenance", T);
+	HT_ASSERT(h, ofx_choose(h, "Add"));
+	HT_ASSERT_TEXT(h, "Code (a-z", T);
+	ht_keys(h, "Legal!");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "A code is 1 to 31", T);
+	clear_field(h, 6);
+	ht_keys(h, "maintenance");          /* taken */
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "This code is taken", T);
+	clear_field(h, 11);
+	ht_keys(h, "legal_aid");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "Name in English", T);
+	ht_keys(h, "Legal advice");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "Name in Arabic", T);
+	ht_key(h, HT_KEY_ENTER);            /* empty: refused, the prompt stays */
+	assert_false(ht_wait_text(h, "legal_aid added", 500));
+	ht_keys(h, "استشارة قانونية");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "legal_aid added.", T);
+	HT_ASSERT_TEXT(h, "legal_aid · Legal advice", T);
+	assert_true(has_service(f, "legal_aid", false, NULL));
+
+	/* the kiosk offers it (the 9th service) and the review names it */
+	k = ht_new(24, 80);
+	assert_true(ht_spawn(k, argv, NULL));
+	HT_ASSERT_TEXT(k, "Welcome", T);
+	ht_keys(k, "2");
+	HT_ASSERT_TEXT(k, "New service request", T);
+	ht_keys(k, "1");
+	ht_wait_quiet(k, 100);
+	ht_keys(k, "1");
+	ht_key(k, HT_KEY_ENTER);
+	ht_keys(k, "Huda Alqahtani");
+	ht_key(k, HT_KEY_ENTER);
+	ht_keys(k, "1000000008");
+	ht_key(k, HT_KEY_ENTER);
+	ht_keys(k, "4711");
+	ht_key(k, HT_KEY_ENTER);
+	ht_keys(k, "0551234567");
+	ht_key(k, HT_KEY_ENTER);
+	ht_key(k, HT_KEY_ENTER);
+	ht_keys(k, "9");
+	HT_ASSERT_TEXT(k, "Legal advice", T);
+	ht_key(k, HT_KEY_ENTER);
+	ht_keys(k, "I need advice on a contract with a supplier.");
+	ht_key(k, HT_KEY_F(5));
+	HT_ASSERT_TEXT(k, "Legal advice", T);
+	ht_end(k);
+
+	/* retired: kept for old requests, no longer offered (ten rows: not
+	 * numbered; the new one is the last) */
+	ht_key(h, HT_KEY_END);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT(h, ofx_choose(h, "Retire (keep for old requests)"));
+	HT_ASSERT_TEXT(h, "legal_aid retired.", T);
+	HT_ASSERT_TEXT(h, " · retired", T);     /* the Arabic name is drawn shaped */
+	assert_true(ofx_row_of(h, " · retired") == ofx_row_of(h, "legal_aid · Legal advice · "));
+	assert_false(has_service(f, "legal_aid", false, NULL));
+	assert_true(has_service(f, "legal_aid", true, &active));
+	assert_false(active);
+	ht_end(h);
+
+	/* the store refuses what the console would: from anyone */
+	store *s = ofx_open(f);
+	struct catalog_item it = { .name_en = "Tricky \u202Eevil", .name_ar = "خدمة",
+	                           .sort = 1, .active = true };
+	strcpy(it.code, "tricky");
+	assert_int_equal(store_catalog_upsert(s, "service", &it), ST_INVALID);
+	it.name_en = "Tricky";
+	it.name_ar = "";
+	assert_int_equal(store_catalog_upsert(s, "service", &it), ST_INVALID);
+	strcpy(it.code, "Bad-Code");
+	it.name_ar = "خدمة";
+	assert_int_equal(store_catalog_upsert(s, "service", &it), ST_INVALID);
+	store_close(s);
+	assert_false(has_service(f, "tricky", true, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -375,6 +499,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(last_admin_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(other_roles_never_see_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(backup_now_writes_checked_copy, setup, teardown),
+		cmocka_unit_test_setup_teardown(catalog_item_shows_at_kiosk, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("officer_admin", tests, NULL, NULL);
 }
