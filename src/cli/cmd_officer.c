@@ -132,6 +132,9 @@ verb_add(struct app *a, int argc, char **argv)
 		return cli_usage_error(&cli_cmd_officer, "add needs one LOGIN");
 	login = argv[optind];
 	memset(&o, 0, sizeof o);
+	if (strcmp(login, PASSWORD_LOGIN_RESERVED) == 0)
+		return cli_usage_error(&cli_cmd_officer, "\"%s\" is reserved: the audit "
+		                       "trail names the lobby kiosk so", login);
 	if (!password_login_valid(login))
 		return cli_usage_error(&cli_cmd_officer, "\"%s\" is not a valid "
 		                       "login (a-z, 0-9, . _ -)", login);

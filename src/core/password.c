@@ -276,6 +276,8 @@ password_login_valid(const char *s)
 
 	if (n == 0 || n > 32 || !((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
 		return false;
+	if (strcmp(s, PASSWORD_LOGIN_RESERVED) == 0)
+		return false;
 	for (i = 0; i < n; i++)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
 		      s[i] == '.' || s[i] == '_' || s[i] == '-'))

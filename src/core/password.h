@@ -74,8 +74,11 @@ int password_generate(char *out, size_t outsz, const char *login, const char *na
 /*
  * A login name an officer account may have (the Unix login its SSH user
  * maps to): 1..32 of [a-z0-9._-], starting with a letter or '_'
- * (useradd's rules).
+ * (useradd's rules), and not PASSWORD_LOGIN_RESERVED: "kiosk" is the lobby
+ * kiosk's name in the audit trail (declared_by and the submission's who),
+ * so an officer of that name would write events that read as the kiosk's.
  */
+#define PASSWORD_LOGIN_RESERVED "kiosk"
 bool password_login_valid(const char *login);
 
 /*

@@ -84,6 +84,13 @@ static void test_officer_lifecycle(void **state)
 	CU_ASSERT_STATUS(c, 2);
 	cu_run(c, good_pw, "officer", "add", "sara", "--role", "admin");
 	CU_ASSERT_STATUS(c, 2);
+	/* "kiosk" is the lobby kiosk's name in the audit trail (declared_by,
+	 * the submission's who): an officer of that name would write events
+	 * that read as the kiosk's and could never verify or decide a kiosk
+	 * request (workflow.c invariant 5) — refused, nothing stored */
+	cu_run(c, good_pw, "officer", "add", "kiosk", "--name", "Kiosk", "--role", "committee");
+	CU_ASSERT_STATUS(c, 2);
+	CU_ASSERT_HAS(c->err, "reserved");
 
 	cu_run(c, NULL, "officer", "list");
 	CU_ASSERT_STATUS(c, 0);
@@ -92,6 +99,7 @@ static void test_officer_lifecycle(void **state)
 	CU_ASSERT_HAS(c->out, "أحمد العتيبي");
 	CU_ASSERT_HAS(c->out, "committee");
 	CU_ASSERT_HAS(c->out, "yes");
+	CU_ASSERT_LACKS(c->out, "kiosk");
 
 	/* the stored hash is argon2id and verifies the password given */
 	assert_int_equal(sqlite3_open(c->db, &db), SQLITE_OK);
