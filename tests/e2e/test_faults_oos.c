@@ -3,8 +3,10 @@
  * findings 4 and 5). The real binary:
  *
  *  - the trap a read-only reader leaves: -wal and -shm the kiosk cannot
- *    write (as root: root's files at 0444 and the kiosk run as nobody;
- *    otherwise the test's own files at 0444). SQLite opens them read-only
+ *    write (as root: root's files at 0444 and the kiosk run as nobody --
+ *    an installed copy in a prefix every user may read, tests/other_user.h,
+ *    since the checkout may be closed to others; otherwise the test's own
+ *    files at 0444). SQLite opens them read-only
  *    and only a write would notice; the kiosk's start-up probe does, and
  *    the out-of-service screen (Arabic and English, the reason) is there
  *    at once; no key gets a visitor to the form; nothing is written.
@@ -37,6 +39,10 @@
 #include <unistd.h>
 
 #include "e2e/test_kiosk_util.h"
+#include "other_user.h"
+
+/* The installed copy nobody runs (made once, removed by main). */
+static char other_prefix[PATH_MAX], other_bin[PATH_MAX];
 
 static int scale(int ms)
 {
@@ -112,7 +118,7 @@ static void unwritable_wal_shm_out_of_service_at_start(void **state)
 	ht *h = ht_new(24, 80);
 	char wal[4096], shm[4096];
 	const char *argv[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-	                       getenv("KHIDMA_BIN"), "--db", NULL, "--config", NULL, NULL };
+	                       other_bin, "--db", NULL, "--config", NULL, NULL };
 	store *s;
 
 	(void)state;
@@ -125,6 +131,9 @@ static void unwritable_wal_shm_out_of_service_at_start(void **state)
 	if (geteuid() == 0) {
 		/* root writes anything: the kiosk runs as nobody, the database
 		 * itself writable for it, -wal and -shm root's at 0444 */
+		if (!other_bin[0])
+			assert_true(ou_install(other_prefix, other_bin));
+		assert_true(ou_parent_reachable(ht_dir(h)));
 		assert_int_equal(chmod(ht_dir(h), 0777), 0);
 		assert_int_equal(chmod(ht_db_path(h), 0666), 0);
 		assert_int_equal(chmod(ht_config_path(h), 0644), 0);
@@ -245,5 +254,11 @@ int main(void)
 		fprintf(stderr, "KHIDMA_BIN is not set (run via tests/run.sh)\n");
 		return 1;
 	}
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* the test directories (ht_new, under $TMPDIR) must be reachable by
+	 * nobody too */
+	ou_use_reachable_tmpdir();
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	if (other_prefix[0])
+		ou_rmtree(other_prefix);
+	return failed;
 }

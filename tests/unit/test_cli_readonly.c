@@ -9,7 +9,9 @@
  *    schema was created in the 0-byte file and "Requests received: 0"
  *    printed with exit 0, the journal rolled back);
  *  - as a user who may read the file but not write it (nobody, through
- *    setpriv; we are root) no -wal/-shm is created, and the writers keep
+ *    setpriv; we are root; an installed copy of the binary in a prefix
+ *    every user may read, tests/other_user.h, since the checkout may be
+ *    closed to others) no -wal/-shm is created, and the writers keep
  *    working afterwards (before: -wal/-shm owned by nobody, every writer
  *    then failed "read-only"); while a writer has the file open, the
  *    reader sees its latest (uncheckpointed) changes;
@@ -19,6 +21,7 @@
  *    leaves no file behind.
  */
 #include "test_cli_util.h"
+#include "other_user.h"
 
 #include <sched.h>
 
@@ -195,9 +198,13 @@ static void test_interrupted_write(void **state)
 
 /* ---- as another user ------------------------------------------------------ */
 
+/* The installed copy the other users run (made once, removed by main). */
+static char other_prefix[PATH_MAX], other_bin[PATH_MAX];
+
 /* setpriv runs the binary as another user; only root can, and the valgrind
- * wrapper of `make faults` could not write its logs as that user. */
-static bool can_switch_user(void)
+ * wrapper of `make faults` could not write its logs as that user. Then c
+ * runs the installed copy (the checkout may be closed to other users). */
+static bool can_switch_user(struct cu *c)
 {
 	const char *b = cu_bin(), *slash = strrchr(b, '/');
 
@@ -206,6 +213,10 @@ static bool can_switch_user(void)
 		print_message("SKIPPED: needs root, setpriv and the plain binary\n");
 		return false;
 	}
+	if (!other_bin[0])
+		assert_true(ou_install(other_prefix, other_bin));
+	assert_true(ou_parent_reachable(c->dir));
+	c->bin = other_bin;
 	return true;
 }
 
@@ -245,7 +256,7 @@ static void test_reader_leaves_no_trap(void **state)
 	gid_t daemon_gid;
 	(void)state;
 
-	if (!can_switch_user() || !(pw = getpwnam("nobody"))) {
+	if (!can_switch_user(c) || !(pw = getpwnam("nobody"))) {
 		cu_free(c);
 		return;
 	}
@@ -349,7 +360,7 @@ static void test_directories(void **state)
 	assert_null(strstr(p + strlen(db), "k.db"));
 	snprintf(c->db, sizeof c->db, "%s/khidma.db", c->dir);
 
-	if (!can_switch_user() || !nob) {
+	if (!can_switch_user(c) || !nob) {
 		cu_free(c);
 		return;
 	}
@@ -503,5 +514,11 @@ int main(void)
 		cmocka_unit_test(test_init_on_full_disk),
 		cmocka_unit_test(test_full_disk_messages),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* the test directories (cu_new, under $TMPDIR) must be reachable by
+	 * nobody and daemon too */
+	ou_use_reachable_tmpdir();
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	if (other_prefix[0])
+		ou_rmtree(other_prefix);
+	return failed;
 }

@@ -35,6 +35,9 @@ struct cu {
 	/* When set, argv starts with these (NULL-terminated), e.g. setpriv
 	 * --reuid=nobody … to run the binary as another user. */
 	const char *const *wrap;
+	/* When set, the binary run instead of cu_bin() (e.g. an installed copy
+	 * another user may read, tests/other_user.h). */
+	const char *bin;
 };
 
 CU const char *cu_bin(void)
@@ -152,8 +155,9 @@ static void cu_append(char **buf, size_t *len, const char *data, size_t n)
 }
 
 /*
- * Run `$KHIDMA_BIN --db <db> --config <conf> args...` (NULL-terminated)
- * with `in` on its stdin (NULL = /dev/null). Returns the exit status.
+ * Run `[wrap...] $KHIDMA_BIN --db <db> --config <conf> args...`
+ * (NULL-terminated; c->bin instead of $KHIDMA_BIN when set) with `in` on
+ * its stdin (NULL = /dev/null). Returns the exit status.
  */
 CU int cu_runv(struct cu *c, const char *in, const char *const *args)
 {
@@ -167,7 +171,7 @@ CU int cu_runv(struct cu *c, const char *in, const char *const *args)
 
 	for (const char *const *w = c->wrap; w && *w && n < 16; w++)
 		argv[n++] = *w;
-	argv[n++] = cu_bin();
+	argv[n++] = c->bin ? c->bin : cu_bin();
 	argv[n++] = "--db";
 	argv[n++] = c->db;
 	argv[n++] = "--config";
