@@ -95,7 +95,7 @@ static void send_and_load(ht *h, struct request *out)
 	type_line(h, "Sara Ali");
 	HT_ASSERT_TEXT(h, "Your reference number is", KT);
 	ht_wait_quiet(h, 200);                 /* the whole confirmation painted */
-	HT_ASSERT(h, screen_ref(h, ref, sizeof ref));
+	HT_ASSERT(h, kiosk_wait_ref(h, ref, sizeof ref));
 	s = open_db(h);
 	assert_int_equal(store_request_by_ref(s, ref, out), ST_OK);
 	store_close(s);

@@ -207,7 +207,7 @@ static void import_never_holds_a_submit(void **state)
 	waited = now_ms() - t0;
 	HT_ASSERT_TEXT(h, "To follow it", KT);
 	ht_wait_quiet(h, 50);
-	HT_ASSERT(h, screen_ref(h, ref, sizeof ref));
+	HT_ASSERT(h, kiosk_wait_ref(h, ref, sizeof ref));
 	print_message("kiosk submit during a %d-row import: confirmed in %lld ms\n",
 	              n, waited);
 	if (waited > scale(1000))

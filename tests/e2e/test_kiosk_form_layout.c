@@ -260,7 +260,7 @@ keypad_only_intake(void **state)
 	HT_ASSERT_TEXT(h, "Your reference number is", KT);
 	HT_ASSERT_TEXT(h, "answers no earlier than the date", KT);
 	ht_wait_quiet(h, 200);
-	HT_ASSERT(h, screen_ref(h, ref, sizeof ref));
+	HT_ASSERT(h, kiosk_wait_ref(h, ref, sizeof ref));
 	s = open_db(h);
 	struct request r;
 	assert_int_equal(store_request_by_ref(s, ref, &r), ST_OK);

@@ -79,7 +79,7 @@ full_intake_english(void **state)
 	HT_ASSERT_TEXT(h, "Your reference number is", KT);
 	HT_ASSERT_TEXT(h, "answers no earlier than the date", KT);
 	HT_ASSERT_TEXT(h, " AH", KT);               /* the Umm al-Qura date */
-	HT_ASSERT(h, screen_ref(h, ref, sizeof ref));
+	HT_ASSERT(h, kiosk_wait_ref(h, ref, sizeof ref));
 	check_row(h, ref, "Sara Ali", NID_OK);
 	/* the confirmation goes back to the welcome screen by itself */
 	HT_ASSERT_TEXT(h, "Welcome", 9000);
@@ -102,7 +102,7 @@ full_intake_arabic(void **state)
 	HT_ASSERT_TEXT(h, "رقمه المرجعي", KT);
 	HT_ASSERT_TEXT(h, "في موعد لا يسبق", KT);
 	HT_ASSERT_TEXT(h, "هـ", KT);
-	HT_ASSERT(h, screen_ref(h, ref, sizeof ref));
+	HT_ASSERT(h, kiosk_wait_ref(h, ref, sizeof ref));
 	check_row(h, ref, "محمد أحمد", NID_OK);
 	ht_end(h);
 }
@@ -294,7 +294,7 @@ receipt_is_printed(void **state)
 	                   "The water heater leaks\x1b[2J badly.");
 	declare_and_submit(h, "Sara Ali", false);
 	HT_ASSERT_TEXT(h, "print a receipt", KT);
-	HT_ASSERT(h, screen_ref(h, ref, sizeof ref));
+	HT_ASSERT(h, kiosk_wait_ref(h, ref, sizeof ref));
 	ht_keys(h, "1");
 	for (int i = 0; i < 50 && text == NULL; i++) {
 		ht_wait_quiet(h, 100);

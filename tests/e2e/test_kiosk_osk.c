@@ -222,7 +222,7 @@ arabic_intake_keypad_only(void **state)
 	osk_type(h, "سارة علي");
 	ht_keypad(h, "+");                        /* sign and send */
 	ht_wait_quiet(h, 300);
-	HT_ASSERT(h, screen_ref(h, ref, sizeof ref));
+	HT_ASSERT(h, kiosk_wait_ref(h, ref, sizeof ref));
 	s = open_db(h);
 	assert_int_equal(store_request_by_ref(s, ref, &r), ST_OK);
 	assert_string_equal(r.name, "سارة علي");

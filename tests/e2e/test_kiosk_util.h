@@ -104,6 +104,33 @@ screen_ref(ht *h, char *out, size_t n)
 	return false;
 }
 
+struct ref_want { char *out; size_t n; };
+
+static inline bool
+ref_shown(ht *h, void *arg)
+{
+	struct ref_want *w = arg;
+
+	return screen_ref(h, w->out, w->n);
+}
+
+/* Wait (up to 15 s) until the confirmation shows its reference number, then read
+ * it once the child has stopped writing, so a row caught half painted is
+ * never taken for the number. Use this, not screen_ref right after a key
+ * or a fixed ht_wait_quiet: the submit commits (BEGIN IMMEDIATE, fsync)
+ * before the confirmation is painted, and on a loaded machine that can
+ * take longer than any quiet period. */
+static inline bool
+kiosk_wait_ref(ht *h, char *out, size_t n)
+{
+	struct ref_want w = { out, n };
+
+	if (!ht_wait_until(h, ref_shown, &w, 15000))
+		return false;
+	ht_wait_quiet(h, 100);
+	return screen_ref(h, out, n);
+}
+
 static inline bool
 output_grew(ht *h, void *arg)
 {

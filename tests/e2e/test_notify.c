@@ -284,7 +284,7 @@ static void kiosk_consent_smtp_sms(void **state)
 	ht_key(h, HT_KEY_ENTER);
 	type_line(h, "سارة علي");
 	ht_wait_quiet(h, 300);
-	HT_ASSERT(h, screen_ref(h, ref, sizeof ref));
+	HT_ASSERT(h, kiosk_wait_ref(h, ref, sizeof ref));
 
 	/* the reference is on the screen: request and messages are on disk */
 	s = open_db(h);
@@ -534,7 +534,9 @@ static void kill9_mid_batch(void **state)
 	assert_true(ht_write_file(h, "slow", "1"));
 	snprintf(path, sizeof path, "%s/sms.log", ht_dir(h));
 	notify_once(h, NULL, &pid);
-	for (int i = 0; i < 100; i++) {        /* two sent, the third under way */
+	/* two sent, the third under way: a deadline in time (30 s, scaled),
+	 * which under load or ASan can be far more than 100 polls of 50 ms */
+	for (int ms = 0; ms < ht_timeout(30000); ms += 50) {
 		log = slurp(path);
 		n = count_sub(log, "ID=");
 		free(log);

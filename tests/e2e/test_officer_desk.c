@@ -354,15 +354,11 @@ static ht *kiosk_to_signature(struct ofx *f, const char *name, const char *nid,
 	return k;
 }
 
-/* The reference on the confirmation, once painted. */
+/* The reference on the confirmation, once painted (kiosk_wait_ref: a
+ * deadline in time, not 80 ht_pump calls that return early on output). */
 static bool wait_ref(ht *k, char *out, size_t n)
 {
-	for (int i = 0; i < 80; i++) {
-		if (screen_ref(k, out, n))
-			return true;
-		ht_pump(k, 100);
-	}
-	return false;
+	return kiosk_wait_ref(k, out, n);
 }
 
 static int64_t count_rows(struct ofx *f, const char *sql)

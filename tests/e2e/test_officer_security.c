@@ -195,9 +195,10 @@ static long bar_value(ht *h, const char *label)
 	int row = -1;
 	const char *t, *e;
 
+	if (!ht_wait_text(h, label, T))
+		return -1;
 	(void)ht_wait_quiet(h, 300);                /* the whole chart is drawn */
-	for (int tries = 0; tries < 50 && (row = ofx_row_of(h, label)) < 0; tries++)
-		ht_pump(h, 100);
+	row = ofx_row_of(h, label);
 	if (row < 0)
 		return -1;
 	t = ht_screen_text(h, row);
