@@ -9,7 +9,8 @@
  *  - the last active admin can neither disable nor demote themselves;
  *  - "Backup now" writes a checked copy named by date and time into
  *    backup_dir (nothing else beside it), says where; a missing directory
- *    or no backup_dir is said, nothing written;
+ *    or no backup_dir is said, nothing written; the reports are in the
+ *    same menu;
  *  - the catalog: a service type added (codes unique and well-formed, both
  *    names required) is offered at the kiosk and shown on its review;
  *    retired, it is kept (inactive) and no longer offered; the store
@@ -367,6 +368,12 @@ static void backup_now_writes_checked_copy(void **state)
 	ofx_login(h, PW);
 	backup_now(h);
 	HT_ASSERT_TEXT(h, "No backup directory is configured", T);
+	ht_key(h, HT_KEY_ENTER);
+	/* the reports are in the same menu (R) */
+	HT_ASSERT(h, ofx_choose(h, "Reports"));
+	HT_ASSERT_TEXT(h, "Requests in the period", T);
+	ht_key(h, HT_KEY_ESC);
+	HT_ASSERT_TEXT(h, "Backup now", T);
 	ht_end(h);
 }
 
