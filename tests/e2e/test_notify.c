@@ -46,6 +46,7 @@
 #include "e2e/test_kiosk_util.h"
 #include "core/notify_tpl.h"
 #include "core/screens.h"
+#include "core/util.h"
 
 struct smtp {
 	pid_t pid;
@@ -615,6 +616,60 @@ static void track_shows_and_withdraws(void **state)
 	ht_end(h);
 }
 
+/* --daemon: sends what comes in while it runs, stops on SIGTERM with
+ * status 0 (the unit's way). */
+static void daemon_sends_and_stops(void **state)
+{
+	static struct smtp smtp;
+	ht *h = ht_new(24, 80);
+	const char *bin = getenv("KHIDMA_BIN");
+	char path[700], *log = NULL;
+	pid_t pid;
+	store *s;
+	int st;
+
+	(void)state;
+	memset(&smtp, 0, sizeof smtp);
+	smtp_start(h, &smtp);
+	write_conf(h, &smtp);
+	{
+		char *conf = slurp(ht_path(h, "khidma.conf")), *more;
+
+		more = xasprintf("%snotify_interval = 1;\n", conf);
+		assert_true(ht_write_file(h, "khidma.conf", more));
+		free(conf);
+		free(more);
+	}
+	s = init_db(h);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		dup2(null, 1);
+		execl(bin ? bin : "khidma", "khidma", "--db", ht_db_path(h), "--config",
+		      ht_path(h, "khidma.conf"), "notify", "--daemon", (char *)NULL);
+		_exit(127);
+	}
+	usleep(300000);
+	submit(s, "1000000008", "0551230000", NOTIFY_SMS);     /* while it runs */
+	snprintf(path, sizeof path, "%s/sms.log", ht_dir(h));
+	for (int i = 0; i < 60 && !(log = slurp(path)); i++)
+		usleep(100000);
+	assert_non_null(log);
+	assert_int_equal(count_sub(log, "ID="), 1);
+	free(log);
+	kill(pid, SIGTERM);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(q_int(s, "SELECT count(*) FROM outbox WHERE state = 'sent'"), 1);
+	store_close(s);
+	smtp_stop(&smtp);
+	ht_end(h);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -630,6 +685,7 @@ int main(void)
 		cmocka_unit_test_teardown(retry_backoff, teardown),
 		cmocka_unit_test_teardown(kill9_mid_batch, teardown),
 		cmocka_unit_test_teardown(track_shows_and_withdraws, teardown),
+		cmocka_unit_test_teardown(daemon_sends_and_stops, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

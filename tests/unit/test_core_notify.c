@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "core/config.h"
 #include "core/notify_tpl.h"
 #include "core/screens.h"
 #include "core/util.h"
@@ -157,6 +158,49 @@ static void test_loader_errors(void **state)
 	assert_non_null(strstr(e, "no received message in \"ar\""));
 }
 
+/* The notify_* keys: quiet hours, the time zone, SMTP's URL and sender,
+ * as `khidma check` reports them (file:line). */
+static void test_config_keys(void **state)
+{
+	struct config c;
+	char path[] = "/tmp/khidma-notify-conf-XXXXXX", err[2048];
+	int from, to, fd;
+	FILE *f;
+
+	(void)state;
+	assert_true(config_quiet_parse("21:00-08:00", &from, &to));
+	assert_int_equal(from, 21 * 60);
+	assert_int_equal(to, 8 * 60);
+	assert_true(config_quiet_parse("", &from, &to));
+	assert_int_equal(from, to);
+	assert_false(config_quiet_parse("21-08", NULL, NULL));
+	assert_false(config_quiet_parse("25:00-08:00", NULL, NULL));
+	assert_false(config_quiet_parse("21:00-08:00x", NULL, NULL));
+
+	config_defaults(&c);
+	assert_string_equal(c.notify_tz, "Asia/Riyadh");
+	assert_string_equal(c.notify_quiet, "21:00-08:00");
+	assert_int_equal(c.notify_per_day, 5);
+	config_free(&c);
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs("notify_quiet = \"9pm\";\nnotify_tz = \"Mars/Olympus\";\n"
+	      "smtp_url = \"http://mail\";\nnotify_per_day = 3;\n", f);
+	fclose(f);
+	config_defaults(&c);
+	assert_int_equal(config_load(&c, path, err, sizeof err), 0);
+	assert_int_equal(c.notify_per_day, 3);
+	assert_true(config_check(&c, err, sizeof err) >= 4);
+	assert_non_null(strstr(err, ":1: notify_quiet \"9pm\": not HH:MM-HH:MM"));
+	assert_non_null(strstr(err, ":2: notify_tz \"Mars/Olympus\": no such time zone"));
+	assert_non_null(strstr(err, ":3: smtp_url \"http://mail\": must start with smtp://"));
+	assert_non_null(strstr(err, ":3: smtp_url is set but smtp_from is not"));
+	config_free(&c);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_placeholders),
 		cmocka_unit_test(test_render_cut),
 		cmocka_unit_test(test_loader_errors),
+		cmocka_unit_test(test_config_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
