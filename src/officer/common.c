@@ -148,12 +148,14 @@ prompt_draw(struct ui_screen *s)
 {
 	struct prompt *p = s->state;
 	static const struct ui_key_hint hints_line[] = {
-		{ "Enter", N_("confirm") }, { "Esc", N_("cancel") }, { "F10", N_("log out") },
+		{ "Enter", N_("confirm") }, { "F8", N_("clear") }, { "Esc", N_("cancel") },
+		{ "F10", N_("log out") },
 	};
 	static const struct ui_key_hint hints_multi[] = {
 		{ "F5", N_("confirm") }, { "Esc", N_("cancel") }, { "F10", N_("log out") },
 	};
-	struct ui_rect r = ui_frame(_(p->title), p->multiline ? hints_multi : hints_line, 3);
+	struct ui_rect r = p->multiline ? ui_frame(_(p->title), hints_multi, 3)
+	                                : ui_frame(_(p->title), hints_line, 4);
 	int used = ui_para((struct ui_rect){ r.y + 1, r.x + 2, 3, r.w - 4 },
 	                   p->question, ui_dir(), AL_START, 0);
 	/* one row under the box for the field's message, so the status line
@@ -195,6 +197,10 @@ prompt_key(struct ui_screen *s, struct ui_event ev)
 	case ACT_TICK:
 		return 0;
 	case ACT_REDRAW:
+		return UI_REDRAW;
+	case ACT_CLEAR:                 /* F8 / Ctrl-U: an empty field */
+		text_edit_set(&p->f.edit, "");
+		ui_field_set_error(&p->f, NULL);
 		return UI_REDRAW;
 	case ACT_ENTER:
 		if (p->multiline)

@@ -108,7 +108,8 @@ queue_load(struct queue *q, bool keep_cursor)
 	q->ncalls = 0;
 	if (store_help_calls_open(q->c->db, &q->calls, &q->ncalls) != ST_OK)
 		q->ncalls = 0;                /* the requests still show */
-	queue_view_count(q);
+	if (!q->skip_counts)
+		queue_view_count(q);
 	q->recv = xcalloc((size_t)n + 1, sizeof *q->recv);
 	q->early = xcalloc((size_t)n + 1, sizeof *q->early);
 	for (i = 0; i < n; i++) {
@@ -154,6 +155,31 @@ turn_page(struct queue *q, bool next)
 		q->table.selected = q->nrows > 0 ? q->nrows - 1 : 0;
 	}
 	q->table.top = 0;
+}
+
+/* End: the last row of the queue, page by page from here (keyset: there is
+ * no OFFSET to jump with). Stops after END_MAX_PAGES pages and says so. */
+#define END_MAX_PAGES 2000
+static void
+go_end(struct queue *q)
+{
+	int pages = 0;
+
+	q->skip_counts = true;
+	while (q->nrows == q->limit && q->nrows > 0 && pages < END_MAX_PAGES) {
+		int before = q->page;
+
+		turn_page(q, true);
+		if (q->page == before)
+			break;
+		pages++;
+	}
+	q->skip_counts = false;
+	queue_view_count(q);
+	if (pages >= END_MAX_PAGES)
+		ui_status(_("Still more requests: use a filter or the search to narrow the list."),
+		          false);
+	q->table.selected = q->nrows > 0 ? q->nrows - 1 : 0;
 }
 
 /* Back to the first page (after a filter or search change). */
@@ -211,37 +237,70 @@ queue_cell(void *ctx, int row, int col)
 	}
 }
 
+/* The widest cell of column col on the current page (at least min). */
+static int
+widest(struct queue *q, int col, int min)
+{
+	int w = min;
+
+	for (int i = 0; i < q->nrows; i++) {
+		int cw = text_width(queue_cell(q, i, col));
+
+		if (cw > w)
+			w = cw;
+	}
+	return w;
+}
+
 /* Column widths for w columns (the table spends 2 columns on its cursor
- * mark and 1 between columns): fixed minimums that fit 80 columns, the rest
- * to the name and the catalog columns. The overdue mark comes second so a
- * narrow screen never cuts it off. */
+ * mark and 1 between columns). The reference, the overdue mark (second, so
+ * a narrow screen never cuts it off) and the date received (YYYY-MM-DD)
+ * keep their full width; the service and the status get what their
+ * longest cell on this page needs, the name the rest — at least 12; when
+ * the three do not fit, the service gives first (down to 16), then the
+ * status (down to 8). At
+ * 80 columns the reply-from date, the channel and the assignee are left
+ * out (issue 12: "Techni…" and "Assi…" were all one could read); from
+ * about 110 they come back. */
 static void
 layout_columns(struct queue *q, int w)
 {
-	static const int minw[QUEUE_NCOLS] = {
-		[QCOL_REF] = 8, [QCOL_OVERDUE] = 1, [QCOL_NAME] = 10, [QCOL_SERVICE] = 7,
-		[QCOL_CHANNEL] = 7, [QCOL_STATUS] = 10, [QCOL_RECEIVED] = 8, [QCOL_EARLIEST] = 8,
-		[QCOL_ASSIGNED] = 5,
-	};
-	int i, total = 2, extra;
+	int fixed, rest, svc, st, name, i;
 
-	for (i = 0; i < QUEUE_NCOLS; i++) {
-		q->cols[i].width = minw[i];
-		total += minw[i] + 1;
+	for (i = 0; i < QUEUE_NCOLS; i++)
+		q->cols[i].width = 0;
+	q->long_dates = true;
+	q->cols[QCOL_REF].width = widest(q, QCOL_REF, 8);
+	q->cols[QCOL_OVERDUE].width = 1;
+	q->cols[QCOL_RECEIVED].width = 10;
+	fixed = 2 + q->cols[QCOL_REF].width + 1 + 2 + 11;
+	svc = widest(q, QCOL_SERVICE, text_width(_("Service")));
+	st = widest(q, QCOL_STATUS, text_width(_("Status")));
+	if (w - fixed - 3 - svc - st >= 24 + 10 + 1 + 12 + 10 + 3) {
+		/* wide: every column; the extra to the name */
+		q->cols[QCOL_EARLIEST].width = 10;
+		q->cols[QCOL_CHANNEL].width = widest(q, QCOL_CHANNEL, 7) < 24
+		                              ? widest(q, QCOL_CHANNEL, 7) : 24;
+		q->cols[QCOL_ASSIGNED].width = widest(q, QCOL_ASSIGNED, 8) < 12
+		                               ? widest(q, QCOL_ASSIGNED, 8) : 12;
+		fixed += 11 + q->cols[QCOL_CHANNEL].width + 1 + q->cols[QCOL_ASSIGNED].width + 1;
 	}
-	extra = w - total;
-	q->long_dates = extra >= 24;
-	if (q->long_dates) {                  /* YYYY-MM-DD */
-		q->cols[QCOL_RECEIVED].width = q->cols[QCOL_EARLIEST].width = 10;
-		extra -= 4;
+	rest = w - fixed - 3;               /* name, service, status and 3 gaps */
+	if (svc + st + 12 > rest) {         /* narrow: the service first, then the status */
+		int over = svc + st + 12 - rest;
+		int cut = svc - 16 < over ? (svc > 16 ? svc - 16 : 0) : over;
+
+		svc -= cut;
+		over -= cut;
+		if (over > 0)
+			st = st - over > 8 ? st - over : 8;
 	}
-	if (extra <= 0)
-		return;
-	q->cols[QCOL_NAME].width += extra / 2;
-	q->cols[QCOL_SERVICE].width += extra / 6;
-	q->cols[QCOL_CHANNEL].width += extra / 6;
-	q->cols[QCOL_STATUS].width += extra / 12;
-	q->cols[QCOL_ASSIGNED].width += extra - extra / 2 - 2 * (extra / 6) - extra / 12;
+	name = rest - svc - st;
+	if (name < 6)
+		name = 6;
+	q->cols[QCOL_NAME].width = name;
+	q->cols[QCOL_SERVICE].width = svc;
+	q->cols[QCOL_STATUS].width = st;
 }
 
 static void
@@ -512,6 +571,12 @@ queue_key(struct ui_screen *s, struct ui_event ev)
 		return UI_REDRAW;
 	case ACT_PGUP:
 		turn_page(q, false);
+		return UI_REDRAW;
+	case ACT_HOME:                 /* the first row of the whole queue */
+		queue_restart(q);
+		return UI_REDRAW;
+	case ACT_END:                  /* its last row */
+		go_end(q);
 		return UI_REDRAW;
 	case ACT_CHAR:
 		if (ev.ch == L'h' || ev.ch == L'H' || ev.ch == L'\u0627')   /* ا: the H key */

@@ -8,10 +8,11 @@
 
 #include "officer/officer_int.h"
 
-/* The queue's columns, in reading order. */
+/* The queue's columns, in reading order; those from QCOL_EARLIEST on are
+ * left out (width 0 ends the row) when the screen is narrow. */
 enum queue_col {
-	QCOL_REF = 0, QCOL_OVERDUE, QCOL_NAME, QCOL_SERVICE, QCOL_CHANNEL, QCOL_STATUS,
-	QCOL_RECEIVED, QCOL_EARLIEST, QCOL_ASSIGNED, QUEUE_NCOLS
+	QCOL_REF = 0, QCOL_OVERDUE, QCOL_NAME, QCOL_SERVICE, QCOL_STATUS,
+	QCOL_RECEIVED, QCOL_EARLIEST, QCOL_CHANNEL, QCOL_ASSIGNED, QUEUE_NCOLS
 };
 
 struct queue_key { time_t created; int64_t id; };   /* created: the row's sort_key */
@@ -29,6 +30,7 @@ struct queue {
 	bool               waiting;      /* "waiting for me" (the first view) */
 	int                sort;         /* QS_NEWEST, QS_OLDEST, QS_DUE */
 	int64_t            counts[QV__COUNT];   /* per view, -1 unknown */
+	bool               skip_counts;  /* End walking the pages: count once after */
 	struct queue_filter f;
 	/* paging: keys[page] is where the current page starts */
 	struct queue_key  *keys;

@@ -98,6 +98,8 @@ typedef enum {
 	ACT_TICK,        /* a timer tick (about once a second) */
 	ACT_HANGUP,
 	ACT_OSK,         /* added: keypad '*': the on-screen keyboard (text fields) */
+	ACT_CLEAR,       /* added: F8 / Ctrl-U: empty the field (the officer
+	                    console's prompts: the search box) */
 } ui_action;
 
 /*

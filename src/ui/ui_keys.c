@@ -117,6 +117,8 @@ static const struct binding bindings[] = {
 	{ true,  KEY_F(9),      ACT_OFFICER, 0 },
 	{ true,  KEY_F(10),     ACT_QUIT, 0 },
 	{ false, CTRL('L'),     ACT_REDRAW, 0 },
+	{ true,  KEY_F(8),      ACT_CLEAR, 0 },
+	{ false, CTRL('U'),     ACT_CLEAR, 0 },
 };
 
 /* Contract (ui_int.h): rc is get_wch's return (OK or KEY_CODE_YES). */

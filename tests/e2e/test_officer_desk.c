@@ -20,6 +20,9 @@
  *    verification — validated as at intake, old → new with the reason in
  *    the audit and on the request, its match mark cleared, so verify asks
  *    for a fresh register check.
+ *  - queue_at_80_columns: reference, name, service and status whole at
+ *    80×24, dates with four-digit years; Home/End go to the first/last row
+ *    of the whole queue; F8 clears the search box.
  */
 #include "e2e/test_officer_fixture.h"
 #include "e2e/test_kiosk_util.h"
@@ -215,7 +218,8 @@ static void sla_pauses_for_the_member(void **state)
 	ht_keys(h, "v");
 	HT_ASSERT_TEXT(h, "[Overdue 1]", T);
 	HT_ASSERT_TEXT(h, "Never Paused", T);
-	HT_ASSERT(h, row_of(h, "Paused Ten") < 0 && row_of(h, "Still Waiting") < 0);
+	HT_ASSERT_GONE(h, "Paused Ten", T);
+	HT_ASSERT_GONE(h, "Still Waiting", T);
 	/* the open view: the ! mark on Q2 only; due date order Q2, Q1 */
 	ht_keys(h, "v");
 	ht_keys(h, "v");
@@ -530,6 +534,80 @@ static void corrections_reset_the_match(void **state)
 	assert_int_equal(count_rows(f, sql), 1);
 }
 
+static void queue_at_80_columns(void **state)
+{
+	struct ofx *f = *state;
+	char ref[16], first[16], name[32], today[24];
+	int row;
+	ht *h;
+
+	for (int i = 1; i <= 40; i++) {
+		snprintf(name, sizeof name, "Person %02d", i);
+		ofx_submit(f, name, 800 + i, false, i == 1 ? first : ref);
+	}
+	/* the newest two: the longest service names of the catalog */
+	{
+		store *s = ofx_open(f);
+
+		assert_int_equal(sqlite3_exec(store_db(s), "UPDATE requests SET service ="
+		                 " 'training' WHERE name = 'Person 40'; UPDATE requests SET"
+		                 " service = 'support' WHERE name = 'Person 39'", NULL, NULL,
+		                 NULL), SQLITE_OK);
+		store_close(s);
+	}
+	h = ofx_session(f, "ali", "en", NULL, 24, 80);
+	ofx_login(h, PW);
+	HT_ASSERT_TEXT(h, "Technical training course", T);   /* whole */
+	row = ofx_row_of(h, "Person 40");
+	HT_ASSERT(h, strstr(ht_screen_text(h, row), ref) != NULL);
+	HT_ASSERT(h, strstr(ht_screen_text(h, row), "Technical training course") != NULL);
+	HT_ASSERT(h, strstr(ht_screen_text(h, row), "Received") != NULL);
+	row = ofx_row_of(h, "Person 39");
+	HT_ASSERT(h, strstr(ht_screen_text(h, row), "Member support") != NULL);
+	khidma_date(khidma_now(), today, sizeof today);
+	HT_ASSERT(h, strlen(today) == 10 && strstr(ht_screen_text(h, row), today) != NULL);
+	HT_ASSERT(h, ofx_row_of(h, "…") < 0);              /* nothing cut */
+	/* a long status on the same page: the status whole, the service
+	 * still readable (it was "Techni…") */
+	{
+		store *s = ofx_open(f);
+
+		assert_int_equal(sqlite3_exec(store_db(s), "UPDATE requests SET status ="
+		                 " 'needs_info' WHERE name = 'Person 39'", NULL, NULL, NULL),
+		                 SQLITE_OK);
+		store_close(s);
+	}
+	HT_ASSERT_TEXT(h, "Needs information", T);
+	HT_ASSERT_TEXT(h, "Technical train", T);
+	/* End: the last row of the whole queue (page 3), Home: the first */
+	ht_key(h, HT_KEY_END);
+	HT_ASSERT_TEXT(h, "page 3", T);
+	HT_ASSERT_TEXT(h, "Person 01", T);
+	for (int t = 0; t < 50 && ((row = ofx_row_of(h, "\u25ba")) < 0 ||
+	                           !strstr(ht_screen_text(h, row), "Person 01")); t++)
+		ht_pump(h, 100);
+	HT_ASSERT(h, strstr(ht_screen_text(h, row), first) != NULL);
+	ht_key(h, HT_KEY_HOME);
+	HT_ASSERT_TEXT(h, "page 1", T);
+	for (int t = 0; t < 50 && ((row = ofx_row_of(h, "\u25ba")) < 0 ||
+	                           !strstr(ht_screen_text(h, row), "Person 40")); t++)
+		ht_pump(h, 100);
+	HT_ASSERT(h, strstr(ht_screen_text(h, row), "Person 40") != NULL);
+	/* the search box: F8 empties it */
+	ht_keys(h, "/");
+	HT_ASSERT_TEXT(h, "F8 clear", T);
+	ht_keys(h, "Person 3");
+	HT_ASSERT_TEXT(h, "Person 3", T);
+	ht_key(h, HT_KEY_F(8));
+	HT_ASSERT_GONE(h, "Person 3", T);
+	ht_keys(h, "Person 12");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "— search:", T);
+	HT_ASSERT_TEXT(h, "Person 12", T);
+	HT_ASSERT_GONE(h, "Person 40", T);
+	ht_end(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -538,6 +616,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(needs_info_says_what, setup, teardown),
 		cmocka_unit_test_setup_teardown(duplicates_are_acknowledged, setup, teardown),
 		cmocka_unit_test_setup_teardown(corrections_reset_the_match, setup, teardown),
+		cmocka_unit_test_setup_teardown(queue_at_80_columns, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
