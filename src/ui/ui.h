@@ -259,7 +259,10 @@ struct ui_pager {
 	int    width;              /* the width the lines were wrapped for */
 	struct text_line *lines; int nlines;
 	int    height;             /* added: text rows of the last draw (paging); ui-owned */
+	text_dir *ldir;            /* added: each line's paragraph direction; ui-owned */
 };
+/* dir is the text's direction where a paragraph has none of its own (no
+ * letter); every paragraph with a letter takes its own (ui_pager.c). */
 void ui_pager_init(struct ui_pager *p, char *text_owned, text_dir dir);
 void ui_pager_free(struct ui_pager *p);
 int  ui_pager_key(struct ui_pager *p, struct ui_event ev);   /* -2 on Back */

@@ -8,6 +8,10 @@
  *     ellipsis); in RTL the columns run from the right edge.
  *  3. The selected row carries a marker cell only (no reverse bar): a move
  *     costs two cells on the wire.
+ *  5. Each paragraph (a line of the text) has its own direction: the one
+ *     its first strong letter gives (text_guess_dir), so an English
+ *     sentence in an Arabic guide reads left to right from the left edge;
+ *     a paragraph without a letter takes the document's.
  *  4. The pager counts the lines of the text: empty lines the wrap leaves
  *     after it (a file's final newline) are dropped, and the count reads
  *     "lines a–b of n" ("line a of n" for one).
@@ -31,6 +35,7 @@ void
 ui_pager_free(struct ui_pager *p)
 {
 	text_lines_free(p->lines, p->nlines);
+	free(p->ldir);
 	free(p->text);
 	memset(p, 0, sizeof *p);
 }
@@ -88,6 +93,56 @@ ui_pager_key(struct ui_pager *p, struct ui_event ev)
 	return UI_HANDLED;
 }
 
+/* True when s (up to n bytes) holds a letter: ASCII, or any non-ASCII
+ * character (Arabic and the rest), which text_guess_dir then judges. */
+static bool
+has_letter(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+			return true;
+	}
+	return false;
+}
+
+/* Invariant 5: wrap paragraph by paragraph, each in its own direction. */
+static void
+pager_wrap(struct ui_pager *p, int w)
+{
+	const char *s = p->text;
+	int cap = 0;
+
+	text_lines_free(p->lines, p->nlines);
+	free(p->ldir);
+	p->lines = NULL;
+	p->ldir = NULL;
+	p->nlines = 0;
+	for (;;) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) : strlen(s);
+		char *para = xstrndup(s, len);
+		text_dir d = has_letter(para, len) ? text_guess_dir(para) : p->dir;
+		struct text_line *pl = NULL;
+		int pn = text_wrap(para, d, w, &pl);
+
+		free(para);
+		if (p->nlines + pn > cap) {
+			cap = (p->nlines + pn) * 2;
+			p->lines = xrealloc(p->lines, (size_t)cap * sizeof *p->lines);
+			p->ldir = xrealloc(p->ldir, (size_t)cap * sizeof *p->ldir);
+		}
+		for (int i = 0; i < pn; i++) {
+			p->lines[p->nlines] = pl[i];      /* moved: the cells are ours now */
+			p->ldir[p->nlines++] = d;
+		}
+		free(pl);
+		if (nl == NULL)
+			break;
+		s = nl + 1;
+	}
+}
+
 /* Contract: see ui.h. The last row of r shows "lines a–b of n". */
 void
 ui_pager_draw(struct ui_pager *p, struct ui_rect r)
@@ -98,8 +153,7 @@ ui_pager_draw(struct ui_pager *p, struct ui_rect r)
 	if (h < 1 || r.w < 4)
 		return;
 	if (p->lines == NULL || p->width != r.w) {
-		text_lines_free(p->lines, p->nlines);
-		p->nlines = text_wrap(p->text, p->dir, r.w, &p->lines);
+		pager_wrap(p, r.w);
 		p->width = r.w;
 		/* invariant 4: no phantom empty lines after the text */
 		while (p->nlines > 0 && p->lines[p->nlines - 1].width == 0)
@@ -111,7 +165,7 @@ ui_pager_draw(struct ui_pager *p, struct ui_rect r)
 		int k = p->top + i;
 		if (k < p->nlines)
 			ui_put_line(r.y + i, r.x, r.w, &p->lines[k],
-			            p->dir == TEXT_RTL ? SIDE_RIGHT : SIDE_LEFT, 0);
+			            p->ldir[k] == TEXT_RTL ? SIDE_RIGHT : SIDE_LEFT, 0);
 		else
 			ui_fill(r.y + i, r.x, r.w, 0);
 	}

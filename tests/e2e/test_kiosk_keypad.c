@@ -543,6 +543,47 @@ review_shows_whole_description(void **state)
 	ht_end(h);
 }
 
+/* A guide's paragraphs each read in their own direction: an English
+ * sentence inside an Arabic guide left to right from the left edge, the
+ * Arabic ones from the right. */
+static void
+guide_paragraph_directions(void **state)
+{
+	ht *h = ht_new(24, 80);
+	char conf[1024], en[512];
+	char *ar = visual_of("هذا دليل قصير للأعضاء.", TEXT_RTL);
+	int r, first, last;
+
+	(void)state;
+	HT_ASSERT(h, ht_write_file(h, "guide.ar.txt",
+	          "هذا دليل قصير للأعضاء.\n"
+	          "This guide is also in English.\n"
+	          "١٢٣\n"));
+	HT_ASSERT(h, ht_write_file(h, "guide.en.txt", "A short guide.\n"));
+	snprintf(en, sizeof en, "%s", ht_path(h, "guide.en.txt"));  /* ht_path's buffer is reused */
+	snprintf(conf, sizeof conf,
+	         "idle_timeout = 600;\ndocs = ( { title_en = \"Guide\"; title_ar = \"دليل\";"
+	         " path_en = \"%s\"; path_ar = \"%s\"; } );\n",
+	         en, ht_path(h, "guide.ar.txt"));
+	HT_ASSERT(h, ht_write_file(h, "khidma.conf", conf));
+	HT_ASSERT(h, ht_spawn_khidma(h, NULL, NULL));
+	HT_ASSERT_TEXT(h, "Welcome", KT);
+	ht_keypad(h, "1");                        /* Arabic, app mode */
+	ht_wait_quiet(h, 200);
+	ht_keypad(h, "4");
+	ht_wait_quiet(h, 200);
+	ht_keypad(h, "1");
+	HT_ASSERT_TEXT(h, "This guide is also in English.", KT);   /* '.' at the end */
+	r = row_of(h, "This guide is also in English.");
+	extent(h, r, &first, &last);
+	HT_ASSERT(h, first < 10);                 /* from the left edge */
+	HT_ASSERT_TEXT(h, ar, KT);
+	extent(h, row_of(h, ar), &first, &last);
+	HT_ASSERT(h, last > 70);                  /* the Arabic from the right */
+	free(ar);
+	ht_end(h);
+}
+
 static int end_all(void **state) { (void)state; ht_end_all(); return 0; }
 
 int
@@ -562,6 +603,7 @@ main(void)
 		cmocka_unit_test_teardown(idle_countdown_plurals_arabic, end_all),
 		cmocka_unit_test_teardown(arabic_lines_on_the_right, end_all),
 		cmocka_unit_test_teardown(review_shows_whole_description, end_all),
+		cmocka_unit_test_teardown(guide_paragraph_directions, end_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
