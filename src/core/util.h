@@ -9,7 +9,11 @@
  *  2. khidma_now() is the only source of "now" for dates stored or shown; the
  *     environment variable KHIDMA_FAKE_NOW (seconds since the epoch, or a
  *     "+N" / "-N" offset in days) overrides it so tests can cross the 14-day
- *     and SLA boundaries without waiting.
+ *     and SLA boundaries without waiting — honoured ONLY by a binary inside
+ *     the source tree (khidma_in_source_tree), like KHIDMA_OFFICER_LOGIN and
+ *     KHIDMA_LOG_FILE: an installed khidma keeps the real clock whatever its
+ *     environment says, so no one dates an event or decides inside the
+ *     study period by setting a variable.
  *  3. core calls no higher layer: what must happen before the program dies
  *     (restoring the terminal) is a hook a higher layer registers with
  *     core_set_emergency_hook; core includes no ui header.
@@ -45,7 +49,8 @@ void core_emergency(void);
 /* Copy at most size-1 bytes and NUL-terminate; returns strlen(src). */
 size_t strlcpy_k(char *dst, const char *src, size_t size);
 
-/* The current time (seconds since the epoch), honouring KHIDMA_FAKE_NOW. */
+/* The current time (seconds since the epoch), honouring KHIDMA_FAKE_NOW in
+ * a binary inside the source tree only (invariant 2). */
 time_t khidma_now(void);
 
 /* Format t as local "YYYY-MM-DD" / "YYYY-MM-DD HH:MM" into buf (>= 17 bytes). */

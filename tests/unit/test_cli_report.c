@@ -435,6 +435,51 @@ static void test_report_html(void **state)
 	cu_free(c);
 }
 
+/*
+ * KHIDMA_FAKE_NOW moves khidma's clock for tests (the study period, the
+ * SLA), so like KHIDMA_OFFICER_LOGIN and KHIDMA_LOG_FILE it is honoured only
+ * by a binary inside the source tree: an installed khidma whose environment
+ * carried it would date events and decisions as it said and could decide
+ * inside the study period. The same binary copied outside the tree (the
+ * screens through screens_dir) keeps the real clock. Skipped when
+ * KHIDMA_BIN is not the program itself (make faults' valgrind wrapper).
+ */
+static void test_fake_now_only_in_the_tree(void **state)
+{
+	struct cu *c = cu_init();
+	const char *bin = cu_bin(), *src = getenv("KHIDMA_SRCDIR");
+	char *copy, conf[1200], cmd[2400], head[8] = "";
+	FILE *f = fopen(bin, "rb");
+	(void)state;
+
+	assert_non_null(f);
+	assert_true(fread(head, 1, 4, f) <= 4);
+	fclose(f);
+	if (memcmp(head, "\x7f" "ELF", 4) != 0) {
+		cu_free(c);
+		skip();
+	}
+	setenv("KHIDMA_FAKE_NOW", "0", 1);
+	cu_run(c, NULL, "report");                    /* in the tree: honoured */
+	CU_ASSERT_STATUS(c, 0);
+	CU_ASSERT_HAS(c->out, "khidma report, 1970-01-01");
+
+	copy = strdup(cu_path(c, "khidma"));
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", bin, copy);
+	assert_int_equal(system(cmd), 0);
+	snprintf(conf, sizeof conf, "screens_dir = \"%s/screens\";\n", src ? src : ".");
+	cu_write(c, "khidma.conf", conf, strlen(conf));
+	setenv("KHIDMA_BIN", copy, 1);
+	cu_run(c, NULL, "report");                    /* installed: ignored */
+	setenv("KHIDMA_BIN", bin, 1);
+	unsetenv("KHIDMA_FAKE_NOW");
+	CU_ASSERT_STATUS(c, 0);
+	CU_ASSERT_HAS(c->out, "khidma report, ");
+	CU_ASSERT_LACKS(c->out, "1970");
+	free(copy);
+	cu_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -444,6 +489,7 @@ int main(void)
 		cmocka_unit_test(test_duration_units),
 		cmocka_unit_test(test_report_text_empty),
 		cmocka_unit_test(test_report_html),
+		cmocka_unit_test(test_fake_now_only_in_the_tree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
