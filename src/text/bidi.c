@@ -13,7 +13,10 @@
  *     by the marks that follow it.
  *  4. Zero-width characters that are not marks (ZWJ, ZWNJ, U+FEFF…) are
  *     invisible: they shape but produce no cell.
- *  5. In BIDI_TERMINAL mode nothing is reordered, shaped or mirrored.
+ *  5. In BIDI_TERMINAL mode paragraphs are reordered and mirrored as in
+ *     app mode but not shaped: the screen is the app-mode picture with
+ *     plain letters, which the ui writes row by row in the order
+ *     text_row_written gives (text/term_row.c) and the terminal shapes.
  */
 #include <string.h>
 #include <unistr.h>
@@ -140,7 +143,10 @@ void tx_para_init(struct tx_para *p, const uint32_t *u, int n, text_dir base,
 	}
 	fribidi_get_joining_types(p->shaped, n, ar);
 	fribidi_join_arabic(p->types, n, p->levels, ar);
-	fribidi_shape(FRIBIDI_FLAG_SHAPE_MIRRORING | FRIBIDI_FLAG_SHAPE_ARAB_PRES,
+	/* BIDI_TERMINAL: the terminal shapes (it joins the letters of the
+	 * row it is given), so only the mirroring is done here. */
+	fribidi_shape(FRIBIDI_FLAG_SHAPE_MIRRORING |
+	              (text_mode() == BIDI_APP ? FRIBIDI_FLAG_SHAPE_ARAB_PRES : 0),
 	              p->levels, n, ar, p->shaped);
 	free(ar);
 	free(brackets);
@@ -293,7 +299,7 @@ int tx_layout(const char *utf8, text_dir base, struct text_line *out)
 	int n;
 	uint32_t *u = tx_decode_safe(utf8 ? utf8 : "", utf8 ? strlen(utf8) : 0, &n);
 
-	tx_para_init(&p, u, n, base, text_mode() == BIDI_APP);
+	tx_para_init(&p, u, n, base, true);
 	tx_para_line(&p, 0, n, out);
 	tx_para_free(&p);
 	free(u);
@@ -331,7 +337,7 @@ int tx_fit(const char *utf8, text_dir base, int width, struct text_line *out)
 	int n, i, w = 0, cut;
 	uint32_t *u = tx_decode_safe(utf8 ? utf8 : "", utf8 ? strlen(utf8) : 0, &n);
 
-	tx_para_init(&p, u, n, base, text_mode() == BIDI_APP);
+	tx_para_init(&p, u, n, base, true);
 	tx_para_line(&p, 0, n, out);
 	if (out->width <= width || width <= 0) {
 		if (width <= 0) {
@@ -370,7 +376,7 @@ static void wrap_para(const uint32_t *u, int n, text_dir base, int width,
 	char *brk;
 	int start = 0, i;
 
-	tx_para_init(&p, u, n, base, text_mode() == BIDI_APP);
+	tx_para_init(&p, u, n, base, true);
 	brk = alloc_n(n, 1);
 	if (n > 0)
 		u32_width_linebreaks(p.logical, (size_t)n, width, 0, 0, NULL, "UTF-8", brk);
@@ -513,7 +519,7 @@ int text_bidi_maps(const uint32_t *u, int n, text_dir base, int *l2v, int *v2l)
 	safe = alloc_n(n, sizeof *safe);
 	for (i = 0; i < n; i++)
 		safe[i] = tx_safe_char(u[i]);
-	tx_para_init(&p, safe, n, base, text_mode() == BIDI_APP);
+	tx_para_init(&p, safe, n, base, true);
 	tx_para_order(&p, 0, n, v2l);
 	for (i = 0; i < n; i++)
 		l2v[v2l[i]] = i;

@@ -376,7 +376,7 @@ static int render_single(struct text_edit *e, int width, struct text_line **line
 {
 	char *s = text_edit_get(e);
 	struct text_line l;
-	bool rtl = e->dir == TEXT_RTL && text_mode() == BIDI_APP;
+	bool rtl = e->dir == TEXT_RTL;
 	int v, cx, lo, hi, shift;
 
 	tx_layout(s, e->dir, &l);     /* uncached: typed text stays out of the cache */
@@ -423,7 +423,7 @@ int text_edit_render(struct text_edit *e, int width, int height,
 	struct text_line *all;
 	char *s;
 	int n, row = 0, i, shown;
-	bool rtl = e->dir == TEXT_RTL && text_mode() == BIDI_APP;
+	bool rtl = e->dir == TEXT_RTL;
 
 	if (width < 2)
 		width = 2;

@@ -22,9 +22,11 @@
  *     (U+202A–202E, U+2066–2069, U+200E/F, U+061C): text_layout and friends
  *     sanitise every input, so callers cannot forget to. Controls show as
  *     the visible U+FFFD replacement (or a control picture U+2400+c).
- *  3. In BIDI_TERMINAL mode cells are in logical order and unshaped (the
- *     terminal reorders and shapes itself); the caller still aligns RTL
- *     paragraphs to the right.
+ *  3. In BIDI_TERMINAL mode cells are in visual order like in app mode but
+ *     unshaped (the terminal shapes); the ui writes each screen row in the
+ *     order text_row_written gives, so that the terminal's own bidi
+ *     algorithm, run on the row, puts every cell back where app mode shows
+ *     it (text/term_row.c).
  *  4. Stored text is NFC, logical, with presentation forms folded back to
  *     letters (text_clean). Presentation forms are only ever produced here,
  *     on the way out.
@@ -150,6 +152,24 @@ struct text_cache_stats {
 	int entries, cells;
 };
 void text_cache_stats(struct text_cache_stats *st);
+
+/*
+ * BIDI_TERMINAL: the order to write one screen row in. vis[0..n) are the
+ * base characters of the row's cells (a wide character is one entry; a
+ * cell that is blank or line-drawing passes a space or U+2500), left to
+ * right as they must be seen. A terminal doing bidi itself runs the
+ * Unicode bidi algorithm on each row as one paragraph, direction from the
+ * first strong character (P2-P3, LTR when there is none), mirroring what
+ * ends at an odd level (L4). On return, writing out[j] (the character of
+ * cell order[j], mirrored where the terminal will mirror it back) at
+ * position j makes such a terminal show vis. Returns true when that was
+ * verified exactly with FriBidi, false for a best effort (n < 0 or more
+ * than 4096 cells: the identity). Of two exact orders, the one for a
+ * paragraph in direction `want` (the screen's language) is taken, so an
+ * English row stays in its order. out and order hold n entries.
+ */
+bool text_row_written(const uint32_t *vis, int n, text_dir want, uint32_t *out,
+                      int *order);
 
 /* The direction a string most likely wants: RTL if its first strong
  * character is RTL (fribidi_get_par_direction), else LTR. */

@@ -38,7 +38,7 @@ int tx_char_width(uint32_t c);           /* 0 for marks and invisibles */
 
 struct tx_para {
 	int n;
-	bool visual;             /* BIDI_APP: reordered and shaped */
+	bool visual;             /* reordered and mirrored (shaped in BIDI_APP) */
 	uint32_t *logical;       /* display-safe logical text */
 	uint32_t *shaped;        /* shaped + mirrored (copy of logical if !visual) */
 	FriBidiCharType *types;
@@ -46,9 +46,10 @@ struct tx_para {
 	FriBidiParType pdir;
 	int *base_of;            /* logical index of the base a char sits on, -1 */
 };
-/* u[0..n) must already be display-safe. visual: reorder and shape (the
- * layout passes text_mode() == BIDI_APP; cursor movement always true,
- * since a bidi terminal shows the user that order too). */
+/* u[0..n) must already be display-safe. visual: reorder and mirror, and
+ * shape when text_mode() == BIDI_APP (every caller passes true today: in
+ * BIDI_TERMINAL mode the screen is the same picture, written row by row
+ * in the order text_row_written gives, and the terminal shapes). */
 void tx_para_init(struct tx_para *p, const uint32_t *u, int n, text_dir base,
                   bool visual);
 void tx_para_free(struct tx_para *p);

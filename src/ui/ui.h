@@ -260,6 +260,7 @@ struct ui_pager {
 	struct text_line *lines; int nlines;
 	int    height;             /* added: text rows of the last draw (paging); ui-owned */
 	text_dir *ldir;            /* added: each line's paragraph direction; ui-owned */
+	int    mode;               /* added: the bidi_mode the lines were made in */
 };
 /* dir is the text's direction where a paragraph has none of its own (no
  * letter); every paragraph with a letter takes its own (ui_pager.c). */

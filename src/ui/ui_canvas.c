@@ -30,6 +30,13 @@
  *     at row y - top, and only if that row is inside the view's rows: a
  *     view taller than the screen is drawn whole and scrolled by the one
  *     number. Columns are not moved.
+ *  6. BIDI_TERMINAL: the frame is painted as in app mode (visual order,
+ *     unshaped: text.h invariant 3); at the flush each row's units (a
+ *     cell, or an op with its width) are put in the order
+ *     text_row_written gives, so the terminal's own bidi algorithm puts
+ *     them back where they were painted. What is compared with stdscr and
+ *     sent is that written row; ui_cv_written_x maps a painted column to
+ *     its written one (the cursor). App mode: the identity.
  */
 #include "ui/ui_int.h"
 
@@ -53,6 +60,9 @@ static int cv_rows, cv_cols;
 static cchar_t *cv_new, *cv_old;        /* cv_rows × cv_cols */
 static struct cv_row *cv_nops, *cv_oops;
 static bool *cv_known;                   /* stdscr's row y == cv_old's */
+static int *cv_xmap;                     /* invariant 6: painted → written */
+static cchar_t *cv_trow;                 /* one written row (invariant 6) */
+static struct cv_row cv_tops;            /* its ops */
 static bool sc_on;                       /* invariant 5 */
 static struct ui_rect sc_view;
 static int sc_top;
@@ -104,6 +114,8 @@ cv_size(void)
 	free(cv_new);
 	free(cv_old);
 	free(cv_known);
+	free(cv_xmap);
+	free(cv_trow);
 	cv_rows = rows > 0 ? rows : 0;
 	cv_cols = cols > 0 ? cols : 0;
 	cv_new = xcalloc((size_t)cv_rows * (size_t)cv_cols + 1, sizeof *cv_new);
@@ -111,6 +123,10 @@ cv_size(void)
 	cv_nops = xcalloc((size_t)cv_rows + 1, sizeof *cv_nops);
 	cv_oops = xcalloc((size_t)cv_rows + 1, sizeof *cv_oops);
 	cv_known = xcalloc((size_t)cv_rows + 1, sizeof *cv_known);
+	cv_xmap = xcalloc((size_t)cv_rows * (size_t)cv_cols + 1, sizeof *cv_xmap);
+	cv_trow = xcalloc((size_t)cv_cols + 1, sizeof *cv_trow);
+	for (int i = 0; i < cv_rows * cv_cols; i++)
+		cv_xmap[i] = i % cv_cols;
 }
 
 /* Contract (ui_int.h). */
@@ -225,13 +241,124 @@ ops_equal(const struct cv_row *a, const struct cv_row *b)
 	       (a->nops == 0 || memcmp(a->ops, b->ops, (size_t)a->nops * sizeof *a->ops) == 0);
 }
 
+static void
+push_op(struct cv_row *r, const struct cv_op *op)
+{
+	if (r->nops == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 8;
+		r->ops = xrealloc(r->ops, (size_t)r->cap * sizeof *r->ops);
+	}
+	r->ops[r->nops++] = *op;
+}
+
+/* The character the bidi algorithm should see for a cell: line drawing
+ * (ACS letters) is a neutral, an empty cell a space. */
+static uint32_t
+bidi_char(const cchar_t *cc, int attr_on)
+{
+	if ((cc->attr & A_ALTCHARSET) || (attr_on & A_ALTCHARSET))
+		return 0x2500;
+	return cc->chars[0] ? (uint32_t)cc->chars[0] : ' ';
+}
+
+/* Invariant 6: row y as it must be written, into cv_trow / cv_tops, and
+ * its column map into cv_xmap. */
+static void
+written_row(int y)
+{
+	const cchar_t *nrow = cv_new + (size_t)y * cv_cols;
+	const struct cv_row *no = &cv_nops[y];
+	int *xmap = cv_xmap + (size_t)y * cv_cols;
+	int *cover = xcalloc((size_t)cv_cols, sizeof *cover);
+	int *ux = xcalloc((size_t)cv_cols, sizeof *ux);      /* unit's column */
+	int *uw = xcalloc((size_t)cv_cols, sizeof *uw);      /* its width */
+	int *uop = xcalloc((size_t)cv_cols, sizeof *uop);    /* op index or -1 */
+	uint32_t *vis = xcalloc((size_t)cv_cols, sizeof *vis);
+	uint32_t *out = xcalloc((size_t)cv_cols, sizeof *out);
+	int *order = xcalloc((size_t)cv_cols, sizeof *order);
+	int nu = 0, x, j, col;
+
+	for (x = 0; x < cv_cols; x++)
+		cover[x] = -1;
+	for (int i = 0; i < no->nops; i++)
+		for (x = no->ops[i].x; x < no->ops[i].x + no->ops[i].w && x < cv_cols; x++)
+			cover[x] = i;
+	for (x = 0; x < cv_cols; ) {
+		int i = cover[x];
+		ux[nu] = x;
+		if (i >= 0 && no->ops[i].x == x) {
+			uop[nu] = i;
+			uw[nu] = no->ops[i].w;
+			vis[nu] = bidi_char(&no->ops[i].cc, no->ops[i].attr_on);
+		} else {
+			uop[nu] = -1;
+			uw[nu] = 1;
+			vis[nu] = bidi_char(&nrow[x], 0);
+		}
+		if (x + uw[nu] > cv_cols)
+			uw[nu] = cv_cols - x;
+		x += uw[nu];
+		nu++;
+	}
+	text_row_written(vis, nu, ui_dir(), out, order);
+	cv_tops.nops = 0;
+	for (j = 0, col = 0; j < nu; j++) {
+		int u = order[j];
+		bool swap = out[j] != vis[u];    /* mirrored back by the terminal */
+
+		for (x = 0; x < uw[u]; x++)
+			xmap[ux[u] + x] = col + x;
+		if (uop[u] >= 0) {
+			struct cv_op op = no->ops[uop[u]];
+			op.x = col;
+			if (swap)
+				op.cc.chars[0] = (wchar_t)out[j];
+			push_op(&cv_tops, &op);
+			for (x = 0; x < uw[u]; x++)       /* under the op: as painted */
+				cv_trow[col + x] = nrow[ux[u] + x];
+		} else {
+			cv_trow[col] = nrow[ux[u]];
+			if (swap)
+				cv_trow[col].chars[0] = (wchar_t)out[j];
+		}
+		col += uw[u];
+	}
+	free(cover);
+	free(ux);
+	free(uw);
+	free(uop);
+	free(vis);
+	free(out);
+	free(order);
+}
+
+/* Contract (ui_int.h). */
+int
+ui_cv_written_x(int y, int x)
+{
+	if (y < 0 || y >= cv_rows || x < 0 || x >= cv_cols || cv_xmap == NULL)
+		return x;
+	return cv_xmap[(size_t)y * cv_cols + x];
+}
+
 /* Contract (ui_int.h). */
 void
 ui_cv_flush(void)
 {
+	bool term = text_mode() == BIDI_TERMINAL;
+
 	for (int y = 0; y < cv_rows; y++) {
 		cchar_t *nrow = cv_new + (size_t)y * cv_cols, *orow = cv_old + (size_t)y * cv_cols;
 		struct cv_row *no = &cv_nops[y], *oo = &cv_oops[y];
+
+		if (term) {
+			written_row(y);
+			nrow = cv_trow;
+			no = &cv_tops;
+		} else {
+			for (int x = 0; x < cv_cols; x++)
+				cv_xmap[(size_t)y * cv_cols + x] = x;
+		}
 
 		if (cv_known[y] && ops_equal(no, oo) &&
 		    memcmp(nrow, orow, (size_t)cv_cols * sizeof *nrow) == 0)

@@ -154,6 +154,10 @@ void ui_cv_wch(int y, int x, const cchar_t *cc, int attr_on);
 /* Write the rows that differ from what stdscr holds into stdscr (the only
  * writes to it); ui_present calls it before wnoutrefresh. */
 void ui_cv_flush(void);
+/* The column a painted column (y, x) is written at (ui_canvas invariant 6:
+ * BIDI_TERMINAL reorders each row at the flush; identity in app mode).
+ * Valid after ui_cv_flush; out of range gives x. */
+int ui_cv_written_x(int y, int x);
 /* Forget what stdscr holds (it was erased behind the canvas' back): the
  * next flush writes every row. */
 void ui_cv_invalidate(void);

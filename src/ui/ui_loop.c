@@ -93,7 +93,7 @@ ui_present(void)
 	}
 	if (ui_st.cur_vis && !ui_st.small) {
 		leaveok(stdscr, FALSE);
-		wmove(stdscr, ui_st.cur_y, ui_st.cur_x);
+		wmove(stdscr, ui_st.cur_y, ui_cv_written_x(ui_st.cur_y, ui_st.cur_x));
 		wnoutrefresh(stdscr);
 		doupdate();
 		set_cursor(true);

@@ -61,7 +61,10 @@ ui_message(const char *title, const char *utf8, bool any_key)
 		return ACT_HANGUP;
 	for (;;) {
 		struct ui_rect b = draw_box(title, utf8 ? utf8 : "", 1);
-		char *ok = xasprintf("Enter %s", ui_tr("OK"));
+		/* RTL: the label first, so the row starts (logically) with a
+		 * strong RTL letter (text/term_row.c) */
+		char *ok = ui_dir() == TEXT_RTL ? xasprintf("%s Enter", ui_tr("OK"))
+		                                : xasprintf("Enter %s", ui_tr("OK"));
 		struct ui_event ev;
 
 		ui_text(b.y, b.x, b.w, ok, ui_dir(), AL_CENTER, A_BOLD);

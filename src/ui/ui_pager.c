@@ -2,8 +2,9 @@
  * ui/ui_pager — long documents (pager) and row lists (table).
  *
  * Invariants:
- *  1. The pager wraps its text through text_wrap once per width and keeps
- *     the lines; a resize re-wraps (the position is kept by line number).
+ *  1. The pager wraps its text through text_wrap once per width and bidi
+ *     mode and keeps the lines; a resize or F3 re-wraps (the position is
+ *     kept by line number).
  *  2. Table cells are laid out by text_fit (so sanitised and cut with an
  *     ellipsis); in RTL the columns run from the right edge.
  *  3. The selected row carries a marker cell only (no reverse bar): a move
@@ -152,12 +153,13 @@ ui_pager_draw(struct ui_pager *p, struct ui_rect r)
 
 	if (h < 1 || r.w < 4)
 		return;
-	if (p->lines == NULL || p->width != r.w) {
+	if (p->lines == NULL || p->width != r.w || p->mode != (int)text_mode()) {
 		pager_wrap(p, r.w);
 		p->width = r.w;
 		/* invariant 4: no phantom empty lines after the text */
 		while (p->nlines > 0 && p->lines[p->nlines - 1].width == 0)
 			text_line_free(&p->lines[--p->nlines]);
+		p->mode = (int)text_mode();
 	}
 	p->height = h;
 	pager_clamp(p);

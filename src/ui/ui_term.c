@@ -10,7 +10,15 @@
  * explicit_line: log2vis = width-1-i), which would reverse the already
  * reversed screen; so app mode asks for LTR (`CSI 1 SP k`), except on
  * TERM=linux (old kernels print a stray 'k'). Restore: `CSI 8 h` and
- * `CSI 0 SP k`. mlterm: `OSC 5379;use_ctl=false BEL` (`=true` to restore).
+ * `CSI 0 SP k`. mlterm: `OSC 5379;use_ctl=false BEL` (`=true` to restore),
+ * sent whatever $MLTERM says (it is usually not passed over ssh), except
+ * on TERM=linux, whose console prints an unknown OSC's text.
+ * BIDI_TERMINAL also sends DECSET 2501 (VTE: each paragraph's direction
+ * from its first strong character, like mlterm, Konsole and PuTTY do),
+ * the rule text_row_written writes the rows for; app mode and the
+ * restore reset it. Checked in libvterm and xterm (all ignored: the
+ * model test and the screenshots); mlterm, VTE, Konsole, PuTTY from their
+ * documentation and source, not run here.
  * Under tmux every sequence is wrapped in DCS passthrough.
  *
  * Invariants:
@@ -137,17 +145,25 @@ term_is_linux(void)
 	return t != NULL && strcmp(t, "linux") == 0;
 }
 
-/* The escapes for mode m: on = explicit (app), off = the default. */
+/* The escapes for mode m: on = explicit (app), off = the default (the
+ * restore, and BIDI_TERMINAL with term_mode: then VTE is also asked to
+ * find each row's direction from its first strong character, DECSET
+ * 2501, as text_row_written assumes; the restore turns that off again). */
 static size_t
-build_bidi(char *buf, size_t cap, bool on)
+build_bidi(char *buf, size_t cap, bool on, bool term_mode)
 {
 	size_t len = 0;
 
 	buf[0] = '\0';
 	len = add_seq(buf, len, cap, on ? "\033[8l" : "\033[8h");
+	len = add_seq(buf, len, cap, term_mode ? "\033[?2501h" : "\033[?2501l");
 	if (!term_is_linux())
 		len = add_seq(buf, len, cap, on ? "\033[1 k" : "\033[0 k");
-	if (getenv("MLTERM") != NULL)
+	/* mlterm: not only when $MLTERM says so (ssh drops it). Every other
+	 * terminal checked ignores an OSC it does not know (xterm, VTE,
+	 * Konsole, PuTTY, tmux, libvterm); the Linux console prints an
+	 * unknown OSC's text, so not there. */
+	if (!term_is_linux())
 		len = add_seq(buf, len, cap, on ? "\033]5379;use_ctl=false\007"
 		                                : "\033]5379;use_ctl=true\007");
 	return len;
@@ -172,7 +188,8 @@ void
 ui_term_send_mode(void)
 {
 	char buf[160];
-	size_t n = build_bidi(buf, sizeof buf, text_mode() == BIDI_APP);
+	size_t n = build_bidi(buf, sizeof buf, text_mode() == BIDI_APP,
+	                      text_mode() == BIDI_TERMINAL);
 
 	if (ui_st.active)
 		fflush(stdout);
@@ -390,7 +407,7 @@ ui_init(const struct ui_opts *o)
 	if (!isatty(tty_fd))
 		tty_fd = STDERR_FILENO;
 	have_tio = tcgetattr(STDIN_FILENO, &saved_tio) == 0;
-	bidi_off_len = build_bidi(bidi_off, sizeof bidi_off, false);
+	bidi_off_len = build_bidi(bidi_off, sizeof bidi_off, false, false);
 	restored = 0;
 	hup_flag = 0;
 	owner_pid = getpid();

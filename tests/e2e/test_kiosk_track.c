@@ -96,7 +96,9 @@ track_arabic(void **state)
 	track(h, ref, "٤٥٦٧");
 	HT_ASSERT_TEXT(h, "مستلم، بانتظار التحقق", KT);
 	HT_ASSERT_TEXT(h, "م****", KT);
-	HT_ASSERT_TEXT(h, "******4567", KT);
+	/* the masked mobile as its own run: written for a bidi terminal in
+	 * the row's logical order (test_bidi_terminal checks the picture) */
+	HT_ASSERT(h, ht_wait_text(h, "******4567", 100) || ht_wait_text(h, "4567******", KT));
 	HT_ASSERT(h, strstr(ht_screen(h), "منى") == NULL);
 	ht_end(h);
 }

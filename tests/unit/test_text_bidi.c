@@ -223,17 +223,44 @@ static void test_maps_with_marks(void **state)
 	assert_int_equal(text_bidi_maps(u, -1, TEXT_RTL, l2v, v2l), -1);
 }
 
-/* BIDI_TERMINAL: logical order, unshaped, unmirrored. */
+/* BIDI_TERMINAL: the app-mode picture (visual order, mirrored) with plain
+ * letters: the terminal shapes; the ui writes each row for it
+ * (text_row_written). */
 static void test_terminal_mode_logical(void **state)
 {
 	(void)state;
 	text_set_mode(BIDI_TERMINAL);
 	assert_int_equal(text_mode(), BIDI_TERMINAL);
-	assert_string_equal(layout_cells("\u0628\u064A\u062A", TEXT_RTL), "0628 064A 062A");
-	assert_string_equal(layout_cells("(\u0623) 12", TEXT_RTL), "0028 0623 0029 0020 0031 0032");
-	assert_string_equal(layout_cells("\u0645\u064F\u062D", TEXT_RTL), "0645+064F 062D");
+	assert_string_equal(layout_cells("\u0628\u064A\u062A", TEXT_RTL), "062A 064A 0628");
+	assert_string_equal(layout_cells("(\u0623) 12", TEXT_RTL), "0031 0032 0020 0028 0623 0029");
+	assert_string_equal(layout_cells("\u0645\u064F\u062D", TEXT_RTL), "062D 0645+064F");
 	text_set_mode(BIDI_APP);
 	assert_string_equal(layout_cells("\u0628\u064A\u062A", TEXT_RTL), "FE96 FEF4 FE91");
+}
+
+/* text_row_written: a box row with a key left of its Arabic label is written
+ * Arabic first (the row's direction comes from it), checked exact; an
+ * Arabic row with Latin at its right end and Arabic at its left has no
+ * exact order (false) and gets the RTL one. */
+static void test_row_written(void **state)
+{
+	/* seen: │ Enter قفاوم │  (the button "موافق Enter" of an RTL box) */
+	const uint32_t vis[] = { 0x2502, ' ', 'E', 'n', 't', 'e', 'r', ' ', 0x0642,
+	                         0x0641, 0x0627, 0x0648, 0x0645, ' ', 0x2502 };
+	const uint32_t want[] = { 0x2502, ' ', 0x0645, 0x0648, 0x0627, 0x0641, 0x0642,
+	                          ' ', 'E', 'n', 't', 'e', 'r', ' ', 0x2502 };
+	/* seen: ين Mo  (an Arabic word at the left, Latin at the right) */
+	const uint32_t bad[] = { 0x064A, 0x0646, ' ', 'M', 'o' };
+	uint32_t out[16];
+	int order[16];
+	(void)state;
+	assert_true(text_row_written(vis, 15, TEXT_RTL, out, order));
+	assert_memory_equal(out, want, sizeof want);
+	for (int j = 0; j < 15; j++)
+		assert_int_equal(vis[order[j]], out[j]);
+	assert_false(text_row_written(bad, 5, TEXT_RTL, out, order));
+	assert_int_equal(out[0], 'M');        /* RTL: the right end first */
+	assert_true(text_row_written(bad, 0, TEXT_RTL, out, order));
 }
 
 static void test_parse_mode_and_guess(void **state)
@@ -344,6 +371,7 @@ int main(void)
 		cmocka_unit_test_setup(test_widths_match_wcwidth, setup),
 		cmocka_unit_test_setup(test_maps_with_marks, setup),
 		cmocka_unit_test_setup(test_terminal_mode_logical, setup),
+		cmocka_unit_test_setup(test_row_written, setup),
 		cmocka_unit_test_setup(test_parse_mode_and_guess, setup),
 		cmocka_unit_test_setup(test_invalid_utf8_replacement, setup),
 		cmocka_unit_test_setup(test_layout_sanitises, setup),
