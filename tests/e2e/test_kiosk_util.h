@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fribidi.h>
+
 #include "e2e/harness.h"
 #include "store/store.h"
 #include "text/text.h"
@@ -198,6 +200,73 @@ visual_of(const char *utf8, text_dir dir)
 			else { *w++ = (char)(0xF0 | c >> 18); *w++ = (char)(0x80 | ((c >> 12) & 0x3F)); *w++ = (char)(0x80 | ((c >> 6) & 0x3F)); *w++ = (char)(0x80 | (c & 0x3F)); }
 		}
 	text_line_free(&l);
+	return out;
+}
+
+/*
+ * --bidi=terminal: khidma writes each row so that a terminal doing bidi
+ * itself shows the app-mode picture. What such a terminal shows: FriBidi
+ * on the row as one paragraph, direction from its first strong character
+ * (test_bidi_terminal's model, without shaping). bidi_shown_col maps a
+ * written column to the shown one; bidi_shown_text is the shown row as
+ * UTF-8 (base characters only; static buffer).
+ */
+static inline int
+bidi_shown_map(ht *h, int row, int *shown, FriBidiChar *u)
+{
+	enum { W = 256 };
+	FriBidiCharType t[W];
+	FriBidiBracketType br[W];
+	FriBidiLevel lv[W];
+	FriBidiStrIndex map[W];
+	FriBidiParType pd = FRIBIDI_PAR_ON;
+	VTermScreenCell cell;
+	int n = ht_cols(h) < W ? ht_cols(h) : W;
+
+	for (int i = 0; i < n; i++) {
+		u[i] = ht_cell(h, row, i, &cell) && cell.chars[0] &&
+		       cell.chars[0] != (uint32_t)-1 ? cell.chars[0] : ' ';
+		map[i] = i;
+		shown[i] = i;
+	}
+	fribidi_get_bidi_types(u, n, t);
+	fribidi_get_bracket_types(u, n, t, br);
+	if (!fribidi_get_par_embedding_levels_ex(t, br, n, &pd, lv) ||
+	    !fribidi_reorder_line(FRIBIDI_FLAGS_DEFAULT, t, n, 0, pd, lv, NULL, map))
+		return n;
+	for (int k = 0; k < n; k++)
+		shown[map[k]] = k;
+	return n;
+}
+
+static inline int
+bidi_shown_col(ht *h, int row, int x)
+{
+	int shown[256];
+	FriBidiChar u[256];
+	int n = bidi_shown_map(h, row, shown, u);
+
+	return x >= 0 && x < n ? shown[x] : x;
+}
+
+static inline const char *
+bidi_shown_text(ht *h, int row)
+{
+	static char out[1024];
+	int shown[256];
+	FriBidiChar u[256], v[256];
+	int n = bidi_shown_map(h, row, shown, u);
+	char *w = out;
+
+	for (int i = 0; i < n; i++)
+		v[shown[i]] = u[i];
+	for (int i = 0; i < n; i++) {
+		uint32_t c = v[i];
+		if (c < 0x80) *w++ = (char)c;
+		else if (c < 0x800) { *w++ = (char)(0xC0 | c >> 6); *w++ = (char)(0x80 | (c & 0x3F)); }
+		else { *w++ = (char)(0xE0 | c >> 12); *w++ = (char)(0x80 | ((c >> 6) & 0x3F)); *w++ = (char)(0x80 | (c & 0x3F)); }
+	}
+	*w = '\0';
 	return out;
 }
 
