@@ -217,7 +217,18 @@ static void failed_check_out_of_service_before_typing(void **state)
 
 static void failed_check_while_typing_keeps_the_draft(void **state)
 {
-	ht *h = corrupt_kiosk("2500", "idle_timeout = 8;\nidle_warning = 2;\n");
+	char kconf[80];
+	ht *h;
+
+	/* The check fails 2.5 s after the start (corrupt_kiosk scales the
+	 * delay by HT_TIMEOUT_SCALE), while "Sara Ali" is typed; the idle
+	 * reset must come after that, so its timeout scales with the delay:
+	 * with the delay scaled and a fixed 8 s, an ASan run (scale 3: the
+	 * check at 7.5 s) reached the idle reset first and never showed the
+	 * message. */
+	snprintf(kconf, sizeof kconf, "idle_timeout = %d;\nidle_warning = 2;\n",
+	         scale(8000) / 1000);
+	h = corrupt_kiosk("2500", kconf);
 
 	(void)state;
 	kiosk_choose_lang(h, false);
@@ -231,7 +242,7 @@ static void failed_check_while_typing_keeps_the_draft(void **state)
 	HT_ASSERT_TEXT(h, "Sara Ali", 100);
 	HT_ASSERT_GONE(h, "This kiosk is out of service.", 100);
 	/* the visitor leaves: the idle reset, then the out-of-service screen */
-	assert_oos(h, scale(20000), "integrity check");
+	assert_oos(h, scale(20000) + scale(8000), "integrity check");
 	ht_end(h);
 }
 
