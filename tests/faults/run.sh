@@ -10,6 +10,15 @@
 #             (the kiosk confirms within 1 s), and one killed -9 while it
 #             writes (all or nothing) — test_faults_wait with
 #             KHIDMA_IMPORT_ROWS=300000 (make check runs it at 100 000)
+#   e2e       the fault e2e tests on the real binary, each binary
+#             $FAULT_E2E_RUNS (5) times in a row (a race shows up as one
+#             failed run): a hanging receipt printer (test_faults_receipt),
+#             the out-of-service screen (test_faults_oos), TERM unset or
+#             unknown and no terminal (test_faults_term), Ctrl-C/Ctrl-\ and
+#             fatal signals in the console and the kiosk
+#             (test_officer_signals, test_kiosk_signals), the saving
+#             indicator (test_faults_wait), hostile text and keys
+#             (test_faults_hostile, test_faults_ui)
 #   fuzz      every libFuzzer target in BUILD/fuzz for $FUZZ_SECONDS (60) from
 #             its seed corpus tests/fuzz/corpus/<name>; a crash fails the run
 #             and leaves the input in BUILD/fuzz-artifacts/<name>/ — copy it
@@ -33,14 +42,14 @@
 #             <test>/{test,khidma}.<pid>.log; any error in any of them fails
 #             the test.
 #
-# FAULT_STEPS picks steps (default: "kill store backup import fuzz valgrind"); T filters
+# FAULT_STEPS picks steps (default: "kill store backup import e2e fuzz valgrind"); T filters
 # the test binaries of the valgrind step by name. The last line is
 # "N passed, N failed"; the exit status is 0 only when nothing failed.
 set -u
 build=${1:-build}
 cd "$(dirname "$0")/../.."
 root=$PWD
-steps=${FAULT_STEPS:-kill store backup import fuzz valgrind}
+steps=${FAULT_STEPS:-kill store backup import e2e fuzz valgrind}
 secs=${FUZZ_SECONDS:-60}
 filter=${T:-}
 export KHIDMA_SRCDIR=$root LC_ALL=C.UTF-8
@@ -164,6 +173,19 @@ for step in $steps; do
 		run_test "import vs kiosk (300 000 members)" "$logs/import.log" \
 			env KHIDMA_IMPORT_ROWS=300000 HT_LOG_DIR="$logs" "$build/tests/e2e/test_faults_wait"
 		grep -E 'confirmed in|shown' "$logs/import.log" | sed 's/^/    /'
+		;;
+	e2e)
+		runs=${FAULT_E2E_RUNS:-5}
+		echo "== fault e2e tests, $runs runs each"
+		for name in test_faults_receipt test_faults_oos test_faults_term \
+		            test_officer_signals test_kiosk_signals test_faults_wait \
+		            test_faults_hostile test_faults_ui; do
+			b=$build/tests/e2e/$name
+			[ -x "$b" ] || { bad "$name" "not built"; continue; }
+			run_test "$name × $runs" "$logs/e2e-$name.log" \
+				sh -c 'for i in $(seq "$1"); do HT_LOG_DIR="$2" "$3" || exit 1; done' \
+				sh "$runs" "$logs" "$b"
+		done
 		;;
 	fuzz)
 		echo "== fuzzing, ${secs} s per target"
