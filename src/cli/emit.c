@@ -4,9 +4,12 @@
 #include "cli/emit.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <unistr.h>
+
+#include "core/util.h"
 
 void
 emit_init(struct emit *e, FILE *f, enum emit_format fmt, bool csv_guard)
@@ -23,20 +26,72 @@ emit_bom(struct emit *e)
 	fputs("\xEF\xBB\xBF", e->f);
 }
 
+/* The characters a CSV cell never carries raw (invariant 5): the same set
+ * emit_json_string escapes, less TAB and LF, which a quoted cell keeps. */
+static bool
+csv_unsafe(ucs4_t c)
+{
+	if (c == '\t' || c == '\n')
+		return false;
+	return c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) ||
+	       c == 0x2028 || c == 0x2029 || emit_is_bidi_control(c);
+}
+
+/* s with every csv_unsafe character and every invalid byte replaced by
+ * U+FFFD (one for one); NULL when s needs no change. malloc'd. */
+static char *
+csv_clean(const char *s)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t n = strlen(s), o = 0;
+	char *r = NULL;
+	ucs4_t c;
+	int len;
+
+	while (n > 0) {
+		len = u8_mbtoucr(&c, p, n);
+		if (len < 0 || csv_unsafe(c)) {
+			if (r == NULL) {
+				/* each unsafe unit is >= 1 byte, U+FFFD is 3 */
+				r = xmalloc(3 * strlen(s) + 1);
+				o = (size_t)((const char *)p - s);
+				memcpy(r, s, o);
+			}
+			memcpy(r + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			if (len < 0)
+				len = 1;
+		} else if (r != NULL) {
+			memcpy(r + o, p, (size_t)len);
+			o += (size_t)len;
+		}
+		p += len;
+		n -= (size_t)len;
+	}
+	if (r != NULL)
+		r[o] = '\0';
+	return r;
+}
+
 void
 emit_csv_field(FILE *f, const char *s, bool guard)
 {
 	size_t n;
 	bool quote, formula;
+	char *clean;
 
 	if (s == NULL)
 		return;
+	clean = csv_clean(s);
+	if (clean != NULL)
+		s = clean;
 	n = strlen(s);
 	formula = guard && n > 0 && strchr("=+-@\t\r", s[0]) != NULL;
 	quote = strpbrk(s, ",;\"\t\r\n") != NULL ||
 	        (n > 0 && (s[0] == ' ' || s[n - 1] == ' '));
 	if (!quote && !formula) {
 		fputs(s, f);
+		free(clean);
 		return;
 	}
 	if (quote)
@@ -50,6 +105,7 @@ emit_csv_field(FILE *f, const char *s, bool guard)
 	}
 	if (quote)
 		fputc('"', f);
+	free(clean);
 }
 
 bool

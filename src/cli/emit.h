@@ -20,6 +20,12 @@
  *     invalid UTF-8 replaced by U+FFFD, so the output always parses.
  *     A NULL cell is JSON null; every other value is a string.
  *  4. Output errors are sticky: emit_error() tells after the fact.
+ *  5. CSV cells never carry terminal controls (`khidma export` writes to
+ *     stdout, often a terminal): every C0 control but TAB and LF (which
+ *     only occur inside a quoted cell, invariant 1), CR, DEL, the C1
+ *     controls, U+2028/U+2029, the bidi controls of invariant 3 and any
+ *     invalid UTF-8 byte become U+FFFD, one for one. Unlike JSON, CSV has
+ *     no escape, so such a character does not come back.
  */
 #ifndef KHIDMA_CLI_EMIT_H
 #define KHIDMA_CLI_EMIT_H
