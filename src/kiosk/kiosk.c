@@ -30,11 +30,16 @@
  *     schema version, the start of the background quick_check); the
  *     request form's catalog is read after both. No key is read in between, and nothing that needs the
  *     database (the form, F9, any later screen) runs before the open has
- *     succeeded. When either fails, curses ends and the same message as
- *     when main.c did this before curses is printed (for the database in
- *     Arabic and English, app_open_failed), exit status 1; nothing was
- *     written. The officer console (main.c) still
- *     opens before its first screen.
+ *     succeeded. A database this user cannot write or may not open
+ *     (ST_READONLY, ST_DENIED: a root-owned file at 0644, say) leads to
+ *     the out-of-service screen (invariant 6), which opens it again every
+ *     10 s — an exit would only be restarted every second by the service
+ *     manager, a flicker the visitor cannot read. Any other failure (and
+ *     screens/) ends curses and prints the same message as when main.c did
+ *     this before curses (for the database in Arabic and English,
+ *     app_open_failed), exit status 1; nothing was written. The officer
+ *     console and the CLI (main.c) still open before their first screen
+ *     and exit on any failure.
  *  6. Out of service (oos.c): right after the open the kiosk probes that it
  *     can write the database; before the welcome and the home screen, and
  *     on their ticks, it asks whether the background integrity check has
@@ -67,6 +72,7 @@ request_form_init(struct kiosk *k)
 		it->locked = true;          /* at the kiosk: in person */
 	ui_form_choose(&k->req, "channel", "in_person");
 	k->req_open = def != NULL;
+	k->req_init = true;
 }
 
 void
@@ -139,7 +145,8 @@ start_lang(const struct app *a)
  * Run the kiosk until the terminal hangs up. a->db is opened here after the
  * first paint when it is NULL (invariant 5). Returns 0 after a hang-up (the
  * normal end of a kiosk), 1 when the terminal is unusable or the database
- * cannot be opened (the message is then on stderr).
+ * cannot be opened for another reason than read-only/denied (those show the
+ * out-of-service screen) — the message is then on stderr.
  */
 int
 kiosk_main(struct app *a)
@@ -174,15 +181,27 @@ kiosk_main(struct app *a)
 			return 1;
 		}
 		rc = app_open_db(a, true, err, sizeof err);
-		if (rc != ST_OK) {
+		if (rc == ST_READONLY || rc == ST_DENIED) {
+			/* invariant 5: out of service, re-tried every 10 s
+			 * (oos.c), not an exit the service manager restarts */
+			log_error("kiosk: cannot open %s: %s: out of service",
+			          a->db_path, err);
+			k.broken = rc;
+		} else if (rc != ST_OK) {
 			ui_end();
 			app_open_failed(a, rc, err);
 			return 1;
 		}
 	}
-	request_form_init(&k);
-	kiosk_health_probe(&k);         /* oos.c: a database it cannot write */
+	if (a->db != NULL) {
+		request_form_init(&k);
+		kiosk_health_probe(&k); /* oos.c: a database it cannot write */
+	}
 	while (st != K_EXIT) {
+		/* the form's catalog, once a database that could not be opened
+		 * at start has been (oos.c) */
+		if (!k.req_init && a->db != NULL)
+			request_form_init(&k);
 		/* oos.c: no visitor is let in to a kiosk that cannot save */
 		if ((st == K_WELCOME || st == K_HOME) && kiosk_health(&k) != ST_OK)
 			st = K_OOS;

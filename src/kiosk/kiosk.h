@@ -55,6 +55,7 @@ struct kiosk {
 	struct app  *a;
 	struct ui_form req;              /* the draft request */
 	bool   req_open;
+	bool   req_init;                 /* request_form_init done (needs the database) */
 	int    review_focus;           /* a field chosen on the review screen */
 	struct request done;           /* the request just submitted */
 	bool   done_valid;

@@ -13,6 +13,12 @@
  *    Once the files are fixed, the kiosk (opening the file again every
  *    10 s) is back at its welcome by itself and serves visitors.
  *    288b69f showed the welcome and failed after the whole form.
+ *  - the database file itself not writable for the kiosk's user (root's,
+ *    0644, in a directory nobody cannot write): the open fails with
+ *    ST_READONLY; the out-of-service screen, the kiosk keeps running (no
+ *    exit for khidma-kiosk to restart every second), and is back at its
+ *    welcome once the file is fixed. ffabcf5 printed "cannot open …
+ *    read-only" and exited 1.
  *  - a database whose background integrity check fails (pages damaged
  *    that the kiosk's own reads never touch; the check held back 1 s by
  *    KHIDMA_CHECK_DELAY_MS, as a larger file would take): the welcome,
@@ -164,6 +170,58 @@ static void unwritable_wal_shm_out_of_service_at_start(void **state)
 	ht_end(h);
 }
 
+/* Issue 15 #4: the database file itself not writable for the kiosk's
+ * user (root's, 0644, in a directory nobody cannot write; as non-root: the
+ * file at 0444). Before, the kiosk printed "cannot open … read-only" and
+ * exited 1 (restarted every second: a flicker); now the out-of-service
+ * screen, in both languages, until an admin fixes the file. */
+static void readonly_db_out_of_service_at_start(void **state)
+{
+	ht *h = ht_new(24, 80);
+	const char *argv[] = { "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+	                       other_bin, "--db", NULL, "--config", NULL, NULL };
+	store *s;
+	int st;
+
+	(void)state;
+	assert_true(ht_write_file(h, "khidma.conf", conf));
+	create_db(h);
+	if (geteuid() == 0) {
+		if (!other_bin[0])
+			assert_true(ou_install(other_prefix, other_bin));
+		assert_true(ou_parent_reachable(ht_dir(h)));
+		assert_int_equal(chmod(ht_dir(h), 0755), 0);
+		assert_int_equal(chmod(ht_db_path(h), 0644), 0);
+		assert_int_equal(chmod(ht_config_path(h), 0644), 0);
+		argv[6] = ht_db_path(h);
+		argv[8] = ht_config_path(h);
+		assert_true(ht_spawn(h, argv, NULL));
+	} else {
+		assert_int_equal(chmod(ht_db_path(h), 0444), 0);
+		assert_true(ht_spawn_khidma(h, NULL, NULL));
+	}
+	assert_oos(h, scale(KT), "read-only");
+	assert_keys_do_nothing(h);
+	/* still running: no exit for a service manager to restart */
+	HT_ASSERT(h, !ht_wait_exit(h, 500, &st));
+	/* fixed by an admin: back at the welcome within the 10 s re-probe */
+	if (geteuid() == 0) {
+		assert_int_equal(chmod(ht_dir(h), 0777), 0);
+		assert_int_equal(chmod(ht_db_path(h), 0666), 0);
+	} else {
+		assert_int_equal(chmod(ht_db_path(h), 0644), 0);
+	}
+	HT_ASSERT_GONE(h, "This kiosk is out of service.", scale(15000));
+	kiosk_choose_lang(h, false);
+	HT_ASSERT_TEXT(h, "New service request", scale(KT));
+	ht_hangup(h);
+	ht_wait_exit(h, scale(KT), NULL);
+	s = open_db(h);
+	assert_int_equal(count_requests(s), 0);
+	store_close(s);
+	ht_end(h);
+}
+
 /* Damage pages of a table the kiosk never reads (filled after the
  * kiosk's own tables, so its pages are the last of the file). */
 static void damage(ht *h)
@@ -257,6 +315,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(unwritable_wal_shm_out_of_service_at_start, end_all),
+		cmocka_unit_test_teardown(readonly_db_out_of_service_at_start, end_all),
 		cmocka_unit_test_teardown(failed_check_out_of_service_before_typing, end_all),
 		cmocka_unit_test_teardown(failed_check_while_typing_keeps_the_draft, end_all),
 	};
