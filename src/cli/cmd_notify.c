@@ -44,6 +44,14 @@
  *  4. A transport that is not configured is not tried: its messages wait.
  *  5. Nothing from the database reaches the terminal unsanitised (the
  *     summary prints counts only).
+ *  6. needs_info names what is needed (issue 14): %(text)s is the labels
+ *     of the ticked "missing" items (requests.info_items, resolved here
+ *     through screens/catalog.conf in the member's language, joined by
+ *     "، " or "; ") then ". " and the officer's text — one value, so the
+ *     SMS rule holds: an SMS cuts it with "…" to one segment, the e-mail
+ *     carries it whole. A code the catalog no longer has is left out
+ *     (never a bare code to a member). The items are the request's when
+ *     the message is sent.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -438,6 +446,35 @@ static void send_mail(struct sender *sd, const struct outbox_msg *m,
 
 /* ---- one message ---------------------------------------------------------------- */
 
+/* needs_info's %(text)s (invariant 6): the items' labels in m's language,
+ * then the officer's text; NULL when no item has a label (m->text as is).
+ * malloc'd. */
+static char *needs_text(const struct screens *scr, const struct outbox_msg *m)
+{
+	bool ar = strcmp(m->lang, "ar") == 0;
+	const char *sep = ar ? "، " : "; ";
+	char *items = xstrdup(m->items ? m->items : ""), *save = NULL, *out = NULL;
+
+	for (char *c = strtok_r(items, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+		const char *label = screens_missing_name(scr, c, ar);
+		char *next;
+
+		if (!label || !*label)
+			continue;
+		next = xasprintf("%s%s%s", out ? out : "", out ? sep : "", label);
+		free(out);
+		out = next;
+	}
+	free(items);
+	if (out && m->text && *m->text) {
+		char *next = xasprintf("%s. %s", out, m->text);
+
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
 static void deliver(struct sender *sd, struct outbox_msg *m)
 {
 	const struct notify_msg_def *t = screens_notify(&sd->a->scr, m->event, m->lang);
@@ -446,14 +483,16 @@ static void deliver(struct sender *sd, struct outbox_msg *m)
 	struct notify_vals v;
 	struct tm tm;
 	bool sms = strcmp(m->transport, "sms") == 0;
-	char *text = NULL, *subject = NULL;
+	char *text = NULL, *subject = NULL, *needed = NULL;
 	st_rc rc;
 
 	if (m->date > 0) {
 		localtime_r(&m->date, &tm);
 		strftime(date, sizeof date, "%Y-%m-%d", &tm);
 	}
-	v = (struct notify_vals){ m->ref, date, m->text, m->code };
+	if (strcmp(m->event, "needs_info") == 0)
+		needed = needs_text(&sd->a->scr, m);
+	v = (struct notify_vals){ m->ref, date, needed ? needed : m->text, m->code };
 	if (!t) {
 		res.permanent = true;
 		snprintf(res.answer, sizeof res.answer, "no template for %s in %s "
@@ -494,6 +533,7 @@ static void deliver(struct sender *sd, struct outbox_msg *m)
 		sodium_memzero(text, strlen(text));
 	free(text);
 	free(subject);
+	free(needed);
 }
 
 /* store_outbox_recover: a claimant of this host whose process is gone,

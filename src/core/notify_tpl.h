@@ -5,7 +5,9 @@
  *   placeholder  value                                   widest
  *   %(ref)s      the reference number                    15 digits
  *   %(date)s     the earliest-response date, YYYY-MM-DD  10
- *   %(text)s     the officer's text / the reason         what is left
+ *   %(text)s     the items asked for and the officer's   what is left
+ *                text (needs_info: labels resolved by the
+ *                sender, cli/cmd_notify.c) / the reason
  *   %(code)s     the one-time survey code                8 digits
  *   %%           a percent sign
  *

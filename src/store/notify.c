@@ -8,7 +8,10 @@
  *
  *   event        written when                      placeholders kept
  *   received     the submission                    ref, date (earliest response)
- *   needs_info   a change into needs_info          ref, text (the officer's note)
+ *   needs_info   a change into needs_info          ref, text (the officer's
+ *                                                  info_text; the items are
+ *                                                  read from requests.info_items
+ *                                                  with the row, outbox_msg.items)
  *   accepted     a change into accepted            ref
  *   rejected     a change into rejected            ref, text (the reason)
  *   registered   a change into registered          ref
@@ -204,7 +207,7 @@ st_rc st_notify_event(store *s, int64_t request_id, req_status from,
 #define OB_COLS "o.id, o.request_id, o.event_id, o.event, o.transport, " \
 	"o.address, o.lang, o.ref, o.date, o.text, o.code, o.idem, q.national_id, " \
 	"o.state, o.tries, o.created_at, o.next_at, o.claimed_at, o.sent_at, " \
-	"o.claimed_by, o.answer"
+	"o.claimed_by, o.answer, q.info_items"
 
 static void fill_msg(sqlite3_stmt *st, struct outbox_msg *m)
 {
@@ -230,6 +233,7 @@ static void fill_msg(sqlite3_stmt *st, struct outbox_msg *m)
 	m->sent_at = (time_t)sqlite3_column_int64(st, 18);
 	st_col_copy(st, 19, m->claimed_by, sizeof m->claimed_by);
 	m->answer = st_col_dup(st, 20);
+	m->items = st_col_dup(st, 21);
 }
 
 void outbox_msg_clear(struct outbox_msg *m)
@@ -238,6 +242,7 @@ void outbox_msg_clear(struct outbox_msg *m)
 		return;
 	free(m->text);
 	free(m->answer);
+	free(m->items);
 	sodium_memzero(m, sizeof *m);
 }
 

@@ -644,8 +644,8 @@ static st_rc act_body(store *s, void *ctx)
 	              out.note ? out.note : a->note, out.kind);
 	if (r == ST_OK && out.to != a->from)    /* schema v12: its message */
 		r = st_notify_event(s, a->id, a->from, out.to, out.kind,
-		                    out.set_info && out.info_text && *out.info_text ?
-		                    out.info_text : out.note ? out.note : a->note, now);
+		                    out.set_info ? (out.info_text ? out.info_text : "") :
+		                    out.note ? out.note : a->note, now);
 	return r;
 }
 

@@ -510,6 +510,10 @@ struct outbox_msg {
 	time_t  created_at, next_at, claimed_at, sent_at;
 	char    claimed_by[64];
 	char   *answer;              /* the gateway's last answer ("") */
+	char   *items;               /* added (issue 14): the request's
+	                                info_items now (catalog codes, ",";
+	                                "" for none) — the sender names them in
+	                                a needs_info message */
 };
 void outbox_msgs_free(struct outbox_msg *m, int n);
 /* The messages of one request, oldest first (for the console). */

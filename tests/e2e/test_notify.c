@@ -27,6 +27,12 @@
  *  4. track_shows_and_withdraws: tracking shows "Messages: By SMS (since
  *     …)"; 9 stops them — the queued message cancelled, the next event
  *     sends nothing, the withdrawal in the audit trail.
+ *  5. needs_info_names_items: an officer asks for information ticking two
+ *     "missing" items (id_copy, income) with a text, on an Arabic and an
+ *     English request → each e-mail body names both items by their
+ *     catalog labels in the member's language, then the text; the SMS
+ *     starts with the first label; the bare codes never reach a member;
+ *     items without text send the labels alone (not the event's note).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -670,6 +676,105 @@ static void daemon_sends_and_stops(void **state)
 	ht_end(h);
 }
 
+struct ask { const char *items, *text; };
+
+static st_rc ask_fn(void *ctx, store *s, const struct request *cur,
+                    const struct request_event *ev, int nev, time_t now,
+                    struct st_act_out *out)
+{
+	const struct ask *a = ctx;
+
+	(void)s; (void)cur; (void)ev; (void)nev; (void)now;
+	out->to = RS_NEEDS_INFO;
+	out->kind = "ask_info";
+	out->set_info = true;
+	out->info_items = a->items;
+	out->info_text = a->text;
+	return ST_OK;
+}
+
+static void needs_info_names_items(void **state)
+{
+	static struct smtp smtp;
+	static const struct { const char *lang, *nid, *mob, *text, *id, *inc, *sep; } c[] = {
+		{ "ar", "1000000008", "0551110001", "راجعنا يوم الأحد",
+		  "صورة من الهوية الوطنية", "إثبات الدخل", "، " },
+		{ "en", "1000000008", "0551110002", "Come on Sunday",
+		  "A copy of the national ID", "Proof of income", "; " },
+	};
+	int64_t ids[3];
+	char path[700], want[600], *msg, *log;
+	ht *h = ht_new(24, 80);
+	store *s;
+
+	(void)state;
+	memset(&smtp, 0, sizeof smtp);
+	smtp_start(h, &smtp);
+	write_conf(h, &smtp);
+	s = init_db(h);
+	for (int i = 0; i < 2; i++) {
+		char sql[200];
+
+		ids[i] = submit(s, c[i].nid, c[i].mob, NOTIFY_BOTH);
+		snprintf(sql, sizeof sql, "UPDATE requests SET lang = '%s' WHERE id = %lld",
+		         c[i].lang, (long long)ids[i]);
+		assert_int_equal(sqlite3_exec((sqlite3 *)store_db(s), sql, NULL, NULL, NULL),
+		                 SQLITE_OK);
+	}
+	ids[2] = submit(s, "1000000008", "0551110003", NOTIFY_EMAIL);
+	assert_int_equal(notify_once(h, NULL, NULL), 0);       /* the "received" */
+	for (int i = 0; i < 3; i++) {
+		struct ask a = { "id_copy,income", i < 2 ? c[i].text : "" };
+		struct request r;
+
+		assert_int_equal(store_request_get(s, ids[i], &r), ST_OK);
+		assert_int_equal(store_request_act(s, ids[i], r.version, RS_RECEIVED, "ali",
+		                                   "", ask_fn, &a), ST_OK);
+		request_free(&r);
+		assert_int_equal(notify_once(h, NULL, NULL), 0);
+	}
+	assert_int_equal(q_int(s, "SELECT count(*) FROM outbox WHERE event = 'needs_info' "
+	                 "AND state = 'sent'"), 5);
+	/* e-mails 1-3 are "received"; 4 (ar), 5 (en), 6 (en, no text) */
+	for (int i = 0; i < 3; i++) {
+		int k = i < 2 ? i : 1;
+
+		snprintf(path, sizeof path, "%s/msg-%d.txt", smtp.dir, 4 + i);
+		msg = slurp(path);
+		assert_non_null(msg);
+		if (i < 2)
+			snprintf(want, sizeof want, "%s%s%s. %s", c[k].id, c[k].sep, c[k].inc,
+			         c[k].text);
+		else
+			snprintf(want, sizeof want, "%s%s%s", c[k].id, c[k].sep, c[k].inc);
+		if (!strstr(msg, want))
+			fail_msg("want \"%s\" in\n%s", want, msg);
+		if (i == 2)          /* the labels alone: the line ends there */
+			assert_true(strchr("\r\n", strstr(msg, want)[strlen(want)]));
+		assert_null(strstr(msg, "id_copy"));
+		assert_null(strstr(msg, "needed:"));
+		free(msg);
+	}
+	snprintf(path, sizeof path, "%s/sms.log", ht_dir(h));
+	log = slurp(path);
+	assert_non_null(log);
+	for (int i = 0; i < 2; i++) {
+		snprintf(want, sizeof want, "information: %s", c[i].id);
+		if (i == 0)
+			snprintf(want, sizeof want, "يحتاج معلومات: %s", c[i].id);
+		if (!strstr(log, want))
+			fail_msg("want \"%s\" in the SMS log\n%s", want, log);
+	}
+	/* the English SMS fits whole: both labels and the text */
+	snprintf(want, sizeof want, "%s; %s. %s", c[1].id, c[1].inc, c[1].text);
+	assert_non_null(strstr(log, want));
+	assert_null(strstr(log, "id_copy"));
+	free(log);
+	store_close(s);
+	smtp_stop(&smtp);
+	ht_end(h);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -686,6 +791,7 @@ int main(void)
 		cmocka_unit_test_teardown(kill9_mid_batch, teardown),
 		cmocka_unit_test_teardown(track_shows_and_withdraws, teardown),
 		cmocka_unit_test_teardown(daemon_sends_and_stops, teardown),
+		cmocka_unit_test_teardown(needs_info_names_items, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
