@@ -197,6 +197,11 @@ static bool screen_has_unwrapped(ht *h, const char *text)
 	return found;
 }
 
+static bool has_unwrapped_pred(ht *h, void *text)
+{
+	return screen_has_unwrapped(h, text);
+}
+
 static void open_readonly_filesystem(void **state)
 {
 	ht *h;
@@ -233,7 +238,9 @@ static void open_readonly_filesystem(void **state)
 
 		assert_true(ht_spawn_khidma(h, args, NULL));
 		HT_ASSERT_TEXT(h, "This kiosk is out of service.", KT);
-		HT_ASSERT(h, screen_has_unwrapped(h, "(read-only)"));
+		/* the screen may arrive in more than one read: wait for the
+		 * reason line, do not look once */
+		HT_ASSERT(h, ht_wait_until(h, has_unwrapped_pred, "(read-only)", KT));
 		HT_ASSERT(h, !ht_wait_exit(h, 300, &st));
 		ht_hangup(h);
 		HT_ASSERT(h, ht_wait_exit(h, ht_timeout(5000), &st));
