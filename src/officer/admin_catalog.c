@@ -33,7 +33,7 @@ static const struct { const char *kind, *label; } kinds[] = {
 };
 
 /* Outcome of the last change, drawn on the list's status line. */
-static struct { char text[256]; bool err; } note;
+static struct oc_note note;
 
 struct ed {
 	const char         *kind;
@@ -87,14 +87,12 @@ save(struct console *c, const char *kind, const struct catalog_item *it,
 	if (rc == ST_OK) {
 		char *m = xasprintf(_(done_msgid), it->code);
 		log_security("admin %s: catalog %s %s %s", c->me.login, kind, it->code, what_en);
-		strlcpy_k(note.text, m, sizeof note.text);
-		note.err = false;
+		oc_note_set(&note, m, false);
 		free(m);
 	} else {
 		log_error("admin %s: catalog %s %s %s: %s", c->me.login, kind, it->code,
 		          what_en, st_rc_name(rc));
-		strlcpy_k(note.text, oc_store_error(rc), sizeof note.text);
-		note.err = true;
+		oc_note_set(&note, oc_store_error(rc), true);
 	}
 }
 
@@ -181,42 +179,6 @@ item_menu(struct console *c, struct ed *e, const struct catalog_item *cur)
 	return r;
 }
 
-struct list { struct ui_menu m; int chosen; const char *title; };
-
-static void
-list_draw(struct ui_screen *s)
-{
-	struct list *l = s->state;
-	static const struct ui_key_hint hints[] = {
-		{ "Enter", N_("choose") }, { "Esc", N_("back") },
-	};
-	struct ui_rect r = ui_frame(_(l->title), hints, 2);
-
-	ui_menu_draw(&l->m, (struct ui_rect){ r.y + 1, r.x + 2, r.h - 1, r.w - 4 });
-	if (note.text[0])
-		ui_status(note.text, note.err);
-}
-
-static int
-list_key(struct ui_screen *s, struct ui_event ev)
-{
-	struct list *l = s->state;
-	int i;
-
-	if (ev.a == ACT_TICK)
-		return 0;
-	if (ev.a == ACT_QUIT)
-		return oc_quit();
-	if (ev.a == ACT_REDRAW)
-		return UI_REDRAW;
-	i = ui_menu_key(&l->m, ev);
-	if (i >= 0) {
-		l->chosen = i;
-		return UI_DONE;
-	}
-	return i == -2 ? UI_BACK : UI_HANDLED | UI_REDRAW;
-}
-
 static int
 kind_list(struct console *c, int k)
 {
@@ -224,9 +186,6 @@ kind_list(struct console *c, int k)
 
 	for (;;) {
 		struct ed e = { .kind = kinds[k].kind };
-		struct list l = { .chosen = -1, .title = kinds[k].label };
-		struct ui_screen s = { .name = "officer-admin-catalog", .state = &l,
-		                       .draw = list_draw, .key = list_key };
 		const char **labels;
 		st_rc rc = store_catalog_list(c->db, e.kind, true, &e.all, &e.n);
 		int i;
@@ -242,14 +201,9 @@ kind_list(struct console *c, int k)
 			    ? xasprintf("%s · %s · %s", e.all[i].code, e.all[i].name_en, e.all[i].name_ar)
 			    : xasprintf("%s · %s · %s · %s", e.all[i].code, e.all[i].name_en,
 			                e.all[i].name_ar, _("retired"));
-		l.m.items = labels;
-		l.m.nitems = e.n + 1;
-		l.m.selected = sel <= e.n ? sel : 0;
-		l.m.numbered = e.n + 1 <= 9;
-		r = ui_run(&s);
-		note.text[0] = '\0';
-		r = oc_unwind(r) ? oc_unwind(r) : (r & UI_DONE ? 0 : UI_BACK);
-		i = l.chosen;
+		i = oc_list_pick("officer-admin-catalog", kinds[k].label, labels, e.n + 1,
+		                 sel <= e.n ? sel : 0, &note, &r);
+		r = r ? r : (i < 0 ? UI_BACK : 0);
 		if (r == 0 && i == 0)
 			r = add_item(c, &e);
 		else if (r == 0 && i > 0)

@@ -36,13 +36,12 @@
 
 /* What the last change did, shown on the officers list's status line (a
  * new ui_run starts with the status line clear, so the list draws it). */
-static struct { char text[256]; bool err; } note;
+static struct oc_note note;
 
 static void
 note_set(const char *text, bool err)
 {
-	strlcpy_k(note.text, text, sizeof note.text);
-	note.err = err;
+	oc_note_set(&note, text, err);
 }
 
 /* ---- the new-password screen (two secret fields) ------------------------ */
@@ -401,61 +400,6 @@ row_label(const struct officer *o, time_t now)
 	                 oc_role_label(o->role), _("active"));
 }
 
-struct list { struct ui_menu m; int chosen; };
-
-static void
-list_draw(struct ui_screen *s)
-{
-	struct list *l = s->state;
-	static const struct ui_key_hint hints[] = {
-		{ "Enter", N_("choose") }, { "Esc", N_("back") },
-	};
-	struct ui_rect r = ui_frame(_("Officers"), hints, 2);
-
-	ui_menu_draw(&l->m, (struct ui_rect){ r.y + 1, r.x + 2, r.h - 1, r.w - 4 });
-	if (note.text[0])
-		ui_status(note.text, note.err);
-}
-
-static int
-list_key(struct ui_screen *s, struct ui_event ev)
-{
-	struct list *l = s->state;
-	int i;
-
-	if (ev.a == ACT_TICK)
-		return 0;
-	if (ev.a == ACT_QUIT)
-		return oc_quit();
-	if (ev.a == ACT_REDRAW)
-		return UI_REDRAW;
-	i = ui_menu_key(&l->m, ev);
-	if (i >= 0) {
-		l->chosen = i;
-		return UI_DONE;
-	}
-	return i == -2 ? UI_BACK : UI_HANDLED | UI_REDRAW;
-}
-
-/* The list with the last change's outcome under it; as oc_pick. */
-static int
-list_pick(const char **labels, int n, int sel, int *rc)
-{
-	struct list l = { .chosen = -1 };
-	struct ui_screen s = { .name = "officer-admin-officers", .state = &l,
-	                       .draw = list_draw, .key = list_key };
-	int r;
-
-	l.m.items = labels;
-	l.m.nitems = n;
-	l.m.selected = sel >= 0 && sel < n ? sel : 0;
-	l.m.numbered = n <= 9;
-	r = ui_run(&s);
-	note.text[0] = '\0';
-	*rc = oc_unwind(r);
-	return *rc || !(r & UI_DONE) ? -1 : l.chosen;
-}
-
 int
 oc_admin_officers(struct console *c)
 {
@@ -476,7 +420,8 @@ oc_admin_officers(struct console *c)
 		labels[0] = xstrdup(_("Add an officer"));
 		for (i = 0; i < n; i++)
 			labels[i + 1] = row_label(&o[i], now);
-		i = list_pick((const char **)labels, n + 1, sel, &r);
+		i = oc_list_pick("officer-admin-officers", N_("Officers"), (const char **)labels,
+		                  n + 1, sel, &note, &r);
 		for (int k = 0; k <= n; k++)
 			free(labels[k]);
 		free(labels);

@@ -274,12 +274,18 @@ oc_prompt(const char *title, const char *question, const char *initial,
 	                       NULL, NULL, rc);
 }
 
-/* ---- oc_pick ---------------------------------------------------------------- */
+/* ---- oc_pick / oc_list_pick ---------------------------------------------------- */
 
+/* One list screen for both: oc_pick (a choice, Esc cancels) and
+ * oc_list_pick (an admin list, Esc goes back, the last change's outcome on
+ * the status line). */
 struct pick {
 	const char    *title;
 	struct ui_menu m;
 	int            chosen;
+	bool           list;           /* oc_list_pick: "back", and the note */
+	const char    *note;           /* or NULL */
+	bool           note_err;
 };
 
 static void
@@ -289,9 +295,14 @@ pick_draw(struct ui_screen *s)
 	static const struct ui_key_hint hints[] = {
 		{ "Enter", N_("choose") }, { "Esc", N_("cancel") },
 	};
-	struct ui_rect r = ui_frame(_(p->title), hints, 2);
+	static const struct ui_key_hint hints_list[] = {
+		{ "Enter", N_("choose") }, { "Esc", N_("back") },
+	};
+	struct ui_rect r = ui_frame(_(p->title), p->list ? hints_list : hints, 2);
 
 	ui_menu_draw(&p->m, (struct ui_rect){ r.y + 1, r.x + 2, r.h - 1, r.w - 4 });
+	if (p->note != NULL && p->note[0])
+		ui_status(p->note, p->note_err);
 }
 
 static int
@@ -316,30 +327,60 @@ pick_key(struct ui_screen *s, struct ui_event ev)
 	return UI_HANDLED | UI_REDRAW;
 }
 
-int
-oc_pick_keys(const char *title, const char *const *items, const wchar_t *keys,
-             const wchar_t *alt, int n, int selected, int *rc)
+static int
+pick_run(struct pick *p, const char *name, const char *const *items, const wchar_t *keys,
+         const wchar_t *alt, int n, int selected, int *rc)
 {
-	struct pick p = { .title = title, .chosen = -1 };
-	struct ui_screen s = { .name = "officer-pick", .state = &p,
-	                       .draw = pick_draw, .key = pick_key };
+	struct ui_screen s = { .name = name, .state = p, .draw = pick_draw, .key = pick_key };
 	int r;
 
-	p.m.items = (const char **)items;
-	p.m.nitems = n;
-	p.m.selected = selected >= 0 && selected < n ? selected : 0;
-	p.m.numbered = keys == NULL && n <= 9;
-	p.m.keys = keys;
-	p.m.alt_keys = alt;
+	p->chosen = -1;
+	p->m.items = (const char **)items;
+	p->m.nitems = n;
+	p->m.selected = selected >= 0 && selected < n ? selected : 0;
+	p->m.numbered = keys == NULL && n <= 9;
+	p->m.keys = keys;
+	p->m.alt_keys = alt;
 	r = ui_run(&s);
 	*rc = oc_unwind(r);
 	if (*rc || !(r & UI_DONE))
 		return -1;
-	return p.chosen;
+	return p->chosen;
+}
+
+int
+oc_pick_keys(const char *title, const char *const *items, const wchar_t *keys,
+             const wchar_t *alt, int n, int selected, int *rc)
+{
+	struct pick p = { .title = title };
+
+	return pick_run(&p, "officer-pick", items, keys, alt, n, selected, rc);
 }
 
 int
 oc_pick(const char *title, const char *const *items, int n, int selected, int *rc)
 {
 	return oc_pick_keys(title, items, NULL, NULL, n, selected, rc);
+}
+
+/* Contract (officer_int.h). */
+int
+oc_list_pick(const char *name, const char *title, const char *const *labels, int n,
+             int selected, struct oc_note *note, int *rc)
+{
+	struct pick p = { .title = title, .list = true,
+	                  .note = note ? note->text : NULL, .note_err = note && note->err };
+	int i = pick_run(&p, name, labels, NULL, NULL, n, selected, rc);
+
+	if (note != NULL)
+		note->text[0] = '\0';
+	return i;
+}
+
+/* Contract (officer_int.h). */
+void
+oc_note_set(struct oc_note *note, const char *text, bool err)
+{
+	strlcpy_k(note->text, text, sizeof note->text);
+	note->err = err;
 }

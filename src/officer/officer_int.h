@@ -124,6 +124,20 @@ int oc_pick(const char *title, const char *const *items, int n, int selected, in
 int oc_pick_keys(const char *title, const char *const *items, const wchar_t *keys,
                  const wchar_t *alt, int n, int selected, int *rc);
 
+/* The outcome of an admin list's last change, drawn on the list's status
+ * line when it comes back (a new ui_run starts with the status line clear). */
+struct oc_note { char text[256]; bool err; };
+void oc_note_set(struct oc_note *note, const char *text, bool err);
+
+/*
+ * An admin list (officers, catalog items, documents): labels[0..n) on a
+ * full screen titled _(title), numbered when n <= 9, Enter chooses, Esc
+ * goes back; note's text (if any) on the status line, then cleared. name is
+ * the screen's name. Returns the index, -1 for Esc; *rc as for oc_pick.
+ */
+int oc_list_pick(const char *name, const char *title, const char *const *labels, int n,
+                 int selected, struct oc_note *note, int *rc);
+
 /* Forward a ui_run result that must unwind (UI_HOME, UI_HANGUP), else 0. */
 static inline int oc_unwind(int r) { return r & (UI_HOME | UI_HANGUP); }
 
