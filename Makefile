@@ -22,16 +22,18 @@ DATADIR   := $(PREFIX)/share/khidma
 LOCALEDIR := $(PREFIX)/share/locale
 MANDIR    := $(PREFIX)/share/man/man1
 
-PKGS      := ncursesw sqlite3 fribidi libsodium libconfig icu-i18n icu-uc libcurl
+PKGS      := ncursesw sqlite3 fribidi libsodium libconfig icu-i18n icu-uc libcurl libpq
 TEST_PKGS := cmocka vterm
 
-# Debian packages: what `make deps` installs when missing.
+# Debian packages: what `make deps` installs when missing. postgresql is the
+# server make check starts (tests/pg/pg_server.sh; pg_trgm ships inside it).
 DEB_BUILD := make gcc libc6-dev pkg-config gettext dialog \
              libncurses-dev libsqlite3-dev libfribidi-dev libunistring-dev \
              libsodium-dev libconfig-dev libcsv-dev libicu-dev \
              libcmocka-dev libvterm-dev openssh-server openssh-client \
              ncurses-base ncurses-term foot-terminfo kitty-terminfo \
-             libzxcvbn-dev libcurl4-openssl-dev python3-aiosmtpd openssl
+             libzxcvbn-dev libcurl4-openssl-dev python3-aiosmtpd openssl \
+             libpq-dev postgresql
 DEB_BENCH := dialog whiptail valgrind
 DEB_FAULT := clang libclang-rt-14-dev valgrind util-linux
 

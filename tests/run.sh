@@ -7,7 +7,8 @@
 # prints "BUILD: N passed, N failed" as its last line; exit 0 only when none
 # failed. Each binary's output is in BUILD/test-logs/<name>.log.
 # A sanitiser build (khidma linked with ASan) gets HT_TIMEOUT_SCALE=3
-# unless it is set.
+# unless it is set. When a selected binary uses PostgreSQL, a throwaway
+# server is started first and KHIDMA_TEST_PG holds its URI (see below).
 set -u
 build=${1:-build}; filter=${2:-}; which=${3:-all}
 jobs=${JOBS:-3}
@@ -24,11 +25,51 @@ if [ -z "${HT_TIMEOUT_SCALE:-}" ] && grep -q __asan_init "$KHIDMA_BIN" 2>/dev/nu
   export HT_TIMEOUT_SCALE=3
 fi
 logdir="$build/test-logs"; mkdir -p "$logdir"
-resdir=$(mktemp -d); trap 'rm -rf "$resdir"' EXIT
+resdir=$(mktemp -d)
+pgdir=""
+cleanup() {
+  if [ -n "$pgdir" ]; then
+    cp "$pgdir/server.log" "$logdir/pg-server.log" 2>/dev/null
+    tests/pg/pg_server.sh stop "$pgdir" || echo "run.sh: the test PostgreSQL server in $pgdir would not stop" >&2
+  fi
+  rm -rf "$resdir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 bins=()
 [ "$which" = e2e ] || bins+=( "$build"/tests/unit/test_* )
 [ "$which" = unit ] || bins+=( "$build"/tests/e2e/test_* )
+sel=()
+for b in "${bins[@]}"; do
+  [ -x "$b" ] || continue
+  [ -n "$filter" ] && [[ "$(basename "$b")" != *"$filter"* ]] && continue
+  sel+=( "$b" )
+done
+
+# PostgreSQL: one throwaway server for the whole run (tests/pg/pg_server.sh),
+# its superuser URI exported as KHIDMA_TEST_PG, stopped on every exit path by
+# the trap above. Started only when a selected binary reads KHIDMA_TEST_PG
+# (its name is in the binary), and not when the caller already gave one. The
+# directory is fixed per build directory, so a server left by a killed run is
+# found and stopped by the next. A server that will not start fails the run:
+# the PostgreSQL tests never skip.
+if [ -z "${KHIDMA_TEST_PG:-}" ] && [ "${#sel[@]}" -gt 0 ] &&
+   grep -qlF KHIDMA_TEST_PG "${sel[@]}" 2>/dev/null; then
+  pgdir="/tmp/khidma-pg-$(printf '%s' "$PWD/$build" | cksum | cut -d' ' -f1)"
+  pgstart=$(date +%s.%N)
+  if ! KHIDMA_TEST_PG=$(tests/pg/pg_server.sh start "$pgdir"); then
+    echo "FAIL the test PostgreSQL server did not start (tests/pg/pg_server.sh start $pgdir)"
+    cp "$pgdir/server.log" "$logdir/pg-server.log" 2>/dev/null
+    echo "$build: 0 passed, 1 failed"
+    echo "0 1" > "$build/test-results.txt"
+    exit 1
+  fi
+  export KHIDMA_TEST_PG
+  printf 'ok   %-32s started in %.1fs (%s)\n' "postgresql" \
+    "$(awk -v a="$pgstart" -v b="$(date +%s.%N)" 'BEGIN{print b-a}')" "$KHIDMA_TEST_PG"
+fi
 
 run_one() {   # run_one BINARY: runs it, writes "name passed failed seconds" to resdir
   local b=$1 name log start rc p f
@@ -48,10 +89,7 @@ run_one() {   # run_one BINARY: runs it, writes "name passed failed seconds" to 
 }
 
 running=0
-for b in "${bins[@]}"; do
-  [ -x "$b" ] || continue
-  name=$(basename "$b")
-  [ -n "$filter" ] && [[ "$name" != *"$filter"* ]] && continue
+for b in "${sel[@]}"; do
   run_one "$b" &
   running=$((running+1))
   if [ "$running" -ge "$jobs" ]; then wait -n; running=$((running-1)); fi
