@@ -33,7 +33,7 @@ st_rc store_catalog_list(store *s, const char *kind, bool all,
                          struct catalog_item **items, int *n)
 {
 	struct catalog_item *v = NULL;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	int cnt = 0, cap = 0, rc;
 	st_rc r;
 
@@ -43,9 +43,9 @@ st_rc store_catalog_list(store *s, const char *kind, bool all,
 	                 "catalog WHERE kind = ?1 AND (?2 OR active) ORDER BY sort, id",
 	                 &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 1, kind ? kind : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, all);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	sq_bind_text(st, 1, kind ? kind : "");
+	sq_bind_i64(st, 2, all);
+	while ((rc = sq_step(st)) == SQ_ROW) {
 		struct catalog_item *it;
 
 		if (cnt == cap) {
@@ -53,17 +53,17 @@ st_rc store_catalog_list(store *s, const char *kind, bool all,
 			v = xrealloc(v, (size_t)cap * sizeof *v);
 		}
 		it = &v[cnt++];
-		it->id = sqlite3_column_int64(st, 0);
+		it->id = sq_col_i64(st, 0);
 		st_col_copy(st, 1, it->code, sizeof it->code);
 		it->name_en = st_col_dup(st, 2);
 		it->name_ar = st_col_dup(st, 3);
-		it->sort = sqlite3_column_int(st, 4);
-		it->active = sqlite3_column_int(st, 5) != 0;
+		it->sort = sq_col_int(st, 4);
+		it->active = sq_col_int(st, 5) != 0;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	sq_finalize(st);
+	if (rc != SQ_DONE) {
 		catalog_items_free(v, cnt);
-		return st_map(rc);
+		return sq_map(rc);
 	}
 	*items = v;
 	*n = cnt;
@@ -123,7 +123,7 @@ struct upsert { const char *kind; const struct catalog_item *it; };
 static st_rc upsert_body(store *s, void *ctx)
 {
 	struct upsert *u = ctx;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 
 	if ((r = st_actor_check(s, NULL, ST_ADMIN_ONLY)) != ST_OK)
@@ -134,14 +134,14 @@ static st_rc upsert_body(store *s, void *ctx)
 	                 "excluded.name_ar, sort = excluded.sort, active = "
 	                 "excluded.active", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 1, u->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, u->it->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, u->it->name_en ? u->it->name_en : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, u->it->name_ar ? u->it->name_ar : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 5, u->it->sort);
-	sqlite3_bind_int(st, 6, u->it->active);
+	sq_bind_text(st, 1, u->kind);
+	sq_bind_text(st, 2, u->it->code);
+	sq_bind_text(st, 3, u->it->name_en ? u->it->name_en : "");
+	sq_bind_text(st, 4, u->it->name_ar ? u->it->name_ar : "");
+	sq_bind_i64(st, 5, u->it->sort);
+	sq_bind_i64(st, 6, u->it->active);
 	r = st_done(st);
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 

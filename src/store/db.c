@@ -174,55 +174,39 @@ st_rc st_map(int rc)
 
 /* ---- helpers ------------------------------------------------------------ */
 
-st_rc st_prep(store *s, const char *sql, sqlite3_stmt **st)
+st_rc st_done(sq_stmt *st)
 {
-	st_rc r;
-	int rc;
-
-	if (s->check && (r = st_check_failed(s->check)) != ST_OK) {
-		*st = NULL;
-		return r;                /* the background check refused the file */
-	}
-	rc = sqlite3_prepare_v2(s->db, sql, -1, st, NULL);
-	if (rc != SQLITE_OK) {
-		*st = NULL;
-		return st_map(rc);
-	}
-	return ST_OK;
+	return sq_map(sq_step(st));
 }
 
-st_rc st_done(sqlite3_stmt *st)
+st_rc st_insert_id(sq_stmt *st, int64_t *id)
 {
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+	int rc = sq_step(st);
+
+	if (rc == SQ_ROW) {
+		*id = sq_col_i64(st, 0);
 		return ST_OK;
-	return st_map(rc);
+	}
+	return rc == SQ_DONE ? ST_IO : sq_map(rc);
 }
 
-char *st_col_dup(sqlite3_stmt *st, int i)
+char *st_col_dup(sq_stmt *st, int i)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return xstrdup(t ? (const char *)t : "");
+	const char *t = sq_col_text(st, i);
+	return xstrdup(t ? t : "");
 }
 
-char *st_col_dup_null(sqlite3_stmt *st, int i)
+char *st_col_dup_null(sq_stmt *st, int i)
 {
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+	if (sq_col_null(st, i))
 		return NULL;
 	return st_col_dup(st, i);
 }
 
-void st_col_copy(sqlite3_stmt *st, int i, char *buf, size_t n)
+void st_col_copy(sq_stmt *st, int i, char *buf, size_t n)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
-	strlcpy_k(buf, t ? (const char *)t : "", n);
-}
-
-int st_bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (!s)
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	const char *t = sq_col_text(st, i);
+	strlcpy_k(buf, t ? t : "", n);
 }
 
 bool st_utf8_ok(const char *s)
@@ -325,8 +309,7 @@ static int busy_wait(void *arg, int n)
 
 static void rollback(store *s)
 {
-	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sq_rollback(s);
 }
 
 st_rc st_begin_retry(store *s)
@@ -342,7 +325,7 @@ st_rc st_begin_retry(store *s)
 	}
 	deadline = mono_ms() + s->busy_ms;
 	for (;;) {
-		r = st_map(sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+		r = sq_begin(s);
 		if (r != ST_BUSY)
 			break;
 		rollback(s);
@@ -373,7 +356,7 @@ st_rc st_tx(store *s, st_body body, void *ctx)
 	}
 	deadline = mono_ms() + s->busy_ms;
 	for (;;) {
-		r = st_map(sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+		r = sq_begin(s);
 		if (r == ST_OK) {
 			/* invariant 4: no hook while this connection holds the lock */
 			int64_t t0 = s->wait_t0;
@@ -381,7 +364,7 @@ st_rc st_tx(store *s, st_body body, void *ctx)
 			s->wait_t0 = 0;
 			r = body(s, ctx);
 			if (r == ST_OK)
-				r = st_map(sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL));
+				r = sq_commit(s);
 			s->wait_t0 = t0;
 			if (r == ST_OK)
 				break;
@@ -404,7 +387,7 @@ static st_rc exec_retry(store *s, const char *sql, char *res, size_t resn)
 {
 	int64_t deadline = mono_ms() + s->busy_ms;
 	int delay = ST_BACKOFF_MIN_MS;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 	int rc;
 
@@ -412,11 +395,11 @@ static st_rc exec_retry(store *s, const char *sql, char *res, size_t resn)
 		if ((r = st_prep(s, sql, &st)) != ST_OK && r != ST_BUSY)
 			return r;
 		if (r == ST_OK) {
-			rc = sqlite3_step(st);
-			if (rc == SQLITE_ROW && res)
+			rc = sq_step(st);
+			if (rc == SQ_ROW && res)
 				st_col_copy(st, 0, res, resn);
-			sqlite3_finalize(st);
-			r = st_map(rc);
+			sq_finalize(st);
+			r = sq_map(rc);
 			if (r != ST_BUSY)
 				return r;
 		}
@@ -816,6 +799,7 @@ static st_rc open_at(const char *path, const struct store_opts *o, int target,
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_handler(s->db, busy_wait, s);
+	sq_sqlite_register(s->db);   /* least, greatest, string_agg */
 	if (o && o->check_in_background && in_wal && !s->readonly &&
 	    sqlite3_threadsafe())
 		s->check = st_check_start_prio(path, !o->check_normal_priority);
@@ -971,14 +955,14 @@ int store_schema_version(store *s)
 /* Compares PRAGMA data_version with the value seen last time. */
 bool store_changed(store *s)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	int64_t v = -1;
 
 	if (st_prep(s, "PRAGMA data_version", &st) != ST_OK)
 		return false;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if (sq_step(st) == SQ_ROW)
+		v = sq_col_i64(st, 0);
+	sq_finalize(st);
 	if (v < 0 || v == s->data_version)
 		return false;
 	s->data_version = v;
@@ -995,21 +979,21 @@ struct sqlite3 *store_db(store *s)
 /* Copy the value of key into buf; ST_NOTFOUND when unset. */
 st_rc store_meta_get(store *s, const char *key, char *buf, size_t n)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 	int rc;
 
 	if ((r = st_prep(s, "SELECT value FROM meta WHERE key = ?", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	sq_bind_text(st, 1, key);
+	rc = sq_step(st);
+	if (rc == SQ_ROW) {
 		st_col_copy(st, 0, buf, n);
 		r = ST_OK;
 	} else {
-		r = rc == SQLITE_DONE ? ST_NOTFOUND : st_map(rc);
+		r = rc == SQ_DONE ? ST_NOTFOUND : sq_map(rc);
 	}
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 
@@ -1018,7 +1002,7 @@ struct meta_set { const char *key, *value; };
 static st_rc meta_set_body(store *s, void *ctx)
 {
 	struct meta_set *m = ctx;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 
 	if ((r = st_actor_check(s, NULL, ST_ADMIN_ONLY)) != ST_OK)
@@ -1027,10 +1011,10 @@ static st_rc meta_set_body(store *s, void *ctx)
 	                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
 	                 &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 1, m->key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, m->value, -1, SQLITE_STATIC);
+	sq_bind_text(st, 1, m->key);
+	sq_bind_text(st, 2, m->value);
 	r = st_done(st);
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 

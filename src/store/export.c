@@ -50,9 +50,9 @@ static const char export_events[] =
 	"r.id = e.request_id WHERE e.at >= ? ORDER BY e.id";
 static const char export_surveys[] =
 	"SELECT s.id, s.day, s.channel, s.service, s.comment, "
-	"(SELECT group_concat(question || '=' || score, ';') FROM "
+	"(SELECT string_agg(question || '=' || score, ';') FROM "
 	"(SELECT question, score FROM survey_answers a WHERE a.response_id = s.id "
-	"ORDER BY question)) AS answers "
+	"ORDER BY question) AS qa) AS answers "
 	"FROM survey_responses s WHERE s.day >= ? ORDER BY s.id";
 
 static const char *export_sql(const char *what)
@@ -73,7 +73,7 @@ st_rc store_export_columns(store *s, const char *what, store_row_fn fn,
                            void *ctx)
 {
 	const char *sql = export_sql(what), **names;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	int ncols;
 	st_rc r;
 
@@ -81,12 +81,12 @@ st_rc store_export_columns(store *s, const char *what, store_row_fn fn,
 		return ST_INVALID;
 	if ((r = st_prep(s, sql, &st)) != ST_OK)
 		return r;
-	ncols = sqlite3_column_count(st);
+	ncols = sq_col_count(st);
 	names = xcalloc((size_t)ncols, sizeof *names);
 	for (int i = 0; i < ncols; i++)
-		names[i] = sqlite3_column_name(st, i);
+		names[i] = sq_col_name(st, i);
 	fn(ctx, ncols, names, NULL);
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	free(names);
 	return ST_OK;
 }
@@ -98,7 +98,7 @@ st_rc store_export(store *s, const char *what, time_t since, store_row_fn fn,
 {
 	const char *sql;
 	const char **names = NULL, **cols = NULL;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	int ncols, rc;
 	st_rc r;
 
@@ -106,24 +106,24 @@ st_rc store_export(store *s, const char *what, time_t since, store_row_fn fn,
 		return ST_INVALID;
 	if ((r = st_prep(s, sql, &st)) != ST_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
-	ncols = sqlite3_column_count(st);
+	sq_bind_i64(st, 1, (int64_t)since);
+	ncols = sq_col_count(st);
 	names = xcalloc((size_t)ncols, sizeof *names);
 	cols = xcalloc((size_t)ncols, sizeof *cols);
 	for (int i = 0; i < ncols; i++)
-		names[i] = sqlite3_column_name(st, i);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		names[i] = sq_col_name(st, i);
+	while ((rc = sq_step(st)) == SQ_ROW) {
 		for (int i = 0; i < ncols; i++) {
-			const unsigned char *t = sqlite3_column_text(st, i);
+			const char *t = sq_col_text(st, i);
 			cols[i] = t ? (const char *)t : "";
 		}
 		if (fn(ctx, ncols, names, cols) != 0) {
-			rc = SQLITE_DONE;
+			rc = SQ_DONE;
 			break;
 		}
 	}
-	r = st_map(rc);
-	sqlite3_finalize(st);
+	r = sq_map(rc);
+	sq_finalize(st);
 	free(names);
 	free(cols);
 	return r;
@@ -184,7 +184,7 @@ st_rc st_backup_copy(store *s, const char *dest,
 			nanosleep(&ts, NULL);
 		}
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQ_DONE) {
 		sqlite3_backup_finish(b);
 		r = st_map(rc) == ST_OK ? ST_IO : st_map(rc);
 		goto fail;

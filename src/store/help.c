@@ -24,28 +24,27 @@ static st_rc
 call_body(store *s, void *ctx)
 {
 	struct call_ctx *c = ctx;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 
 	c->id = 0;
 	if ((r = st_prep(s, "SELECT id FROM help_calls WHERE kiosk = ? AND answered_at = 0",
 	                 &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 1, c->kiosk, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		c->id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	sq_bind_text(st, 1, c->kiosk);
+	if (sq_step(st) == SQ_ROW)
+		c->id = sq_col_i64(st, 0);
+	sq_finalize(st);
 	if (c->id > 0)
 		return ST_OK;                   /* invariant 2 */
-	if ((r = st_prep(s, "INSERT INTO help_calls(kiosk, called_at) VALUES (?, ?)",
+	if ((r = st_prep(s, "INSERT INTO help_calls(kiosk, called_at) VALUES (?, ?) "
+	                 "RETURNING id",
 	                 &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 1, c->kiosk, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)c->now);
-	r = st_done(st);
-	sqlite3_finalize(st);
-	if (r == ST_OK)
-		c->id = sqlite3_last_insert_rowid(s->db);
+	sq_bind_text(st, 1, c->kiosk);
+	sq_bind_i64(st, 2, (int64_t)c->now);
+	r = st_insert_id(st, &c->id);
+	sq_finalize(st);
 	return r;
 }
 
@@ -68,7 +67,7 @@ store_help_call(store *s, const char *kiosk, int64_t *id)
 st_rc
 store_help_calls_open(store *s, struct help_call **out, int *n)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	struct help_call *v = NULL;
 	int k = 0, rc;
 	st_rc r;
@@ -79,18 +78,18 @@ store_help_calls_open(store *s, struct help_call **out, int *n)
 	                    " WHERE answered_at = 0 ORDER BY called_at, id LIMIT 100",
 	                 &st)) != ST_OK)
 		return r;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sq_step(st)) == SQ_ROW) {
 		v = xrealloc(v, (size_t)(k + 1) * sizeof *v);
 		memset(&v[k], 0, sizeof v[k]);
-		v[k].id = sqlite3_column_int64(st, 0);
+		v[k].id = sq_col_i64(st, 0);
 		st_col_copy(st, 1, v[k].kiosk, sizeof v[k].kiosk);
-		v[k].called_at = (time_t)sqlite3_column_int64(st, 2);
+		v[k].called_at = (time_t)sq_col_i64(st, 2);
 		k++;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	sq_finalize(st);
+	if (rc != SQ_DONE) {
 		free(v);
-		return st_map(rc);
+		return sq_map(rc);
 	}
 	*out = v;
 	*n = k;
@@ -103,7 +102,7 @@ static st_rc
 answer_body(store *s, void *ctx)
 {
 	struct answer_ctx *c = ctx;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 
 	if ((r = st_actor_check(s, c->who, 0)) != ST_OK)
@@ -111,12 +110,12 @@ answer_body(store *s, void *ctx)
 	if ((r = st_prep(s, "UPDATE help_calls SET answered_at = ?, answered_by = ?"
 	                    " WHERE id = ? AND answered_at = 0", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)c->now);
-	sqlite3_bind_text(st, 2, c->who, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, c->id);
+	sq_bind_i64(st, 1, (int64_t)c->now);
+	sq_bind_text(st, 2, c->who);
+	sq_bind_i64(st, 3, c->id);
 	r = st_done(st);
-	sqlite3_finalize(st);
-	if (r == ST_OK && sqlite3_changes(s->db) == 0)
+	sq_finalize(st);
+	if (r == ST_OK && sq_changes(s) == 0)
 		return ST_NOTFOUND;
 	return r;
 }

@@ -70,7 +70,7 @@ static st_rc member_where(store *s, const char *col, const char *text,
                           int64_t id, struct member *out)
 {
 	char sql[160];
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 	int rc;
 
@@ -80,12 +80,12 @@ static st_rc member_where(store *s, const char *col, const char *text,
 	if ((r = st_prep(s, sql, &st)) != ST_OK)
 		return r;
 	if (text)
-		sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+		sq_bind_text(st, 1, text);
 	else
-		sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
+		sq_bind_i64(st, 1, id);
+	rc = sq_step(st);
+	if (rc == SQ_ROW) {
+		out->id = sq_col_i64(st, 0);
 		st_col_copy(st, 1, out->number, sizeof out->number);
 		out->name = st_col_dup(st, 2);
 		st_col_copy(st, 3, out->national_id, sizeof out->national_id);
@@ -93,9 +93,9 @@ static st_rc member_where(store *s, const char *col, const char *text,
 		st_col_copy(st, 5, out->category, sizeof out->category);
 		r = ST_OK;
 	} else {
-		r = rc == SQLITE_DONE ? ST_NOTFOUND : st_map(rc);
+		r = rc == SQ_DONE ? ST_NOTFOUND : sq_map(rc);
 	}
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 
@@ -138,15 +138,15 @@ static void gap(void)
 
 static st_rc exec(store *s, const char *sql)
 {
-	return st_map(sqlite3_exec(s->db, sql, NULL, NULL, NULL));
+	return sq_exec(s, sql);
 }
 
 static st_rc end_tx(store *s, st_rc r)
 {
 	if (r == ST_OK)
 		r = exec(s, "COMMIT");
-	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if (!!sq_in_tx(s))
+		sq_rollback(s);
 	return r;
 }
 
@@ -190,16 +190,16 @@ static bool owner_alive(const char *claim)
 /* One text value of a query with one text parameter (NULL: none). */
 static char *query_text(store *s, const char *sql, const char *arg)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	char *v = NULL;
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (st_prep(s, sql, &st) != ST_OK)
 		return NULL;
 	if (arg)
-		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		sq_bind_text(st, 1, arg);
+	if (sq_step(st) == SQ_ROW && !sq_col_null(st, 0))
 		v = st_col_dup(st, 0);
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return v;
 }
 
@@ -234,7 +234,7 @@ static char *rename_after(const char *sql, const char *keyword, const char *name
 /* Create members_stage and its indexes like members' (invariant 4). */
 static st_rc create_stage(store *s)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	char *sql = query_text(s, "SELECT sql FROM sqlite_schema WHERE type = 'table' "
 	                          "AND name = 'members'", NULL);
 	char *ddl;
@@ -250,13 +250,12 @@ static st_rc create_stage(store *s)
 	free(ddl);
 	if (r != ST_OK)
 		return r;
-	if (sqlite3_prepare_v2(s->db, "SELECT name, sql FROM sqlite_schema WHERE "
-	                       "type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (st_prep(s, "SELECT name, sql FROM sqlite_schema WHERE "
+	                       "type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL", &st) != ST_OK)
 		return ST_IO;
-	while (r == ST_OK && sqlite3_step(st) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-		const char *isql = (const char *)sqlite3_column_text(st, 1);
+	while (r == ST_OK && sq_step(st) == SQ_ROW) {
+		const char *name = (const char *)sq_col_text(st, 0);
+		const char *isql = (const char *)sq_col_text(st, 1);
 		size_t nl = strlen(name);
 		char *alt = nl > 2 && strcmp(name + nl - 2, "_b") == 0
 		            ? xasprintf("%.*s", (int)(nl - 2), name) : xasprintf("%s_b", name);
@@ -268,7 +267,7 @@ static st_rc create_stage(store *s)
 		free(a);
 		free(b);
 	}
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 
@@ -289,14 +288,14 @@ static st_rc begin_body(store *s)
 	free(claim);
 	owner_text(mine, sizeof mine);
 	{
-		sqlite3_stmt *st;
+		sq_stmt *st;
 
-		if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO meta(key, value) "
-		                       "VALUES ('import_owner', ?)", -1, &st, NULL) != SQLITE_OK)
+		if (st_prep(s, "INSERT INTO meta(key, value) "
+		                       "VALUES ('import_owner', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", &st) != ST_OK)
 			return ST_IO;
-		sqlite3_bind_text(st, 1, mine, -1, SQLITE_TRANSIENT);
+		sq_bind_text(st, 1, mine);
 		r = st_done(st);
-		sqlite3_finalize(st);
+		sq_finalize(st);
 	}
 	return r;
 }
@@ -305,7 +304,7 @@ static st_rc begin_body(store *s)
 static st_rc copy_members(store *s)
 {
 	int64_t last = 0;
-	sqlite3_stmt *st = NULL;
+	sq_stmt *st = NULL;
 	st_rc r = ST_OK;
 
 	for (;;) {
@@ -313,15 +312,14 @@ static st_rc copy_members(store *s)
 
 		if ((r = st_begin_retry(s)) != ST_OK)
 			return r;
-		if (sqlite3_prepare_v2(s->db, "INSERT INTO members_stage SELECT * FROM "
-		                       "members WHERE id > ?1 ORDER BY id LIMIT ?2",
-		                       -1, &st, NULL) != SQLITE_OK)
+		if (st_prep(s, "INSERT INTO members_stage SELECT * FROM "
+		                       "members WHERE id > ?1 ORDER BY id LIMIT ?2", &st) != ST_OK)
 			return end_tx(s, ST_IO);
-		sqlite3_bind_int64(st, 1, last);
-		sqlite3_bind_int(st, 2, CHUNK_ROWS);
+		sq_bind_i64(st, 1, last);
+		sq_bind_i64(st, 2, CHUNK_ROWS);
 		r = st_done(st);
-		sqlite3_finalize(st);
-		changed = sqlite3_changes(s->db);
+		sq_finalize(st);
+		changed = sq_changes(s);
 		if (r == ST_OK && changed > 0) {
 			char *m = query_text(s, "SELECT max(id) FROM members_stage", NULL);
 			last = m ? atoll(m) : last;
@@ -350,7 +348,7 @@ static st_rc drop_chunked(store *s, const char *t)
 		if ((r = st_begin_retry(s)) != ST_OK)
 			break;
 		r = exec(s, del);
-		n = sqlite3_changes(s->db);
+		n = sq_changes(s);
 		if ((r = end_tx(s, r)) != ST_OK || n < CHUNK_ROWS)
 			break;
 		gap();
@@ -366,18 +364,18 @@ static st_rc drop_chunked(store *s, const char *t)
 static void drop_stage(store *s)
 {
 	char mine[64];
-	sqlite3_stmt *st;
+	sq_stmt *st;
 
 	owner_text(mine, sizeof mine);
 	drop_chunked(s, STAGE);
 	exec(s, "PRAGMA synchronous=FULL");
 	if (st_begin_retry(s) != ST_OK)
 		return;                 /* left for the next import (invariant 2) */
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM meta WHERE key = 'import_owner' "
-	                       "AND value = ?", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, mine, -1, SQLITE_TRANSIENT);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
+	if (st_prep(s, "DELETE FROM meta WHERE key = 'import_owner' "
+	                       "AND value = ?", &st) == ST_OK) {
+		sq_bind_text(st, 1, mine);
+		sq_step(st);
+		sq_finalize(st);
 	}
 	end_tx(s, ST_OK);
 }
@@ -414,7 +412,7 @@ st_rc store_import_begin(store *s)
 /* Insert or update one member by membership number, into the stage. */
 st_rc store_import_member(store *s, const struct member *m)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 
 	if (!s->in_import)
@@ -422,7 +420,7 @@ st_rc store_import_member(store *s, const struct member *m)
 	if (!m->name || !m->name[0] || !m->number[0] || !st_utf8_ok(m->name) ||
 	    !st_utf8_ok(m->number))
 		return ST_INVALID;
-	if (sqlite3_get_autocommit(s->db)) {         /* a new chunk */
+	if (!sq_in_tx(s)) {         /* a new chunk */
 		if ((r = st_begin_retry(s)) != ST_OK)
 			return r;
 		s->import_chunk_t0 = now_ms();
@@ -434,13 +432,13 @@ st_rc store_import_member(store *s, const struct member *m)
 	                 "mobile = excluded.mobile, category = excluded.category",
 	                 &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 1, m->number, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, m->national_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, m->mobile, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, m->category, -1, SQLITE_STATIC);
+	sq_bind_text(st, 1, m->number);
+	sq_bind_text(st, 2, m->name);
+	sq_bind_text(st, 3, m->national_id);
+	sq_bind_text(st, 4, m->mobile);
+	sq_bind_text(st, 5, m->category);
 	r = st_done(st);
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	if (r != ST_OK && r != ST_INVALID)
 		return r;                /* the caller aborts */
 	/* invariant 3: the chunk ends by rows or by time */
@@ -458,12 +456,12 @@ st_rc store_import_member(store *s, const struct member *m)
 st_rc store_import_commit(store *s)
 {
 	char mine[64];
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 
 	if (!s->in_import)
 		return ST_INVALID;
-	if (!sqlite3_get_autocommit(s->db) && (r = end_tx(s, ST_OK)) != ST_OK) {
+	if (!!sq_in_tx(s) && (r = end_tx(s, ST_OK)) != ST_OK) {
 		store_import_abort(s);
 		return r;
 	}
@@ -485,10 +483,10 @@ st_rc store_import_commit(store *s)
 		r = exec(s, "ALTER TABLE members RENAME TO members_old");
 	if (r == ST_OK)
 		r = exec(s, "ALTER TABLE members_stage RENAME TO members");
-	if (r == ST_OK && sqlite3_prepare_v2(s->db, "DELETE FROM meta WHERE key = "
-	                                     "'import_owner'", -1, &st, NULL) == SQLITE_OK) {
+	if (r == ST_OK && st_prep(s, "DELETE FROM meta WHERE key = "
+	                                     "'import_owner'", &st) == ST_OK) {
 		r = st_done(st);
-		sqlite3_finalize(st);
+		sq_finalize(st);
 	}
 	r = end_tx(s, r);
 	exec(s, "PRAGMA legacy_alter_table=OFF");
@@ -511,8 +509,8 @@ void store_import_abort(store *s)
 {
 	if (!s->in_import)
 		return;
-	if (!sqlite3_get_autocommit(s->db))
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if (!!sq_in_tx(s))
+		sq_rollback(s);
 	s->in_import = false;
 	drop_stage(s);
 }

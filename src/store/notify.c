@@ -103,21 +103,22 @@ static void code_hash(const char *code, char hex[33])
  * already evaluated (no code is needed) or has no consent. */
 static st_rc make_code(store *s, int64_t id, time_t now, char code[16])
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 
 	code[0] = '\0';
 	if ((r = st_prep(s, "DELETE FROM survey_codes WHERE request_id = ? AND "
 	                 "used = 0", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
+	sq_bind_i64(st, 1, id);
 	r = st_done(st);
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	if (r != ST_OK)
 		return r;
-	if ((r = st_prep(s, "INSERT OR IGNORE INTO survey_codes(hash, request_id, "
+	if ((r = st_prep(s, "INSERT INTO survey_codes(hash, request_id, "
 	                 "created_at) SELECT ?1, id, ?3 FROM requests WHERE id = ?2 "
-	                 "AND surveyed = 0 AND notify <> 'none'", &st)) != ST_OK)
+	                 "AND surveyed = 0 AND notify <> 'none' ON CONFLICT DO NOTHING",
+	                 &st)) != ST_OK)
 		return r;
 	for (int tries = 0; tries < 8; tries++) {
 		uint32_t v;
@@ -129,43 +130,42 @@ static st_rc make_code(store *s, int64_t id, time_t now, char code[16])
 		}
 		snprintf(code, 16, "%08u", (unsigned)(v % 100000000u));
 		code_hash(code, hex);
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 2, id);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+		sq_reset(st);
+		sq_bind_text(st, 1, hex);
+		sq_bind_i64(st, 2, id);
+		sq_bind_i64(st, 3, (int64_t)now);
 		if ((r = st_done(st)) != ST_OK)
 			break;
-		if (sqlite3_changes(s->db) == 1)
+		if (sq_changes(s) == 1)
 			break;
 		code[0] = '\0';      /* a hash taken (or no code wanted): again */
 		if (tries == 0) {    /* no code wanted: the request says so */
-			sqlite3_stmt *q;
+			sq_stmt *q;
 			int want = 0;
 
 			if (st_prep(s, "SELECT surveyed = 0 AND notify <> 'none' AND NOT "
 			            "EXISTS (SELECT 1 FROM survey_codes WHERE request_id "
 			            "= ?1) FROM requests WHERE id = ?1", &q) == ST_OK) {
-				sqlite3_bind_int64(q, 1, id);
-				if (sqlite3_step(q) == SQLITE_ROW)
-					want = sqlite3_column_int(q, 0);
-				sqlite3_finalize(q);
+				sq_bind_i64(q, 1, id);
+				if (sq_step(q) == SQ_ROW)
+					want = sq_col_int(q, 0);
+				sq_finalize(q);
 			}
 			if (!want)
 				break;
 		}
 	}
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 
 /* See store_int.h. */
-st_rc st_notify_event(store *s, int64_t request_id, req_status from,
-                      req_status to, const char *kind, const char *note,
-                      time_t now)
+st_rc st_notify_event(store *s, int64_t request_id, int64_t event_id,
+                      req_status from, req_status to, const char *kind,
+                      const char *note, time_t now)
 {
 	const char *ev = event_of(from, to, kind);
-	int64_t event_id = sqlite3_last_insert_rowid(s->db);
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	char code[16] = "";
 	st_rc r;
 
@@ -188,16 +188,16 @@ st_rc st_notify_event(store *s, int64_t request_id, req_status from,
 		st_cache_arm(s);
 	}
 	st = s->cache[C_OUTBOX];
-	sqlite3_bind_int64(st, 1, request_id);
-	sqlite3_bind_int64(st, 2, event_id);
-	sqlite3_bind_text(st, 3, ev, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, to == RS_NEEDS_INFO || to == RS_REJECTED ?
-	                  (note ? note : "") : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, code, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
+	sq_bind_i64(st, 1, request_id);
+	sq_bind_i64(st, 2, event_id);
+	sq_bind_text(st, 3, ev);
+	sq_bind_text(st, 4, to == RS_NEEDS_INFO || to == RS_REJECTED ?
+	                  (note ? note : "") : "");
+	sq_bind_text(st, 5, code);
+	sq_bind_i64(st, 6, (int64_t)now);
 	r = st_done(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	sq_reset(st);
+	sq_clear(st);
 	sodium_memzero(code, sizeof code);
 	return r;
 }
@@ -209,28 +209,28 @@ st_rc st_notify_event(store *s, int64_t request_id, req_status from,
 	"o.state, o.tries, o.created_at, o.next_at, o.claimed_at, o.sent_at, " \
 	"o.claimed_by, o.answer, q.info_items"
 
-static void fill_msg(sqlite3_stmt *st, struct outbox_msg *m)
+static void fill_msg(sq_stmt *st, struct outbox_msg *m)
 {
 	memset(m, 0, sizeof *m);
-	m->id = sqlite3_column_int64(st, 0);
-	m->request_id = sqlite3_column_int64(st, 1);
-	m->event_id = sqlite3_column_int64(st, 2);
+	m->id = sq_col_i64(st, 0);
+	m->request_id = sq_col_i64(st, 1);
+	m->event_id = sq_col_i64(st, 2);
 	st_col_copy(st, 3, m->event, sizeof m->event);
 	st_col_copy(st, 4, m->transport, sizeof m->transport);
 	st_col_copy(st, 5, m->address, sizeof m->address);
 	st_col_copy(st, 6, m->lang, sizeof m->lang);
 	st_col_copy(st, 7, m->ref, sizeof m->ref);
-	m->date = (time_t)sqlite3_column_int64(st, 8);
+	m->date = (time_t)sq_col_i64(st, 8);
 	m->text = st_col_dup(st, 9);
 	st_col_copy(st, 10, m->code, sizeof m->code);
 	st_col_copy(st, 11, m->idem, sizeof m->idem);
 	st_col_copy(st, 12, m->member, sizeof m->member);
 	st_col_copy(st, 13, m->state, sizeof m->state);
-	m->tries = sqlite3_column_int(st, 14);
-	m->created_at = (time_t)sqlite3_column_int64(st, 15);
-	m->next_at = (time_t)sqlite3_column_int64(st, 16);
-	m->claimed_at = (time_t)sqlite3_column_int64(st, 17);
-	m->sent_at = (time_t)sqlite3_column_int64(st, 18);
+	m->tries = sq_col_int(st, 14);
+	m->created_at = (time_t)sq_col_i64(st, 15);
+	m->next_at = (time_t)sq_col_i64(st, 16);
+	m->claimed_at = (time_t)sq_col_i64(st, 17);
+	m->sent_at = (time_t)sq_col_i64(st, 18);
 	st_col_copy(st, 19, m->claimed_by, sizeof m->claimed_by);
 	m->answer = st_col_dup(st, 20);
 	m->items = st_col_dup(st, 21);
@@ -256,7 +256,7 @@ void outbox_msgs_free(struct outbox_msg *m, int n)
 st_rc store_outbox_list(store *s, int64_t request_id, struct outbox_msg **out,
                         int *n)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	struct outbox_msg *v = NULL;
 	int cnt = 0, cap = 0, rc;
 	st_rc r;
@@ -267,18 +267,18 @@ st_rc store_outbox_list(store *s, int64_t request_id, struct outbox_msg **out,
 	                 "q.id = o.request_id WHERE o.request_id = ? ORDER BY o.id",
 	                 &st)) != ST_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, request_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	sq_bind_i64(st, 1, request_id);
+	while ((rc = sq_step(st)) == SQ_ROW) {
 		if (cnt == cap) {
 			cap = cap ? cap * 2 : 8;
 			v = xrealloc(v, (size_t)cap * sizeof *v);
 		}
 		fill_msg(st, &v[cnt++]);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	sq_finalize(st);
+	if (rc != SQ_DONE) {
 		outbox_msgs_free(v, cnt);
-		return st_map(rc);
+		return sq_map(rc);
 	}
 	*out = v;
 	*n = cnt;
@@ -291,15 +291,15 @@ struct claim_ctx { const struct outbox_policy *p; struct outbox_msg *out; bool f
 
 static st_rc move_next(store *s, int64_t id, time_t at)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 
 	if ((r = st_prep(s, "UPDATE outbox SET next_at = ? WHERE id = ?", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)at);
-	sqlite3_bind_int64(st, 2, id);
+	sq_bind_i64(st, 1, (int64_t)at);
+	sq_bind_i64(st, 2, id);
 	r = st_done(st);
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 
@@ -307,7 +307,7 @@ static st_rc claim_body(store *s, void *ctx)
 {
 	struct claim_ctx *c = ctx;
 	const struct outbox_policy *p = c->p;
-	sqlite3_stmt *st, *cnt = NULL;
+	sq_stmt *st, *cnt = NULL;
 	st_rc r;
 	int rc;
 
@@ -324,19 +324,19 @@ static st_rc claim_body(store *s, void *ctx)
 	                 "= o.request_id WHERE o.state IN ('sending','sent','unknown') "
 	                 "AND o.claimed_at >= ?1 AND o.claimed_at < ?2 AND "
 	                 "q.national_id = ?3", &cnt)) != ST_OK) {
-		sqlite3_finalize(st);
+		sq_finalize(st);
 		return r;
 	}
 	for (;;) {
 		struct outbox_msg *m = c->out;
 
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, (sqlite3_int64)p->now);
-		st_bind_text(st, 2, p->transport);
-		rc = sqlite3_step(st);
-		if (rc != SQLITE_ROW) {
+		sq_reset(st);
+		sq_bind_i64(st, 1, (int64_t)p->now);
+		sq_bind_text(st, 2, p->transport);
+		rc = sq_step(st);
+		if (rc != SQ_ROW) {
 			/* nothing due: ST_OK keeps the rows moved on the way */
-			r = rc == SQLITE_DONE ? ST_OK : st_map(rc);
+			r = rc == SQ_DONE ? ST_OK : sq_map(rc);
 			break;
 		}
 		fill_msg(st, m);
@@ -351,12 +351,12 @@ static st_rc claim_body(store *s, void *ctx)
 		if (cnt) {
 			int used = 0;
 
-			sqlite3_reset(cnt);
-			sqlite3_bind_int64(cnt, 1, (sqlite3_int64)p->day_start);
-			sqlite3_bind_int64(cnt, 2, (sqlite3_int64)p->next_day);
-			sqlite3_bind_text(cnt, 3, m->member, -1, SQLITE_TRANSIENT);
-			if (sqlite3_step(cnt) == SQLITE_ROW)
-				used = sqlite3_column_int(cnt, 0);
+			sq_reset(cnt);
+			sq_bind_i64(cnt, 1, (int64_t)p->day_start);
+			sq_bind_i64(cnt, 2, (int64_t)p->next_day);
+			sq_bind_text(cnt, 3, m->member);
+			if (sq_step(cnt) == SQ_ROW)
+				used = sq_col_int(cnt, 0);
 			if (used >= p->per_day) {
 				r = move_next(s, m->id, p->next_day);
 				outbox_msg_clear(m);
@@ -365,9 +365,9 @@ static st_rc claim_body(store *s, void *ctx)
 				continue;
 			}
 		}
-		sqlite3_reset(st);
+		sq_reset(st);
 		{
-			sqlite3_stmt *up;
+			sq_stmt *up;
 
 			if ((r = st_prep(s, "UPDATE outbox SET state = 'sending', tries = "
 			                 "tries + 1, claimed_by = ?, claimed_at = ? WHERE id "
@@ -375,11 +375,11 @@ static st_rc claim_body(store *s, void *ctx)
 				outbox_msg_clear(m);
 				break;
 			}
-			sqlite3_bind_text(up, 1, p->who, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(up, 2, (sqlite3_int64)p->now);
-			sqlite3_bind_int64(up, 3, m->id);
+			sq_bind_text(up, 1, p->who);
+			sq_bind_i64(up, 2, (int64_t)p->now);
+			sq_bind_i64(up, 3, m->id);
 			r = st_done(up);
-			sqlite3_finalize(up);
+			sq_finalize(up);
 			if (r != ST_OK) {
 				outbox_msg_clear(m);
 				break;
@@ -392,8 +392,8 @@ static st_rc claim_body(store *s, void *ctx)
 		c->found = true;
 		break;
 	}
-	sqlite3_finalize(st);
-	sqlite3_finalize(cnt);
+	sq_finalize(st);
+	sq_finalize(cnt);
 	return r;
 }
 
@@ -426,21 +426,21 @@ struct done_ctx {
 static st_rc done_body(store *s, void *ctx)
 {
 	struct done_ctx *d = ctx;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	int tries = 0, rc;
 	st_rc r;
 
 	if ((r = st_prep(s, "SELECT tries FROM outbox WHERE id = ? AND state = "
 	                 "'sending' AND claimed_by = ?", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, d->id);
-	sqlite3_bind_text(st, 2, d->who, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		tries = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? ST_STALE : st_map(rc);
+	sq_bind_i64(st, 1, d->id);
+	sq_bind_text(st, 2, d->who);
+	rc = sq_step(st);
+	if (rc == SQ_ROW)
+		tries = sq_col_int(st, 0);
+	sq_finalize(st);
+	if (rc != SQ_ROW)
+		return rc == SQ_DONE ? ST_STALE : sq_map(rc);
 	if (d->sent) {
 		r = st_prep(s, "UPDATE outbox SET state = 'sent', sent_at = ?2, "
 		            "code = '', answer = ?3 WHERE id = ?1", &st);
@@ -460,15 +460,18 @@ static st_rc done_body(store *s, void *ctx)
 			delay *= 2;
 		if (delay > DAY_S)
 			delay = DAY_S;
-		sqlite3_bind_int64(st, 1, d->id);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)d->now);
-		sqlite3_bind_text(st, 3, d->answer ? d->answer : "",
-		                  d->answer ? (int)strnlen(d->answer, 300) : 0,
-		                  SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)d->now + delay);
+		sq_bind_i64(st, 1, d->id);
+		sq_bind_i64(st, 2, (int64_t)d->now);
+		{
+			char ans[301];   /* at most 300 bytes of the answer */
+
+			snprintf(ans, sizeof ans, "%.300s", d->answer ? d->answer : "");
+			sq_bind_text(st, 3, ans);
+		}
+		sq_bind_i64(st, 4, (int64_t)d->now + delay);
 	}
 	r = st_done(st);
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 
@@ -493,7 +496,7 @@ struct recover_ctx {
 static st_rc recover_body(store *s, void *ctx)
 {
 	struct recover_ctx *c = ctx;
-	sqlite3_stmt *st, *up;
+	sq_stmt *st, *up;
 	st_rc r;
 	int rc;
 
@@ -504,24 +507,24 @@ static st_rc recover_body(store *s, void *ctx)
 	if ((r = st_prep(s, "UPDATE outbox SET state = 'unknown', answer = "
 	                 "'interrupted while sending: maybe sent, never sent again' "
 	                 "WHERE id = ? AND state = 'sending'", &up)) != ST_OK) {
-		sqlite3_finalize(st);
+		sq_finalize(st);
 		return r;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *by = (const char *)sqlite3_column_text(st, 1);
+	while ((rc = sq_step(st)) == SQ_ROW) {
+		const char *by = (const char *)sq_col_text(st, 1);
 
-		if (!c->dead(c->ctx, by ? by : "", (time_t)sqlite3_column_int64(st, 2)))
+		if (!c->dead(c->ctx, by ? by : "", (time_t)sq_col_i64(st, 2)))
 			continue;
-		sqlite3_reset(up);
-		sqlite3_bind_int64(up, 1, sqlite3_column_int64(st, 0));
+		sq_reset(up);
+		sq_bind_i64(up, 1, sq_col_i64(st, 0));
 		if ((r = st_done(up)) != ST_OK)
 			break;
 		c->n++;
 	}
-	if (r == ST_OK && rc != SQLITE_DONE)
-		r = st_map(rc);
-	sqlite3_finalize(st);
-	sqlite3_finalize(up);
+	if (r == ST_OK && rc != SQ_DONE)
+		r = sq_map(rc);
+	sq_finalize(st);
+	sq_finalize(up);
 	return r;
 }
 
@@ -544,7 +547,7 @@ struct withdraw_ctx { const char *ref, *last4; };
 static st_rc withdraw_body(store *s, void *ctx)
 {
 	struct withdraw_ctx *w = ctx;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	time_t now = khidma_now();
 	int64_t id = 0;
 	const char *mob, *status;
@@ -556,39 +559,39 @@ static st_rc withdraw_body(store *s, void *ctx)
 	if ((r = st_prep(s, "SELECT id, mobile, status FROM requests WHERE ref = ?",
 	                 &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 1, w->ref, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? ST_NOTFOUND : st_map(rc);
+	sq_bind_text(st, 1, w->ref);
+	rc = sq_step(st);
+	if (rc != SQ_ROW) {
+		sq_finalize(st);
+		return rc == SQ_DONE ? ST_NOTFOUND : sq_map(rc);
 	}
-	mob = (const char *)sqlite3_column_text(st, 1);
+	mob = (const char *)sq_col_text(st, 1);
 	ml = mob ? strlen(mob) : 0;
 	if (ml < 4 || strlen(w->last4) != 4 || strcmp(mob + ml - 4, w->last4) != 0)
 		r = ST_NOTFOUND;
-	id = sqlite3_column_int64(st, 0);
-	status = (const char *)sqlite3_column_text(st, 2);
+	id = sq_col_i64(st, 0);
+	status = (const char *)sq_col_text(st, 2);
 	req_status_parse(status, &rs);
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	if (r != ST_OK)
 		return r;
 	if ((r = st_prep(s, "UPDATE requests SET notify = 'none', notify_at = ?2, "
 	                 "version = version + 1, updated_at = ?2 WHERE id = ?1",
 	                 &st)) != ST_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	sq_bind_i64(st, 1, id);
+	sq_bind_i64(st, 2, (int64_t)now);
 	r = st_done(st);
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	if (r != ST_OK)
 		return r;
 	if ((r = st_prep(s, "UPDATE outbox SET state = 'cancelled', answer = "
 	                 "'consent withdrawn' WHERE request_id = ? AND state = "
 	                 "'queued'", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
+	sq_bind_i64(st, 1, id);
 	r = st_done(st);
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	if (r != ST_OK)
 		return r;
 	if ((r = st_prep(s, "INSERT INTO request_events(request_id, at, who, "
@@ -596,11 +599,11 @@ static st_rc withdraw_body(store *s, void *ctx)
 	                 "'kiosk', ?3, ?3, 'messages: consent withdrawn', "
 	                 "'notify_off')", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	sqlite3_bind_text(st, 3, req_status_name(rs), -1, SQLITE_STATIC);
+	sq_bind_i64(st, 1, id);
+	sq_bind_i64(st, 2, (int64_t)now);
+	sq_bind_text(st, 3, req_status_name(rs));
 	r = st_done(st);
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 
@@ -620,7 +623,7 @@ st_rc store_notify_withdraw(store *s, const char *ref, const char *last4)
 st_rc st_survey_code_find(store *s, const char *code, int64_t *request_id,
                           bool *used)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	char hex[33];
 	int rc;
 	st_rc r;
@@ -633,32 +636,32 @@ st_rc st_survey_code_find(store *s, const char *code, int64_t *request_id,
 	if ((r = st_prep(s, "SELECT request_id, used FROM survey_codes WHERE hash = ?",
 	                 &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*request_id = sqlite3_column_int64(st, 0);
-		*used = sqlite3_column_int(st, 1) != 0;
+	sq_bind_text(st, 1, hex);
+	rc = sq_step(st);
+	if (rc == SQ_ROW) {
+		*request_id = sq_col_i64(st, 0);
+		*used = sq_col_int(st, 1) != 0;
 		r = ST_OK;
 	} else {
-		r = rc == SQLITE_DONE ? ST_NOTFOUND : st_map(rc);
+		r = rc == SQ_DONE ? ST_NOTFOUND : sq_map(rc);
 	}
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 
 /* Mark the code of request_id used (in the response's transaction). */
 st_rc st_survey_code_use(store *s, int64_t request_id)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 
 	if ((r = st_prep(s, "UPDATE survey_codes SET used = 1 WHERE request_id = ? "
 	                 "AND used = 0", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, request_id);
+	sq_bind_i64(st, 1, request_id);
 	r = st_done(st);
-	sqlite3_finalize(st);
-	if (r == ST_OK && sqlite3_changes(s->db) != 1)
+	sq_finalize(st);
+	if (r == ST_OK && sq_changes(s) != 1)
 		r = ST_DENIED;
 	return r;
 }

@@ -45,46 +45,46 @@ void officers_free(struct officer *o, int n)
 	free(o);
 }
 
-static void fill_officer(sqlite3_stmt *st, struct officer *o)
+static void fill_officer(sq_stmt *st, struct officer *o)
 {
 	memset(o, 0, sizeof *o);
-	o->id = sqlite3_column_int64(st, 0);
+	o->id = sq_col_i64(st, 0);
 	st_col_copy(st, 1, o->login, sizeof o->login);
 	o->name = st_col_dup(st, 2);
-	officer_role_parse((const char *)sqlite3_column_text(st, 3), &o->role);
+	officer_role_parse((const char *)sq_col_text(st, 3), &o->role);
 	st_col_copy(st, 4, o->pwhash, sizeof o->pwhash);
-	o->active = sqlite3_column_int(st, 5) != 0;
-	o->failed = sqlite3_column_int(st, 6);
-	o->locked_until = (time_t)sqlite3_column_int64(st, 7);
+	o->active = sq_col_int(st, 5) != 0;
+	o->failed = sq_col_int(st, 6);
+	o->locked_until = (time_t)sq_col_i64(st, 7);
 }
 
 static st_rc exec_body(store *s, void *ctx)
 {
-	sqlite3_stmt *st = ctx;
+	sq_stmt *st = ctx;
 	st_rc r;
 
 	if ((r = st_actor_check(s, NULL, ST_ADMIN_ONLY)) != ST_OK)
 		return r;
-	sqlite3_reset(st);
+	sq_reset(st);
 	r = st_done(st);
-	if (r == ST_OK && sqlite3_changes(sqlite3_db_handle(st)) == 0)
+	if (r == ST_OK && sq_changes(s) == 0)
 		r = ST_NOTFOUND;
 	return r;
 }
 
 /* Run one prepared, bound write statement in a retried transaction. */
-static st_rc exec_one(store *s, sqlite3_stmt *st)
+static st_rc exec_one(store *s, sq_stmt *st)
 {
 	st_rc r = st_tx(s, exec_body, st);
 
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 
 /* Add an officer; ST_INVALID when the login exists or a value is bad. */
 st_rc store_officer_add(store *s, const struct officer *o)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 
 	if (!o->login[0] || !o->pwhash[0] || (unsigned)o->role >= ROLE__COUNT ||
@@ -93,32 +93,32 @@ st_rc store_officer_add(store *s, const struct officer *o)
 	if ((r = st_prep(s, "INSERT INTO officers(login, name, role, pwhash, active) "
 	                 "VALUES (?,?,?,?,?)", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 1, o->login, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, o->name ? o->name : o->login, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, officer_role_name(o->role), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, o->pwhash, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 5, o->active);
+	sq_bind_text(st, 1, o->login);
+	sq_bind_text(st, 2, o->name ? o->name : o->login);
+	sq_bind_text(st, 3, officer_role_name(o->role));
+	sq_bind_text(st, 4, o->pwhash);
+	sq_bind_i64(st, 5, o->active);
 	return exec_one(s, st);
 }
 
 st_rc store_officer_get(store *s, const char *login, struct officer *out)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	if ((r = st_prep(s, "SELECT " OFF_COLS " FROM officers WHERE login = ?", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 1, login ? login : "", -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	sq_bind_text(st, 1, login ? login : "");
+	rc = sq_step(st);
+	if (rc == SQ_ROW) {
 		fill_officer(st, out);
 		r = ST_OK;
 	} else {
-		r = rc == SQLITE_DONE ? ST_NOTFOUND : st_map(rc);
+		r = rc == SQ_DONE ? ST_NOTFOUND : sq_map(rc);
 	}
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 
@@ -126,7 +126,7 @@ st_rc store_officer_get(store *s, const char *login, struct officer *out)
 st_rc store_officer_list(store *s, struct officer **out, int *n)
 {
 	struct officer *v = NULL;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	int cnt = 0, cap = 0, rc;
 	st_rc r;
 
@@ -134,17 +134,17 @@ st_rc store_officer_list(store *s, struct officer **out, int *n)
 	*n = 0;
 	if ((r = st_prep(s, "SELECT " OFF_COLS " FROM officers ORDER BY login", &st)) != ST_OK)
 		return r;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = sq_step(st)) == SQ_ROW) {
 		if (cnt == cap) {
 			cap = cap ? cap * 2 : 8;
 			v = xrealloc(v, (size_t)cap * sizeof *v);
 		}
 		fill_officer(st, &v[cnt++]);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	sq_finalize(st);
+	if (rc != SQ_DONE) {
 		officers_free(v, cnt);
-		return st_map(rc);
+		return sq_map(rc);
 	}
 	*out = v;
 	*n = cnt;
@@ -153,15 +153,15 @@ st_rc store_officer_list(store *s, struct officer **out, int *n)
 
 st_rc store_officer_set_password(store *s, const char *login, const char *pwhash)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 
 	if (!pwhash || !pwhash[0] || strlen(pwhash) >= 128)
 		return ST_INVALID;
 	if ((r = st_prep(s, "UPDATE officers SET pwhash = ? WHERE login = ?", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 1, pwhash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, login ? login : "", -1, SQLITE_STATIC);
+	sq_bind_text(st, 1, pwhash);
+	sq_bind_text(st, 2, login ? login : "");
 	return exec_one(s, st);
 }
 
@@ -176,7 +176,7 @@ struct account_ctx {
 /* ST_OK, or ST_DENIED when login is the last active admin (invariant 4). */
 static st_rc last_admin_check(store *s, const struct account_ctx *c)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 	int rc;
 
@@ -187,21 +187,21 @@ static st_rc last_admin_check(store *s, const struct account_ctx *c)
 	                 "officers WHERE login <> ?1 AND active AND role = 'admin')",
 	                 &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 1, c->login, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		r = sqlite3_column_int(st, 0) > 0 && sqlite3_column_int(st, 1) == 0
+	sq_bind_text(st, 1, c->login);
+	rc = sq_step(st);
+	if (rc == SQ_ROW)
+		r = sq_col_int(st, 0) > 0 && sq_col_int(st, 1) == 0
 		    ? ST_DENIED : ST_OK;
 	else
-		r = st_map(rc);
-	sqlite3_finalize(st);
+		r = sq_map(rc);
+	sq_finalize(st);
 	return r;
 }
 
 static st_rc account_body(store *s, void *ctx)
 {
 	struct account_ctx *c = ctx;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 
 	if ((r = st_actor_check(s, NULL, ST_ADMIN_ONLY)) != ST_OK ||
@@ -211,15 +211,14 @@ static st_rc account_body(store *s, void *ctx)
 	                 "active ELSE ?2 END, role = coalesce(?3, role) "
 	                 "WHERE login = ?1", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 1, c->login, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, c->active);
+	sq_bind_text(st, 1, c->login);
+	sq_bind_i64(st, 2, c->active);
 	if (c->role >= 0)
-		sqlite3_bind_text(st, 3, officer_role_name((officer_role)c->role), -1,
-		                  SQLITE_STATIC);
+		sq_bind_text(st, 3, officer_role_name((officer_role)c->role));
 	r = st_done(st);
-	if (r == ST_OK && sqlite3_changes(s->db) == 0)
+	if (r == ST_OK && sq_changes(s) == 0)
 		r = ST_NOTFOUND;
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 
@@ -244,13 +243,13 @@ st_rc store_officer_set_role(store *s, const char *login, officer_role role)
 /* Clear the counter and the lock. */
 st_rc store_officer_unlock(store *s, const char *login)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 
 	if ((r = st_prep(s, "UPDATE officers SET failed = 0, locked_until = 0 "
 	                 "WHERE login = ?", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 1, login ? login : "", -1, SQLITE_STATIC);
+	sq_bind_text(st, 1, login ? login : "");
 	return exec_one(s, st);
 }
 
@@ -263,33 +262,34 @@ struct login_ctx {
 static st_rc login_body(store *s, void *ctx)
 {
 	struct login_ctx *c = ctx;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	time_t now = khidma_now();
 	st_rc r;
+	int rc;
 
 	if ((r = st_prep(s, "UPDATE officers SET "
-	                 "failed = CASE WHEN ?2 THEN 0 ELSE failed + 1 END, "
-	                 "locked_until = CASE WHEN ?2 THEN 0 "
+	                 "failed = CASE WHEN ?2 <> 0 THEN 0 ELSE failed + 1 END, "
+	                 "locked_until = CASE WHEN ?2 <> 0 THEN 0 "
 	                 "  WHEN ?3 > 0 AND failed + 1 >= ?3 THEN ?4 "
 	                 "  ELSE locked_until END "
 	                 "WHERE login = ?1 RETURNING failed", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 1, c->login, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, c->ok);
-	sqlite3_bind_int(st, 3, c->tries);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)(now + (time_t)c->minutes * 60));
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		c->failed = sqlite3_column_int(st, 0);
+	sq_bind_text(st, 1, c->login);
+	sq_bind_i64(st, 2, c->ok);
+	sq_bind_i64(st, 3, c->tries);
+	sq_bind_i64(st, 4, (int64_t)(now + (time_t)c->minutes * 60));
+	switch ((rc = sq_step(st))) {
+	case SQ_ROW:
+		c->failed = sq_col_int(st, 0);
 		r = st_done(st);
 		break;
-	case SQLITE_DONE:
+	case SQ_DONE:
 		r = ST_NOTFOUND;
 		break;
 	default:
-		r = st_map(sqlite3_errcode(s->db));
+		r = sq_map(rc);
 	}
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 
@@ -312,23 +312,23 @@ st_rc store_officer_login_result(store *s, const char *login, bool ok,
  * is active; ST_REVOKED when missing or inactive; else a store error. */
 static st_rc actor_row(store *s, const char *login, officer_role *role)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 	int rc;
 
 	if ((r = st_prep(s, "SELECT active, role FROM officers WHERE login = ?",
 	                 &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		r = sqlite3_column_int(st, 0) != 0 &&
-		    officer_role_parse((const char *)sqlite3_column_text(st, 1), role)
+	sq_bind_text(st, 1, login);
+	rc = sq_step(st);
+	if (rc == SQ_ROW) {
+		r = sq_col_int(st, 0) != 0 &&
+		    officer_role_parse((const char *)sq_col_text(st, 1), role)
 		    ? ST_OK : ST_REVOKED;
 	} else {
-		r = rc == SQLITE_DONE ? ST_REVOKED : st_map(rc);
+		r = rc == SQ_DONE ? ST_REVOKED : sq_map(rc);
 	}
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 

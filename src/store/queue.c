@@ -214,13 +214,13 @@ static st_rc build_where(struct qbuild *q, const struct queue_filter *f,
 	return ST_OK;
 }
 
-static void bind_filter(sqlite3_stmt *st, const struct queue_filter *f,
+static void bind_filter(sq_stmt *st, const struct queue_filter *f,
                         const struct qargs *a)
 {
 	int status = f ? f->status : -1;
 
-#define BIND_T(name, val) sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, name), val, -1, SQLITE_TRANSIENT)
-#define BIND_I(name, val) sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, name), val)
+#define BIND_T(name, val) sq_bind_text(st, sq_param_index(st, name), val)
+#define BIND_I(name, val) sq_bind_i64(st, sq_param_index(st, name), val)
 	if (status >= 0)
 		BIND_T(":status", req_status_name((req_status)status));
 	if (f && f->waiting)
@@ -232,7 +232,7 @@ static void bind_filter(sqlite3_stmt *st, const struct queue_filter *f,
 	if (f && f->service)
 		BIND_T(":service", f->service);
 	if (f && f->overdue)
-		BIND_I(":cut", (sqlite3_int64)(a->now - (time_t)a->sla * DAY_S));
+		BIND_I(":cut", (int64_t)(a->now - (time_t)a->sla * DAY_S));
 	if (a->is_digits) {
 		BIND_T(":ref_lo", a->digits);
 		BIND_T(":ref_hi", a->ref_hi);
@@ -250,7 +250,7 @@ st_rc store_queue_count(store *s, const struct queue_filter *f, int64_t *n)
 {
 	struct qbuild q = { .len = 0 };
 	struct qargs a = { .now = khidma_now() };
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 	int rc;
 
@@ -267,11 +267,11 @@ st_rc store_queue_count(store *s, const struct queue_filter *f, int64_t *n)
 	}
 	bind_filter(st, f, &a);
 	free(a.key);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? ST_OK : st_map(rc);
+	rc = sq_step(st);
+	if (rc == SQ_ROW)
+		*n = sq_col_i64(st, 0);
+	sq_finalize(st);
+	return rc == SQ_ROW ? ST_OK : sq_map(rc);
 }
 
 /* See store.h. *rows is NULL when *n is 0 (queue_rows_free accepts both).
@@ -284,10 +284,10 @@ st_rc store_queue(store *s, const struct queue_filter *f,
 	struct qbuild q = { .len = 0 };
 	struct qargs a = { .now = khidma_now() };
 	struct queue_row *v = NULL;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	time_t now = a.now;
 	int sort = f ? f->sort : QS_NEWEST;
-	int cnt = 0, rc = SQLITE_DONE, sla;
+	int cnt = 0, rc = SQ_DONE, sla;
 	st_rc r;
 
 	*rows = NULL;
@@ -312,40 +312,40 @@ st_rc store_queue(store *s, const struct queue_filter *f,
 	bind_filter(st, f, &a);
 	free(a.key);
 	if (after_id > 0) {
-		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":after_c"),
-		                   (sqlite3_int64)after_created);
-		sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":after_i"), after_id);
+		sq_bind_i64(st, sq_param_index(st, ":after_c"),
+		                   (int64_t)after_created);
+		sq_bind_i64(st, sq_param_index(st, ":after_i"), after_id);
 	}
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":limit"), limit);
+	sq_bind_i64(st, sq_param_index(st, ":limit"), limit);
 
 	v = xcalloc((size_t)limit, sizeof *v);
-	while (cnt < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (cnt < limit && (rc = sq_step(st)) == SQ_ROW) {
 		struct queue_row *row = &v[cnt++];
 
-		row->id = sqlite3_column_int64(st, 0);
+		row->id = sq_col_i64(st, 0);
 		st_col_copy(st, 1, row->ref, sizeof row->ref);
 		row->name = st_col_dup(st, 2);
 		st_col_copy(st, 3, row->service, sizeof row->service);
 		st_col_copy(st, 4, row->channel, sizeof row->channel);
-		req_status_parse((const char *)sqlite3_column_text(st, 5), &row->status);
-		row->created_at = (time_t)sqlite3_column_int64(st, 6);
-		row->earliest_response = (time_t)sqlite3_column_int64(st, 7);
+		req_status_parse((const char *)sq_col_text(st, 5), &row->status);
+		row->created_at = (time_t)sq_col_i64(st, 6);
+		row->earliest_response = (time_t)sq_col_i64(st, 7);
 		st_col_copy(st, 8, row->assigned_to, sizeof row->assigned_to);
 		row->paused = row->status == RS_NEEDS_INFO;
-		row->due = (time_t)sqlite3_column_int64(st, 10) + (time_t)sla * DAY_S;
-		row->sort_key = sort == QS_DUE ? (time_t)sqlite3_column_int64(st, 10)
+		row->due = (time_t)sq_col_i64(st, 10) + (time_t)sla * DAY_S;
+		row->sort_key = sort == QS_DUE ? (time_t)sq_col_i64(st, 10)
 		                               : row->created_at;
 		/* invariant 4 */
 		row->overdue = row->due < now && !row->paused &&
 		               row->status != RS_DELIVERED && row->status != RS_REJECTED &&
 		               row->status != RS_WITHDRAWN;
 	}
-	if (cnt < limit && rc != SQLITE_DONE) {
-		sqlite3_finalize(st);
+	if (cnt < limit && rc != SQ_DONE) {
+		sq_finalize(st);
 		queue_rows_free(v, cnt);
-		return st_map(rc);
+		return sq_map(rc);
 	}
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	if (cnt == 0) {                    /* nothing to free for the caller */
 		free(v);
 		v = NULL;

@@ -42,20 +42,20 @@ report_ensure_indexes(store *s)
 		"requests_decided", "requests_delivered", "survey_days",
 		"survey_channel_days",
 	};
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc e;
 	int rc;
 
 	for (size_t i = 0; i < ARRAY_LEN(need); i++) {
 		if ((e = st_prep(s, "SELECT 1 FROM sqlite_schema WHERE name = ?", &st)))
 			return e;
-		sqlite3_bind_text(st, 1, need[i], -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc == SQLITE_DONE)
+		sq_bind_text(st, 1, need[i]);
+		rc = sq_step(st);
+		sq_finalize(st);
+		if (rc == SQ_DONE)
 			return ST_INVALID;
-		if (rc != SQLITE_ROW)
-			return st_map(rc);
+		if (rc != SQ_ROW)
+			return sq_map(rc);
 	}
 	return ST_OK;
 }
@@ -96,14 +96,14 @@ report_percentile(const double *x, int64_t n, double p)
 }
 
 st_rc
-report_prep_period(store *s, const char *sql, const struct period *p, sqlite3_stmt **st)
+report_prep_period(store *s, const char *sql, const struct period *p, sq_stmt **st)
 {
 	st_rc r;
 
 	if ((r = st_prep(s, sql, st)) != ST_OK)
 		return r;
-	sqlite3_bind_int64(*st, 1, p->since);
-	sqlite3_bind_int64(*st, 2, p->until);
+	sq_bind_i64(*st, 1, p->since);
+	sq_bind_i64(*st, 2, p->until);
 	return ST_OK;
 }
 
@@ -151,17 +151,17 @@ count_row(struct report *r, struct svc **sv, int *nsv, int *cap,
 
 /* Run st (bound) and add its (status, service, n) rows to the counts. */
 static st_rc
-count_rows(sqlite3_stmt *st, struct report *r, struct svc **sv, int *nsv,
+count_rows(sq_stmt *st, struct report *r, struct svc **sv, int *nsv,
            int *cap)
 {
 	int rc;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		count_row(r, sv, nsv, cap, (const char *)sqlite3_column_text(st, 0),
-		          (const char *)sqlite3_column_text(st, 1),
-		          sqlite3_column_int64(st, 2));
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? ST_OK : st_map(rc);
+	while ((rc = sq_step(st)) == SQ_ROW)
+		count_row(r, sv, nsv, cap, (const char *)sq_col_text(st, 0),
+		          (const char *)sq_col_text(st, 1),
+		          sq_col_i64(st, 2));
+	sq_finalize(st);
+	return rc == SQ_DONE ? ST_OK : sq_map(rc);
 }
 
 /* Requests by status and by service. The whole UTC days inside the period
@@ -174,7 +174,7 @@ counts(store *s, const struct period *p, struct report *r)
 	static const char edge_sql[] = "SELECT status, service, count(*) FROM "
 	    "requests INDEXED BY requests_created WHERE created_at >= ?1 AND "
 	    "created_at < ?2 GROUP BY status, service";
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	struct svc *sv = NULL;
 	struct period days = { INT64_MIN, INT64_MAX }, edge;
 	st_rc e = ST_OK;
@@ -238,7 +238,7 @@ static st_rc
 overdue(store *s, const struct period *p, time_t now, struct report *r)
 {
 	struct period q = *p;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	struct report_overdue *o;
 	st_rc e;
 	int rc;
@@ -251,12 +251,12 @@ overdue(store *s, const struct period *p, time_t now, struct report *r)
 	    ST_OPEN_SQL " AND status <> 'needs_info' AND created_at >= ?1 AND"
 	    " created_at < ?2 AND created_at + paused_s < ?3", &q, &st)))
 		return e;
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)(now - (int64_t)r->sla_days * DAY));
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		r->overdue_total = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return st_map(rc);
+	sq_bind_i64(st, 3, (int64_t)(now - (int64_t)r->sla_days * DAY));
+	if ((rc = sq_step(st)) == SQ_ROW)
+		r->overdue_total = sq_col_i64(st, 0);
+	sq_finalize(st);
+	if (rc != SQ_ROW)
+		return sq_map(rc);
 
 	if ((e = report_prep_period(s, "SELECT ref, service, channel, status, created_at,"
 	    " earliest_response, assigned_to, paused_s FROM requests WHERE status IN "
@@ -264,24 +264,24 @@ overdue(store *s, const struct period *p, time_t now, struct report *r)
 	    " created_at < ?2 AND created_at + paused_s < ?4 "
 	    "ORDER BY created_at, id LIMIT ?3", &q, &st)))
 		return e;
-	sqlite3_bind_int(st, 3, REPORT_OVERDUE_MAX);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)(now - (int64_t)r->sla_days * DAY));
+	sq_bind_i64(st, 3, REPORT_OVERDUE_MAX);
+	sq_bind_i64(st, 4, (int64_t)(now - (int64_t)r->sla_days * DAY));
 	r->overdue = xcalloc(REPORT_OVERDUE_MAX, sizeof *r->overdue);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	while ((rc = sq_step(st)) == SQ_ROW &&
 	       r->noverdue < REPORT_OVERDUE_MAX) {
 		o = &r->overdue[r->noverdue++];
 		st_col_copy(st, 0, o->ref, sizeof o->ref);
 		st_col_copy(st, 1, o->service, sizeof o->service);
 		st_col_copy(st, 2, o->channel, sizeof o->channel);
-		req_status_parse((const char *)sqlite3_column_text(st, 3), &o->status);
-		o->created_at = (time_t)sqlite3_column_int64(st, 4);
-		o->earliest_response = (time_t)sqlite3_column_int64(st, 5);
+		req_status_parse((const char *)sq_col_text(st, 3), &o->status);
+		o->created_at = (time_t)sq_col_i64(st, 4);
+		o->earliest_response = (time_t)sq_col_i64(st, 5);
 		st_col_copy(st, 6, o->assigned_to, sizeof o->assigned_to);
 		/* the society's days: the member's (needs_info) not counted */
-		o->days_open = (int)((now - o->created_at - sqlite3_column_int64(st, 7)) / DAY);
+		o->days_open = (int)((now - o->created_at - sq_col_i64(st, 7)) / DAY);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? ST_OK : st_map(rc);
+	sq_finalize(st);
+	return rc == SQ_DONE || rc == SQ_ROW ? ST_OK : sq_map(rc);
 }
 
 st_rc
@@ -304,17 +304,17 @@ report_build(store *s, const struct report_opts *o, struct report **out)
 	p.until = r->until ? (int64_t)r->until : INT64_MAX;
 
 	/* One read transaction: every figure from the same snapshot. */
-	own_tx = sqlite3_get_autocommit(s->db) != 0;
-	if (own_tx && (e = st_map(sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL))))
+	own_tx = !sq_in_tx(s) != 0;
+	if (own_tx && (e = sq_exec(s, "BEGIN")))
 		goto fail;
 	if ((e = counts(s, &p, r)) || (e = overdue(s, &p, now, r)) ||
 	    (e = report_times(s, &p, r)) || (e = report_satisfaction(s, &p, r))) {
 		if (own_tx)
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			sq_rollback(s);
 		goto fail;
 	}
-	if (own_tx && (e = st_map(sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL)))) {
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if (own_tx && (e = sq_exec(s, "COMMIT"))) {
+		sq_rollback(s);
 		goto fail;
 	}
 	*out = r;

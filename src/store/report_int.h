@@ -26,7 +26,7 @@ struct period { int64_t since, until; };
 
 /* Prepare sql with ?1 = p->since, ?2 = p->until bound. */
 st_rc report_prep_period(store *s, const char *sql, const struct period *p,
-                         sqlite3_stmt **st);
+                         sq_stmt **st);
 
 /* report_times.c: receipt → decision and receipt → delivery, from the
  * schema-v4 columns requests.decided_at / delivered_at. */

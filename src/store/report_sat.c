@@ -212,7 +212,7 @@ static st_rc
 by_question(store *s, const struct period *p, struct satgrid *g)
 {
 	struct month_cache mc = { 0, "" };
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	int rc, all = month_index(g, "all"), m, k, score;
 	int64_t dist[5], n;
 	st_rc e;
@@ -220,20 +220,20 @@ by_question(store *s, const struct period *p, struct satgrid *g)
 	if ((e = report_prep_period(s, "SELECT day, question, score, n FROM "
 	    "survey_days WHERE day >= ?1 AND day < ?2", p, &st)))
 		return e;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		score = sqlite3_column_int(st, 2);
-		n = sqlite3_column_int64(st, 3);
+	while ((rc = sq_step(st)) == SQ_ROW) {
+		score = sq_col_int(st, 2);
+		n = sq_col_i64(st, 3);
 		if (score < 1 || score > 5 || n <= 0)
 			continue;
 		memset(dist, 0, sizeof dist);
 		dist[score - 1] = n;
-		m = month_index(g, month_of(&mc, sqlite3_column_int64(st, 0)));
-		k = intern(&g->keys, (const char *)sqlite3_column_text(st, 1));
+		m = month_index(g, month_of(&mc, sq_col_i64(st, 0)));
+		k = intern(&g->keys, (const char *)sq_col_text(st, 1));
 		add_counts(g, m, k, dist, 0);
 		add_counts(g, all, k, dist, 0);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? ST_OK : st_map(rc);
+	sq_finalize(st);
+	return rc == SQ_DONE ? ST_OK : sq_map(rc);
 }
 
 /* Per channel (months and "all") or per officer ("all" only): the
@@ -244,7 +244,7 @@ by_response(store *s, const struct period *p, const char *table,
             const char *col, bool months, struct satgrid *g)
 {
 	struct month_cache mc = { 0, "" };
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	int rc, all = month_index(g, "all"), m, k;
 	int64_t dist[5];
 	char sql[256];
@@ -255,22 +255,22 @@ by_response(store *s, const struct period *p, const char *table,
 	         col, table);
 	if ((e = report_prep_period(s, sql, p, &st)))
 		return e;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *key = (const char *)sqlite3_column_text(st, 1);
+	while ((rc = sq_step(st)) == SQ_ROW) {
+		const char *key = (const char *)sq_col_text(st, 1);
 
 		if (key == NULL || *key == '\0')
 			continue;
 		for (int i = 0; i < 5; i++)
-			dist[i] = sqlite3_column_int64(st, 2 + i);
+			dist[i] = sq_col_i64(st, 2 + i);
 		k = intern(&g->keys, key);
 		if (months) {
-			m = month_index(g, month_of(&mc, sqlite3_column_int64(st, 0)));
-			add_counts(g, m, k, dist, sqlite3_column_int64(st, 8));
+			m = month_index(g, month_of(&mc, sq_col_i64(st, 0)));
+			add_counts(g, m, k, dist, sq_col_i64(st, 8));
 		}
-		add_counts(g, all, k, dist, sqlite3_column_int64(st, 8));
+		add_counts(g, all, k, dist, sq_col_i64(st, 8));
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? ST_OK : st_map(rc);
+	sq_finalize(st);
+	return rc == SQ_DONE ? ST_OK : sq_map(rc);
 }
 
 /* The local midnight of the 1st of the month of t. */

@@ -40,17 +40,17 @@
 /* Up to `want` values through `st` (bound to the period; ?3 = offset k)
  * into x; *got = how many came. */
 static st_rc
-walk(sqlite3_stmt *st, int64_t k, int want, int64_t x[2], int *got)
+walk(sq_stmt *st, int64_t k, int want, int64_t x[2], int *got)
 {
-	int rc = SQLITE_DONE;
+	int rc = SQ_DONE;
 
 	*got = 0;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 3, k);
-	while (*got < want && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		x[(*got)++] = sqlite3_column_int64(st, 0);
-	if (*got < want && rc != SQLITE_DONE)
-		return st_map(rc);
+	sq_reset(st);
+	sq_bind_i64(st, 3, k);
+	while (*got < want && (rc = sq_step(st)) == SQ_ROW)
+		x[(*got)++] = sq_col_i64(st, 0);
+	if (*got < want && rc != SQ_DONE)
+		return sq_map(rc);
 	return *got < want ? ST_IO : ST_OK;     /* fewer rows than counted */
 }
 
@@ -59,7 +59,7 @@ walk(sqlite3_stmt *st, int64_t k, int want, int64_t x[2], int *got)
  * the index is nearer (asc: OFFSET i; desc: OFFSET n-2-i gives x[i+1] and
  * x[i]), so the 90th percentile walks a tenth of the index, not 9/10. */
 static st_rc
-percentile_days(sqlite3_stmt *asc, sqlite3_stmt *desc, int64_t n, double p,
+percentile_days(sq_stmt *asc, sq_stmt *desc, int64_t n, double p,
                 double *out)
 {
 	int64_t i, x[2], lo, hi;
@@ -101,14 +101,14 @@ percentile_days(sqlite3_stmt *asc, sqlite3_stmt *desc, int64_t n, double p,
 struct hist {
 	int64_t *bucket, *n;      /* ascending buckets, their counts (> 0) */
 	int len;
-	sqlite3_stmt *lo, *hi;    /* in [?1, ?2): asc / desc, LIMIT 1 OFFSET ?3 */
+	sq_stmt *lo, *hi;    /* in [?1, ?2): asc / desc, LIMIT 1 OFFSET ?3 */
 };
 
 /* The buckets of `kind` in order, n > 0 only; *total = their sum. */
 static st_rc
 hist_load(store *s, const char *kind, struct hist *h, int64_t *total)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	int rc, cap = 0;
 	int64_t n;
 	st_rc e;
@@ -117,38 +117,38 @@ hist_load(store *s, const char *kind, struct hist *h, int64_t *total)
 	if ((e = st_prep(s, "SELECT bucket, n FROM request_durations WHERE "
 	                 "kind = ?1 AND n > 0 ORDER BY bucket", &st)))
 		return e;
-	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	sq_bind_text(st, 1, kind);
+	while ((rc = sq_step(st)) == SQ_ROW) {
 		if (h->len == cap) {
 			cap = cap ? cap * 2 : 64;
 			h->bucket = xrealloc(h->bucket, (size_t)cap * sizeof *h->bucket);
 			h->n = xrealloc(h->n, (size_t)cap * sizeof *h->n);
 		}
-		n = sqlite3_column_int64(st, 1);
-		h->bucket[h->len] = sqlite3_column_int64(st, 0);
+		n = sq_col_i64(st, 1);
+		h->bucket[h->len] = sq_col_i64(st, 0);
 		h->n[h->len++] = n;
 		*total += n;
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? ST_OK : st_map(rc);
+	sq_finalize(st);
+	return rc == SQ_DONE ? ST_OK : sq_map(rc);
 }
 
 /* One value through a bucket statement: bounds [lo, hi), offset k. */
 static st_rc
-seek(sqlite3_stmt *st, int64_t lo, int64_t hi, int64_t k, int64_t *out)
+seek(sq_stmt *st, int64_t lo, int64_t hi, int64_t k, int64_t *out)
 {
 	int rc;
 
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, lo);
-	sqlite3_bind_int64(st, 2, hi);
-	sqlite3_bind_int64(st, 3, k);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int64(st, 0);
+	sq_reset(st);
+	sq_bind_i64(st, 1, lo);
+	sq_bind_i64(st, 2, hi);
+	sq_bind_i64(st, 3, k);
+	rc = sq_step(st);
+	if (rc == SQ_ROW) {
+		*out = sq_col_i64(st, 0);
 		return ST_OK;
 	}
-	return rc == SQLITE_DONE ? ST_IO : st_map(rc);   /* fewer than counted */
+	return rc == SQ_DONE ? ST_IO : sq_map(rc);   /* fewer than counted */
 }
 
 /* The k-th smallest duration (0-based) over every request. */
@@ -232,8 +232,8 @@ whole_time(store *s, const char *col, const char *index, const char *kind,
 	if (!(e = hist_percentile(&h, d->n, 0.5, &d->median_days)))
 		e = hist_percentile(&h, d->n, 0.9, &d->p90_days);
 out:
-	sqlite3_finalize(h.lo);
-	sqlite3_finalize(h.hi);
+	sq_finalize(h.lo);
+	sq_finalize(h.hi);
 	free(h.bucket);
 	free(h.n);
 	return e;
@@ -247,7 +247,7 @@ static st_rc
 one(store *s, const struct period *p, const char *col, const char *index,
     struct report_duration *d)
 {
-	sqlite3_stmt *st = NULL, *asc = NULL, *desc = NULL;
+	sq_stmt *st = NULL, *asc = NULL, *desc = NULL;
 	char *sql;
 	st_rc e;
 	int rc;
@@ -259,11 +259,11 @@ one(store *s, const struct period *p, const char *col, const char *index,
 	free(sql);
 	if (e)
 		return e;
-	rc = sqlite3_step(st);
-	d->n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return st_map(rc);
+	rc = sq_step(st);
+	d->n = rc == SQ_ROW ? sq_col_i64(st, 0) : 0;
+	sq_finalize(st);
+	if (rc != SQ_ROW)
+		return sq_map(rc);
 	if (d->n == 0)
 		return ST_OK;
 
@@ -281,8 +281,8 @@ one(store *s, const struct period *p, const char *col, const char *index,
 	if (!(e = percentile_days(asc, desc, d->n, 0.5, &d->median_days)))
 		e = percentile_days(asc, desc, d->n, 0.9, &d->p90_days);
 out:
-	sqlite3_finalize(asc);
-	sqlite3_finalize(desc);
+	sq_finalize(asc);
+	sq_finalize(desc);
 	return e;
 }
 

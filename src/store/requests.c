@@ -66,10 +66,10 @@ void request_free(struct request *r)
 	memset(r, 0, sizeof *r);
 }
 
-static void fill_request(sqlite3_stmt *st, struct request *r)
+static void fill_request(sq_stmt *st, struct request *r)
 {
 	memset(r, 0, sizeof *r);
-	r->id = sqlite3_column_int64(st, 0);
+	r->id = sq_col_i64(st, 0);
 	st_col_copy(st, 1, r->ref, sizeof r->ref);
 	st_col_copy(st, 2, r->category, sizeof r->category);
 	r->name = st_col_dup(st, 3);
@@ -77,37 +77,37 @@ static void fill_request(sqlite3_stmt *st, struct request *r)
 	st_col_copy(st, 5, r->mobile, sizeof r->mobile);
 	r->email = st_col_dup(st, 6);
 	st_col_copy(st, 7, r->member_number, sizeof r->member_number);
-	r->member_id = sqlite3_column_int64(st, 8);
+	r->member_id = sq_col_i64(st, 8);
 	st_col_copy(st, 9, r->service, sizeof r->service);
 	st_col_copy(st, 10, r->channel, sizeof r->channel);
 	r->description = st_col_dup(st, 11);
-	r->declared_at = (time_t)sqlite3_column_int64(st, 12);
+	r->declared_at = (time_t)sq_col_i64(st, 12);
 	r->signature = st_col_dup(st, 13);
-	r->declaration_version = sqlite3_column_int(st, 14);
+	r->declaration_version = sq_col_int(st, 14);
 	st_col_copy(st, 15, r->declared_by, sizeof r->declared_by);
-	r->created_at = (time_t)sqlite3_column_int64(st, 16);
-	r->earliest_response = (time_t)sqlite3_column_int64(st, 17);
-	req_status_parse((const char *)sqlite3_column_text(st, 18), &r->status);
+	r->created_at = (time_t)sq_col_i64(st, 16);
+	r->earliest_response = (time_t)sq_col_i64(st, 17);
+	req_status_parse((const char *)sq_col_text(st, 18), &r->status);
 	st_col_copy(st, 19, r->assigned_to, sizeof r->assigned_to);
 	r->decision_reason = st_col_dup_null(st, 20);
 	st_col_copy(st, 21, r->field_match, sizeof r->field_match);
-	r->version = sqlite3_column_int(st, 22);
-	r->updated_at = (time_t)sqlite3_column_int64(st, 23);
-	r->paused_s = sqlite3_column_int64(st, 24);
-	r->paused_since = (time_t)sqlite3_column_int64(st, 25);
+	r->version = sq_col_int(st, 22);
+	r->updated_at = (time_t)sq_col_i64(st, 23);
+	r->paused_s = sq_col_i64(st, 24);
+	r->paused_since = (time_t)sq_col_i64(st, 25);
 	r->info_items = st_col_dup(st, 26);
 	r->info_text = st_col_dup(st, 27);
-	r->duplicate_of = sqlite3_column_int64(st, 28);
-	notify_choice_parse((const char *)sqlite3_column_text(st, 29), &r->notify);
-	r->notify_at = (time_t)sqlite3_column_int64(st, 30);
-	r->notify_decl = sqlite3_column_int(st, 31);
+	r->duplicate_of = sq_col_i64(st, 28);
+	notify_choice_parse((const char *)sq_col_text(st, 29), &r->notify);
+	r->notify_at = (time_t)sq_col_i64(st, 30);
+	r->notify_decl = sq_col_int(st, 31);
 	st_col_copy(st, 32, r->lang, sizeof r->lang);
 }
 
 static st_rc get_one(store *s, const char *sql, int64_t id, const char *key,
                      struct request *out)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 	int rc;
 
@@ -115,17 +115,17 @@ static st_rc get_one(store *s, const char *sql, int64_t id, const char *key,
 	if ((r = st_prep(s, sql, &st)) != ST_OK)
 		return r;
 	if (key)
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+		sq_bind_text(st, 1, key);
 	else
-		sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+		sq_bind_i64(st, 1, id);
+	rc = sq_step(st);
+	if (rc == SQ_ROW) {
 		fill_request(st, out);
 		r = ST_OK;
 	} else {
-		r = rc == SQLITE_DONE ? ST_NOTFOUND : st_map(rc);
+		r = rc == SQ_DONE ? ST_NOTFOUND : sq_map(rc);
 	}
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 
@@ -168,19 +168,20 @@ static int cache_on_close(unsigned type, void *ctx, void *p, void *x)
 void st_cache_free(store *s)
 {
 	for (size_t i = 0; i < ARRAY_LEN(s->cache); i++) {
-		sqlite3_finalize(s->cache[i]);
+		sq_finalize(s->cache[i]);
 		s->cache[i] = NULL;
 	}
 }
 
 void st_cache_arm(store *s)
 {
-	sqlite3_trace_v2(s->db, SQLITE_TRACE_CLOSE, cache_on_close, s);
+	if (s->db)           /* SQLite only: PG statements die with the store */
+		sqlite3_trace_v2(s->db, SQLITE_TRACE_CLOSE, cache_on_close, s);
 }
 
 /* The statement of `slot` (prepared once); reset and cleared when done
  * with uncache(). */
-static st_rc cached(store *s, int slot, const char *sql, sqlite3_stmt **st)
+static st_rc cached(store *s, int slot, const char *sql, sq_stmt **st)
 {
 	st_rc r;
 
@@ -193,32 +194,36 @@ static st_rc cached(store *s, int slot, const char *sql, sqlite3_stmt **st)
 	return ST_OK;
 }
 
-static void uncache(sqlite3_stmt *st)
+static void uncache(sq_stmt *st)
 {
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	sq_reset(st);
+	sq_clear(st);
 }
 
+/* Append one event; its id in *event_id (NULL: not wanted). */
 static st_rc add_event(store *s, int64_t id, time_t at, const char *who,
                        req_status from, req_status to, const char *note,
-                       const char *kind)
+                       const char *kind, int64_t *event_id)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
+	int64_t eid = 0;
 	st_rc r;
 
 	if ((r = cached(s, C_EVENT, "INSERT INTO request_events(request_id, at, "
 	                "who, from_status, to_status, note, kind) VALUES "
-	                "(?,?,?,?,?,?,?)", &st)) != ST_OK)
+	                "(?,?,?,?,?,?,?) RETURNING id", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 7, kind ? kind : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)at);
-	sqlite3_bind_text(st, 3, who, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, req_status_name(from), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, req_status_name(to), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, note ? note : "", -1, SQLITE_STATIC);
-	r = st_done(st);
+	sq_bind_text(st, 7, kind ? kind : "");
+	sq_bind_i64(st, 1, id);
+	sq_bind_i64(st, 2, (int64_t)at);
+	sq_bind_text(st, 3, who);
+	sq_bind_text(st, 4, req_status_name(from));
+	sq_bind_text(st, 5, req_status_name(to));
+	sq_bind_text(st, 6, note ? note : "");
+	r = st_insert_id(st, &eid);
 	uncache(st);
+	if (event_id)
+		*event_id = eid;
 	return r;
 }
 
@@ -228,8 +233,8 @@ static st_rc submit_body(store *s, void *ctx)
 {
 	struct submit_ctx *c = ctx;
 	struct request *r = c->r;
-	sqlite3_stmt *st = NULL;
-	int64_t seq = 0, member = 0;
+	sq_stmt *st = NULL;
+	int64_t seq = 0, member = 0, ev = 0;
 	time_t now = khidma_now();
 	char *key = NULL;
 	bool known = false;
@@ -251,20 +256,20 @@ static st_rc submit_body(store *s, void *ctx)
 	                  "ORDER BY national_id = ?3 DESC, id LIMIT 1), "
 	                  "(SELECT COALESCE(MAX(seq), 0) + 1 FROM requests)", &st)) != ST_OK)
 		return r2;
-	sqlite3_bind_text(st, 1, r->service, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r->national_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, r->member_number, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		known = sqlite3_column_int(st, 0) == 1 && sqlite3_column_int(st, 1) == 1;
-		member = sqlite3_column_int64(st, 2);
-		seq = sqlite3_column_int64(st, 3);
+	sq_bind_text(st, 1, r->service);
+	sq_bind_text(st, 2, r->channel);
+	sq_bind_text(st, 3, r->national_id);
+	sq_bind_text(st, 4, r->member_number);
+	rc = sq_step(st);
+	if (rc == SQ_ROW) {
+		known = sq_col_int(st, 0) == 1 && sq_col_int(st, 1) == 1;
+		member = sq_col_i64(st, 2);
+		seq = sq_col_i64(st, 3);
 	}
 	uncache(st);
 	st = NULL;
-	if (rc != SQLITE_ROW)
-		return st_map(rc);
+	if (rc != SQ_ROW)
+		return sq_map(rc);
 	if (!known)
 		return ST_INVALID;
 	if (!refno_make(s->branch, seq, r->ref, sizeof r->ref))
@@ -287,53 +292,50 @@ static st_rc submit_body(store *s, void *ctx)
 	                  "version, updated_at, name_key, last_officer, notify, "
 	                  "notify_at, notify_decl, lang, duplicate_of) VALUES "
 	                  "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'received','',?,1,"
-	                  "?,?,?,?,?,?,?,?)", &st)) != ST_OK)
+	                  "?,?,?,?,?,?,?,?) RETURNING id", &st)) != ST_OK)
 		goto out;
-	sqlite3_bind_int64(st, 1, seq);
-	sqlite3_bind_text(st, 2, r->ref, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r->category, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, r->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, r->national_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, r->mobile, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, r->email ? r->email : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, r->member_number, -1, SQLITE_STATIC);
+	sq_bind_i64(st, 1, seq);
+	sq_bind_text(st, 2, r->ref);
+	sq_bind_text(st, 3, r->category);
+	sq_bind_text(st, 4, r->name);
+	sq_bind_text(st, 5, r->national_id);
+	sq_bind_text(st, 6, r->mobile);
+	sq_bind_text(st, 7, r->email ? r->email : "");
+	sq_bind_text(st, 8, r->member_number);
 	if (member)
-		sqlite3_bind_int64(st, 9, member);
+		sq_bind_i64(st, 9, member);
 	else
-		sqlite3_bind_null(st, 9);
-	sqlite3_bind_text(st, 10, r->service, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 11, r->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 12, r->description ? r->description : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 13, (sqlite3_int64)r->declared_at);
-	sqlite3_bind_text(st, 14, r->signature ? r->signature : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 15, r->declaration_version);
-	sqlite3_bind_text(st, 16, r->declared_by, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 17, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 18, (sqlite3_int64)r->earliest_response);
-	sqlite3_bind_text(st, 19, r->field_match, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 20, (sqlite3_int64)now);
-	sqlite3_bind_text(st, 21, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 22, strcmp(c->who, "kiosk") ? c->who : "", -1,
-	                  SQLITE_STATIC);
+		sq_bind_null(st, 9);
+	sq_bind_text(st, 10, r->service);
+	sq_bind_text(st, 11, r->channel);
+	sq_bind_text(st, 12, r->description ? r->description : "");
+	sq_bind_i64(st, 13, (int64_t)r->declared_at);
+	sq_bind_text(st, 14, r->signature ? r->signature : "");
+	sq_bind_i64(st, 15, r->declaration_version);
+	sq_bind_text(st, 16, r->declared_by);
+	sq_bind_i64(st, 17, (int64_t)now);
+	sq_bind_i64(st, 18, (int64_t)r->earliest_response);
+	sq_bind_text(st, 19, r->field_match);
+	sq_bind_i64(st, 20, (int64_t)now);
+	sq_bind_text(st, 21, key);
+	sq_bind_text(st, 22, strcmp(c->who, "kiosk") ? c->who : "");
 	/* schema v12: the consent, when and under which declaration */
-	sqlite3_bind_text(st, 23, notify_choice_name(r->notify), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 24, r->notify ? (sqlite3_int64)now : 0);
-	sqlite3_bind_int(st, 25, r->notify ? r->declaration_version : 0);
-	sqlite3_bind_text(st, 26, strcmp(r->lang, "en") == 0 ? "en" : "ar", -1,
-	                  SQLITE_STATIC);
+	sq_bind_text(st, 23, notify_choice_name(r->notify));
+	sq_bind_i64(st, 24, r->notify ? (int64_t)now : 0);
+	sq_bind_i64(st, 25, r->notify ? r->declaration_version : 0);
+	sq_bind_text(st, 26, strcmp(r->lang, "en") == 0 ? "en" : "ar");
 	/* issue 12: the open request of the same national ID and service
 	 * that the member or the officer acknowledged at intake */
-	sqlite3_bind_int64(st, 27, r->duplicate_of > 0 ? r->duplicate_of : 0);
-	if ((r2 = st_done(st)) != ST_OK)
+	sq_bind_i64(st, 27, r->duplicate_of > 0 ? r->duplicate_of : 0);
+	if ((r2 = st_insert_id(st, &r->id)) != ST_OK)
 		goto out;
-	r->id = sqlite3_last_insert_rowid(s->db);
 	uncache(st);
 	st = NULL;
 	r2 = add_event(s, r->id, now, c->who, RS_RECEIVED, RS_RECEIVED, "submitted",
-	               "submitted");
+	               "submitted", &ev);
 	/* schema v12, invariant 12: the "received" message, same transaction */
 	if (r2 == ST_OK && r->notify)
-		r2 = st_notify_event(s, r->id, RS_RECEIVED, RS_RECEIVED, "submitted",
+		r2 = st_notify_event(s, r->id, ev, RS_RECEIVED, RS_RECEIVED, "submitted",
 		                     "", now);
 out:
 	if (st)
@@ -395,25 +397,26 @@ struct change {
 static st_rc change_body(store *s, void *ctx)
 {
 	struct change *c = ctx;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	req_status cur = RS_RECEIVED;
 	time_t now = khidma_now();
 	int ver, rc;
+	int64_t ev = 0;
 	st_rc r;
 
 	if ((r = st_actor_check(s, c->who, 0)) != ST_OK)
 		return r;
 	if ((r = st_prep(s, "SELECT status, version FROM requests WHERE id = ?", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, c->id);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? ST_NOTFOUND : st_map(rc);
+	sq_bind_i64(st, 1, c->id);
+	rc = sq_step(st);
+	if (rc != SQ_ROW) {
+		sq_finalize(st);
+		return rc == SQ_DONE ? ST_NOTFOUND : sq_map(rc);
 	}
-	req_status_parse((const char *)sqlite3_column_text(st, 0), &cur);
-	ver = sqlite3_column_int(st, 1);
-	sqlite3_finalize(st);
+	req_status_parse((const char *)sq_col_text(st, 0), &cur);
+	ver = sq_col_int(st, 1);
+	sq_finalize(st);
 	if (c->version >= 0 && ver != c->version)
 		return ST_STALE;
 	if (c->kind == CH_STATUS && cur != c->from)
@@ -433,26 +436,26 @@ static st_rc change_body(store *s, void *ctx)
 		            c->to == RS_DELIVERED ? STATUS_SQL(FIRST("delivered_at")) :
 		            STATUS_SQL(""), &st);
 		if (r == ST_OK) {
-			sqlite3_bind_text(st, 2, req_status_name(c->to), -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 4, c->note ? c->note : "", -1, SQLITE_STATIC);
+			sq_bind_text(st, 2, req_status_name(c->to));
+			sq_bind_text(st, 4, c->note ? c->note : "");
 		}
 		break;
 	case CH_ASSIGN:
 		r = st_prep(s, "UPDATE requests SET assigned_to = ?2, version = version + 1, "
 		            "updated_at = ?3" BY_WHO " WHERE id = ?1", &st);
 		if (r == ST_OK)
-			sqlite3_bind_text(st, 2, c->text, -1, SQLITE_STATIC);
+			sq_bind_text(st, 2, c->text);
 		break;
 	case CH_MATCH:
 		r = st_prep(s, "UPDATE requests SET field_match = ?2, member_id = ?4, "
 		            "version = version + 1, updated_at = ?3" BY_WHO
 		            " WHERE id = ?1", &st);
 		if (r == ST_OK) {
-			sqlite3_bind_text(st, 2, c->text, -1, SQLITE_STATIC);
+			sq_bind_text(st, 2, c->text);
 			if (c->member_id > 0)
-				sqlite3_bind_int64(st, 4, c->member_id);
+				sq_bind_i64(st, 4, c->member_id);
 			else
-				sqlite3_bind_null(st, 4);
+				sq_bind_null(st, 4);
 		}
 		break;
 	case CH_NOTE:
@@ -463,24 +466,24 @@ static st_rc change_body(store *s, void *ctx)
 		r = st_prep(s, "UPDATE requests SET duplicate_of = ?4, version = "
 		            "version + 1, updated_at = ?3" BY_WHO " WHERE id = ?1", &st);
 		if (r == ST_OK)
-			sqlite3_bind_int64(st, 4, c->member_id);
+			sq_bind_i64(st, 4, c->member_id);
 		break;
 	}
 	if (r != ST_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, c->id);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	sqlite3_bind_text(st, 9, c->who, -1, SQLITE_STATIC);
+	sq_bind_i64(st, 1, c->id);
+	sq_bind_i64(st, 3, (int64_t)now);
+	sq_bind_text(st, 9, c->who);
 	r = st_done(st);
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	if (r != ST_OK)
 		return r;
 	r = add_event(s, c->id, now, c->who, c->from, c->to, c->note,
 	              c->kind == CH_ASSIGN ? "assign" : c->kind == CH_MATCH ?
 	              "match" : c->kind == CH_NOTE ? "note" :
-	              c->kind == CH_DUPLINK ? "duplicate_link" : "");
+	              c->kind == CH_DUPLINK ? "duplicate_link" : "", &ev);
 	if (r == ST_OK && c->from != c->to)  /* schema v12: its message */
-		r = st_notify_event(s, c->id, c->from, c->to, "", c->note, now);
+		r = st_notify_event(s, c->id, ev, c->from, c->to, "", c->note, now);
 	return r;
 }
 
@@ -510,7 +513,7 @@ st_rc store_request_transition(store *s, int64_t id, int version,
 
 /* The events of request_id through the prepared EVENTS_SQL statement st
  * (stepped and reset here, not finalized). */
-static st_rc events_read(sqlite3_stmt *st, int64_t request_id,
+static st_rc events_read(sq_stmt *st, int64_t request_id,
                          struct request_event **ev, int *n)
 {
 	struct request_event *v = NULL;
@@ -518,8 +521,8 @@ static st_rc events_read(sqlite3_stmt *st, int64_t request_id,
 
 	*ev = NULL;
 	*n = 0;
-	sqlite3_bind_int64(st, 1, request_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	sq_bind_i64(st, 1, request_id);
+	while ((rc = sq_step(st)) == SQ_ROW) {
 		struct request_event *e;
 
 		if (cnt == cap) {
@@ -528,19 +531,19 @@ static st_rc events_read(sqlite3_stmt *st, int64_t request_id,
 		}
 		e = &v[cnt++];
 		memset(e, 0, sizeof *e);
-		e->id = sqlite3_column_int64(st, 0);
-		e->at = (time_t)sqlite3_column_int64(st, 1);
+		e->id = sq_col_i64(st, 0);
+		e->at = (time_t)sq_col_i64(st, 1);
 		st_col_copy(st, 2, e->who, sizeof e->who);
-		req_status_parse((const char *)sqlite3_column_text(st, 3), &e->from);
-		req_status_parse((const char *)sqlite3_column_text(st, 4), &e->to);
+		req_status_parse((const char *)sq_col_text(st, 3), &e->from);
+		req_status_parse((const char *)sq_col_text(st, 4), &e->to);
 		e->note = st_col_dup(st, 5);
 		st_col_copy(st, 6, e->kind, sizeof e->kind);
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_DONE) {
+	sq_reset(st);
+	sq_clear(st);
+	if (rc != SQ_DONE) {
 		request_events_free(v, cnt);
-		return st_map(rc);
+		return sq_map(rc);
 	}
 	*ev = v;
 	*n = cnt;
@@ -564,9 +567,10 @@ static st_rc act_body(store *s, void *ctx)
 	struct request cur;
 	struct request_event *ev = NULL;
 	struct st_act_out out;
-	sqlite3_stmt *st = NULL;
+	sq_stmt *st = NULL;
 	time_t now = khidma_now();
 	int nev = 0, rc;
+	int64_t evid = 0;
 	st_rc r;
 
 	/* invariant 9: a revoked officer votes, reopens, excepts nothing */
@@ -577,14 +581,14 @@ static st_rc act_body(store *s, void *ctx)
 	if ((r = cached(s, C_ACT_GET, "SELECT " REQ_COLS " FROM requests WHERE "
 	                "id = ?", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, a->id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	sq_bind_i64(st, 1, a->id);
+	rc = sq_step(st);
+	if (rc == SQ_ROW)
 		fill_request(st, &cur);
 	uncache(st);
 	st = NULL;
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? ST_NOTFOUND : st_map(rc);
+	if (rc != SQ_ROW)
+		return rc == SQ_DONE ? ST_NOTFOUND : sq_map(rc);
 	if (cur.version != a->version)
 		r = ST_STALE;
 	else if (cur.status != a->from)
@@ -613,12 +617,12 @@ static st_rc act_body(store *s, void *ctx)
 		r = cached(s, C_ACT_PLAIN, ACT_SQL(""), &st);
 	if (r != ST_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, a->id);
-	sqlite3_bind_text(st, 2, req_status_name(out.to), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	sqlite3_bind_int(st, 5, out.decision ? 1 : 0);
-	sqlite3_bind_text(st, 4, a->note ? a->note : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, a->who, -1, SQLITE_STATIC);
+	sq_bind_i64(st, 1, a->id);
+	sq_bind_text(st, 2, req_status_name(out.to));
+	sq_bind_i64(st, 3, (int64_t)now);
+	sq_bind_i64(st, 5, out.decision ? 1 : 0);
+	sq_bind_text(st, 4, a->note ? a->note : "");
+	sq_bind_text(st, 9, a->who);
 	r = st_done(st);
 	uncache(st);
 	if (r != ST_OK)
@@ -630,20 +634,20 @@ static st_rc act_body(store *s, void *ctx)
 		                 " ?5 > 0 THEN ?5 ELSE duplicate_of END WHERE id = ?1",
 		                 &st)) != ST_OK)
 			return r;
-		sqlite3_bind_int64(st, 1, a->id);
-		sqlite3_bind_int(st, 2, out.set_info ? 1 : 0);
-		sqlite3_bind_text(st, 3, out.info_items ? out.info_items : "", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, out.info_text ? out.info_text : "", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 5, out.duplicate_of);
+		sq_bind_i64(st, 1, a->id);
+		sq_bind_i64(st, 2, out.set_info ? 1 : 0);
+		sq_bind_text(st, 3, out.info_items ? out.info_items : "");
+		sq_bind_text(st, 4, out.info_text ? out.info_text : "");
+		sq_bind_i64(st, 5, out.duplicate_of);
 		r = st_done(st);
-		sqlite3_finalize(st);
+		sq_finalize(st);
 		if (r != ST_OK)
 			return r;
 	}
 	r = add_event(s, a->id, now, a->who, a->from, out.to,
-	              out.note ? out.note : a->note, out.kind);
+	              out.note ? out.note : a->note, out.kind, &evid);
 	if (r == ST_OK && out.to != a->from)    /* schema v12: its message */
-		r = st_notify_event(s, a->id, a->from, out.to, out.kind,
+		r = st_notify_event(s, a->id, evid, a->from, out.to, out.kind,
 		                    out.set_info ? (out.info_text ? out.info_text : "") :
 		                    out.note ? out.note : a->note, now);
 	return r;
@@ -665,7 +669,7 @@ st_rc store_request_act(store *s, int64_t id, int version, req_status from,
 /* See store.h. */
 st_rc store_request_ids(store *s, int64_t after_id, int limit, int64_t *ids, int *n)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 	int rc;
 
@@ -673,12 +677,12 @@ st_rc store_request_ids(store *s, int64_t after_id, int limit, int64_t *ids, int
 	if ((r = st_prep(s, "SELECT id FROM requests WHERE id > ? ORDER BY id LIMIT ?",
 	                 &st)) != ST_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, after_id);
-	sqlite3_bind_int(st, 2, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < limit)
-		ids[(*n)++] = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ST_OK : st_map(rc);
+	sq_bind_i64(st, 1, after_id);
+	sq_bind_i64(st, 2, limit);
+	while ((rc = sq_step(st)) == SQ_ROW && *n < limit)
+		ids[(*n)++] = sq_col_i64(st, 0);
+	sq_finalize(st);
+	return rc == SQ_ROW || rc == SQ_DONE ? ST_OK : sq_map(rc);
 }
 
 void store_set_study_days(store *s, int days)
@@ -776,7 +780,7 @@ static void unmark(const char *fm, const char *field, char *out, size_t n)
 static st_rc correct_body(store *s, void *ctx)
 {
 	struct correct *c = ctx;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	char sql[256], fm[128], *old = NULL, *note, *key = NULL;
 	time_t now = khidma_now();
 	int ver, rc;
@@ -789,17 +793,17 @@ static st_rc correct_body(store *s, void *ctx)
 	         "WHERE id = ?", correctable[c->col]);
 	if ((r = st_prep(s, sql, &st)) != ST_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, c->id);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? ST_NOTFOUND : st_map(rc);
+	sq_bind_i64(st, 1, c->id);
+	rc = sq_step(st);
+	if (rc != SQ_ROW) {
+		sq_finalize(st);
+		return rc == SQ_DONE ? ST_NOTFOUND : sq_map(rc);
 	}
-	req_status_parse((const char *)sqlite3_column_text(st, 0), &cur);
-	ver = sqlite3_column_int(st, 1);
-	unmark((const char *)sqlite3_column_text(st, 2), correctable[c->col], fm, sizeof fm);
+	req_status_parse((const char *)sq_col_text(st, 0), &cur);
+	ver = sq_col_int(st, 1);
+	unmark((const char *)sq_col_text(st, 2), correctable[c->col], fm, sizeof fm);
 	old = st_col_dup(st, 3);
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	if (ver != c->version) {
 		free(old);
 		return ST_STALE;
@@ -827,17 +831,17 @@ static st_rc correct_body(store *s, void *ctx)
 	}
 	if (c->col == 0)
 		key = text_search_key(c->value);
-	sqlite3_bind_int64(st, 1, c->id);
-	sqlite3_bind_text(st, 2, c->value, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	sqlite3_bind_text(st, 4, fm, -1, SQLITE_STATIC);
+	sq_bind_i64(st, 1, c->id);
+	sq_bind_text(st, 2, c->value);
+	sq_bind_i64(st, 3, (int64_t)now);
+	sq_bind_text(st, 4, fm);
 	if (key)
-		sqlite3_bind_text(st, 5, key, -1, SQLITE_STATIC);
+		sq_bind_text(st, 5, key);
 	else
-		sqlite3_bind_null(st, 5);
-	sqlite3_bind_text(st, 9, c->who, -1, SQLITE_STATIC);
+		sq_bind_null(st, 5);
+	sq_bind_text(st, 9, c->who);
 	r = st_done(st);
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	free(key);
 	if (r != ST_OK) {
 		free(old);
@@ -846,7 +850,7 @@ static st_rc correct_body(store *s, void *ctx)
 	note = xasprintf("%s: %s → %s — %s", correctable[c->col], old ? old : "",
 	                 c->value, c->reason);
 	free(old);
-	r = add_event(s, c->id, now, c->who, cur, cur, note, "correct");
+	r = add_event(s, c->id, now, c->who, cur, cur, note, "correct", NULL);
 	free(note);
 	return r;
 }
@@ -891,7 +895,7 @@ st_rc store_requests_of(store *s, const char *nid, const char *service,
                         bool open_only, int64_t exclude_id,
                         struct queue_row **rows, int *n)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	struct queue_row *v = NULL;
 	int cnt = 0, cap = 0, rc;
 	st_rc r;
@@ -907,14 +911,14 @@ st_rc store_requests_of(store *s, const char *nid, const char *service,
 	                 " AND (?4 = 0 OR status IN " ST_OPEN_SQL ")"
 	                 " ORDER BY created_at DESC, id DESC LIMIT 200", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 1, nid, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, exclude_id);
+	sq_bind_text(st, 1, nid);
+	sq_bind_i64(st, 2, exclude_id);
 	if (service)
-		sqlite3_bind_text(st, 3, service, -1, SQLITE_STATIC);
+		sq_bind_text(st, 3, service);
 	else
-		sqlite3_bind_null(st, 3);
-	sqlite3_bind_int(st, 4, open_only ? 1 : 0);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sq_bind_null(st, 3);
+	sq_bind_i64(st, 4, open_only ? 1 : 0);
+	while ((rc = sq_step(st)) == SQ_ROW) {
 		struct queue_row *row;
 
 		if (cnt == cap) {
@@ -923,21 +927,21 @@ st_rc store_requests_of(store *s, const char *nid, const char *service,
 		}
 		row = &v[cnt++];
 		memset(row, 0, sizeof *row);
-		row->id = sqlite3_column_int64(st, 0);
+		row->id = sq_col_i64(st, 0);
 		st_col_copy(st, 1, row->ref, sizeof row->ref);
 		row->name = st_col_dup(st, 2);
 		st_col_copy(st, 3, row->service, sizeof row->service);
 		st_col_copy(st, 4, row->channel, sizeof row->channel);
-		req_status_parse((const char *)sqlite3_column_text(st, 5), &row->status);
-		row->created_at = (time_t)sqlite3_column_int64(st, 6);
-		row->earliest_response = (time_t)sqlite3_column_int64(st, 7);
+		req_status_parse((const char *)sq_col_text(st, 5), &row->status);
+		row->created_at = (time_t)sq_col_i64(st, 6);
+		row->earliest_response = (time_t)sq_col_i64(st, 7);
 		st_col_copy(st, 8, row->assigned_to, sizeof row->assigned_to);
-		row->sort_key = (time_t)sqlite3_column_int64(st, 9);   /* updated_at */
+		row->sort_key = (time_t)sq_col_i64(st, 9);   /* updated_at */
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	sq_finalize(st);
+	if (rc != SQ_DONE) {
 		queue_rows_free(v, cnt);
-		return st_map(rc);
+		return sq_map(rc);
 	}
 	*rows = v;
 	*n = cnt;
@@ -950,7 +954,7 @@ st_rc store_requests_of(store *s, const char *nid, const char *service,
 st_rc store_request_events(store *s, int64_t request_id,
                            struct request_event **ev, int *n)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 
 	*ev = NULL;
@@ -958,7 +962,7 @@ st_rc store_request_events(store *s, int64_t request_id,
 	if ((r = st_prep(s, EVENTS_SQL, &st)) != ST_OK)
 		return r;
 	r = events_read(st, request_id, ev, n);
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 

@@ -666,7 +666,7 @@ static const char v9_sql[] =
 /* v2: compute name_key for the rows an older program wrote. */
 static st_rc v2_backfill(store *s)
 {
-	sqlite3_stmt *sel = NULL, *upd = NULL;
+	sq_stmt *sel = NULL, *upd = NULL;
 	st_rc r;
 	int rc;
 
@@ -674,22 +674,22 @@ static st_rc v2_backfill(store *s)
 		return r;
 	if ((r = st_prep(s, "UPDATE requests SET name_key = ? WHERE id = ?", &upd)) != ST_OK)
 		goto out;
-	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(sel, 1);
+	while ((rc = sq_step(sel)) == SQ_ROW) {
+		const char *name = sq_col_text(sel, 1);
 		char *key = text_search_key(name ? name : "");
 
-		sqlite3_bind_text(upd, 1, key ? key : "", -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(upd, 2, sqlite3_column_int64(sel, 0));
+		sq_bind_text(upd, 1, key ? key : "");
+		sq_bind_i64(upd, 2, sq_col_i64(sel, 0));
 		free(key);
 		r = st_done(upd);
-		sqlite3_reset(upd);
+		sq_reset(upd);
 		if (r != ST_OK)
 			goto out;
 	}
-	r = st_map(rc);
+	r = sq_map(rc);
 out:
-	sqlite3_finalize(sel);
-	sqlite3_finalize(upd);
+	sq_finalize(sel);
+	sq_finalize(upd);
 	return r;
 }
 

@@ -8,9 +8,14 @@
 
 #include <sqlite3.h>
 #include "store/store.h"
+#include "store/sql.h"
+
+struct sqpg_conn;                  /* sq_pg.c: a PostgreSQL connection */
+struct sqpg_stmt;
 
 struct store {
-	sqlite3 *db;
+	sqlite3 *db;               /* the SQLite engine (NULL on PostgreSQL) */
+	struct sqpg_conn *pg;      /* the PostgreSQL engine (NULL on SQLite) */
 	int      busy_ms;          /* total BUSY retry budget */
 	int64_t  busy_since;       /* busy_wait: when this lock wait began */
 	bool     readonly;
@@ -24,7 +29,7 @@ struct store {
 	int      lock_fd;          /* read-only immutable open: our shared lock */
 	/* requests.c: the durable submit's statements kept prepared on this
 	 * connection (NULL until first used; finalized by st_cache_free). */
-	sqlite3_stmt *cache[10];
+	sq_stmt *cache[10];
 	/* officers.c: the officer session (store_session_begin); actor[0] ==
 	 * '\0' = none. revoked is sticky until store_session_end. */
 	char     actor[64];
@@ -64,9 +69,9 @@ st_rc st_actor_check(store *s, const char *who, unsigned role_mask);
  * change sends none or the member gave no consent. One prepared statement
  * (s->cache[ST_CACHE_OUTBOX]) for the usual case; the delivery also makes the one-time
  * survey code. */
-st_rc st_notify_event(store *s, int64_t request_id, req_status from,
-                      req_status to, const char *kind, const char *note,
-                      time_t now);
+st_rc st_notify_event(store *s, int64_t request_id, int64_t event_id,
+                      req_status from, req_status to, const char *kind,
+                      const char *note, time_t now);
 
 /* notify.c: the request a one-time survey code names (ST_NOTFOUND), and
  * marking that code used inside the response's transaction (ST_DENIED
@@ -90,18 +95,19 @@ st_rc st_tx(store *s, st_body body, void *ctx);
 /* Begin an immediate transaction with the same retry loop (for imports). */
 st_rc st_begin_retry(store *s);
 
-/* Prepare; returns ST_OK or the mapped error. */
-st_rc st_prep(store *s, const char *sql, sqlite3_stmt **st);
-/* Step a statement expected to finish (INSERT/UPDATE/DELETE): ST_OK on DONE. */
-st_rc st_done(sqlite3_stmt *st);
+/* Prepare; returns ST_OK or the mapped error (= sq_prep). */
+#define st_prep sq_prep
+/* Step a statement expected to finish (INSERT/UPDATE/DELETE): ST_OK on DONE
+ * (or a row: an INSERT … RETURNING whose row is not wanted). */
+st_rc st_done(sq_stmt *st);
+/* Step an INSERT … RETURNING id: ST_OK and *id, or the mapped error
+ * (ST_IO when no row came back). */
+st_rc st_insert_id(sq_stmt *st, int64_t *id);
 
 /* Column helpers: text as a malloc'd copy ("" for NULL), or copied into buf. */
-char *st_col_dup(sqlite3_stmt *st, int i);
-char *st_col_dup_null(sqlite3_stmt *st, int i);   /* NULL stays NULL */
-void  st_col_copy(sqlite3_stmt *st, int i, char *buf, size_t n);
-
-/* Bind text, or NULL when s is NULL. */
-int   st_bind_text(sqlite3_stmt *st, int i, const char *s);
+char *st_col_dup(sq_stmt *st, int i);
+char *st_col_dup_null(sq_stmt *st, int i);   /* NULL stays NULL */
+void  st_col_copy(sq_stmt *st, int i, char *buf, size_t n);
 
 /* True when s is NULL or valid UTF-8. */
 bool  st_utf8_ok(const char *s);
@@ -151,5 +157,35 @@ void  st_check_finish(struct st_check *c);
 st_rc st_backup_copy(store *s, const char *dest,
                      void (*progress)(void *ctx, int done, int total),
                      void *ctx, char *err, size_t errsz);
+
+/* ---- the engines behind store/sql.h -------------------------------------- */
+
+/* One prepared statement: exactly one of lite / pg is set. */
+struct sq_stmt {
+	store            *s;
+	sqlite3_stmt     *lite;
+	struct sqpg_stmt *pg;
+};
+
+/* sq_sqlite.c: least()/greatest()/string_agg on a new SQLite connection. */
+void sq_sqlite_register(sqlite3 *db);
+
+/* sq_pg.c: the PostgreSQL side of each sq_* call (see sql.h). */
+enum sqpg_kind { SQPG_NULL, SQPG_I64, SQPG_DOUBLE, SQPG_TEXT };
+st_rc       sqpg_prep(store *s, const char *sql, sq_stmt **out);
+void        sqpg_bind(sq_stmt *st, int i, enum sqpg_kind k, const void *v,
+                      double d);
+int         sqpg_param_index(sq_stmt *st, const char *name);
+int         sqpg_step(sq_stmt *st);
+const char *sqpg_col(sq_stmt *st, int i);       /* NULL for SQL NULL */
+int         sqpg_col_count(sq_stmt *st);
+const char *sqpg_col_name(sq_stmt *st, int i);
+void        sqpg_reset(sq_stmt *st);
+void        sqpg_clear(sq_stmt *st);
+void        sqpg_finalize(sq_stmt *st);         /* not st itself */
+st_rc       sqpg_exec(store *s, const char *sql);
+int64_t     sqpg_changes(store *s);
+bool        sqpg_in_tx(store *s);
+const char *sqpg_errmsg(store *s);
 
 #endif

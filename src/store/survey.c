@@ -52,7 +52,7 @@ static time_t month_of(time_t t)
  * mark it evaluated. ST_NOTFOUND / ST_DENIED as store.h says. */
 static st_rc link_request(store *s, struct survey_response *r)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	const char *mob;
 	int64_t id = 0;
 	size_t ml;
@@ -82,44 +82,44 @@ static st_rc link_request(store *s, struct survey_response *r)
 	                  &st)) != ST_OK)
 		return rc;
 	if (by_code)
-		sqlite3_bind_int64(st, 1, by_code);
+		sq_bind_i64(st, 1, by_code);
 	else
-		sqlite3_bind_text(st, 1, r->ref, -1, SQLITE_STATIC);
-	step = sqlite3_step(st);
-	if (step != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return step == SQLITE_DONE ? ST_NOTFOUND : st_map(step);
+		sq_bind_text(st, 1, r->ref);
+	step = sq_step(st);
+	if (step != SQ_ROW) {
+		sq_finalize(st);
+		return step == SQ_DONE ? ST_NOTFOUND : sq_map(step);
 	}
-	mob = (const char *)sqlite3_column_text(st, 1);
+	mob = (const char *)sq_col_text(st, 1);
 	ml = mob ? strlen(mob) : 0;
 	/* the code alone proves it is theirs; else the mobile's last 4 */
 	if (!by_code && (ml < 4 || strlen(r->last4) != 4 ||
 	                 strcmp(mob + ml - 4, r->last4) != 0))
 		rc = ST_NOTFOUND;
-	else if (strcmp((const char *)sqlite3_column_text(st, 2), "delivered") != 0) {
+	else if (strcmp((const char *)sq_col_text(st, 2), "delivered") != 0) {
 		rc = ST_DENIED;
 		r->refused = SURVEY_NOT_DELIVERED;
-	} else if (sqlite3_column_int(st, 3) != 0) {
+	} else if (sq_col_int(st, 3) != 0) {
 		rc = ST_DENIED;
 		r->refused = SURVEY_ALREADY_USED;
 	} else {
-		id = sqlite3_column_int64(st, 0);
-		strlcpy_k(r->service, (const char *)sqlite3_column_text(st, 4),
+		id = sq_col_i64(st, 0);
+		strlcpy_k(r->service, (const char *)sq_col_text(st, 4),
 		          sizeof r->service);
 		for (int i = 0; i < 3; i++)
-			strlcpy_k(r->credited[i], (const char *)sqlite3_column_text(st, 5 + i),
+			strlcpy_k(r->credited[i], (const char *)sq_col_text(st, 5 + i),
 			          sizeof r->credited[i]);
 	}
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	if (rc != ST_OK)
 		return rc;
 	if ((rc = st_prep(s, "UPDATE requests SET surveyed = 1 WHERE id = ? AND "
 	                  "surveyed = 0", &st)) != ST_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, id);
+	sq_bind_i64(st, 1, id);
 	rc = st_done(st);
-	sqlite3_finalize(st);
-	if (rc == ST_OK && sqlite3_changes(s->db) != 1) {
+	sq_finalize(st);
+	if (rc == ST_OK && sq_changes(s) != 1) {
 		r->refused = SURVEY_ALREADY_USED;
 		rc = ST_DENIED;
 	}
@@ -131,7 +131,7 @@ static st_rc link_request(store *s, struct survey_response *r)
 static st_rc survey_body(store *s, void *ctx)
 {
 	struct survey_response *r = ctx;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc rc;
 
 	r->service[0] = '\0';
@@ -140,30 +140,29 @@ static st_rc survey_body(store *s, void *ctx)
 		return rc;
 	if ((rc = st_prep(s, "INSERT INTO survey_responses(day, channel, comment, "
 	                  "service, off_verified, off_registered, off_delivered) "
-	                  "VALUES (?,?,?,?,?,?,?)", &st)) != ST_OK)
+	                  "VALUES (?,?,?,?,?,?,?) RETURNING id", &st)) != ST_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)r->at);
-	sqlite3_bind_text(st, 2, r->channel, -1, SQLITE_STATIC);
-	st_bind_text(st, 3, r->comment && r->comment[0] ? r->comment : NULL);
-	sqlite3_bind_text(st, 4, r->service, -1, SQLITE_STATIC);
+	sq_bind_i64(st, 1, (int64_t)r->at);
+	sq_bind_text(st, 2, r->channel);
+	sq_bind_text(st, 3, r->comment && r->comment[0] ? r->comment : NULL);
+	sq_bind_text(st, 4, r->service);
 	for (int i = 0; i < 3; i++)
-		sqlite3_bind_text(st, 5 + i, r->credited[i], -1, SQLITE_STATIC);
-	rc = st_done(st);
-	sqlite3_finalize(st);
+		sq_bind_text(st, 5 + i, r->credited[i]);
+	rc = st_insert_id(st, &r->id);
+	sq_finalize(st);
 	if (rc != ST_OK)
 		return rc;
-	r->id = sqlite3_last_insert_rowid(s->db);
 	if ((rc = st_prep(s, "INSERT INTO survey_answers(response_id, question, score) "
 	                  "VALUES (?,?,?)", &st)) != ST_OK)
 		return rc;
 	for (int i = 0; i < r->nanswers && rc == ST_OK; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, r->id);
-		sqlite3_bind_text(st, 2, r->answers[i].question, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 3, r->answers[i].score);
+		sq_reset(st);
+		sq_bind_i64(st, 1, r->id);
+		sq_bind_text(st, 2, r->answers[i].question);
+		sq_bind_i64(st, 3, r->answers[i].score);
 		rc = st_done(st);
 	}
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return rc;
 }
 
@@ -195,22 +194,25 @@ st_rc store_survey_submit(store *s, struct survey_response *r)
 
 /* Failures since `since`: all of them (kiosk and ref NULL), or those of
  * one kiosk, or those of one reference. -1 on a database error. */
-static int count_since(store *s, time_t since, const char *kiosk, const char *ref)
+static int count_since(store *s, time_t since, const char *kiosk, const char *ref,
+                       st_rc *err)
 {
-	sqlite3_stmt *st;
-	int n = -1;
+	sq_stmt *st;
+	int n = -1, rc;
 	const char *sql = kiosk ? "SELECT count(*) FROM track_failures WHERE kiosk = ?2 AND at > ?1"
 	                : ref ? "SELECT count(*) FROM track_failures WHERE ref = ?2 AND at > ?1"
 	                : "SELECT count(*) FROM track_failures WHERE at > ?1";
 
-	if (st_prep(s, sql, &st) != ST_OK)
+	if ((*err = st_prep(s, sql, &st)) != ST_OK)
 		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
+	sq_bind_i64(st, 1, (int64_t)since);
 	if (kiosk || ref)
-		sqlite3_bind_text(st, 2, kiosk ? kiosk : ref, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+		sq_bind_text(st, 2, kiosk ? kiosk : ref);
+	if ((rc = sq_step(st)) == SQ_ROW)
+		n = sq_col_int(st, 0);
+	else
+		*err = rc == SQ_DONE ? ST_IO : sq_map(rc);
+	sq_finalize(st);
 	return n;
 }
 
@@ -224,32 +226,34 @@ static st_rc track_body(store *s, void *ctx)
 {
 	struct track_ctx *c = ctx;
 	time_t since = c->now - c->window;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 
 	if ((r = st_prep(s, "DELETE FROM track_failures WHERE at < ?", &st)) != ST_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)(c->now - DAY_S -
+	sq_bind_i64(st, 1, (int64_t)(c->now - DAY_S -
 	                   (c->window > DAY_S ? c->window : 0)));
 	r = st_done(st);
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	if (r != ST_OK)
 		return r;
 	if ((r = st_prep(s, "INSERT INTO track_failures(at, kiosk, ref) VALUES (?,?,?)",
 	                 &st)) != ST_OK)
 		return r;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)c->now);
-	sqlite3_bind_text(st, 2, c->kiosk, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, c->ref, -1, SQLITE_STATIC);
+	sq_bind_i64(st, 1, (int64_t)c->now);
+	sq_bind_text(st, 2, c->kiosk);
+	sq_bind_text(st, 3, c->ref);
 	r = st_done(st);
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	if (r != ST_OK)
 		return r;
-	c->c.all = count_since(s, since, NULL, NULL);
-	c->c.kiosk = c->kiosk[0] ? count_since(s, since, c->kiosk, NULL) : 0;
-	c->c.ref = c->ref[0] ? count_since(s, since, NULL, c->ref) : 0;
-	if (c->c.all < 0 || c->c.kiosk < 0 || c->c.ref < 0)
-		return st_map(sqlite3_errcode(s->db));
+	st_rc e = ST_OK;
+
+	c->c.all = count_since(s, since, NULL, NULL, &e);
+	c->c.kiosk = c->kiosk[0] && e == ST_OK ? count_since(s, since, c->kiosk, NULL, &e) : 0;
+	c->c.ref = c->ref[0] && e == ST_OK ? count_since(s, since, NULL, c->ref, &e) : 0;
+	if (e != ST_OK || c->c.all < 0 || c->c.kiosk < 0 || c->c.ref < 0)
+		return e != ST_OK ? e : ST_IO;
 	return ST_OK;
 }
 
@@ -284,5 +288,7 @@ int store_track_fail(store *s, int window_s)
  * error. */
 int store_track_failures(store *s, int window_s)
 {
-	return count_since(s, khidma_now() - window_s, NULL, NULL);
+	st_rc e = ST_OK;
+
+	return count_since(s, khidma_now() - window_s, NULL, NULL, &e);
 }
