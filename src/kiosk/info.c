@@ -1,8 +1,11 @@
 /*
- * kiosk/info — "Information and guides": a menu of the documents named in
- * the configuration (docs[]: bylaws, member-support policy guide, FAQ…),
- * each opened in the pager in the visitor's language; line and page
- * scrolling with the position shown (the pager's job).
+ * kiosk/info — "Information and guides": a menu of the documents (bylaws,
+ * member-support policy guide, FAQ…), each opened in the pager in the
+ * visitor's language; line and page scrolling with the position shown (the
+ * pager's job). The documents are the database's active ones (the admin's
+ * catalog, store/docs.c) once any is stored, else the configuration's
+ * docs[] — read each time the menu opens, so a change shows from the next
+ * visitor on.
  *
  * Invariants:
  *  1. Documents are read-only text files; relative paths are taken from
@@ -21,8 +24,14 @@
 
 #define DOC_MAX_BYTES (1024 * 1024)
 
+/* One document of the menu, from the database or the configuration. */
+struct idoc { const char *title_en, *title_ar, *path_en, *path_ar; };
+
 struct info {
 	struct kiosk  *k;
+	struct idoc    docs[CONFIG_MAX_DOCS];
+	int            ndocs;
+	struct doc_item *stored; int nstored;   /* the database's, or none */
 	struct ui_menu menu;
 	const char    *items[CONFIG_MAX_DOCS];
 	int            doc;            /* open document, -1 = the menu */
@@ -73,7 +82,7 @@ read_doc(const char *path)
 static bool
 open_doc(struct info *v, int i)
 {
-	const struct config_doc *d = &v->k->a->cfg.docs[i];
+	const struct idoc *d = &v->docs[i];
 	bool ar = ui_get_lang() == LANG_AR;
 	char *text = read_doc(ar ? d->path_ar : d->path_en);
 
@@ -95,11 +104,10 @@ static void
 info_draw(struct ui_screen *s)
 {
 	struct info *v = s->state;
-	const struct config *cfg = &v->k->a->cfg;
 	struct ui_rect b;
 
 	if (v->doc >= 0) {
-		const struct config_doc *d = &cfg->docs[v->doc];
+		const struct idoc *d = &v->docs[v->doc];
 
 		if (v->doc_lang != ui_get_lang())
 			open_doc(v, v->doc);
@@ -107,8 +115,8 @@ info_draw(struct ui_screen *s)
 		ui_pager_draw(&v->pager, b);
 		return;
 	}
-	for (int i = 0; i < cfg->ndocs; i++)
-		v->items[i] = ui_pick(cfg->docs[i].title_en, cfg->docs[i].title_ar);
+	for (int i = 0; i < v->ndocs; i++)
+		v->items[i] = ui_pick(v->docs[i].title_en, v->docs[i].title_ar);
 	b = ui_frame(_("Information and guides"), menu_hints, 3);
 	ui_text(b.y, b.x + 1, b.w - 2, _("Choose a document to read."), ui_dir(),
 	        AL_START, 0);
@@ -140,6 +148,31 @@ info_key(struct ui_screen *s, struct ui_event ev)
 	return UI_HANDLED | UI_REDRAW;
 }
 
+/* The menu's documents: the database's active ones when any document is
+ * stored (retired ones too count: an admin who retired all shows none),
+ * else the configuration's. A database that cannot be read: the
+ * configuration's. */
+static void
+load_docs(struct info *v)
+{
+	const struct config *cfg = &v->k->a->cfg;
+
+	v->ndocs = 0;
+	if (v->k->a->db != NULL &&
+	    store_doc_list(v->k->a->db, true, &v->stored, &v->nstored) == ST_OK &&
+	    v->nstored > 0) {
+		for (int i = 0; i < v->nstored && v->ndocs < CONFIG_MAX_DOCS; i++)
+			if (v->stored[i].active)
+				v->docs[v->ndocs++] = (struct idoc){
+					v->stored[i].title_en, v->stored[i].title_ar,
+					v->stored[i].path_en, v->stored[i].path_ar };
+		return;
+	}
+	for (int i = 0; i < cfg->ndocs; i++)
+		v->docs[v->ndocs++] = (struct idoc){ cfg->docs[i].title_en, cfg->docs[i].title_ar,
+		                                     cfg->docs[i].path_en, cfg->docs[i].path_ar };
+}
+
 /* The documents menu and the pager; K_HOME on Back. */
 enum kstep
 kiosk_info(struct kiosk *k)
@@ -157,11 +190,12 @@ kiosk_info(struct kiosk *k)
 	v.k = k;
 	v.doc = -1;
 	v.next = K_HOME;
-	v.menu = (struct ui_menu){ .items = v.items, .nitems = k->a->cfg.ndocs,
-	                           .numbered = true };
+	load_docs(&v);
+	v.menu = (struct ui_menu){ .items = v.items, .nitems = v.ndocs, .numbered = true };
 	r = ui_run(&s);
 	if (v.doc >= 0)
 		ui_pager_free(&v.pager);
+	doc_items_free(v.stored, v.nstored);
 	if (r & UI_HANGUP)
 		return K_EXIT;
 	if (r & UI_HOME)

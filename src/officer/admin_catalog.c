@@ -1,6 +1,7 @@
 /*
  * officer/admin_catalog — the catalog in the admin's menu: service types
- * and survey questions, each with its English and Arabic name. (The
+ * and survey questions, each with its English and Arabic name, and the
+ * kiosk's documents (their own screen: admin_docs.c). (The
  * contact channels are the policy's fixed eight and the kiosk's is fixed
  * to in_person: not edited here.) Add, edit the names, retire (and bring back) — never delete: old
  * requests keep their service type, old surveys their question.
@@ -30,6 +31,7 @@
 static const struct { const char *kind, *label; } kinds[] = {
 	{ "service",  N_("Service types") },
 	{ "question", N_("Survey questions") },
+	{ NULL,       N_("Documents") },       /* admin_docs.c */
 };
 
 /* Outcome of the last change, drawn on the list's status line. */
@@ -235,7 +237,7 @@ oc_admin_catalog(struct console *c)
 		if (i < 0)
 			return UI_REDRAW;
 		sel = i;
-		r = kind_list(c, i);
+		r = kinds[i].kind != NULL ? kind_list(c, i) : oc_admin_docs(c);
 		if (oc_unwind(r))
 			return oc_unwind(r);
 	}

@@ -61,8 +61,11 @@ int oc_reports(struct console *c);
 int oc_admin(struct console *c);
 /* The officer accounts: list, add, role, disable, enable, unlock, password. */
 int oc_admin_officers(struct console *c);
-/* The catalog: service types, survey questions (admin_catalog.c). */
+/* The catalog: service types, survey questions (admin_catalog.c), and the
+ * documents (admin_docs.c). */
 int oc_admin_catalog(struct console *c);
+/* The kiosk's documents: list, add, titles, files, retire (admin_docs.c). */
+int oc_admin_docs(struct console *c);
 /* "Backup now" into cfg.backup_dir (admin_backup.c). */
 int oc_admin_backup(struct console *c);
 

@@ -91,6 +91,11 @@
  *       claimed_by/at, sent_at, the gateway's answer) written in the
  *       transaction of the status change; survey_codes (the hash of a
  *       one-time survey code → its request, used once).
+ *   v13 documents (issue 12, the admin's catalog; store/docs.c): the
+ *       kiosk's "Information and guides" — code (unique), title_en,
+ *       title_ar, path_en, path_ar (files under the data directory), sort,
+ *       active (retired, never deleted). Empty = the configuration's
+ *       `docs` are shown, as before v13.
  *
  * Invariants:
  *  1. Steps are append-only: a released step is never edited, only followed.
@@ -808,6 +813,19 @@ static const char v12_sql[] =
 	"  created_at INTEGER NOT NULL,"
 	"  used       INTEGER NOT NULL DEFAULT 0 CHECK (used IN (0,1))) STRICT;";
 
+/* v13: the documents the kiosk shows (store/docs.c, invariant 2 there:
+ * what is written passes doc_item_problem). */
+static const char v13_sql[] =
+	"CREATE TABLE documents ("
+	"  id       INTEGER PRIMARY KEY,"
+	"  code     TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 31),"
+	"  title_en TEXT NOT NULL CHECK (length(title_en) BETWEEN 1 AND 120),"
+	"  title_ar TEXT NOT NULL CHECK (length(title_ar) BETWEEN 1 AND 120),"
+	"  path_en  TEXT NOT NULL CHECK (length(path_en) BETWEEN 1 AND 255),"
+	"  path_ar  TEXT NOT NULL CHECK (length(path_ar) BETWEEN 1 AND 255),"
+	"  sort     INTEGER NOT NULL DEFAULT 0,"
+	"  active   INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0,1))) STRICT;";
+
 static const struct step steps[] = {
 	{ v1_sql, NULL },
 	{ v2_sql, v2_backfill },
@@ -821,6 +839,7 @@ static const struct step steps[] = {
 	{ v10_sql, NULL },
 	{ v11_sql, NULL },
 	{ v12_sql, NULL },
+	{ v13_sql, NULL },
 };
 
 /* The schema version this program writes. */

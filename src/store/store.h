@@ -163,6 +163,39 @@ st_rc store_catalog_upsert(store *s, const char *kind, const struct catalog_item
  * or bidi-control characters. */
 const char *catalog_item_problem(const char *kind, const struct catalog_item *it);
 
+/* ---- documents (the kiosk's "Information and guides"; store/docs.c) ---- */
+struct doc_item {
+	int64_t id;
+	char    code[32];        /* stable key, as a catalog code */
+	char   *title_en;        /* the menu's titles */
+	char   *title_ar;
+	char   *path_en;         /* UTF-8 text files; relative paths are taken */
+	char   *path_ar;         /*   from the data directory ("docs/faq.en.txt") */
+	int     sort;
+	bool    active;
+};
+#define DOC_PATH_MAX   255      /* bytes in each path */
+#define DOC_MAX_ACTIVE 8        /* the kiosk's menu: CONFIG_MAX_DOCS */
+/* The documents in (sort, id) order, active ones only unless all; *n = 0
+ * when none were ever stored (the kiosk then shows the configuration's).
+ * Free with doc_items_free. */
+st_rc store_doc_list(store *s, bool all, struct doc_item **items, int *n);
+void  doc_items_free(struct doc_item *items, int n);
+/* Why d cannot be stored, as a static English msgid (the caller
+ * translates), or NULL: code as catalog_item_problem's; both titles as a
+ * catalog name's; both paths 1..DOC_PATH_MAX bytes of valid UTF-8 without
+ * control characters and without a ".." component. */
+const char *doc_item_problem(const struct doc_item *d);
+/* Insert or update by code (admin writes: ST_REVOKED as the catalog's).
+ * ST_INVALID (nothing written) when doc_item_problem finds one; ST_DENIED
+ * when it would make more than DOC_MAX_ACTIVE active documents. Retired
+ * (active = false), never deleted. */
+st_rc store_doc_upsert(store *s, const struct doc_item *d);
+/* Copy items[0..n) in, in one transaction, only when the table holds no
+ * document at all (the configuration's `docs`, the first time an admin
+ * opens the list); *copied says whether it did. Each item as upsert's. */
+st_rc store_doc_seed(store *s, const struct doc_item *items, int n, bool *copied);
+
 /* ---- members (the imported register) ------------------------------------ */
 struct member {
 	int64_t id;

@@ -15,6 +15,12 @@
  *    names required) is offered at the kiosk and shown on its review;
  *    retired, it is kept (inactive) and no longer offered; the store
  *    refuses bidi controls and missing names from anyone;
+ *  - the documents (issue 12, "the catalog … documents"): the first visit
+ *    copies the configuration's three in; an added one (code checked, both
+ *    titles required, each file chosen from docs/) is offered at the
+ *    kiosk and opens its file; retired, the kiosk no longer offers it;
+ *    every change in syslog; the store refuses "..", control characters
+ *    and a ninth active document from anyone;
  *  - other roles never see the menu (F1, the A key), and the store refuses
  *    their account writes even without it.
  */
@@ -497,6 +503,139 @@ static void catalog_item_shows_at_kiosk(void **state)
 	assert_false(has_service(f, "tricky", true, NULL));
 }
 
+static int doc_count(struct ofx *f, const char *code, bool *active)
+{
+	store *s = ofx_open(f);
+	struct doc_item *d = NULL;
+	int n = 0, found = 0;
+
+	assert_int_equal(store_doc_list(s, true, &d, &n), ST_OK);
+	for (int i = 0; i < n; i++)
+		if (strcmp(d[i].code, code) == 0) {
+			found++;
+			if (active)
+				*active = d[i].active;
+		}
+	doc_items_free(d, n);
+	store_close(s);
+	return found;
+}
+
+/* The kiosk's "Information and guides" in English. */
+static ht *kiosk_info(struct ofx *f)
+{
+	const char *argv[] = { ofx_bin(), "--db", f->db, "--config", f->conf, NULL };
+	ht *k = ht_new(24, 80);
+
+	assert_true(ht_spawn(k, argv, NULL));
+	HT_ASSERT_TEXT(k, "Welcome", T);
+	ht_keys(k, "2");
+	HT_ASSERT_TEXT(k, "4 Information and guides", T);
+	ht_keys(k, "4");
+	HT_ASSERT_TEXT(k, "Choose a document to read", T);
+	return k;
+}
+
+static void documents_in_the_catalog(void **state)
+{
+	struct ofx *f = *state;
+	ht *h, *k;
+	bool active = true;
+	char env[600];
+
+	/* before any document is stored the kiosk shows the configuration's */
+	k = kiosk_info(f);
+	HT_ASSERT_TEXT(k, "3 Frequently asked questions", T);
+	ht_end(k);
+	assert_int_equal(doc_count(f, "faq", NULL), 0);
+
+	snprintf(env, sizeof env, "KHIDMA_LOG_FILE=%s", ht_path(f->base, "khidma.log"));
+	h = ofx_session_env(f, "admin1", "en", NULL, 24, 80, env);
+	ofx_login(h, PW);
+	ht_keys(h, "a");
+	HT_ASSERT_TEXT(h, "Administration", T);
+	HT_ASSERT(h, ofx_choose(h, "Catalog"));
+	HT_ASSERT(h, ofx_choose(h, "Documents"));
+	HT_ASSERT_TEXT(h, "The configuration's 3 documents were copied here", T);
+	HT_ASSERT_TEXT(h, "faq · Frequently asked questions", T);
+	HT_ASSERT_TEXT(h, "bylaws · The society's bylaws (summary)", T);
+	assert_int_equal(doc_count(f, "support_guide", NULL), 1);
+
+	HT_ASSERT(h, ofx_choose(h, "Add a document"));
+	HT_ASSERT_TEXT(h, "Code (a-z", T);
+	ht_keys(h, "Prices!");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "A code is 1 to 31", T);
+	clear_field(h, 7);
+	ht_keys(h, "faq");                  /* taken */
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "This code is taken", T);
+	clear_field(h, 3);
+	ht_keys(h, "prices");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "Title in English", T);
+	ht_keys(h, "Price list");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "Title in Arabic", T);
+	ht_key(h, HT_KEY_ENTER);            /* empty: refused, the prompt stays */
+	HT_ASSERT_TEXT(h, "Please fill this in", T);
+	ht_keys(h, "قائمة الأسعار");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "The file in English", T);
+	HT_ASSERT(h, ofx_choose(h, "docs/support-guide.en.txt"));
+	HT_ASSERT_TEXT(h, "The file in Arabic", T);
+	HT_ASSERT(h, ofx_choose(h, "docs/support-guide.ar.txt"));
+	HT_ASSERT_TEXT(h, "prices added.", T);
+	HT_ASSERT_TEXT(h, "prices · Price list · ", T);
+	assert_int_equal(doc_count(f, "prices", &active), 1);
+	assert_true(active);
+
+	/* the kiosk offers it, fourth, and opens its file */
+	k = kiosk_info(f);
+	HT_ASSERT_TEXT(k, "4 Price list", T);
+	ht_keys(k, "4");
+	HT_ASSERT_TEXT(k, "MEMBER-SUPPORT POLICY GUIDE", T);
+	ht_end(k);
+
+	/* faq retired: kept, no longer offered */
+	HT_ASSERT(h, ofx_choose(h, "faq · "));     /* five rows: numbered */
+	HT_ASSERT(h, ofx_choose(h, "Retire (no longer shown at the kiosk)"));
+	HT_ASSERT_TEXT(h, "faq retired.", T);
+	HT_ASSERT_TEXT(h, "faq · retired · Frequently asked questions", T);
+	assert_int_equal(doc_count(f, "faq", &active), 1);
+	assert_false(active);
+	ht_end(h);
+	k = kiosk_info(f);
+	HT_ASSERT_TEXT(k, "3 Price list", T);
+	assert_false(ht_wait_text(k, "Frequently asked questions", 300));
+	ht_end(k);
+	assert_non_null(strstr(read_log(f), "admin admin1: document prices added"));
+	assert_non_null(strstr(read_log(f), "admin admin1: document faq retired"));
+
+	/* the store refuses what the console cannot produce, from anyone */
+	store *s = ofx_open(f);
+	struct doc_item d = { .code = "evil", .title_en = "Evil", .title_ar = "شر",
+	                      .path_en = "docs/../../etc/passwd", .path_ar = "docs/faq.ar.txt",
+	                      .sort = 1, .active = true };
+	assert_int_equal(store_doc_upsert(s, &d), ST_INVALID);
+	d.path_en = "docs/faq\x1b[2J.txt";
+	assert_int_equal(store_doc_upsert(s, &d), ST_INVALID);
+	d.path_en = "docs/faq.en.txt";
+	d.title_ar = "\u202Eشر";
+	assert_int_equal(store_doc_upsert(s, &d), ST_INVALID);
+	d.title_ar = "شر";
+	/* 3 active now: 5 more fit, the ninth is refused */
+	for (int i = 0; i < 5; i++) {
+		snprintf(d.code, sizeof d.code, "more%d", i);
+		assert_int_equal(store_doc_upsert(s, &d), ST_OK);
+	}
+	strcpy(d.code, "ninth");
+	assert_int_equal(store_doc_upsert(s, &d), ST_DENIED);
+	store_close(s);
+	assert_int_equal(doc_count(f, "evil", NULL), 0);
+	assert_int_equal(doc_count(f, "ninth", NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -507,6 +646,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(other_roles_never_see_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(backup_now_writes_checked_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(catalog_item_shows_at_kiosk, setup, teardown),
+		cmocka_unit_test_setup_teardown(documents_in_the_catalog, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("officer_admin", tests, NULL, NULL);
 }
