@@ -45,18 +45,18 @@ void doc_items_free(struct doc_item *items, int n)
 st_rc store_doc_list(store *s, bool all, struct doc_item **items, int *n)
 {
 	struct doc_item *v = NULL;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	int cnt = 0, cap = 0, rc;
 	st_rc r;
 
 	*items = NULL;
 	*n = 0;
 	if ((r = st_prep(s, "SELECT id, code, title_en, title_ar, path_en, path_ar, sort, "
-	                 "active FROM documents WHERE ?1 OR active ORDER BY sort, id",
+	                 "active FROM documents WHERE ?1 <> 0 OR active <> 0 ORDER BY sort, id",
 	                 &st)) != ST_OK)
 		return r;
-	sqlite3_bind_int(st, 1, all);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	sq_bind_i64(st, 1, all);
+	while ((rc = sq_step(st)) == SQ_ROW) {
 		struct doc_item *d;
 
 		if (cnt == cap) {
@@ -64,19 +64,19 @@ st_rc store_doc_list(store *s, bool all, struct doc_item **items, int *n)
 			v = xrealloc(v, (size_t)cap * sizeof *v);
 		}
 		d = &v[cnt++];
-		d->id = sqlite3_column_int64(st, 0);
+		d->id = sq_col_i64(st, 0);
 		st_col_copy(st, 1, d->code, sizeof d->code);
 		d->title_en = st_col_dup(st, 2);
 		d->title_ar = st_col_dup(st, 3);
 		d->path_en = st_col_dup(st, 4);
 		d->path_ar = st_col_dup(st, 5);
-		d->sort = sqlite3_column_int(st, 6);
-		d->active = sqlite3_column_int(st, 7) != 0;
+		d->sort = sq_col_int(st, 6);
+		d->active = sq_col_int(st, 7) != 0;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	sq_finalize(st);
+	if (rc != SQ_DONE) {
 		doc_items_free(v, cnt);
-		return st_map(rc);
+		return sq_map(rc);
 	}
 	*items = v;
 	*n = cnt;
@@ -123,21 +123,21 @@ const char *doc_item_problem(const struct doc_item *d)
 
 static st_rc upsert_one(store *s, const struct doc_item *d)
 {
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 	int others = 0, rc;
 
 	if (d->active) {                    /* invariant 3 */
-		if ((r = st_prep(s, "SELECT count(*) FROM documents WHERE active AND code <> ?1",
+		if ((r = st_prep(s, "SELECT count(*) FROM documents WHERE active <> 0 AND code <> ?1",
 		                 &st)) != ST_OK)
 			return r;
-		sqlite3_bind_text(st, 1, d->code, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			others = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_ROW)
-			return st_map(rc);
+		sq_bind_text(st, 1, d->code);
+		rc = sq_step(st);
+		if (rc == SQ_ROW)
+			others = sq_col_int(st, 0);
+		sq_finalize(st);
+		if (rc != SQ_ROW)
+			return sq_map(rc);
 		if (others >= DOC_MAX_ACTIVE)
 			return ST_DENIED;
 	}
@@ -148,15 +148,15 @@ static st_rc upsert_one(store *s, const struct doc_item *d)
 	                 "excluded.path_ar, sort = excluded.sort, active = excluded.active",
 	                 &st)) != ST_OK)
 		return r;
-	sqlite3_bind_text(st, 1, d->code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, d->title_en, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, d->title_ar, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, d->path_en, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, d->path_ar, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, d->sort);
-	sqlite3_bind_int(st, 7, d->active);
+	sq_bind_text(st, 1, d->code);
+	sq_bind_text(st, 2, d->title_en);
+	sq_bind_text(st, 3, d->title_ar);
+	sq_bind_text(st, 4, d->path_en);
+	sq_bind_text(st, 5, d->path_ar);
+	sq_bind_i64(st, 6, d->sort);
+	sq_bind_i64(st, 7, d->active);
 	r = st_done(st);
-	sqlite3_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 
@@ -182,7 +182,7 @@ struct seed { const struct doc_item *items; int n; bool *copied; };
 static st_rc seed_body(store *s, void *ctx)
 {
 	struct seed *sd = ctx;
-	sqlite3_stmt *st;
+	sq_stmt *st;
 	st_rc r;
 	int have = 0, rc;
 
@@ -191,12 +191,12 @@ static st_rc seed_body(store *s, void *ctx)
 		return r;
 	if ((r = st_prep(s, "SELECT count(*) FROM documents", &st)) != ST_OK)
 		return r;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		have = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return st_map(rc);
+	rc = sq_step(st);
+	if (rc == SQ_ROW)
+		have = sq_col_int(st, 0);
+	sq_finalize(st);
+	if (rc != SQ_ROW)
+		return sq_map(rc);
 	if (have > 0)
 		return ST_OK;
 	for (int i = 0; i < sd->n; i++)
