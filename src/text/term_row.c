@@ -5,12 +5,21 @@
  *
  * Such a terminal takes each row as one paragraph in logical order, finds
  * its direction from the first strong character (P2-P3; LTR without one),
- * resolves levels, reorders (L1-L2) and mirrors odd levels (L4). The ui
+ * resolves levels, reorders (L1-L2) and mirrors odd levels (L4). mlterm
+ * (vtemu/libctl/vt_bidi.c, 3.9) adds two rules, followed here (`shown`):
+ * a row holding box drawing or block elements (U+2500-U+259F, DEC line
+ * drawing: frames, the field edges ▏ ▕) is cut at each of them, the
+ * pieces each a left-to-right paragraph of their own and the box
+ * characters staying in their columns; and a piece before the row's first
+ * right-to-left letter (R, AL; Arabic-Indic digits are AN and do not
+ * count) is not reordered at all. Rows without box characters are the
+ * plain rule (VTE, Konsole, PuTTY too). The ui
  * has the picture (cells in visual order, mirrored, unshaped: bidi.c
  * invariant 5); this module finds a logical row W with UBA(W) == picture.
  *
  * Method: for a paragraph direction d (the screen's first, then the other), a candidate W
- * gives levels and a reordering P (FriBidi, FRIBIDI_FLAGS_DEFAULT). If the
+ * gives levels and a reordering P (FriBidi, FRIBIDI_FLAGS_DEFAULT; in a
+ * row with box characters, mlterm's pieces and their P). If the
  * picture were UBA(W') for some W' with the same levels, W' = picture ∘
  * P⁻¹ (the cells that land at odd levels un-mirrored). So iterate
  * W ← picture ∘ P⁻¹ from the picture reversed (d = RTL) or the picture
@@ -24,13 +33,18 @@
  * key after its Arabic label), and the e2e model test finds any left.
  *
  * Invariants:
- *  1. A true return means FriBidi, run on out[] as the terminal would,
- *     gives back vis[] cell for cell (mirroring included).
+ *  1. A true return means FriBidi, run on out[] as the terminal would
+ *     (mlterm's pieces in a row with box characters), gives back vis[]
+ *     cell for cell (mirroring included).
  *  2. order[] is a permutation of 0..n-1 and out[j] is vis[order[j]] or
  *     its mirror. A false return (no exact order: see above) leaves the
  *     order that is exact for a paragraph in the screen's direction
  *     (`want`) — what a terminal told that direction (VTE with CSI 1/2 SP
- *     k, no autodetection) shows right — else the identity.
+ *     k, no autodetection) shows right — else the identity. A row with box
+ *     characters and no exact order (in mlterm's left-to-right pieces a
+ *     number right of the piece's last Arabic word cannot stay there: it
+ *     joins the right-to-left run) gets the candidate that misplaces the
+ *     fewest cells: its words read right, the number moves.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +91,54 @@ static bool uba(const uint32_t *w, int n, FriBidiParType pd, int *pos, bool *odd
 	return ok;
 }
 
+/* Box drawing and block elements: mlterm cuts a row at each
+ * (vt_bidi.c: 0x2500 <= code <= 0x259f, and DEC special graphics). */
+static bool is_box(uint32_t c)
+{
+	return c >= 0x2500 && c <= 0x259F;
+}
+
+/*
+ * What the terminal shows of w (pos, odd as in uba): a row without box
+ * characters is one paragraph, its direction from its first strong
+ * character; with them, mlterm's pieces (see the top): each piece an LTR
+ * paragraph, the box characters in place, nothing reordered before the
+ * row's first R/AL letter (so a row without one stays as written).
+ */
+static bool shown(const uint32_t *w, int n, int *pos, bool *odd,
+                  FriBidiCharType *t, FriBidiBracketType *br, FriBidiLevel *lv)
+{
+	bool any_box = false, rtl = false;
+	int start = 0, i, k;
+
+	for (i = 0; i < n; i++) {
+		any_box = any_box || is_box(w[i]);
+		rtl = rtl || (fribidi_get_bidi_type(w[i]) & FRIBIDI_MASK_RTL) != 0;
+	}
+	if (!any_box && rtl)
+		return uba(w, n, FRIBIDI_PAR_ON, pos, odd, t, br, lv);
+	for (k = 0; k < n; k++) {
+		pos[k] = k;
+		odd[k] = false;
+	}
+	rtl = false;
+	for (i = 0; i <= n; i++) {
+		if (i < n && !is_box(w[i])) {
+			rtl = rtl || (fribidi_get_bidi_type(w[i]) & FRIBIDI_MASK_RTL) != 0;
+			continue;
+		}
+		if (rtl && i > start) {
+			if (!uba(w + start, i - start, FRIBIDI_PAR_LTR, pos + start,
+			         odd + start, t, br, lv))
+				return false;
+			for (k = start; k < i; k++)
+				pos[k] += start;
+		}
+		start = i + 1;
+	}
+	return true;
+}
+
 /* Cells of vis that UBA(w) misplaces (w[pos[k]], mirrored when odd[k],
  * is not vis[k]). */
 static int misses(const uint32_t *vis, const uint32_t *w, int n,
@@ -101,8 +163,8 @@ bool text_row_written(const uint32_t *vis, int n, text_dir want, uint32_t *out,
 	FriBidiLevel *lv;
 	uint32_t *w, *best_w;
 	int *o, *best_o, *pos;
-	bool *odd, done = false;
-	int best = -1, start, step, k;
+	bool *odd, done = false, boxed = false;
+	int best = -1, fewest = 0, start, step, k;
 
 	if (n <= 0)
 		return n == 0;
@@ -122,13 +184,19 @@ bool text_row_written(const uint32_t *vis, int n, text_dir want, uint32_t *out,
 	best_o = xcalloc((size_t)n, sizeof *best_o);
 	pos = xcalloc((size_t)n, sizeof *pos);
 	odd = xcalloc((size_t)n, sizeof *odd);
+	for (k = 0; k < n && !boxed; k++)
+		boxed = is_box(vis[k]);
 	for (int attempt = 0; attempt < 2 && !done; attempt++) {
 		/* start 0: the row reversed (RTL); 1: as it is (LTR); the
-		 * screen's own direction first */
+		 * screen's own direction first — in a row with box characters
+		 * LTR first (mlterm's pieces are LTR, the boxes stay put) */
 		bool mine = attempt == 0;
 		FriBidiParType forced;
 
-		start = (want == TEXT_RTL) == mine ? 0 : 1;
+		if (boxed)
+			start = mine ? 1 : 0;
+		else
+			start = (want == TEXT_RTL) == mine ? 0 : 1;
 		forced = start == 0 ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
 		for (k = 0; k < n; k++) {
 			o[k] = start == 0 ? n - 1 - k : k;
@@ -137,8 +205,9 @@ bool text_row_written(const uint32_t *vis, int n, text_dir want, uint32_t *out,
 		for (step = 0; step < ROW_STEPS; step++) {
 			int bad;
 
-			/* what the terminal shows (its direction from the row) */
-			if (!uba(w, n, FRIBIDI_PAR_ON, pos, odd, t, br, lv))
+			/* what the terminal shows (its direction from the row, or
+			 * mlterm's pieces) */
+			if (!shown(w, n, pos, odd, t, br, lv))
 				break;
 			if (misses(vis, w, n, pos, odd) == 0) {
 				memcpy(best_w, w, (size_t)n * sizeof *w);
@@ -147,9 +216,19 @@ bool text_row_written(const uint32_t *vis, int n, text_dir want, uint32_t *out,
 				done = true;
 				break;
 			}
+			/* a boxed row steps by the pieces' own reordering, and
+			 * without an exact order keeps the one that misplaces the
+			 * fewest cells (invariant 2) */
+			bad = misses(vis, w, n, pos, odd);
+			if (boxed && (best < 0 || bad < fewest)) {
+				memcpy(best_w, w, (size_t)n * sizeof *w);
+				memcpy(best_o, o, (size_t)n * sizeof *o);
+				best = 2;
+				fewest = bad;
+			}
 			/* solved for this start's direction: the fallback when the
 			 * row has no exact order (invariant 2) */
-			if (!uba(w, n, forced, pos, odd, t, br, lv))
+			if (!boxed && !uba(w, n, forced, pos, odd, t, br, lv))
 				break;
 			bad = misses(vis, w, n, pos, odd);
 			if (mine && bad == 0 && best < 0) {

@@ -6,8 +6,15 @@
  * (FRIBIDI_PAR_ON), reordered, mirrored and shaped by FriBidi as such a
  * terminal does, and compared cell by cell with the same screen in app
  * mode (F3 switches between the two on the same screen, same state). Every
- * kiosk screen a visitor reaches in Arabic (and English) and the officer
+ * kiosk screen a visitor reaches in Arabic (and English) — the request
+ * form, the review, the declaration, the signature with the on-screen
+ * keyboard open and the confirmation among them — and the officer
  * console's login, queue, request, actions menu and reports.
+ *
+ * The terminal modelled is mlterm's (bidi_term_order in
+ * test_kiosk_util.h): a row with box drawing (frames, a field's ▏ ▕) is
+ * cut at it into left-to-right pieces, as mlterm 3.9 does; other rows are
+ * one paragraph with auto direction, as every such terminal does.
  *
  * Also: mlterm's switch (OSC 5379) goes out without $MLTERM.
  *
@@ -75,32 +82,27 @@ grab(ht *h, struct srow *rows)
 	}
 }
 
-/* What a bidi terminal shows of row w: UBA (auto direction), L4
- * mirroring, Arabic shaping on the row as one paragraph. */
+/* What a bidi terminal shows of row w: its order and levels as mlterm
+ * finds them (bidi_term_order: one paragraph a row, auto direction; a row
+ * with box characters cut into LTR pieces at them), L4 mirroring, Arabic
+ * shaping. */
 static void
 model(const struct srow *w, struct srow *out)
 {
 	int n = w->n;
 	FriBidiCharType t[MAXC];
-	FriBidiBracketType br[MAXC];
 	FriBidiLevel lv[MAXC];
 	FriBidiArabicProp ar[MAXC];
 	FriBidiStrIndex map[MAXC];
 	FriBidiChar sh[MAXC];
-	FriBidiParType pd = FRIBIDI_PAR_ON;
 
 	memcpy(sh, w->ch, (size_t)n * sizeof *sh);
+	assert_true(bidi_term_order(sh, n, lv, map));
 	fribidi_get_bidi_types(sh, n, t);
-	fribidi_get_bracket_types(sh, n, t, br);
-	assert_true(fribidi_get_par_embedding_levels_ex(t, br, n, &pd, lv) != 0);
 	fribidi_get_joining_types(sh, n, ar);
 	fribidi_join_arabic(t, n, lv, ar);
 	fribidi_shape(FRIBIDI_FLAG_SHAPE_MIRRORING | FRIBIDI_FLAG_SHAPE_ARAB_PRES,
 	              lv, n, ar, sh);
-	for (int i = 0; i < n; i++)
-		map[i] = i;
-	assert_true(fribidi_reorder_line(FRIBIDI_FLAGS_DEFAULT, t, n, 0, pd, lv,
-	                                 NULL, map) != 0);
 	out->n = n;
 	for (int i = 0; i < n; i++) {
 		out->ch[i] = sh[map[i]];
@@ -142,13 +144,15 @@ put_row(const char *label, const char *what, const struct srow *s)
 }
 
 /* The screen now (terminal mode) through the model == the same screen
- * after F3 (app mode); F3 again to go back. label names the screen. */
-static void
-same_picture(ht *h, const char *label)
+ * after F3 (app mode); F3 again to go back. label names the screen. With
+ * report false a difference is only returned (a screen with a running
+ * countdown is tried again). */
+static bool
+compare_picture(ht *h, const char *label, bool report)
 {
 	static struct srow term[64], app[64];
 	struct srow seen;
-	int rows = ht_rows(h);
+	int rows = ht_rows(h), differ = 0, unsolvable = 0;
 
 	ht_wait_quiet(h, 150);
 	grab(h, term);
@@ -163,10 +167,10 @@ same_picture(ht *h, const char *label)
 		for (int i = 0; same && i < seen.n; i++)
 			same = cell_same(seen.ch, app[r].ch, seen.n, i) && seen.mk[i] == app[r].mk[i];
 		if (!same && !solvable(&app[r])) {
-			unsolvable_rows++;
+			unsolvable++;
 			continue;
 		}
-		if (!same) {
+		if (!same && report) {
 			char msg[160];
 			snprintf(msg, sizeof msg, "%s: row %d differs (terminal model vs app)",
 			         label, r);
@@ -175,9 +179,26 @@ same_picture(ht *h, const char *label)
 			put_row(label, "app     ", &app[r]);
 			fail_msg("%s", msg);
 		}
-		checked_rows++;
+		differ += !same;
 	}
-	checked_screens++;
+	if (differ == 0) {
+		checked_rows += rows - unsolvable;
+		unsolvable_rows += unsolvable;
+		checked_screens++;
+	}
+	return differ == 0;
+}
+
+/* compare_picture, tried again (quietly) up to 4 times: a countdown may
+ * tick between the two grabs, or on a loaded machine F3's repaint may not
+ * be all there after the quiet wait. A wrong row is wrong every time. */
+static void
+same_picture(ht *h, const char *label)
+{
+	for (int i = 0; i < 4; i++)
+		if (compare_picture(h, label, false))
+			return;
+	compare_picture(h, label, true);
 }
 
 static void
@@ -231,6 +252,24 @@ kiosk_arabic_screens(void **state)
 	ht_key(h, HT_KEY_F(5));
 	ht_wait_quiet(h, 200);
 	same_picture(h, "review");
+	/* on to the confirmation: messages, the declaration, the signature
+	 * with the on-screen keyboard open */
+	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "الرسائل عن هذا الطلب", KT);
+	same_picture(h, "messages");
+	ht_keys(h, "1");
+	HT_ASSERT_TEXT(h, "أقرّ بأن المعلومات", KT);
+	same_picture(h, "declaration");
+	ht_keys(h, "1");
+	ht_key(h, HT_KEY_ENTER);
+	ht_keys(h, "*");                          /* the on-screen keyboard */
+	HT_ASSERT_TEXT(h, "لوحة المفاتيح على الشاشة", KT);
+	same_picture(h, "signature, on-screen keyboard");
+	ht_keys(h, "/");
+	HT_ASSERT(h, ht_wait_quiet(h, 150));
+	type_line(h, "منى صالح");
+	HT_ASSERT_TEXT(h, "رقمه المرجعي", KT);
+	same_picture(h, "confirmation");
 	ht_end(h);
 	(void)ref;
 }
@@ -325,8 +364,8 @@ main(void)
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
-	fprintf(stderr, "bidi model: %d screens, %d rows compared, %d without a "
-	        "solution (Latin at the right end of an Arabic row)\n",
+	fprintf(stderr, "bidi model: %d screens, %d rows compared, %d without an "
+	        "exact order (Latin at the right end of an Arabic row; in a boxed row a number right of its last Arabic word)\n",
 	        checked_screens, checked_rows, unsolvable_rows);
 	return rc;
 }

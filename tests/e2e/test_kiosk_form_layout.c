@@ -32,40 +32,16 @@ row_of(ht *h, const char *utf8)
 
 /*
  * Where a terminal that does bidi itself (the --bidi=terminal case) shows
- * the cell written at column x of row: FriBidi on the row as one
- * paragraph, its direction from its first strong character, as
- * test_bidi_terminal models it. In app mode pass shown = false (identity).
+ * the cell written at column x of row: bidi_shown_col (test_kiosk_util.h,
+ * mlterm's rules, as test_bidi_terminal models it). In app mode pass
+ * shown = false (identity).
  */
 static bool shown_mode;
 
 static int
 shown_col(ht *h, int row, int x)
 {
-	enum { W = 256 };
-	FriBidiChar u[W];
-	FriBidiCharType t[W];
-	FriBidiBracketType br[W];
-	FriBidiLevel lv[W];
-	FriBidiStrIndex map[W];
-	FriBidiParType pd = FRIBIDI_PAR_ON;
-	VTermScreenCell cell;
-	int n = ht_cols(h) < W ? ht_cols(h) : W;
-
-	if (!shown_mode)
-		return x;
-	for (int i = 0; i < n; i++) {
-		u[i] = ht_cell(h, row, i, &cell) && cell.chars[0] ? cell.chars[0] : ' ';
-		map[i] = i;
-	}
-	fribidi_get_bidi_types(u, n, t);
-	fribidi_get_bracket_types(u, n, t, br);
-	if (!fribidi_get_par_embedding_levels_ex(t, br, n, &pd, lv) ||
-	    !fribidi_reorder_line(FRIBIDI_FLAGS_DEFAULT, t, n, 0, pd, lv, NULL, map))
-		return x;
-	for (int k = 0; k < n; k++)
-		if (map[k] == x)
-			return k;
-	return x;
+	return shown_mode ? bidi_shown_col(h, row, x) : x;
 }
 
 /* The shown column of the first cell of row holding code point c, or -1. */

@@ -204,35 +204,94 @@ visual_of(const char *utf8, text_dir dir)
 }
 
 /*
+ * A terminal doing bidi itself, as mlterm 3.9 does it (its
+ * vtemu/libctl/vt_bidi.c; read there, not taken from khidma): a row
+ * without a right-to-left letter (R, AL — Arabic-Indic digits are AN and
+ * do not count) is shown as written. A row holding box drawing or block
+ * elements (U+2500-U+259F: frames, the field edges ▏ ▕) is cut at each of
+ * them; every piece after the row's first R/AL letter (that letter's piece
+ * included) is its own left-to-right paragraph, the box characters and
+ * the pieces before stay in place. Any other row is one paragraph, its
+ * direction from its first strong character (P2-P3): what VTE, Konsole
+ * and PuTTY do with every row. On return lv[] holds each character's
+ * level (0 where nothing moves; before L1, for shaping) and map[k] the
+ * logical index of the character seen at k. n <= 512.
+ */
+static inline bool
+bidi_term_order(const FriBidiChar *u, int n, FriBidiLevel *lv, FriBidiStrIndex *map)
+{
+	enum { W = 512 };
+	FriBidiCharType t[W];
+	FriBidiBracketType br[W];
+	FriBidiLevel l1[W];
+	bool box = false, rtl = false;
+	int start = 0;
+
+	if (n > W)
+		return false;
+	fribidi_get_bidi_types(u, n, t);
+	fribidi_get_bracket_types(u, n, t, br);
+	for (int i = 0; i < n; i++) {
+		map[i] = i;
+		lv[i] = 0;
+		box = box || (u[i] >= 0x2500 && u[i] <= 0x259F);
+		rtl = rtl || (t[i] & FRIBIDI_MASK_RTL) != 0;
+	}
+	if (!rtl)
+		return true;
+	if (!box) {
+		FriBidiParType pd = FRIBIDI_PAR_ON;
+		if (!fribidi_get_par_embedding_levels_ex(t, br, n, &pd, lv))
+			return false;
+		memcpy(l1, lv, (size_t)n * sizeof *lv);
+		return fribidi_reorder_line(FRIBIDI_FLAGS_DEFAULT, t, n, 0, pd, l1,
+		                            NULL, map) != 0;
+	}
+	rtl = false;
+	for (int i = 0; i <= n; i++) {
+		if (i < n && !(u[i] >= 0x2500 && u[i] <= 0x259F)) {
+			rtl = rtl || (t[i] & FRIBIDI_MASK_RTL) != 0;
+			continue;
+		}
+		if (rtl && i > start) {
+			FriBidiParType pd = FRIBIDI_PAR_LTR;
+			int len = i - start;
+			if (!fribidi_get_par_embedding_levels_ex(t + start, br + start, len,
+			                                         &pd, lv + start))
+				return false;
+			memcpy(l1 + start, lv + start, (size_t)len * sizeof *lv);
+			if (!fribidi_reorder_line(FRIBIDI_FLAGS_DEFAULT, t + start, len, 0,
+			                          pd, l1 + start, NULL, map + start))
+				return false;
+		}
+		start = i + 1;
+	}
+	return true;
+}
+
+/*
  * --bidi=terminal: khidma writes each row so that a terminal doing bidi
- * itself shows the app-mode picture. What such a terminal shows: FriBidi
- * on the row as one paragraph, direction from its first strong character
- * (test_bidi_terminal's model, without shaping). bidi_shown_col maps a
- * written column to the shown one; bidi_shown_text is the shown row as
- * UTF-8 (base characters only; static buffer).
+ * itself shows the app-mode picture. What such a terminal shows:
+ * bidi_term_order on the row (test_bidi_terminal's model, without
+ * shaping). bidi_shown_col maps a written column to the shown one;
+ * bidi_shown_text is the shown row as UTF-8 (base characters only; static
+ * buffer).
  */
 static inline int
 bidi_shown_map(ht *h, int row, int *shown, FriBidiChar *u)
 {
 	enum { W = 256 };
-	FriBidiCharType t[W];
-	FriBidiBracketType br[W];
 	FriBidiLevel lv[W];
 	FriBidiStrIndex map[W];
-	FriBidiParType pd = FRIBIDI_PAR_ON;
 	VTermScreenCell cell;
 	int n = ht_cols(h) < W ? ht_cols(h) : W;
 
 	for (int i = 0; i < n; i++) {
 		u[i] = ht_cell(h, row, i, &cell) && cell.chars[0] &&
 		       cell.chars[0] != (uint32_t)-1 ? cell.chars[0] : ' ';
-		map[i] = i;
 		shown[i] = i;
 	}
-	fribidi_get_bidi_types(u, n, t);
-	fribidi_get_bracket_types(u, n, t, br);
-	if (!fribidi_get_par_embedding_levels_ex(t, br, n, &pd, lv) ||
-	    !fribidi_reorder_line(FRIBIDI_FLAGS_DEFAULT, t, n, 0, pd, lv, NULL, map))
+	if (!bidi_term_order(u, n, lv, map))
 		return n;
 	for (int k = 0; k < n; k++)
 		shown[map[k]] = k;

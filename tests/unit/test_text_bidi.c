@@ -238,17 +238,27 @@ static void test_terminal_mode_logical(void **state)
 	assert_string_equal(layout_cells("\u0628\u064A\u062A", TEXT_RTL), "FE96 FEF4 FE91");
 }
 
-/* text_row_written: a box row with a key left of its Arabic label is written
- * Arabic first (the row's direction comes from it), checked exact; an
- * Arabic row with Latin at its right end and Arabic at its left has no
- * exact order (false) and gets the RTL one. */
+/* text_row_written: a row with box characters is written for mlterm,
+ * which cuts it at them into left-to-right pieces that keep their place
+ * (term_row.c): the box button keeps its key on the left and only the
+ * Arabic word is put in logical order, and a form field's row keeps its
+ * frame where it is and its label on the right (a terminal taking the row
+ * as one right-to-left paragraph would want the whole row reversed, and
+ * mlterm then showed the label on the left); an Arabic row with Latin at
+ * its right end and Arabic at its left has no exact order (false) and
+ * gets the RTL one. */
 static void test_row_written(void **state)
 {
 	/* seen: │ Enter قفاوم │  (the button "موافق Enter" of an RTL box) */
 	const uint32_t vis[] = { 0x2502, ' ', 'E', 'n', 't', 'e', 'r', ' ', 0x0642,
 	                         0x0641, 0x0627, 0x0648, 0x0645, ' ', 0x2502 };
-	const uint32_t want[] = { 0x2502, ' ', 0x0645, 0x0648, 0x0627, 0x0641, 0x0642,
-	                          ' ', 'E', 'n', 't', 'e', 'r', ' ', 0x2502 };
+	const uint32_t want[] = { 0x2502, ' ', 'E', 'n', 't', 'e', 'r', ' ', 0x0645,
+	                          0x0648, 0x0627, 0x0641, 0x0642, ' ', 0x2502 };
+	/* seen:  ▕  ▏ مسا  (a field, its label "اسم" on the right) */
+	const uint32_t field[] = { ' ', 0x2595, ' ', ' ', 0x258F, ' ', 0x0645,
+	                           0x0633, 0x0627, ' ' };
+	const uint32_t field_w[] = { ' ', 0x2595, ' ', ' ', 0x258F, ' ', 0x0627,
+	                             0x0633, 0x0645, ' ' };
 	/* seen: ين Mo  (an Arabic word at the left, Latin at the right) */
 	const uint32_t bad[] = { 0x064A, 0x0646, ' ', 'M', 'o' };
 	uint32_t out[16];
@@ -258,6 +268,8 @@ static void test_row_written(void **state)
 	assert_memory_equal(out, want, sizeof want);
 	for (int j = 0; j < 15; j++)
 		assert_int_equal(vis[order[j]], out[j]);
+	assert_true(text_row_written(field, 10, TEXT_RTL, out, order));
+	assert_memory_equal(out, field_w, sizeof field_w);
 	assert_false(text_row_written(bad, 5, TEXT_RTL, out, order));
 	assert_int_equal(out[0], 'M');        /* RTL: the right end first */
 	assert_true(text_row_written(bad, 0, TEXT_RTL, out, order));
