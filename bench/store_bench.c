@@ -17,6 +17,13 @@
  *    page and page 51 (keyset-paged), plus a name search;
  *  - the full report (report_build over everything);
  *  - store_open of the file (what every process pays at start);
+ *  - the queue header's four view counts (issue 12) for each role, the
+ *    way they were counted before (store_queue_count of each view's
+ *    filter: COUNT(*) over the rows) against store_queue_views (schema
+ *    v14's counters): warm (median, p90 of ROUNDS) and cold (the first
+ *    call on a fresh read-only connection after the file's pages were
+ *    dropped from the page cache with posix_fadvise: 3 runs, median);
+ *    the two must give the same numbers, or the benchmark fails;
  *  - the cost of the outbox (issue 14) on a durable status change: the
  *    same transition (received → needs_info, with the officer's text) on
  *    a request whose member chose SMS and e-mail (two outbox rows written
@@ -29,6 +36,7 @@
  *  2. Nothing but this process touches DB while it runs; the submits it
  *     adds are real rows (the database grows by ROUNDS requests).
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -378,6 +386,142 @@ out:
 	return rc;
 }
 
+/* ---- the queue header's view counts (issue 12) ------------------------- */
+
+static const struct { int role; const char *login, *label; } view_roles[] = {
+	{ ROLE_OFFICER, "officer01", "officer" },
+	{ ROLE_RESEARCHER, "researcher1", "researcher" },
+	{ ROLE_COMMITTEE, "committee1", "committee" },
+	{ ROLE_ADMIN, "admin", "admin" },
+};
+
+/* The four counts as the console took them before schema v14. */
+static st_rc views_by_count(store *s, int role, const char *login,
+                            struct queue_views *v)
+{
+	struct queue_filter f = { .status = -1, .sla_days = 30, .waiting = true,
+	                          .role = role, .login = login };
+	st_rc r;
+
+	if ((r = store_queue_count(s, &f, &v->waiting)) != ST_OK)
+		return r;
+	f.waiting = false;
+	if ((r = store_queue_count(s, &f, &v->open)) != ST_OK)
+		return r;
+	f.overdue = true;
+	if ((r = store_queue_count(s, &f, &v->overdue)) != ST_OK)
+		return r;
+	f.overdue = false;
+	f.status = -2;
+	return store_queue_count(s, &f, &v->all);
+}
+
+static st_rc views_once(store *s, bool counted, int i, struct queue_views *v)
+{
+	return counted ? views_by_count(s, view_roles[i].role, view_roles[i].login, v)
+	               : store_queue_views(s, view_roles[i].role, view_roles[i].login, 30, v);
+}
+
+/* Drop the file's pages (and its WAL's) from the OS page cache. */
+static void drop_cache(const char *path)
+{
+	char *wal = xasprintf("%s-wal", path);
+	const char *files[] = { path, wal };
+
+	for (int i = 0; i < 2; i++) {
+		int fd = open(files[i], O_RDONLY);
+
+		if (fd >= 0) {
+			(void)fdatasync(fd);
+			(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+			close(fd);
+		}
+	}
+	free(wal);
+}
+
+/* One cold call: a fresh read-only connection, the file out of the cache. */
+static int views_cold(const char *path, bool counted, int i, double *ns)
+{
+	struct store_opts o = { .readonly = true, .no_open_check = true };
+	struct queue_views v;
+	char err[256];
+	store *s = NULL;
+	uint64_t t0;
+	st_rc e;
+
+	if ((e = store_open(path, &o, &s, err, sizeof err)) != ST_OK) {
+		fprintf(stderr, "store_bench: open: %s\n", err);
+		return 1;
+	}
+	drop_cache(path);
+	t0 = bs_now_ns();
+	e = views_once(s, counted, i, &v);
+	*ns = (double)(bs_now_ns() - t0);
+	store_close(s);
+	return e != ST_OK ? fail("views (cold)", e, NULL) : 0;
+}
+
+static int bench_views(store *s, const char *path, int rounds)
+{
+	double *k = xcalloc((size_t)rounds, sizeof *k), *a = xcalloc((size_t)rounds, sizeof *a);
+	double kc[3], ac[3];
+	int rc = 1;
+
+	for (int i = 0; i < (int)ARRAY_LEN(view_roles); i++) {
+		struct queue_views want, got;
+		char what[200];
+		st_rc e;
+
+		if ((e = views_by_count(s, view_roles[i].role, view_roles[i].login, &want)) != ST_OK ||
+		    (e = store_queue_views(s, view_roles[i].role, view_roles[i].login, 30, &got)) != ST_OK) {
+			fail("views", e, s);
+			goto out;
+		}
+		if (memcmp(&want, &got, sizeof want) != 0) {
+			fprintf(stderr, "store_bench: views of %s differ: counted %lld/%lld/%lld/%lld,"
+			        " kept %lld/%lld/%lld/%lld\n", view_roles[i].label,
+			        (long long)want.waiting, (long long)want.open,
+			        (long long)want.overdue, (long long)want.all,
+			        (long long)got.waiting, (long long)got.open,
+			        (long long)got.overdue, (long long)got.all);
+			goto out;
+		}
+		fprintf(stderr, "store_bench: views of %s: waiting %lld, open %lld, overdue %lld,"
+		        " all %lld\n", view_roles[i].label, (long long)got.waiting,
+		        (long long)got.open, (long long)got.overdue, (long long)got.all);
+		for (int j = 0; j < rounds; j++) {
+			uint64_t t0 = bs_now_ns();
+
+			if ((e = views_once(s, true, i, &got)) != ST_OK) {
+				fail("views (counted)", e, s);
+				goto out;
+			}
+			a[j] = (double)(bs_now_ns() - t0);
+			t0 = bs_now_ns();
+			if ((e = views_once(s, false, i, &got)) != ST_OK) {
+				fail("views", e, s);
+				goto out;
+			}
+			k[j] = (double)(bs_now_ns() - t0);
+		}
+		snprintf(what, sizeof what, "queue header, four view counts, %s, warm"
+		         " (anchor: COUNT(*) per view, as before v14)", view_roles[i].label);
+		row(what, k, rounds, a, rounds, "ms", 1e-6, "–");
+		for (int j = 0; j < 3; j++)
+			if (views_cold(path, true, i, &ac[j]) || views_cold(path, false, i, &kc[j]))
+				goto out;
+		snprintf(what, sizeof what, "queue header, four view counts, %s, cold"
+		         " (file out of the page cache, median of 3)", view_roles[i].label);
+		row(what, kc, 3, ac, 3, "ms", 1e-6, "–");
+	}
+	rc = 0;
+out:
+	free(k);
+	free(a);
+	return rc;
+}
+
 /* store_open + store_close of the whole file: what every kiosk, officer
  * console and CLI command pays at start (invariant 6: PRAGMA quick_check). */
 static int bench_open(const char *path, int rounds)
@@ -438,6 +582,8 @@ int main(int argc, char **argv)
 		goto out;
 	if ((!only || strstr(only, "transition")) && bench_transition(s, rounds))
 		goto out;
+	if ((!only || strstr(only, "views")) && bench_views(s, argv[optind], rounds / 4 < 5 ? 5 : rounds / 4))
+		goto out;
 	if ((!only || strstr(only, "open")) && bench_open(argv[optind], 5))
 		goto out;
 	rc = 0;
@@ -445,6 +591,6 @@ out:
 	store_close(s);
 	return rc;
 usage:
-	fprintf(stderr, "usage: store_bench DB [-r ROUNDS] [-o lookup,queue,report,submit,transition,open] | -V\n");
+	fprintf(stderr, "usage: store_bench DB [-r ROUNDS] [-o lookup,queue,report,submit,transition,views,open] | -V\n");
 	return 2;
 }

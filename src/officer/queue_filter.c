@@ -68,16 +68,20 @@ static const char *const view_names[QV__COUNT] = {
 void
 queue_view_count(struct queue *q)
 {
-	for (int v = 0; v < QV__COUNT; v++) {
-		struct queue_filter f = {
-			.status = v == QV_ALL ? -2 : -1, .overdue = v == QV_OVERDUE,
-			.sla_days = q->f.sla_days, .waiting = v == QV_WAITING,
-			.role = (int)q->c->me.role, .login = q->c->me.login,
-		};
+	struct queue_views v;
 
-		if (store_queue_count(q->c->db, &f, &q->counts[v]) != ST_OK)
-			q->counts[v] = -1;
+	/* one statement over the schema-v14 counters (store/queue.c invariant
+	 * 5): the header costs the same at 1M requests as at 100 */
+	if (store_queue_views(q->c->db, (int)q->c->me.role, q->c->me.login,
+	                      q->f.sla_days, &v) != ST_OK) {
+		for (int i = 0; i < QV__COUNT; i++)
+			q->counts[i] = -1;
+		return;
 	}
+	q->counts[QV_WAITING] = v.waiting;
+	q->counts[QV_OPEN] = v.open;
+	q->counts[QV_OVERDUE] = v.overdue;
+	q->counts[QV_ALL] = v.all;
 }
 
 void

@@ -38,6 +38,18 @@
  *     Orders: newest (created_at DESC), oldest (created_at), due
  *     (created_at + paused_s, the requests_due index); each pages by its
  *     own key (queue_row.sort_key, id).
+ *  5. The header's view counts (store_queue_views) equal store_queue_count
+ *     of each view's filter — the same snapshot, one statement — without
+ *     counting rows (0.4–0.8 s warm, 2 s cold at 770k requests before):
+ *     all, open, the desk's and the researcher's waiting work are sums of
+ *     request_status_n; overdue = the request_due_days before the cut's
+ *     UTC day + the requests_due entries of that day before the cut; the
+ *     committee's waiting work = the requests at the committee minus those
+ *     the member entered (requests_committee) minus those with their
+ *     decision (request_events_decider: their verify/forward events, and
+ *     votes after the request's latest entry into the committee). So the
+ *     cost is constant but for the committee member's own decisions.
+ *     Schema v14 (schema.c invariant 13) keeps the counters.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,7 +119,8 @@ static void add(struct qbuild *q, const char *s)
 }
 
 /* The waiting-for-me condition per role (store.h, invariant 3). */
-#define WAIT_DESK "status IN ('received','needs_info','verified','accepted','registered')"
+#define WAIT_DESK_SET "('received','needs_info','verified','accepted','registered')"
+#define WAIT_DESK "status IN " WAIT_DESK_SET
 #define WAIT_RESEARCHER "status = 'referred'"
 /* at the committee, no vote of :login in the current round (since the
  * latest event into committee from another status), and not a request
@@ -270,6 +283,65 @@ st_rc store_queue_count(store *s, const struct queue_filter *f, int64_t *n)
 	rc = sq_step(st);
 	if (rc == SQ_ROW)
 		*n = sq_col_i64(st, 0);
+	sq_finalize(st);
+	return rc == SQ_ROW ? ST_OK : sq_map(rc);
+}
+
+/* The view counts in one statement (invariant 5); the committee's two
+ * terms only for a committee member (:committee), whose own decisions they
+ * walk. Every index is named, so a schema that could not serve the count
+ * without a scan is an error here, not a slow header. */
+static const char views_sql[] =
+	"SELECT (SELECT coalesce(sum(n), 0) FROM request_status_n),"
+	" (SELECT coalesce(sum(n), 0) FROM request_status_n WHERE status IN "
+	ST_OPEN_SQL "),"
+	" (SELECT coalesce(sum(n), 0) FROM request_status_n WHERE status IN "
+	WAIT_DESK_SET "),"
+	" (SELECT coalesce(sum(n), 0) FROM request_status_n WHERE status = 'referred'),"
+	" (SELECT coalesce(sum(n), 0) FROM request_status_n WHERE status = 'committee'),"
+	" (SELECT coalesce(sum(n), 0) FROM request_due_days WHERE day < :cutday),"
+	" (SELECT count(*) FROM requests INDEXED BY requests_due WHERE"
+	"  " DUE_SQL " >= :cutday * 86400 AND " DUE_SQL " < :cut AND status IN "
+	ST_OPEN_SQL " AND status IN " ST_ACTIVE_SQL "),"
+	" CASE WHEN :committee <> 0 THEN (SELECT count(*) FROM requests INDEXED BY"
+	"  requests_committee WHERE status = 'committee' AND declared_by = :login)"
+	"  ELSE 0 END,"
+	" CASE WHEN :committee <> 0 THEN (SELECT count(DISTINCT v.request_id) FROM"
+	"  request_events v INDEXED BY request_events_decider CROSS JOIN requests r"
+	"  WHERE r.id = v.request_id AND v.who = :login AND v.kind IN "
+	ST_DECIDER_KINDS " AND r.status = 'committee' AND r.declared_by <> :login"
+	"  AND (v.kind IN ('verify','forward') OR v.id > (SELECT max(e.id) FROM"
+	"  request_events e WHERE e.request_id = r.id AND e.to_status = 'committee'"
+	"  AND e.from_status <> 'committee'))) ELSE 0 END";
+
+/* See store.h. */
+st_rc store_queue_views(store *s, int role, const char *login, int sla_days,
+                        struct queue_views *out)
+{
+	time_t cut = khidma_now() - (time_t)(sla_days > 0 ? sla_days : 14) * DAY_S;
+	int64_t cutday = cut >= 0 ? (int64_t)cut / DAY_S : -((-(int64_t)cut + DAY_S - 1) / DAY_S);
+	bool committee = role == ROLE_COMMITTEE;
+	sq_stmt *st;
+	st_rc r;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if ((r = st_prep(s, views_sql, &st)) != ST_OK)
+		return r;
+	sq_bind_i64(st, sq_param_index(st, ":cutday"), cutday);
+	sq_bind_i64(st, sq_param_index(st, ":cut"), (int64_t)cut);
+	sq_bind_i64(st, sq_param_index(st, ":committee"), committee);
+	sq_bind_text(st, sq_param_index(st, ":login"), login ? login : "");
+	rc = sq_step(st);
+	if (rc == SQ_ROW) {
+		out->all = sq_col_i64(st, 0);
+		out->open = sq_col_i64(st, 1);
+		out->overdue = sq_col_i64(st, 5) + sq_col_i64(st, 6);
+		out->waiting = role == ROLE_RESEARCHER ? sq_col_i64(st, 3)
+		             : committee ? sq_col_i64(st, 4) - sq_col_i64(st, 7) -
+		                           sq_col_i64(st, 8)
+		             : sq_col_i64(st, 2);
+	}
 	sq_finalize(st);
 	return rc == SQ_ROW ? ST_OK : sq_map(rc);
 }

@@ -96,6 +96,14 @@
  *       title_ar, path_en, path_ar (files under the data directory), sort,
  *       active (retired, never deleted). Empty = the configuration's
  *       `docs` are shown, as before v13.
+ *   v14 the queue header's view counts without a scan (issue 12; figures
+ *       in bench/results.md): request_status_n (status → requests in it)
+ *       and request_due_days (UTC day of created_at + paused_s → the open
+ *       requests not in needs_info due on that day), kept by triggers and
+ *       back-filled; requests_committee (declared_by of the requests at
+ *       the committee) and request_events_decider (who, request_id, kind
+ *       of the verify / forward / vote events), partial indexes that count
+ *       a committee member's own part (invariant 13).
  *
  * Invariants:
  *  1. Steps are append-only: a released step is never edited, only followed.
@@ -172,6 +180,14 @@
  *     'unknown' when the claimant died — never back to 'queued', so a
  *     message is handed to a gateway at most once. survey_codes holds no
  *     code, only its hash; survey_responses never names a code.
+ * 13. v14: request_status_n.n = the requests in that status (a row for
+ *     every status, 0 included); request_due_days.n = the requests with
+ *     status IN ST_ACTIVE (open, not needs_info) whose created_at +
+ *     paused_s falls on that UTC day (DAYOF). Kept by triggers on INSERT,
+ *     UPDATE OF status, created_at or paused_s (each statement subtracts
+ *     its OLD row and adds its NEW one, so v11's nested paused_s UPDATE
+ *     and the status UPDATE add up in either order), and DELETE. Rows may
+ *     reach n = 0. store_queue_views reads them (store/queue.c invariant 5).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -826,6 +842,48 @@ static const char v13_sql[] =
 	"  sort     INTEGER NOT NULL DEFAULT 0,"
 	"  active   INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0,1))) STRICT;";
 
+/* v14: the queue's view counts (invariant 13, store/queue.c invariant 5).
+ * The due-day counter covers the requests the overdue view may count
+ * (open, not waiting for the member); the partial day at the cut is
+ * counted from requests_due. */
+#define STATUS_N(r, d) "UPDATE request_status_n SET n = n " d " 1 WHERE status = " r ".status;"
+#define DUE_ADD(r) "INSERT INTO request_due_days(day, n) SELECT " \
+	DAYOF(r ".created_at + " r ".paused_s") ", 1 WHERE " r ".status IN " \
+	ST_ACTIVE_SQL " ON CONFLICT (day) DO UPDATE SET n = n + 1;"
+#define DUE_SUB(r) "UPDATE request_due_days SET n = n - 1 WHERE " r ".status IN " \
+	ST_ACTIVE_SQL " AND day = " DAYOF(r ".created_at + " r ".paused_s") ";"
+
+static const char v14_sql[] =
+	"CREATE TABLE request_status_n ("
+	"  status TEXT PRIMARY KEY " STATUS_CHECK("status") ","
+	"  n      INTEGER NOT NULL) STRICT, WITHOUT ROWID;"
+	"INSERT INTO request_status_n(status, n) VALUES ('received', 0),"
+	"  ('needs_info', 0), ('verified', 0), ('referred', 0), ('committee', 0),"
+	"  ('accepted', 0), ('rejected', 0), ('registered', 0), ('delivered', 0),"
+	"  ('withdrawn', 0);"
+	"UPDATE request_status_n SET n = (SELECT count(*) FROM requests r"
+	"  WHERE r.status = request_status_n.status);"
+	"CREATE TABLE request_due_days ("
+	"  day INTEGER PRIMARY KEY,"
+	"  n   INTEGER NOT NULL) STRICT;"
+	"INSERT INTO request_due_days(day, n) SELECT " DAYOF("created_at + paused_s")
+	"  , count(*) FROM requests WHERE status IN " ST_ACTIVE_SQL " GROUP BY 1;"
+	"CREATE INDEX requests_committee ON requests(declared_by)"
+	"  WHERE status = 'committee';"
+	"CREATE INDEX request_events_decider ON request_events(who, request_id, kind)"
+	"  WHERE kind IN " ST_DECIDER_KINDS ";"
+	"CREATE TRIGGER requests_views_insert AFTER INSERT ON requests BEGIN "
+	STATUS_N("new", "+") DUE_ADD("new")
+	"END;"
+	"CREATE TRIGGER requests_views_update AFTER UPDATE OF status, created_at,"
+	"  paused_s ON requests WHEN old.status IS NOT new.status OR"
+	"  old.created_at IS NOT new.created_at OR old.paused_s IS NOT new.paused_s"
+	"  BEGIN " STATUS_N("old", "-") STATUS_N("new", "+") DUE_SUB("old")
+	DUE_ADD("new") "END;"
+	"CREATE TRIGGER requests_views_delete AFTER DELETE ON requests BEGIN "
+	STATUS_N("old", "-") DUE_SUB("old")
+	"END;";
+
 static const struct step steps[] = {
 	{ v1_sql, NULL },
 	{ v2_sql, v2_backfill },
@@ -840,6 +898,7 @@ static const struct step steps[] = {
 	{ v11_sql, NULL },
 	{ v12_sql, NULL },
 	{ v13_sql, NULL },
+	{ v14_sql, NULL },
 };
 
 /* The schema version this program writes. */

@@ -447,9 +447,20 @@ st_rc store_request_link_duplicate(store *s, int64_t id, int version,
  */
 st_rc store_request_correct(store *s, int64_t id, int version, const char *who,
                             const char *field, const char *value, const char *reason);
-/* How many requests f selects (its sort ignored); for the queue header's
- * counts per view. */
+/* How many requests f selects (its sort ignored), by COUNT(*) over the
+ * rows: any filter; the reference store_queue_views is tested against. */
 st_rc store_queue_count(store *s, const struct queue_filter *f, int64_t *n);
+/*
+ * The queue header's four view counts for an officer of `role`
+ * (officer_role) and `login`: waiting for me, open, overdue (sla_days,
+ * <= 0: 14), all — each equal to store_queue_count of that view's filter
+ * (store/queue.c invariant 5), read from the schema-v14 counters and
+ * partial indexes instead of counting rows: constant time but for the
+ * committee's own part (its decisions, the requests it entered).
+ */
+struct queue_views { int64_t waiting, open, overdue, all; };
+st_rc store_queue_views(store *s, int role, const char *login, int sla_days,
+                        struct queue_views *out);
 
 /* ---- tracking throttle (kiosk) --------------------------------------------- */
 /* Record a failed tracking lookup; returns the number of failures in the last

@@ -135,6 +135,12 @@ void  st_check_finish(struct st_check *c);
 
 /* requests.c: the status names and the SQL list of open statuses. */
 #define ST_OPEN_SQL "('received','needs_info','verified','referred','committee','accepted','registered')"
+/* schema v14: the open statuses but needs_info (the SLA clock runs), and
+ * the event kinds that are a committee member's own part in a request
+ * (store/queue.c invariant 3); request_due_days and
+ * request_events_decider are defined with these very texts. */
+#define ST_ACTIVE_SQL "('received','verified','referred','committee','accepted','registered')"
+#define ST_DECIDER_KINDS "('verify','forward','vote_accept','vote_reject')"
 
 /* The credit of request `q` (an expression naming its id), frozen at its
  * first delivery: the officer of the last verify (into verified from

@@ -117,6 +117,20 @@ static void check_summaries(store *s)
 	assert_int_equal(fx_int(s, "SELECT coalesce(sum(n), 0) FROM request_durations"),
 	                 fx_int(s, "SELECT count(decided_at) + count(delivered_at) "
 	                 "FROM requests"));
+	/* v14 (invariant 13): the view counters back-filled and kept */
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM request_status_n c WHERE n <>"
+	                 " (SELECT count(*) FROM requests r WHERE r.status = c.status)"), 0);
+	assert_int_equal(fx_int(s, "SELECT coalesce(sum(n), 0) FROM request_status_n"),
+	                 fx_int(s, "SELECT count(*) FROM requests"));
+	assert_int_equal(fx_int(s, "SELECT count(*) FROM (SELECT day, n FROM"
+	                 " request_due_days WHERE n <> 0 EXCEPT SELECT (created_at +"
+	                 " paused_s) / 86400, count(*) FROM requests WHERE status IN"
+	                 " ('received','verified','referred','committee','accepted',"
+	                 "'registered') GROUP BY 1)"), 0);
+	assert_int_equal(fx_int(s, "SELECT coalesce(sum(n), 0) FROM request_due_days"),
+	                 fx_int(s, "SELECT count(*) FROM requests WHERE status IN"
+	                 " ('received','verified','referred','committee','accepted',"
+	                 "'registered')"));
 	/* last_officer (v6); the per-channel and per-officer sums (v9) */
 	fx_check_officer_counters(s);
 	assert_int_equal(report_ensure_indexes(s), ST_OK);
