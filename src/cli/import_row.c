@@ -214,9 +214,12 @@ import_row_parse(const struct import_header *h, int n,
 			goto out;
 		}
 	}
-	if (*v[IC_NUMBER] == '\0' || strlen(v[IC_NUMBER]) >= sizeof m->number) {
-		snprintf(why, whysz, "membership number: %s", *v[IC_NUMBER] ?
-		         "longer than 31 bytes" : "empty");
+	/* the form the kiosk and the console accept (and write) too */
+	if ((vr = validate_member_number(v[IC_NUMBER], m->number, sizeof m->number)) != VAL_OK) {
+		safe = text_sanitize(v[IC_NUMBER], strlen(v[IC_NUMBER]));
+		snprintf(why, whysz, "membership number \"%s\": %s", safe,
+		         *v[IC_NUMBER] ? validate_reason(vr) : "empty");
+		free(safe);
 		goto out;
 	}
 	if ((why_name = register_name_problem(v[IC_NAME])) != NULL) {
@@ -246,7 +249,6 @@ import_row_parse(const struct import_header *h, int n,
 		free(safe);
 		goto out;
 	}
-	strlcpy_k(m->number, v[IC_NUMBER], sizeof m->number);
 	m->name = v[IC_NAME];
 	v[IC_NAME] = NULL;
 	ret = 0;

@@ -130,6 +130,7 @@ get_list(struct loader *ld, config_t *cf, const char *name)
 static const struct { const char *name; enum field_type t; } field_types[] = {
 	{ "text", FT_TEXT }, { "multiline", FT_MULTILINE }, { "digits", FT_DIGITS },
 	{ "national_id", FT_NATIONAL_ID }, { "mobile", FT_MOBILE },
+	{ "member_number", FT_MEMBER_NUMBER },
 	{ "email", FT_EMAIL }, { "choice", FT_CHOICE },
 };
 

@@ -28,6 +28,7 @@ enum field_type {
 	FT_MOBILE,       /* Saudi mobile 05XXXXXXXX / +9665XXXXXXXX */
 	FT_EMAIL,
 	FT_CHOICE,       /* one of `options` or of a catalog kind */
+	FT_MEMBER_NUMBER,/* as the register writes it: "M-1002" (validate_member_number) */
 };
 
 struct field_option { char *code; char *label; /* English msgid */ };

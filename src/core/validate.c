@@ -26,7 +26,12 @@ validate_reason(val_rc rc)
 	case VAL_NID_FIRST:     return N_("A national ID starts with 1, an Iqama number with 2.");
 	case VAL_NID_CHECK:     return N_("This national ID or Iqama number is not valid: please check the digits.");
 	case VAL_MOBILE:        return N_("Please type a Saudi mobile number: 05XXXXXXXX.");
-	case VAL_MOBILE_PREFIX: return N_("This is not a mobile number: please type a number starting with 05.");
+	case VAL_MOBILE_PREFIX: return N_("Numbers starting with 051 or 052 are not Saudi mobile numbers: "
+	                                  "a mobile number starts with 050, 053, 054, 055, 056, 057, "
+	                                  "058 or 059.");
+	case VAL_LANDLINE:      return N_("This is not a mobile number: please type a number starting with 05.");
+	case VAL_MEMBER_NUMBER: return N_("Please type the membership number as on the card: letters, "
+	                                  "digits, - and / (for example M-1002).");
 	case VAL_EMAIL:         return N_("This e-mail address is not valid.");
 	case VAL_TOO_SHORT:     return N_("This is too short.");
 	case VAL_TOO_LONG:      return N_("This is too long.");
@@ -116,7 +121,7 @@ validate_mobile(const char *in, char *out, size_t outsz)
 		local = d;
 	/* local is now 5XXXXXXXX (9 digits) */
 	if (strlen(local) != 9 || local[0] != '5')
-		return local[0] == '1' && strlen(local) == 9 ? VAL_MOBILE_PREFIX : VAL_MOBILE;
+		return local[0] == '1' && strlen(local) == 9 ? VAL_LANDLINE : VAL_MOBILE;
 	/* Saudi mobile prefixes: 50, 53, 54, 55, 56, 57, 58, 59 (51, 52: not mobile) */
 	if (local[1] == '1' || local[1] == '2')
 		return VAL_MOBILE_PREFIX;
@@ -125,6 +130,51 @@ validate_mobile(const char *in, char *out, size_t outsz)
 	out[0] = '0';
 	memcpy(out + 1, local, 9);
 	out[10] = '\0';
+	return VAL_OK;
+}
+
+val_rc
+validate_member_number(const char *in, char *out, size_t outsz)
+{
+	const uint8_t *p, *end;
+	char buf[MEMBER_NUMBER_MAX + 1];
+	size_t n = 0;
+	bool digit = false;
+	ucs4_t c;
+	int len;
+
+	if (in == NULL)
+		return VAL_EMPTY;
+	end = (const uint8_t *)in + strlen(in);
+	if (u8_check((const uint8_t *)in, (size_t)(end - (const uint8_t *)in)) != NULL)
+		return VAL_INVALID_UTF8;
+	while (end > (const uint8_t *)in && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	for (p = (const uint8_t *)in; p < end && (*p == ' ' || *p == '\t'); p++)
+		;
+	if (p == end)
+		return VAL_EMPTY;
+	for (; p < end; p += len) {
+		len = u8_mbtouc(&c, p, (size_t)(end - p));
+		if (c >= 0x0660 && c <= 0x0669)          /* Arabic-Indic digits */
+			c = '0' + (c - 0x0660);
+		else if (c >= 0x06f0 && c <= 0x06f9)     /* Persian digits */
+			c = '0' + (c - 0x06f0);
+		if (c >= 'a' && c <= 'z')
+			c = c - 'a' + 'A';
+		if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '/'))
+			return VAL_MEMBER_NUMBER;
+		if (n >= MEMBER_NUMBER_MAX)
+			return VAL_TOO_LONG;
+		digit |= c >= '0' && c <= '9';
+		buf[n++] = (char)c;
+	}
+	buf[n] = '\0';
+	if (!digit)
+		return VAL_MEMBER_NUMBER;
+	if (outsz <= n)
+		return VAL_TOO_LONG;
+	memcpy(out, buf, n + 1);
 	return VAL_OK;
 }
 

@@ -20,13 +20,15 @@ typedef enum {
 	VAL_NID_FIRST,      /* first digit not 1 (citizen) or 2 (resident) */
 	VAL_NID_CHECK,      /* Luhn check digit wrong */
 	VAL_MOBILE,         /* not 05XXXXXXXX / +9665XXXXXXXX */
-	VAL_MOBILE_PREFIX,  /* 05 but not a mobile operator prefix */
+	VAL_MOBILE_PREFIX,  /* 051 or 052: not a mobile operator prefix */
 	VAL_EMAIL,
 	VAL_TOO_SHORT,
 	VAL_TOO_LONG,
 	VAL_NAME,           /* no letters, or digits in a name */
 	VAL_REF,            /* reference number: wrong length or check digit */
 	VAL_INVALID_UTF8,
+	VAL_LANDLINE,       /* 01X XXX XXXX: a landline, not a mobile */
+	VAL_MEMBER_NUMBER,  /* not the register's form (letters, digits, - /) */
 } val_rc;
 
 /* English msgid explaining rc, e.g. "The national ID must have 10 digits." */
@@ -40,6 +42,14 @@ bool   luhn_valid(const char *digits);
  * second digit after 5 must be a mobile prefix (0,3,4,5,6,7,8,9). out is
  * the normalised 05XXXXXXXX (>= 11 bytes). */
 val_rc validate_mobile(const char *in, char *out, size_t outsz);
+/* A membership number as the register writes it ("M-1002", "1002",
+ * "B/17"): 1..MEMBER_NUMBER_MAX characters of ASCII letters, digits (Eastern
+ * digits accepted) and - or /, at least one digit, spaces around it
+ * dropped. out (>= 32 bytes) gets the normalised form: letters in capitals,
+ * ASCII digits — the same for what is typed and what is imported, so the
+ * two compare equal. */
+#define MEMBER_NUMBER_MAX 20
+val_rc validate_member_number(const char *in, char *out, size_t outsz);
 /* A plain e-mail check (local@domain.tld, no spaces, ASCII or IDN letters). */
 val_rc validate_email(const char *in);
 /* A person's name: 2..max_chars characters, letters (any script), spaces,

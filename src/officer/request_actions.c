@@ -579,6 +579,8 @@ correct_data(struct req_screen *q)
 		vr = validate_national_id(v, x.value, sizeof x.value);
 	else if (chosen == 2)
 		vr = validate_mobile(v, x.value, sizeof x.value);
+	else if (chosen == 4)
+		vr = validate_member_number(v, x.value, sizeof x.value);
 	else if (chosen == 3 && v[0] && (vr = validate_email(v)) == VAL_OK)
 		strlcpy_k(x.value, v, sizeof x.value);
 	else

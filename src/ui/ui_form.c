@@ -55,6 +55,7 @@ default_max(const struct field_def *d)
 	case FT_NATIONAL_ID: return 14;
 	case FT_MOBILE:      return 16;
 	case FT_DIGITS:      return 15;
+	case FT_MEMBER_NUMBER: return MEMBER_NUMBER_MAX;
 	case FT_EMAIL:       return 100;
 	case FT_MULTILINE:   return 1000;
 	default:             return 80;
@@ -65,7 +66,7 @@ static bool
 ltr_field(const struct field_def *d)
 {
 	return d->type == FT_DIGITS || d->type == FT_NATIONAL_ID ||
-	       d->type == FT_MOBILE || d->type == FT_EMAIL;
+	       d->type == FT_MOBILE || d->type == FT_EMAIL || d->type == FT_MEMBER_NUMBER;
 }
 
 static struct ui_form_item *

@@ -47,7 +47,8 @@ ltr_fixed(const struct ui_form_item *it)
 {
 	enum field_type t = it->def ? it->def->type : FT_TEXT;
 
-	return t == FT_DIGITS || t == FT_NATIONAL_ID || t == FT_MOBILE || t == FT_EMAIL;
+	return t == FT_DIGITS || t == FT_NATIONAL_ID || t == FT_MOBILE || t == FT_EMAIL ||
+	       t == FT_MEMBER_NUMBER;
 }
 
 static bool

@@ -73,6 +73,9 @@ validate_text(struct ui_form_item *it, const char *clean)
 		if (rc == VAL_OK && !check_len(it, clean, false))
 			return false;
 		break;
+	case FT_MEMBER_NUMBER:
+		rc = validate_member_number(clean, buf, sizeof buf);
+		break;
 	case FT_DIGITS:
 		if (text_digits(clean, buf, sizeof buf, false) < 0)
 			rc = VAL_NOT_DIGITS;
@@ -94,7 +97,8 @@ validate_text(struct ui_form_item *it, const char *clean)
 	}
 	if (rc != VAL_OK)
 		return fail(it, validate_reason(rc), 0);
-	if (d->type == FT_NATIONAL_ID || d->type == FT_MOBILE || d->type == FT_DIGITS)
+	if (d->type == FT_NATIONAL_ID || d->type == FT_MOBILE || d->type == FT_DIGITS ||
+	    d->type == FT_MEMBER_NUMBER)
 		it->value = xstrdup(buf);
 	else
 		it->value = xstrdup(clean);

@@ -164,6 +164,51 @@ refuses_bad_id_and_phone_en(void **state)
 	ht_end(h);
 }
 
+/* Issue 12: the register's membership number ("M-1002") is typed as it
+ * is (stored in capitals, as the import stores it); a 052 number is
+ * refused for the reason that applies, not "start with 05". */
+static void
+register_number_and_052_reason(void **state)
+{
+	ht *h = kiosk_start(NULL, NULL);
+	char ref[32];
+	store *s;
+	struct request r;
+
+	(void)state;
+	kiosk_choose_lang(h, false);
+	to_nid(h);
+	type_line(h, "Sara Ali");
+	type_line(h, NID_OK);
+	type_line(h, "M 1002");
+	HT_ASSERT_TEXT(h, "as on the card: letters, digits, - and /", KT);
+	for (int i = 0; i < 6; i++)
+		ht_key(h, HT_KEY_BACKSPACE);
+	type_line(h, "m-1002");
+	HT_ASSERT_GONE(h, "as on the card: letters", KT);
+	type_line(h, "0521234567");
+	HT_ASSERT_TEXT(h, "Numbers starting with 051 or 052 are not Saudi mobile numbers", KT);
+	assert_false(ht_wait_text(h, "starting with 05.", 200));
+	for (int i = 0; i < 10; i++)
+		ht_key(h, HT_KEY_BACKSPACE);
+	type_line(h, "0551234567");
+	HT_ASSERT_GONE(h, "Numbers starting with 051", KT);
+	ht_key(h, HT_KEY_ENTER);            /* no e-mail */
+	ht_keys(h, "2");
+	ht_key(h, HT_KEY_ENTER);
+	ht_keys(h, "The air conditioner at home is broken.");
+	ht_key(h, HT_KEY_F(5));
+	declare_and_submit(h, "Sara Ali", false);
+	HT_ASSERT_TEXT(h, "Your reference number is", KT);
+	HT_ASSERT(h, kiosk_wait_ref(h, ref, sizeof ref));
+	s = open_db(h);
+	assert_int_equal(store_request_by_ref(s, ref, &r), ST_OK);
+	assert_string_equal(r.member_number, "M-1002");
+	request_free(&r);
+	store_close(s);
+	ht_end(h);
+}
+
 static void
 refuses_bad_id_and_phone_ar(void **state)
 {
@@ -332,6 +377,7 @@ main(void)
 		cmocka_unit_test(full_intake_english),
 		cmocka_unit_test(full_intake_arabic),
 		cmocka_unit_test(signature_must_match),
+		cmocka_unit_test(register_number_and_052_reason),
 		cmocka_unit_test(refuses_bad_id_and_phone_en),
 		cmocka_unit_test(refuses_bad_id_and_phone_ar),
 		cmocka_unit_test(app_mode_arabic_is_visual),

@@ -532,6 +532,40 @@ static void corrections_reset_the_match(void **state)
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM request_events WHERE request_id = %lld"
 	         " AND kind = 'correct' AND who = 'ali'", (long long)id);
 	assert_int_equal(count_rows(f, sql), 1);
+	h = ofx_session(f, "ali", "en", NULL, 30, 100);
+	ofx_login(h, PW);
+	HT_ASSERT_TEXT(h, ref, T);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, title, T);
+	/* a membership number in the register's form (issue 12): "M 1002"
+	 * refused with the reason, "m-1002" kept as M-1002 */
+	ht_key(h, HT_KEY_F1);
+	HT_ASSERT_TEXT(h, "Actions", T);
+	HT_ASSERT(h, ofx_choose(h, "Correct the data"));
+	HT_ASSERT(h, ofx_choose(h, "Membership number: 7701"));
+	HT_ASSERT_TEXT(h, "The correct value:", T);
+	for (int i = 0; i < 6; i++)
+		ht_key(h, HT_KEY_BACKSPACE);
+	ht_keys(h, "M 1002");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "as on the card: letters, digits, - and /", T);
+	ht_key(h, HT_KEY_F1);
+	HT_ASSERT_TEXT(h, "Actions", T);
+	HT_ASSERT(h, ofx_choose(h, "Correct the data"));
+	HT_ASSERT(h, ofx_choose(h, "Membership number: 7701"));
+	HT_ASSERT_TEXT(h, "The correct value:", T);
+	for (int i = 0; i < 6; i++)
+		ht_key(h, HT_KEY_BACKSPACE);
+	ht_keys(h, "m-1002");
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "Why is it corrected?", T);
+	ht_keys(h, "As on the membership card");
+	ht_key(h, HT_KEY_F(5));
+	HT_ASSERT_TEXT(h, "M-1002", T);
+	ht_end(h);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM requests WHERE id = %lld AND "
+	         "member_number = 'M-1002'", (long long)id);
+	assert_int_equal(count_rows(f, sql), 1);
 }
 
 static void queue_at_80_columns(void **state)

@@ -97,11 +97,40 @@ test_mobile(void **state)
 	assert_string_equal(out, "0551234567");
 	assert_int_equal(validate_mobile("055 123 4567", out, sizeof out), VAL_OK);
 	/* a landline (Riyadh 011) and non-mobile 05x prefixes */
-	assert_int_equal(validate_mobile("0114567890", out, sizeof out), VAL_MOBILE_PREFIX);
+	assert_int_equal(validate_mobile("0114567890", out, sizeof out), VAL_LANDLINE);
 	assert_int_equal(validate_mobile("0521234567", out, sizeof out), VAL_MOBILE_PREFIX);
 	assert_int_equal(validate_mobile("05512345", out, sizeof out), VAL_MOBILE);
 	assert_int_equal(validate_mobile("+971501234567", out, sizeof out), VAL_MOBILE);
 	assert_int_equal(validate_mobile("abc", out, sizeof out), VAL_MOBILE);
+}
+
+/* Issue 12: the register's membership numbers ("M-1002") are typed as
+ * they are; typed and imported forms compare equal. */
+static void
+test_member_number(void **state)
+{
+	char out[32];
+	(void)state;
+	assert_int_equal(validate_member_number("M-1002", out, sizeof out), VAL_OK);
+	assert_string_equal(out, "M-1002");
+	assert_int_equal(validate_member_number(" m-1002 ", out, sizeof out), VAL_OK);
+	assert_string_equal(out, "M-1002");
+	assert_int_equal(validate_member_number("1002", out, sizeof out), VAL_OK);
+	assert_string_equal(out, "1002");
+	assert_int_equal(validate_member_number("ب/١٧", out, sizeof out), VAL_MEMBER_NUMBER);
+	assert_int_equal(validate_member_number("B/١٧", out, sizeof out), VAL_OK);
+	assert_string_equal(out, "B/17");
+	assert_int_equal(validate_member_number("M 1002", out, sizeof out), VAL_MEMBER_NUMBER);
+	assert_int_equal(validate_member_number("M-", out, sizeof out), VAL_MEMBER_NUMBER);
+	assert_int_equal(validate_member_number("", out, sizeof out), VAL_EMPTY);
+	assert_int_equal(validate_member_number("M-10020000000000000000", out, sizeof out),
+	                 VAL_TOO_LONG);
+	assert_int_equal(validate_member_number("M-1\x1b[2J", out, sizeof out), VAL_MEMBER_NUMBER);
+	assert_int_equal(validate_member_number("\xff", out, sizeof out), VAL_INVALID_UTF8);
+	/* the reasons name what is wrong */
+	assert_non_null(strstr(validate_reason(VAL_MOBILE_PREFIX), "051 or 052"));
+	assert_null(strstr(validate_reason(VAL_MOBILE_PREFIX), "starting with 05."));
+	assert_non_null(strstr(validate_reason(VAL_MEMBER_NUMBER), "M-1002"));
 }
 
 static void
@@ -130,6 +159,7 @@ main(void)
 		cmocka_unit_test(test_refno_format),
 		cmocka_unit_test(test_national_id),
 		cmocka_unit_test(test_mobile),
+		cmocka_unit_test(test_member_number),
 		cmocka_unit_test(test_email_and_name),
 	};
 	return cmocka_run_group_tests_name("core_rules", tests, NULL, NULL);
