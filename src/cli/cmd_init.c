@@ -20,6 +20,8 @@ const struct cli_cmd cli_cmd_init = {
 	"Create the database, or upgrade it to this version's schema, seed the\n"
 	"catalog (service types, channels, survey questions) from screens/ and,\n"
 	"with --branch, set the two-digit branch code used in reference numbers.\n"
+	"On a PostgreSQL URI, first prints and applies the database roles\n"
+	"khidma_kiosk, khidma_officer and khidma_admin and their grants.\n"
 	"Prints the schema version. Running it again is harmless.",
 	cmd_init_exec,
 };
@@ -79,6 +81,17 @@ cmd_init_exec(struct app *a, int argc, char **argv)
 		                       "the branch code must be two digits (e.g. 01)");
 	if (ensure_screens(a) != 0)
 		return 1;
+	/* PostgreSQL (issue 13): the schema and the roles of least privilege,
+	 * printed (to be read, kept, or run again by hand) and applied */
+	if (a->db_path && store_uri_is_pg(a->db_path)) {
+		char err[512] = "";
+
+		printf("%s", store_pg_roles_sql());
+		if ((rc = store_pg_roles_apply(a->db_path, err, sizeof err)) != ST_OK)
+			return cli_fail("init", "database roles: %s: %s", st_rc_name(rc), err);
+		printf("-- applied: roles khidma_kiosk, khidma_officer, khidma_admin\n");
+		fflush(stdout);
+	}
 	if (cli_open_db(a, "init", true) != 0)
 		return 1;
 	if ((rc = app_seed_catalog(a)) != ST_OK)

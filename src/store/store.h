@@ -732,4 +732,16 @@ struct sqlite3 *store_db(store *s);
 st_rc store_open_at_version(const char *path, const struct store_opts *o,
                             int version, store **out, char *err, size_t errsz);
 
+/* ---- PostgreSQL roles (store/pg_roles.c, issue 13) ----------------------- */
+/* True when path names a PostgreSQL database ("postgresql://…",
+ * "postgres://…") rather than a SQLite file. */
+bool store_uri_is_pg(const char *path);
+/* The SQL that creates the roles khidma_kiosk, khidma_officer and
+ * khidma_admin and grants their privileges (static text, for printing). */
+const char *store_pg_roles_sql(void);
+/* Connect to uri, bring its schema up to date and apply
+ * store_pg_roles_sql() in one transaction. ST_OK, or the error with a
+ * message in err (ST_DENIED: the login may not create roles or tables). */
+st_rc store_pg_roles_apply(const char *uri, char *err, size_t errsz);
+
 #endif

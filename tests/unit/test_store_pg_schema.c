@@ -470,7 +470,7 @@ static void kiosk_least_privilege(void **state)
 	struct pgdb *d = *state;
 	const char *tables[] = { "members", "requests", "request_events", "catalog",
 	                         "officers", "survey_responses", "outbox", "meta",
-	                         "track_failures", "request_days" };
+	                         "track_failures", "request_days", "documents" };
 	char err[256], sql[512], ref[16];
 	PGconn *k;
 	PGresult *r;
@@ -527,6 +527,7 @@ static void kiosk_least_privilege(void **state)
 	assert_string_equal(pg_dump(k, sql), "not_delivered\n");
 	assert_int_equal(pg_i64(d->c, "SELECT s4 FROM survey_channel_days"), 1);
 	assert_true(pg_i64(k, "SELECT khidma_help_call('lobby-1', " T0 ")") > 0);
+	assert_int_equal(pg_i64(k, "SELECT count(*) FROM khidma_documents()"), 0);
 	r = PQexec(k, "SELECT n_all, n_kiosk, n_ref FROM khidma_track_fail('lobby-1',"
 	           " '0100001', " T0 ", 600)");
 	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
