@@ -88,6 +88,7 @@ open_reason_ar(st_rc rc)
 	case ST_DENIED:   return "لا يملك هذا المستخدم صلاحية الوصول إليه";
 	case ST_TOONEW:   return "قاعدة البيانات أحدث من هذا البرنامج";
 	case ST_IO:       return "خطأ في القراءة أو الكتابة";
+	case ST_OFFLINE:  return "تعذّر الاتصال بخادم قاعدة البيانات";
 	default:          return "خطأ";
 	}
 }

@@ -211,6 +211,8 @@ cli_rc_text(st_rc rc)
 		return "the database is read-only for this user";
 	case ST_BUSY:
 		return "the database stayed locked by another process; try again";
+	case ST_OFFLINE:
+		return "the database server cannot be reached (connection refused or lost)";
 	default:
 		return st_rc_name(rc);
 	}

@@ -116,6 +116,7 @@ kiosk_store_msg(st_rc rc)
 	case ST_READONLY: return N_("The kiosk cannot save right now (read-only). Please tell a member of staff.");
 	case ST_NOTFOUND: return N_("Not found.");
 	case ST_INVALID:  return N_("Some of the data could not be accepted. Please check it.");
+	case ST_OFFLINE:  return N_("The office system cannot be reached right now. Please try again in a moment.");
 	default:          return N_("A technical error stopped the kiosk from saving. Please tell a member of staff.");
 	}
 }

@@ -82,6 +82,7 @@ reason_msgid(st_rc rc)
 	case ST_CORRUPT:  return N_("The database failed its integrity check.");
 	case ST_READONLY: return N_("The database cannot be written (read-only).");
 	case ST_FULL:     return N_("The kiosk's storage is full.");
+	case ST_OFFLINE:  return N_("The office system cannot be reached.");
 	default:          return N_("The database cannot be used.");
 	}
 }

@@ -146,6 +146,7 @@ static const char *const rc_names[] = {
 	[ST_NODIR] = "directory does not exist", [ST_IO] = "I/O error",
 	[ST_TOONEW] = "database is newer than this program",
 	[ST_REVOKED] = "officer access ended (disabled or role changed)",
+	[ST_OFFLINE] = "the database server cannot be reached",
 };
 
 /* An English name for rc, "unknown" for a value out of range. */
@@ -878,6 +879,8 @@ fail:
 st_rc store_open_at_version(const char *path, const struct store_opts *o,
                             int target, store **out, char *err, size_t errsz)
 {
+	if (st_is_pg_uri(path))  /* issue 13: the PostgreSQL engine (sq_pg.c) */
+		return st_open_pg(path, o, target, out, err, errsz);
 	return open_at(path, o, target, out, err, errsz, -1);
 }
 
@@ -885,7 +888,8 @@ st_rc store_open_at_version(const char *path, const struct store_opts *o,
 st_rc store_open(const char *path, const struct store_opts *o, store **out,
                  char *err, size_t errsz)
 {
-	return store_open_at_version(path, o, store_schema_latest(), out, err, errsz);
+	return store_open_at_version(path, o, st_is_pg_uri(path) ? -1
+	                             : store_schema_latest(), out, err, errsz);
 }
 
 /* Close and free s (NULL is fine). Aborts an unfinished import. */
@@ -897,7 +901,10 @@ void store_close(store *s)
 		store_import_abort(s);
 	st_check_finish(s->check);
 	st_cache_free(s);        /* the statements kept prepared (requests.c) */
-	sqlite3_close(s->db);
+	if (s->pg)
+		st_close_pg(s);
+	else
+		sqlite3_close(s->db);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd);   /* after SQLite's close: see shared_lock */
 	free(s->path);
@@ -919,7 +926,7 @@ st_rc store_check_wait(store *s, char *err, size_t errsz)
 
 const char *store_errmsg(store *s)
 {
-	return s ? sqlite3_errmsg(s->db) : "no database";
+	return s ? sq_errmsg(s) : "no database";
 }
 
 /* See store.h. */
@@ -937,11 +944,11 @@ st_rc store_write_probe(store *s, int wait_ms)
 
 	if (!s)
 		return ST_IO;
-	if (s->readonly || sqlite3_db_readonly(s->db, "main") == 1)
+	if (s->readonly || (s->db && sqlite3_db_readonly(s->db, "main") == 1))
 		return ST_READONLY;
 	keep = s->busy_ms;
 	s->busy_ms = wait_ms > 0 ? wait_ms : 1;
-	r = st_map(sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL));
+	r = sq_begin(s);         /* PostgreSQL: reaches the server */
 	s->busy_ms = keep;
 	rollback(s);
 	return r;
@@ -949,7 +956,7 @@ st_rc store_write_probe(store *s, int wait_ms)
 
 int store_schema_version(store *s)
 {
-	return st_user_version(s->db);
+	return s->pg ? st_pg_version(s) : st_user_version(s->db);
 }
 
 /* Compares PRAGMA data_version with the value seen last time. */
@@ -958,7 +965,11 @@ bool store_changed(store *s)
 	sq_stmt *st;
 	int64_t v = -1;
 
-	if (st_prep(s, "PRAGMA data_version", &st) != ST_OK)
+	/* PostgreSQL has no data_version: every change a screen shows writes
+	 * an event (requests.c), so the newest event id stands for it there
+	 * (our own commits count too: one extra refresh) */
+	if (st_prep(s, s->pg ? "SELECT coalesce(max(id), 0) FROM request_events"
+	            : "PRAGMA data_version", &st) != ST_OK)
 		return false;
 	if (sq_step(st) == SQ_ROW)
 		v = sq_col_i64(st, 0);
@@ -1039,4 +1050,49 @@ st_rc store_meta_set(store *s, const char *key, const char *value)
 const char *store_branch(store *s)
 {
 	return s->branch;
+}
+
+/* ---- raw SQL for tests and tools (store.h) -------------------------------- */
+
+st_rc store_sql_exec(store *s, const char *sql)
+{
+	return sq_exec(s, sql);
+}
+
+static st_rc sql_first(store *s, const char *sql, int64_t *i, char *buf,
+                       size_t n)
+{
+	sq_stmt *st;
+	st_rc r;
+	int rc;
+
+	if ((r = st_prep(s, sql, &st)) != ST_OK)
+		return r;
+	rc = sq_step(st);
+	if (rc == SQ_ROW) {
+		if (i)
+			*i = sq_col_i64(st, 0);
+		if (buf)
+			st_col_copy(st, 0, buf, n);
+		r = ST_OK;
+	} else {
+		r = rc == SQ_DONE ? ST_NOTFOUND : sq_map(rc);
+	}
+	sq_finalize(st);
+	return r;
+}
+
+st_rc store_sql_i64(store *s, const char *sql, int64_t *out)
+{
+	return sql_first(s, sql, out, NULL, 0);
+}
+
+st_rc store_sql_text(store *s, const char *sql, char *buf, size_t n)
+{
+	return sql_first(s, sql, NULL, buf, n);
+}
+
+const char *store_sql_engine(store *s)
+{
+	return sq_dialect(s) == SQ_PG ? "postgresql" : "sqlite";
 }

@@ -1,23 +1,761 @@
 /*
- * store/sq_pg — the PostgreSQL engine behind store/sql.h (issue 13).
- * Not wired yet: no store opens on it (store.pg stays NULL), so these are
- * never reached.
+ * store/sq_pg — the PostgreSQL engine behind store/sql.h (issue 13), and
+ * the PostgreSQL open path of store_open.
+ *
+ * Statements: sqpg_prep rewrites the shared dialect's placeholders (`?`,
+ * `?N`, `:name`, numbered as SQLite numbers them) to $N outside quoted
+ * strings, identifiers and comments, and keeps the text; the first sq_step
+ * sends it with PQexecParams (text-format parameters, the result read
+ * whole into a PGresult), later steps walk its rows. A parameter bound with
+ * sq_bind_i64 goes as int8, sq_bind_double as float8, text as unknown (the
+ * server infers the type from the context, as SQLite's affinity does); a
+ * number the text never names goes as a text NULL, so PostgreSQL need not
+ * infer a type for it.
+ *
+ * Invariants:
+ *  1. No engine code leaves this file: every failure is an st_rc mapped by
+ *     st_map_pg from the SQLSTATE (a lost connection, no SQLSTATE → ST_OFFLINE).
+ *  2. Connection loss: a call that finds the connection broken (PQstatus)
+ *     tries PQreset once. A statement that fails because the connection
+ *     dropped is re-sent once after a successful PQreset only when no
+ *     transaction was open before it (a BEGIN or an autocommit read: writes
+ *     always run inside st_tx, so nothing is applied twice); inside a
+ *     transaction the error is ST_OFFLINE and the transaction is gone.
+ *  3. The transaction status is the server's (PQtransactionStatus), never
+ *     a flag of ours, so a dropped connection never leaves us "in" one.
+ *  4. Connection parameters come only from the URI and libpq's usual
+ *     sources (PG* variables, ~/.pgpass, service files): PQconnectdbParams
+ *     with expand_dbname. Messages name host and database, never the URI
+ *     (it may hold a password).
+ *  5. A database whose LC_CTYPE is C/POSIX (libc provider) is refused at
+ *     open: pg_trgm would index no Arabic letter (/work/shared/POSTGRES.md).
  */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libpq-fe.h>
+
+#include "core/util.h"
 #include "store/store_int.h"
 
+#define INT8OID   20
+#define TEXTOID   25
+#define FLOAT8OID 701
+
+/* The advisory lock key schema steps are applied under ("khidma" + 1). */
+#define SCHEMA_LOCK_KEY 0x6b6869646d6101LL
+
+struct sqpg_conn {
+	PGconn  *c;
+	int64_t  changes;          /* rows of the last INSERT/UPDATE/DELETE */
+	char     err[512];         /* the last error message */
+};
+
+struct sqpg_stmt {
+	char   *sql;               /* with $N placeholders */
+	int     nparams;           /* the largest number used */
+	char  **names;             /* names[i]: ":name" of $i+1 or NULL */
+	bool   *used;              /* used[i]: $i+1 appears in sql */
+	char  **vals;              /* bound text (owned) or NULL */
+	Oid    *types;
+	PGresult *res;
+	int     row;               /* the current row, -1 before the first */
+};
+
+/* ---- errors --------------------------------------------------------------- */
+
+/* See store_int.h. */
+st_rc st_map_pg(const char *sqlstate)
+{
+	if (!sqlstate || strlen(sqlstate) != 5)
+		return ST_OFFLINE;       /* no SQLSTATE: the connection failed */
+	if (!strcmp(sqlstate, "40001") || !strcmp(sqlstate, "40P01") ||
+	    !strcmp(sqlstate, "55P03"))
+		return ST_BUSY;          /* serialization, deadlock, lock: retry */
+	if (!strncmp(sqlstate, "08", 2) || !strcmp(sqlstate, "57P01") ||
+	    !strcmp(sqlstate, "57P02") || !strcmp(sqlstate, "57P03"))
+		return ST_OFFLINE;
+	if (!strcmp(sqlstate, "53100"))
+		return ST_FULL;
+	if (!strcmp(sqlstate, "25006"))
+		return ST_READONLY;
+	if (!strncmp(sqlstate, "23", 2) || !strncmp(sqlstate, "22", 2))
+		return ST_INVALID;       /* constraints, bad data (as SQLite's) */
+	if (!strcmp(sqlstate, "42501") || !strncmp(sqlstate, "28", 2))
+		return ST_DENIED;        /* privilege, authorization */
+	if (!strcmp(sqlstate, "XX001") || !strcmp(sqlstate, "XX002"))
+		return ST_CORRUPT;
+	return ST_IO;
+}
+
+static void set_err(struct sqpg_conn *pc, const char *msg)
+{
+	size_t n;
+
+	strlcpy_k(pc->err, msg ? msg : "", sizeof pc->err);
+	n = strlen(pc->err);
+	while (n && (pc->err[n - 1] == '\n' || pc->err[n - 1] == ' '))
+		pc->err[--n] = '\0';
+}
+
+/* The st_rc of a finished command (res may be NULL: out of memory or no
+ * connection); records the message. */
+static st_rc result_rc(struct sqpg_conn *pc, PGresult *res)
+{
+	switch (res ? PQresultStatus(res) : PGRES_FATAL_ERROR) {
+	case PGRES_COMMAND_OK: case PGRES_TUPLES_OK: case PGRES_EMPTY_QUERY:
+		return ST_OK;
+	default:
+		break;
+	}
+	set_err(pc, res ? PQresultErrorMessage(res) : PQerrorMessage(pc->c));
+	if (PQstatus(pc->c) != CONNECTION_OK)
+		return ST_OFFLINE;
+	return st_map_pg(res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL);
+}
+
+/* Invariant 2: before a call, a broken connection gets one PQreset. */
+static bool alive(struct sqpg_conn *pc)
+{
+	if (PQstatus(pc->c) == CONNECTION_OK)
+		return true;
+	PQreset(pc->c);
+	if (PQstatus(pc->c) == CONNECTION_OK)
+		return true;
+	set_err(pc, PQerrorMessage(pc->c));
+	return false;
+}
+
+static void note_changes(struct sqpg_conn *pc, PGresult *res)
+{
+	const char *tag = PQcmdStatus(res);
+
+	if (!strncmp(tag, "INSERT", 6) || !strncmp(tag, "UPDATE", 6) ||
+	    !strncmp(tag, "DELETE", 6) || !strncmp(tag, "MERGE", 5))
+		pc->changes = strtoll(PQcmdTuples(res), NULL, 10);
+}
+
+/* Run one command (params or none); invariant 2's single re-send. */
+typedef PGresult *(*run_fn)(PGconn *c, void *ctx);
+
+static st_rc run(struct sqpg_conn *pc, run_fn fn, void *ctx, PGresult **out)
+{
+	PGresult *res;
+	bool idle;
+	st_rc r;
+
+	*out = NULL;
+	if (!alive(pc))
+		return ST_OFFLINE;
+	idle = PQtransactionStatus(pc->c) == PQTRANS_IDLE;
+	res = fn(pc->c, ctx);
+	r = result_rc(pc, res);
+	if (r == ST_OFFLINE && idle && PQstatus(pc->c) != CONNECTION_OK) {
+		PQclear(res);
+		res = NULL;
+		PQreset(pc->c);
+		if (PQstatus(pc->c) != CONNECTION_OK) {
+			set_err(pc, PQerrorMessage(pc->c));
+			return ST_OFFLINE;
+		}
+		res = fn(pc->c, ctx);
+		r = result_rc(pc, res);
+	}
+	if (r != ST_OK) {
+		PQclear(res);
+		return r;
+	}
+	note_changes(pc, res);
+	*out = res;
+	return ST_OK;
+}
+
+/* ---- placeholders --------------------------------------------------------- */
+
+static bool ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
+}
+
+/* Rewrite `?`, `?N`, `:name` to $N (see the top). ST_INVALID on a number
+ * out of range. */
+static st_rc rewrite(const char *in, struct sqpg_stmt *p)
+{
+	size_t n = strlen(in);
+	char *out = xmalloc(n * 4 + 16), *o = out;
+	int max = 0, cap = 8;
+	char **names = xcalloc((size_t)cap, sizeof *names);
+	const char *q = in;
+
+	while (*q) {
+		char c = *q;
+
+		if (c == '\'' || c == '"') {            /* '…' and "…", doubled = escape */
+			*o++ = *q++;
+			while (*q) {
+				if (*q == c && q[1] == c) {
+					*o++ = *q++;
+					*o++ = *q++;
+				} else if (*q == c) {
+					break;
+				} else {
+					*o++ = *q++;
+				}
+			}
+			if (*q)
+				*o++ = *q++;
+		} else if (c == '-' && q[1] == '-') {
+			while (*q && *q != '\n')
+				*o++ = *q++;
+		} else if (c == '/' && q[1] == '*') {
+			*o++ = *q++;
+			*o++ = *q++;
+			while (*q && !(q[0] == '*' && q[1] == '/'))
+				*o++ = *q++;
+			if (*q) {
+				*o++ = *q++;
+				*o++ = *q++;
+			}
+		} else if (c == ':' && q[1] == ':') {   /* a PostgreSQL cast */
+			*o++ = *q++;
+			*o++ = *q++;
+		} else if (c == '?' || (c == ':' && (isalpha((unsigned char)q[1]) ||
+		                                     q[1] == '_'))) {
+			int num = 0;
+
+			if (c == '?' && isdigit((unsigned char)q[1])) {
+				long v = strtol(q + 1, (char **)&q, 10);
+				if (v < 1 || v > 999)
+					goto bad;
+				num = (int)v;
+			} else if (c == '?') {
+				q++;
+				num = max + 1;
+			} else {
+				const char *e = q + 1;
+				size_t len;
+
+				while (ident_char(*e))
+					e++;
+				len = (size_t)(e - q);
+				for (int i = 0; i < max && !num; i++)
+					if (names[i] && strlen(names[i]) == len &&
+					    !strncmp(names[i], q, len))
+						num = i + 1;
+				if (!num) {
+					num = max + 1;
+					if (num > 999)
+						goto bad;
+					if (num > cap) {
+						int nc = cap * 2 > num ? cap * 2 : num;
+						names = xrealloc(names, (size_t)nc * sizeof *names);
+						memset(names + cap, 0, (size_t)(nc - cap) * sizeof *names);
+						cap = nc;
+					}
+					names[num - 1] = xstrndup(q, len);
+				}
+				q = e;
+			}
+			if (num > max) {
+				if (num > cap) {
+					int nc = cap * 2 > num ? cap * 2 : num;
+					names = xrealloc(names, (size_t)nc * sizeof *names);
+					memset(names + cap, 0, (size_t)(nc - cap) * sizeof *names);
+					cap = nc;
+				}
+				max = num;
+			}
+			o += sprintf(o, "$%d", num);
+		} else {
+			*o++ = *q++;
+		}
+	}
+	*o = '\0';
+	p->sql = out;
+	p->nparams = max;
+	p->names = names;
+	p->used = xcalloc((size_t)max + 1, sizeof *p->used);
+	p->vals = xcalloc((size_t)max + 1, sizeof *p->vals);
+	p->types = xcalloc((size_t)max + 1, sizeof *p->types);
+	/* which numbers the text names: scan the rewritten text's $N */
+	for (const char *s = out; (s = strchr(s, '$')); s++) {
+		/* $N inside quotes cannot occur: quotes were copied verbatim
+		 * and the input's dialect has no $ outside them */
+		if (isdigit((unsigned char)s[1])) {
+			long v = strtol(s + 1, NULL, 10);
+			if (v >= 1 && v <= max)
+				p->used[v - 1] = true;
+		}
+	}
+	return ST_OK;
+bad:
+	free(out);
+	for (int i = 0; i < cap; i++)
+		free(names[i]);
+	free(names);
+	return ST_INVALID;
+}
+
+/* ---- sq_* on PostgreSQL ---------------------------------------------------- */
+
 st_rc sqpg_prep(store *s, const char *sql, sq_stmt **out)
-{ (void)s; (void)sql; *out = NULL; return ST_IO; }
+{
+	struct sqpg_stmt *p = xcalloc(1, sizeof *p);
+	sq_stmt *st;
+	st_rc r;
+
+	*out = NULL;
+	if ((r = rewrite(sql, p)) != ST_OK) {
+		free(p);
+		return r;
+	}
+	p->row = -1;
+	st = xcalloc(1, sizeof *st);
+	st->s = s;
+	st->pg = p;
+	*out = st;
+	return ST_OK;
+}
+
 void sqpg_bind(sq_stmt *st, int i, enum sqpg_kind k, const void *v, double d)
-{ (void)st; (void)i; (void)k; (void)v; (void)d; }
-int sqpg_param_index(sq_stmt *st, const char *name) { (void)st; (void)name; return 0; }
-int sqpg_step(sq_stmt *st) { (void)st; return ST_IO; }
-const char *sqpg_col(sq_stmt *st, int i) { (void)st; (void)i; return NULL; }
-int sqpg_col_count(sq_stmt *st) { (void)st; return 0; }
-const char *sqpg_col_name(sq_stmt *st, int i) { (void)st; (void)i; return ""; }
-void sqpg_reset(sq_stmt *st) { (void)st; }
-void sqpg_clear(sq_stmt *st) { (void)st; }
-void sqpg_finalize(sq_stmt *st) { (void)st; }
-st_rc sqpg_exec(store *s, const char *sql) { (void)s; (void)sql; return ST_IO; }
-int64_t sqpg_changes(store *s) { (void)s; return 0; }
-bool sqpg_in_tx(store *s) { (void)s; return false; }
-const char *sqpg_errmsg(store *s) { (void)s; return ""; }
+{
+	struct sqpg_stmt *p = st->pg;
+	char buf[64];
+
+	if (i < 1 || i > p->nparams)
+		return;                  /* as SQLite: SQLITE_RANGE, ignored */
+	free(p->vals[i - 1]);
+	p->vals[i - 1] = NULL;
+	switch (k) {
+	case SQPG_NULL:
+		p->types[i - 1] = 0;
+		break;
+	case SQPG_I64:
+		snprintf(buf, sizeof buf, "%" PRId64, *(const int64_t *)v);
+		p->vals[i - 1] = xstrdup(buf);
+		p->types[i - 1] = INT8OID;
+		break;
+	case SQPG_DOUBLE:
+		snprintf(buf, sizeof buf, "%.17g", d);
+		p->vals[i - 1] = xstrdup(buf);
+		p->types[i - 1] = FLOAT8OID;
+		break;
+	case SQPG_TEXT:
+		p->vals[i - 1] = xstrdup(v);
+		p->types[i - 1] = 0;
+		break;
+	}
+}
+
+int sqpg_param_index(sq_stmt *st, const char *name)
+{
+	struct sqpg_stmt *p = st->pg;
+
+	for (int i = 0; i < p->nparams; i++)
+		if (p->names[i] && !strcmp(p->names[i], name))
+			return i + 1;
+	return 0;
+}
+
+static PGresult *send_params(PGconn *c, void *ctx)
+{
+	struct sqpg_stmt *p = ctx;
+
+	for (int i = 0; i < p->nparams; i++)
+		if (!p->used[i])
+			p->types[i] = TEXTOID;   /* named by no $N: no inference */
+	return PQexecParams(c, p->sql, p->nparams, p->types,
+	                    (const char *const *)p->vals, NULL, NULL, 0);
+}
+
+int sqpg_step(sq_stmt *st)
+{
+	struct sqpg_stmt *p = st->pg;
+	st_rc r;
+
+	if (!p->res) {
+		if ((r = run(st->s->pg, send_params, p, &p->res)) != ST_OK)
+			return (int)r;
+		p->row = -1;
+	}
+	if (PQresultStatus(p->res) != PGRES_TUPLES_OK)
+		return SQ_DONE;
+	if (p->row + 1 >= PQntuples(p->res)) {
+		p->row = PQntuples(p->res);
+		return SQ_DONE;
+	}
+	p->row++;
+	return SQ_ROW;
+}
+
+const char *sqpg_col(sq_stmt *st, int i)
+{
+	struct sqpg_stmt *p = st->pg;
+
+	if (!p->res || p->row < 0 || p->row >= PQntuples(p->res) ||
+	    i < 0 || i >= PQnfields(p->res) || PQgetisnull(p->res, p->row, i))
+		return NULL;
+	return PQgetvalue(p->res, p->row, i);
+}
+
+int sqpg_col_count(sq_stmt *st)
+{
+	struct sqpg_stmt *p = st->pg;
+	PGresult *d;
+	int n;
+
+	if (p->res)
+		return PQnfields(p->res);
+	/* before the first step (export.c asks): describe the statement */
+	if (!alive(st->s->pg))
+		return 0;
+	if (!(d = PQprepare(st->s->pg->c, "", p->sql, p->nparams, p->types)) ||
+	    PQresultStatus(d) != PGRES_COMMAND_OK) {
+		PQclear(d);
+		return 0;
+	}
+	PQclear(d);
+	d = PQdescribePrepared(st->s->pg->c, "");
+	n = d && PQresultStatus(d) == PGRES_COMMAND_OK ? PQnfields(d) : 0;
+	PQclear(d);
+	return n;
+}
+
+const char *sqpg_col_name(sq_stmt *st, int i)
+{
+	struct sqpg_stmt *p = st->pg;
+	static char name[64];
+	PGresult *d;
+
+	if (p->res)
+		return PQfname(p->res, i) ? PQfname(p->res, i) : "";
+	name[0] = '\0';
+	if ((d = PQdescribePrepared(st->s->pg->c, "")) &&
+	    PQresultStatus(d) == PGRES_COMMAND_OK && i < PQnfields(d))
+		strlcpy_k(name, PQfname(d, i), sizeof name);
+	PQclear(d);
+	return name;
+}
+
+void sqpg_reset(sq_stmt *st)
+{
+	PQclear(st->pg->res);
+	st->pg->res = NULL;
+	st->pg->row = -1;
+}
+
+void sqpg_clear(sq_stmt *st)
+{
+	struct sqpg_stmt *p = st->pg;
+
+	for (int i = 0; i < p->nparams; i++) {
+		free(p->vals[i]);
+		p->vals[i] = NULL;
+		p->types[i] = 0;
+	}
+}
+
+void sqpg_finalize(sq_stmt *st)
+{
+	struct sqpg_stmt *p = st->pg;
+
+	if (!p)
+		return;
+	PQclear(p->res);
+	for (int i = 0; i < p->nparams; i++) {
+		free(p->vals[i]);
+		free(p->names[i]);
+	}
+	free(p->names);
+	free(p->vals);
+	free(p->types);
+	free(p->used);
+	free(p->sql);
+	free(p);
+	st->pg = NULL;
+}
+
+static PGresult *send_plain(PGconn *c, void *ctx)
+{
+	return PQexec(c, ctx);
+}
+
+st_rc sqpg_exec(store *s, const char *sql)
+{
+	PGresult *res;
+	st_rc r = run(s->pg, send_plain, (void *)sql, &res);
+
+	PQclear(res);
+	return r;
+}
+
+int64_t sqpg_changes(store *s)
+{
+	return s->pg->changes;
+}
+
+bool sqpg_in_tx(store *s)
+{
+	PGTransactionStatusType t = PQtransactionStatus(s->pg->c);
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+const char *sqpg_errmsg(store *s)
+{
+	return s->pg->err;
+}
+
+/* ---- opening ---------------------------------------------------------------- */
+
+/* See store_int.h. */
+bool st_is_pg_uri(const char *path)
+{
+	return path && (!strncmp(path, "postgresql://", 13) ||
+	                !strncmp(path, "postgres://", 11));
+}
+
+static st_rc open_fail(st_rc rc, char *err, size_t errsz, const char *what,
+                       const char *detail)
+{
+	if (err && errsz) {
+		char d[400];
+		size_t n;
+
+		strlcpy_k(d, detail ? detail : "", sizeof d);
+		n = strlen(d);
+		while (n && (d[n - 1] == '\n' || d[n - 1] == ' '))
+			d[--n] = '\0';
+		snprintf(err, errsz, "%s: %s", what, d);
+	}
+	return rc;
+}
+
+/* One text value of a parameterless query; NULL on error or no row. */
+static char *query1(store *s, const char *sql)
+{
+	sq_stmt *st;
+	char *v = NULL;
+
+	if (sq_prep(s, sql, &st) != ST_OK)
+		return NULL;
+	if (sq_step(st) == SQ_ROW)
+		v = st_col_dup_null(st, 0);
+	sq_finalize(st);
+	return v;
+}
+
+/* The schema version recorded in khidma_schema (0: none yet), -1 on error,
+ * -2 when this role may not read it (the kiosk role: it reaches the data
+ * only through the khidma_* functions, and never migrates). */
+static int pg_version(store *s)
+{
+	char *reg = query1(s, "SELECT to_regclass('khidma_schema')::text");
+	sq_stmt *st;
+	int n = -1, rc;
+
+	if (!reg)
+		return 0;
+	free(reg);
+	if (sq_prep(s, "SELECT coalesce(max(version), 0) FROM khidma_schema",
+	            &st) != ST_OK)
+		return -1;
+	if ((rc = sq_step(st)) == SQ_ROW)
+		n = sq_col_int(st, 0);
+	else if (rc == ST_DENIED)
+		n = -2;
+	sq_finalize(st);
+	return n;
+}
+
+/* See store_int.h. */
+int st_pg_version(store *s)
+{
+	return pg_version(s);
+}
+
+/* Apply the schema steps above the recorded version, each in its own
+ * transaction under pg_advisory_xact_lock (two processes upgrading at once
+ * wait for each other; the second finds the work done). */
+static st_rc pg_migrate(store *s, int target, char *err, size_t errsz)
+{
+	int n = 0;
+	const char *const *steps = st_pg_schema(&n);
+	char lock[96];
+
+	if (target > n)
+		target = n;
+	snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%lld)",
+	         (long long)SCHEMA_LOCK_KEY);
+	for (;;) {
+		st_rc r;
+		int v;
+
+		if ((r = sq_exec(s, "BEGIN")) != ST_OK ||
+		    (r = sq_exec(s, lock)) != ST_OK ||
+		    (r = sq_exec(s, "CREATE TABLE IF NOT EXISTS khidma_schema("
+		                 "version integer NOT NULL)")) != ST_OK) {
+			sq_rollback(s);
+			return open_fail(r, err, errsz, "schema lock", sq_errmsg(s));
+		}
+		if ((v = pg_version(s)) < 0) {
+			sq_rollback(s);
+			return open_fail(ST_IO, err, errsz, "schema version", sq_errmsg(s));
+		}
+		if (v >= target) {
+			sq_rollback(s);
+			return ST_OK;
+		}
+		if ((r = sq_exec(s, steps[v])) != ST_OK) {
+			char what[64];
+			snprintf(what, sizeof what, "schema step %d", v + 1);
+			r = open_fail(r, err, errsz, what, sq_errmsg(s));
+			sq_rollback(s);
+			return r;
+		}
+		{
+			char rec[96];
+			snprintf(rec, sizeof rec, "INSERT INTO khidma_schema(version) "
+			         "VALUES (%d)", v + 1);
+			if ((r = sq_exec(s, rec)) != ST_OK ||
+			    (r = sq_exec(s, "COMMIT")) != ST_OK) {
+				r = open_fail(r, err, errsz, "schema version", sq_errmsg(s));
+				sq_rollback(s);
+				return r;
+			}
+		}
+	}
+}
+
+/* Invariant 5: refuse a database whose ctype cannot index Arabic. */
+static st_rc check_ctype(store *s, char *err, size_t errsz)
+{
+	char *ct = query1(s, "SELECT datctype || '|' || datlocprovider::text FROM "
+	                  "pg_database WHERE datname = current_database()");
+	st_rc r = ST_OK;
+
+	if (!ct)
+		return open_fail(ST_IO, err, errsz, "database locale", sq_errmsg(s));
+	if ((!strncmp(ct, "C|", 2) || !strncmp(ct, "POSIX|", 6)) &&
+	    !strstr(ct, "|i"))
+		r = open_fail(ST_INVALID, err, errsz, "database locale",
+		              "LC_CTYPE is C/POSIX, so Arabic names cannot be "
+		              "searched (pg_trgm drops every Arabic letter); "
+		              "create the database with LC_CTYPE C.UTF-8 or an "
+		              "ICU locale (CREATE DATABASE … LOCALE 'C.UTF-8' "
+		              "TEMPLATE template0)");
+	free(ct);
+	return r;
+}
+
+/* See store_int.h. */
+st_rc st_open_pg(const char *uri, const struct store_opts *o, int target,
+                 store **out, char *err, size_t errsz)
+{
+	const char *const keys[] = { "dbname", "application_name", NULL };
+	const char *const vals[] = { uri, "khidma", NULL };
+	store *s;
+	PGconn *c;
+	st_rc r;
+	char where[256];
+	int v;
+
+	*out = NULL;
+	c = PQconnectdbParams(keys, vals, 1);
+	if (!c)
+		return open_fail(ST_IO, err, errsz, "postgresql", "out of memory");
+	snprintf(where, sizeof where, "postgresql://%s/%s",
+	         PQhost(c) && PQhost(c)[0] != '/' ? PQhost(c) : "",
+	         PQdb(c) ? PQdb(c) : "");
+	if (PQstatus(c) != CONNECTION_OK) {
+		const char *m = PQerrorMessage(c);
+		r = strstr(m, "password authentication failed") ||
+		    strstr(m, "permission denied") || strstr(m, "no pg_hba.conf")
+		    ? ST_DENIED : strstr(m, "does not exist") ? ST_NOTFOUND
+		    : ST_OFFLINE;
+		open_fail(r, err, errsz, where, m);
+		PQfinish(c);
+		return r;
+	}
+	PQsetClientEncoding(c, "UTF8");
+	s = xcalloc(1, sizeof *s);
+	s->pg = xcalloc(1, sizeof *s->pg);
+	s->pg->c = c;
+	s->lock_fd = -1;
+	s->readonly = o && o->readonly;
+	s->busy_ms = (o && o->busy_ms > 0) ? o->busy_ms : 10000;
+	strlcpy_k(s->branch, "01", sizeof s->branch);
+	s->path = xstrdup(where);
+	if ((r = sq_exec(s, "SET TIME ZONE 'UTC'")) != ST_OK ||
+	    (s->readonly && (r = sq_exec(s, "SET SESSION CHARACTERISTICS AS "
+	                                 "TRANSACTION READ ONLY")) != ST_OK)) {
+		open_fail(r, err, errsz, where, sq_errmsg(s));
+		goto fail;
+	}
+	if ((r = check_ctype(s, err, errsz)) != ST_OK)
+		goto fail;
+	if ((v = pg_version(s)) == -1) {
+		r = open_fail(ST_IO, err, errsz, where, sq_errmsg(s));
+		goto fail;
+	}
+	if (v == -2)
+		goto opened;             /* a role that may not see the schema */
+	{
+		int latest = 0;
+		(void)st_pg_schema(&latest);
+		if (v > latest) {
+			r = open_fail(ST_TOONEW, err, errsz, where, "the database's "
+			              "schema is newer than this program");
+			goto fail;
+		}
+		if (target < 0 || target > latest)
+			target = latest;
+	}
+	if (v < target) {
+		if (s->readonly) {
+			r = open_fail(v == 0 ? ST_NOTFOUND : ST_READONLY, err, errsz,
+			              where, v == 0 ? "no khidma schema in this database "
+			              "(run `khidma init`)" : "the schema is older than "
+			              "this program: run `khidma init` to upgrade it");
+			goto fail;
+		}
+		if (o && !o->create && v == 0) {
+			r = open_fail(ST_NOTFOUND, err, errsz, where, "no khidma schema "
+			              "in this database (run `khidma init`)");
+			goto fail;
+		}
+		if ((r = pg_migrate(s, target, err, errsz)) != ST_OK)
+			goto fail;
+	}
+	if (target >= 1)
+		store_meta_get(s, "branch", s->branch, sizeof s->branch);
+opened:
+	store_changed(s);
+	*out = s;
+	return ST_OK;
+fail:
+	st_cache_free(s);
+	PQfinish(c);
+	free(s->pg);
+	free(s->path);
+	free(s);
+	return r;
+}
+
+/* See store_int.h. */
+void st_close_pg(store *s)
+{
+	PQfinish(s->pg->c);
+	free(s->pg);
+	s->pg = NULL;
+}
+
+/* The default schema until src/store/schema_pg.c provides one: no steps.
+ * schema_pg.c's strong definition replaces this weak one at link time. */
+__attribute__((weak)) const char *const *st_pg_schema(int *n)
+{
+	static const char *const none[] = { NULL };
+	*n = 0;
+	return none;
+}

@@ -54,6 +54,9 @@ typedef enum {
 	ST_TOONEW,       /* schema newer than this program knows */
 	ST_REVOKED,      /* the session's officer is disabled, gone or has
 	                    another role now: nothing was written; log out */
+	ST_OFFLINE,      /* PostgreSQL: the server cannot be reached (connection
+	                    refused or lost, server shutting down); nothing
+	                    was written that was not committed */
 } st_rc;
 
 /* An English, untranslated name for the code ("disk full"), for logs/CLI. */
@@ -720,7 +723,18 @@ st_rc store_backup_file(store *s, struct store_backup_file *b);
 /* Low-level escape hatch for reports (the report module lives in the store
  * layer: src/store/report.c). Not for screens. */
 struct sqlite3;
-struct sqlite3 *store_db(store *s);
+struct sqlite3 *store_db(store *s);      /* NULL on PostgreSQL */
+
+/* Tests and tools only (never screens or the CLI's normal paths): raw SQL on
+ * either engine, written in the shared dialect (store/sql.h), no
+ * parameters. store_sql_exec runs one or more statements; store_sql_i64
+ * reads the first column of the first row as an integer (ST_NOTFOUND when
+ * there is no row; 0 for NULL); store_sql_text copies it as text into buf
+ * ("" for NULL). store_sql_engine: "sqlite" or "postgresql". */
+st_rc store_sql_exec(store *s, const char *sql);
+st_rc store_sql_i64(store *s, const char *sql, int64_t *out);
+st_rc store_sql_text(store *s, const char *sql, char *buf, size_t n);
+const char *store_sql_engine(store *s);
 
 /* ---- additions (store developer) ---------------------------------------- */
 /*

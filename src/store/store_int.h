@@ -176,6 +176,28 @@ struct sq_stmt {
 /* sq_sqlite.c: least()/greatest()/string_agg on a new SQLite connection. */
 void sq_sqlite_register(sqlite3 *db);
 
+/* sq_pg.c: the PostgreSQL open path (db.c's store_open sends a
+ * "postgresql://" or "postgres://" URI here, st_is_pg_uri), its close, the
+ * recorded schema version (khidma_schema; -2 when this role may not read
+ * it), and SQLSTATE → st_rc. */
+bool  st_is_pg_uri(const char *path);
+st_rc st_open_pg(const char *uri, const struct store_opts *o, int target,
+                 store **out, char *err, size_t errsz);
+void  st_close_pg(store *s);
+int   st_pg_version(store *s);
+st_rc st_map_pg(const char *sqlstate);
+
+/* schema_pg.c: the PostgreSQL schema steps; *n = how many, steps[0] takes
+ * an empty database to version 1, steps[v] version v to v + 1. The runner
+ * (sq_pg.c) runs each step in its own transaction under
+ * pg_advisory_xact_lock, after CREATE TABLE IF NOT EXISTS
+ * khidma_schema(version integer NOT NULL), and records the version itself
+ * (INSERT INTO khidma_schema VALUES (v + 1)); the version read is
+ * max(version). A step is one or more statements (sent with PQexec, so no
+ * parameters), may not COMMIT, and must not insert its own version row.
+ * A weak default in sq_pg.c has no steps until schema_pg.c defines this. */
+const char *const *st_pg_schema(int *n);
+
 /* sq_pg.c: the PostgreSQL side of each sq_* call (see sql.h). */
 enum sqpg_kind { SQPG_NULL, SQPG_I64, SQPG_DOUBLE, SQPG_TEXT };
 st_rc       sqpg_prep(store *s, const char *sql, sq_stmt **out);

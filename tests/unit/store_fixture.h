@@ -2,6 +2,15 @@
  * store_fixture — shared by the store and workflow unit tests: a temporary
  * directory per test (mkdtemp), a database in it with the catalog entries
  * the requests need, and a helper that submits a request.
+ *
+ * Both engines (issue 13): a contract test's main runs its group with
+ * FX_RUN_BOTH — once on SQLite, then, when KHIDMA_TEST_PG is set
+ * (tests/run.sh starts a throwaway server and exports its superuser URI),
+ * once more with fx_use_pg: each test's database is then a fresh
+ * PostgreSQL database (CREATE DATABASE … TEMPLATE template0, dropped at
+ * teardown) instead of the SQLite file. Raw SQL goes through store_sql_*
+ * (fx_int, fx_text, fx_exec) in the dialect both engines accept
+ * (store/sql.h).
  */
 #ifndef KHIDMA_TEST_STORE_FIXTURE_H
 #define KHIDMA_TEST_STORE_FIXTURE_H
@@ -16,6 +25,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <sqlite3.h>
+#include <libpq-fe.h>
 
 #include "core/util.h"
 #include "store/store.h"
@@ -24,9 +34,106 @@
 
 struct fx {
 	char   dir[64];
-	char   path[128];
+	char   path[512];          /* the SQLite file or the PostgreSQL URI */
+	char   pgname[64];         /* the test's PostgreSQL database, or "" */
 	store *s;
 };
+
+/* The group now running uses PostgreSQL (FX_RUN_BOTH's second pass). */
+static bool fx_use_pg;
+
+/* The test server's superuser URI, or NULL: none. */
+FX const char *fx_pg_uri(void)
+{
+	const char *u = getenv("KHIDMA_TEST_PG");
+	return u && *u ? u : NULL;
+}
+
+/* admin with its database name replaced by db, into out. */
+FX void fx_pg_uri_for(const char *admin, const char *db, char *out, size_t n)
+{
+	const char *a = strstr(admin, "://"), *p, *q;
+
+	assert_non_null(a);
+	p = strchr(a + 3, '/');              /* the path: /dbname */
+	if (!p) {
+		q = strchr(a + 3, '?');
+		snprintf(out, n, "%.*s/%s%s", (int)((q ? q : a + strlen(a)) - admin),
+		         admin, db, q ? q : "");
+		return;
+	}
+	q = strchr(p, '?');
+	snprintf(out, n, "%.*s/%s%s", (int)(p - admin), admin, db, q ? q : "");
+}
+
+/* One statement on the server as its superuser (asserting success). */
+FX void fx_pg_admin(const char *sql)
+{
+	PGconn *c = PQconnectdb(fx_pg_uri());
+	PGresult *r;
+
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("test server: %s", PQerrorMessage(c));
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+	PQclear(r);
+	PQfinish(c);
+}
+
+/* A fresh database (its name in name) and its URI in uri. */
+FX void fx_pg_create(char *name, size_t nn, char *uri, size_t n)
+{
+	static int seq;
+	char sql[256];
+
+	snprintf(name, nn, "khidma_t%ld_%d", (long)getpid(), ++seq);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s TEMPLATE template0 "
+	         "ENCODING 'UTF8' LOCALE 'C.UTF-8'", name);
+	fx_pg_admin(sql);
+	fx_pg_uri_for(fx_pg_uri(), name, uri, n);
+}
+
+FX void fx_pg_drop(const char *name)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+	fx_pg_admin(sql);
+}
+
+/* The database path for a test in dir: a fresh PostgreSQL database in the
+ * PostgreSQL pass (name gets its name), else dir/file. */
+FX void fx_db_path(const char *dir, const char *file, char *path, size_t n,
+                   char *name, size_t nn)
+{
+	name[0] = '\0';
+	if (fx_use_pg && fx_pg_uri())
+		fx_pg_create(name, nn, path, n);
+	else
+		snprintf(path, n, "%s/%s", dir, file);
+}
+
+/* Run the group on SQLite, then on PostgreSQL when the test server is
+ * there; nonzero when any test failed in either pass. */
+FX int fx_run_both(const char *name, const struct CMUnitTest *t, size_t n,
+                   CMFixtureFunction setup, CMFixtureFunction teardown)
+{
+	char pg[128];
+	int rc;
+
+	fx_use_pg = false;
+	rc = _cmocka_run_group_tests(name, t, n, setup, teardown);
+	if (!fx_pg_uri())
+		return rc;
+	snprintf(pg, sizeof pg, "%s on PostgreSQL", name);
+	fx_use_pg = true;
+	rc |= _cmocka_run_group_tests(pg, t, n, setup, teardown);
+	fx_use_pg = false;
+	return rc;
+}
+#define FX_RUN_BOTH(tests, setup, teardown) \
+	fx_run_both(#tests, tests, sizeof(tests) / sizeof((tests)[0]), setup, teardown)
 
 FX void fx_rmdir(const char *dir)
 {
@@ -73,7 +180,8 @@ FX int fx_setup(void **state)
 	strcpy(f->dir, "/tmp/khidma-store-XXXXXX");
 	if (!mkdtemp(f->dir))
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/khidma.db", f->dir);
+	fx_db_path(f->dir, "khidma.db", f->path, sizeof f->path, f->pgname,
+	           sizeof f->pgname);
 	if (store_open(f->path, &o, &f->s, err, sizeof err) != ST_OK) {
 		fprintf(stderr, "open: %s\n", err);
 		return -1;
@@ -91,6 +199,8 @@ FX int fx_teardown(void **state)
 		return 0;
 	store_close(f->s);
 	fx_rmdir(f->dir);
+	if (f->pgname[0])
+		fx_pg_drop(f->pgname);
 	free(f);
 	return 0;
 }
@@ -129,26 +239,29 @@ FX int64_t fx_submit(store *s, const char *name, const char *nid,
 /* One integer from SQL (asserting a row). */
 FX int64_t fx_int(store *s, const char *sql)
 {
-	sqlite3_stmt *st;
-	int64_t v;
+	int64_t v = 0;
 
-	assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	if (store_sql_i64(s, sql, &v) != ST_OK)
+		fail_msg("%s: %s", sql, store_errmsg(s));
 	return v;
+}
+
+/* Raw SQL, asserting success (either engine). */
+FX void fx_exec(store *s, const char *sql)
+{
+	if (store_sql_exec(s, sql) != ST_OK)
+		fail_msg("%s: %s", sql, store_errmsg(s));
 }
 
 /* One text from SQL (asserting a row), in a static buffer. */
 FX const char *fx_text(store *s, const char *sql)
 {
-	static char buf[256];
-	sqlite3_stmt *st;
+	static char *buf;        /* heap: callers copy it into smaller buffers */
 
-	assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	if (!buf)
+		buf = calloc(1, 256);
+	if (store_sql_text(s, sql, buf, 256) != ST_OK)
+		fail_msg("%s: %s", sql, store_errmsg(s));
 	return buf;
 }
 
