@@ -49,6 +49,7 @@ struct key {
 
 static const char *const bidi_choices[] = { "app", "terminal", NULL };
 static const char *const lang_choices[] = { "ar", "en", NULL };
+static const char *const digit_choices[] = { "eastern", "western", NULL };
 
 #define OFF(f) offsetof(struct config, f)
 static const struct key keys[] = {
@@ -56,6 +57,7 @@ static const struct key keys[] = {
 	{ "db_group",        K_STR, OFF(db_group),        0, 0, NULL },
 	{ "bidi",            K_STR, OFF(bidi),            0, 0, bidi_choices },
 	{ "language",        K_STR, OFF(language),        0, 0, lang_choices },
+	{ "arabic_digits",   K_STR, OFF(arabic_digits),   0, 0, digit_choices },
 	{ "screens_dir",     K_STR, OFF(screens_dir),     0, 0, NULL },
 	{ "receipt_command", K_STR, OFF(receipt_command), 0, 0, NULL },
 	{ "receipt_timeout", K_INT, OFF(receipt_timeout), 1, 600, NULL },
@@ -153,6 +155,7 @@ config_defaults(struct config *cfg)
 	memset(cfg, 0, sizeof *cfg);
 	cfg->bidi = xstrdup("app");
 	cfg->language = xstrdup("ar");
+	cfg->arabic_digits = xstrdup("eastern");
 	cfg->idle_timeout = 90;
 	cfg->idle_warning = 20;
 	cfg->confirm_timeout = 60;

@@ -38,6 +38,8 @@ struct config {
 	char *db_group;         /* group name sharing the database, or NULL */
 	char *bidi;             /* "app" or "terminal" */
 	char *language;         /* "ar" or "en": the kiosk's default */
+	char *arabic_digits;    /* "eastern" (U+0660..U+0669, the default) or
+	                         * "western": the digits Arabic screens show */
 	char *screens_dir;      /* NULL = <datadir>/screens */
 	char *receipt_command;  /* e.g. "lp -d kiosk"; NULL = screen only */
 	int   receipt_timeout;  /* seconds before a receipt command is killed (10) */

@@ -157,6 +157,8 @@ kiosk_main(struct app *a)
 		.bidi = a->bidi, .kiosk = true,
 		.idle_timeout = a->cfg.idle_timeout,
 		.idle_warning = a->cfg.idle_warning,
+		.western_digits = a->cfg.arabic_digits != NULL &&
+		                  strcmp(a->cfg.arabic_digits, "western") == 0,
 	};
 	enum kstep st = K_WELCOME;
 

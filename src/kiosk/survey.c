@@ -301,7 +301,6 @@ build_form(struct survey *v)
 	kform_add_fields(&v->form, screens_form(&v->k->a->scr, "survey"), v->k->a->db);
 	if (v->form.n > 0)
 		v->form.it[0].heading = N_("How satisfied are you with...");
-	ui_form_choose(&v->form, "channel", "in_person");
 	if (v->k->survey_ref[0] && (it = ui_form_item(&v->form, "ref")) != NULL)
 		text_edit_set(&it->field.edit, v->k->survey_ref);
 	if (v->k->survey_last4[0] && (it = ui_form_item(&v->form, "mobile_last4")) != NULL)

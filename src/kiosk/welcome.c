@@ -5,9 +5,15 @@
  * allows it (kiosk_officer_login, off by default). Nothing typed lives here,
  * so the screen has no idle timeout and nothing to wipe.
  *
- * Invariant: kiosk_welcome_show and kiosk_welcome build the same screen
- * (welcome_init), so the first ui_run after a ui_show repaints nothing new
- * and the first paint stays the one sent before the database was opened.
+ * Invariants:
+ *  1. kiosk_welcome_show and kiosk_welcome build the same screen
+ *     (welcome_init), so the first ui_run after a ui_show repaints nothing
+ *     new and the first paint stays the one sent before the database was
+ *     opened.
+ *  2. The one bilingual screen keeps ASCII digits whatever arabic_digits
+ *     says (ui_digits_raw): a visitor who reads no Arabic must see that
+ *     2 is English, and an Arabic reader reads 1 and 2 as well. Both
+ *     numbers stand in one column at the items' START side (RTL: right).
  */
 #include "kiosk/kiosk.h"
 #include "kiosk/kiosk_attr.h"
@@ -28,9 +34,12 @@ static void
 welcome_draw(struct ui_screen *s)
 {
 	struct welcome *w = s->state;
-	struct ui_rect r = ui_frame(_("Member services"), hints, 2);
-	struct ui_rect m;
-	int y = r.y + 1;
+	struct ui_rect r, m;
+	int y;
+
+	ui_digits_raw(true);            /* invariant 2 */
+	r = ui_frame(_("Member services"), hints, 2);
+	y = r.y + 1;
 
 	ui_text(y++, r.x, r.w, "جمعية الخدمات الفنية والصيانة التعاونية",
 	        TEXT_RTL, AL_CENTER, KA_STRONG);
@@ -43,6 +52,7 @@ welcome_draw(struct ui_screen *s)
 	y++;
 	m = (struct ui_rect){ y, r.x + r.w / 2 - 10, 2, 20 };
 	ui_menu_draw(&w->menu, m);
+	ui_digits_raw(false);
 }
 
 static int

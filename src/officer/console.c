@@ -132,7 +132,10 @@ officer_main(struct app *a)
 	struct ui_opts o = { .bidi = a->bidi, .kiosk = false,
 	                     .idle_timeout = a->cfg.officer_idle_timeout,
 	                     .idle_warning = a->cfg.officer_idle_warning,
-	                     .idle_text = N_("No key was pressed for a while: you will be logged out in %d seconds. Press any key to stay logged in.") };
+	                     .idle_text = N_("No key was pressed for a while: you will be logged out in %d second. Press any key to stay logged in."),
+	                     .idle_text_plural = N_("No key was pressed for a while: you will be logged out in %d seconds. Press any key to stay logged in."),
+	                     .western_digits = a->cfg.arabic_digits != NULL &&
+	                                       strcmp(a->cfg.arabic_digits, "western") == 0 };
 	struct officer me = { 0 };
 	enum oc_end end = OC_END_LOGOUT;
 	char login[64];

@@ -171,6 +171,27 @@ void text_cache_stats(struct text_cache_stats *st);
 bool text_row_written(const uint32_t *vis, int n, text_dir want, uint32_t *out,
                       int *order);
 
+/*
+ * Eastern Arabic digits (text/digits.c): the base character to show for
+ * cell i of l on a screen whose digits are Arabic-Indic — an ASCII digit
+ * becomes U+0660..U+0669, '.' and ',' between digits U+066B / U+066C, '%'
+ * by a digit U+066A; a digit in a word with a Latin letter or '@' ("F3",
+ * an e-mail address) stays, and so does every other character. The line
+ * is laid out with ASCII digits first, so the order on screen is the
+ * order Western digits give (see digits.c, invariant 1); each replacement
+ * is one column wide like the character it replaces. Out of range: 0.
+ */
+uint32_t text_cell_eastern(const struct text_line *l, int i);
+/* The other way (arabic_digits = "western"): an Arabic-Indic digit of
+ * cell i (one a translation carries) as ASCII, ٫ ٬ ٪ as . , %; every
+ * other character as it is. */
+uint32_t text_cell_western(const struct text_line *l, int i);
+
+/* The app-mode visual line of utf8 (text_layout in direction base) with
+ * text_cell_eastern applied to every cell, as malloc'd UTF-8 (NULL when
+ * out of memory). For tests and plain-text output. */
+char *text_eastern_digits(const char *utf8, text_dir base);
+
 /* The direction a string most likely wants: RTL if its first strong
  * character is RTL (fribidi_get_par_direction), else LTR. */
 text_dir text_guess_dir(const char *utf8);

@@ -69,6 +69,9 @@ struct ui_opts {
 	const char *idle_text;
 	/* added: its plural msgid (ui_ntr on the seconds left), or NULL */
 	const char *idle_text_plural;
+	/* added: arabic_digits = "western" — Arabic screens keep ASCII digits
+	 * (off, the default: Arabic-Indic U+0660..U+0669, ui_draw.c) */
+	bool      western_digits;
 };
 /* Send the bidi-mode escapes, initscr, colours, keypad, signals. 0 or -1. */
 int  ui_init(const struct ui_opts *o);
@@ -325,6 +328,15 @@ bool      ui_confirm_default(const char *title, const char *question, bool defau
  * layout following the field and the language, first key highlighted.
  * The kiosk calls it when a visit ends (idle reset, finish). */
 void      ui_osk_reset(void);
+
+/* Added (ui_draw.c invariant 5): between ui_digits_raw(true) and
+ * ui_digits_raw(false) (they nest) ASCII digits are painted as they are
+ * on an Arabic screen too: an edit field's value (what the visitor
+ * typed), the on-screen keyboard's keys, the bilingual welcome. */
+void ui_digits_raw(bool on);
+/* True when the current language's screens show Arabic-Indic digits
+ * (Arabic, arabic_digits = "eastern"). */
+bool ui_digits_eastern(void);
 
 /* A large reference number (digits 5 rows high, block characters) centred
  * in r, with the plain digits underneath. */

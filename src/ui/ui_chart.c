@@ -125,6 +125,22 @@ static const char *const font[11][GLYPH_H] = {
 	{ "    ", "    ", "####", "    ", "    " },
 };
 
+/* Arabic-Indic ٠..٩ for an Arabic screen with arabic_digits = "eastern"
+ * (ui_draw.c invariant 5), five columns wide. */
+#define EGLYPH_W 5
+static const char *const efont[10][GLYPH_H] = {
+	{ "     ", "  #  ", " ### ", "  #  ", "     " },   /* ٠ */
+	{ "  #  ", "  #  ", "  #  ", "  #  ", "  #  " },   /* ١ */
+	{ "#   #", "#### ", "#    ", "#    ", "#    " },   /* ٢ */
+	{ "# # #", "#### ", "#    ", "#    ", "#    " },   /* ٣ */
+	{ "  ## ", " #   ", "  ## ", " #   ", "  ###" },   /* ٤ */
+	{ "     ", " ### ", "#   #", "#   #", " ### " },   /* ٥ */
+	{ "#### ", "   # ", "   # ", "   # ", "   # " },   /* ٦ */
+	{ "#   #", "#   #", " # # ", " # # ", "  #  " },   /* ٧ */
+	{ "  #  ", " # # ", " # # ", "#   #", "#   #" },   /* ٨ */
+	{ " ### ", "#   #", " ####", "    #", "    #" },   /* ٩ */
+};
+
 static int
 glyph_of(char c)
 {
@@ -135,8 +151,9 @@ glyph_of(char c)
 	return -1;
 }
 
-/* Contract: see ui.h. Characters other than 0-9 and '-' are left out of
- * the big rows (they still show in the plain line); when the big rows do
+/* Contract: see ui.h. On an Arabic screen with Arabic-Indic digits the big
+ * rows draw ٠..٩ (efont; '-' left out). Characters other than 0-9 and '-'
+ * are left out of the big rows (they still show in the plain line); when the big rows do
  * not fit in r only the plain digits are drawn. */
 void
 ui_bigdigits(struct ui_rect r, const char *digits)
@@ -145,13 +162,15 @@ ui_bigdigits(struct ui_rect r, const char *digits)
 	const char *p;
 	struct text_cell *cells;
 	struct text_line l;
+	bool eastern = ui_digits_eastern();       /* ٠..٩ on an Arabic screen */
+	int gw = eastern ? EGLYPH_W : GLYPH_W;
 
 	if (digits == NULL)
 		digits = "";
 	for (p = digits; *p; p++)
-		if (glyph_of(*p) >= 0)
+		if (glyph_of(*p) >= 0 && (!eastern || *p != '-'))
 			n++;
-	tw = n > 0 ? n * (GLYPH_W + 1) - 1 : 0;
+	tw = n > 0 ? n * (gw + 1) - 1 : 0;
 	if (tw > r.w || r.h < GLYPH_H + 2 || n == 0) {
 		ui_text(r.y + r.h / 2, r.x, r.w, digits, TEXT_LTR, AL_CENTER, (int)A_BOLD);
 		return;
@@ -163,16 +182,17 @@ ui_bigdigits(struct ui_rect r, const char *digits)
 		k = 0;
 		for (p = digits; *p; p++) {
 			int g = glyph_of(*p);
-			if (g < 0)
+			if (g < 0 || (eastern && g > 9))
 				continue;
 			if (k > 0) {
 				memset(&cells[k], 0, sizeof cells[k]);
 				cells[k].ch[0] = ' ';
 				cells[k++].width = 1;
 			}
-			for (i = 0; i < GLYPH_W; i++) {
+			for (i = 0; i < gw; i++) {
+				const char *line = eastern ? efont[g][row] : font[g][row];
 				memset(&cells[k], 0, sizeof cells[k]);
-				cells[k].ch[0] = font[g][row][i] == '#' ? 0x2588 : ' ';
+				cells[k].ch[0] = line[i] == '#' ? 0x2588 : ' ';
 				cells[k++].width = 1;
 			}
 		}

@@ -19,6 +19,15 @@
  *     then put one by one (as mvadd_wch did before). Layouts come borrowed
  *     from src/text's cache (text_*_ref), so a repaint lays out only what
  *     changed since the last one.
+ *  5. Digits: on an Arabic screen with arabic_digits = "eastern" (the
+ *     default; ui_opts.western_digits off) every cell goes through
+ *     text_cell_eastern as it is painted — titles, labels, counts, dates,
+ *     footers, tables, reports, the reference: one script per screen, done
+ *     here once and not by each screen; with "western" the Arabic-Indic
+ *     digits a translation carries show as ASCII. Between ui_digits_raw(true) and
+ *     ui_digits_raw(false) cells are painted as they are: the visitor's
+ *     own typing in an edit field and the on-screen keyboard's keys show
+ *     what was typed or what a key types.
  */
 #include "ui/ui_int.h"
 
@@ -89,8 +98,42 @@ ui_side_of(enum ui_align al, text_dir dir)
 	return SIDE_LEFT;
 }
 
+/* Invariant 5: which digits this screen's cells show — 1 Arabic-Indic,
+ * 2 ASCII (a translation's ٤ too), 0 as they are. */
+static int
+digits_now(void)
+{
+	if (ui_st.digits_raw != 0 || ui_get_lang() != LANG_AR)
+		return 0;
+	return ui_st.opts.western_digits ? 2 : 1;
+}
+
+static uint32_t
+shown_base(const struct text_line *l, int i, int digits)
+{
+	return digits == 1 ? text_cell_eastern(l, i)
+	     : digits == 2 ? text_cell_western(l, i) : l->cells[i].ch[0];
+}
+
+/* Contract: see ui.h. */
+void
+ui_digits_raw(bool on)
+{
+	if (on)
+		ui_st.digits_raw++;
+	else if (ui_st.digits_raw > 0)
+		ui_st.digits_raw--;
+}
+
+/* Contract: see ui.h. */
+bool
+ui_digits_eastern(void)
+{
+	return !ui_st.opts.western_digits && ui_get_lang() == LANG_AR;
+}
+
 static void
-put_cell(int y, int x, const struct text_cell *c, attr_t a, short pair)
+put_cell(int y, int x, const struct text_cell *c, uint32_t base, attr_t a, short pair)
 {
 	wchar_t w[TEXT_CELL_CHARS + 2];
 	cchar_t cc;
@@ -100,7 +143,7 @@ put_cell(int y, int x, const struct text_cell *c, attr_t a, short pair)
 	if (c->ch[0] != 0 && wcwidth((wchar_t)c->ch[0]) == 0)
 		w[n++] = L' ';
 	for (i = 0; i < TEXT_CELL_CHARS && c->ch[i] != 0 && n < TEXT_CELL_CHARS; i++)
-		w[n++] = (wchar_t)c->ch[i];
+		w[n++] = (wchar_t)(i == 0 ? base : c->ch[i]);
 	if (n == 0)
 		w[n++] = L' ';
 	w[n] = L'\0';
@@ -178,6 +221,7 @@ ui_put_line(int y, int x, int w, const struct text_line *l, enum ui_side side, i
 	wchar_t sp[2] = { L' ', L'\0' };
 	cchar_t blank, *row;
 	int off = 0, col, i, nslow = 0;
+	int digits = digits_now();
 
 	if (w <= 0)
 		return;
@@ -200,7 +244,7 @@ ui_put_line(int y, int x, int w, const struct text_line *l, enum ui_side side, i
 		if (col + cw > w)
 			break;
 		if (plain_cell(c))
-			row[col].chars[0] = (wchar_t)c->ch[0];
+			row[col].chars[0] = (wchar_t)shown_base(l, i, digits);
 		else
 			nslow++;
 		col += cw;
@@ -215,7 +259,7 @@ ui_put_line(int y, int x, int w, const struct text_line *l, enum ui_side side, i
 		if (col + cw > w)
 			break;
 		if (!plain_cell(c))
-			put_cell(y, x + col, c, a, pair);
+			put_cell(y, x + col, c, shown_base(l, i, digits), a, pair);
 		col += cw;
 	}
 }

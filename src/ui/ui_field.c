@@ -230,6 +230,9 @@ ui_field_draw(struct ui_field *f, struct ui_rect r, bool focused)
 			if (used < iw - 1)
 				shift = iw - 1 - used;
 		}
+		/* the visitor's own typing shows as typed (ui_draw.c
+		 * invariant 5): 0123 stays 0123, ٠١٢٣ stays ٠١٢٣ */
+		ui_digits_raw(true);
 		for (i = 0; i < h; i++) {
 			if (i < n && shift > 0) {
 				ui_fill(iy + i, ix, shift, 0);
@@ -240,6 +243,7 @@ ui_field_draw(struct ui_field *f, struct ui_rect r, bool focused)
 				ui_fill(iy + i, ix, iw, 0);
 			}
 		}
+		ui_digits_raw(false);
 		ccol += shift;
 		text_lines_free(lines, n);
 	}

@@ -57,6 +57,9 @@ struct ui_state {
 	bool   unwinding;         /* the watch fired: unwind to watch_depth */
 	bool   in_watch;
 	unsigned idle_count;
+	/* added (ui_draw.c invariant 5): > 0 while cells are painted as
+	 * they are, whatever the digit script */
+	int    digits_raw;
 };
 extern struct ui_state ui_st;
 

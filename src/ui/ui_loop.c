@@ -135,6 +135,7 @@ ui_repaint(void)
 	getmaxyx(stdscr, rows, cols);
 	ui_st.repaint_due = false;
 	ui_st.cur_vis = false;
+	ui_st.digits_raw = 0;           /* each repaint starts in the screen's digits */
 	ui_cv_erase();
 	ui_st.small = rows < 24 || cols < 80;
 	if (ui_st.small) {

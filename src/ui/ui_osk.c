@@ -255,6 +255,8 @@ ui_osk_draw(const struct ui_field *f, struct ui_rect r)
 	        ui_dir(), AL_CENTER, A_DIM);
 	x0 = r.x + (r.w - kw) / 2;
 	y = r.y + 2;
+	/* a key shows the character it types (ui_draw.c invariant 5) */
+	ui_digits_raw(true);
 	for (int row = 0; row < NROWS - 1; row++, y++) {
 		const wchar_t *keys = row_keys(layout, row);
 		int n = (int)wcslen(keys);
@@ -266,6 +268,7 @@ ui_osk_draw(const struct ui_field *f, struct ui_rect r)
 			        hl ? (int)(A_REVERSE | A_BOLD) : 0);
 		}
 	}
+	ui_digits_raw(false);
 	for (int c = 0; c < NSPECIAL; c++) {
 		const char *label = c == SP_SPACE ? ui_tr("space")
 		                  : c == SP_DELETE ? ui_tr("delete")

@@ -267,7 +267,10 @@ table_row(struct ui_table *t, int y, struct ui_rect r, int row, int attr)
 
 		if (w <= 0)
 			break;
-		text_fit(s ? s : "", col->dir, w, &l);
+		/* a title is in the screen's language: its direction, so an
+		 * Arabic title cut short ends in … at its left (logical end),
+		 * whatever the direction of the column's values */
+		text_fit(s ? s : "", row < 0 ? ui_dir() : col->dir, w, &l);
 		ui_put_line(y, rtl ? r.x + r.w - used - w : r.x + used, w, &l, side, attr);
 		text_line_free(&l);
 		used += w + 1;

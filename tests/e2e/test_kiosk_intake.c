@@ -103,6 +103,22 @@ full_intake_arabic(void **state)
 	HT_ASSERT_TEXT(h, "في موعد لا يسبق", KT);
 	HT_ASSERT_TEXT(h, "هـ", KT);
 	HT_ASSERT(h, kiosk_wait_ref(h, ref, sizeof ref));
+	/* arabic_digits = "eastern" (the default): the reference in ٠..٩,
+	 * the big digits drawn as ٠..٩ too (٧ and ٨ are V shapes, no 7 or 8
+	 * glyph), no ASCII copy of it on the screen */
+	{
+		char east[64], *w = east;
+		for (const char *p = ref; *p; p++) {
+			*w++ = (char)0xD9;
+			*w++ = (char)(0xA0 + (*p - '0'));
+		}
+		*w = '\0';
+		HT_ASSERT(h, strstr(ht_screen(h), east) != NULL);
+		HT_ASSERT(h, strstr(ht_screen(h), ref) == NULL);
+		/* the Western font's '1' row "  # ", " ## " is not there; the
+		 * Arabic-Indic ١ is a plain bar */
+		HT_ASSERT(h, strstr(ht_screen(h), "\u2588\u2588\u2588\u2588 \u2588  \u2588") == NULL);
+	}
 	check_row(h, ref, "محمد أحمد", NID_OK);
 	ht_end(h);
 }

@@ -85,20 +85,30 @@ kiosk_fill_request(ht *h, const char *name, const char *nid, const char *mobile,
 }
 
 /* The first run of >= 8 digits alone on a row (the plain reference under
- * the big digits), copied to out. */
+ * the big digits), copied to out in ASCII: an Arabic screen shows it in
+ * Arabic-Indic digits (arabic_digits = "eastern", the default), U+0660..
+ * U+0669, two bytes each in UTF-8 (0xD9 0xA0..0xA9). */
 static inline bool
 screen_ref(ht *h, char *out, size_t n)
 {
 	for (int r = 0; r < ht_rows(h); r++) {
 		const char *row = ht_screen_text(h, r);
-		const char *p = row;
-		size_t len;
+		const unsigned char *p = (const unsigned char *)row;
+		size_t len = 0;
 
 		while (*p == ' ')
 			p++;
-		len = strspn(p, "0123456789");
-		if (len >= 8 && len < n && p[len] == '\0') {
-			memcpy(out, p, len);
+		while (len + 1 < n) {
+			if (*p >= '0' && *p <= '9') {
+				out[len++] = (char)*p++;
+			} else if (p[0] == 0xD9 && p[1] >= 0xA0 && p[1] <= 0xA9) {
+				out[len++] = (char)('0' + (p[1] - 0xA0));
+				p += 2;
+			} else {
+				break;
+			}
+		}
+		if (len >= 8 && *p == '\0') {
 			out[len] = '\0';
 			return true;
 		}

@@ -382,7 +382,8 @@ static void kiosk_consent_smtp_sms(void **state)
 				ht_keys(h, "4");
 				ht_key(h, HT_KEY_ENTER);
 			}
-			ht_key(h, HT_KEY_ENTER);           /* channel: preset */
+			ht_keys(h, "1");                   /* channel: none preset */
+			ht_key(h, HT_KEY_ENTER);
 			ht_keys(h, "Quick and kind.");
 			ht_key(h, HT_KEY_DOWN);
 			ht_keys(h, code);                  /* in the reference field */
