@@ -17,7 +17,9 @@
  *     the table maps them like the keys they are — digits to ACT_CHAR (the
  *     corner keys ka1/ka3/kb2/kc1/kc3, which xterm's terminfo gives as
  *     ESC O w/y/u/q/s, are keypad digits 7/9/5/1/3 with NumLock on, not
- *     Home/PgUp/End/PgDn: NumLock off sends those keys themselves), the
+ *     Home/PgUp/End/PgDn: NumLock off sends those keys themselves; the 5
+ *     with NumLock off, KP_Begin, ESC O E / ESC [ E, is still 5: it has
+ *     nothing to move, and the on-screen keyboard types with it), the
  *     operator keys to the commands of ui.h (/ back, - erase, + page,
  *     * on-screen keyboard) with ev.ch the key.
  *  4. Sequences a terminal sends for Home/End/arrows other than terminfo's
@@ -87,6 +89,7 @@ static const struct binding bindings[] = {
 	{ true,  KEY_A1,        ACT_CHAR, L'7' },
 	{ true,  KEY_A3,        ACT_CHAR, L'9' },
 	{ true,  KEY_B2,        ACT_CHAR, L'5' },
+	{ true,  UK_KP_BEGIN,   ACT_CHAR, L'5' },  /* 5 with NumLock off */
 	{ true,  KEY_C1,        ACT_CHAR, L'1' },
 	{ true,  KEY_C3,        ACT_CHAR, L'3' },
 	{ true,  UK_KP_DOT,     ACT_CHAR, L'.' },

@@ -294,6 +294,31 @@ full_keyboard_types_and_slash_closes(void **state)
 	ht_end(h);
 }
 
+/* NumLock off: the keypad's 5 sends KP_Begin (ESC O E in application
+ * cursor mode, ESC [ E in normal mode), 8 2 4 6 the arrows. The keyboard's
+ * footer says 5 types: it must, as with NumLock on (the 5 was ignored, so
+ * a visitor with NumLock off could type only with Enter). */
+static void
+numlock_off_five_types(void **state)
+{
+	ht *h = kiosk_start(NULL, NULL);
+
+	(void)state;
+	kiosk_choose_lang(h, false);
+	ht_keypad(h, "1");
+	HT_ASSERT_TEXT(h, "Who you are", KT);
+	ht_keypad(h, "1\n");
+	ht_keypad(h, "*");
+	HT_ASSERT_TEXT(h, "On-screen keyboard: English", KT);
+	ht_keys(h, "\033OE");                   /* 5, NumLock off: q */
+	HT_ASSERT_TEXT(h, "\u2595q", KT);
+	ht_keys(h, "\033OC");                   /* 6, NumLock off: right */
+	ht_wait_quiet(h, 100);
+	ht_keys(h, "\033[E");                   /* 5, normal cursor mode: w */
+	HT_ASSERT_TEXT(h, "\u2595qw", KT);
+	ht_end(h);
+}
+
 static int end_all(void **state) { (void)state; ht_end_all(); return 0; }
 
 int
@@ -303,6 +328,7 @@ main(void)
 		cmocka_unit_test_teardown(arabic_intake_keypad_only, end_all),
 		cmocka_unit_test_teardown(idle_reset_restores_language_bidi_keyboard, end_all),
 		cmocka_unit_test_teardown(full_keyboard_types_and_slash_closes, end_all),
+		cmocka_unit_test_teardown(numlock_off_five_types, end_all),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
