@@ -50,6 +50,29 @@ oc_status_label(req_status st)
 	return _(status_labels[st]);
 }
 
+/* The queue's status column at 80 columns (issue 12): at most 10 cells in
+ * either language, so the service beside it is never cut. */
+static const char *const status_short[RS__COUNT] = {
+	[RS_RECEIVED]   = N_("Received"),
+	[RS_NEEDS_INFO] = N_("Needs info"),
+	[RS_VERIFIED]   = N_("Verified"),
+	[RS_REFERRED]   = N_("Research"),
+	[RS_COMMITTEE]  = N_("Committee"),
+	[RS_ACCEPTED]   = N_("Accepted"),
+	[RS_REJECTED]   = N_("Rejected"),
+	[RS_REGISTERED] = N_("Registered"),
+	[RS_DELIVERED]  = N_("Delivered"),
+	[RS_WITHDRAWN]  = N_("Withdrawn"),
+};
+
+const char *
+oc_status_short(req_status st)
+{
+	if ((int)st < 0 || st >= RS__COUNT)
+		return "?";
+	return _(status_short[st]);
+}
+
 static const char *const role_labels[ROLE__COUNT] = {
 	[ROLE_OFFICER]    = N_("Member-relations officer"),
 	[ROLE_RESEARCHER] = N_("Social researcher"),

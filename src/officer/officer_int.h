@@ -72,6 +72,9 @@ int oc_admin_backup(struct console *c);
 /* ---- common.c -------------------------------------------------------------------- */
 /* Translated label of a status ("Received", "At the committee", …). */
 const char *oc_status_label(req_status st);
+/* The status as a short label (at most 10 cells in English and Arabic), for
+ * a table column that must leave room to the others. */
+const char *oc_status_short(req_status st);
 /* Translated label of a role. */
 const char *oc_role_label(officer_role r);
 /* The catalog item's name in the current language, or the code itself. */

@@ -229,7 +229,8 @@ queue_cell(void *ctx, int row, int col)
 	case QCOL_NAME:     return r->name ? r->name : "";
 	case QCOL_SERVICE:  return oc_catalog_name(q->c, "service", r->service);
 	case QCOL_CHANNEL:  return oc_catalog_name(q->c, "channel", r->channel);
-	case QCOL_STATUS:   return oc_status_label(r->status);
+	case QCOL_STATUS:   return q->short_status ? oc_status_short(r->status)
+	                                       : oc_status_label(r->status);
 	case QCOL_RECEIVED: return shown_date(q, q->recv[row]);
 	case QCOL_EARLIEST: return shown_date(q, q->early[row]);
 	case QCOL_ASSIGNED: return r->assigned_to;
@@ -255,13 +256,18 @@ widest(struct queue *q, int col, int min)
 /* Column widths for w columns (the table spends 2 columns on its cursor
  * mark and 1 between columns). The reference, the overdue mark (second, so
  * a narrow screen never cuts it off) and the date received (YYYY-MM-DD)
- * keep their full width; the service and the status get what their
- * longest cell on this page needs, the name the rest — at least 12; when
- * the three do not fit, the service gives first (down to 16), then the
- * status (down to 8). At
- * 80 columns the reply-from date, the channel and the assignee are left
- * out (issue 12: "Techni…" and "Assi…" were all one could read); from
- * about 110 they come back. */
+ * keep their full width. Wide screens (about 110 columns and more) show
+ * every column, the status in its long words. Otherwise (issue 12: at 80
+ * columns "Techni…" and "Assi…" were all one could read) the reply-from
+ * date, the channel and the assignee are left out, the status is its
+ * short label in a column as wide as the longest of them in the language
+ * (oc_status_short: at most 10 cells, whatever the page holds), the
+ * service as wide as its longest cell on the page, and the name the rest;
+ * only when the name would get fewer than 10 cells (a narrower screen, a
+ * service type named at length by the branch) does the service give,
+ * down to 8. At 80 columns (74 for the table) the catalog's longest
+ * service and the longest status stand whole beside a name of 10 cells
+ * in English ("Air-conditioning maintenance", 28) and 21 in Arabic. */
 static void
 layout_columns(struct queue *q, int w)
 {
@@ -270,32 +276,38 @@ layout_columns(struct queue *q, int w)
 	for (i = 0; i < QUEUE_NCOLS; i++)
 		q->cols[i].width = 0;
 	q->long_dates = true;
+	q->short_status = false;
 	q->cols[QCOL_REF].width = widest(q, QCOL_REF, 8);
 	q->cols[QCOL_OVERDUE].width = 1;
 	q->cols[QCOL_RECEIVED].width = 10;
-	fixed = 2 + q->cols[QCOL_REF].width + 1 + 2 + 11;
+	/* the cursor mark, the reference and its gap, the mark and its gap,
+	 * the date (the last column: no gap after it) */
+	fixed = 2 + q->cols[QCOL_REF].width + 1 + 2 + 10;
 	svc = widest(q, QCOL_SERVICE, text_width(_("Service")));
 	st = widest(q, QCOL_STATUS, text_width(_("Status")));
 	if (w - fixed - 3 - svc - st >= 24 + 10 + 1 + 12 + 10 + 3) {
-		/* wide: every column; the extra to the name */
+		/* wide: every column, the long status; the extra to the name */
 		q->cols[QCOL_EARLIEST].width = 10;
 		q->cols[QCOL_CHANNEL].width = widest(q, QCOL_CHANNEL, 7) < 24
 		                              ? widest(q, QCOL_CHANNEL, 7) : 24;
 		q->cols[QCOL_ASSIGNED].width = widest(q, QCOL_ASSIGNED, 8) < 12
 		                               ? widest(q, QCOL_ASSIGNED, 8) : 12;
 		fixed += 11 + q->cols[QCOL_CHANNEL].width + 1 + q->cols[QCOL_ASSIGNED].width + 1;
+	} else {
+		q->short_status = true;
+		st = text_width(_("Status"));
+		for (i = 0; i < RS__COUNT; i++)
+			if (text_width(oc_status_short((req_status)i)) > st)
+				st = text_width(oc_status_short((req_status)i));
 	}
-	rest = w - fixed - 3;               /* name, service, status and 3 gaps */
-	if (svc + st + 12 > rest) {         /* narrow: the service first, then the status */
-		int over = svc + st + 12 - rest;
-		int cut = svc - 16 < over ? (svc > 16 ? svc - 16 : 0) : over;
-
-		svc -= cut;
-		over -= cut;
-		if (over > 0)
-			st = st - over > 8 ? st - over : 8;
-	}
+	rest = w - fixed - 3;      /* name, service, status and the gaps after them */
 	name = rest - svc - st;
+	if (name < 10) {                    /* the service gives, down to 8 */
+		svc -= 10 - name;
+		if (svc < 8)
+			svc = 8;
+		name = rest - svc - st;
+	}
 	if (name < 6)
 		name = 6;
 	q->cols[QCOL_NAME].width = name;

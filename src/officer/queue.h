@@ -40,6 +40,7 @@ struct queue {
 	int                nrows;
 	char             (*recv)[11], (*early)[11];   /* YYYY-MM-DD */
 	bool               long_dates;   /* room for the century */
+	bool               short_status; /* the status column's short labels */
 	struct ui_column   cols[QUEUE_NCOLS];
 	struct ui_table    table;
 	/* added: open "call an officer" requests from the kiosks (store/help.c) */

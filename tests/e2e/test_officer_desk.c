@@ -23,6 +23,9 @@
  *  - queue_at_80_columns: reference, name, service and status whole at
  *    80×24, dates with four-digit years; Home/End go to the first/last row
  *    of the whole queue; F8 clears the search box.
+ *  - queue_80_longest_both_languages: the catalog's longest service types
+ *    beside the longest statuses (short labels) at 80×24, whole, in
+ *    English and Arabic.
  */
 #include "e2e/test_officer_fixture.h"
 #include "e2e/test_kiosk_util.h"
@@ -616,8 +619,9 @@ static void queue_at_80_columns(void **state)
 		                 SQLITE_OK);
 		store_close(s);
 	}
-	HT_ASSERT_TEXT(h, "Needs information", T);
-	HT_ASSERT_TEXT(h, "Technical train", T);
+	HT_ASSERT_TEXT(h, "Needs info", T);            /* the short label */
+	row = ofx_row_of(h, "Person 40");
+	HT_ASSERT(h, strstr(ht_screen_text(h, row), "Technical training course") != NULL);
 	/* End: the last row of the whole queue (page 3), Home: the first */
 	ht_key(h, HT_KEY_END);
 	HT_ASSERT_TEXT(h, "page 3", T);
@@ -647,6 +651,76 @@ static void queue_at_80_columns(void **state)
 	ht_end(h);
 }
 
+/* Issue 12: at 80×24 the catalog's longest service types and the longest
+ * statuses stand whole on one page, beside the reference, the name and the
+ * date with its century — in English and in Arabic. Before, with "Needs
+ * information" on the page the service was cut to "Technical train…". */
+static void queue_80_longest_both_languages(void **state)
+{
+	struct ofx *f = *state;
+	static const struct { const char *svc, *status, *en, *ar, *st_en, *st_ar; } want[] = {
+		{ "ac", "needs_info", "Air-conditioning maintenance", "صيانة التكييف",
+		  "Needs info", "استيفاء" },
+		{ "training", "referred", "Technical training course", "دورة تدريبية فنية",
+		  "Research", "لدى الباحث" },
+		{ "electrical", "committee", "Electrical works", "أعمال كهربائية",
+		  "Committee", "لدى اللجنة" },
+		{ "membership", "registered", "Membership registration", "تسجيل العضوية",
+		  "Registered", "تم التسجيل" },
+		{ "support", "verified", "Member support", "دعم الأعضاء",
+		  "Verified", "تم التحقق" },
+	};
+	enum { N = sizeof want / sizeof want[0] };
+	char refs[N][16], name[32], today[24], sql[256];
+
+	for (int i = 0; i < N; i++) {
+		store *s;
+
+		snprintf(name, sizeof name, "Person %02d", i + 1);
+		ofx_submit(f, name, 900 + i, false, refs[i]);
+		s = ofx_open(f);
+		snprintf(sql, sizeof sql, "UPDATE requests SET service = '%s', status = '%s'"
+		         " WHERE name = '%s'", want[i].svc, want[i].status, name);
+		assert_int_equal(sqlite3_exec(store_db(s), sql, NULL, NULL, NULL), SQLITE_OK);
+		store_close(s);
+	}
+	khidma_date(khidma_now(), today, sizeof today);
+	for (int lang = 0; lang < 2; lang++) {
+		/* Arabic in the default (app) mode: the cells hold the text as
+		 * shown, shaped, which visual_of reproduces */
+		ht *h = ofx_session(f, "ali", lang ? "ar" : "en", NULL, 24, 80);
+		char *pw = lang ? visual_of("كلمة المرور", TEXT_RTL) : xstrdup("Password");
+
+		HT_ASSERT_TEXT(h, pw, T);
+		ht_keys(h, PW);
+		ht_key(h, HT_KEY_ENTER);
+		HT_ASSERT_GONE(h, pw, T);
+		free(pw);
+		ht_keys(h, "v");                           /* the view "Open": all five */
+		HT_ASSERT_TEXT(h, "Person 01", T);
+		HT_ASSERT_TEXT(h, "Person 05", T);
+		HT_ASSERT(h, ht_wait_quiet(h, 200));
+		for (int i = 0; i < N; i++) {
+			char *svc = lang ? visual_of(want[i].ar, TEXT_RTL) : xstrdup(want[i].en);
+			char *st = lang ? visual_of(want[i].st_ar, TEXT_RTL) : xstrdup(want[i].st_en);
+			int row;
+			const char *t;
+
+			snprintf(name, sizeof name, "Person %02d", i + 1);
+			row = ofx_row_of(h, name);
+			HT_ASSERT(h, row >= 0);
+			t = ht_screen_text(h, row);
+			if (!strstr(t, refs[i]) || !strstr(t, svc) || !strstr(t, st) ||
+			    !strstr(t, today))
+				fail_msg("%s row %d cut: \"%s\"", lang ? "ar" : "en", i, t);
+			HT_ASSERT(h, strstr(t, "\u2026") == NULL);     /* no "…" */
+			free(svc);
+			free(st);
+		}
+		ht_end(h);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -656,6 +730,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(duplicates_are_acknowledged, setup, teardown),
 		cmocka_unit_test_setup_teardown(corrections_reset_the_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(queue_at_80_columns, setup, teardown),
+		cmocka_unit_test_setup_teardown(queue_80_longest_both_languages, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
