@@ -23,6 +23,9 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_backup,
 	&cli_cmd_report,
 	&cli_cmd_notify,
+	&cli_cmd_forward,
+	&cli_cmd_status,
+	&cli_cmd_migrate,
 };
 
 void

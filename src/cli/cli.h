@@ -43,6 +43,9 @@ extern const struct cli_cmd cli_cmd_export;
 extern const struct cli_cmd cli_cmd_backup;
 extern const struct cli_cmd cli_cmd_report;
 extern const struct cli_cmd cli_cmd_notify;
+extern const struct cli_cmd cli_cmd_forward;
+extern const struct cli_cmd cli_cmd_status;
+extern const struct cli_cmd cli_cmd_migrate;
 
 /* cli.c: helpers shared by the commands. */
 

@@ -92,6 +92,8 @@ static const struct key keys[] = {
 	{ "notify_timeout",     K_INT, OFF(notify_timeout),     1, 600, NULL },
 	/* the console's "Backup now" (officer/admin_backup.c) */
 	{ "backup_dir",         K_STR, OFF(backup_dir),         0, 0, NULL },
+	/* the kiosk's spool (issue 13; store/spool.c) */
+	{ "spool",              K_STR, OFF(spool),              0, 0, NULL },
 };
 
 /* K_STR keys whose longest value is not CONFIG_STR_MAX bytes. */
@@ -101,6 +103,7 @@ static const struct str_cap { const char *name; size_t max; } str_caps[] = {
 	{ "db_group", 32 },              /* a group name (useradd's limit) */
 	{ "kiosk_id", 64 },
 	{ "backup_dir", CONFIG_PATH_MAX },
+	{ "spool", CONFIG_PATH_MAX },
 };
 
 static size_t
@@ -521,6 +524,25 @@ config_db_path(const struct config *cfg, const char *explicit_db)
 	if (xdg && *xdg)
 		return xasprintf("%s/khidma/khidma.db", xdg);
 	return xasprintf("%s/.local/share/khidma/khidma.db", home ? home : ".");
+}
+
+char *
+config_spool_path(const struct config *cfg, const char *db_path)
+{
+	const char *env = getenv("KHIDMA_SPOOL");
+	const char *slash;
+
+	if (env && *env)
+		return xstrdup(env);
+	if (cfg->spool && *cfg->spool)
+		return xstrdup(cfg->spool);
+	if (!db_path || strncmp(db_path, "postgresql://", 13) == 0 ||
+	    strncmp(db_path, "postgres://", 11) == 0)
+		return xstrdup("var/spool.db");
+	slash = strrchr(db_path, '/');
+	if (!slash)
+		return xstrdup("spool.db");
+	return xasprintf("%.*s/spool.db", (int)(slash - db_path), db_path);
 }
 
 /* Is the program of a shell command line found (its first word)? */

@@ -84,6 +84,10 @@ struct config {
 	/* the console's admin menu, "Backup now" (officer/admin_backup.c) */
 	char *backup_dir;       /* an existing directory for backups; NULL =
 	                           not configured (the menu says so) */
+	/* issue 13: the kiosk's spool, a SQLite file for requests taken while
+	 * the server cannot be reached; NULL = spool.db beside a database
+	 * file, ./var/spool.db for a server URI (config_spool_path) */
+	char *spool;
 	int   ndocs;
 	struct config_doc docs[CONFIG_MAX_DOCS];
 	/* Where each key was set in the file (0 = the default), by the order
@@ -122,5 +126,10 @@ void config_free(struct config *cfg);
  * file, ./var/khidma.db in the source tree, $XDG_DATA_HOME/khidma/khidma.db.
  * Returns a malloc'd string. */
 char *config_db_path(const struct config *cfg, const char *explicit_db);
+
+/* The spool's path (issue 13): $KHIDMA_SPOOL, the config's spool, else
+ * spool.db in the directory of db_path when it is a file, else
+ * ./var/spool.db (db_path a postgresql:// or postgres:// URI). malloc'd. */
+char *config_spool_path(const struct config *cfg, const char *db_path);
 
 #endif

@@ -227,7 +227,11 @@ static st_rc add_event(store *s, int64_t id, time_t at, const char *who,
 	return r;
 }
 
-struct submit_ctx { struct request *r; const char *who; };
+/* seq > 0: use this sequence number (a spool's reserved block, issue 13)
+ * instead of the next free one; idem: the row's idempotency key (NULL =
+ * none, a request written here). */
+struct submit_ctx { struct request *r; const char *who; int64_t seq;
+                    const char *idem; };
 
 static st_rc submit_body(store *s, void *ctx)
 {
@@ -254,7 +258,11 @@ static st_rc submit_body(store *s, void *ctx)
 	                  "(SELECT id FROM members WHERE national_id = ?3 OR "
 	                  "(?4 <> '' AND number = ?4) "
 	                  "ORDER BY national_id = ?3 DESC, id LIMIT 1), "
-	                  "(SELECT COALESCE(MAX(seq), 0) + 1 FROM requests)", &st)) != ST_OK)
+	                  /* a block reserved for a kiosk's offline use
+	                   * (schema v15, store/spool.c) is skipped */
+	                  "greatest((SELECT COALESCE(MAX(seq), 0) FROM requests), "
+	                  "(SELECT COALESCE(MAX(last), 0) FROM ref_blocks)) + 1",
+	                  &st)) != ST_OK)
 		return r2;
 	sq_bind_text(st, 1, r->service);
 	sq_bind_text(st, 2, r->channel);
@@ -272,6 +280,8 @@ static st_rc submit_body(store *s, void *ctx)
 		return sq_map(rc);
 	if (!known)
 		return ST_INVALID;
+	if (c->seq > 0)
+		seq = c->seq;
 	if (!refno_make(s->branch, seq, r->ref, sizeof r->ref))
 		return ST_INVALID;
 	key = text_search_key(r->name);
@@ -333,6 +343,17 @@ static st_rc submit_body(store *s, void *ctx)
 	st = NULL;
 	r2 = add_event(s, r->id, now, c->who, RS_RECEIVED, RS_RECEIVED, "submitted",
 	               "submitted", &ev);
+	if (r2 == ST_OK && c->idem) {
+		sq_stmt *u;
+
+		if ((r2 = sq_prep(s, "UPDATE requests SET idem = ? WHERE id = ?",
+		                  &u)) != ST_OK)
+			goto out;
+		sq_bind_text(u, 1, c->idem);
+		sq_bind_i64(u, 2, r->id);
+		r2 = sq_map(sq_step(u));
+		sq_finalize(u);
+	}
 	/* schema v12, invariant 12: the "received" message, same transaction */
 	if (r2 == ST_OK && r->notify)
 		r2 = st_notify_event(s, r->id, ev, RS_RECEIVED, RS_RECEIVED, "submitted",
@@ -348,7 +369,14 @@ out:
  * description and declaration fields; r->field_match may be "". */
 st_rc store_request_submit(store *s, struct request *r, const char *who)
 {
-	struct submit_ctx c = { r, who ? who : "kiosk" };
+	return st_submit_seq(s, r, who, 0, NULL);
+}
+
+/* store_int.h */
+st_rc st_submit_seq(store *s, struct request *r, const char *who, int64_t seq,
+                    const char *idem)
+{
+	struct submit_ctx c = { r, who ? who : "kiosk", seq, idem };
 	st_rc rc;
 
 	if (!r->name || !r->name[0] || !st_utf8_ok(r->name) ||

@@ -104,6 +104,16 @@
  *       the committee) and request_events_decider (who, request_id, kind
  *       of the verify / forward / vote events), partial indexes that count
  *       a committee member's own part (invariant 13).
+ *   v15 kiosks that outlive their link and branches that join a server
+ *       (issue 13; store/ingest.c, store/spool.c): requests.idem and
+ *       survey_responses.idem (the idempotency key of a copied row: NULL
+ *       for a row written here, unique otherwise, so a forwarded or
+ *       migrated row is inserted once and a replay is a no-op);
+ *       ref_blocks (kiosk, branch, first, last, at: sequence numbers
+ *       reserved for a kiosk's offline use — the submission's next seq
+ *       skips them; in a spool file, the blocks this kiosk holds);
+ *       spool_sent (request_id, at, outcome sent|replay|conflict: which
+ *       spooled requests the server has committed — used in spool files).
  *
  * Invariants:
  *  1. Steps are append-only: a released step is never edited, only followed.
@@ -884,6 +894,29 @@ static const char v14_sql[] =
 	STATUS_N("old", "-") DUE_SUB("old")
 	"END;";
 
+/* v15: idempotent copies, reserved reference blocks, the spool's marks
+ * (issue 13). */
+static const char v15_sql[] =
+	"ALTER TABLE requests ADD COLUMN idem TEXT;"
+	"CREATE UNIQUE INDEX requests_idem ON requests(idem) WHERE idem IS NOT NULL;"
+	"ALTER TABLE survey_responses ADD COLUMN idem TEXT;"
+	"CREATE UNIQUE INDEX survey_responses_idem ON survey_responses(idem)"
+	"  WHERE idem IS NOT NULL;"
+	"CREATE TABLE ref_blocks ("
+	"  id     INTEGER PRIMARY KEY,"
+	"  kiosk  TEXT NOT NULL,"
+	"  branch TEXT NOT NULL,"
+	"  first  INTEGER NOT NULL,"
+	"  last   INTEGER NOT NULL,"
+	"  at     INTEGER NOT NULL,"
+	"  CHECK (first BETWEEN 1 AND last)) STRICT;"
+	"CREATE INDEX ref_blocks_last ON ref_blocks(branch, last);"
+	"CREATE TABLE spool_sent ("
+	"  request_id INTEGER PRIMARY KEY REFERENCES requests(id),"
+	"  at         INTEGER NOT NULL,"
+	"  outcome    TEXT NOT NULL CHECK (outcome IN ('sent','replay','conflict'))"
+	") STRICT;";
+
 static const struct step steps[] = {
 	{ v1_sql, NULL },
 	{ v2_sql, v2_backfill },
@@ -899,6 +932,7 @@ static const struct step steps[] = {
 	{ v12_sql, NULL },
 	{ v13_sql, NULL },
 	{ v14_sql, NULL },
+	{ v15_sql, NULL },
 };
 
 /* The schema version this program writes. */

@@ -758,4 +758,109 @@ const char *store_pg_roles_sql(void);
  * message in err (ST_DENIED: the login may not create roles or tables). */
 st_rc store_pg_roles_apply(const char *uri, char *err, size_t errsz);
 
+/* ---- copies between stores (issue 13; store/ingest.c) ------------------- */
+/*
+ * A request as a copy needs it: the row (what store_request_get fills)
+ * plus the columns only the store sees, and its events oldest first.
+ * Read with store_request_read_full, free with request_full_free.
+ */
+struct request_full {
+	struct request r;
+	int64_t seq;                 /* the sequence number inside r.ref */
+	char    last_officer[64];
+	time_t  decided_at, delivered_at;   /* 0 = not yet */
+	int     surveyed;
+	char    idem[64];            /* the row's idempotency key ("" none) */
+	struct request_event *ev;
+	int     nev;
+};
+void  request_full_free(struct request_full *q);
+st_rc store_request_read_full(store *s, int64_t id, struct request_full *out);
+/* The ids of a spool's requests not yet marked (store_spool_mark) after
+ * `after` in id order, at most max, into ids; *n how many (0 at the end).
+ * (All requests: store_request_ids.) */
+st_rc store_spool_ids(store *s, int64_t after, int max, int64_t *ids, int *n);
+
+enum ingest_outcome { INGEST_ADDED, INGEST_REPLAY, INGEST_CONFLICT };
+/*
+ * Insert request q — its reference, sequence number, times, status,
+ * version and every event as they are — under idempotency key idem, in
+ * one transaction, or do nothing: ST_OK with *out = INGEST_REPLAY when a
+ * request with key idem exists (a replay; nothing is compared or
+ * written), ST_DENIED with *out = INGEST_CONFLICT when q's reference
+ * exists under another key or none (another request), else ST_OK with
+ * INGEST_ADDED once committed. member_id is matched again against this
+ * store's register (national ID, else membership number). notify: also
+ * queue the "received" message its consent asks for (a forwarded new
+ * request; not for a migrated history). ST_INVALID for bad UTF-8, an
+ * empty idem or a reference that is not valid.
+ */
+st_rc store_request_ingest(store *s, const struct request_full *q,
+                           const char *idem, bool notify,
+                           enum ingest_outcome *out);
+
+/* Members, officers, catalog items and survey responses for `khidma
+ * migrate`: a page of rows with id > after (at most max, id order), and
+ * an insert that does nothing when the row is there already (members by
+ * number, officers by login, catalog by kind and code, responses by idem):
+ * *added tells which. */
+st_rc store_members_page(store *s, int64_t after, int max,
+                         struct member **out, int *n);
+void  members_free(struct member *m, int n);
+st_rc store_member_ingest(store *s, const struct member *m, bool *added);
+st_rc store_officer_ingest(store *s, const struct officer *o, bool *added);
+st_rc store_catalog_ingest(store *s, const char *kind,
+                           const struct catalog_item *it, bool *added);
+struct survey_full {
+	int64_t id;
+	time_t  day;
+	char    channel[32], service[32];
+	char   *comment;             /* NULL = none */
+	char    off[3][64];          /* verified, registered, delivered by */
+	int     nanswers;
+	struct survey_answer answers[16];
+};
+st_rc store_surveys_page(store *s, int64_t after, int max,
+                         struct survey_full **out, int *n);
+void  surveys_full_free(struct survey_full *v, int n);
+st_rc store_survey_ingest(store *s, const struct survey_full *v,
+                          const char *idem, bool *added);
+/* Rows of table what ("requests", "request_events", "survey_responses",
+ * "survey_answers", "members", "officers") into *n; with idem_prefix (not
+ * members, officers), only the rows whose idem starts with it — for events
+ * and answers, those of such requests and responses. */
+st_rc store_count(store *s, const char *what, const char *idem_prefix,
+                  int64_t *n);
+
+/* Whether reference ref is on this store (*exists) and its idempotency
+ * key into idem ("" for a request written here). */
+st_rc store_ref_owner(store *s, const char *ref, bool *exists, char *idem,
+                      size_t n);
+
+/* ---- reference blocks and the spool (issue 13; store/ingest.c) ---------- */
+/*
+ * Reserve n sequence numbers of this store's branch for kiosk (its
+ * kiosk_id): [*first, *last], after every number used or reserved, in one
+ * transaction; the submission skips them from then on.
+ */
+st_rc store_ref_block_reserve(store *s, const char *kiosk, int n,
+                              int64_t *first, int64_t *last);
+/* In a spool: remember a block reserved on the server (branch, first,
+ * last), and the spool's next unused number and how many are left in all
+ * its blocks (*next 0 when none). */
+st_rc store_ref_block_add(store *s, const char *branch, int64_t first,
+                          int64_t last);
+st_rc store_ref_block_next(store *s, int64_t *next, int64_t *left);
+/* Store r in a spool under the next reserved number of its blocks with
+ * key idem (store_request_submit's checks and durability); ST_FULL when
+ * no reserved number is left. */
+st_rc store_request_spool(store *s, struct request *r, const char *idem);
+/* Mark spooled request id as committed by the server (outcome "sent",
+ * "replay" or "conflict"), once. */
+st_rc store_spool_mark(store *s, int64_t id, const char *outcome);
+/* The spool's requests not yet marked: how many, and the oldest's
+ * created_at (0 when none); conflicts: marked "conflict". */
+st_rc store_spool_pending(store *s, int64_t *n, time_t *oldest,
+                          int64_t *conflicts);
+
 #endif

@@ -80,6 +80,12 @@ st_rc st_survey_code_find(store *s, const char *code, int64_t *request_id,
                           bool *used);
 st_rc st_survey_code_use(store *s, int64_t request_id);
 
+/* requests.c: store_request_submit with a given sequence number (seq > 0;
+ * 0 = the next free one) and idempotency key (NULL = none) — the spool's
+ * submission (store/spool.c, issue 13). */
+st_rc st_submit_seq(store *s, struct request *r, const char *who, int64_t seq,
+                    const char *idem);
+
 /* SQLite result code (primary or extended) -> st_rc. */
 st_rc st_map(int rc);
 
