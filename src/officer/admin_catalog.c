@@ -106,14 +106,14 @@ ask_names(struct ed *e, const char *init_ar, int *r)
 	char *en, *ar;
 
 	e->which = 1;
-	en = oc_prompt_apply(N_("Catalog"), _("Name in English:"), e->it.name_en, false,
+	en = oc_prompt_apply(N_("Catalog"), N_("Name in English:"), e->it.name_en, false,
 	                     true, CATALOG_NAME_MAX, ed_ok, e, r);
 	if (en == NULL)
 		return false;
 	e->it.name_en = en;
 	e->which = 2;
 	e->it.name_ar = NULL;
-	ar = oc_prompt_apply(N_("Catalog"), _("Name in Arabic:"), init_ar, false,
+	ar = oc_prompt_apply(N_("Catalog"), N_("Name in Arabic:"), init_ar, false,
 	                     true, CATALOG_NAME_MAX, ed_ok, e, r);
 	if (ar == NULL)
 		return false;
@@ -128,7 +128,7 @@ add_item(struct console *c, struct ed *e)
 	int r = 0, sort = 0;
 
 	e->which = 0;
-	code = oc_prompt_apply(N_("Catalog"), _("Code (a-z, 0-9, _; never changes):"), NULL,
+	code = oc_prompt_apply(N_("Catalog"), N_("Code (a-z, 0-9, _; never changes):"), NULL,
 	                       false, true, 31, ed_ok, e, &r);
 	if (code == NULL)
 		return r;
@@ -197,7 +197,7 @@ kind_list(struct console *c, int k)
 			return UI_REDRAW;
 		}
 		labels = xcalloc((size_t)e.n + 1, sizeof *labels);
-		labels[0] = xstrdup(_("Add"));
+		labels[0] = xstrdup(N_("Add"));
 		for (i = 0; i < e.n; i++)
 			labels[i + 1] = e.all[i].active
 			    ? xasprintf("%s · %s · %s", e.all[i].code, e.all[i].name_en, e.all[i].name_ar)

@@ -175,13 +175,13 @@ ask_titles(struct ded *e, const char *cur_en, const char *cur_ar, int *r)
 	char *en, *ar;
 
 	e->which = 1;
-	en = oc_prompt_apply(N_("Documents"), _("Title in English:"), cur_en, false, true,
+	en = oc_prompt_apply(N_("Documents"), N_("Title in English:"), cur_en, false, true,
 	                     CATALOG_NAME_MAX, ded_ok, e, r);
 	if (en == NULL)
 		return false;
 	e->d.title_en = en;
 	e->which = 2;
-	ar = oc_prompt_apply(N_("Documents"), _("Title in Arabic:"), cur_ar, false, true,
+	ar = oc_prompt_apply(N_("Documents"), N_("Title in Arabic:"), cur_ar, false, true,
 	                     CATALOG_NAME_MAX, ded_ok, e, r);
 	if (ar == NULL)
 		return false;
@@ -225,7 +225,7 @@ add_doc(struct console *c, struct ded *e)
 
 	memset(&e->d, 0, sizeof e->d);
 	e->which = 0;
-	code = oc_prompt_apply(N_("Documents"), _("Code (a-z, 0-9, _; never changes):"), NULL,
+	code = oc_prompt_apply(N_("Documents"), N_("Code (a-z, 0-9, _; never changes):"), NULL,
 	                       false, true, 31, ded_ok, e, &r);
 	if (code == NULL)
 		return r;
@@ -382,7 +382,7 @@ oc_admin_docs(struct console *c)
 			return UI_REDRAW;
 		}
 		labels = xcalloc((size_t)e.n + 1, sizeof *labels);
-		labels[0] = xstrdup(_("Add a document"));
+		labels[0] = xstrdup(N_("Add a document"));
 		for (i = 0; i < e.n; i++) {
 			const struct doc_item *d = &e.all[i];
 

@@ -281,11 +281,11 @@ add_officer(struct console *c)
 	st_rc rc;
 
 	login = oc_prompt_apply(N_("Add an officer"),
-	                        _("Login (the officer's Unix login for SSH):"), NULL,
+	                        N_("Login (the officer's Unix login for SSH):"), NULL,
 	                        false, true, 32, login_ok, &lc, &r);
 	if (login == NULL)
 		return r;
-	name = oc_prompt_apply(N_("Add an officer"), _("Full name:"), NULL, false,
+	name = oc_prompt_apply(N_("Add an officer"), N_("Full name:"), NULL, false,
 	                       true, 100, name_ok, NULL, &r);
 	if (name == NULL)
 		goto out;
@@ -417,7 +417,7 @@ oc_admin_officers(struct console *c)
 			return UI_REDRAW;
 		}
 		labels = xcalloc((size_t)n + 1, sizeof *labels);
-		labels[0] = xstrdup(_("Add an officer"));
+		labels[0] = xstrdup(N_("Add an officer"));
 		for (i = 0; i < n; i++)
 			labels[i + 1] = row_label(&o[i], now);
 		i = oc_list_pick("officer-admin-officers", N_("Officers"), (const char **)labels,

@@ -181,7 +181,7 @@ prompt_draw(struct ui_screen *s)
 	struct ui_rect r = p->multiline ? ui_frame(_(p->title), hints_multi, 3)
 	                                : ui_frame(_(p->title), hints_line, 4);
 	int used = ui_para((struct ui_rect){ r.y + 1, r.x + 2, 3, r.w - 4 },
-	                   p->question, ui_dir(), AL_START, 0);
+	                   ui_tr(p->question), ui_dir(), AL_START, 0);
 	/* one row under the box for the field's message, so the status line
 	 * stays free for what a failed write says (invariant 4) */
 	struct ui_rect fr = { r.y + 2 + used, r.x + 2, p->f.height + 3, r.w - 4 };
@@ -236,7 +236,7 @@ prompt_key(struct ui_screen *s, struct ui_event ev)
 		free(txt);
 		if (clean == NULL || (p->required && clean[0] == '\0')) {
 			free(clean);
-			ui_field_set_error(&p->f, _("Please fill this in."));
+			ui_field_set_error(&p->f, N_("Please fill this in."));
 			return UI_REDRAW;
 		}
 		/* Invariant 4: a failed apply keeps the text in the field; the
@@ -244,8 +244,8 @@ prompt_key(struct ui_screen *s, struct ui_event ev)
 		ui_field_set_error(&p->f, NULL);
 		if (p->apply != NULL && !p->apply(p->ctx, clean)) {
 			free(clean);
-			ui_field_set_error(&p->f, _("Nothing was changed; what you typed is kept: "
-			                            "F5 tries again, Esc gives up."));
+			ui_field_set_error(&p->f, N_("Nothing was changed; what you typed is kept: "
+			                             "F5 tries again, Esc gives up."));
 			return UI_REDRAW;
 		}
 		p->result = clean;
@@ -308,8 +308,11 @@ struct pick {
 	struct ui_menu m;
 	int            chosen;
 	bool           list;           /* oc_list_pick: "back", and the note */
+	const char *const *src;        /* the items as given: msgids or text */
+	const char   **shown;          /* translated at each draw (F2) */
 	const char    *note;           /* or NULL */
 	bool           note_err;
+	ui_lang        note_lang;      /* drawn only in its own language */
 };
 
 static void
@@ -324,8 +327,11 @@ pick_draw(struct ui_screen *s)
 	};
 	struct ui_rect r = ui_frame(_(p->title), p->list ? hints_list : hints, 2);
 
+	/* an item given as an English msgid follows F2; text stays as it is */
+	for (int i = 0; i < p->m.nitems; i++)
+		p->shown[i] = ui_tr(p->src[i]);
 	ui_menu_draw(&p->m, (struct ui_rect){ r.y + 1, r.x + 2, r.h - 1, r.w - 4 });
-	if (p->note != NULL && p->note[0])
+	if (p->note != NULL && p->note[0] && p->note_lang == ui_get_lang())
 		ui_status(p->note, p->note_err);
 }
 
@@ -359,13 +365,18 @@ pick_run(struct pick *p, const char *name, const char *const *items, const wchar
 	int r;
 
 	p->chosen = -1;
-	p->m.items = (const char **)items;
+	p->src = items;
+	p->shown = xcalloc((size_t)(n > 0 ? n : 1), sizeof *p->shown);
+	for (int i = 0; i < n; i++)
+		p->shown[i] = items[i];
+	p->m.items = p->shown;
 	p->m.nitems = n;
 	p->m.selected = selected >= 0 && selected < n ? selected : 0;
 	p->m.numbered = keys == NULL && n <= 9;
 	p->m.keys = keys;
 	p->m.alt_keys = alt;
 	r = ui_run(&s);
+	free(p->shown);
 	*rc = oc_unwind(r);
 	if (*rc || !(r & UI_DONE))
 		return -1;
@@ -393,7 +404,8 @@ oc_list_pick(const char *name, const char *title, const char *const *labels, int
              int selected, struct oc_note *note, int *rc)
 {
 	struct pick p = { .title = title, .list = true,
-	                  .note = note ? note->text : NULL, .note_err = note && note->err };
+	                  .note = note ? note->text : NULL, .note_err = note && note->err,
+	                  .note_lang = note ? note->lang : ui_get_lang() };
 	int i = pick_run(&p, name, labels, NULL, NULL, n, selected, rc);
 
 	if (note != NULL)
@@ -407,4 +419,5 @@ oc_note_set(struct oc_note *note, const char *text, bool err)
 {
 	strlcpy_k(note->text, text, sizeof note->text);
 	note->err = err;
+	note->lang = ui_get_lang();
 }

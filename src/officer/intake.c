@@ -174,7 +174,7 @@ submit(struct intake *k)
 	free(raw);
 	if (sig == NULL || sig[0] == '\0') {
 		free(sig);
-		ui_field_set_error(&k->signature, _("Please fill this in."));
+		ui_field_set_error(&k->signature, N_("Please fill this in."));
 		return;
 	}
 	{

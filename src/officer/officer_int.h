@@ -86,7 +86,9 @@ void oc_log_security(const char *what, const char *untrusted, const char *detail
 
 /*
  * Ask for a line (or with multiline, a paragraph) of text on a full screen:
- * title, a question, the field. Returns a malloc'd cleaned UTF-8 string
+ * title, a question, the field. title and question are best English
+ * msgids (N_), translated at each draw so F2 shows them in the other
+ * language; translated text is drawn as it is. Returns a malloc'd cleaned UTF-8 string
  * (text_clean), or NULL when the person pressed Esc. *rc gets UI_HANGUP
  * when the terminal went away (else 0). required: "" is refused with a
  * message and the prompt stays.
@@ -131,12 +133,14 @@ int oc_pick_keys(const char *title, const char *const *items, const wchar_t *key
                  const wchar_t *alt, int n, int selected, int *rc);
 
 /* The outcome of an admin list's last change, drawn on the list's status
- * line when it comes back (a new ui_run starts with the status line clear). */
-struct oc_note { char text[256]; bool err; };
+ * line when it comes back (a new ui_run starts with the status line clear);
+ * not after F2 switched the language (it is text in the old one). */
+struct oc_note { char text[256]; bool err; ui_lang lang; /* the text's */ };
 void oc_note_set(struct oc_note *note, const char *text, bool err);
 
 /*
- * An admin list (officers, catalog items, documents): labels[0..n) on a
+ * An admin list (officers, catalog items, documents): labels[0..n) (an
+ * English msgid is translated at each draw, other text drawn as it is) on a
  * full screen titled _(title), numbered when n <= 9, Enter chooses, Esc
  * goes back; note's text (if any) on the status line, then cleared. name is
  * the screen's name. Returns the index, -1 for Esc; *rc as for oc_pick.

@@ -418,7 +418,7 @@ queue_command(struct queue *q, enum queue_cmd cmd)
 		return open_selected(q);
 	case QC_SEARCH:
 		s = oc_prompt_apply(N_("Search"),
-		                    _("Reference, name, national ID or mobile (empty: show all):"),
+		                    N_("Reference, name, national ID or mobile (empty: show all):"),
 		                    q->search, false, false, 80, search_apply, q, &r);
 		free(s);
 		if (r)

@@ -226,7 +226,7 @@ queue_filter_menu(struct queue *q)
 		case 4: r = pick_catalog(q, N_("Service type"), q->c->services, q->c->nservices, &q->service); break;
 		case 5: {
 			char *s = oc_prompt(N_("Search"),
-			                    _("Reference, name, national ID or mobile (empty: show all):"),
+			                    N_("Reference, name, national ID or mobile (empty: show all):"),
 			                    q->search, false, false, 80, &r);
 			if (s != NULL) {
 				free(q->search);

@@ -380,7 +380,7 @@ apply_action(struct req_screen *q, wf_action a)
 		x.items = items;
 		/* nothing ticked: the words must say what is needed */
 		note = oc_prompt_apply(t->name,
-		                       _("What is needed, in words the member reads at the kiosk "
+		                       N_("What is needed, in words the member reads at the kiosk "
 		                         "(required when nothing is ticked):"),
 		                       NULL, true, items[0] == '\0', 500, act_apply, &x, &rc_ui);
 		free(items);
@@ -394,15 +394,15 @@ apply_action(struct req_screen *q, wf_action a)
 		return UI_REDRAW;
 	}
 	if (a == WF_WITHDRAW)
-		question = _("Why does the member withdraw the request? (required; kept in the history):");
+		question = N_("Why does the member withdraw the request? (required; kept in the history):");
 	else if (a == WF_DUPLICATE)
-		question = _("Why is it a duplicate? (required; kept in the history):");
+		question = N_("Why is it a duplicate? (required; kept in the history):");
 	else if (t->decision)
-		question = _("The reason for this decision (required; the member is told):");
+		question = N_("The reason for this decision (required; the member is told):");
 	else if (required)
-		question = _("The reason (required; kept in the history):");
+		question = N_("The reason (required; kept in the history):");
 	else
-		question = _("A note for the history (optional):");
+		question = N_("A note for the history (optional):");
 	note = oc_prompt_apply(t->name, question, NULL, true, required, 500,
 	                       act_apply, &x, &rc_ui);
 	if (rc_ui)
@@ -486,7 +486,7 @@ add_note(struct req_screen *q)
 {
 	int rc_ui = 0;
 	char *note = oc_prompt_apply(N_("Add an internal note"),
-	                             _("The note is kept in the history; the member never sees it:"),
+	                             N_("The note is kept in the history; the member never sees it:"),
 	                             NULL, true, true, 1000, note_apply, q, &rc_ui);
 
 	if (rc_ui)
@@ -564,7 +564,7 @@ correct_data(struct req_screen *q)
 		return rc_ui;
 	if (chosen < 0)
 		return UI_REDRAW;
-	v = oc_prompt(labels[chosen], _("The correct value:"), cur[chosen], false, true, 200,
+	v = oc_prompt(labels[chosen], N_("The correct value:"), cur[chosen], false, true, 200,
 	              &rc_ui);
 	if (rc_ui) {
 		free(v);
@@ -591,7 +591,7 @@ correct_data(struct req_screen *q)
 		return UI_REDRAW;
 	}
 	reason = oc_prompt_apply(N_("Correct the data"),
-	                         _("Why is it corrected? (required; old and new values are "
+	                         N_("Why is it corrected? (required; old and new values are "
 	                           "kept in the history):"),
 	                         NULL, true, true, 500, correct_apply, &x, &rc_ui);
 	if (rc_ui) {

@@ -194,6 +194,10 @@ int  ui_text(int y, int x, int w, const char *utf8, text_dir dir, enum ui_align 
 int  ui_para(struct ui_rect r, const char *utf8, text_dir dir, enum ui_align al, int attr);
 /* Status line above the footer: an error (red) or info message; "" clears. */
 void ui_status(const char *utf8, bool error);
+/* As ui_status, but with an English msgid (and the number for a "%d" in
+ * it), translated at every draw: F2 shows it again in the other language.
+ * (A ui_status line is cleared by F2, never left in the old language.) */
+void ui_status_tr(const char *msgid, int arg, bool error);
 void ui_beep(void);
 
 /* ---- widgets -------------------------------------------------------------- */
@@ -233,6 +237,8 @@ void ui_field_free(struct ui_field *f);
 int  ui_field_key(struct ui_field *f, struct ui_event ev);
 /* Draw label + box in r (label at the START side), cursor placed if focused. */
 void ui_field_draw(struct ui_field *f, struct ui_rect r, bool focused);
+/* msg: best an English msgid, translated at each draw (so F2 shows it in
+ * the other language); translated text is drawn as it is. NULL clears. */
 void ui_field_set_error(struct ui_field *f, const char *msg /* NULL clears */);
 /* Added: a plain frame around a group of fields drawn inside r (e.g. the
  * officer login's two fields), cleared inside. */
@@ -395,6 +401,8 @@ struct ui_form_item {
 	bool   opts_below;             /* ui-owned: options on their own row (last draw) */
 	bool   opts_long;              /* ui-owned: options fit no row: listed when focused */
 	int    help_rows;              /* ui-owned: rows of the help text (last layout) */
+	bool   osk_here;               /* ui-owned: '*' asked for the on-screen
+	                                  keyboard on this membership number */
 };
 
 struct ui_form {

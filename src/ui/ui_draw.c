@@ -344,6 +344,17 @@ ui_draw_status(void)
 	getmaxyx(stdscr, rows, cols);
 	if (rows < 3)
 		return;
+	if (ui_st.status_id != NULL) {        /* ui_status_tr: in today's language */
+		const char *m = ui_tr(ui_st.status_id);
+		char buf[512];
+
+		if (strstr(m, "%d") != NULL)
+			snprintf(buf, sizeof buf, m, ui_st.status_arg);
+		else
+			snprintf(buf, sizeof buf, "%s", m);
+		free(ui_st.status);
+		ui_st.status = xstrdup(buf);
+	}
 	if (ui_st.status == NULL || ui_st.status[0] == '\0') {
 		ui_fill(rows - 2, 0, cols, 0);
 		return;
@@ -360,7 +371,30 @@ ui_status(const char *utf8, bool error)
 	free(ui_st.status);
 	ui_st.status = (utf8 && utf8[0]) ? xstrdup(utf8) : NULL;
 	ui_st.status_err = error;
+	ui_st.status_id = NULL;
 	ui_draw_status();
+}
+
+/* Contract: see ui.h. */
+void
+ui_status_tr(const char *msgid, int arg, bool error)
+{
+	free(ui_st.status);
+	ui_st.status = NULL;
+	ui_st.status_err = error;
+	ui_st.status_id = msgid && msgid[0] ? msgid : NULL;
+	ui_st.status_arg = arg;
+	ui_draw_status();
+}
+
+/* Contract (ui_int.h). */
+void
+ui_status_lang_changed(void)
+{
+	if (ui_st.status_id == NULL) {
+		free(ui_st.status);
+		ui_st.status = NULL;
+	}
 }
 
 /* One footer segment "key label" at the START side of [x, x+w); returns

@@ -248,10 +248,10 @@ ui_field_draw(struct ui_field *f, struct ui_rect r, bool focused)
 		text_lines_free(lines, n);
 	}
 	if (erow < r.y + r.h)
-		ui_text(erow, fx, fw, f->error ? f->error : "", ui_dir(), AL_START,
+		ui_text(erow, fx, fw, f->error ? ui_tr(f->error) : "", ui_dir(), AL_START,
 		        ui_pair(UP_ERROR) | A_BOLD);
 	else if (f->error && focused)
-		ui_status(f->error, true);
+		ui_status(ui_tr(f->error), true);
 	if (focused)
 		ui_cursor_at(iy + crow, ix + ccol);
 }

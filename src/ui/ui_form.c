@@ -23,7 +23,8 @@
  *     an empty item) turns it on; while on, it takes its keys first and
  *     what it types goes through ui_field_key; "done" ('+') leaves the
  *     item forward like Enter (validated). It shows on every free-text
- *     item until '/' closes it.
+ *     item until '/' closes it — but a membership number (mostly digits,
+ *     typed on the keypad) shows it only when '*' asks for it there.
  */
 #include "ui/ui_int.h"
 
@@ -424,6 +425,10 @@ digits_field(const struct ui_form_item *it)
 bool
 ui_form_free_text(const struct ui_form_item *it)
 {
+	/* a membership number is mostly digits: the keypad types them, and
+	 * the keyboard comes only when '*' asks for it here (letters: "M-") */
+	if (it->def != NULL && it->def->type == FT_MEMBER_NUMBER && !it->osk_here)
+		return false;
 	return !it->is_choice && it->def != NULL && !digits_field(it) &&
 	       !it->field.secret;
 }
@@ -440,7 +445,8 @@ ui_form_keypad_hint(const struct ui_form *f)
 	if (f->n == 0)
 		return move;
 	it = &f->it[f->focus];
-	if (ui_form_free_text(it))
+	if (ui_form_free_text(it) ||
+	    (!it->is_choice && it->def != NULL && it->def->type == FT_MEMBER_NUMBER))
 		return kb;
 	return digits_field(it) ? erase : move;
 }
@@ -450,6 +456,13 @@ ui_form_keypad_hint(const struct ui_form *f)
 static int
 osk_key(struct ui_form *f, struct ui_form_item *it, struct ui_event ev)
 {
+	if (!it->is_choice && it->def != NULL && it->def->type == FT_MEMBER_NUMBER &&
+	    !it->osk_here && (ev.a == ACT_OSK ||
+	                      (ev.a == ACT_CHAR && ev.ch == L'*' && it->field.edit.len == 0))) {
+		it->osk_here = true;
+		ui_osk_open();
+		return UF_NONE;
+	}
 	if (!ui_form_free_text(it))
 		return -1;
 	if (!ui_osk_on()) {

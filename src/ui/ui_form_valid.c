@@ -173,13 +173,10 @@ ui_form_error_text(const struct ui_form_item *it, char *buf, size_t n)
 void
 ui_form_status(struct ui_form *f)
 {
-	char buf[256];
-
 	if (f->n == 0 || f->it[f->focus].err == NULL) {
 		ui_status("", false);
 		return;
 	}
-	ui_form_error_text(&f->it[f->focus], buf, sizeof buf);
-	ui_status(buf, true);
+	ui_status_tr(f->it[f->focus].err, f->it[f->focus].err_arg, true);
 }
 

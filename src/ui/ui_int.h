@@ -38,6 +38,9 @@ struct ui_state {
 	int    cur_y, cur_x;
 	char  *status;            /* the status line (malloc'd), or NULL */
 	bool   status_err;
+	const char *status_id;    /* ui_status_tr: its msgid (translated at each
+	                             draw), else NULL */
+	int    status_arg;        /*   and the number for its "%d" */
 	/* added (ui_loop.c: input batching) */
 	bool   repaint_due;       /* a key changed the screen; repainted once the input is drained */
 	bool   beep_due;          /* ui_beep was asked for; one BEL at the next ui_present */
@@ -136,6 +139,10 @@ void ui_cursor_at(int y, int x);
 enum ui_side ui_side_of(enum ui_align al, text_dir dir);
 /* Draw the status line (if any) at its row. */
 void ui_draw_status(void);
+/* F2 switched the language: a status line set with ui_status (already
+ * translated text, in the old language) is cleared; one set with
+ * ui_status_tr is drawn again in the new language. */
+void ui_status_lang_changed(void);
 /* Colour attribute for a pair, 0 when the terminal has no colours. */
 int ui_pair(int pair);
 /* Added: the strings of the NULL-terminated list one after another, malloc'd

@@ -381,6 +381,7 @@ got_key:
 			continue;
 		case ACT_LANG:
 			ui_set_lang(ui_get_lang() == LANG_AR ? LANG_EN : LANG_AR);
+			ui_status_lang_changed();
 			ui_repaint();
 			return ev_of(ACT_REDRAW);
 		case ACT_BIDI:
@@ -530,6 +531,7 @@ ui_run(struct ui_screen *s)
 	ui_st.depth++;
 	free(ui_st.status);
 	ui_st.status = NULL;
+	ui_st.status_id = NULL;
 	ui_st.last_key_ms = ui_now_ms();
 	ui_repaint();
 	for (;;) {

@@ -473,4 +473,5 @@ ui_end(void)
 	restored = 1;
 	free(ui_st.status);
 	ui_st.status = NULL;
+	ui_st.status_id = NULL;
 }

@@ -225,6 +225,30 @@ register_number_and_052_reason(void **state)
 	ht_end(h);
 }
 
+/* Issue 12: F2 with a field's message on screen shows it in the other
+ * language (the field's line and the status line), not the old one. */
+static void
+f2_message_in_the_new_language(void **state)
+{
+	ht *h = kiosk_start(NULL, TERM_MODE);
+
+	(void)state;
+	kiosk_choose_lang(h, false);
+	to_nid(h);
+	type_line(h, "Sara Ali");
+	type_line(h, NID_OK);
+	type_line(h, "4711");
+	type_line(h, "0521234567");
+	HT_ASSERT_TEXT(h, "Numbers starting with 051 or 052", KT);
+	ht_key(h, HT_KEY_F(2));
+	HT_ASSERT_GONE(h, "Numbers starting with 051 or 052", KT);
+	HT_ASSERT_TEXT(h, "ليست أرقام جوال سعودية", KT);
+	ht_key(h, HT_KEY_F(2));
+	HT_ASSERT_GONE(h, "ليست أرقام جوال سعودية", KT);
+	HT_ASSERT_TEXT(h, "Numbers starting with 051 or 052", KT);
+	ht_end(h);
+}
+
 static void
 refuses_bad_id_and_phone_ar(void **state)
 {
@@ -394,6 +418,7 @@ main(void)
 		cmocka_unit_test(full_intake_arabic),
 		cmocka_unit_test(signature_must_match),
 		cmocka_unit_test(register_number_and_052_reason),
+		cmocka_unit_test(f2_message_in_the_new_language),
 		cmocka_unit_test(refuses_bad_id_and_phone_en),
 		cmocka_unit_test(refuses_bad_id_and_phone_ar),
 		cmocka_unit_test(app_mode_arabic_is_visual),

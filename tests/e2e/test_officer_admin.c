@@ -579,6 +579,14 @@ static void documents_in_the_catalog(void **state)
 	HT_ASSERT_TEXT(h, "Title in Arabic", T);
 	ht_key(h, HT_KEY_ENTER);            /* empty: refused, the prompt stays */
 	HT_ASSERT_TEXT(h, "Please fill this in", T);
+	/* F2 shows the field's message in Arabic, and F2 again in English
+	 * (issue 12: F2 left the old language's message) */
+	ht_key(h, HT_KEY_F(2));
+	HT_ASSERT_GONE(h, "Please fill this in", T);
+	HT_ASSERT_GONE(h, "Title in Arabic", T);
+	ht_key(h, HT_KEY_F(2));
+	HT_ASSERT_TEXT(h, "Title in Arabic", T);
+	HT_ASSERT_TEXT(h, "Please fill this in", T);
 	ht_keys(h, "قائمة الأسعار");
 	ht_key(h, HT_KEY_ENTER);
 	HT_ASSERT_TEXT(h, "The file in English", T);
@@ -587,6 +595,12 @@ static void documents_in_the_catalog(void **state)
 	HT_ASSERT(h, ofx_choose(h, "docs/support-guide.ar.txt"));
 	HT_ASSERT_TEXT(h, "prices added.", T);
 	HT_ASSERT_TEXT(h, "prices · Price list · ", T);
+	/* the list's note is English text: F2 takes it away with the English */
+	ht_key(h, HT_KEY_F(2));
+	HT_ASSERT_GONE(h, "Add a document", T);
+	HT_ASSERT_GONE(h, "prices added.", T);
+	ht_key(h, HT_KEY_F(2));
+	HT_ASSERT_TEXT(h, "Add a document", T);
 	assert_int_equal(doc_count(f, "prices", &active), 1);
 	assert_true(active);
 
