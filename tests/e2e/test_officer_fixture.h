@@ -165,6 +165,26 @@ OFX req_status ofx_status(struct ofx *f, int64_t id)
 	return st;
 }
 
+/* ASCII digits → Arabic-Indic (U+0660..U+0669) as UTF-8, the rest as it
+ * is: what an Arabic screen shows under arabic_digits = "eastern" (the
+ * default). Static buffer, valid until the next call. */
+OFX const char *ofx_eastern(const char *ascii)
+{
+	static char out[512];
+	char *w = out;
+
+	for (const char *p = ascii; *p && w < out + sizeof out - 3; p++) {
+		if (*p >= '0' && *p <= '9') {
+			*w++ = (char)0xD9;
+			*w++ = (char)(0xA0 + (*p - '0'));
+		} else {
+			*w++ = *p;
+		}
+	}
+	*w = '\0';
+	return out;
+}
+
 /* Start `khidma officer` as login (lang "en" or "ar"), bidi "app" (NULL) or
  * "terminal", with one extra environment entry (or NULL). */
 OFX ht *ofx_session_env(struct ofx *f, const char *login, const char *lang,
