@@ -15,7 +15,7 @@
  *                  enough; then a full repaint and ACT_REDRAW
  *   idle         → after opts.idle_timeout s without a key: a countdown
  *                  box; any key continues; at 0 ACT_IDLE (ui_run: wipe, UI_HOME)
- *   SIGHUP / tty gone → ACT_HANGUP (ui_run: UI_HANGUP)
+ *   SIGHUP / tty gone → ACT_HANGUP (ui_run: UI_HANGUP); see invariant 7
  *   watch        → ui_set_watch: asked after every event; when it fires,
  *                  every ui_run deeper than where it was set wipes and
  *                  returns UI_HOME (the officer console: access ended)
@@ -54,19 +54,41 @@
  *     or idle) or the session hangs up, that cache is wiped with
  *     text_cache_clear (and ui_tr's memo with ui_tr_forget), so what a
  *     visitor typed and saw is not kept.
+ *  7. A terminal that is gone is a hang-up however it shows, SIGHUP or not
+ *     (a process that is not its terminal's session leader, or has SIGHUP
+ *     blocked, gets none when the pty's master closes; one in an orphaned
+ *     background process group reads EIO): after a key read that gave
+ *     nothing (ERR), tty_gone looks at stdin — POLLHUP/POLLERR/POLLNVAL;
+ *     read(2) having failed with EIO; "readable" with no byte there or
+ *     FIONREAD failing (EOF, a hung-up tty); or READ_ERR_MAX reads in a
+ *     row that came back empty long before their timeout (ncurses hides
+ *     the reason) — and sets the hang-up. No loop can then spin: ui_read
+ *     returns ACT_HANGUP at once, and a caller that keeps asking for keys
+ *     all the same (a loop that ignored it) is made to wait
+ *     HUNG_NAP_MS per call after HUNG_FREE_CALLS calls, with one log line.
  */
 #include "ui/ui_int.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
+#include "core/log.h"
 #include "core/util.h"
 
 /* Bounds of one batch of waiting input (invariant 4). */
 enum { BATCH_KEYS = 4096, BATCH_MS = 20 };
 /* Invariant 6: the longest gap inside a sequence, and its longest length. */
 enum { ESC_GAP_MS = 30, ESC_MAX = 512 };
+/* Invariant 7: empty reads in a row that end it; calls answered at once
+ * after the hang-up, then the nap before each further answer. */
+enum { READ_ERR_MAX = 20, HUNG_FREE_CALLS = 64, HUNG_NAP_MS = 100 };
+
+static int early_errs;          /* invariant 7: empty reads in a row */
+static unsigned hung_calls;     /* invariant 7: ui_read calls after it */
 
 static bool cursor_shown;
 
@@ -147,14 +169,70 @@ ui_repaint(void)
 	ui_draw_status();
 }
 
+/* Invariant 7: a key read (wget_wch) that waited waited_ms of wait_ms gave
+ * ERR with err in errno (set to 0 before it). True when stdin shows that
+ * the terminal is gone. */
 static bool
-tty_gone(void)
+tty_gone(int err, long long waited_ms, long long wait_ms)
 {
 	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+	int avail = 0;
 
+	if (err == EIO)
+		return true;
 	if (poll(&p, 1, 0) < 0)
 		return false;
-	return (p.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+	if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+		return true;
+	/* readable, yet nothing to read: end of file, or a hung-up tty */
+	if ((p.revents & POLLIN) &&
+	    (ioctl(STDIN_FILENO, FIONREAD, &avail) != 0 || avail == 0))
+		return true;
+	/* ERR long before the timeout: a read that failed; many in a row
+	 * and it is not a stray signal */
+	if (wait_ms >= 20 && waited_ms * 2 < wait_ms) {
+		if (++early_errs >= READ_ERR_MAX)
+			return true;
+	} else {
+		early_errs = 0;
+	}
+	return false;
+}
+
+/* wget_wch on w for at most ms; on ERR, invariant 7's look at stdin. */
+static int
+read_key(WINDOW *w, int ms, wint_t *ch)
+{
+	long long t0 = ui_now_ms();
+	int rc, err;
+
+	wtimeout(w, ms);
+	errno = 0;
+	rc = wget_wch(w, ch);
+	err = errno;
+	if (rc != ERR) {
+		early_errs = 0;
+		return rc;
+	}
+	if (!ui_hungup() && tty_gone(err, ui_now_ms() - t0, ms)) {
+		log_info("terminal: gone without a hang-up signal (%s); ending the session",
+		         err ? strerror(err) : "no input");
+		ui_term_set_hungup();
+	}
+	return ERR;
+}
+
+/* Invariant 7: ACT_HANGUP for a caller, which naps once it has asked too
+ * often (a loop that does not unwind on ACT_HANGUP must not spin). */
+static ui_action
+hung_up(void)
+{
+	if (++hung_calls == HUNG_FREE_CALLS)
+		log_error("terminal: still asked for keys %u times after the hang-up; "
+		          "each further ask now waits %d ms", hung_calls, HUNG_NAP_MS);
+	if (hung_calls >= HUNG_FREE_CALLS)
+		poll(NULL, 0, HUNG_NAP_MS);
+	return ACT_HANGUP;
 }
 
 static bool
@@ -180,7 +258,7 @@ idle_warning(void)
 		int rc;
 
 		if (ui_hungup())
-			return ACT_HANGUP;
+			return hung_up();
 		if (left <= 0)
 			return ACT_IDLE;
 		getmaxyx(stdscr, rows, cols);
@@ -205,13 +283,9 @@ idle_warning(void)
 			ui_st.cur_vis = false;
 		}
 		ui_present();
-		wtimeout(stdscr, (int)((end - now) % 1000 ? (end - now) % 1000 : 1000));
-		rc = wget_wch(stdscr, &ch);
-		if (rc == ERR) {
-			if (tty_gone())
-				ui_term_set_hungup();
+		rc = read_key(stdscr, (int)((end - now) % 1000 ? (end - now) % 1000 : 1000), &ch);
+		if (rc == ERR)
 			continue;
-		}
 		if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
 			clearok(curscr, TRUE);
 			ui_repaint();
@@ -230,8 +304,9 @@ seq_next(wint_t *ch, int ms)
 	WINDOW *w = ui_st.ahead_win != NULL ? ui_st.ahead_win : stdscr;
 	int rc;
 
-	wtimeout(w, ms);
-	rc = wget_wch(w, ch);
+	if (ui_hungup())
+		return ERR;
+	rc = read_key(w, ms, ch);
 	wtimeout(w, 0);
 	return rc;
 }
@@ -312,7 +387,7 @@ ui_read(int timeout_ms)
 	long long start = ui_now_ms();
 
 	if (!ui_st.active)
-		return ev_of(ACT_HANGUP);
+		return ev_of(ui_hungup() ? hung_up() : ACT_HANGUP);
 	if (!ui_st.keys_defined) {
 		ui_keys_define();
 		ui_st.keys_defined = true;
@@ -325,7 +400,7 @@ ui_read(int timeout_ms)
 		int rc;
 
 		if (ui_hungup())
-			return ev_of(ACT_HANGUP);
+			return ev_of(hung_up());
 		if (ui_st.idle_fired || watch_fired())
 			return ev_of(ACT_IDLE);   /* modal loops (ui_message …) too */
 		if (ui_st.ahead) {
@@ -355,13 +430,9 @@ ui_read(int timeout_ms)
 				wait = due;
 		}
 		ui_present();
-		wtimeout(stdscr, (int)wait);
-		rc = wget_wch(stdscr, &ch);
-		if (rc == ERR) {
-			if (tty_gone())
-				ui_term_set_hungup();
+		rc = read_key(stdscr, (int)wait, &ch);
+		if (rc == ERR)
 			continue;
-		}
 got_key:
 		if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
 			clearok(curscr, TRUE);

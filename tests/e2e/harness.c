@@ -307,6 +307,8 @@ bool ht_spawn(ht *h, const char *const argv[], const char *const env_extra[])
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 			signal(sigs[i], SIG_DFL);
+		if (h->before_exec != NULL)
+			h->before_exec(h->before_exec_arg);
 		if (chdir(h->dir) == 0)
 			execvpe(argv[0], (char *const *)argv, env);
 		dprintf(STDOUT_FILENO, "exec %s: %s\r\n", argv[0], strerror(errno));
@@ -321,6 +323,12 @@ bool ht_spawn(ht *h, const char *const argv[], const char *const env_extra[])
 	h->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 #endif
 	return true;
+}
+
+void ht_before_exec(ht *h, void (*fn)(void *arg), void *arg)
+{
+	h->before_exec = fn;
+	h->before_exec_arg = arg;
 }
 
 ht *ht_start(const char *const argv[], const char *const env_extra[],
@@ -569,6 +577,46 @@ bool ht_wait_exit(ht *h, int timeout_ms, int *status)
 		ht_pump(h, (int)((deadline - t + 999999) / 1000000));
 	}
 	return true;
+}
+
+/* utime + stime of pid in clock ticks, -1 when it cannot be read. */
+static long long cpu_ticks(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut, st;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if (!(f = fopen(path, "re")))
+		return -1;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* after "pid (comm) ": state is field 3, utime 14, stime 15 */
+	if (!(p = strrchr(buf, ')')) ||
+	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+	           &ut, &st) != 2)
+		return -1;
+	return (long long)(ut + st);
+}
+
+double ht_cpu_share(ht *h, int ms)
+{
+	uint64_t t0 = hti_now_ns(), end = t0 + (uint64_t)ms * 1000000u, t;
+	long long c0, c1;
+
+	if (h->pid <= 0 || ht_exited(h, NULL) || (c0 = cpu_ticks(h->pid)) < 0)
+		return -1;
+	while ((t = hti_now_ns()) < end) {
+		ht_pump(h, (int)((end - t + 999999) / 1000000));
+		if (ht_exited(h, NULL))
+			return -1;
+	}
+	if ((c1 = cpu_ticks(h->pid)) < 0)
+		return -1;
+	return (double)(c1 - c0) / (double)sysconf(_SC_CLK_TCK) /
+	       ((double)(hti_now_ns() - t0) / 1e9);
 }
 
 /* ---- measurements ---------------------------------------------------- */

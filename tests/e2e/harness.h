@@ -82,6 +82,11 @@ ht *ht_new(int rows, int cols);
  */
 bool ht_spawn(ht *h, const char *const argv[], const char *const env_extra[]);
 
+/* Run fn(arg) in the next ht_spawn's child, on its pty (session leader,
+ * stdin/out/err the slave), just before the exec: e.g. block SIGHUP, or
+ * put the child in a background process group. */
+void ht_before_exec(ht *h, void (*fn)(void *arg), void *arg);
+
 /* ht_new + ht_spawn; NULL on failure (the handle is freed). */
 ht *ht_start(const char *const argv[], const char *const env_extra[],
              int rows, int cols);
@@ -189,6 +194,10 @@ bool ht_signal(ht *h, int sig);
  * the waitpid status. Keeps reading the pty meanwhile. */
 bool ht_wait_exit(ht *h, int timeout_ms, int *status);
 bool ht_exited(ht *h, int *status);   /* non-blocking check */
+/* The share of one CPU (0.0-1.0) the child used over the next ms
+ * (utime + stime from /proc/PID/stat; the pty is read meanwhile); -1 when
+ * the child is gone or has exited. */
+double ht_cpu_share(ht *h, int ms);
 
 /* ---- measurements (for benchmarks) ------------------------------------------------ */
 

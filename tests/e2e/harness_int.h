@@ -29,6 +29,8 @@ struct ht {
 	ht          *next;           /* live handles (ht_end_all) */
 	uint64_t     bytes, t0, t_first, t_last;
 	struct sbuf  tail;           /* raw output since ht_tail_mark (capped) */
+	void       (*before_exec)(void *);   /* ht_before_exec */
+	void        *before_exec_arg;
 };
 
 /* harness_screen.c: helpers (abort with a message on a system failure). */
