@@ -86,7 +86,8 @@ unit_deps  = $(foreach m,$(or $(DEPS_$(call unit_mod,$(1))),$(MODULES)),$(call m
 
 E2E_SRCS  := $(wildcard tests/e2e/test_*.c)
 E2E_BINS  := $(patsubst tests/e2e/%.c,$(BUILD)/tests/e2e/%,$(E2E_SRCS))
-HARNESS   := $(BUILD)/tests/e2e/harness.o $(BUILD)/tests/e2e/harness_screen.o
+HARNESS   := $(BUILD)/tests/e2e/harness.o $(BUILD)/tests/e2e/harness_screen.o \
+             $(BUILD)/tests/e2e/harness_service.o
 
 # locale/<lang>.po, plus locale/<lang>.d/*.po parts merged in with msgcat.
 PO_FILES  := $(wildcard locale/*.po)

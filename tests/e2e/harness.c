@@ -208,6 +208,8 @@ ht *ht_new(int rows, int cols)
 	ht *h = hti_xrealloc(NULL, sizeof *h);
 	const char *tmp = getenv("TMPDIR");
 
+	hti_services_sweep();
+
 	*h = (ht){ .rows = rows > 0 ? rows : 24, .cols = cols > 0 ? cols : 80,
 	           .master = -1, .pidfd = -1, .cursor_visible = true };
 	h->dir = hti_fmt("%s/khidma-e2e-XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -386,6 +388,7 @@ void ht_end(ht *h)
 			*p = h->next;
 			break;
 		}
+	hti_services_end(h);                       /* invariant 6 */
 	if (h->pid > 0 && !h->reaped) {
 		close_master(h);                   /* SIGHUP to the session */
 		ht_wait_exit(h, 1000, NULL);

@@ -31,6 +31,12 @@
  *     closed, the temp directory is removed (kept when HT_KEEP=1).
  *  5. The harness never calls cmocka; HT_ASSERT* are macros for tests that
  *     include <cmocka.h>, so a benchmark can use the same library.
+ *  6. A service a test starts with ht_service_start (a private sshd, the
+ *     deploy guide's namespace) never outlives the test program: it and
+ *     every process it started are killed by ht_service_stop, by ht_end of
+ *     its handle (so ht_end_all), at exit, on any signal that ends the test
+ *     program; after a SIGKILL of it, by the next harness start's sweep of
+ *     the pidfiles (harness_service.c).
  *
  * Timeouts are multiplied by $HT_TIMEOUT_SCALE (e.g. 5 under valgrind).
  */
@@ -198,6 +204,46 @@ bool ht_exited(ht *h, int *status);   /* non-blocking check */
  * (utime + stime from /proc/PID/stat; the pty is read meanwhile); -1 when
  * the child is gone or has exited. */
 double ht_cpu_share(ht *h, int ms);
+
+/* ---- services (invariant 6) ---------------------------------------------------------- */
+
+/*
+ * Start argv (looked up in PATH) in the background as a service of h: a
+ * session and process group of its own, its cwd h's directory, stdin
+ * /dev/null, stdout and stderr
+ * in <dir>/<log_name> (truncated; NULL: /dev/null), env_extra
+ * ("NAME=value", may be NULL) added to the environment. Returns its pid,
+ * or -1 (no slot, no fork). An exec failure: exit 127 and "exec ..." in
+ * the log.
+ */
+pid_t ht_service_start(ht *h, const char *const argv[],
+                       const char *const env_extra[], const char *log_name);
+/* SIGTERM to the service, its process group and its descendants; SIGKILL
+ * to what is left after 5 s; reaped and forgotten. Its wait status, or -1
+ * (not a running service of this harness). */
+int  ht_service_stop(pid_t pid);
+/* True once it exited (reaped; *status, may be NULL, gets the status; its
+ * group killed) or when pid is no service; false while it runs. */
+bool ht_service_exited(pid_t pid, int *status);
+/* True once 127.0.0.1:port accepts a connection; false at the deadline or
+ * as soon as the service has exited. */
+bool ht_service_wait_port(pid_t pid, int port, int timeout_ms);
+/* Kill the services (and what they started) whose test program is gone —
+ * died without its exit or signal path (SIGKILL) — and drop their
+ * pidfiles. The first ht_new of a process does it. */
+void ht_services_sweep(void);
+/* A TCP port on 127.0.0.1 that was free a moment ago (-1 on error), and
+ * whether something listens on one. */
+int  ht_free_port(void);
+bool ht_port_open(int port);
+/*
+ * A private OpenSSH server: /usr/sbin/sshd -D -e -f <dir>/sshd_config (the
+ * test writes it; "Port <port>", "ListenAddress 127.0.0.1", "PidFile none"),
+ * its log in <dir>/sshd.log, /run/sshd made. Returns its pid once it
+ * listens on port, or -1 (it exited or never listened within 10 s: see
+ * the log).
+ */
+pid_t ht_sshd_start(ht *h, int port);
 
 /* ---- measurements (for benchmarks) ------------------------------------------------ */
 

@@ -46,6 +46,11 @@ void     hti_row_text(ht *h, struct sbuf *b, int row, int col, bool trim);
 /* b = the whole screen, rows trimmed and joined with '\n'. */
 void     hti_screen_text(ht *h, struct sbuf *b);
 
+/* harness_service.c: kill the services left by test programs that are gone
+ * (once per process; ht_new calls it); stop the services of h (ht_end). */
+void     hti_services_sweep(void);
+void     hti_services_end(const ht *h);
+
 /* harness.c: the child is gone for good (pty closed and reaped). */
 bool     hti_gone(const ht *h);
 

@@ -36,14 +36,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -96,34 +91,6 @@ static int run(char **out, const char *fmt, ...)
 	else
 		free(buf);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int free_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof a;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	assert_true(fd >= 0);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
-static bool port_open(int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	bool ok;
-
-	a.sin_port = htons((uint16_t)port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-	close(fd);
-	return ok;
 }
 
 /* The namespace's script: the guide's steps, the checks that need its /etc,
@@ -199,39 +166,28 @@ static void guide_installs_and_officer_logs_in(void **state)
 	assert_true(ht_write_file(base, "ns.sh", ns_script));
 	assert_int_equal(run(NULL, "ssh-keygen -q -t ed25519 -N '' -f '%s/host_key' && "
 	                     "ssh-keygen -q -t ed25519 -N '' -C ali -f '%s/ali_key'", dir, dir), 0);
-	port = free_port();
+	port = ht_free_port();
+	assert_true(port > 0);
 
-	ns = fork();
-	assert_true(ns >= 0);
-	if (ns == 0) {
-		char p[16], logp[600];
-		int fd;
-		snprintf(p, sizeof p, "%d", port);
-		snprintf(logp, sizeof logp, "%s/setup.log", dir);
-		fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		setsid();
-		setenv("PW", PW, 1);
-		char script[600];
-		snprintf(script, sizeof script, "%s/ns.sh", dir);
-		execlp("unshare", "unshare", "--mount", "--propagation", "private",
-		       "sh", script, dir, src, p, build, (char *)NULL);
-		_exit(127);
+	snprintf(port_s, sizeof port_s, "%d", port);
+	snprintf(key, sizeof key, "%s/ns.sh", dir);
+	{
+		/* the private sshd (exec'd by the script) is a harness service:
+		 * killed on every path, even if this test fails or is killed */
+		const char *argv[] = { "unshare", "--mount", "--propagation", "private",
+		                       "sh", key, dir, src, port_s, build, NULL };
+		const char *env[] = { "PW=" PW, NULL };
+		ns = ht_service_start(base, argv, env, "setup.log");
 	}
+	assert_true(ns > 0);
 	snprintf(key, sizeof key, "%s/setup.log", dir);
-	for (int i = 0; i < 1200 && !port_open(port); i++) {     /* up to 60 s */
-		if (waitpid(ns, &st, WNOHANG) == ns) {
-			log = slurp(key);
+	if (!ht_service_wait_port(ns, port, 60000)) {           /* up to 60 s */
+		log = slurp(key);
+		if (ht_service_exited(ns, NULL))
 			fail_msg("the guide's script failed:\n%s", log);
-		}
-		usleep(50 * 1000);
-	}
-	log = slurp(key);
-	if (!port_open(port)) {
-		kill(ns, SIGTERM);
 		fail_msg("sshd did not listen:\n%s", log);
 	}
+	log = slurp(key);
 	/* what the script checked in its namespace */
 	static const char *const oks[] = {
 		"OK machine twice", "OK officer twice", "OK rule = guide", "OK ForceCommand", "OK admin outside officers",
@@ -242,14 +198,11 @@ static void guide_installs_and_officer_logs_in(void **state)
 		"BACKUP khidma /var/backups/khidma/khidma-",
 	};
 	for (size_t i = 0; i < sizeof oks / sizeof oks[0]; i++)
-		if (strstr(log, oks[i]) == NULL) {
-			kill(ns, SIGTERM);
+		if (strstr(log, oks[i]) == NULL)
 			fail_msg("\"%s\" missing from the guide's run:\n%s", oks[i], log);
-		}
 	free(log);
 
 	/* password authentication: refused (publickey only, no Unix password) */
-	snprintf(port_s, sizeof port_s, "%d", port);
 	st = run(&out, "ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
 	         "-o PubkeyAuthentication=no -o BatchMode=yes -o ConnectTimeout=10 "
 	         "-p %d ali@127.0.0.1 true", port);
@@ -302,8 +255,7 @@ static void guide_installs_and_officer_logs_in(void **state)
 	free(out);
 
 	ht_end(h);
-	kill(ns, SIGTERM);
-	waitpid(ns, &st, 0);
+	ht_service_stop(ns);
 	ht_end(base);
 }
 

@@ -14,6 +14,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -397,6 +399,152 @@ static void nothing_outlives_ht_end(void **state)
 	assert_int_equal(errno, ECHILD);
 }
 
+/* ---- services (harness.h invariant 6) --------------------------------- */
+
+/* True while pid runs (a zombie does not). */
+static bool running(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if (!(f = fopen(path, "r")))
+		return false;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p != NULL && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+/* Wait (up to T) until pid no longer runs. */
+static bool gone_soon(pid_t pid)
+{
+	for (int i = 0; i < T / 20; i++) {
+		if (!running(pid))
+			return true;
+		poll(NULL, 0, 20);
+	}
+	return !running(pid);
+}
+
+/* A service that starts a process in a session of its own (as sshd does
+ * per connection) and writes its pid to <dir>/kid. */
+static const char *const svc_argv[] = { "sh", "-c",
+	"setsid sleep 300 & echo $! > kid.tmp && mv kid.tmp kid; exec sleep 300", NULL };
+
+static pid_t read_kid(const char *dir)
+{
+	char path[600];
+	int kid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/kid", dir);
+	for (int i = 0; i < T / 20; i++) {
+		if ((f = fopen(path, "r")) != NULL) {
+			if (fscanf(f, "%d", &kid) != 1)
+				kid = 0;
+			fclose(f);
+			if (kid > 0)
+				return kid;
+		}
+		poll(NULL, 0, 20);
+	}
+	return -1;
+}
+
+/* A test program (a fork of this one) starts the service, then dies of sig;
+ * the service and its kid are returned, the program's directory removed. */
+static void test_program_dies(int sig, pid_t *svc, pid_t *kid)
+{
+	int p[2], st;
+	char msg[600] = "";
+	pid_t c;
+
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);    /* the service keeps no end */
+	c = fork();
+	assert_true(c >= 0);
+	if (c == 0) {
+		ht *h = ht_new(24, 80);
+		pid_t s = ht_service_start(h, svc_argv, NULL, "svc.log");
+		FILE *w = fdopen(p[1], "w");
+
+		if (s <= 0 || read_kid(ht_dir(h)) <= 0)
+			_exit(1);
+		fprintf(w, "%d %d %s\n", (int)s, (int)read_kid(ht_dir(h)), ht_dir(h));
+		fclose(w);
+		if (sig == SIGKILL)
+			pause();            /* killed by the parent */
+		raise(sig);
+		_exit(2);
+	}
+	close(p[1]);
+	{
+		FILE *r = fdopen(p[0], "r");
+		int a = 0, b = 0;
+
+		assert_non_null(r);
+		assert_int_equal(fscanf(r, "%d %d %599s", &a, &b, msg), 3);
+		fclose(r);
+		*svc = a;
+		*kid = b;
+	}
+	if (sig == SIGKILL)
+		kill(c, SIGKILL);
+	assert_int_equal(waitpid(c, &st, 0), c);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), sig);
+	if (strncmp(msg, "/", 1) == 0 && strstr(msg, "khidma-e2e-") != NULL) {
+		char cmd[700];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", msg);   /* its own mkdtemp dir */
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
+static void services_end_with_their_handle(void **state)
+{
+	ht *h = ht_new(24, 80);
+	pid_t s, kid;
+
+	(void)state;
+	s = ht_service_start(h, svc_argv, NULL, "svc.log");
+	assert_true(s > 0);
+	kid = read_kid(ht_dir(h));
+	assert_true(kid > 0);
+	assert_true(running(s));
+	assert_true(running(kid));
+	ht_end(h);
+	assert_true(gone_soon(s));
+	assert_true(gone_soon(kid));
+}
+
+static void services_die_with_a_signalled_test(void **state)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGABRT };
+	pid_t s, kid;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		test_program_dies(sigs[i], &s, &kid);
+		assert_true(gone_soon(s));
+		assert_true(gone_soon(kid));
+	}
+}
+
+static void services_of_a_killed_test_are_swept(void **state)
+{
+	pid_t s, kid;
+
+	(void)state;
+	test_program_dies(SIGKILL, &s, &kid);
+	assert_true(running(s));           /* nothing could catch SIGKILL */
+	assert_true(running(kid));
+	ht_services_sweep();               /* what the next test program does */
+	assert_true(gone_soon(s));
+	assert_true(gone_soon(kid));
+}
+
 static void dialog_msgbox_draws_a_box(void **state)
 {
 	const char *argv[] = { "dialog", "--msgbox", "Hello from dialog",
@@ -495,6 +643,9 @@ int main(void)
 		cmocka_unit_test_teardown(wait_quiet_waits_for_silence, end_all),
 		cmocka_unit_test_teardown(failure_report_writes_the_screen, end_all),
 		cmocka_unit_test_teardown(nothing_outlives_ht_end, end_all),
+		cmocka_unit_test_teardown(services_end_with_their_handle, end_all),
+		cmocka_unit_test_teardown(services_die_with_a_signalled_test, end_all),
+		cmocka_unit_test_teardown(services_of_a_killed_test_are_swept, end_all),
 		cmocka_unit_test_teardown(dialog_msgbox_draws_a_box, end_all),
 		cmocka_unit_test_teardown(dialog_menu_moves_with_keys, end_all),
 		cmocka_unit_test_teardown(dialog_escape_cancels, end_all),

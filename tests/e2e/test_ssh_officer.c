@@ -20,19 +20,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "e2e/harness.h"
@@ -51,79 +43,6 @@ static void sh(const char *fmt, ...)
 	va_end(ap);
 	if (system(cmd) != 0)
 		fail_msg("command failed: %s", cmd);
-}
-
-/* A port that was free a moment ago (bind to 0, read it back). */
-static int free_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof a;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	assert_true(fd >= 0);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
-static bool port_open(int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	bool ok;
-
-	a.sin_port = htons((uint16_t)port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ok = connect(fd, (struct sockaddr *)&a, sizeof a) == 0;
-	close(fd);
-	return ok;
-}
-
-static pid_t start_sshd(const char *dir, int port)
-{
-	char conf[600], log[600];
-	pid_t pid;
-
-	snprintf(conf, sizeof conf, "%s/sshd_config", dir);
-	snprintf(log, sizeof log, "%s/sshd.log", dir);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(fd, 2);
-		dup2(fd, 1);
-		setsid();
-		execl(SSHD, SSHD, "-D", "-e", "-f", conf, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200; i++) {             /* up to 10 s */
-		int st;
-		if (port_open(port))
-			return pid;
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			fail_msg("sshd exited at start; see %s", log);
-		usleep(50 * 1000);
-	}
-	kill(pid, SIGTERM);
-	fail_msg("sshd did not listen on %d; see %s", port, log);
-	return -1;
-}
-
-static void stop_sshd(pid_t pid)
-{
-	int st;
-
-	kill(pid, SIGTERM);
-	for (int i = 0; i < 100; i++) {
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			return;
-		usleep(50 * 1000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &st, 0);
 }
 
 static void ssh_login_reaches_queue(void **state)
@@ -159,8 +78,8 @@ static void ssh_login_reaches_queue(void **state)
 	sh("ssh-keygen -q -t ed25519 -N '' -f '%s/user_key'", dir);
 	sh("cp '%s/user_key.pub' '%s/authorized_keys'", dir, dir);
 	mkdir("/run/sshd", 0755);                     /* privilege separation */
-
-	port = free_port();
+	port = ht_free_port();
+	assert_true(port > 0);
 	f = fopen(ht_path(base, "sshd_config"), "w");
 	assert_non_null(f);
 	fprintf(f,
@@ -186,7 +105,9 @@ static void ssh_login_reaches_queue(void **state)
 	        port, dir, dir, user, bin, db, conf);
 	assert_int_equal(fclose(f), 0);
 	sh("%s -t -f '%s/sshd_config'", SSHD, dir);   /* config test first */
-	sshd = start_sshd(dir, port);
+	sshd = ht_sshd_start(base, port);      /* a harness service: never outlives us */
+	if (sshd < 0)
+		fail_msg("sshd did not listen on %d; see %s/sshd.log", port, dir);
 
 	snprintf(port_s, sizeof port_s, "%d", port);
 	snprintf(target, sizeof target, "%s@127.0.0.1", user);
@@ -215,7 +136,7 @@ static void ssh_login_reaches_queue(void **state)
 	HT_ASSERT(h, strstr(ht_screen(h), "Login failed") == NULL);
 
 	ht_end(h);
-	stop_sshd(sshd);
+	ht_service_stop(sshd);
 	ht_end(base);
 }
 
