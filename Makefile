@@ -79,6 +79,7 @@ DEPS_officer  := $(MODULES)
 DEPS_cli      := $(MODULES)
 DEPS_locale   := core text
 DEPS_faults   := core text store workflow
+DEPS_build    := core text
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 unit_mod   = $(word 2,$(subst _, ,$(basename $(notdir $(1)))))
@@ -172,20 +173,29 @@ $(BUILD)/khidma.pot: $(wildcard src/*/*.c src/*.c)
 	xgettext --language=C --from-code=UTF-8 -k_ -kN_ -kui_tr -kui_tr_lang:2 -kui_ntr:1,2 --package-name=khidma -o $@ $^
 
 # ---- tests ----------------------------------------------------------------
+# Every test binary and harness object records the headers it includes
+# (tests/*.h, tests/e2e/*.h, src/*/*.h) in <target>.d beside it (TDEPS), so
+# a changed harness.h or test_officer_fixture.h rebuilds what uses it
+# (tests/unit/test_build_deps checks it). A target whose .d is missing (built
+# before this rule, or the .d deleted) is rebuilt: the .d is a prerequisite
+# with an empty rule.
+TDEPS = -MMD -MP -MT $@ -MF $@.d
+$(BUILD)/tests/%.d: ;
+.PRECIOUS: $(BUILD)/tests/%.d
 define unit_rule
-$(BUILD)/tests/unit/$(basename $(notdir $(1))): $(1) $(call unit_deps,$(1))
+$(BUILD)/tests/unit/$(basename $(notdir $(1))): $(1) $(call unit_deps,$(1)) $(BUILD)/tests/unit/$(basename $(notdir $(1))).d
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(ALL_CFLAGS) $$(TPKG_CFLAGS) -Itests $$(ALL_LDFLAGS) -o $$@ $$^ $$(TPKG_LIBS) $$(PKG_LIBS) -lm -lutil
+	$$(CC) $$(ALL_CFLAGS) $$(TPKG_CFLAGS) -Itests $$(TDEPS) $$(ALL_LDFLAGS) -o $$@ $(1) $(call unit_deps,$(1)) $$(TPKG_LIBS) $$(PKG_LIBS) -lm -lutil
 endef
 $(foreach t,$(UNIT_SRCS),$(eval $(call unit_rule,$(t))))
 
-$(HARNESS): $(BUILD)/tests/e2e/%.o: tests/e2e/%.c tests/e2e/harness.h tests/e2e/harness_int.h
+$(HARNESS): $(BUILD)/tests/e2e/%.o: tests/e2e/%.c $(BUILD)/tests/e2e/%.o.d tests/e2e/harness.h tests/e2e/harness_int.h
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(TPKG_CFLAGS) -Itests -c $< -o $@
+	$(CC) $(ALL_CFLAGS) $(TPKG_CFLAGS) -Itests $(TDEPS) -c $< -o $@
 
-$(BUILD)/tests/e2e/%: tests/e2e/%.c $(HARNESS) $(LIB_OBJS)
+$(BUILD)/tests/e2e/%: tests/e2e/%.c $(BUILD)/tests/e2e/%.d $(HARNESS) $(LIB_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(TPKG_CFLAGS) -Itests $(ALL_LDFLAGS) -o $@ $< $(HARNESS) $(LIB_OBJS) $(TPKG_LIBS) $(PKG_LIBS) -lm -lutil
+	$(CC) $(ALL_CFLAGS) $(TPKG_CFLAGS) -Itests $(TDEPS) $(ALL_LDFLAGS) -o $@ $< $(HARNESS) $(LIB_OBJS) $(TPKG_LIBS) $(PKG_LIBS) -lm -lutil
 
 tests: $(BIN) $(MO_FILES) $(BUILD)/khidma.pot $(UNIT_BINS) $(E2E_BINS)
 
@@ -290,4 +300,5 @@ clean:
 	rm -rf build build-san
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/tests -name '*.d' 2>/dev/null)
 -include $(shell find $(BUILD)/fuzzobj -name '*.d' 2>/dev/null)
