@@ -52,12 +52,19 @@ done
 # its superuser URI exported as KHIDMA_TEST_PG, stopped on every exit path by
 # the trap above. Started only when a selected binary reads KHIDMA_TEST_PG
 # (its name is in the binary), and not when the caller already gave one. The
-# directory is fixed per build directory, so a server left by a killed run is
-# found and stopped by the next. A server that will not start fails the run:
-# the PostgreSQL tests never skip.
+# directory is /tmp/khidma-pg-<hash of the build directory>-<this run's pid>:
+# a server left by a killed run of this build (its pid gone) is found and
+# stopped by the next, and two runs at once never share or stop each other's.
+# A server that will not start fails the run: the PostgreSQL tests never skip.
 if [ -z "${KHIDMA_TEST_PG:-}" ] && [ "${#sel[@]}" -gt 0 ] &&
    grep -qlF KHIDMA_TEST_PG "${sel[@]}" 2>/dev/null; then
-  pgdir="/tmp/khidma-pg-$(printf '%s' "$PWD/$build" | cksum | cut -d' ' -f1)"
+  pgbase="/tmp/khidma-pg-$(printf '%s' "$PWD/$build" | cksum | cut -d' ' -f1)"
+  for old in "$pgbase"-*; do
+    [ -d "$old" ] || continue
+    kill -0 "${old##*-}" 2>/dev/null && continue
+    tests/pg/pg_server.sh stop "$old" >/dev/null 2>&1
+  done
+  pgdir="$pgbase-$$"
   pgstart=$(date +%s.%N)
   if ! KHIDMA_TEST_PG=$(tests/pg/pg_server.sh start "$pgdir"); then
     echo "FAIL the test PostgreSQL server did not start (tests/pg/pg_server.sh start $pgdir)"
