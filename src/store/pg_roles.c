@@ -1,28 +1,26 @@
 /*
- * store/pg_roles — `khidma init` on a PostgreSQL URI: the schema and the
- * database roles of least privilege (schema_pg.c invariant 4), on a
- * connection of its own, before the store is opened.
+ * store/pg_roles — `khidma init` on a PostgreSQL URI: the database roles of
+ * least privilege (schema_pg.c invariant 4).
  *
  * Invariants:
- *  1. The grants are applied only after the schema is current (they name its
- *     tables and functions), in one transaction: all or nothing.
- *  2. The connection takes the URI as every libpq program does
- *     (PQconnectdbParams, expand_dbname): PG* variables, ~/.pgpass, service
- *     files and sslmode apply; the password is never printed.
+ *  1. The grants are applied only on a schema brought up to date first
+ *     (store_open migrates: they name its tables and functions), in one
+ *     transaction: all or nothing.
+ *  2. The connection is the store's (store_open on the URI): PG* variables,
+ *     ~/.pgpass, service files and sslmode apply as in every libpq program;
+ *     no password is printed.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include <libpq-fe.h>
-
 #include "store/schema_pg.h"
-#include "store/store.h"
+#include "store/sql.h"
+#include "store/store_int.h"
 
 /* See store.h. */
 bool store_uri_is_pg(const char *path)
 {
-	return path && (strncmp(path, "postgresql://", 13) == 0 ||
-	                strncmp(path, "postgres://", 11) == 0);
+	return st_is_pg_uri(path);
 }
 
 /* See store.h. */
@@ -34,23 +32,25 @@ const char *store_pg_roles_sql(void)
 /* See store.h. */
 st_rc store_pg_roles_apply(const char *uri, char *err, size_t errsz)
 {
-	const char *keys[] = { "dbname", "application_name", NULL };
-	const char *vals[] = { uri, "khidma init", NULL };
-	PGconn *c;
+	struct store_opts o = { .create = true };
+	store *s;
 	st_rc r;
 
 	if (!store_uri_is_pg(uri)) {
 		snprintf(err, errsz, "not a PostgreSQL URI");
 		return ST_INVALID;
 	}
-	c = PQconnectdbParams(keys, vals, 1);
-	if (PQstatus(c) != CONNECTION_OK) {
-		snprintf(err, errsz, "cannot connect: %s", PQerrorMessage(c));
-		PQfinish(c);
-		return ST_IO;
+	if ((r = store_open(uri, &o, &s, err, errsz)) != ST_OK)
+		return r;
+	if ((r = sq_exec(s, "BEGIN")) == ST_OK &&
+	    (r = sq_exec(s, "SET LOCAL client_min_messages = warning")) == ST_OK &&
+	    (r = sq_exec(s, st_pg_grants_sql())) == ST_OK &&
+	    (r = sq_exec(s, "COMMIT")) == ST_OK) {
+		store_close(s);
+		return ST_OK;
 	}
-	if ((r = st_pg_migrate(c, err, errsz)) == ST_OK)
-		r = st_pg_apply_grants(c, err, errsz);
-	PQfinish(c);
+	snprintf(err, errsz, "%s", sq_errmsg(s));
+	sq_rollback(s);
+	store_close(s);
 	return r;
 }

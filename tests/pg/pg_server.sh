@@ -144,7 +144,7 @@ synchronous_commit = $fsync
 full_page_writes = $fsync
 max_connections = 200
 log_min_messages = warning
-log_min_error_statement = panic
+log_min_error_statement = error
 EOF
 	start_server
 	echo "postgresql:///postgres?host=$dir&port=$port&user=$pguser" > "$dir/uri"

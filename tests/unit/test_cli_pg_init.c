@@ -70,7 +70,7 @@ static void init_prints_and_applies_roles(void **state)
 
 	for (int run = 0; run < 2; run++) {
 		cu_run(c, NULL, "init");
-		CU_ASSERT_HAS(c->out, "CREATE ROLE khidma_kiosk NOLOGIN");
+		CU_ASSERT_HAS(c->out, "CREATE ROLE %I NOLOGIN");
 		CU_ASSERT_HAS(c->out, "GRANT EXECUTE ON FUNCTION khidma_schema_version()");
 		CU_ASSERT_HAS(c->out, "-- applied: roles khidma_kiosk, khidma_officer, khidma_admin");
 		CU_ASSERT_LACKS(c->err, "database roles");

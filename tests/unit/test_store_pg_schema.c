@@ -4,10 +4,12 @@
  * test makes its own database. Without KHIDMA_TEST_PG every test fails
  * (the PostgreSQL tests never skip).
  *
- *  - migrate_twice: st_pg_migrate on an empty database, then again: the
- *    second changes nothing (same version, one version row, same objects).
- *  - migrate_concurrently: four processes migrate one empty database at
- *    the same moment: all succeed, the schema is there once.
+ *  - migrate_twice: store_open on an empty database's URI (the PG
+ *    engine's runner applying schema_pg.c's steps), then again: the second
+ *    changes nothing (same version rows, same objects); the grants apply
+ *    twice; a newer schema is refused (ST_TOONEW).
+ *  - migrate_concurrently: four processes store_open one empty database at
+ *    the same moment: all succeed, each step ran once.
  *  - triggers_equal_sqlite: one sequence of inserts, updates and deletes
  *    (status changes in and out of needs_info, decisions, deliveries, a
  *    changed service and creation time, a negative time, a delete, survey
@@ -167,12 +169,47 @@ static int db_teardown(void **state)
 	return 0;
 }
 
-static void migrate(PGconn *c)
+/* The URI of database db on the test server. */
+static const char *db_uri(const char *db)
+{
+	static char uri[512];
+	const char *base = getenv("KHIDMA_TEST_PG");
+	const char *q = base ? strstr(base, "///postgres?") : NULL;
+
+	if (!q)
+		fail_msg("KHIDMA_TEST_PG is not postgresql:///postgres?…: %s", base ? base : "(unset)");
+	snprintf(uri, sizeof uri, "%.*s///%s?%s", (int)(q - base), base, db,
+	         q + strlen("///postgres?"));
+	return uri;
+}
+
+/* Bring database d to the current schema the way every program does:
+ * store_open on its URI (sq_pg.c's runner, schema_pg.c's steps). */
+static st_rc open_rc(struct pgdb *d, char *err, size_t errsz)
+{
+	struct store_opts o = { .create = true };
+	store *s = NULL;
+	st_rc r = store_open(db_uri(d->name), &o, &s, err, errsz);
+
+	if (s)
+		store_close(s);
+	return r;
+}
+
+static void migrate(struct pgdb *d)
 {
 	char err[512] = "";
 
-	if (st_pg_migrate(c, err, sizeof err) != ST_OK)
-		fail_msg("st_pg_migrate: %s", err);
+	if (open_rc(d, err, sizeof err) != ST_OK)
+		fail_msg("store_open: %s", err);
+}
+
+static void grants(struct pgdb *d)
+{
+	char err[512] = "";
+
+	if (store_pg_roles_apply(db_uri(d->name), err, sizeof err) != ST_OK)
+		fail_msg("store_pg_roles_apply: %s", err);
 }
 
 #define OBJECTS "SELECT (SELECT count(*) FROM pg_class WHERE relnamespace = " \
@@ -183,25 +220,26 @@ static void migrate(PGconn *c)
 static void migrate_twice(void **state)
 {
 	struct pgdb *d = *state;
-	char *before, *after;
-	char err[256];
+	char *before, *after, err[512];
 
-	migrate(d->c);
-	assert_int_equal(pg_i64(d->c, "SELECT version FROM khidma_schema"),
+	migrate(d);
+	assert_int_equal(pg_i64(d->c, "SELECT max(version) FROM khidma_schema"),
 	                 store_pg_schema_latest());
 	before = pg_dump(d->c, OBJECTS);
-	migrate(d->c);
-	assert_int_equal(pg_i64(d->c, "SELECT count(*) FROM khidma_schema"), 1);
-	assert_int_equal(pg_i64(d->c, "SELECT version FROM khidma_schema"),
+	migrate(d);
+	/* one row per step (the runner's record), none twice */
+	assert_int_equal(pg_i64(d->c, "SELECT count(*) FROM khidma_schema"),
+	                 store_pg_schema_latest());
+	assert_int_equal(pg_i64(d->c, "SELECT count(DISTINCT version) FROM khidma_schema"),
 	                 store_pg_schema_latest());
 	after = pg_dump(d->c, OBJECTS);
 	assert_string_equal(before, after);
 	/* the grants too apply twice */
-	assert_int_equal(st_pg_apply_grants(d->c, err, sizeof err), ST_OK);
-	assert_int_equal(st_pg_apply_grants(d->c, err, sizeof err), ST_OK);
+	grants(d);
+	grants(d);
 	/* a schema newer than this program is refused, not downgraded */
-	pg_ok(d->c, "UPDATE khidma_schema SET version = version + 1");
-	assert_int_equal(st_pg_migrate(d->c, err, sizeof err), ST_TOONEW);
+	pg_ok(d->c, "INSERT INTO khidma_schema SELECT max(version) + 1 FROM khidma_schema");
+	assert_int_equal(open_rc(d, err, sizeof err), ST_TOONEW);
 	free(before);
 	free(after);
 }
@@ -217,17 +255,14 @@ static void migrate_concurrently(void **state)
 		kids[i] = fork();
 		assert_true(kids[i] >= 0);
 		if (kids[i] == 0) {
-			PGconn *c;
 			char b, err[512] = "";
 
 			close(go[1]);
-			c = pg_connect(d->name, NULL);
 			(void)!read(go[0], &b, 1);       /* all start together */
-			if (st_pg_migrate(c, err, sizeof err) != ST_OK) {
+			if (open_rc(d, err, sizeof err) != ST_OK) {
 				fprintf(stderr, "child %d: %s\n", i, err);
 				_exit(1);
 			}
-			PQfinish(c);
 			_exit(0);
 		}
 	}
@@ -239,8 +274,9 @@ static void migrate_concurrently(void **state)
 		ok += WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	}
 	assert_int_equal(ok, 4);
-	assert_int_equal(pg_i64(d->c, "SELECT count(*) FROM khidma_schema"), 1);
-	assert_int_equal(pg_i64(d->c, "SELECT version FROM khidma_schema"),
+	assert_int_equal(pg_i64(d->c, "SELECT count(*) FROM khidma_schema"),
+	                 store_pg_schema_latest());
+	assert_int_equal(pg_i64(d->c, "SELECT max(version) FROM khidma_schema"),
 	                 store_pg_schema_latest());
 	assert_int_equal(pg_i64(d->c, "SELECT count(*) FROM meta WHERE key = 'branch'"), 1);
 }
@@ -362,7 +398,7 @@ static void triggers_equal_sqlite(void **state)
 	store_close(s);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	sl_ok(db, "PRAGMA foreign_keys = ON");
-	migrate(d->c);
+	migrate(d);
 
 	for (int i = 0; i < 4; i++) {
 		char *sql = req_sql(i + 1, created[i], i == 3 ? "other" : "maintenance");
@@ -438,11 +474,11 @@ static const char *login_in(PGconn *c, const char *group)
 static void events_append_only(void **state)
 {
 	struct pgdb *d = *state;
-	char err[256];
+
 	PGconn *off;
 
-	migrate(d->c);
-	assert_int_equal(st_pg_apply_grants(d->c, err, sizeof err), ST_OK);
+	migrate(d);
+	grants(d);
 	add_request(d->c);
 	/* the trigger, even for the owner (a superuser here) */
 	assert_string_equal(pg_state(d->c, "UPDATE request_events SET note = 'x'"), "23001");
@@ -471,12 +507,12 @@ static void kiosk_least_privilege(void **state)
 	const char *tables[] = { "members", "requests", "request_events", "catalog",
 	                         "officers", "survey_responses", "outbox", "meta",
 	                         "track_failures", "request_days", "documents" };
-	char err[256], sql[512], ref[16];
+	char sql[512], ref[16];
 	PGconn *k;
 	PGresult *r;
 
-	migrate(d->c);
-	assert_int_equal(st_pg_apply_grants(d->c, err, sizeof err), ST_OK);
+	migrate(d);
+	grants(d);
 	pg_ok(d->c, "INSERT INTO catalog(kind, code, name_en, name_ar) VALUES"
 	      " ('service', 'maintenance', 'Maintenance', 'صيانة'),"
 	      " ('channel', 'in_person', 'In person', 'المقابلة')");
@@ -541,7 +577,7 @@ static void branch_references(void **state)
 	struct pgdb *d = *state;
 	char ref[16], sql[512];
 
-	migrate(d->c);
+	migrate(d);
 	for (int64_t seq = 1; seq <= 3; seq++) {
 		assert_int_equal(pg_i64(d->c, "SELECT khidma_next_seq('02', 1)"), seq);
 		assert_true(refno_make("02", seq, ref, sizeof ref));
@@ -578,7 +614,7 @@ static void arabic_name_search(void **state)
 	struct pgdb *d = *state;
 	char *plan;
 
-	migrate(d->c);
+	migrate(d);
 	add_request(d->c);
 	assert_true(pg_i64(d->c, "SELECT cardinality(show_trgm('محمد العتيبي'))") > 0);
 	assert_int_equal(pg_i64(d->c, "SELECT count(*) FROM requests WHERE name_key LIKE"
