@@ -37,6 +37,9 @@
  *     them back where they were painted. What is compared with stdscr and
  *     sent is that written row; ui_cv_written_x maps a painted column to
  *     its written one (the cursor). App mode: the identity.
+ *  7. BIDI_TERMINAL: a changed row holding lam + alef is sent whole
+ *     (redrawln): mlterm joins the pair into one cell, so a partial update
+ *     would land a column off (lam_alef).
  */
 #include "ui/ui_int.h"
 
@@ -341,6 +344,24 @@ ui_cv_written_x(int y, int x)
 	return cv_xmap[(size_t)y * cv_cols + x];
 }
 
+/* A lam followed by an alef (U+0622/3/5/7) in a written row. mlterm in its
+ * own bidi mode (use_combining, its default) joins such a pair into one
+ * cell as it arrives (vt_parser.c, vt_is_arabic_combining), so the rest of
+ * the row sits a column left of where curses thinks; curses' later partial
+ * updates of the row (a countdown's digits) then land one cell off and
+ * leave stray characters. Such a row is written whole (invariant 7). */
+static bool
+lam_alef(const cchar_t *row, int n)
+{
+	for (int x = 0; x + 1 < n; x++) {
+		wchar_t a = row[x + 1].chars[0];
+		if (row[x].chars[0] == 0x0644 &&
+		    (a == 0x0622 || a == 0x0623 || a == 0x0625 || a == 0x0627))
+			return true;
+	}
+	return false;
+}
+
 /* Contract (ui_int.h). */
 void
 ui_cv_flush(void)
@@ -363,6 +384,10 @@ ui_cv_flush(void)
 		if (cv_known[y] && ops_equal(no, oo) &&
 		    memcmp(nrow, orow, (size_t)cv_cols * sizeof *nrow) == 0)
 			continue;
+		if (term && lam_alef(nrow, cv_cols)) {
+			wredrawln(stdscr, y, 1);        /* invariant 7 */
+			cv_known[y] = false;
+		}
 		if (cv_known[y] && no->nops == 0 && oo->nops == 0) {
 			/* plain cells only, now and in stdscr: the span that
 			 * differs is enough (invariant 4) */
