@@ -239,16 +239,30 @@ pick(const char *const *list, const char *code)
 	return code;
 }
 
-static const char *const events[] = {
+static const char *const ob_events[] = {
 	"received", N_("received"), "needs_info", N_("information needed"),
 	"accepted", N_("accepted"), "rejected", N_("rejected"),
 	"registered", N_("registered"), "delivered", N_("delivered"), NULL,
 };
-static const char *const states[] = {
+static const char *const ob_states[] = {
 	"queued", N_("waiting"), "sending", N_("sending"), "sent", N_("sent"),
 	"failed", N_("failed"), "unknown", N_("interrupted, not resent"),
 	"cancelled", N_("cancelled"), NULL,
 };
+
+/* Contract (request.h). */
+const char *
+req_outbox_event(const char *code)
+{
+	return _(pick(ob_events, code));
+}
+
+/* Contract (request.h). */
+const char *
+req_outbox_state(const char *code)
+{
+	return _(pick(ob_states, code));
+}
 
 /* The member's consent (issue 14) and the messages of the outbox: what
  * was sent, when (its time sent, else queued), the state with the tries,
@@ -284,7 +298,7 @@ notify_text(struct req_screen *q, struct sbuf *b)
 			khidma_datetime(m[i].created_at, at, sizeof at);
 		snprintf(line, sizeof line, "  %s · %s · %s · %s (%d) · ", at,
 		         strcmp(m[i].transport, "sms") == 0 ? _("SMS") : _("e-mail"),
-		         _(pick(events, m[i].event)), _(pick(states, m[i].state)), m[i].tries);
+		         _(pick(ob_events, m[i].event)), _(pick(ob_states, m[i].state)), m[i].tries);
 		sb_add(b, line);
 		sb_value(b, m[i].answer);
 		sb_add(b, "\n");

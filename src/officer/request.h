@@ -57,6 +57,10 @@ enum { OC_ENTRY_ASSIGN = 1000, OC_ENTRY_NOTE, OC_ENTRY_SAVE, OC_ENTRY_HISTORY,
        OC_ENTRY_CORRECT };
 /* The member history (H): the other requests of the national ID. */
 int  req_history(struct req_screen *q);
+/* An outbox message's event ("received", "needs_info" …) and state
+ * ("sent", "failed" …) as translated words (request.c). */
+const char *req_outbox_event(const char *code);
+const char *req_outbox_state(const char *code);
 /* The fixed key of an entry (a wf_action, or OC_ENTRY_*): an ASCII capital
  * letter, and in *ar (may be NULL) the letter on the same key of the
  * Arabic keyboard; 0 for an unknown entry. */

@@ -604,46 +604,119 @@ correct_data(struct req_screen *q)
 	return UI_REDRAW;
 }
 
-/* The member's history: every other request of the same national ID,
- * newest first, with status and dates (the actions menu's H). */
+/* A growing text (the history's). */
+struct htext { char *s; size_t len, cap; };
+
+static void
+ht_add(struct htext *t, const char *line)
+{
+	size_t l = strlen(line);
+
+	if (t->len + l + 2 > t->cap) {
+		t->cap = (t->len + l + 2) * 2;
+		t->s = xrealloc(t->s, t->cap);
+	}
+	memcpy(t->s + t->len, line, l);
+	t->len += l;
+	t->s[t->len++] = '\n';
+	t->s[t->len] = '\0';
+}
+
+struct hist { struct ui_pager pg; char title[96]; };
+
+static void
+hist_draw(struct ui_screen *s)
+{
+	struct hist *h = s->state;
+	static const struct ui_key_hint hints[] = {
+		{ "↑↓ PgUp PgDn", N_("scroll") }, { "Enter Esc", N_("back") },
+	};
+	struct ui_rect r = ui_frame(h->title, hints, 2);
+
+	ui_pager_draw(&h->pg, (struct ui_rect){ r.y + 1, r.x + 1, r.h - 1, r.w - 2 });
+}
+
+static int
+hist_key(struct ui_screen *s, struct ui_event ev)
+{
+	struct hist *h = s->state;
+
+	if (ev.a == ACT_TICK)
+		return 0;
+	if (ev.a == ACT_QUIT)
+		return oc_quit();
+	if (ev.a == ACT_ENTER || ui_pager_key(&h->pg, ev) == -2)
+		return UI_BACK;
+	return UI_HANDLED | UI_REDRAW;
+}
+
+/* The member's history (the actions menu's H): every other request of the
+ * same national ID, newest first, with status and dates; then the
+ * survey-free contacts — the messages sent to the member for any of their
+ * requests (when, which request, SMS or e-mail, what about, sent / failed
+ * …). Surveys are anonymous and never linked to a person; help calls name
+ * no one: neither is here. Scrolls (a pager). */
 int
 req_history(struct req_screen *q)
 {
 	struct queue_row *rows = NULL;
-	int n = 0, rc_ui = 0;
-	size_t len = 0, cap = 256;
-	char *text;
-	char title[96];
+	struct outbox_msg *m = NULL;
+	int n = 0, nm = 0, r;
+	struct htext t = { 0 };
+	struct hist h;
+	struct ui_screen s = { .name = "officer-history", .state = &h,
+	                       .draw = hist_draw, .key = hist_key };
+	char *line;
 	st_rc rc = store_requests_of(q->c->db, q->r.national_id, NULL, false, q->r.id,
 	                             &rows, &n);
 
+	if (rc == ST_OK)
+		rc = store_outbox_of_member(q->c->db, q->r.national_id, &m, &nm);
 	if (rc != ST_OK) {
+		queue_rows_free(rows, n);
 		ui_status(oc_store_error(rc), true);
 		return UI_REDRAW;
 	}
-	text = xmalloc(cap);
-	text[0] = '\0';
+	line = xasprintf("%s (%d)", _("Other requests"), n);
+	ht_add(&t, line);
+	free(line);
 	for (int i = 0; i < n; i++) {
-		char *line = other_line(q, &rows[i]);
-		size_t l = strlen(line);
-
-		if (len + l + 2 > cap) {
-			cap = (len + l + 2) * 2;
-			text = xrealloc(text, cap);
-		}
-		memcpy(text + len, line, l);
-		len += l;
-		text[len++] = '\n';
-		text[len] = '\0';
+		line = other_line(q, &rows[i]);
+		ht_add(&t, line);
 		free(line);
 	}
 	if (n == 0)
-		snprintf(text, cap, "%s", _("No other request of this national ID."));
-	snprintf(title, sizeof title, "%s (%d)", _("Member history"), n);
-	(void)ui_message(title, text, true);
-	free(text);
+		ht_add(&t, _("No other request of this national ID."));
+	ht_add(&t, "");
+	line = xasprintf("%s (%d)", _("Messages sent to the member"), nm);
+	ht_add(&t, line);
+	free(line);
+	for (int i = 0; i < nm; i++) {
+		char at[32], sent[32] = "";
+
+		khidma_datetime(m[i].created_at, at, sizeof at);
+		if (strcmp(m[i].state, "sent") == 0 && m[i].sent_at > 0)
+			khidma_datetime(m[i].sent_at, sent, sizeof sent);
+		line = xasprintf("%s · %s · %s · %s · %s%s%s", at, m[i].ref,
+		                 strcmp(m[i].transport, "sms") == 0 ? _("SMS") : _("e-mail"),
+		                 req_outbox_event(m[i].event), req_outbox_state(m[i].state),
+		                 sent[0] ? " " : "", sent);
+		ht_add(&t, line);
+		free(line);
+	}
+	if (nm == 0)
+		ht_add(&t, _("No message was sent to this member."));
+	ht_add(&t, "");
+	ht_add(&t, _("Surveys are anonymous and help calls name no one: neither is shown here."));
 	queue_rows_free(rows, n);
-	return rc_ui ? rc_ui : UI_REDRAW;
+	outbox_msgs_free(m, nm);
+
+	memset(&h, 0, sizeof h);
+	snprintf(h.title, sizeof h.title, "%s (%d)", _("Member history"), n);
+	ui_pager_init(&h.pg, t.s, ui_dir());
+	r = ui_run(&s);
+	ui_pager_free(&h.pg);
+	return oc_unwind(r) ? oc_unwind(r) : UI_REDRAW;
 }
 
 int

@@ -285,6 +285,40 @@ st_rc store_outbox_list(store *s, int64_t request_id, struct outbox_msg **out,
 	return ST_OK;
 }
 
+/* See store.h. */
+st_rc store_outbox_of_member(store *s, const char *nid, struct outbox_msg **out, int *n)
+{
+	sq_stmt *st;
+	struct outbox_msg *v = NULL;
+	int cnt = 0, cap = 0, rc;
+	st_rc r;
+
+	*out = NULL;
+	*n = 0;
+	if (nid == NULL || nid[0] == '\0')
+		return ST_OK;
+	if ((r = st_prep(s, "SELECT " OB_COLS " FROM outbox o JOIN requests q ON "
+	                 "q.id = o.request_id WHERE q.national_id = ? "
+	                 "ORDER BY o.created_at DESC, o.id DESC LIMIT 200", &st)) != ST_OK)
+		return r;
+	sq_bind_text(st, 1, nid);
+	while ((rc = sq_step(st)) == SQ_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 8;
+			v = xrealloc(v, (size_t)cap * sizeof *v);
+		}
+		fill_msg(st, &v[cnt++]);
+	}
+	sq_finalize(st);
+	if (rc != SQ_DONE) {
+		outbox_msgs_free(v, cnt);
+		return sq_map(rc);
+	}
+	*out = v;
+	*n = cnt;
+	return ST_OK;
+}
+
 /* ---- the sender's claims ---------------------------------------------------- */
 
 struct claim_ctx { const struct outbox_policy *p; struct outbox_msg *out; bool found; };

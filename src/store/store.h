@@ -566,6 +566,11 @@ void outbox_msgs_free(struct outbox_msg *m, int n);
 /* The messages of one request, oldest first (for the console). */
 st_rc store_outbox_list(store *s, int64_t request_id, struct outbox_msg **out,
                         int *n);
+/* The member history's "survey-free contacts" (issue 12): the messages of
+ * every request of national ID nid, newest first (created_at, id), at most
+ * 200. Only the outbox: survey responses are anonymous and never linked to
+ * a person (schema v9), help calls name no one (v10). */
+st_rc store_outbox_of_member(store *s, const char *nid, struct outbox_msg **out, int *n);
 /* What a claim must respect (computed by the sender in its time zone). */
 struct outbox_policy {
 	time_t now;

@@ -27,7 +27,7 @@ static int teardown(void **state)
 static void request_screen_shows_messages(void **state)
 {
 	struct ofx *f = *state;
-	char script[700], conf[900], title[64];
+	char script[700], conf[900], title[64], line[128], today[32];
 	struct request r = { 0 };
 	store *s = ofx_open(f);
 	FILE *fp;
@@ -61,6 +61,7 @@ static void request_screen_shows_messages(void **state)
 	ofx_sh("'%s' --db '%s' --config '%s' notify --once >/dev/null", ofx_bin(),
 	       f->db, f->conf);
 
+	khidma_date(khidma_now(), today, sizeof today);
 	a = ofx_session(f, "ali", "en", NULL, 40, 120);
 	ofx_login(a, PW);
 	HT_ASSERT_TEXT(a, r.ref, T);
@@ -71,6 +72,22 @@ static void request_screen_shows_messages(void **state)
 	HT_ASSERT_TEXT(a, "declaration version 1)", T);
 	HT_ASSERT_TEXT(a, "SMS · received · sent (1) · OK gateway-id 7731", T);
 	HT_ASSERT_TEXT(a, "e-mail · received · waiting (0)", T);
+	/* the member history (H) lists the same messages as the member's
+	 * survey-free contacts, with their dates (issue 12) */
+	ht_key(a, HT_KEY_F1);
+	HT_ASSERT_TEXT(a, "Actions", T);
+	ht_keys(a, "h");
+	HT_ASSERT_TEXT(a, "Member history (0)", T);
+	HT_ASSERT_TEXT(a, "No other request of this national ID.", T);
+	HT_ASSERT_TEXT(a, "Messages sent to the member (2)", T);
+	snprintf(line, sizeof line, " · %s · SMS · received · sent %s", r.ref, today);
+	HT_ASSERT_TEXT(a, line, T);
+	snprintf(line, sizeof line, " · %s · e-mail · received · waiting", r.ref);
+	HT_ASSERT_TEXT(a, line, T);
+	HT_ASSERT_TEXT(a, "Surveys are anonymous", T);
+	ht_key(a, HT_KEY_ENTER);
+	HT_ASSERT_GONE(a, "Member history (0)", T);
+	HT_ASSERT_TEXT(a, title, T);
 	ht_end(a);
 }
 
