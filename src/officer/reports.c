@@ -188,8 +188,13 @@ draw_overdue(struct reports *p, struct ui_rect r)
 	char head[160];
 	int i;
 
-	snprintf(head, sizeof head, _("Overdue (open for more than %d days): %lld"),
-	         p->rep->sla_days, (long long)p->rep->overdue_total);
+	char days[96];
+
+	/* the count in the language's plural form (ngettext), then the line */
+	snprintf(days, sizeof days, ui_ntr("more than %d day", "more than %d days",
+	                                   (unsigned long)p->rep->sla_days), p->rep->sla_days);
+	snprintf(head, sizeof head, _("Overdue (open for %s): %lld"), days,
+	         (long long)p->rep->overdue_total);
 	ui_text(r.y, r.x, r.w, head, ui_dir(), AL_START, OA_HEADING);
 	for (i = 0; i < 7; i++) {
 		p->ocols[i].title = _(titles[i]);
@@ -330,8 +335,14 @@ draw_view(struct reports *p, struct ui_rect r)
 		               _("Satisfied (4–5) by channel"), p->rep->by_channel, p->rep->nchannel, 1);
 		body.y += used + 3;
 		if (strcmp(p->months[p->month], "all") == 0) {
-			snprintf(sub, sizeof sub, _("By officer (only where n ≥ %d; %d officers with fewer not shown)"),
-			         p->rep->min_n, p->rep->officers_hidden);
+			char hidden[96];
+
+			snprintf(hidden, sizeof hidden,
+			         ui_ntr("%d officer with fewer", "%d officers with fewer",
+			                (unsigned long)p->rep->officers_hidden),
+			         p->rep->officers_hidden);
+			snprintf(sub, sizeof sub, _("By officer (only where n ≥ %d; %s not shown)"),
+			         p->rep->min_n, hidden);
 			body.y += draw_sat(p, (struct ui_rect){ body.y, body.x, 10000, body.w }, sub,
 			                   p->rep->by_officer, p->rep->nofficer, 2);
 		}

@@ -239,6 +239,64 @@ arabic_titles_and_ellipsis(void **state)
 	ht_end(h);
 }
 
+/* The reports' overdue list in Arabic, 40 days on (sla_days 30): its
+ * heading counts the days in Arabic's plural form with ٠..٩ ("أكثر من ٣٠
+ * يومًا"), and the "Days" title, cut to its 5 columns over a
+ * left-to-right column, ends in … at its left (before: at its right, the
+ * title laid out left to right like the numbers under it). */
+static void
+overdue_days_arabic(void **state)
+{
+	struct ofx *f = *state;
+	char ref[16], title[64];
+	ht *h;
+	int r, c;
+	VTermScreenCell cell;
+
+	ofx_submit(f, "سالم الأول", 41, false, ref);
+	h = ofx_session_env(f, "admin1", "ar", NULL, 30, 100, "KHIDMA_FAKE_NOW=+40");
+	HT_ASSERT_TEXT(h, "F3", T);
+	ht_keys(h, PW);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(h, "Head Admin", T);
+	ht_keys(h, "r");
+	ht_wait_quiet(h, 300);
+	ht_key(h, HT_KEY_TAB);
+	HT_ASSERT_TEXT(h, visual("أكثر من ٣٠", TEXT_RTL), T);  /* ٣٠ يومًا: the mark
+	                                                       * is in its cell */
+	HT_ASSERT_TEXT(h, ofx_eastern(ref), T);
+	ht_wait_quiet(h, 200);
+	/* the titles' row: "…" followed (to its right) by the cut "الأيام" */
+	snprintf(title, sizeof title, "%s", visual("الخدمة", TEXT_RTL));
+	r = row_with(h, title);                   /* the Service title's row */
+	HT_ASSERT(h, r >= 0);
+	for (c = 0; c < ht_cols(h); c++)
+		if (ht_cell(h, r, c, &cell) && cell.chars[0] == 0x2026)
+			break;
+	HT_ASSERT(h, c < ht_cols(h) - 1);
+	HT_ASSERT(h, strstr(ht_screen_text(h, r), "\u2026") != NULL);
+	HT_ASSERT(h, ht_cell(h, r, c + 1, &cell) && cell.chars[0] >= 0xFE70);
+	ht_end(h);
+}
+
+/* English: one/other ("1 officer with fewer", "more than 30 days"). */
+static void
+report_counts_english(void **state)
+{
+	struct ofx *f = *state;
+	char ref[16];
+	ht *h;
+
+	ofx_submit(f, "Salem One", 42, false, ref);
+	h = ofx_session_env(f, "admin1", "en", NULL, 30, 100, "KHIDMA_FAKE_NOW=+40");
+	ofx_login(h, PW);
+	ht_keys(h, "r");
+	ht_wait_quiet(h, 300);
+	ht_key(h, HT_KEY_TAB);
+	HT_ASSERT_TEXT(h, "Overdue (open for more than 30 days): 1", T);
+	ht_end(h);
+}
+
 int
 main(void)
 {
@@ -247,6 +305,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(queue_arabic_western, setup, teardown),
 		cmocka_unit_test_setup_teardown(idle_countdown_plurals, setup, teardown),
 		cmocka_unit_test_setup_teardown(arabic_titles_and_ellipsis, setup, teardown),
+		cmocka_unit_test_setup_teardown(overdue_days_arabic, setup, teardown),
+		cmocka_unit_test_setup_teardown(report_counts_english, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -133,7 +133,7 @@ static void console_shows_responses_not_answers(void **state)
 	HT_ASSERT_TEXT(h, "q3: mean 4.00 · CSAT 100% (95% CI 21–100%) · n = 1 · 1–5: 0/0/0/1/0", T);
 	ht_key(h, HT_KEY_TAB);
 	/* by channel: the bars' n are responses */
-	HT_ASSERT_TEXT(h, "1 officers with fewer not shown", T);
+	HT_ASSERT_TEXT(h, "1 officer with fewer not shown", T);   /* ngettext: one */
 	HT_ASSERT(h, ofx_row_of(h, "Phone call") >= 0);
 	HT_ASSERT(h, strstr(ht_screen_text(h, ofx_row_of(h, "Phone call")), " 0% n=1") != NULL);
 	HT_ASSERT(h, strstr(ht_screen_text(h, ofx_row_of(h, "In-person meeting")),
