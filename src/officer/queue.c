@@ -24,6 +24,12 @@
  *  6. Every command has one key whatever the role (queue_cmds), shown in
  *     the F1 menu and taken in the queue itself (not log out: F10 there),
  *     in either case or as the letter on the same Arabic key.
+
+ *  7. The rows under the header are always the answer to the header's
+ *     view, filter, search, order and page: a load for another of these
+ *     that fails clears them, and the table says why (queue_load). Only a
+ *     refresh of the same list that fails keeps its rows (stale by
+ *     seconds, but of this view); the status line says why.
  */
 #include "officer/queue.h"
 #include "officer/officer_attr.h"
@@ -73,9 +79,7 @@ shown_date(const struct queue *q, const char *d)
 	return !q->long_dates && strlen(d) == 10 ? d + 2 : d;
 }
 
-/* Load page q->page (keys[q->page]) again; keep the cursor per invariant 2.
- * On a store error the rows shown stay, the status line says why, and the
- * code is returned. */
+/* Contract: see queue.h (invariants 2 and 7). */
 st_rc
 queue_load(struct queue *q, bool keep_cursor)
 {
@@ -93,8 +97,15 @@ queue_load(struct queue *q, bool keep_cursor)
 	if (rc != ST_OK) {
 		log_error("officer queue: %s", st_rc_name(rc));
 		ui_status(oc_store_error(rc), true);
+		if (!keep_cursor || q->load_rc != ST_OK) {   /* invariant 7 */
+			rows_free(q);
+			q->table.nrows = 0;
+			q->table.selected = q->table.top = 0;
+			q->load_rc = rc;
+		}
 		return rc;
 	}
+	q->load_rc = ST_OK;
 	if (n == 0 && q->page > 0) {          /* the page emptied under us */
 		queue_rows_free(rows, n);
 		q->page--;
@@ -383,6 +394,15 @@ queue_draw(struct ui_screen *s)
 		free(call);
 	}
 	layout_columns(q, r.w - 2);
+	if (q->nrows == 0 && q->load_rc != ST_OK) {   /* invariant 7 */
+		char *why = xasprintf("%s %s", _("The requests could not be loaded (G: try again)."),
+		                      oc_store_error(q->load_rc));
+
+		ui_para((struct ui_rect){ r.y + 3, r.x + 1, 3, r.w - 2 }, why, ui_dir(),
+		        AL_CENTER, OA_HEADING);
+		free(why);
+		return;
+	}
 	if (q->nrows == 0) {
 		ui_text(r.y + 3, r.x + 1, r.w - 2,
 		        _("No requests match. Change the filter (F) or the search (/)."),

@@ -38,6 +38,7 @@ struct queue {
 	/* the current page */
 	struct queue_row  *rows;
 	int                nrows;
+	st_rc              load_rc;      /* the last load's failure (rows cleared), or ST_OK */
 	char             (*recv)[11], (*early)[11];   /* YYYY-MM-DD */
 	bool               long_dates;   /* room for the century */
 	bool               short_status; /* the status column's short labels */
@@ -53,6 +54,13 @@ enum queue_cmd { QC_OPEN, QC_SEARCH, QC_FILTER, QC_INTAKE, QC_REPORTS, QC_REFRES
                  QC_ADMIN /* admin.c: role admin only */ };
 
 /* queue.c */
+/* Load the current page (keys[page]) of the current view, filter, search
+ * and order. keep_cursor: the same list again (a refresh), cursor kept
+ * (invariant 2). On a store error the status line says why and the code
+ * is returned; a refresh keeps the rows it showed, any other load (another
+ * view, filter, search, order or page) clears them and the table says the
+ * requests could not be loaded — never rows of another view under this
+ * one's header. */
 st_rc queue_load(struct queue *q, bool keep_cursor);
 st_rc queue_restart(struct queue *q);
 int  queue_command(struct queue *q, enum queue_cmd cmd);

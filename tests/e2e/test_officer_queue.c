@@ -5,8 +5,14 @@
  * harakat and unifying ة/ه, by reference and by mobile; the overdue filter;
  * the whole console in Arabic (--bidi=terminal: cells in logical order);
  * and the kiosk's F9 reaching the same login, back to the welcome after F10.
+ * A load that fails (the requests table renamed away by another connection)
+ * after V switched the view clears the rows and says why — the old view's
+ * rows under the new header were shown before (queue.c invariant 7); a
+ * refresh of the same list that fails keeps its rows.
  */
 #include "e2e/test_officer_fixture.h"
+
+#include <sqlite3.h>
 
 static int setup(void **state)
 {
@@ -240,6 +246,53 @@ static void kiosk_f9_reaches_the_same_login(void **state)
 	ht_end(k);
 }
 
+/* Rename the requests table (another connection): the console's next
+ * query of it fails. */
+static void rename_requests(struct ofx *f, const char *from, const char *to)
+{
+	store *s = ofx_open(f);
+	char sql[128];
+
+	snprintf(sql, sizeof sql, "ALTER TABLE %s RENAME TO %s", from, to);
+	assert_int_equal(sqlite3_exec(store_db(s), sql, NULL, NULL, NULL), SQLITE_OK);
+	store_close(s);
+}
+
+static void failed_load_clears_the_rows(void **state)
+{
+	struct ofx *f = *state;
+	char ref[16];
+	ht *h;
+
+	ofx_submit(f, "Rows Of Open", 51, false, ref);
+	h = ofx_session(f, "ali", "en", NULL, 24, 100);
+	ofx_login(h, PW);
+	HT_ASSERT(h, ofx_view(h, "Open"));
+	HT_ASSERT_TEXT(h, "Rows Of Open", T);
+
+	/* a refresh of the same list fails: its rows stay, the line says why */
+	rename_requests(f, "requests", "requests_away");
+	ht_keys(h, "g");
+	HT_ASSERT_TEXT(h, "A database error occurred", T);
+	HT_ASSERT_TEXT(h, "[Open ", T);
+	HT_ASSERT_TEXT(h, "Rows Of Open", T);
+	HT_ASSERT(h, strstr(ht_screen(h), "could not be loaded") == NULL);
+
+	/* the next view's load fails: no row of the Open view under its header */
+	ht_keys(h, "v");
+	HT_ASSERT_TEXT(h, "[Overdue", T);
+	HT_ASSERT_TEXT(h, "The requests could not be loaded", T);
+	HT_ASSERT_GONE(h, "Rows Of Open", T);
+
+	/* the table back: the next view loads */
+	rename_requests(f, "requests_away", "requests");
+	ht_keys(h, "v");
+	HT_ASSERT_TEXT(h, "[All ", T);
+	HT_ASSERT_TEXT(h, "Rows Of Open", T);
+	HT_ASSERT_GONE(h, "could not be loaded", T);
+	ht_end(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +300,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(search_and_filters, setup, teardown),
 		cmocka_unit_test_setup_teardown(arabic_console, setup, teardown),
 		cmocka_unit_test_setup_teardown(kiosk_f9_reaches_the_same_login, setup, teardown),
+		cmocka_unit_test_setup_teardown(failed_load_clears_the_rows, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
