@@ -40,7 +40,7 @@ st_rc store_catalog_list(store *s, const char *kind, bool all,
 	*items = NULL;
 	*n = 0;
 	if ((r = st_prep(s, "SELECT id, code, name_en, name_ar, sort, active FROM "
-	                 "catalog WHERE kind = ?1 AND (?2 OR active) ORDER BY sort, id",
+	                 "catalog WHERE kind = ?1 AND (?2 <> 0 OR active <> 0) ORDER BY sort, id",
 	                 &st)) != ST_OK)
 		return r;
 	sq_bind_text(st, 1, kind ? kind : "");

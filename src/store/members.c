@@ -45,6 +45,15 @@
  *     it — measured in bench/results.md ("Import vs kiosk").
  *  4. The national-ID index is members_nid or members_nid_b (it alternates
  *     with each import); code and migrations must not name it.
+ *
+ * On PostgreSQL (issue 13) none of the staging is needed: MVCC already
+ * gives invariant 2 to one transaction, and a long transaction blocks no
+ * reader and no kiosk (nothing but an import writes members). So there:
+ * begin = BEGIN + LOCK TABLE members IN EXCLUSIVE MODE NOWAIT (a second
+ * import → ST_BUSY; readers go on) + the admin check; member = the same
+ * UPSERT into members itself, inside a savepoint so a refused row
+ * (ST_INVALID) does not abort the transaction; commit = COMMIT; abort =
+ * ROLLBACK. Invariant 1 holds (UPSERT by number, never DELETE).
  */
 #include <errno.h>
 #include <signal.h>
@@ -390,6 +399,18 @@ st_rc store_import_begin(store *s)
 		return ST_READONLY;
 	if (s->in_import)
 		return ST_INVALID;
+	if (sq_dialect(s) == SQ_PG) {
+		if ((r = sq_exec(s, "BEGIN")) == ST_OK &&
+		    (r = sq_exec(s, "LOCK TABLE members IN EXCLUSIVE MODE NOWAIT")) == ST_OK)
+			r = st_actor_check(s, NULL, ST_ADMIN_ONLY);
+		if (r != ST_OK) {
+			sq_rollback(s);
+			return r;
+		}
+		s->in_import = true;
+		s->import_rows = 0;
+		return ST_OK;
+	}
 	if ((r = st_begin_retry(s)) != ST_OK)
 		return r;
 	if ((r = end_tx(s, begin_body(s))) != ST_OK)
@@ -420,13 +441,21 @@ st_rc store_import_member(store *s, const struct member *m)
 	if (!m->name || !m->name[0] || !m->number[0] || !st_utf8_ok(m->name) ||
 	    !st_utf8_ok(m->number))
 		return ST_INVALID;
-	if (!sq_in_tx(s)) {         /* a new chunk */
+	if (sq_dialect(s) == SQ_PG) {
+		if ((r = sq_exec(s, "SAVEPOINT member")) != ST_OK)
+			return r;
+	} else if (!sq_in_tx(s)) {  /* a new chunk */
 		if ((r = st_begin_retry(s)) != ST_OK)
 			return r;
 		s->import_chunk_t0 = now_ms();
 		s->import_rows = 0;
 	}
-	if ((r = st_prep(s, "INSERT INTO members_stage(number, name, national_id, mobile, "
+	if ((r = st_prep(s, sq_dialect(s) == SQ_PG ?
+	                 "INSERT INTO members(number, name, national_id, mobile, "
+	                 "category) VALUES (?,?,?,?,?) ON CONFLICT(number) DO UPDATE "
+	                 "SET name = excluded.name, national_id = excluded.national_id, "
+	                 "mobile = excluded.mobile, category = excluded.category" :
+	                 "INSERT INTO members_stage(number, name, national_id, mobile, "
 	                 "category) VALUES (?,?,?,?,?) ON CONFLICT(number) DO UPDATE "
 	                 "SET name = excluded.name, national_id = excluded.national_id, "
 	                 "mobile = excluded.mobile, category = excluded.category",
@@ -439,6 +468,11 @@ st_rc store_import_member(store *s, const struct member *m)
 	sq_bind_text(st, 5, m->category);
 	r = st_done(st);
 	sq_finalize(st);
+	if (sq_dialect(s) == SQ_PG) {
+		st_rc e = sq_exec(s, r == ST_OK ? "RELEASE SAVEPOINT member"
+		                  : "ROLLBACK TO SAVEPOINT member");
+		return r == ST_OK || r == ST_INVALID ? (e != ST_OK ? e : r) : r;
+	}
 	if (r != ST_OK && r != ST_INVALID)
 		return r;                /* the caller aborts */
 	/* invariant 3: the chunk ends by rows or by time */
@@ -461,6 +495,12 @@ st_rc store_import_commit(store *s)
 
 	if (!s->in_import)
 		return ST_INVALID;
+	if (sq_dialect(s) == SQ_PG) {
+		s->in_import = false;
+		if ((r = sq_commit(s)) != ST_OK)
+			sq_rollback(s);
+		return r;
+	}
 	if (!!sq_in_tx(s) && (r = end_tx(s, ST_OK)) != ST_OK) {
 		store_import_abort(s);
 		return r;
@@ -512,5 +552,6 @@ void store_import_abort(store *s)
 	if (!!sq_in_tx(s))
 		sq_rollback(s);
 	s->in_import = false;
-	drop_stage(s);
+	if (sq_dialect(s) != SQ_PG)   /* PostgreSQL: the rollback was all */
+		drop_stage(s);
 }

@@ -183,8 +183,8 @@ static st_rc last_admin_check(store *s, const struct account_ctx *c)
 	if (c->active != 0 && (c->role < 0 || c->role == ROLE_ADMIN))
 		return ST_OK;
 	if ((r = st_prep(s, "SELECT (SELECT count(*) FROM officers WHERE login = ?1 "
-	                 "AND active AND role = 'admin'), (SELECT count(*) FROM "
-	                 "officers WHERE login <> ?1 AND active AND role = 'admin')",
+	                 "AND active <> 0 AND role = 'admin'), (SELECT count(*) FROM "
+	                 "officers WHERE login <> ?1 AND active <> 0 AND role = 'admin')",
 	                 &st)) != ST_OK)
 		return r;
 	sq_bind_text(st, 1, c->login);

@@ -13,7 +13,11 @@
  * (normalised to 05XXXXXXXX); anything else → substring of name_key
  * (text_search_key, so Arabic letter variants and harakat do not matter):
  * 3+ characters through the FTS5 trigram index requests_name_fts (schema
- * v3), shorter keys by instr() while walking requests_created.
+ * v3), shorter keys by instr() while walking requests_created. On
+ * PostgreSQL (sq_dialect): `name_key LIKE '%key%'` (the key's % _ \
+ * escaped), which the GIN trigram index requests_name_trgm serves for 3+
+ * characters (schema_pg.c); SQLite's INDEXED BY hints are left out there
+ * (the planner has statistics: autovacuum runs ANALYZE).
  *
  * Invariants:
  *  1. Paging is by the key (created_at, id) of the last row shown, never by
@@ -108,6 +112,21 @@ static char *fts_phrase(const char *key)
 	return out;
 }
 
+/* key for LIKE '%…%' on PostgreSQL: \, % and _ escaped (backslash is
+ * LIKE's default escape there). */
+static char *like_escape(const char *key)
+{
+	char *out = xmalloc(strlen(key) * 2 + 1), *o = out;
+
+	for (const char *p = key; *p; p++) {
+		if (*p == '\\' || *p == '%' || *p == '_')
+			*o++ = '\\';
+		*o++ = *p;
+	}
+	*o = '\0';
+	return out;
+}
+
 struct qbuild {
 	char sql[1536];
 	size_t len;
@@ -138,6 +157,7 @@ struct qargs {
 	char digits[32], ref_hi[40], mobile[16];
 	char *key;
 	bool is_digits;
+	bool pg;                 /* the store runs on PostgreSQL */
 	time_t now;
 	int sla;
 };
@@ -158,14 +178,15 @@ static st_rc build_where(struct qbuild *q, const struct queue_filter *f,
 	 * walks requests_due (v11) the same way. */
 	if (status == -1 && !(f && (f->assigned_to || f->channel || f->service ||
 	                            f->waiting || f->overdue ||
-	                            (f->search && f->search[0]))) && !counting)
+	                            (f->search && f->search[0]))) && !counting &&
+	    !a->pg)
 		add(q, sort == QS_DUE ? "INDEXED BY requests_due " :
 		       "INDEXED BY requests_open ");
 	add(q, "WHERE ");
 	if (status == -1)
 		add(q, "status IN " ST_OPEN_SQL);
 	else if (status == -2)
-		add(q, "1");
+		add(q, "1 = 1");
 	else if (status >= 0 && status < RS__COUNT)
 		add(q, "status = :status");
 	else
@@ -206,7 +227,13 @@ static st_rc build_where(struct qbuild *q, const struct queue_filter *f,
 			a->key = text_search_key(f->search);
 			if (!a->key)
 				return ST_INVALID;
-			if (text_char_count(a->key) >= 3) {
+			if (a->pg) {
+				char *esc = like_escape(a->key);
+
+				free(a->key);
+				a->key = esc;
+				add(q, " AND name_key LIKE '%' || CAST(:key AS text) || '%'");
+			} else if (text_char_count(a->key) >= 3) {
 				char *quoted = fts_phrase(a->key);
 
 				free(a->key);
@@ -262,7 +289,7 @@ static void bind_filter(sq_stmt *st, const struct queue_filter *f,
 st_rc store_queue_count(store *s, const struct queue_filter *f, int64_t *n)
 {
 	struct qbuild q = { .len = 0 };
-	struct qargs a = { .now = khidma_now() };
+	struct qargs a = { .now = khidma_now(), .pg = sq_dialect(s) == SQ_PG };
 	sq_stmt *st;
 	st_rc r;
 	int rc;
@@ -354,7 +381,7 @@ st_rc store_queue(store *s, const struct queue_filter *f,
                   struct queue_row **rows, int *n)
 {
 	struct qbuild q = { .len = 0 };
-	struct qargs a = { .now = khidma_now() };
+	struct qargs a = { .now = khidma_now(), .pg = sq_dialect(s) == SQ_PG };
 	struct queue_row *v = NULL;
 	sq_stmt *st;
 	time_t now = a.now;

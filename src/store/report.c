@@ -171,7 +171,12 @@ count_rows(sq_stmt *st, struct report *r, struct svc **sv, int *nsv,
 static st_rc
 counts(store *s, const struct period *p, struct report *r)
 {
-	static const char edge_sql[] = "SELECT status, service, count(*) FROM "
+	/* the index hint is SQLite's; PostgreSQL has no such clause */
+	const char *edge_sql = sq_dialect(s) == SQ_PG ?
+	    "SELECT status, service, count(*) FROM "
+	    "requests WHERE created_at >= ?1 AND "
+	    "created_at < ?2 GROUP BY status, service" :
+	    "SELECT status, service, count(*) FROM "
 	    "requests INDEXED BY requests_created WHERE created_at >= ?1 AND "
 	    "created_at < ?2 GROUP BY status, service";
 	sq_stmt *st;

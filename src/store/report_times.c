@@ -32,6 +32,7 @@
  *  2. Reads only; runs inside report_build's read transaction.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "core/util.h"
@@ -208,6 +209,20 @@ hist_percentile(struct hist *h, int64_t n, double p, double *out)
 	return ST_OK;
 }
 
+/* SQLite's index hint "INDEXED BY index " (the walks below depend on the
+ * order of that index); nothing on PostgreSQL, whose planner has
+ * statistics and no such clause (sq_dialect). Static buffer: one use. */
+static const char *
+hint(store *s, const char *index)
+{
+	static char buf[96];
+
+	if (sq_dialect(s) == SQ_PG)
+		return "";
+	snprintf(buf, sizeof buf, "INDEXED BY %s ", index);
+	return buf;
+}
+
 static st_rc
 whole_time(store *s, const char *col, const char *index, const char *kind,
            struct report_duration *d)
@@ -219,10 +234,10 @@ whole_time(store *s, const char *col, const char *index, const char *kind,
 	if ((e = hist_load(s, kind, &h, &d->n)) || d->n == 0)
 		goto out;
 	for (int dir = 0; dir < 2; dir++) {
-		sql = xasprintf("SELECT %s - created_at FROM requests INDEXED BY %s "
+		sql = xasprintf("SELECT %s - created_at FROM requests %s"
 		                "WHERE %s IS NOT NULL AND %s - created_at >= ?1 AND "
 		                "%s - created_at < ?2 ORDER BY %s - created_at %s "
-		                "LIMIT 1 OFFSET ?3", col, index, col, col, col, col,
+		                "LIMIT 1 OFFSET ?3", col, hint(s, index), col, col, col, col,
 		                dir ? "DESC" : "ASC");
 		e = st_prep(s, sql, dir ? &h.hi : &h.lo);
 		free(sql);
@@ -252,9 +267,9 @@ one(store *s, const struct period *p, const char *col, const char *index,
 	st_rc e;
 	int rc;
 
-	sql = xasprintf("SELECT count(*) FROM requests INDEXED BY %s WHERE %s "
+	sql = xasprintf("SELECT count(*) FROM requests %sWHERE %s "
 	                "IS NOT NULL AND created_at >= ?1 AND created_at < ?2",
-	                index, col);
+	                hint(s, index), col);
 	e = report_prep_period(s, sql, p, &st);
 	free(sql);
 	if (e)
@@ -268,10 +283,10 @@ one(store *s, const struct period *p, const char *col, const char *index,
 		return ST_OK;
 
 	for (int dir = 0; dir < 2; dir++) {
-		sql = xasprintf("SELECT %s - created_at FROM requests INDEXED BY %s "
+		sql = xasprintf("SELECT %s - created_at FROM requests %s"
 		                "WHERE %s IS NOT NULL AND created_at >= ?1 AND "
 		                "created_at < ?2 ORDER BY %s - created_at %s "
-		                "LIMIT 2 OFFSET ?3", col, index, col, col,
+		                "LIMIT 2 OFFSET ?3", col, hint(s, index), col, col,
 		                dir ? "DESC" : "ASC");
 		e = report_prep_period(s, sql, p, dir ? &desc : &asc);
 		free(sql);

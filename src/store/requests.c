@@ -656,8 +656,8 @@ static st_rc act_body(store *s, void *ctx)
 	if (r != ST_OK)
 		return r;
 	if (out.set_info || out.duplicate_of > 0) {      /* issue 12 */
-		if ((r = st_prep(s, "UPDATE requests SET info_items = CASE WHEN ?2"
-		                 " THEN ?3 ELSE info_items END, info_text = CASE WHEN ?2"
+		if ((r = st_prep(s, "UPDATE requests SET info_items = CASE WHEN ?2 <> 0"
+		                 " THEN ?3 ELSE info_items END, info_text = CASE WHEN ?2 <> 0"
 		                 " THEN ?4 ELSE info_text END, duplicate_of = CASE WHEN"
 		                 " ?5 > 0 THEN ?5 ELSE duplicate_of END WHERE id = ?1",
 		                 &st)) != ST_OK)

@@ -4,7 +4,9 @@
  *
  * Statements: sqpg_prep rewrites the shared dialect's placeholders (`?`,
  * `?N`, `:name`, numbered as SQLite numbers them) to $N outside quoted
- * strings, identifiers and comments, and keeps the text; the first sq_step
+ * strings, identifiers and comments, drops SQLite's planner hint
+ * `INDEXED BY name` (PostgreSQL has no such clause; its planner has
+ * statistics), and keeps the text; the first sq_step
  * sends it with PQexecParams (text-format parameters, the result read
  * whole into a PGresult), later steps walk its rows. A parameter bound with
  * sq_bind_i64 goes as int8, sq_bind_double as float8, text as unknown (the
@@ -27,7 +29,10 @@
  *     sources (PG* variables, ~/.pgpass, service files): PQconnectdbParams
  *     with expand_dbname. Messages name host and database, never the URI
  *     (it may hold a password).
- *  5. A database whose LC_CTYPE is C/POSIX (libc provider) is refused at
+ *  5. Schema steps: schema_pg.c's st_pg_migrate at open (pgb), taken under
+ *     its advisory lock; the version is read through khidma_schema_version()
+ *     when it exists (a kiosk role may read no table).
+ *  6. A database whose LC_CTYPE is C/POSIX (libc provider) is refused at
  *     open: pg_trgm would index no Arabic letter (/work/shared/POSTGRES.md).
  */
 #include <ctype.h>
@@ -35,17 +40,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <libpq-fe.h>
 
 #include "core/util.h"
+#include "store/schema_pg.h"
 #include "store/store_int.h"
 
 #define INT8OID   20
 #define TEXTOID   25
 #define FLOAT8OID 701
-
-/* The advisory lock key schema steps are applied under ("khidma" + 1). */
-#define SCHEMA_LOCK_KEY 0x6b6869646d6101LL
 
 struct sqpg_conn {
 	PGconn  *c;
@@ -179,6 +183,26 @@ static bool ident_char(char c)
 	return isalnum((unsigned char)c) || c == '_' || (unsigned char)c >= 0x80;
 }
 
+/* At "INDEXED BY name" (any case, any blanks): true and *end after it. */
+static bool indexed_by(const char *q, const char **end)
+{
+	const char *p = q + 7;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (strncasecmp(p, "BY", 2) || ident_char(p[2]))
+		return false;
+	p += 2;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!ident_char(*p))
+		return false;
+	while (ident_char(*p))
+		p++;
+	*end = p;
+	return true;
+}
+
 /* Rewrite `?`, `?N`, `:name` to $N (see the top). ST_INVALID on a number
  * out of range. */
 static st_rc rewrite(const char *in, struct sqpg_stmt *p)
@@ -218,6 +242,10 @@ static st_rc rewrite(const char *in, struct sqpg_stmt *p)
 				*o++ = *q++;
 				*o++ = *q++;
 			}
+		} else if ((q == in || !ident_char(q[-1])) &&
+		           !strncasecmp(q, "INDEXED", 7) && !ident_char(q[7]) &&
+		           indexed_by(q, &q)) {
+			*o++ = ' ';                     /* SQLite's hint: dropped */
 		} else if (c == ':' && q[1] == ':') {   /* a PostgreSQL cast */
 			*o++ = *q++;
 			*o++ = *q++;
@@ -551,15 +579,19 @@ static char *query1(store *s, const char *sql)
  * only through the khidma_* functions, and never migrates). */
 static int pg_version(store *s)
 {
-	char *reg = query1(s, "SELECT to_regclass('khidma_schema')::text");
+	char *reg = query1(s, "SELECT CASE WHEN to_regprocedure("
+	                   "'khidma_schema_version()') IS NOT NULL THEN 'f' WHEN "
+	                   "to_regclass('khidma_schema') IS NOT NULL THEN 't' END");
 	sq_stmt *st;
 	int n = -1, rc;
 
 	if (!reg)
 		return 0;
+	/* the function first: a kiosk login may read no table (schema_pg.c) */
+	rc = sq_prep(s, reg[0] == 'f' ? "SELECT coalesce(khidma_schema_version(), 0)"
+	             : "SELECT coalesce(max(version), 0) FROM khidma_schema", &st);
 	free(reg);
-	if (sq_prep(s, "SELECT coalesce(max(version), 0) FROM khidma_schema",
-	            &st) != ST_OK)
+	if (rc != ST_OK)
 		return -1;
 	if ((rc = sq_step(st)) == SQ_ROW)
 		n = sq_col_int(st, 0);
@@ -575,60 +607,7 @@ int st_pg_version(store *s)
 	return pg_version(s);
 }
 
-/* Apply the schema steps above the recorded version, each in its own
- * transaction under pg_advisory_xact_lock (two processes upgrading at once
- * wait for each other; the second finds the work done). */
-static st_rc pg_migrate(store *s, int target, char *err, size_t errsz)
-{
-	int n = 0;
-	const char *const *steps = st_pg_schema(&n);
-	char lock[96];
-
-	if (target > n)
-		target = n;
-	snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%lld)",
-	         (long long)SCHEMA_LOCK_KEY);
-	for (;;) {
-		st_rc r;
-		int v;
-
-		if ((r = sq_exec(s, "BEGIN")) != ST_OK ||
-		    (r = sq_exec(s, lock)) != ST_OK ||
-		    (r = sq_exec(s, "CREATE TABLE IF NOT EXISTS khidma_schema("
-		                 "version integer NOT NULL)")) != ST_OK) {
-			sq_rollback(s);
-			return open_fail(r, err, errsz, "schema lock", sq_errmsg(s));
-		}
-		if ((v = pg_version(s)) < 0) {
-			sq_rollback(s);
-			return open_fail(ST_IO, err, errsz, "schema version", sq_errmsg(s));
-		}
-		if (v >= target) {
-			sq_rollback(s);
-			return ST_OK;
-		}
-		if ((r = sq_exec(s, steps[v])) != ST_OK) {
-			char what[64];
-			snprintf(what, sizeof what, "schema step %d", v + 1);
-			r = open_fail(r, err, errsz, what, sq_errmsg(s));
-			sq_rollback(s);
-			return r;
-		}
-		{
-			char rec[96];
-			snprintf(rec, sizeof rec, "INSERT INTO khidma_schema(version) "
-			         "VALUES (%d)", v + 1);
-			if ((r = sq_exec(s, rec)) != ST_OK ||
-			    (r = sq_exec(s, "COMMIT")) != ST_OK) {
-				r = open_fail(r, err, errsz, "schema version", sq_errmsg(s));
-				sq_rollback(s);
-				return r;
-			}
-		}
-	}
-}
-
-/* Invariant 5: refuse a database whose ctype cannot index Arabic. */
+/* Invariant 6: refuse a database whose ctype cannot index Arabic. */
 static st_rc check_ctype(store *s, char *err, size_t errsz)
 {
 	char *ct = query1(s, "SELECT datctype || '|' || datlocprovider::text FROM "
@@ -647,6 +626,14 @@ static st_rc check_ctype(store *s, char *err, size_t errsz)
 		              "TEMPLATE template0)");
 	free(ct);
 	return r;
+}
+
+/* The server's NOTICEs ("table … does not exist, skipping") are not for the
+ * user's terminal: libpq would print them to stderr under the screen. */
+static void quiet_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
 }
 
 /* See store_int.h. */
@@ -679,6 +666,7 @@ st_rc st_open_pg(const char *uri, const struct store_opts *o, int target,
 		return r;
 	}
 	PQsetClientEncoding(c, "UTF8");
+	PQsetNoticeProcessor(c, quiet_notice, NULL);
 	s = xcalloc(1, sizeof *s);
 	s->pg = xcalloc(1, sizeof *s->pg);
 	s->pg->c = c;
@@ -702,8 +690,7 @@ st_rc st_open_pg(const char *uri, const struct store_opts *o, int target,
 	if (v == -2)
 		goto opened;             /* a role that may not see the schema */
 	{
-		int latest = 0;
-		(void)st_pg_schema(&latest);
+		int latest = store_pg_schema_latest();
 		if (v > latest) {
 			r = open_fail(ST_TOONEW, err, errsz, where, "the database's "
 			              "schema is newer than this program");
@@ -725,7 +712,10 @@ st_rc st_open_pg(const char *uri, const struct store_opts *o, int target,
 			              "in this database (run `khidma init`)");
 			goto fail;
 		}
-		if ((r = pg_migrate(s, target, err, errsz)) != ST_OK)
+		/* schema_pg.c: each step in its own transaction under the
+		 * advisory lock (always to the latest: `target` is for SQLite's
+		 * tests of old files) */
+		if ((r = st_pg_migrate(s->pg->c, err, errsz)) != ST_OK)
 			goto fail;
 	}
 	if (target >= 1)
@@ -749,13 +739,4 @@ void st_close_pg(store *s)
 	PQfinish(s->pg->c);
 	free(s->pg);
 	s->pg = NULL;
-}
-
-/* The default schema until src/store/schema_pg.c provides one: no steps.
- * schema_pg.c's strong definition replaces this weak one at link time. */
-__attribute__((weak)) const char *const *st_pg_schema(int *n)
-{
-	static const char *const none[] = { NULL };
-	*n = 0;
-	return none;
 }

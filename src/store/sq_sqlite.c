@@ -111,8 +111,9 @@ int sq_step(sq_stmt *st)
 int64_t sq_col_i64(sq_stmt *st, int i)
 {
 	if (st->pg) {
+		/* a boolean result ("SELECT a = b") reads as 1/0, as in SQLite */
 		const char *t = sqpg_col(st, i);
-		return t ? strtoll(t, NULL, 10) : 0;
+		return !t ? 0 : t[0] == 't' && !t[1] ? 1 : strtoll(t, NULL, 10);
 	}
 	return sqlite3_column_int64(st->lite, i);
 }

@@ -20,6 +20,10 @@
  *    integer flags, CAST(? AS bigint|text) where PG cannot infer a type,
  *    least()/greatest() instead of scalar min()/max(), times as integer unix
  *    seconds computed in C;
+ *  - SQLite's planner hint `INDEXED BY name` may stay in the text: the PG
+ *    engine drops it (a hint, never a meaning); FTS5 MATCH, PRAGMA,
+ *    sqlite_schema and the like have no PG spelling and go behind
+ *    sq_dialect;
  *  - where a statement truly differs, sq_dialect(s) chooses (rare, with a
  *    comment why).
  *

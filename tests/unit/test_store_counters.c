@@ -12,6 +12,7 @@
  * period covering everything.
  */
 #include "unit/store_fixture.h"
+#include "store/store_int.h"
 
 #include <math.h>
 
@@ -35,20 +36,20 @@ static void check_counters(store *s)
 	assert_int_equal(fx_int(s, "SELECT count(*) FROM ("
 	    "SELECT day, status, service, n FROM request_days WHERE n <> 0 EXCEPT "
 	    "SELECT (created_at - ((created_at % 86400) + 86400) % 86400) / 86400, "
-	    "status, service, count(*) FROM requests GROUP BY 1, 2, 3)"), 0);
+	    "status, service, count(*) FROM requests GROUP BY 1, 2, 3) AS x"), 0);
 	assert_int_equal(fx_int(s, "SELECT count(*) FROM request_days WHERE n <> 0"),
 	                 fx_int(s, "SELECT count(*) FROM (SELECT DISTINCT "
 	                 "(created_at - ((created_at % 86400) + 86400) % 86400) / 86400,"
-	                 " status, service FROM requests)"));
+	                 " status, service FROM requests) AS x"));
 	assert_int_equal(fx_int(s, "SELECT count(*) FROM request_days WHERE n < 0"), 0);
 	assert_int_equal(fx_int(s, "SELECT count(*) FROM ("
 	    "SELECT kind, bucket, n FROM request_durations WHERE n <> 0 EXCEPT "
 	    "SELECT * FROM (SELECT 'decided', (d - ((d % 3600) + 3600) % 3600) / 3600, count(*) FROM "
 	    " (SELECT decided_at - created_at AS d FROM requests WHERE decided_at "
-	    "  IS NOT NULL) GROUP BY 2 UNION ALL "
+	    "  IS NOT NULL) AS a GROUP BY 2 UNION ALL "
 	    "SELECT 'delivered', (d - ((d % 3600) + 3600) % 3600) / 3600, count(*) FROM "
 	    " (SELECT delivered_at - created_at AS d FROM requests WHERE delivered_at "
-	    "  IS NOT NULL) GROUP BY 2))"), 0);
+	    "  IS NOT NULL) AS b GROUP BY 2) AS c) AS x"), 0);
 	assert_int_equal(fx_int(s, "SELECT coalesce(sum(n), 0) FROM request_durations "
 	                 "WHERE kind = 'decided'"),
 	                 fx_int(s, "SELECT count(*) FROM requests WHERE decided_at IS NOT NULL"));
@@ -58,9 +59,9 @@ static void check_counters(store *s)
 	assert_int_equal(fx_int(s, "SELECT count(*) FROM request_durations WHERE n < 0"), 0);
 	/* and the columns they count are the first decision / delivery */
 	assert_int_equal(fx_int(s, "SELECT count(*) FROM requests q WHERE "
-	    "q.decided_at IS NOT (SELECT min(at) FROM request_events e WHERE "
+	    "q.decided_at IS DISTINCT FROM (SELECT min(at) FROM request_events e WHERE "
 	    "e.request_id = q.id AND e.to_status IN ('accepted','rejected') AND "
-	    "e.from_status <> e.to_status) OR q.delivered_at IS NOT (SELECT min(at) "
+	    "e.from_status <> e.to_status) OR q.delivered_at IS DISTINCT FROM (SELECT min(at) "
 	    "FROM request_events e WHERE e.request_id = q.id AND e.to_status = "
 	    "'delivered' AND e.from_status <> e.to_status)"), 0);
 	fx_check_officer_counters(s);
@@ -146,17 +147,17 @@ static void check_times(store *s)
 		const struct report_duration *d = k ? &r->to_delivery : &r->to_decision;
 		double *x = NULL;
 		int64_t n = 0;
-		sqlite3_stmt *st;
+		sq_stmt *st;
 		char sql[200];
 
 		snprintf(sql, sizeof sql, "SELECT %s - created_at FROM requests WHERE "
 		         "%s IS NOT NULL ORDER BY 1", col[k], col[k]);
-		assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-		while (sqlite3_step(st) == SQLITE_ROW) {
+		assert_int_equal(sq_prep(s, sql, &st), ST_OK);
+		while (sq_step(st) == SQ_ROW) {
 			x = realloc(x, (size_t)(n + 1) * sizeof *x);
-			x[n++] = (double)sqlite3_column_int64(st, 0) / DAY;
+			x[n++] = (double)sq_col_i64(st, 0) / DAY;
 		}
-		sqlite3_finalize(st);
+		sq_finalize(st);
 		assert_int_equal(d->n, n);
 		assert_true(d->median_days == report_percentile(x, n, 0.5));
 		assert_true(d->p90_days == report_percentile(x, n, 0.9));
@@ -247,36 +248,30 @@ static void test_counters_follow_every_write(void **state)
 	/* raw SQL writers are kept too: an insert, an earlier decision
 	 * inserted after a later one (re-dates decided_at: its duration
 	 * changes bucket), a moved receipt time, a delete */
-	assert_int_equal(sqlite3_exec(store_db(s),
-		"INSERT INTO requests(seq, ref, category, name, national_id, mobile,"
+	fx_exec(s, "INSERT INTO requests(seq, ref, category, name, national_id, mobile,"
 		" service, channel, description, created_at, earliest_response, status,"
 		" updated_at) VALUES (100, '01001007', 'member', 'Raw',"
 		" '1000000021', '0500000021', 'training', 'in_person', 'd', -5000,"
-		" 0, 'accepted', 0);", NULL, NULL, NULL), SQLITE_OK);
+		" 0, 'accepted', 0);");
 	check_counters(s);
 	assert_int_equal(fx_int(s, "SELECT decided_at FROM requests WHERE id = 4"),
 	                 D + 5 * DAY + 2);
 	/* (a raw writer sets decided_at and last_officer with the event:
 	 * schema invariants 7, 8) */
-	assert_int_equal(sqlite3_exec(store_db(s),
-		"INSERT INTO request_events(request_id, at, who, from_status,"
+	fx_exec(s, "INSERT INTO request_events(request_id, at, who, from_status,"
 		" to_status, note) VALUES (4, 1741305600, 'committee1', 'committee',"
 		" 'rejected', 'earlier'), (4, 1741305000, 'committee1', 'committee',"
 		" 'committee', 'a note is no decision');"
 		"UPDATE requests SET decided_at = 1741305600, last_officer = "
-		"  'committee1' WHERE id = 4;",
-		NULL, NULL, NULL), SQLITE_OK);
+		"  'committee1' WHERE id = 4;");
 	assert_int_equal(fx_int(s, "SELECT decided_at FROM requests WHERE id = 4"),
 	                 1741305600);
 	check_counters(s);
-	assert_int_equal(sqlite3_exec(store_db(s),
-		"UPDATE requests SET created_at = created_at - 90000 WHERE id = 5;"
-		"UPDATE requests SET created_at = created_at + 7000 WHERE id = 1;",
-		NULL, NULL, NULL), SQLITE_OK);
+	fx_exec(s, "UPDATE requests SET created_at = created_at - 90000 WHERE id = 5;"
+		"UPDATE requests SET created_at = created_at + 7000 WHERE id = 1;");
 	check_counters(s);
 	check_times(s);
-	assert_int_equal(sqlite3_exec(store_db(s),
-		"DELETE FROM requests WHERE seq = 100;", NULL, NULL, NULL), SQLITE_OK);
+	fx_exec(s, "DELETE FROM requests WHERE seq = 100;");
 	check_counters(s);
 
 	/* the report from the counters = the report from the rows */
@@ -425,5 +420,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_counters_follow_every_write,
 		                                fx_setup, fx_teardown),
 	};
-	return cmocka_run_group_tests_name("store_counters", tests, NULL, NULL);
+	return FX_RUN_BOTH(tests, NULL, NULL);
 }

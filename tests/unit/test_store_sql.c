@@ -120,6 +120,14 @@ static void test_dialect(void **state)
 	assert_int_equal(n, 27);
 	assert_int_equal(store_sql_i64(f->s, "SELECT coalesce(NULL, 4)", &n), ST_OK);
 	assert_int_equal(n, 4);
+	/* SQLite's index hint: obeyed there, dropped by the PG engine */
+	fx_exec(f->s, "CREATE INDEX t_sql_n ON t_sql(n)");
+	assert_int_equal(store_sql_i64(f->s, "SELECT count(*) FROM t_sql indexed  BY "
+	                 "t_sql_n WHERE n >= 0 AND k <> 'INDEXED BY x'", &n), ST_OK);
+	assert_int_equal(n, 2);
+	/* a boolean result reads as 1/0 on both */
+	assert_int_equal(store_sql_i64(f->s, "SELECT 2 > 1", &n), ST_OK);
+	assert_int_equal(n, 1);
 
 	assert_int_equal(sq_prep(f->s, "SELECT NULL, CAST(? AS text)", &st), ST_OK);
 	sq_bind_null(st, 1);

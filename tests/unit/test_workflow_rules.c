@@ -389,5 +389,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_study_days_setting, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_checker_catches_bypass, fx_setup, fx_teardown),
 	};
-	return cmocka_run_group_tests_name("workflow_rules", tests, NULL, NULL);
+	return FX_RUN_BOTH(tests, NULL, NULL);
 }

@@ -63,7 +63,7 @@ static struct snap snap_of(store *s, int64_t id)
 	snprintf(sql, sizeof sql, "SELECT version FROM requests WHERE id = %lld",
 	         (long long)id);
 	n.version = fx_int(s, sql);
-	n.officers_sum = fx_int(s, "SELECT total(active + failed + locked_until) "
+	n.officers_sum = fx_int(s, "SELECT coalesce(sum(active + failed + locked_until), 0) "
 	                        "+ count(*) FROM officers");
 	n.catalog = fx_int(s, "SELECT count(*) FROM catalog");
 	return n;
@@ -157,15 +157,14 @@ static void test_role_change_ends_session(void **state)
 	int64_t id = fx_submit(s, "نورة", "1000000002", "0500000002");
 
 	assert_int_equal(store_session_begin(s, "amal", ROLE_OFFICER), ST_OK);
-	assert_int_equal(sqlite3_exec(store_db(t->admin), "UPDATE officers SET "
-	                 "role = 'researcher' WHERE login = 'amal'", NULL, NULL,
-	                 NULL), SQLITE_OK);
+	fx_exec(t->admin, "UPDATE officers SET "
+	                 "role = 'researcher' WHERE login = 'amal'");
 	assert_all_refused(s, id, "amal", ROLE_OFFICER);
 	store_session_end(s);
 	/* the account deleted outright */
 	assert_int_equal(store_session_begin(s, "badr", ROLE_OFFICER), ST_OK);
-	assert_int_equal(sqlite3_exec(store_db(t->admin), "DELETE FROM officers "
-	                 "WHERE login = 'badr'", NULL, NULL, NULL), SQLITE_OK);
+	fx_exec(t->admin, "DELETE FROM officers "
+	                 "WHERE login = 'badr'");
 	assert_int_equal(store_request_note(s, id, "badr", "x"), ST_REVOKED);
 	store_session_end(s);
 }
@@ -256,13 +255,11 @@ static void test_every_role_every_change(void **state)
 				snprintf(sql, sizeof sql, "UPDATE officers SET role = '%s' "
 				         "WHERE login = '%s'", officer_role_name((officer_role)change),
 				         login);
-			assert_int_equal(sqlite3_exec(store_db(t->admin), sql, NULL, NULL,
-			                              NULL), SQLITE_OK);
+			fx_exec(t->admin, sql);
 			assert_all_refused(s, id, login, (officer_role)lr);
 			store_session_end(s);
-			assert_int_equal(sqlite3_exec(store_db(t->admin), "DELETE FROM "
-			                 "officers WHERE login = 'victim'", NULL, NULL,
-			                 NULL), SQLITE_OK);
+			fx_exec(t->admin, "DELETE FROM "
+			                 "officers WHERE login = 'victim'");
 			combos++;
 		}
 	}
@@ -280,5 +277,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_session_edges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_role_every_change, setup, teardown),
 	};
-	return cmocka_run_group_tests_name("workflow_session", tests, NULL, NULL);
+	return FX_RUN_BOTH(tests, NULL, NULL);
 }

@@ -99,7 +99,7 @@ static void force_status(store *s, int64_t id, req_status st, const char *match)
 	snprintf(sql, sizeof sql, "UPDATE requests SET status = '%s', field_match = "
 	         "'%s', version = version + 1 WHERE id = %lld",
 	         req_status_name(st), match, (long long)id);
-	assert_int_equal(sqlite3_exec(store_db(s), sql, NULL, NULL, NULL), SQLITE_OK);
+	fx_exec(s, sql);
 }
 
 /* Run the workflow `days` days after request id was received (0: now,
@@ -146,8 +146,7 @@ static void test_every_triple(void **state)
 					id = fx_submit(f->s, "Triple", "1000000010", "0500000010");
 				snprintf(link, sizeof link, "UPDATE requests SET duplicate_of = "
 				         "%lld WHERE id = %lld", (long long)twin, (long long)id);
-				assert_int_equal(sqlite3_exec(store_db(f->s), link, NULL, NULL,
-				                 NULL), SQLITE_OK);
+				fx_exec(f->s, link);
 				set_days_after(f->s, id, a == WF_ACCEPT || a == WF_REJECT ? 15 : 0);
 				force_status(f->s, id, (req_status)st, all_matched);
 				assert_int_equal(store_request_get(f->s, id, &r), ST_OK);
@@ -321,15 +320,14 @@ static void test_maker_checker(void **state)
 	}
 	assert_true(wf_all_matched("category=1,mobile=1,name=1,national_id=1,extra=0"));
 	/* all matched but the declaration unsigned: still refused */
-	assert_int_equal(sqlite3_exec(store_db(f->s), "UPDATE requests SET "
+	fx_exec(f->s, "UPDATE requests SET "
 	                 "signature = '', field_match = "
-	                 "'name=1,national_id=1,mobile=1,category=1'", NULL, NULL, NULL),
-	                 SQLITE_OK);
+	                 "'name=1,national_id=1,mobile=1,category=1'");
 	assert_int_equal(store_request_get(f->s, id, &r), ST_OK);
 	assert_int_equal(wf_apply(f->s, &r, WF_VERIFY, &o, NULL), ST_DENIED);
 	request_free(&r);
-	assert_int_equal(sqlite3_exec(store_db(f->s), "UPDATE requests SET "
-	                 "signature = 'Checker'", NULL, NULL, NULL), SQLITE_OK);
+	fx_exec(f->s, "UPDATE requests SET "
+	                 "signature = 'Checker'");
 	assert_int_equal(store_request_get(f->s, id, &r), ST_OK);
 	assert_int_equal(wf_apply(f->s, &r, WF_VERIFY, &o, NULL), ST_OK);
 	assert_int_equal(r.status, RS_VERIFIED);
@@ -515,5 +513,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stale_version_two_connections, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_inactive_officer_and_full_path, fx_setup, fx_teardown),
 	};
-	return cmocka_run_group_tests_name("workflow_table", tests, NULL, NULL);
+	return FX_RUN_BOTH(tests, NULL, NULL);
 }
