@@ -29,9 +29,10 @@
  *     sources (PG* variables, ~/.pgpass, service files): PQconnectdbParams
  *     with expand_dbname. Messages name host and database, never the URI
  *     (it may hold a password).
- *  5. Schema steps: schema_pg.c's st_pg_migrate at open (pgb), taken under
- *     its advisory lock; the version is read through khidma_schema_version()
- *     when it exists (a kiosk role may read no table).
+ *  5. Schema steps (schema_pg.c's st_pg_schema) are applied at open, each
+ *     in its own transaction under pg_advisory_xact_lock, one version row
+ *     per step; the version is read through khidma_schema_version() when it
+ *     exists (a kiosk role may read no table).
  *  6. A database whose LC_CTYPE is C/POSIX (libc provider) is refused at
  *     open: pg_trgm would index no Arabic letter (/work/shared/POSTGRES.md).
  */
@@ -46,6 +47,9 @@
 #include "core/util.h"
 #include "store/schema_pg.h"
 #include "store/store_int.h"
+
+/* The advisory lock key schema steps are applied under ("khidma" + 1). */
+#define SCHEMA_LOCK_KEY 0x6b6869646d6101LL
 
 #define INT8OID   20
 #define TEXTOID   25
@@ -607,6 +611,59 @@ int st_pg_version(store *s)
 	return pg_version(s);
 }
 
+/* Apply the schema steps above the recorded version, each in its own
+ * transaction under pg_advisory_xact_lock (two processes upgrading at once
+ * wait for each other; the second finds the work done). */
+static st_rc pg_migrate(store *s, int target, char *err, size_t errsz)
+{
+	int n = 0;
+	const char *const *steps = st_pg_schema(&n);
+	char lock[96];
+
+	if (target > n)
+		target = n;
+	snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%lld)",
+	         (long long)SCHEMA_LOCK_KEY);
+	for (;;) {
+		st_rc r;
+		int v;
+
+		if ((r = sq_exec(s, "BEGIN")) != ST_OK ||
+		    (r = sq_exec(s, lock)) != ST_OK ||
+		    (r = sq_exec(s, "CREATE TABLE IF NOT EXISTS khidma_schema("
+		                 "version integer NOT NULL)")) != ST_OK) {
+			sq_rollback(s);
+			return open_fail(r, err, errsz, "schema lock", sq_errmsg(s));
+		}
+		if ((v = pg_version(s)) < 0) {
+			sq_rollback(s);
+			return open_fail(ST_IO, err, errsz, "schema version", sq_errmsg(s));
+		}
+		if (v >= target) {
+			sq_rollback(s);
+			return ST_OK;
+		}
+		if ((r = sq_exec(s, steps[v])) != ST_OK) {
+			char what[64];
+			snprintf(what, sizeof what, "schema step %d", v + 1);
+			r = open_fail(r, err, errsz, what, sq_errmsg(s));
+			sq_rollback(s);
+			return r;
+		}
+		{
+			char rec[96];
+			snprintf(rec, sizeof rec, "INSERT INTO khidma_schema(version) "
+			         "VALUES (%d)", v + 1);
+			if ((r = sq_exec(s, rec)) != ST_OK ||
+			    (r = sq_exec(s, "COMMIT")) != ST_OK) {
+				r = open_fail(r, err, errsz, "schema version", sq_errmsg(s));
+				sq_rollback(s);
+				return r;
+			}
+		}
+	}
+}
+
 /* Invariant 6: refuse a database whose ctype cannot index Arabic. */
 static st_rc check_ctype(store *s, char *err, size_t errsz)
 {
@@ -712,10 +769,7 @@ st_rc st_open_pg(const char *uri, const struct store_opts *o, int target,
 			              "in this database (run `khidma init`)");
 			goto fail;
 		}
-		/* schema_pg.c: each step in its own transaction under the
-		 * advisory lock (always to the latest: `target` is for SQLite's
-		 * tests of old files) */
-		if ((r = st_pg_migrate(s->pg->c, err, errsz)) != ST_OK)
+		if ((r = pg_migrate(s, target, err, errsz)) != ST_OK)
 			goto fail;
 	}
 	if (target >= 1)

@@ -193,6 +193,16 @@ void  st_close_pg(store *s);
 int   st_pg_version(store *s);
 st_rc st_map_pg(const char *sqlstate);
 
+/* schema_pg.c: the PostgreSQL schema steps; *n = how many, steps[0] takes
+ * an empty database to version 1, steps[v] version v to v + 1. The runner
+ * (sq_pg.c) runs each step in its own transaction under
+ * pg_advisory_xact_lock, after CREATE TABLE IF NOT EXISTS
+ * khidma_schema(version integer NOT NULL), and records the version itself
+ * (INSERT INTO khidma_schema VALUES (v + 1)); the version read is
+ * max(version). A step is one or more statements (sent with PQexec, so no
+ * parameters), may not COMMIT, and must not insert its own version row. */
+const char *const *st_pg_schema(int *n);
+
 /* sq_pg.c: the PostgreSQL side of each sq_* call (see sql.h). */
 enum sqpg_kind { SQPG_NULL, SQPG_I64, SQPG_DOUBLE, SQPG_TEXT };
 st_rc       sqpg_prep(store *s, const char *sql, sq_stmt **out);
