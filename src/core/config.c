@@ -94,6 +94,9 @@ static const struct key keys[] = {
 	{ "backup_dir",         K_STR, OFF(backup_dir),         0, 0, NULL },
 	/* the kiosk's spool (issue 13; store/spool.c) */
 	{ "spool",              K_STR, OFF(spool),              0, 0, NULL },
+	/* the console's Reports, "print" (officer/reports.c) */
+	{ "report_dir",         K_STR, OFF(report_dir),         0, 0, NULL },
+	{ "report_print_command", K_STR, OFF(report_print_command), 0, 0, NULL },
 };
 
 /* K_STR keys whose longest value is not CONFIG_STR_MAX bytes. */
@@ -104,6 +107,7 @@ static const struct str_cap { const char *name; size_t max; } str_caps[] = {
 	{ "kiosk_id", 64 },
 	{ "backup_dir", CONFIG_PATH_MAX },
 	{ "spool", CONFIG_PATH_MAX },
+	{ "report_dir", CONFIG_PATH_MAX },
 };
 
 static size_t

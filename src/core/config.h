@@ -88,6 +88,11 @@ struct config {
 	 * the server cannot be reached; NULL = spool.db beside a database
 	 * file, ./var/spool.db for a server URI (config_spool_path) */
 	char *spool;
+	/* the console's Reports, key P (officer/reports.c): the text of
+	 * `khidma report` written into report_dir (NULL = backup_dir), or piped
+	 * to report_print_command ("lpr") when that is set */
+	char *report_dir;
+	char *report_print_command;
 	int   ndocs;
 	struct config_doc docs[CONFIG_MAX_DOCS];
 	/* Where each key was set in the file (0 = the default), by the order

@@ -20,12 +20,26 @@
  *     only where n >= min_n (never below REPORT_MIN_N) — the policy says
  *     evaluation is for improvement, not punishment.
  *  3. No applicant data: the overdue list names requests by reference.
+ *  4. P (print) writes exactly what `khidma report` prints (report_render_text
+ *     at 80 columns, as to a file or a pipe) of the snapshot on screen: into
+ *     report_dir (else backup_dir) as khidma-report-YYYYMMDD-HHMMSS.txt,
+ *     created new (never over another file), the path on the status line;
+ *     or, with report_print_command set, piped to it (stdin from a private
+ *     temporary copy, its output to /dev/null, given 30 s). A failure says
+ *     why and leaves no partial file.
  */
 #include "officer/officer_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include "core/log.h"
 #include "core/util.h"
 #include "store/report.h"
@@ -352,13 +366,133 @@ draw_view(struct reports *p, struct ui_rect r)
 	}
 }
 
+/* Write the report's text (`khidma report`'s, 80 columns) to fd; 0 or -1
+ * (errno set). fd is closed. */
+static int
+write_text(const struct report *rep, int fd)
+{
+	FILE *f = fdopen(fd, "w");
+	int rc;
+
+	if (f == NULL) {
+		close(fd);
+		return -1;
+	}
+	rc = report_render_text(rep, f, 80);
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+		rc = -1;
+	if (fclose(f) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* Run cmd (sh -c) with stdin from path, output to /dev/null; true when it
+ * exited 0 within 30 s (else it is killed). */
+static bool
+run_printer(const char *cmd, const char *path)
+{
+	pid_t pid = fork();
+	int st = 0;
+
+	if (pid < 0)
+		return false;
+	if (pid == 0) {
+		int in = open(path, O_RDONLY | O_CLOEXEC), nul = open("/dev/null", O_WRONLY);
+
+		if (in < 0 || nul < 0 || dup2(in, 0) < 0 || dup2(nul, 1) < 0 || dup2(nul, 2) < 0)
+			_exit(127);
+		setsid();                       /* never the console's terminal */
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 300; i++) {         /* 30 s in 0.1 s steps */
+		pid_t w = waitpid(pid, &st, WNOHANG);
+
+		if (w == pid)
+			return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+		if (w < 0 && errno != EINTR)
+			return false;
+		struct timespec ts = { 0, 100000000L };
+		nanosleep(&ts, NULL);
+	}
+	kill(pid, SIGKILL);
+	(void)waitpid(pid, &st, 0);
+	return false;
+}
+
+/* Invariant 4: P. Says on the status line what happened. */
+static void
+print_report(struct reports *p)
+{
+	const struct config *cfg = &p->c->a->cfg;
+	const char *dir = cfg->report_dir ? cfg->report_dir : cfg->backup_dir;
+	char stamp[32], *path, *m;
+	struct tm tm;
+	time_t now = khidma_now();
+	int fd;
+
+	if (p->rep == NULL)
+		return;
+	if (cfg->report_print_command != NULL && cfg->report_print_command[0]) {
+		char tmp[] = "/tmp/khidma-report-XXXXXX";
+		bool ok;
+
+		fd = mkstemp(tmp);
+		if (fd < 0 || write_text(p->rep, fd) != 0) {
+			if (fd >= 0)
+				unlink(tmp);
+			ui_status(_("The report could not be written; nothing was printed."), true);
+			return;
+		}
+		ok = run_printer(cfg->report_print_command, tmp);
+		unlink(tmp);
+		log_info("officer %s: report printed with \"%s\": %s", p->c->me.login,
+		         cfg->report_print_command, ok ? "ok" : "failed");
+		m = xasprintf(ok ? _("The report was sent to the printer (%s).")
+		                 : _("The printer command (%s) failed; nothing was printed."),
+		              cfg->report_print_command);
+		ui_status(m, !ok);
+		free(m);
+		return;
+	}
+	if (dir == NULL || dir[0] == '\0') {
+		ui_status(_("No report directory is configured (report_dir or backup_dir); "
+		            "nothing was written."), true);
+		return;
+	}
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	path = xasprintf("%s/khidma-report-%s.txt", dir, stamp);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (fd < 0 || write_text(p->rep, fd) != 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			unlink(path);
+		log_error("officer %s: report to %s: %s", p->c->me.login, path, strerror(e));
+		m = xasprintf(e == ENOENT ? _("The report directory %s does not exist; nothing was written.")
+		              : e == EEXIST ? _("A report with this name exists already (%s); try again in a second.")
+		              : _("The report could not be written in %s; nothing was written."),
+		              e == EEXIST ? path : dir);
+		ui_status(m, true);
+		free(m);
+		free(path);
+		return;
+	}
+	log_info("officer %s: report written to %s", p->c->me.login, path);
+	m = xasprintf(_("Report written to %s"), path);
+	ui_status(m, false);
+	free(m);
+	free(path);
+}
+
 static void
 reports_draw(struct ui_screen *s)
 {
 	struct reports *p = s->state;
 	static const struct ui_key_hint hints[] = {
 		{ "Tab", N_("next view") }, { "↑↓", N_("scroll") }, { "←→", N_("month") },
-		{ "F5", N_("refresh") },
+		{ "F5", N_("refresh") }, { "P", N_("print") },
 		{ "Esc", N_("back") },
 	};
 	static const char *const views[RP__COUNT] = {
@@ -435,6 +569,14 @@ reports_key(struct ui_screen *s, struct ui_event ev)
 		} else if (p->month > 0) {
 			p->month--;
 		}
+		return UI_REDRAW;
+	case ACT_CHAR:
+		if (ev.ch == L'p' || ev.ch == L'P' || ev.ch == L'\u062d') {   /* ح: P on the Arabic layout */
+			print_report(p);
+			return UI_REDRAW;
+		}
+		if (p->view == RP_OVERDUE)
+			(void)ui_table_key(&p->otable, ev);
 		return UI_REDRAW;
 	case ACT_SAVE:
 		rc = build(p);

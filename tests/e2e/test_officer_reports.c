@@ -12,9 +12,17 @@
  *    "0.0" days for both, with bars of different lengths), the longer bar
  *    carries the larger number, and the deliveries (n = 0) show "–" and no
  *    bar; `khidma report` prints the same figures.
+ *  - print_writes_what_report_prints (issue 12, "prints the same as khidma
+ *    report"): P on the Reports screen (named in the footer) writes the
+ *    text `khidma report` prints — the same bytes after the first line's
+ *    time — into backup_dir and says the path; with report_print_command
+ *    the same text goes to the command's stdin; with neither directory
+ *    configured it says so and writes nothing.
  */
 #include "e2e/test_officer_fixture.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -241,11 +249,119 @@ static void durations_in_their_unit_and_none(void **state)
 	free(text);
 }
 
+/* text without its first line (the time it was made) */
+static const char *after_first_line(const char *t)
+{
+	const char *nl = strchr(t, '\n');
+
+	assert_non_null(nl);
+	assert_true(strncmp(t, "khidma report, ", 15) == 0);
+	return nl + 1;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *buf = calloc(1, 65536);
+	size_t n;
+
+	assert_non_null(fp);
+	n = fread(buf, 1, 65535, fp);
+	buf[n] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+static void print_writes_what_report_prints(void **state)
+{
+	struct ofx *f = *state;
+	struct catalog_item *svc = NULL;
+	time_t now = time(NULL);
+	int n = 0, seed = 300;
+	char conf[2400], dir[600], path[1000], *text, *file;
+	const char *shown;
+	ht *h;
+	store *s = ofx_open(f);
+
+	assert_int_equal(store_catalog_list(s, "service", false, &svc, &n), ST_OK);
+	for (int i = 0; i < 3; i++) {
+		int64_t id = submit(s, svc[i].code, seed++, now - 7200);
+		if (i == 0)
+			move(s, id, RS_VERIFIED, now - 3600);
+	}
+	store_close(s);
+	catalog_items_free(svc, n);
+	unsetenv("KHIDMA_FAKE_NOW");
+
+	/* neither report_dir nor backup_dir: said, nothing written */
+	h = ofx_session(f, "ali", "en", NULL, 24, 80);
+	ofx_login(h, PW);
+	ht_keys(h, "r");
+	HT_ASSERT_TEXT(h, "Requests in the period: 3", T);
+	HT_ASSERT_TEXT(h, "P print", T);              /* the footer names the key */
+	ht_keys(h, "p");
+	HT_ASSERT_TEXT(h, "No report directory is configured", T);
+	ht_end(h);
+
+	snprintf(dir, sizeof dir, "%s/backups", ht_dir(f->base));
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(conf, sizeof conf, "backup_dir = \"%s\";\n", dir);
+	assert_true(ht_write_file(f->base, "khidma.conf", conf));
+	text = cli_report(f);
+	h = ofx_session(f, "ali", "en", NULL, 24, 80);
+	ofx_login(h, PW);
+	ht_keys(h, "r");
+	HT_ASSERT_TEXT(h, "Requests in the period: 3", T);
+	ht_keys(h, "p");
+	snprintf(path, sizeof path, "Report written to %s/khidma-report-", dir);
+	HT_ASSERT_TEXT(h, path, T);
+	/* the one file in the directory is the one named */
+	{
+		DIR *d = opendir(dir);
+		struct dirent *de;
+		int files = 0;
+
+		assert_non_null(d);
+		while ((de = readdir(d)) != NULL)
+			if (strncmp(de->d_name, "khidma-report-", 14) == 0 &&
+			    strstr(de->d_name, ".txt") != NULL) {
+				snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+				files++;
+			}
+		closedir(d);
+		assert_int_equal(files, 1);
+	}
+	ht_end(h);
+	file = slurp(path);
+	shown = after_first_line(file);
+	assert_string_equal(shown, after_first_line(text));
+	assert_non_null(strstr(shown, "Requests received: 3"));
+	free(file);
+
+	/* piped to report_print_command instead */
+	snprintf(path, sizeof path, "%s/printed.txt", ht_dir(f->base));
+	snprintf(conf, sizeof conf, "backup_dir = \"%s\";\nreport_print_command = \"cat > '%s'\";\n",
+	         dir, path);
+	assert_true(ht_write_file(f->base, "khidma.conf", conf));
+	h = ofx_session(f, "ali", "en", NULL, 24, 80);
+	ofx_login(h, PW);
+	ht_keys(h, "r");
+	HT_ASSERT_TEXT(h, "Requests in the period: 3", T);
+	ht_keys(h, "p");
+	HT_ASSERT_TEXT(h, "The report was sent to the printer", T);
+	ht_end(h);
+	file = slurp(path);
+	assert_string_equal(after_first_line(file), after_first_line(text));
+	free(file);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(every_service_row_scrolls_into_view, setup, teardown),
 		cmocka_unit_test_setup_teardown(durations_in_their_unit_and_none, setup, teardown),
+		cmocka_unit_test_setup_teardown(print_writes_what_report_prints, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
