@@ -640,16 +640,31 @@ static st_rc reserve_body(store *s, void *ctx)
 	st_rc r;
 	int rc;
 
-	/* invariant 4: after every number used or reserved */
-	if ((r = st_prep(s, "SELECT greatest((SELECT coalesce(max(seq), 0) FROM requests), "
-	                 "(SELECT coalesce(max(last), 0) FROM ref_blocks)) + 1",
-	                 &st)) != ST_OK)
-		return r;
-	rc = sq_step(st);
-	c->first = rc == SQ_ROW ? sq_col_i64(st, 0) : 0;
-	sq_finalize(st);
-	if (rc != SQ_ROW)
-		return sq_map(rc);
+	/* invariant 4: after every number used or reserved. PostgreSQL keeps
+	 * a counter per branch (schema_pg.c, khidma_next_seq) that every
+	 * submission there takes from: the block is taken from it. */
+	if (sq_dialect(s) == SQ_PG) {
+		if ((r = st_prep(s, "SELECT khidma_next_seq(CAST(? AS text), "
+		                 "CAST(? AS bigint))", &st)) != ST_OK)
+			return r;
+		sq_bind_text(st, 1, c->branch);
+		sq_bind_i64(st, 2, c->n);
+		rc = sq_step(st);
+		c->first = rc == SQ_ROW ? sq_col_i64(st, 0) - c->n + 1 : 0;
+		sq_finalize(st);
+		if (rc != SQ_ROW)
+			return sq_map(rc);
+	} else {
+		if ((r = st_prep(s, "SELECT greatest((SELECT coalesce(max(seq), 0) "
+		                 "FROM requests), (SELECT coalesce(max(last), 0) FROM "
+		                 "ref_blocks)) + 1", &st)) != ST_OK)
+			return r;
+		rc = sq_step(st);
+		c->first = rc == SQ_ROW ? sq_col_i64(st, 0) : 0;
+		sq_finalize(st);
+		if (rc != SQ_ROW)
+			return sq_map(rc);
+	}
 	c->last = c->first + c->n - 1;
 	if ((r = st_prep(s, "INSERT INTO ref_blocks(kiosk, branch, first, last, at) "
 	                 "VALUES (?,?,?,?,?)", &st)) != ST_OK)

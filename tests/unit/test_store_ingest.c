@@ -3,7 +3,8 @@
  * whole request with its history inserted once under its key, a replay a
  * no-op, the same reference under another key (or written here) refused
  * with nothing written; reserved reference blocks skipped by the
- * submission; the spool's marks.
+ * submission; the spool's marks. On both engines (FX_RUN_BOTH: SQLite,
+ * then PostgreSQL when KHIDMA_TEST_PG is set).
  */
 #include "store_fixture.h"
 
@@ -132,5 +133,5 @@ int main(void)
 		                                fx_setup, fx_teardown),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return FX_RUN_BOTH(tests, NULL, NULL);
 }
