@@ -166,6 +166,11 @@ submit(struct declare *d)
 	store_set_wait_hook(d->k->a->db, saving_hook, d);
 	rc = store_request_submit(d->k->a->db, &r, "kiosk");
 	store_set_wait_hook(d->k->a->db, NULL, NULL);
+	/* issue 13: the server cannot be reached — the spool takes it, under
+	 * a reference reserved for this kiosk; the same confirmation follows
+	 * (kiosk/offline.c) */
+	if (rc == ST_OFFLINE && kiosk_spool_enabled(d->k))
+		rc = kiosk_spool_submit(d->k, &r);
 	if (d->saving_shown)
 		ui_status("", false);
 	if (rc != ST_OK) {
@@ -178,7 +183,7 @@ submit(struct declare *d)
 		free(msg);
 		return false;
 	}
-	log_info("kiosk: request %s stored", r.ref);
+	log_info("kiosk: request %s stored", r.ref);   /* or spooled */
 	kiosk_forget(d->k);           /* the draft, and any older receipt */
 	d->k->done = r;
 	d->k->done_valid = true;

@@ -208,6 +208,10 @@ kiosk_main(struct app *a)
 		/* oos.c: no visitor is let in to a kiosk that cannot save */
 		if ((st == K_WELCOME || st == K_HOME) && kiosk_health(&k) != ST_OK)
 			st = K_OOS;
+		/* offline.c: between visitors, the spool's references and its
+		 * forward pass (a server only) */
+		if (st == K_WELCOME)
+			kiosk_spool_tick(&k);
 		switch (st) {
 		case K_WELCOME: st = kiosk_welcome(&k); break;
 		case K_HOME:    st = kiosk_home(&k); break;
@@ -241,6 +245,7 @@ kiosk_main(struct app *a)
 	}
 	kiosk_forget(&k);
 	ui_form_free(&k.req);
+	kiosk_spool_close(&k);
 	ui_end();
 	log_info("kiosk: terminal closed, draft discarded");
 	return 0;

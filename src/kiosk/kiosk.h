@@ -66,6 +66,10 @@ struct kiosk {
 	st_rc  broken;                 /* why no request can be taken (oos.c), or ST_OK */
 	bool   told;                   /* a visitor typing was told of it */
 	int    notify;                 /* consent.c: notify_choice, -1 = not asked */
+	/* offline.c (issue 13): the spool, opened on first use, and when the
+	 * next forward pass between visitors is due (monotonic seconds) */
+	store *spool;
+	time_t spool_next;
 };
 
 /* Wipe the draft and the last submission. */
@@ -107,6 +111,24 @@ enum kstep kiosk_track(struct kiosk *k);      /* track.c */
 enum kstep kiosk_survey(struct kiosk *k);     /* survey.c */
 enum kstep kiosk_info(struct kiosk *k);       /* info.c */
 enum kstep kiosk_call(struct kiosk *k);       /* call.c */
+
+/* ---- offline.c: a kiosk that outlives its link (issue 13) -------------
+ *
+ * Only on a PostgreSQL server (a SQLite file is never "unreachable"): a
+ * submission the server cannot take (ST_OFFLINE) goes into the kiosk's
+ * spool under a reserved reference (store/spool.h) and the visitor sees
+ * the same confirmation; between visitors the kiosk keeps its block of
+ * references topped up and forwards the spool. */
+/* Whether this kiosk spools (its database is a server). */
+bool  kiosk_spool_enabled(const struct kiosk *k);
+/* Write r into the spool: ST_OK with r->ref set, or the error (ST_FULL:
+ * no reserved reference left). */
+st_rc kiosk_spool_submit(struct kiosk *k, struct request *r);
+/* Between visitors: reserve references while online and forward what is
+ * spooled, at most every 30 s (at once after an offline submission). */
+void  kiosk_spool_tick(struct kiosk *k);
+/* Close the spool (the kiosk's end). */
+void  kiosk_spool_close(struct kiosk *k);
 
 /* ---- oos.c: out of service (issue 15, findings 4 and 5) -------------------
  *

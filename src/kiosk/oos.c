@@ -42,7 +42,9 @@ kiosk_health_probe(struct kiosk *k)
 {
 	st_rc rc = store_write_probe(k->a->db, PROBE_WAIT_MS);
 
-	if (!probe_says_broken(rc))
+	/* issue 13: an unreachable server is no reason to turn visitors
+	 * away when the spool takes their requests (offline.c) */
+	if (!probe_says_broken(rc) || (rc == ST_OFFLINE && kiosk_spool_enabled(k)))
 		return;
 	k->broken = rc;
 	log_error("kiosk: the database %s cannot be written (%s): out of service",

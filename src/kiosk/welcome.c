@@ -62,8 +62,10 @@ welcome_key(struct ui_screen *s, struct ui_event ev)
 	int c;
 
 	if (ev.a == ACT_TICK) {
-		if (kiosk_health(w->k) == ST_OK)
+		if (kiosk_health(w->k) == ST_OK) {
+			kiosk_spool_tick(w->k);  /* nobody at the kiosk (offline.c) */
 			return 0;
+		}
 		w->next = K_OOS;        /* before anyone starts typing */
 		return UI_DONE;
 	}
