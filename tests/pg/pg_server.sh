@@ -30,7 +30,7 @@
 # - Works with no standard input and no terminal (CI): no prompt, every
 #   command reads /dev/null, the postmaster's output goes to DIR/server.log
 #   so a caller's $(…) never waits on it.
-# - The cluster is for tests only: fsync off (a crash of the machine may lose
+# - The cluster is for tests only: initdb --no-sync, fsync off (a crash of the machine may lose
 #   it; the suite never reuses one), trust authentication, reachable only
 #   through the socket in DIR. Set PG_SERVER_DURABLE=1 to keep fsync on (the
 #   benchmarks measure durable commits).
@@ -127,8 +127,10 @@ start)
 		port=$(( port + 1 ))
 	done
 	echo "$port" > "$dir/port" || die "cannot write $dir/port"
+	nosync=--no-sync
+	[ "${PG_SERVER_DURABLE:-0}" = 1 ] && nosync=
 	as_pg "$bindir/initdb" -D "$data" -U "$pguser" -E UTF8 --locale=C.UTF-8 \
-		-A trust --no-instructions >"$dir/initdb.log" 2>&1 ||
+		-A trust --no-instructions $nosync >"$dir/initdb.log" 2>&1 ||
 		{ tail -n 20 "$dir/initdb.log" >&2; die "initdb failed (log above)"; }
 	fsync=off
 	[ "${PG_SERVER_DURABLE:-0}" = 1 ] && fsync=on
