@@ -419,6 +419,21 @@ void ht_end_all(void)
 		ht_end(live);
 }
 
+int ht_teardown(void **state)
+{
+	(void)state;
+	ht_end_all();
+	return 0;
+}
+
+bool ht_khidma_bin_set(void)
+{
+	if (getenv("KHIDMA_BIN") != NULL)
+		return true;
+	fprintf(stderr, "KHIDMA_BIN is not set (run via tests/run.sh)\n");
+	return false;
+}
+
 /* ---- the test's directory -------------------------------------------- */
 
 const char *ht_dir(const ht *h) { return h->dir; }

@@ -115,6 +115,14 @@ void ht_end(ht *h);
  * failed assertion longjmps past the test's own ht_end. */
 void ht_end_all(void);
 
+/* The same in cmocka's teardown shape (int (*)(void **state); the harness
+ * still calls no cmocka): cmocka_unit_test_teardown(test, ht_teardown). */
+int  ht_teardown(void **state);
+/* True when $KHIDMA_BIN is set; else false, with "KHIDMA_BIN is not set
+ * (run via tests/run.sh)" on stderr: `if (!ht_khidma_bin_set()) return 1;`
+ * first in a test program's main. */
+bool ht_khidma_bin_set(void);
+
 /* ---- the test's directory --------------------------------------------------- */
 
 const char *ht_dir(const ht *h);          /* the mkdtemp directory */

@@ -304,26 +304,17 @@ static void failed_check_while_typing_keeps_the_draft(void **state)
 	ht_end(h);
 }
 
-static int end_all(void **state)
-{
-	(void)state;
-	ht_end_all();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(unwritable_wal_shm_out_of_service_at_start, end_all),
-		cmocka_unit_test_teardown(readonly_db_out_of_service_at_start, end_all),
-		cmocka_unit_test_teardown(failed_check_out_of_service_before_typing, end_all),
-		cmocka_unit_test_teardown(failed_check_while_typing_keeps_the_draft, end_all),
+		cmocka_unit_test_teardown(unwritable_wal_shm_out_of_service_at_start, ht_teardown),
+		cmocka_unit_test_teardown(readonly_db_out_of_service_at_start, ht_teardown),
+		cmocka_unit_test_teardown(failed_check_out_of_service_before_typing, ht_teardown),
+		cmocka_unit_test_teardown(failed_check_while_typing_keeps_the_draft, ht_teardown),
 	};
 
-	if (!getenv("KHIDMA_BIN")) {
-		fprintf(stderr, "KHIDMA_BIN is not set (run via tests/run.sh)\n");
+	if (!ht_khidma_bin_set())
 		return 1;
-	}
 	/* the test directories (ht_new, under $TMPDIR) must be reachable by
 	 * nobody too */
 	ou_use_reachable_tmpdir();

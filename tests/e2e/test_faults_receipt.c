@@ -208,24 +208,15 @@ static void failing_printer_is_reported(void **state)
 	ht_end(h);
 }
 
-static int end_all(void **state)
-{
-	(void)state;
-	ht_end_all();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(hanging_printer_never_holds_the_kiosk, end_all),
-		cmocka_unit_test_teardown(leaving_while_it_prints, end_all),
-		cmocka_unit_test_teardown(failing_printer_is_reported, end_all),
+		cmocka_unit_test_teardown(hanging_printer_never_holds_the_kiosk, ht_teardown),
+		cmocka_unit_test_teardown(leaving_while_it_prints, ht_teardown),
+		cmocka_unit_test_teardown(failing_printer_is_reported, ht_teardown),
 	};
 
-	if (!getenv("KHIDMA_BIN")) {
-		fprintf(stderr, "KHIDMA_BIN is not set (run via tests/run.sh)\n");
+	if (!ht_khidma_bin_set())
 		return 1;
-	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -258,29 +258,20 @@ static void readme_terminals_work(void **state)
 	}
 }
 
-static int end_all(void **state)
-{
-	(void)state;
-	ht_end_all();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(kiosk_on_pipes_refuses, end_all),
-		cmocka_unit_test_teardown(officer_on_pipes_refuses, end_all),
-		cmocka_unit_test_teardown(refusal_in_the_locale_language, end_all),
-		cmocka_unit_test_teardown(kiosk_with_stdin_devnull_refuses, end_all),
-		cmocka_unit_test_teardown(unknown_term_falls_back_and_says_so, end_all),
-		cmocka_unit_test_teardown(unset_term_falls_back_and_says_so, end_all),
-		cmocka_unit_test_teardown(readme_terminals_work, end_all),
+		cmocka_unit_test_teardown(kiosk_on_pipes_refuses, ht_teardown),
+		cmocka_unit_test_teardown(officer_on_pipes_refuses, ht_teardown),
+		cmocka_unit_test_teardown(refusal_in_the_locale_language, ht_teardown),
+		cmocka_unit_test_teardown(kiosk_with_stdin_devnull_refuses, ht_teardown),
+		cmocka_unit_test_teardown(unknown_term_falls_back_and_says_so, ht_teardown),
+		cmocka_unit_test_teardown(unset_term_falls_back_and_says_so, ht_teardown),
+		cmocka_unit_test_teardown(readme_terminals_work, ht_teardown),
 	};
 
-	if (!getenv("KHIDMA_BIN")) {
-		fprintf(stderr, "KHIDMA_BIN is not set (run via tests/run.sh)\n");
+	if (!ht_khidma_bin_set())
 		return 1;
-	}
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

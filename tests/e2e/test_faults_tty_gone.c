@@ -42,13 +42,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int end_all(void **state)
-{
-	(void)state;
-	ht_end_all();
-	return 0;
-}
-
 /* ---- the child's side, before the exec ---------------------------------- */
 
 static void block_sighup(void *arg)
@@ -199,10 +192,10 @@ static void officer_reads_eio(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(kiosk_master_closed_without_sighup, end_all),
-		cmocka_unit_test_teardown(kiosk_idle_box_master_closed_without_sighup, end_all),
+		cmocka_unit_test_teardown(kiosk_master_closed_without_sighup, ht_teardown),
+		cmocka_unit_test_teardown(kiosk_idle_box_master_closed_without_sighup, ht_teardown),
 		cmocka_unit_test_setup_teardown(officer_master_closed_without_sighup, setup, teardown),
-		cmocka_unit_test_teardown(kiosk_reads_eio, end_all),
+		cmocka_unit_test_teardown(kiosk_reads_eio, ht_teardown),
 		cmocka_unit_test_setup_teardown(officer_reads_eio, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

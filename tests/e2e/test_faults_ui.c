@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "e2e/test_kiosk_util.h"
+#include "sqlite_lock.h"
 
 static double now_s(void)
 {
@@ -247,37 +248,6 @@ static void open_readonly_filesystem(void **state)
 	}
 	umount2(mnt, MNT_DETACH);
 	ht_end(h);
-}
-
-/* A child holding BEGIN IMMEDIATE on path for hold_ms; returns its pid
- * once the lock is taken. */
-static pid_t hold_lock(const char *path, int hold_ms)
-{
-	int fds[2];
-	pid_t pid;
-	char c;
-
-	assert_int_equal(pipe(fds), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		sqlite3 *db;
-
-		close(fds[0]);
-		if (sqlite3_open(path, &db) != SQLITE_OK ||
-		    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-			_exit(1);
-		if (write(fds[1], "L", 1) != 1)
-			_exit(1);
-		usleep((useconds_t)hold_ms * 1000);
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		sqlite3_close(db);
-		_exit(0);
-	}
-	close(fds[1]);
-	assert_int_equal(read(fds[0], &c, 1), 1);
-	close(fds[0]);
-	return pid;
 }
 
 static void busy_at_submit_keeps_draft(void **state)

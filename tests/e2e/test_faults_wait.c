@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "e2e/test_kiosk_util.h"
+#include "sqlite_lock.h"
 
 static int scale(int ms)
 {
@@ -62,37 +63,6 @@ static void to_send(ht *h)
 	ht_key(h, HT_KEY_ENTER);
 	ht_keys(h, "Sara Ali");
 	ht_wait_quiet(h, 100);
-}
-
-/* A child holding BEGIN IMMEDIATE on path for hold_ms; returns its pid
- * once the lock is taken. */
-static pid_t hold_lock(const char *path, int hold_ms)
-{
-	int fds[2];
-	pid_t pid;
-	char c;
-
-	assert_int_equal(pipe(fds), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		sqlite3 *db;
-
-		close(fds[0]);
-		if (sqlite3_open(path, &db) != SQLITE_OK ||
-		    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-			_exit(1);
-		if (write(fds[1], "L", 1) != 1)
-			_exit(1);
-		usleep((useconds_t)hold_ms * 1000);
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-		sqlite3_close(db);
-		_exit(0);
-	}
-	close(fds[1]);
-	assert_int_equal(read(fds[0], &c, 1), 1);
-	close(fds[0]);
-	return pid;
 }
 
 static void locked_database_shows_saving(void **state)
@@ -326,24 +296,15 @@ static void killed_import_changes_nothing(void **state)
 	ht_end(h);
 }
 
-static int end_all(void **state)
-{
-	(void)state;
-	ht_end_all();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(locked_database_shows_saving, end_all),
-		cmocka_unit_test_teardown(import_never_holds_a_submit, end_all),
-		cmocka_unit_test_teardown(killed_import_changes_nothing, end_all),
+		cmocka_unit_test_teardown(locked_database_shows_saving, ht_teardown),
+		cmocka_unit_test_teardown(import_never_holds_a_submit, ht_teardown),
+		cmocka_unit_test_teardown(killed_import_changes_nothing, ht_teardown),
 	};
 
-	if (!getenv("KHIDMA_BIN")) {
-		fprintf(stderr, "KHIDMA_BIN is not set (run via tests/run.sh)\n");
+	if (!ht_khidma_bin_set())
 		return 1;
-	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

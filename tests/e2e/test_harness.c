@@ -613,42 +613,35 @@ static void dialog_escape_cancels(void **state)
 	ht_end(h);
 }
 
-static int end_all(void **state)
-{
-	(void)state;
-	ht_end_all();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(cursor_addressing_lands_text, end_all),
-		cmocka_unit_test_teardown(arabic_lands_raw_in_logical_order, end_all),
-		cmocka_unit_test_teardown(wide_characters_take_two_cells, end_all),
-		cmocka_unit_test_teardown(clear_and_tput_use_the_terminfo_entry, end_all),
-		cmocka_unit_test_teardown(environment_is_the_same_for_every_child, end_all),
-		cmocka_unit_test_teardown(resize_reaches_child_and_screen, end_all),
-		cmocka_unit_test_teardown(hangup_makes_child_exit, end_all),
-		cmocka_unit_test_teardown(signal_reaches_child, end_all),
-		cmocka_unit_test_teardown(keys_are_encoded_like_xterm, end_all),
-		cmocka_unit_test_teardown(application_cursor_mode_is_honoured, end_all),
-		cmocka_unit_test_teardown(typed_text_is_echoed_and_erased, end_all),
-		cmocka_unit_test_teardown(terminal_answers_device_attributes, end_all),
+		cmocka_unit_test_teardown(cursor_addressing_lands_text, ht_teardown),
+		cmocka_unit_test_teardown(arabic_lands_raw_in_logical_order, ht_teardown),
+		cmocka_unit_test_teardown(wide_characters_take_two_cells, ht_teardown),
+		cmocka_unit_test_teardown(clear_and_tput_use_the_terminfo_entry, ht_teardown),
+		cmocka_unit_test_teardown(environment_is_the_same_for_every_child, ht_teardown),
+		cmocka_unit_test_teardown(resize_reaches_child_and_screen, ht_teardown),
+		cmocka_unit_test_teardown(hangup_makes_child_exit, ht_teardown),
+		cmocka_unit_test_teardown(signal_reaches_child, ht_teardown),
+		cmocka_unit_test_teardown(keys_are_encoded_like_xterm, ht_teardown),
+		cmocka_unit_test_teardown(application_cursor_mode_is_honoured, ht_teardown),
+		cmocka_unit_test_teardown(typed_text_is_echoed_and_erased, ht_teardown),
+		cmocka_unit_test_teardown(terminal_answers_device_attributes, ht_teardown),
 		cmocka_unit_test_teardown(sending_to_a_child_that_never_reads_gives_up,
-		                          end_all),
-		cmocka_unit_test_teardown(early_exit_fails_fast, end_all),
-		cmocka_unit_test_teardown(exec_failure_shows_and_exits_127, end_all),
-		cmocka_unit_test_teardown(bytes_and_timestamps_are_counted, end_all),
-		cmocka_unit_test_teardown(wait_quiet_waits_for_silence, end_all),
-		cmocka_unit_test_teardown(failure_report_writes_the_screen, end_all),
-		cmocka_unit_test_teardown(nothing_outlives_ht_end, end_all),
-		cmocka_unit_test_teardown(services_end_with_their_handle, end_all),
-		cmocka_unit_test_teardown(services_die_with_a_signalled_test, end_all),
-		cmocka_unit_test_teardown(services_of_a_killed_test_are_swept, end_all),
-		cmocka_unit_test_teardown(dialog_msgbox_draws_a_box, end_all),
-		cmocka_unit_test_teardown(dialog_menu_moves_with_keys, end_all),
-		cmocka_unit_test_teardown(dialog_escape_cancels, end_all),
+		                          ht_teardown),
+		cmocka_unit_test_teardown(early_exit_fails_fast, ht_teardown),
+		cmocka_unit_test_teardown(exec_failure_shows_and_exits_127, ht_teardown),
+		cmocka_unit_test_teardown(bytes_and_timestamps_are_counted, ht_teardown),
+		cmocka_unit_test_teardown(wait_quiet_waits_for_silence, ht_teardown),
+		cmocka_unit_test_teardown(failure_report_writes_the_screen, ht_teardown),
+		cmocka_unit_test_teardown(nothing_outlives_ht_end, ht_teardown),
+		cmocka_unit_test_teardown(services_end_with_their_handle, ht_teardown),
+		cmocka_unit_test_teardown(services_die_with_a_signalled_test, ht_teardown),
+		cmocka_unit_test_teardown(services_of_a_killed_test_are_swept, ht_teardown),
+		cmocka_unit_test_teardown(dialog_msgbox_draws_a_box, ht_teardown),
+		cmocka_unit_test_teardown(dialog_menu_moves_with_keys, ht_teardown),
+		cmocka_unit_test_teardown(dialog_escape_cancels, ht_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -154,26 +154,17 @@ static void hangup_ends_the_kiosk_cleanly(void **state)
 	ht_end(h);
 }
 
-static int end_all(void **state)
-{
-	(void)state;
-	ht_end_all();
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(welcome_shows_both_languages, end_all),
+		cmocka_unit_test_teardown(welcome_shows_both_languages, ht_teardown),
 		cmocka_unit_test_teardown(welcome_cells_are_shaped_one_per_cell,
-		                          end_all),
-		cmocka_unit_test_teardown(welcome_at_a_larger_size, end_all),
-		cmocka_unit_test_teardown(hangup_ends_the_kiosk_cleanly, end_all),
+		                          ht_teardown),
+		cmocka_unit_test_teardown(welcome_at_a_larger_size, ht_teardown),
+		cmocka_unit_test_teardown(hangup_ends_the_kiosk_cleanly, ht_teardown),
 	};
 
-	if (!getenv("KHIDMA_BIN")) {
-		fprintf(stderr, "KHIDMA_BIN is not set (run via tests/run.sh)\n");
+	if (!ht_khidma_bin_set())
 		return 1;
-	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -501,23 +501,7 @@ static void disk_full_keeps_the_intake(void **state)
 	}
 	ofx_nid(45, nid);
 	h = ofx_session(&x.f, "ali", "en", NULL, 30, 100);
-	ofx_login(h, PW);
-	ht_keys(h, "n");
-	HT_ASSERT_TEXT(h, "New request on someone's behalf", T);
-	ht_keys(h, "2");                            /* a supporter */
-	ht_key(h, HT_KEY_TAB);
-	ht_keys(h, "Salma Alanazi");
-	ht_key(h, HT_KEY_TAB);
-	ht_keys(h, nid);
-	ht_key(h, HT_KEY_TAB);
-	ht_keys(h, "0551234567");
-	ht_key(h, HT_KEY_TAB);
-	ht_key(h, HT_KEY_TAB);                      /* no e-mail */
-	ht_keys(h, "1");
-	ht_key(h, HT_KEY_TAB);
-	ht_keys(h, "2");                            /* phone call */
-	ht_key(h, HT_KEY_TAB);
-	ht_keys(h, "Roof leaking over the kitchen, by phone.");
+	ofx_intake_by_phone(h, "Salma Alanazi", nid, "Roof leaking over the kitchen, by phone.");
 	ht_key(h, HT_KEY_F(5));
 	HT_ASSERT_TEXT(h, "Read the declaration to the applicant", T);
 	fill_up(&x);

@@ -368,20 +368,6 @@ static bool wait_ref(ht *k, char *out, size_t n)
 	return kiosk_wait_ref(k, out, n);
 }
 
-static int64_t count_rows(struct ofx *f, const char *sql)
-{
-	store *s = ofx_open(f);
-	sqlite3_stmt *st;
-	int64_t n = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	store_close(s);
-	return n;
-}
-
 static void duplicates_are_acknowledged(void **state)
 {
 	struct ofx *f = *state;
@@ -404,7 +390,7 @@ static void duplicates_are_acknowledged(void **state)
 	HT_ASSERT(k, ofx_row_of(k, ref1) < 0);
 	ht_keys(k, "2");                                 /* No */
 	HT_ASSERT_GONE(k, "Send this new request anyway?", T);
-	assert_int_equal(count_rows(f, "SELECT count(*) FROM requests"), 1);
+	assert_int_equal(ofx_count(f, "SELECT count(*) FROM requests"), 1);
 	ht_end(k);
 	k = kiosk_to_signature(f, "Huda Twin", nid, "0551200601");
 	HT_ASSERT_TEXT(k, "Send this new request anyway?", T);
@@ -469,7 +455,7 @@ static void duplicates_are_acknowledged(void **state)
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM request_events WHERE request_id = %lld"
 	         " AND kind = 'duplicate' AND note LIKE 'duplicate of %s — Same leak%%'",
 	         (long long)id2, ref1);
-	assert_int_equal(count_rows(f, sql), 1);
+	assert_int_equal(ofx_count(f, sql), 1);
 }
 
 static void corrections_reset_the_match(void **state)
@@ -505,7 +491,7 @@ static void corrections_reset_the_match(void **state)
 	ht_keys(h, "12345");
 	ht_key(h, HT_KEY_ENTER);
 	HT_ASSERT_TEXT(h, title, T);
-	assert_int_equal(count_rows(f, "SELECT count(*) FROM requests WHERE mobile = '0551200701'"), 1);
+	assert_int_equal(ofx_count(f, "SELECT count(*) FROM requests WHERE mobile = '0551200701'"), 1);
 	/* the right one, with a reason */
 	ht_key(h, HT_KEY_F1);
 	HT_ASSERT_TEXT(h, "Actions", T);
@@ -531,10 +517,10 @@ static void corrections_reset_the_match(void **state)
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM requests WHERE id = %lld AND mobile ="
 	         " '0559876543' AND field_match = 'name=1,national_id=1,mobile=0,category=1'",
 	         (long long)id);
-	assert_int_equal(count_rows(f, sql), 1);
+	assert_int_equal(ofx_count(f, sql), 1);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM request_events WHERE request_id = %lld"
 	         " AND kind = 'correct' AND who = 'ali'", (long long)id);
-	assert_int_equal(count_rows(f, sql), 1);
+	assert_int_equal(ofx_count(f, sql), 1);
 	h = ofx_session(f, "ali", "en", NULL, 30, 100);
 	ofx_login(h, PW);
 	HT_ASSERT_TEXT(h, ref, T);
@@ -568,7 +554,7 @@ static void corrections_reset_the_match(void **state)
 	ht_end(h);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM requests WHERE id = %lld AND "
 	         "member_number = 'M-1002'", (long long)id);
-	assert_int_equal(count_rows(f, sql), 1);
+	assert_int_equal(ofx_count(f, sql), 1);
 }
 
 static void queue_at_80_columns(void **state)

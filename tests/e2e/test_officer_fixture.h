@@ -21,6 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "core/util.h"
 #include "core/validate.h"
 #include "store/store.h"
@@ -264,6 +266,69 @@ OFX int ofx_row_of(ht *h, const char *text)
 		if (strstr(ht_screen_text(h, row), text) != NULL)
 			return row;
 	return -1;
+}
+
+/* The first column of the first row of sql (a count) on the database, -1
+ * when there is no row. */
+OFX int64_t ofx_count(struct ofx *f, const char *sql)
+{
+	store *s = ofx_open(f);
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	store_close(s);
+	return n;
+}
+
+/* A kiosk (rows×80, English) on the test database at its tracking screen
+ * for ref and the mobile ending in last4, once "Status:" shows. */
+OFX ht *ofx_track(struct ofx *f, const char *ref, const char *last4, int rows)
+{
+	const char *argv[] = { ofx_bin(), "--db", f->db, "--config", f->conf, NULL };
+	ht *k = ht_new(rows, 80);
+
+	assert_true(ht_spawn(k, argv, NULL));
+	HT_ASSERT_TEXT(k, "Welcome", T);
+	ht_keys(k, "2");                            /* English */
+	HT_ASSERT_TEXT(k, "Track my request", T);
+	HT_ASSERT(k, ofx_choose(k, "Track my request"));
+	HT_ASSERT_TEXT(k, "Reference number", T);
+	ht_keys(k, ref);
+	ht_key(k, HT_KEY_ENTER);
+	ht_keys(k, last4);
+	ht_key(k, HT_KEY_ENTER);
+	HT_ASSERT_TEXT(k, "Status:", T);
+	return k;
+}
+
+/* Log in, open the on-behalf form (N) and type a supporter's request —
+ * name, national ID nid, 0551234567, no e-mail, the first service, by
+ * phone call — up to and with its description. */
+OFX void ofx_intake_by_phone(ht *h, const char *name, const char *nid,
+                             const char *description)
+{
+	ofx_login(h, PW);
+	ht_keys(h, "n");
+	HT_ASSERT_TEXT(h, "New request on someone's behalf", T);
+	ht_keys(h, "2");                            /* a supporter: no membership no. */
+	ht_key(h, HT_KEY_TAB);
+	ht_keys(h, name);
+	ht_key(h, HT_KEY_TAB);
+	ht_keys(h, nid);
+	ht_key(h, HT_KEY_TAB);
+	ht_keys(h, "0551234567");
+	ht_key(h, HT_KEY_TAB);
+	ht_key(h, HT_KEY_TAB);                      /* no e-mail */
+	ht_keys(h, "1");                            /* the first service */
+	ht_key(h, HT_KEY_TAB);
+	ht_keys(h, "2");                            /* channel 2: phone call */
+	HT_ASSERT_TEXT(h, "Phone call", T);
+	ht_key(h, HT_KEY_TAB);
+	ht_keys(h, description);
 }
 
 #endif

@@ -150,18 +150,7 @@ static void two_sessions_move_a_request(void **state)
 	ht_end(c);
 
 	/* the kiosk's tracking screen shows the new step */
-	const char *argv[] = { ofx_bin(), "--db", f->db, "--config", f->conf, NULL };
-	ht *k = ht_new(24, 80);
-	assert_true(ht_spawn(k, argv, NULL));
-	HT_ASSERT_TEXT(k, "Welcome", T);
-	ht_keys(k, "2");                            /* English */
-	HT_ASSERT_TEXT(k, "Track my request", T);
-	HT_ASSERT(k, ofx_choose(k, "Track my request"));
-	HT_ASSERT_TEXT(k, "Reference number", T);
-	ht_keys(k, ref);
-	ht_key(k, HT_KEY_ENTER);
-	ht_keys(k, "0011");                         /* mobile 0551200011 */
-	ht_key(k, HT_KEY_ENTER);
+	ht *k = ofx_track(f, ref, "0011", 24);      /* mobile 0551200011 */
 	HT_ASSERT_TEXT(k, "Status: Accepted", T);
 	HT_ASSERT_TEXT(k, "Studied by the research committee", T);
 	ht_end(k);
@@ -217,24 +206,8 @@ static void intake_on_behalf_records_channel_and_officer(void **state)
 	ht *a = ofx_session(f, "ali", "en", NULL, 30, 100);
 
 	ofx_nid(77, nid);
-	ofx_login(a, PW);
-	ht_keys(a, "n");
-	HT_ASSERT_TEXT(a, "New request on someone's behalf", T);
-	ht_keys(a, "2");                            /* a supporter: no membership no. */
-	ht_key(a, HT_KEY_TAB);
-	ht_keys(a, "Noura Alqahtani");
-	ht_key(a, HT_KEY_TAB);
-	ht_keys(a, nid);
-	ht_key(a, HT_KEY_TAB);
-	ht_keys(a, "0551234567");
-	ht_key(a, HT_KEY_TAB);
-	ht_key(a, HT_KEY_TAB);                      /* no e-mail */
-	ht_keys(a, "1");                            /* the first service */
-	ht_key(a, HT_KEY_TAB);
-	ht_keys(a, "2");                            /* channel 2: phone call */
-	HT_ASSERT_TEXT(a, "Phone call", T);
-	ht_key(a, HT_KEY_TAB);
-	ht_keys(a, "Repair of the water heater, by phone.");
+	ofx_intake_by_phone(a, "Noura Alqahtani", nid,
+	                    "Repair of the water heater, by phone.");
 	ht_key(a, HT_KEY_F(5));
 	HT_ASSERT_TEXT(a, "Read the declaration to the applicant", T);
 	ht_key(a, HT_KEY_F(5));

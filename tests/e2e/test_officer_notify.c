@@ -103,23 +103,8 @@ static void on_behalf_consent(void **state)
 	store *s;
 
 	ofx_nid(78, nid);
-	ofx_login(a, PW);
-	ht_keys(a, "n");
-	HT_ASSERT_TEXT(a, "New request on someone's behalf", T);
-	ht_keys(a, "2");                            /* a supporter */
-	ht_key(a, HT_KEY_TAB);
-	ht_keys(a, "Noura Alqahtani");
-	ht_key(a, HT_KEY_TAB);
-	ht_keys(a, nid);
-	ht_key(a, HT_KEY_TAB);
-	ht_keys(a, "0551234567");
-	ht_key(a, HT_KEY_TAB);
-	ht_key(a, HT_KEY_TAB);                      /* no e-mail */
-	ht_keys(a, "1");                            /* the first service */
-	ht_key(a, HT_KEY_TAB);
-	ht_keys(a, "2");                            /* phone call */
-	ht_key(a, HT_KEY_TAB);
-	ht_keys(a, "Repair of the water heater, by phone.");
+	ofx_intake_by_phone(a, "Noura Alqahtani", nid,
+	                    "Repair of the water heater, by phone.");
 	ht_key(a, HT_KEY_TAB);
 	HT_ASSERT_TEXT(a, "Messages about this request", T);
 	ht_keys(a, "3");                            /* by e-mail: no address */

@@ -71,26 +71,6 @@ static void open_request(ht *h, const char *ref)
 	HT_ASSERT_TEXT(h, title, T);
 }
 
-/* The kiosk's tracking screen for ref / mobile ending in last4. */
-static ht *track(struct ofx *f, const char *ref, const char *last4)
-{
-	const char *argv[] = { ofx_bin(), "--db", f->db, "--config", f->conf, NULL };
-	ht *k = ht_new(30, 80);
-
-	assert_true(ht_spawn(k, argv, NULL));
-	HT_ASSERT_TEXT(k, "Welcome", T);
-	ht_keys(k, "2");                            /* English */
-	HT_ASSERT_TEXT(k, "Track my request", T);
-	HT_ASSERT(k, ofx_choose(k, "Track my request"));
-	HT_ASSERT_TEXT(k, "Reference number", T);
-	ht_keys(k, ref);
-	ht_key(k, HT_KEY_ENTER);
-	ht_keys(k, last4);
-	ht_key(k, HT_KEY_ENTER);
-	HT_ASSERT_TEXT(k, "Status:", T);
-	return k;
-}
-
 /* Through the workflow API, as the consoles would: B verifies and
  * forwards request id (entered at the kiosk). */
 static void to_committee(struct ofx *f, int64_t id, const char *verifier)
@@ -111,20 +91,6 @@ static void to_committee(struct ofx *f, int64_t id, const char *verifier)
 	assert_int_equal(wf_apply(s, &r, WF_FORWARD, &o, NULL), ST_OK);
 	request_free(&r);
 	store_close(s);
-}
-
-static int64_t count(struct ofx *f, const char *sql)
-{
-	store *s = ofx_open(f);
-	sqlite3_stmt *st;
-	int64_t n = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(store_db(s), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	store_close(s);
-	return n;
 }
 
 /* Finding 1, as described: two officer consoles. */
@@ -160,13 +126,13 @@ static void refer_back_does_not_verify(void **state)
 	ht_pump(a, 300);
 	ht_key(a, HT_KEY_ESC);
 	assert_int_equal(ofx_status(f, id), RS_RECEIVED);
-	assert_int_equal(count(f, "SELECT count(*) FROM request_events WHERE "
+	assert_int_equal(ofx_count(f, "SELECT count(*) FROM request_events WHERE "
 	                 "to_status IN ('verified','committee')"), 0);
 	ht_end(a);
 	ht_end(b);
 
 	/* the kiosk does not say the data were verified */
-	ht *k = track(f, ref, "0021");
+	ht *k = ofx_track(f, ref, "0021", 30);
 	HT_ASSERT_TEXT(k, "Status: Received, waiting for verification", T);
 	HT_ASSERT(k, ofx_row_of(k, "Data verified") < 0);
 	HT_ASSERT(k, ofx_row_of(k, "✓ 2") < 0);     /* "Data checked" not ticked */
@@ -197,7 +163,7 @@ static void committee_cannot_enter_on_behalf(void **state)
 	ht_keys(r, "n");
 	HT_ASSERT_TEXT(r, "Only officers and admins", T);
 	ht_end(r);
-	assert_int_equal(count(f, "SELECT count(*) FROM requests"), 0);
+	assert_int_equal(ofx_count(f, "SELECT count(*) FROM requests"), 0);
 }
 
 /* Finding 2: the officer who entered a request, moved to the committee,
@@ -296,9 +262,9 @@ static void quorum_two_needs_two_members(void **state)
 	ht_key(c, HT_KEY_TAB);
 	HT_ASSERT_TEXT(c, "omar · vote to accept", T);
 	HT_ASSERT_TEXT(c, "huda · At the", T);
-	assert_int_equal(count(f, "SELECT count(*) FROM request_events WHERE "
+	assert_int_equal(ofx_count(f, "SELECT count(*) FROM request_events WHERE "
 	                 "kind = 'vote_accept' AND who = 'omar'"), 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM request_events WHERE "
+	assert_int_equal(ofx_count(f, "SELECT count(*) FROM request_events WHERE "
 	                 "kind = 'accept' AND who = 'huda'"), 1);
 	ht_end(c);
 	ht_end(d);
@@ -338,7 +304,7 @@ static void study_period_and_exception(void **state)
 	ht_keys(m, "Roof leaking: urgent repair");
 	ht_key(m, HT_KEY_F(5));
 	HT_ASSERT_TEXT(m, "Done.", T);
-	assert_int_equal(count(f, "SELECT count(*) FROM request_events WHERE kind = "
+	assert_int_equal(ofx_count(f, "SELECT count(*) FROM request_events WHERE kind = "
 	                 "'exception' AND who = 'admin1' AND note = "
 	                 "'Roof leaking: urgent repair'"), 1);
 	ht_end(m);
@@ -353,7 +319,7 @@ static void study_period_and_exception(void **state)
 	ht_end(c);
 
 	/* the kiosk: Accepted, and no later "Earliest response" above it */
-	ht *k = track(f, ref, "0023");
+	ht *k = ofx_track(f, ref, "0023", 30);
 	HT_ASSERT_TEXT(k, "Status: Accepted", T);
 	HT_ASSERT(k, ofx_row_of(k, "Earliest response") < 0);
 	ht_end(k);

@@ -42,6 +42,7 @@
 #include "store/store.h"
 #include "../../bench/benchdata.h"
 #include "../../bench/stats.h"
+#include "sqlite_lock.h"
 
 struct fx { char dir[64]; char path[128]; char mnt[128]; bool mounted; };
 
@@ -329,37 +330,6 @@ static void test_disk_full(void **state)
 		sqlite3_finalize(st);
 	}
 	store_close(s);
-}
-
-/* A second process takes the write lock and holds it hold_ms; returns its
- * pid once the lock is held. */
-static pid_t hold_lock(const char *path, int hold_ms)
-{
-	int fds[2];
-	pid_t pid;
-	char c;
-
-	assert_int_equal(pipe(fds), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		sqlite3 *db;
-
-		close(fds[0]);
-		if (sqlite3_open(path, &db) != SQLITE_OK ||
-		    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-			_exit(1);
-		if (write(fds[1], "L", 1) != 1)
-			_exit(1);
-		usleep((useconds_t)hold_ms * 1000);
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-		sqlite3_close(db);
-		_exit(0);
-	}
-	close(fds[1]);
-	assert_int_equal(read(fds[0], &c, 1), 1);
-	close(fds[0]);
-	return pid;
 }
 
 static st_rc timed_submit(store *s, double *secs)
