@@ -50,8 +50,8 @@ saving_hook(void *ctx, int waited_ms)
 
 static const struct ui_key_hint hints[] = {
 	{ "1/2", N_("accept or not") },
-	{ "Enter", N_("next / send") },
-	{ "Esc", N_("back to the review") },
+	{ "Enter", N_("next or send") },
+	{ "Esc /", N_("back to the review") },
 	{ "F2", N_("language") },
 };
 

@@ -61,8 +61,8 @@ struct survey {
 
 static const struct ui_key_hint hints[] = {
 	{ "1-5", N_("your score") },
-	{ "Enter", N_("next / send") },
-	{ "Esc", N_("back") },
+	{ "Enter", N_("next or send") },
+	{ "Esc /", N_("back") },
 	{ "F2", N_("language") },
 };
 

@@ -66,7 +66,7 @@ struct track {
 };
 
 static const struct ui_key_hint form_hints[] = {
-	{ "Enter", N_("next / search") },
+	{ "Enter", N_("next or search") },
 	{ "-", N_("erase") },
 	{ "Esc /", N_("back") },
 	{ "F2", N_("language") },

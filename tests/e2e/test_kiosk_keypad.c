@@ -446,6 +446,50 @@ arabic_footer_same_keys(void **state)
 	ht_end(h);
 }
 
+/* "/" is the keypad's Back key: every kiosk footer that offers Back names
+ * it beside Esc, and no footer uses "/" as a separator ("Enter next / send"
+ * read as "/ sends" — the survey's and the declaration's footers said only
+ * "Esc back", the tracking's "next / search"). Survey and tracking, in
+ * English and in Arabic. */
+static bool
+footer_lacks(ht *h, const char *s)
+{
+	return strstr(ht_screen_text(h, ht_rows(h) - 1), s) == NULL &&
+	       strstr(bidi_shown_text(h, ht_rows(h) - 1), s) == NULL;
+}
+
+static void
+footer_slash_means_back(void **state)
+{
+	static const char *const back[] = { "Esc /", "Enter", NULL };
+	ht *h = kiosk_start(NULL, TERM_MODE);
+
+	(void)state;
+	kiosk_choose_lang(h, false);
+	ht_keys(h, "3");                          /* the survey */
+	HT_ASSERT_TEXT(h, "your score", KT);
+	HT_ASSERT(h, footer_has(h, back));
+	HT_ASSERT(h, footer_lacks(h, "next / send"));
+	ht_key(h, HT_KEY_F2);                     /* Arabic */
+	HT_ASSERT_TEXT(h, "تقييمك", KT);
+	ht_wait_quiet(h, 150);
+	HT_ASSERT(h, footer_has(h, back));
+	HT_ASSERT(h, footer_lacks(h, "التالي / "));
+	ht_keypad(h, "/");                        /* back, keypad alone */
+	HT_ASSERT_TEXT(h, "طلب خدمة جديد", KT);
+	ht_keys(h, "2");                          /* tracking */
+	HT_ASSERT_TEXT(h, "متابعة طلبي", KT);
+	ht_wait_quiet(h, 150);
+	HT_ASSERT(h, footer_has(h, back));
+	HT_ASSERT(h, footer_lacks(h, "التالي / "));
+	ht_key(h, HT_KEY_F2);                     /* English */
+	HT_ASSERT_TEXT(h, "Track my request", KT);
+	ht_wait_quiet(h, 150);
+	HT_ASSERT(h, footer_has(h, back));
+	HT_ASSERT(h, footer_lacks(h, "next / search"));
+	ht_end(h);
+}
+
 /* The idle countdown in Arabic counts in Arabic's plural forms (٣ ثوانٍ,
  * ثانيتين, ثانية واحدة), not "4 ثانية" or an abbreviation. */
 static void
@@ -615,6 +659,7 @@ main(void)
 		cmocka_unit_test_teardown(f1_help_everywhere, end_all),
 		cmocka_unit_test_teardown(masked_mobile_reads_right_in_arabic, end_all),
 		cmocka_unit_test_teardown(arabic_footer_same_keys, end_all),
+		cmocka_unit_test_teardown(footer_slash_means_back, end_all),
 		cmocka_unit_test_teardown(idle_countdown_plurals_arabic, end_all),
 		cmocka_unit_test_teardown(arabic_lines_on_the_right, end_all),
 		cmocka_unit_test_teardown(review_shows_whole_description, end_all),
