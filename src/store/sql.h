@@ -27,6 +27,24 @@
  *  - where a statement truly differs, sq_dialect(s) chooses (rare, with a
  *    comment why).
  *
+ * Where this differs from PG-DESIGN §1 (measured while converting the store
+ * and its contract tests, issue 13):
+ *  - `:name` placeholders are kept (queue.c binds by name) rather than
+ *    rewriting those statements to ?N: the PG engine numbers them as SQLite
+ *    does, so one text still serves both;
+ *  - a boolean result column (`SELECT a = b`, PG's t/f) reads as 1/0 through
+ *    sq_col_i64/sq_col_int, as SQLite's does: the store has such columns and
+ *    a silent 0 would be a wrong answer, not an error;
+ *  - SQLite's INDEXED BY hints stay in the shared text and the PG engine
+ *    drops them, instead of a sq_dialect branch at every hinted statement;
+ *  - statements go with PQexecParams (parsed and planned per call), not
+ *    PQprepare: the store's kept statements (s->cache) would need
+ *    re-preparing after every reconnect, and at the store's statement sizes
+ *    the planning is small next to the network round trip; revisit with
+ *    the PostgreSQL bench figures;
+ *  - members import on PG is one transaction (MVCC gives the all-or-nothing
+ *    swap SQLite builds with a stage table; see members.c).
+ *
  * Invariants:
  *  1. sq_step returns SQ_ROW, SQ_DONE or an st_rc error (never ST_OK); the
  *     error is already mapped from the engine's code (SQLite result code or
