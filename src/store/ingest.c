@@ -644,27 +644,31 @@ static st_rc reserve_body(store *s, void *ctx)
 	 * a counter per branch (schema_pg.c, khidma_next_seq) that every
 	 * submission there takes from: the block is taken from it. */
 	if (sq_dialect(s) == SQ_PG) {
-		if ((r = st_prep(s, "SELECT khidma_next_seq(CAST(? AS text), "
-		                 "CAST(? AS bigint))", &st)) != ST_OK)
+		/* one call the kiosk role may make (schema_pg.c v4): the
+		 * numbers and the ref_blocks row, as the owner */
+		if ((r = st_prep(s, "SELECT khidma_reserve_block(CAST(? AS text), "
+		                 "CAST(? AS text), CAST(? AS bigint), CAST(? AS bigint))",
+		                 &st)) != ST_OK)
 			return r;
-		sq_bind_text(st, 1, c->branch);
-		sq_bind_i64(st, 2, c->n);
+		sq_bind_text(st, 1, c->kiosk);
+		sq_bind_text(st, 2, c->branch);
+		sq_bind_i64(st, 3, c->n);
+		sq_bind_i64(st, 4, (int64_t)khidma_now());
 		rc = sq_step(st);
-		c->first = rc == SQ_ROW ? sq_col_i64(st, 0) - c->n + 1 : 0;
+		c->last = rc == SQ_ROW ? sq_col_i64(st, 0) : 0;
+		c->first = c->last - c->n + 1;
 		sq_finalize(st);
-		if (rc != SQ_ROW)
-			return sq_map(rc);
-	} else {
-		if ((r = st_prep(s, "SELECT greatest((SELECT coalesce(max(seq), 0) "
-		                 "FROM requests), (SELECT coalesce(max(last), 0) FROM "
-		                 "ref_blocks)) + 1", &st)) != ST_OK)
-			return r;
-		rc = sq_step(st);
-		c->first = rc == SQ_ROW ? sq_col_i64(st, 0) : 0;
-		sq_finalize(st);
-		if (rc != SQ_ROW)
-			return sq_map(rc);
+		return rc == SQ_ROW ? ST_OK : sq_map(rc);
 	}
+	if ((r = st_prep(s, "SELECT greatest((SELECT coalesce(max(seq), 0) "
+	                 "FROM requests), (SELECT coalesce(max(last), 0) FROM "
+	                 "ref_blocks)) + 1", &st)) != ST_OK)
+		return r;
+	rc = sq_step(st);
+	c->first = rc == SQ_ROW ? sq_col_i64(st, 0) : 0;
+	sq_finalize(st);
+	if (rc != SQ_ROW)
+		return sq_map(rc);
 	c->last = c->first + c->n - 1;
 	if ((r = st_prep(s, "INSERT INTO ref_blocks(kiosk, branch, first, last, at) "
 	                 "VALUES (?,?,?,?,?)", &st)) != ST_OK)

@@ -39,6 +39,9 @@
  *       survey_responses.idem (unique where set), ref_blocks (the numbers
  *       reserved for kiosks' offline use, taken with khidma_next_seq),
  *       spool_sent (used in spool files only; here for the same schema).
+ *   v4  khidma_reserve_block(kiosk, branch, n, at): a kiosk's block of
+ *       references (khidma_next_seq + the ref_blocks row), EXECUTE for
+ *       khidma_kiosk.
  *
  * Invariants:
  *  1. Steps are append-only, as schema.c's: a released step is never
@@ -678,7 +681,8 @@
 	"khidma_track_fail(text, text, bigint, bigint), " \
 	"khidma_help_call(text, bigint), " \
 	"khidma_survey(bigint, text, text, text, text, text, jsonb), " \
-	"khidma_notify_withdraw(text, text, bigint), khidma_documents()"
+	"khidma_notify_withdraw(text, text, bigint), khidma_documents(), " \
+	"khidma_reserve_block(text, text, bigint, bigint)"
 #define ALL_TABLES "meta, branches, branch_seq, catalog, members, officers, " \
 	"requests, request_events, survey_responses, survey_answers, " \
 	"track_failures, survey_days, survey_channel_days, survey_officer_days, " \
@@ -803,10 +807,31 @@ static const char pg_grants[] =
 	"  at         bigint NOT NULL,\n" \
 	"  outcome    text NOT NULL CHECK (outcome IN ('sent','replay','conflict')));\n"
 
+/* v4 (issue 13): the kiosk's way to reserve a block of references for its
+ * offline use (store_ref_block_reserve): the numbers from the branch's
+ * counter and the record in ref_blocks, one call, as the owner — the
+ * kiosk role has no table privilege (invariant 4). */
+#define PG_V4 \
+	"CREATE FUNCTION khidma_reserve_block(p_kiosk text, p_branch text, p_n bigint,\n" \
+	"  p_at bigint) RETURNS bigint\n" \
+	"LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$\n" \
+	"DECLARE v bigint;\n" \
+	"BEGIN\n" \
+	"  IF p_n < 1 OR p_n > 100000 OR length(p_kiosk) > 160\n" \
+	"     OR p_branch !~ '^[0-9][0-9]$' THEN\n" \
+	"    RAISE EXCEPTION 'khidma_reserve_block: bad arguments' USING ERRCODE = '22023';\n" \
+	"  END IF;\n" \
+	"  v := khidma_next_seq(p_branch, p_n);\n" \
+	"  INSERT INTO ref_blocks(kiosk, branch, first, last, at)\n" \
+	"    VALUES (p_kiosk, p_branch, v - p_n + 1, v, p_at);\n" \
+	"  RETURN v;\n" \
+	"END $$;\n"
+
 static const char *const pg_steps[] = {
 	STEP_PREAMBLE PG_V1_TABLES PG_V1_FUNCTIONS,
 	STEP_PREAMBLE PG_V2,
 	STEP_PREAMBLE PG_V3,
+	STEP_PREAMBLE PG_V4,
 };
 
 /* See store_int.h: the steps sq_pg.c's runner applies. */
