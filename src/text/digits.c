@@ -19,10 +19,11 @@
  *  2. One cell for one cell: U+0660–U+0669 (and ٪ ٫ ٬) are one column
  *     wide like the ASCII characters they replace (glibc wcwidth and
  *     libvterm agree), so no column moves.
- *  3. A digit inside a word that holds a Latin letter or '@' stays ASCII:
- *     it is part of a name written in Latin script — a key cap ("F3",
- *     "F10"), an e-mail address, a login. A word is a run of cells without
- *     a space between them.
+ *  3. A digit that belongs to Latin text stays ASCII: inside a word that
+ *     holds a Latin letter or '@' (a key cap "F3", "F10", an e-mail
+ *     address, a login), or after Latin text — the nearest letter before
+ *     it in logical order is Latin ("Person 05", a Latin name). A word is
+ *     a run of cells without a space between them.
  *  4. Inside a number (a digit on each side) '.' becomes the Arabic decimal
  *     separator U+066B and ',' the thousands separator U+066C; '%' next
  *     to a digit becomes U+066A. Nothing else changes.
@@ -68,6 +69,45 @@ in_latin_word(const struct text_line *l, int i)
 	return false;
 }
 
+static bool
+arabic_letter(uint32_t c)
+{
+	return (c >= 0x0620 && c <= 0x064A) || (c >= 0x066E && c <= 0x06D3) ||
+	       (c >= 0xFB50 && c <= 0xFDFF) || (c >= 0xFE70 && c <= 0xFEFC);
+}
+
+/* Invariant 3: is the nearest letter before cell i, in logical order, a
+ * Latin one? (The cells are in visual order; each knows its logical
+ * index.) */
+static bool
+after_latin(const struct text_line *l, int i)
+{
+	int32_t at = l->cells[i].logical, best = -1;
+	bool latin = false;
+
+	for (int k = 0; k < l->ncells; k++) {
+		uint32_t b = l->cells[k].ch[0];
+		int32_t lg = l->cells[k].logical;
+
+		if (lg < 0 || lg >= at || lg <= best)
+			continue;
+		if (latin_mark(b) && b != '@') {
+			best = lg;
+			latin = true;
+		} else if (arabic_letter(b)) {
+			best = lg;
+			latin = false;
+		}
+	}
+	return latin;
+}
+
+static bool
+keep_ascii(const struct text_line *l, int i)
+{
+	return in_latin_word(l, i) || after_latin(l, i);
+}
+
 /* Contract: see text.h. */
 uint32_t
 text_cell_eastern(const struct text_line *l, int i)
@@ -75,13 +115,13 @@ text_cell_eastern(const struct text_line *l, int i)
 	uint32_t c = base_of(l, i), left, right;
 
 	if (ascii_digit(c))
-		return in_latin_word(l, i) ? c : 0x0660 + (c - '0');
+		return keep_ascii(l, i) ? c : 0x0660 + (c - '0');
 	if (c != '.' && c != ',' && c != '%')
 		return c;
 	left = base_of(l, i - 1);
 	right = base_of(l, i + 1);
-	if ((ascii_digit(left) && in_latin_word(l, i - 1)) ||
-	    (ascii_digit(right) && in_latin_word(l, i + 1)))
+	if ((ascii_digit(left) && keep_ascii(l, i - 1)) ||
+	    (ascii_digit(right) && keep_ascii(l, i + 1)))
 		return c;
 	if (c == '%')
 		return ascii_digit(left) || ascii_digit(right) ? 0x066A : c;

@@ -175,8 +175,10 @@ bool text_row_written(const uint32_t *vis, int n, text_dir want, uint32_t *out,
  * Eastern Arabic digits (text/digits.c): the base character to show for
  * cell i of l on a screen whose digits are Arabic-Indic — an ASCII digit
  * becomes U+0660..U+0669, '.' and ',' between digits U+066B / U+066C, '%'
- * by a digit U+066A; a digit in a word with a Latin letter or '@' ("F3",
- * an e-mail address) stays, and so does every other character. The line
+ * by a digit U+066A; a digit of Latin text stays — in a word with a Latin
+ * letter or '@' ("F3", an e-mail address) or after Latin text (the nearest
+ * letter before it, logically, is Latin: "Person 05") — and so does every
+ * other character. The line
  * is laid out with ASCII digits first, so the order on screen is the
  * order Western digits give (see digits.c, invariant 1); each replacement
  * is one column wide like the character it replaces. Out of range: 0.

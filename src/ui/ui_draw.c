@@ -27,7 +27,8 @@
  *     digits a translation carries show as ASCII. Between ui_digits_raw(true) and
  *     ui_digits_raw(false) cells are painted as they are: the visitor's
  *     own typing in an edit field and the on-screen keyboard's keys show
- *     what was typed or what a key types.
+ *     what was typed or what a key types. Digits of Latin text (F3, a
+ *     Latin name's) stay as they are (text/digits.c invariant 3).
  */
 #include "ui/ui_int.h"
 

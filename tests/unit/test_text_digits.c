@@ -87,12 +87,27 @@ static void test_range_and_count(void **state)
 /* Key caps and e-mail addresses are Latin words: their digits stay. */
 static void test_latin_words_keep_ascii(void **state)
 {
-	char *got = text_eastern_digits("F3 \u0627\u0644\u0646\u0635 ali2@x9.com 12", TEXT_RTL);
+	char *got = text_eastern_digits("12 \u0627\u0644\u0646\u0635 F3 ali2@x9.com", TEXT_RTL);
 
 	(void)state;
 	assert_non_null(strstr(got, "F3"));
 	assert_non_null(strstr(got, "ali2@x9.com"));
 	assert_non_null(strstr(got, "\u0661\u0662"));
+	free(got);
+}
+
+/* Digits after Latin text stay ("Person 05" in an Arabic line); digits
+ * after Arabic text do not, even with Latin text logically after them. */
+static void test_after_latin(void **state)
+{
+	char *got = text_eastern_digits("\u0627\u0644\u0627\u0633\u0645 Person 05", TEXT_RTL);
+
+	(void)state;
+	assert_non_null(strstr(got, "Person 05"));
+	free(got);
+	got = text_eastern_digits("\u0627\u0644\u0645\u0631\u062c\u0639 0100 Ali", TEXT_RTL);
+	assert_non_null(strstr(got, "\u0660\u0661\u0660\u0660"));
+	assert_null(strpbrk(got, "0123456789"));
 	free(got);
 }
 
@@ -143,6 +158,7 @@ int main(void)
 		cmocka_unit_test(test_date_keeps_its_order),
 		cmocka_unit_test(test_range_and_count),
 		cmocka_unit_test(test_latin_words_keep_ascii),
+		cmocka_unit_test(test_after_latin),
 		cmocka_unit_test(test_separators),
 		cmocka_unit_test(test_widths),
 		cmocka_unit_test(test_western),
