@@ -110,7 +110,7 @@ static unsigned rnd(unsigned *seed, unsigned below)
 static int64_t submit(store *s, unsigned *seed, int i)
 {
 	struct request r;
-	char name[32], nid[16], mob[16];
+	char name[32], nid[32], mob[32];
 	struct officer o = who(rnd(seed, 4) == 0 ? "com1" : "off1", ROLE_OFFICER);
 	int64_t id;
 
