@@ -30,7 +30,7 @@ struct consent {
 
 static const struct ui_key_hint hints[] = {
 	{ "1-4", N_("choose") },
-	{ "Esc", N_("back to the form") },
+	{ "Esc /", N_("back to the form") },
 	{ "F2", N_("language") },
 };
 

@@ -31,8 +31,8 @@ struct review {
 
 static const struct ui_key_hint hints[] = {
 	{ "1", N_("continue") },
-	{ "Enter", N_("change the line chosen") },
-	{ "Esc", N_("back to the form") },
+	{ "Enter", N_("change a line") },     /* short: the whole footer fits 80 */
+	{ "Esc /", N_("back") },
 	{ "F2", N_("language") },
 };
 
