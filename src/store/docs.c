@@ -51,8 +51,15 @@ st_rc store_doc_list(store *s, bool all, struct doc_item **items, int *n)
 
 	*items = NULL;
 	*n = 0;
-	if ((r = st_prep(s, "SELECT id, code, title_en, title_ar, path_en, path_ar, sort, "
-	                 "active FROM documents WHERE ?1 <> 0 OR active <> 0 ORDER BY sort, id",
+	/* PostgreSQL: the kiosk's role reads them only through
+	 * khidma_documents() (schema_pg.c v2, SECURITY DEFINER); every role
+	 * may call it, so every reader does */
+	if ((r = st_prep(s, sq_dialect(s) == SQ_PG
+	                 ? "SELECT id, code, title_en, title_ar, path_en, path_ar, sort, "
+	                   "active FROM khidma_documents() WHERE ?1 <> 0 OR active <> 0 "
+	                   "ORDER BY sort, id"
+	                 : "SELECT id, code, title_en, title_ar, path_en, path_ar, sort, "
+	                   "active FROM documents WHERE ?1 <> 0 OR active <> 0 ORDER BY sort, id",
 	                 &st)) != ST_OK)
 		return r;
 	sq_bind_i64(st, 1, all);
