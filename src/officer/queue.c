@@ -276,9 +276,9 @@ widest(struct queue *q, int col, int min)
  * service as wide as its longest cell on the page, and the name the rest;
  * only when the name would get fewer than 10 cells (a narrower screen, a
  * service type named at length by the branch) does the service give,
- * down to 8. At 80 columns (74 for the table) the catalog's longest
- * service and the longest status stand whole beside a name of 10 cells
- * in English ("Air-conditioning maintenance", 28) and 21 in Arabic. */
+ * down to 8. At 80 columns (76 for the table) the catalog's longest
+ * service and the longest status stand whole beside a name of 12 cells
+ * in English ("Air-conditioning maintenance", 28) and 23 in Arabic. */
 static void
 layout_columns(struct queue *q, int w)
 {
@@ -377,6 +377,9 @@ queue_draw(struct ui_screen *s)
 		q->cols[i].title = _(titles[i]);
 		q->cols[i].dir = i == QCOL_REF || i == QCOL_RECEIVED || i == QCOL_EARLIEST ||
 		                 i == QCOL_ASSIGNED ? TEXT_LTR : ui_dir();
+		/* an Arabic name in an English session (and the other way) reads
+		 * in its own direction, cut at its own end */
+		q->cols[i].guess = i == QCOL_NAME;
 	}
 	if (q->ncalls > 0) {                  /* invariant 5 */
 		char when[24] = "", *call;
@@ -393,7 +396,9 @@ queue_draw(struct ui_screen *s)
 		ui_text(r.y + 1, r.x + 1, r.w - 2, call, ui_dir(), AL_START, OA_HEADING | OA_SELECTED);
 		free(call);
 	}
-	layout_columns(q, r.w - 2);
+	/* the table spans the frame's whole body: at 80 columns those two
+	 * cells are the name's (12 beside the longest service) */
+	layout_columns(q, r.w);
 	if (q->nrows == 0 && q->load_rc != ST_OK) {   /* invariant 7 */
 		char *why = xasprintf("%s %s", _("The requests could not be loaded (G: try again)."),
 		                      oc_store_error(q->load_rc));
@@ -409,7 +414,7 @@ queue_draw(struct ui_screen *s)
 		        ui_dir(), AL_CENTER, 0);
 		return;
 	}
-	ui_table_draw(&q->table, (struct ui_rect){ r.y + 2, r.x + 1, q->limit + 1, r.w - 2 });
+	ui_table_draw(&q->table, (struct ui_rect){ r.y + 2, r.x, q->limit + 1, r.w });
 }
 
 static int

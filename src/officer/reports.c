@@ -214,6 +214,7 @@ draw_overdue(struct reports *p, struct ui_rect r)
 		p->ocols[i].title = _(titles[i]);
 		p->ocols[i].width = widths[i];
 		p->ocols[i].dir = i == 1 || i == 2 ? ui_dir() : TEXT_LTR;
+		p->ocols[i].guess = false;
 	}
 	if (p->rep->noverdue == 0) {
 		ui_text(r.y + 2, r.x, r.w, _("Nothing is overdue."), ui_dir(), AL_START, 0);

@@ -279,7 +279,9 @@ int  ui_pager_key(struct ui_pager *p, struct ui_event ev);   /* -2 on Back */
 void ui_pager_draw(struct ui_pager *p, struct ui_rect r);
 
 /* Table: columns with widths; rows come from the caller's arrays. */
-struct ui_column { const char *title; int width; text_dir dir; };
+/* guess: each cell in the direction of its own first strong letter (a name
+ * in Arabic or English whatever the screen's language), else dir. */
+struct ui_column { const char *title; int width; text_dir dir; bool guess; };
 struct ui_table {
 	const struct ui_column *cols; int ncols;
 	int   nrows, selected, top;

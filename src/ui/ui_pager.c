@@ -270,7 +270,8 @@ table_row(struct ui_table *t, int y, struct ui_rect r, int row, int attr)
 		/* a title is in the screen's language: its direction, so an
 		 * Arabic title cut short ends in … at its left (logical end),
 		 * whatever the direction of the column's values */
-		text_fit(s ? s : "", row < 0 ? ui_dir() : col->dir, w, &l);
+		text_fit(s ? s : "", row < 0 ? ui_dir() : col->guess && s ? text_guess_dir(s)
+		         : col->dir, w, &l);
 		ui_put_line(y, rtl ? r.x + r.w - used - w : r.x + used, w, &l, side, attr);
 		text_line_free(&l);
 		used += w + 1;

@@ -163,7 +163,7 @@ cell(void *ctx, int row, int col)
 static void
 test_table_keys_paging(void **state)
 {
-	struct ui_column cols[] = { { "T", 5, TEXT_LTR } };
+	struct ui_column cols[] = { { "T", 5, TEXT_LTR, false } };
 	struct ui_table t = { cols, 1, 3, 0, 0, cell, NULL, 2 };
 
 	(void)state;
