@@ -147,6 +147,13 @@ st_rc st_backup_copy(store *s, const char *dest,
 
 	if (err && errsz)
 		err[0] = '\0';
+	if (!s->db) {            /* PostgreSQL: the server's own tools */
+		if (err && errsz)
+			snprintf(err, errsz, "%s: a PostgreSQL database is backed up "
+			         "on the server (pg_dump -Fc, or base backups: "
+			         "docs/deploy/multi-branch.md), not by khidma backup", dest);
+		return ST_INVALID;
+	}
 	fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		r = errno == ENOENT ? ST_NODIR : errno == EEXIST ? ST_INVALID

@@ -69,6 +69,7 @@ struct sqpg_stmt {
 	char  **vals;              /* bound text (owned) or NULL */
 	Oid    *types;
 	PGresult *res;
+	PGresult *desc;            /* the statement described before a step */
 	int     row;               /* the current row, -1 before the first */
 };
 
@@ -440,7 +441,11 @@ int sqpg_col_count(sq_stmt *st)
 
 	if (p->res)
 		return PQnfields(p->res);
-	/* before the first step (export.c asks): describe the statement */
+	if (p->desc)
+		return PQnfields(p->desc);
+	/* before the first step (export.c asks): describe the statement, and
+	 * keep the description for sq_col_name (names stay valid as long as
+	 * the statement) */
 	if (!alive(st->s->pg))
 		return 0;
 	if (!(d = PQprepare(st->s->pg->c, "", p->sql, p->nparams, p->types)) ||
@@ -450,25 +455,23 @@ int sqpg_col_count(sq_stmt *st)
 	}
 	PQclear(d);
 	d = PQdescribePrepared(st->s->pg->c, "");
-	n = d && PQresultStatus(d) == PGRES_COMMAND_OK ? PQnfields(d) : 0;
-	PQclear(d);
+	if (!d || PQresultStatus(d) != PGRES_COMMAND_OK) {
+		PQclear(d);
+		return 0;
+	}
+	p->desc = d;
+	n = PQnfields(d);
 	return n;
 }
 
 const char *sqpg_col_name(sq_stmt *st, int i)
 {
 	struct sqpg_stmt *p = st->pg;
-	static char name[64];
-	PGresult *d;
+	PGresult *d = p->desc ? p->desc : p->res;
 
-	if (p->res)
-		return PQfname(p->res, i) ? PQfname(p->res, i) : "";
-	name[0] = '\0';
-	if ((d = PQdescribePrepared(st->s->pg->c, "")) &&
-	    PQresultStatus(d) == PGRES_COMMAND_OK && i < PQnfields(d))
-		strlcpy_k(name, PQfname(d, i), sizeof name);
-	PQclear(d);
-	return name;
+	if (!d && sqpg_col_count(st) > 0)
+		d = p->desc;
+	return d && PQfname(d, i) ? PQfname(d, i) : "";
 }
 
 void sqpg_reset(sq_stmt *st)
@@ -496,6 +499,7 @@ void sqpg_finalize(sq_stmt *st)
 	if (!p)
 		return;
 	PQclear(p->res);
+	PQclear(p->desc);
 	for (int i = 0; i < p->nparams; i++) {
 		free(p->vals[i]);
 		free(p->names[i]);

@@ -250,6 +250,22 @@ FX int64_t fx_int(store *s, const char *sql)
 	return v;
 }
 
+/* How many columns of table are not in list ("'a','b'"), either engine
+ * (SQLite's pragma_table_info, PostgreSQL's information_schema). */
+FX int64_t fx_extra_columns(store *s, const char *table, const char *list)
+{
+	char sql[512];
+
+	if (fx_use_pg)
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM information_schema."
+		         "columns WHERE table_schema = current_schema() AND "
+		         "table_name = '%s' AND column_name NOT IN (%s)", table, list);
+	else
+		snprintf(sql, sizeof sql, "SELECT count(*) FROM pragma_table_info("
+		         "'%s') WHERE name NOT IN (%s)", table, list);
+	return fx_int(s, sql);
+}
+
 /* Raw SQL, asserting success (either engine). */
 FX void fx_exec(store *s, const char *sql)
 {
