@@ -352,6 +352,7 @@ queue_draw(struct ui_screen *s)
 	};
 	char title[160], line[512], views[256], pg[64];
 	struct ui_rect r;
+	bool below;
 	int i;
 
 	snprintf(title, sizeof title, "%s — %s (%s)", _("Requests"), q->c->me.name,
@@ -360,10 +361,17 @@ queue_draw(struct ui_screen *s)
 	           : ui_frame(title, hints_nointake, (int)ARRAY_LEN(hints_nointake));
 	queue_view_describe(q, views, sizeof views);
 	queue_filter_describe(q, title, sizeof title);
-	if (title[0])
+	/* the order and the filters after the views when they fit there, else
+	 * on the row below (free unless a help call is up): with four-digit
+	 * counts at 80 columns "oldest first" read "o…" */
+	below = title[0] && q->ncalls == 0 &&
+	        text_width(views) + 3 + text_width(title) > r.w - 15;
+	if (title[0] && !below)
 		snprintf(line, sizeof line, "%s — %s", views, title);
 	else
 		snprintf(line, sizeof line, "%s", views);
+	if (below)
+		ui_text(r.y + 1, r.x + 1, r.w - 2, title, ui_dir(), AL_START, 0);
 	snprintf(pg, sizeof pg, _("page %d"), q->page + 1);
 	/* the filter line from the reading start, the page number at the end */
 	if (ui_dir() == TEXT_RTL) {
