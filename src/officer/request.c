@@ -490,6 +490,14 @@ req_key(struct ui_screen *s, struct ui_event ev)
 		}
 		/* FALLTHROUGH */
 	default:
+		/* H (ا on the Arabic keyboard): the member history in one key,
+		 * as in the actions menu (issue 12); the register check's own
+		 * keys stay its own */
+		if (ev.a == ACT_CHAR && q->view != RV_MATCH &&
+		    (ev.ch == L'h' || ev.ch == L'H' || ev.ch == L'\u0627')) {
+			r = req_history(q);
+			break;
+		}
 		if (q->view == RV_MATCH)
 			r = match_key(q, ev);
 		else if (q->view == RV_DETAILS)

@@ -438,6 +438,11 @@ static void duplicates_are_acknowledged(void **state)
 	HT_ASSERT_TEXT(h, "Received", T);
 	ht_key(h, HT_KEY_ENTER);
 	HT_ASSERT_GONE(h, "Member history (1)", T);
+	/* and H alone on the request screen: one key (was nothing) */
+	ht_keys(h, "h");
+	HT_ASSERT_TEXT(h, "Member history (1)", T);
+	ht_key(h, HT_KEY_ENTER);
+	HT_ASSERT_GONE(h, "Member history (1)", T);
 	/* close it as a duplicate of the first, with a reason */
 	ht_key(h, HT_KEY_F1);
 	HT_ASSERT_TEXT(h, "Actions", T);
