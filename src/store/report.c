@@ -47,7 +47,12 @@ report_ensure_indexes(store *s)
 	int rc;
 
 	for (size_t i = 0; i < ARRAY_LEN(need); i++) {
-		if ((e = st_prep(s, "SELECT 1 FROM sqlite_schema WHERE name = ?", &st)))
+		/* the catalog of each engine: SQLite's schema table, PostgreSQL's
+		 * relations visible on the search path (tables and indexes) */
+		if ((e = st_prep(s, sq_dialect(s) == SQ_PG
+		                 ? "SELECT 1 FROM pg_class WHERE relname = ? AND "
+		                   "pg_table_is_visible(oid)"
+		                 : "SELECT 1 FROM sqlite_schema WHERE name = ?", &st)))
 			return e;
 		sq_bind_text(st, 1, need[i]);
 		rc = sq_step(st);
