@@ -388,10 +388,11 @@ masked_mobile_reads_right_in_arabic(void **state)
 }
 
 /* The footer's keys, in the order of ui_frame's hints, read off the
- * screen's last row: true when every one of keys is there. */
+ * screen's last row: true when every one of keys is there (one look). */
 static bool
-footer_has(ht *h, const char *const keys[])
+footer_now(ht *h, void *arg)
 {
+	const char *const *keys = arg;
 	/* as written, or as a bidi terminal shows it (--bidi=terminal) */
 	const char *row = ht_screen_text(h, ht_rows(h) - 1);
 	const char *shown = bidi_shown_text(h, ht_rows(h) - 1);
@@ -404,6 +405,14 @@ footer_has(ht *h, const char *const keys[])
 			return false;
 	}
 	return true;
+}
+
+/* footer_now, waited for: a new screen's body can arrive a read before
+ * its footer (the previous screen's footer still on the last row). */
+static bool
+footer_has(ht *h, const char *const keys[])
+{
+	return ht_wait_until(h, footer_now, (void *)keys, KT);
 }
 
 /* The Arabic form's footer names the same keys as the English one, on
