@@ -185,6 +185,11 @@ int  ht_cols(const ht *h);
  * trailing spaces removed. Buffer owned by h, valid until the next
  * ht_screen_text / ht_screen call. Out of range rows give "". */
 const char *ht_screen_text(ht *h, int row);
+/* Digits on rows [from, to): *eastern counts Arabic-Indic ones (U+0660..
+ * U+0669), *ascii the ASCII ones that stand outside a word holding a Latin
+ * letter (key caps "F3", a Latin name or an e-mail stay ASCII by design on
+ * an Arabic screen; see src/text/digits.c). */
+void ht_count_digits(ht *h, int from, int to, int *eastern, int *ascii);
 /* The whole screen, rows joined with '\n'. Same ownership. */
 const char *ht_screen(ht *h);
 /* The cell at (row, col); false when out of range. */

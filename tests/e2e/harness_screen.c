@@ -421,3 +421,39 @@ const char *ht_fail_report(ht *h, const char *cond, const char *test,
 	fflush(stderr);
 	return h->fail_short;
 }
+
+static bool
+latin_letter(uint32_t c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '@';
+}
+
+void
+ht_count_digits(ht *h, int from, int to, int *eastern, int *ascii)
+{
+	VTermScreenCell c;
+
+	*eastern = *ascii = 0;
+	for (int r = from; r < to; r++) {
+		uint32_t row[256];
+		int n = ht_cols(h) < 256 ? ht_cols(h) : 256;
+
+		for (int i = 0; i < n; i++)
+			row[i] = ht_cell(h, r, i, &c) && c.chars[0] && c.chars[0] != (uint32_t)-1
+			         ? c.chars[0] : ' ';
+		for (int i = 0; i < n; i++) {
+			bool word_latin = false;
+
+			if (row[i] >= 0x0660 && row[i] <= 0x0669)
+				(*eastern)++;
+			if (row[i] < '0' || row[i] > '9')
+				continue;
+			for (int k = i; k >= 0 && row[k] != ' '; k--)
+				word_latin |= latin_letter(row[k]);
+			for (int k = i; k < n && row[k] != ' '; k++)
+				word_latin |= latin_letter(row[k]);
+			if (!word_latin)
+				(*ascii)++;
+		}
+	}
+}

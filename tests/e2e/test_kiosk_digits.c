@@ -38,53 +38,6 @@ eastern(const char *ascii)
 	return out;
 }
 
-static bool
-is_eastern(uint32_t c)
-{
-	return c >= 0x0660 && c <= 0x0669;
-}
-
-static bool
-latin(uint32_t c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '@';
-}
-
-/*
- * Count the screen's digits: *eas Arabic-Indic ones, *asc ASCII ones that
- * stand outside a word holding a Latin letter ("F3", "Esc" are key caps
- * and stay ASCII by design). Rows [from, to) only.
- */
-static void
-count_digits(ht *h, int from, int to, int *eas, int *asc)
-{
-	VTermScreenCell c;
-
-	*eas = *asc = 0;
-	for (int r = from; r < to; r++) {
-		uint32_t row[256];
-		int n = ht_cols(h) < 256 ? ht_cols(h) : 256;
-
-		for (int i = 0; i < n; i++)
-			row[i] = ht_cell(h, r, i, &c) && c.chars[0] && c.chars[0] != (uint32_t)-1
-			         ? c.chars[0] : ' ';
-		for (int i = 0; i < n; i++) {
-			bool word_latin = false;
-
-			if (is_eastern(row[i]))
-				(*eas)++;
-			if (row[i] < '0' || row[i] > '9')
-				continue;
-			for (int k = i; k >= 0 && row[k] != ' '; k--)
-				word_latin |= latin(row[k]);
-			for (int k = i; k < n && row[k] != ' '; k++)
-				word_latin |= latin(row[k]);
-			if (!word_latin)
-				(*asc)++;
-		}
-	}
-}
-
 /* The kiosk started with conf and args, one request added through the
  * store API (mobile 0551234567); its reference to ref. */
 static ht *
@@ -162,7 +115,7 @@ tracking_arabic_eastern_either_script(void **state)
 	ht_keys(h, "1");
 	HT_ASSERT_TEXT(h, home, KT);
 	HT_ASSERT(h, ht_wait_quiet(h, 200));      /* the whole home, footer too */
-	count_digits(h, 1, ht_rows(h), &eas, &asc);
+	ht_count_digits(h, 1, ht_rows(h), &eas, &asc);
 	assert_int_equal(asc, 0);              /* home: ١..٥ and the footer's ١-٥ */
 	assert_true(eas >= 5);
 	for (int round = 0; round < 2; round++) {
@@ -178,7 +131,7 @@ tracking_arabic_eastern_either_script(void **state)
 		HT_ASSERT_TEXT(h, "******" "\xd9\xa4\xd9\xa5\xd9\xa6\xd9\xa7", KT);
 		ht_wait_quiet(h, 150);
 		HT_ASSERT_TEXT(h, eastern(ref), KT); /* the reference, Arabic-Indic */
-		count_digits(h, 0, ht_rows(h), &eas, &asc);
+		ht_count_digits(h, 0, ht_rows(h), &eas, &asc);
 		if (asc != 0)
 			fail_msg("round %d: %d ASCII digits on the Arabic tracking screen:\n%s",
 			         round, asc, ht_screen(h));
@@ -204,7 +157,7 @@ tracking_arabic_western_setting(void **state)
 	ht_keys(h, "1");
 	HT_ASSERT_TEXT(h, home, KT);
 	HT_ASSERT(h, ht_wait_quiet(h, 200));
-	count_digits(h, 0, ht_rows(h), &eas, &asc);
+	ht_count_digits(h, 0, ht_rows(h), &eas, &asc);
 	assert_int_equal(eas, 0);
 	assert_true(asc >= 5);
 	ht_keys(h, "2");
@@ -216,7 +169,7 @@ tracking_arabic_western_setting(void **state)
 	HT_ASSERT_TEXT(h, "******4567", KT);
 	ht_wait_quiet(h, 150);
 	HT_ASSERT_TEXT(h, ref, KT);
-	count_digits(h, 0, ht_rows(h), &eas, &asc);
+	ht_count_digits(h, 0, ht_rows(h), &eas, &asc);
 	assert_int_equal(eas, 0);
 	free(home);
 	ht_end(h);
@@ -242,7 +195,7 @@ tracking_english_ascii(void **state)
 	HT_ASSERT_TEXT(h, "******4567", KT);
 	HT_ASSERT_TEXT(h, ref, KT);
 	HT_ASSERT(h, ht_wait_quiet(h, 200));      /* the entry form gone */
-	count_digits(h, 0, ht_rows(h), &eas, &asc);
+	ht_count_digits(h, 0, ht_rows(h), &eas, &asc);
 	if (eas != 0)
 		fail_msg("%d Arabic-Indic digits on the English tracking screen:\n%s", eas,
 		         ht_screen(h));

@@ -24,44 +24,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static bool
-latin(uint32_t c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '@';
-}
-
-/* Digits on rows [from, to): *eas Arabic-Indic, *asc ASCII outside a word
- * with a Latin letter (key caps "F10", a Latin name, stay ASCII). */
-static void
-count_digits(ht *h, int from, int to, int *eas, int *asc)
-{
-	VTermScreenCell c;
-
-	*eas = *asc = 0;
-	for (int r = from; r < to; r++) {
-		uint32_t row[256];
-		int n = ht_cols(h) < 256 ? ht_cols(h) : 256;
-
-		for (int i = 0; i < n; i++)
-			row[i] = ht_cell(h, r, i, &c) && c.chars[0] && c.chars[0] != (uint32_t)-1
-			         ? c.chars[0] : ' ';
-		for (int i = 0; i < n; i++) {
-			bool word_latin = false;
-
-			if (row[i] >= 0x0660 && row[i] <= 0x0669)
-				(*eas)++;
-			if (row[i] < '0' || row[i] > '9')
-				continue;
-			for (int k = i; k >= 0 && row[k] != ' '; k--)
-				word_latin |= latin(row[k]);
-			for (int k = i; k < n && row[k] != ' '; k++)
-				word_latin |= latin(row[k]);
-			if (!word_latin)
-				(*asc)++;
-		}
-	}
-}
-
 static int
 row_with(ht *h, const char *s)
 {
@@ -80,7 +42,7 @@ all_eastern(ht *h, void *arg)
 {
 	int eas, asc;
 
-	count_digits(h, 0, ht_rows(h), &eas, &asc);
+	ht_count_digits(h, 0, ht_rows(h), &eas, &asc);
 	return asc == 0 && eas >= *(int *)arg;
 }
 
@@ -90,7 +52,7 @@ all_ascii(ht *h, void *arg)
 	int eas, asc;
 
 	(void)arg;
-	count_digits(h, 0, ht_rows(h), &eas, &asc);
+	ht_count_digits(h, 0, ht_rows(h), &eas, &asc);
 	return eas == 0;
 }
 
@@ -117,7 +79,7 @@ queue_arabic_one_script(void **state)
 
 		ht_wait_until(h, all_eastern, &want, T);
 	}
-	count_digits(h, 0, ht_rows(h), &eas, &asc);
+	ht_count_digits(h, 0, ht_rows(h), &eas, &asc);
 	if (asc != 0)
 		fail_msg("%d ASCII digits on the Arabic queue:\n%s", asc, ht_screen(h));
 	assert_true(eas >= 2 * 8 + 2 * 8 + 4);       /* refs, dates, counts, page */
@@ -134,7 +96,7 @@ queue_arabic_one_script(void **state)
 	HT_ASSERT_TEXT(h, "Requests", T);
 	HT_ASSERT_TEXT(h, ref, T);
 	ht_wait_until(h, all_ascii, NULL, T);
-	count_digits(h, 0, ht_rows(h), &eas, &asc);
+	ht_count_digits(h, 0, ht_rows(h), &eas, &asc);
 	if (eas != 0)
 		fail_msg("%d eastern digits on the English queue:\n%s", eas, ht_screen(h));
 	ht_end(h);
@@ -158,7 +120,7 @@ queue_arabic_western(void **state)
 	HT_ASSERT_TEXT(h, "Ali Officer", T);
 	HT_ASSERT_TEXT(h, ref, T);
 	ht_wait_quiet(h, 200);
-	count_digits(h, 0, ht_rows(h), &eas, &asc);
+	ht_count_digits(h, 0, ht_rows(h), &eas, &asc);
 	assert_int_equal(eas, 0);
 	assert_true(asc >= 8);
 	assert_true(ht_write_file(f->base, "khidma.conf", ""));
