@@ -48,6 +48,7 @@ static const char usage_text[] =
 "\n"
 "options (before or after the command):\n"
 "  --db PATH          database file (else $KHIDMA_DB, the config, ./var/khidma.db)\n"
+"                     (the branch served: $KHIDMA_BRANCH, else `branch` in the config)\n"
 "  --config FILE      configuration file (else $KHIDMA_CONFIG, ./khidma.conf,\n"
 "                     /etc/khidma/khidma.conf)\n"
 "  --bidi app|terminal  who reorders Arabic: khidma (app) or the terminal\n"
@@ -113,6 +114,24 @@ have_terminal(const char *lang)
 	        "and output on a terminal (over SSH: ssh -t)."));
 	log_error("no terminal on standard %s: refused",
 	          isatty(STDIN_FILENO) ? "output" : "input");
+	return false;
+}
+
+/* Issue 13: the branch this machine serves ($KHIDMA_BRANCH, else the
+ * configuration's `branch`) is two digits, or nothing starts: a wrong code
+ * would put another branch's prefix on every reference. Both languages,
+ * Arabic first (the kiosk's and the console's terminal; app_open_failed). */
+static bool
+branch_ok(const struct config *cfg)
+{
+	const char *from = NULL, *b = config_branch(cfg, &from);
+
+	if (b == NULL || config_branch_ok(b))
+		return true;
+	fprintf(stderr, "khidma: %s: \"%.16s\": %s\nkhidma: %s: \"%.16s\": %s\n",
+	        from, b, ui_tr_lang(LANG_AR, "the branch code must be exactly two "
+	        "digits, for example 02"), from, b, "the branch code must be exactly "
+	        "two digits, for example 02");
 	return false;
 }
 
@@ -201,6 +220,10 @@ main(int argc, char **argv)
 	bindtextdomain("khidma", khidma_localedir());
 	bind_textdomain_codeset("khidma", "UTF-8");
 	textdomain("khidma");
+	if (!branch_ok(&a.cfg)) {
+		status = 2;
+		goto out;
+	}
 
 	if (kiosk || (nrest == 1 && strcmp(rest[0], "officer") == 0)) {
 		st_rc rc;

@@ -133,7 +133,8 @@ st_rc
 app_open_db(struct app *a, bool create, char *err, size_t errsz)
 {
 	struct store_opts o = { .group = a->cfg.db_group, .create = create, .busy_ms = 10000,
-	                        .check_in_background = a->check_in_background };
+	                        .check_in_background = a->check_in_background,
+	                        .branch = config_branch(&a->cfg, NULL) };
 	struct catalog_item *items = NULL;
 	int n = 0;
 	st_rc rc;

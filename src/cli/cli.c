@@ -240,13 +240,16 @@ static int
 open_with(struct app *a, const char *what, const struct store_opts *o)
 {
 	char err[512] = "";
+	struct store_opts mine = *o;
 	st_rc rc;
 
 	if (a->db != NULL)
 		return 0;
 	if (a->db_path == NULL)
 		return cli_fail(what, "no database path");
-	rc = store_open(a->db_path, o, &a->db, err, sizeof err);
+	/* the machine's branch (issue 13; store.h) */
+	mine.branch = config_branch(&a->cfg, NULL);
+	rc = store_open(a->db_path, &mine, &a->db, err, sizeof err);
 	if (rc != ST_OK)
 		return open_failed(a, what, false, rc, err);
 	return 0;

@@ -93,7 +93,8 @@ static st_rc open_server(struct app *a, bool readonly, char *err, size_t errsz)
 	struct store_opts o = { .busy_ms = 10000, .readonly = readonly,
 	                        .no_open_check = readonly,
 	                        .check_in_background = !readonly,
-	                        .check_normal_priority = true };
+	                        .check_normal_priority = true,
+	                        .branch = config_branch(&a->cfg, NULL) };
 
 	return store_open(a->db_path, &o, &a->db, err, errsz);
 }

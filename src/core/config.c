@@ -94,6 +94,8 @@ static const struct key keys[] = {
 	{ "backup_dir",         K_STR, OFF(backup_dir),         0, 0, NULL },
 	/* the kiosk's spool (issue 13; store/spool.c) */
 	{ "spool",              K_STR, OFF(spool),              0, 0, NULL },
+	/* the branch this machine serves (issue 13; config_branch) */
+	{ "branch",             K_STR, OFF(branch),             0, 0, NULL },
 	/* the console's Reports, "print" (officer/reports.c) */
 	{ "report_dir",         K_STR, OFF(report_dir),         0, 0, NULL },
 	{ "report_print_command", K_STR, OFF(report_print_command), 0, 0, NULL },
@@ -108,6 +110,7 @@ static const struct str_cap { const char *name; size_t max; } str_caps[] = {
 	{ "backup_dir", CONFIG_PATH_MAX },
 	{ "spool", CONFIG_PATH_MAX },
 	{ "report_dir", CONFIG_PATH_MAX },
+	{ "branch", 16 },                /* checked by config_branch_ok */
 };
 
 static size_t
@@ -602,6 +605,30 @@ add_problem(char *err, size_t errsz, int *n, const char *file, int line,
 	(*n)++;
 }
 
+/* Contract: see config.h. */
+bool
+config_branch_ok(const char *b)
+{
+	return b && b[0] >= '0' && b[0] <= '9' && b[1] >= '0' && b[1] <= '9' &&
+	    b[2] == '\0';
+}
+
+/* Contract: see config.h. */
+const char *
+config_branch(const struct config *cfg, const char **from)
+{
+	const char *env = getenv("KHIDMA_BRANCH");
+
+	if (env && *env) {
+		if (from)
+			*from = "KHIDMA_BRANCH";
+		return env;
+	}
+	if (from)
+		*from = cfg->path ? cfg->path : "the configuration";
+	return cfg->branch;
+}
+
 int
 config_check(const struct config *cfg, char *err, size_t errsz)
 {
@@ -669,6 +696,11 @@ config_check(const struct config *cfg, char *err, size_t errsz)
 			add_problem(err, errsz, &n, file, config_line(cfg, "db"), msg);
 		}
 		free(d);
+	}
+	if (cfg->branch && !config_branch_ok(cfg->branch)) {
+		snprintf(msg, sizeof msg, "branch \"%.16s\": a branch code is exactly "
+		         "two digits (e.g. \"02\")", cfg->branch);
+		add_problem(err, errsz, &n, file, config_line(cfg, "branch"), msg);
 	}
 	for (int i = 0; i < cfg->ndocs; i++) {
 		const char *paths[2] = { cfg->docs[i].path_en, cfg->docs[i].path_ar };

@@ -88,6 +88,9 @@ struct config {
 	 * the server cannot be reached; NULL = spool.db beside a database
 	 * file, ./var/spool.db for a server URI (config_spool_path) */
 	char *spool;
+	/* issue 13: the branch this machine serves ("02"), NULL = the
+	 * database's own (meta 'branch'); config_branch, store_opts.branch */
+	char *branch;
 	/* the console's Reports, key P (officer/reports.c): the text of
 	 * `khidma report` written into report_dir (NULL = backup_dir), or piped
 	 * to report_print_command ("lpr") when that is set */
@@ -118,6 +121,14 @@ int config_line(const struct config *cfg, const char *key);
  * docs can be read. Returns the number of problems, each "file:line: …" on
  * its own line of err (0: err is ""). */
 int config_check(const struct config *cfg, char *err, size_t errsz);
+
+/* Issue 13: the branch this machine serves — $KHIDMA_BRANCH when set and
+ * not empty, else the configuration's `branch`, else NULL (the database's
+ * own branch). *from (may be NULL) names where it came from, for messages.
+ * Not checked: see config_branch_ok. */
+const char *config_branch(const struct config *cfg, const char **from);
+/* True when b is a branch code: exactly two ASCII digits ("02"). */
+bool config_branch_ok(const char *b);
 
 /* notify_quiet "HH:MM-HH:MM" as minutes after midnight (from may be later
  * than to: over midnight); "" or NULL = no quiet hours (both 0). False

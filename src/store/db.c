@@ -495,6 +495,8 @@ enum ro_how { RO_PLAIN, RO_SHM_READONLY, RO_IMMUTABLE };
 
 /* errno of a failed stat/open/access of path or its directory → code and
  * one sentence saying exactly what is wrong. */
+static st_rc file_branch(store *s, const char *want, const char *path,
+                         char *err, size_t errsz);
 static st_rc fail_errno(int e, const char *path, const char *dir,
                         const char *doing, char *err, size_t errsz)
 {
@@ -851,6 +853,9 @@ static st_rc open_at(const char *path, const struct store_opts *o, int target,
 opened:
 	if (target >= 1 && v >= 1)
 		store_meta_get(s, "branch", s->branch, sizeof s->branch);
+	if (o && o->branch && (r = file_branch(s, o->branch, path, err,
+	                                       errsz)) != ST_OK)
+		goto fail;
 	store_changed(s);
 	*out = s;
 	return ST_OK;
@@ -1096,3 +1101,42 @@ const char *store_sql_engine(store *s)
 {
 	return sq_dialect(s) == SQ_PG ? "postgresql" : "sqlite";
 }
+/* store_opts.branch on a SQLite file (store.h): the file holds one branch.
+ * Its meta 'branch' equals want: nothing to do. Otherwise a file without a
+ * request yet takes want (written into meta on a writable open, kept in
+ * memory on a read-only one); a file with requests of its own branch is
+ * the wrong file for this machine (or the configuration names the wrong
+ * branch): ST_INVALID with both codes, nothing written. */
+static st_rc file_branch(store *s, const char *want, const char *path,
+                         char *err, size_t errsz)
+{
+	int64_t any = 0;
+	st_rc r;
+
+	if (strlen(want) != 2 || want[0] < '0' || want[0] > '9' ||
+	    want[1] < '0' || want[1] > '9')
+		return fail(ST_INVALID, err, errsz, "%s: %s", path, "the branch "
+		            "code is not two digits");
+	if (strcmp(s->branch, want) == 0)
+		return ST_OK;
+	if ((r = store_sql_i64(s, "SELECT EXISTS (SELECT 1 FROM requests)",
+	                       &any)) != ST_OK)
+		return fail(r, err, errsz, "%s: %s", path, store_errmsg(s));
+	if (any) {
+		char why[256];
+		snprintf(why, sizeof why, "this file is branch %s's (its references "
+		         "start with %s) but this machine is configured for branch %s: "
+		         "point db at branch %s's file, or correct `branch`", s->branch,
+		         s->branch, want, want);
+		return fail(ST_INVALID, err, errsz, "%s: %s", path, why);
+	}
+	if (s->readonly) {
+		strlcpy_k(s->branch, want, sizeof s->branch);
+		return ST_OK;
+	}
+	if ((r = store_meta_set(s, "branch", want)) != ST_OK)
+		return fail(r, err, errsz, "%s: setting the branch code: %s", path,
+		            store_errmsg(s));
+	return ST_OK;
+}
+

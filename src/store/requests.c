@@ -8,8 +8,13 @@
  *  2. The first event has from = to = received and note "submitted" (the
  *     event columns are NOT NULL so every row reads the same way; an event
  *     with from == to is a note, an assignment, a match or the submission).
- *  3. seq is MAX(seq)+1 computed inside the write transaction, so two
- *     kiosks never get the same number; ref = refno_make(branch, seq).
+ *  3. seq is taken inside the write transaction, so two kiosks never get
+ *     the same number: on SQLite MAX(seq)+1 (BEGIN IMMEDIATE serialises
+ *     the writers); on PostgreSQL khidma_next_seq(branch), the branch's
+ *     own counter (schema_pg.c), locked until the commit — MAX(seq)+1
+ *     there let two concurrent submits read the same maximum and the
+ *     second fail on UNIQUE (branch, seq). ref = refno_make(branch, seq),
+ *     branch = store_branch (store_opts.branch, else meta).
  *  4. Every change to a request bumps version and writes exactly one event
  *     in the same transaction; a stale version changes nothing (ST_STALE).
  *  5. name_key = text_search_key(name), kept in step with name.
@@ -233,6 +238,28 @@ static st_rc add_event(store *s, int64_t id, time_t at, const char *who,
 struct submit_ctx { struct request *r; const char *who; int64_t seq;
                     const char *idem; };
 
+/* What the insert needs first, in one statement (each prepare costs more
+ * than running it): the service and channel exist in the catalog; the
+ * register match, national ID first, else membership number; the next seq.
+ * SQLite (one branch per file): MAX(seq) + 1 inside BEGIN IMMEDIATE, above
+ * every block reserved for a kiosk's offline use (schema v15, spool.c).
+ * PostgreSQL (many branches, one server; invariant 3): khidma_next_seq of
+ * this connection's branch, which takes the branch's counter row lock until
+ * the commit — concurrent submits of one branch queue on that row and get
+ * consecutive numbers, other branches do not wait; not called when the
+ * caller brings its number (?6 > 0, a spooled request's reserved one). */
+#define SUBMIT_PRE_HEAD "SELECT (SELECT count(*) FROM catalog WHERE " \
+	"kind = 'service' AND code = ?1), (SELECT count(*) FROM " \
+	"catalog WHERE kind = 'channel' AND code = ?2), " \
+	"(SELECT id FROM members WHERE national_id = ?3 OR " \
+	"(?4 <> '' AND number = ?4) " \
+	"ORDER BY national_id = ?3 DESC, id LIMIT 1), "
+#define SUBMIT_PRE_SQLITE SUBMIT_PRE_HEAD \
+	"greatest((SELECT COALESCE(MAX(seq), 0) FROM requests), " \
+	"(SELECT COALESCE(MAX(last), 0) FROM ref_blocks)) + 1"
+#define SUBMIT_PRE_PG SUBMIT_PRE_HEAD \
+	"CASE WHEN ?6::bigint > 0 THEN ?6::bigint ELSE khidma_next_seq(?5::text, 1) END"
+
 static st_rc submit_body(store *s, void *ctx)
 {
 	struct submit_ctx *c = ctx;
@@ -248,26 +275,17 @@ static st_rc submit_body(store *s, void *ctx)
 	if (strcmp(c->who, "kiosk") != 0 &&
 	    (r2 = st_actor_check(s, c->who, 0)) != ST_OK)
 		return r2;
-	/* one statement for what the insert needs first (each prepare costs
-	 * more than running it): the service and channel exist in the
-	 * catalog; the register match, national ID first, else membership
-	 * number; the next seq */
-	if ((r2 = cached(s, C_SUBMIT_PRE, "SELECT (SELECT count(*) FROM catalog WHERE "
-	                  "kind = 'service' AND code = ?1), (SELECT count(*) FROM "
-	                  "catalog WHERE kind = 'channel' AND code = ?2), "
-	                  "(SELECT id FROM members WHERE national_id = ?3 OR "
-	                  "(?4 <> '' AND number = ?4) "
-	                  "ORDER BY national_id = ?3 DESC, id LIMIT 1), "
-	                  /* a block reserved for a kiosk's offline use
-	                   * (schema v15, store/spool.c) is skipped */
-	                  "greatest((SELECT COALESCE(MAX(seq), 0) FROM requests), "
-	                  "(SELECT COALESCE(MAX(last), 0) FROM ref_blocks)) + 1",
+	if ((r2 = cached(s, C_SUBMIT_PRE, s->pg ? SUBMIT_PRE_PG : SUBMIT_PRE_SQLITE,
 	                  &st)) != ST_OK)
 		return r2;
 	sq_bind_text(st, 1, r->service);
 	sq_bind_text(st, 2, r->channel);
 	sq_bind_text(st, 3, r->national_id);
 	sq_bind_text(st, 4, r->member_number);
+	if (s->pg) {
+		sq_bind_text(st, 5, s->branch);
+		sq_bind_i64(st, 6, c->seq);
+	}
 	rc = sq_step(st);
 	if (rc == SQ_ROW) {
 		known = sq_col_int(st, 0) == 1 && sq_col_int(st, 1) == 1;

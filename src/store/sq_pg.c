@@ -779,6 +779,16 @@ st_rc st_open_pg(const char *uri, const struct store_opts *o, int target,
 	if (target >= 1)
 		store_meta_get(s, "branch", s->branch, sizeof s->branch);
 opened:
+	/* many branches share the server: the machine's own (store.h) */
+	if (o && o->branch) {
+		if (strlen(o->branch) != 2 || !isdigit((unsigned char)o->branch[0]) ||
+		    !isdigit((unsigned char)o->branch[1])) {
+			r = open_fail(ST_INVALID, err, errsz, where, "the branch code "
+			              "is not two digits");
+			goto fail;
+		}
+		strlcpy_k(s->branch, o->branch, sizeof s->branch);
+	}
 	store_changed(s);
 	*out = s;
 	return ST_OK;

@@ -88,6 +88,14 @@ struct store_opts {
 	 * Without it a read-only open of an older file is refused (ST_READONLY,
 	 * "run `khidma init` to upgrade it"). */
 	bool        any_version;
+	/* Issue 13: the branch this machine serves (two digits; the
+	 * configuration's `branch`), NULL = the database's own (meta 'branch').
+	 * On PostgreSQL it is this connection's branch (many branches share the
+	 * server; meta 'branch' is only the default). On SQLite the file holds
+	 * one branch: a file without requests yet takes this code (written into
+	 * meta on a writable open), a file whose meta differs is refused with
+	 * ST_INVALID (the wrong file, or the wrong configuration). */
+	const char *branch;
 };
 
 /*
@@ -137,7 +145,8 @@ bool  store_changed(store *s);
 /* ---- settings (meta table) ---------------------------------------------- */
 st_rc store_meta_get(store *s, const char *key, char *buf, size_t n);
 st_rc store_meta_set(store *s, const char *key, const char *value);
-/* The branch code (2 digits, default "01") used in reference numbers. */
+/* The branch code (2 digits, default "01") used in reference numbers: the
+ * store_opts.branch given at open, else the database's meta 'branch'. */
 const char *store_branch(store *s);
 
 /* ---- catalog (service types, channels, survey questions) ---------------- */

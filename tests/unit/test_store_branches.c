@@ -1,0 +1,197 @@
+/*
+ * test_store_branches — many branches, one society (issue 13): the
+ * machine's branch (store_opts.branch), the submission's sequence per
+ * branch, tracking across branches. Contract tests on both engines
+ * (FX_RUN_BOTH); what only a server shared by branches can do is checked
+ * in the PostgreSQL pass.
+ */
+#include <sys/wait.h>
+
+#include "store_fixture.h"
+
+static store *open_as(const char *path, const char *branch, st_rc *rc)
+{
+	struct store_opts o = { .create = true, .branch = branch };
+	char err[512] = "";
+	store *s = NULL;
+
+	*rc = store_open(path, &o, &s, err, sizeof err);
+	if (*rc != ST_OK)
+		fprintf(stderr, "open as %s: %s\n", branch ? branch : "-", err);
+	return s;
+}
+
+static void submit_ref(store *s, const char *nid, char *ref, size_t n)
+{
+	struct request r;
+
+	fx_request(&r, "Person", nid, "0500000001");
+	assert_int_equal(store_request_submit(s, &r, "kiosk"), ST_OK);
+	strlcpy_k(ref, r.ref, n);
+}
+
+/* The configured branch is the references' prefix; on SQLite a file
+ * without requests takes it, a file of another branch is refused. */
+static void test_machine_branch(void **state)
+{
+	struct fx *f = *state;
+	char ref[32];
+	st_rc rc;
+	store *s;
+
+	store_close(f->s);
+	f->s = open_as(f->path, "02", &rc);
+	assert_int_equal(rc, ST_OK);
+	assert_string_equal(store_branch(f->s), "02");
+	submit_ref(f->s, "1000000001", ref, sizeof ref);
+	assert_memory_equal(ref, "02", 2);
+
+	/* not two digits: refused */
+	assert_null(open_as(f->path, "2", &rc));
+	assert_int_equal(rc, ST_INVALID);
+	assert_null(open_as(f->path, "ab", &rc));
+	assert_int_equal(rc, ST_INVALID);
+
+	s = open_as(f->path, "03", &rc);
+	if (fx_use_pg) {
+		/* one server, many branches: each machine its own */
+		assert_int_equal(rc, ST_OK);
+		assert_string_equal(store_branch(s), "03");
+		submit_ref(s, "1000000002", ref, sizeof ref);
+		assert_memory_equal(ref, "03", 2);
+		store_close(s);
+	} else {
+		/* the file is branch 02's: the wrong file for branch 03 */
+		assert_null(s);
+		assert_int_equal(rc, ST_INVALID);
+		assert_string_equal(fx_text(f->s, "SELECT value FROM meta WHERE "
+		                            "key = 'branch'"), "02");
+	}
+	/* without a configured branch: the database's own */
+	s = open_as(f->path, NULL, &rc);
+	assert_int_equal(rc, ST_OK);
+	assert_string_equal(store_branch(s), fx_use_pg ? "01" : "02");
+	store_close(s);
+}
+
+/* Children submitting at once, half for each branch (on SQLite one branch:
+ * the file is one branch's): every submit succeeds, every reference is
+ * unique and carries its machine's branch. On PostgreSQL the sequence was
+ * MAX(seq) + 1: two concurrent submits read the same maximum and the second
+ * failed on UNIQUE (branch, seq). */
+#define KIDS 4
+#define EACH 15
+static void test_concurrent_submits(void **state)
+{
+	struct fx *f = *state;
+	const char *br[KIDS] = { "02", "05", "02", "05" };
+	int go[2], status, ok = 0;
+	pid_t kids[KIDS];
+
+	if (!fx_use_pg)
+		for (int i = 0; i < KIDS; i++)
+			br[i] = "01";
+	store_close(f->s);                  /* no connection across fork */
+	f->s = NULL;
+	assert_int_equal(pipe(go), 0);
+	for (int i = 0; i < KIDS; i++) {
+		kids[i] = fork();
+		assert_true(kids[i] >= 0);
+		if (kids[i] == 0) {
+			char b, ref[32], nid[16];
+			st_rc rc;
+			store *s;
+
+			close(go[1]);
+			s = open_as(f->path, br[i], &rc);
+			if (!s)
+				_exit(2);
+			(void)!read(go[0], &b, 1);       /* all start together */
+			for (int k = 0; k < EACH; k++) {
+				struct request r;
+
+				snprintf(nid, sizeof nid, "2%02d%07d", i, k);
+				fx_request(&r, "Person", nid, "0500000001");
+				if ((rc = store_request_submit(s, &r, "kiosk")) != ST_OK) {
+					fprintf(stderr, "kid %d submit %d: %s (%s)\n", i, k,
+					        st_rc_name(rc), store_errmsg(s));
+					_exit(1);
+				}
+				strlcpy_k(ref, r.ref, sizeof ref);
+				if (strncmp(ref, br[i], 2) != 0)
+					_exit(3);
+			}
+			store_close(s);
+			_exit(0);
+		}
+	}
+	close(go[0]);
+	usleep(300 * 1000);
+	close(go[1]);
+	for (int i = 0; i < KIDS; i++) {
+		assert_int_equal(waitpid(kids[i], &status, 0), kids[i]);
+		ok += WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	}
+	assert_int_equal(ok, KIDS);
+	{
+		st_rc rc;
+		f->s = open_as(f->path, NULL, &rc);
+		assert_int_equal(rc, ST_OK);
+	}
+	assert_int_equal(fx_int(f->s, "SELECT count(*) FROM requests"), KIDS * EACH);
+	assert_int_equal(fx_int(f->s, "SELECT count(DISTINCT ref) FROM requests"),
+	                 KIDS * EACH);
+	if (fx_use_pg) {
+		assert_int_equal(fx_int(f->s, "SELECT count(*) FROM requests WHERE "
+		                        "ref LIKE '02%'"), KIDS / 2 * EACH);
+		assert_int_equal(fx_int(f->s, "SELECT count(*) FROM requests WHERE "
+		                        "ref LIKE '05%'"), KIDS / 2 * EACH);
+		/* each branch's numbers are 1..n: no gaps, no coordination */
+		assert_int_equal(fx_int(f->s, "SELECT max(seq) FROM requests WHERE "
+		                        "branch = '05'"), KIDS / 2 * EACH);
+		assert_int_equal(fx_int(f->s, "SELECT last FROM branch_seq WHERE "
+		                        "branch = '02'"), KIDS / 2 * EACH);
+	}
+}
+
+/* Tracking at any branch finds any branch's request (one database). */
+static void test_track_any_branch(void **state)
+{
+	struct fx *f = *state;
+	char ref[32];
+	struct request got;
+	st_rc rc;
+	store *other;
+
+	if (!fx_use_pg)
+		skip();            /* a SQLite file is one branch's */
+	store_close(f->s);
+	f->s = open_as(f->path, "01", &rc);
+	assert_int_equal(rc, ST_OK);
+	submit_ref(f->s, "1000000011", ref, sizeof ref);
+	assert_memory_equal(ref, "01", 2);
+	other = open_as(f->path, "02", &rc);
+	assert_int_equal(rc, ST_OK);
+	memset(&got, 0, sizeof got);
+	assert_int_equal(store_request_by_ref(other, ref, &got), ST_OK);
+	assert_string_equal(got.ref, ref);
+	request_free(&got);
+	submit_ref(other, "1000000012", ref, sizeof ref);
+	assert_memory_equal(ref, "02", 2);
+	memset(&got, 0, sizeof got);
+	assert_int_equal(store_request_by_ref(f->s, ref, &got), ST_OK);
+	request_free(&got);
+	store_close(other);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_machine_branch, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_submits, fx_setup,
+		                                fx_teardown),
+		cmocka_unit_test_setup_teardown(test_track_any_branch, fx_setup,
+		                                fx_teardown),
+	};
+	return FX_RUN_BOTH(tests, NULL, NULL);
+}
