@@ -170,8 +170,8 @@ lookup(struct track *t)
 
 	forget_result(t);
 	t->mode = T_FORM;
-	rc = store_request_by_ref(t->k->a->db, ref, &t->r);
-	if (rc == ST_OK) {
+	rc = store_request_track(t->k->a->db, ref, last4, &t->r);
+	if (rc == ST_OK) {       /* the store checked both (a kiosk login: the server) */
 		ml = strlen(t->r.mobile);
 		if (ml >= 4 && strcmp(t->r.mobile + ml - 4, last4) == 0) {
 			t->have = true;

@@ -37,6 +37,8 @@ st_rc store_catalog_list(store *s, const char *kind, bool all,
 	int cnt = 0, cap = 0, rc;
 	st_rc r;
 
+	if (s->door)         /* a kiosk's login: khidma_catalog (pg_kiosk.c) */
+		return st_door_catalog(s, kind, all, items, n);
 	*items = NULL;
 	*n = 0;
 	if ((r = st_prep(s, "SELECT id, code, name_en, name_ar, sort, active FROM "

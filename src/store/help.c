@@ -57,6 +57,8 @@ store_help_call(store *s, const char *kiosk, int64_t *id)
 
 	if (!st_utf8_ok(c.kiosk) || strlen(c.kiosk) > 160)
 		return ST_INVALID;
+	if (s->door)         /* a kiosk's login: khidma_help_call (pg_kiosk.c) */
+		return st_door_help_call(s, c.kiosk, id);
 	r = st_tx(s, call_body, &c);
 	if (r == ST_OK && id != NULL)
 		*id = c.id;

@@ -295,6 +295,8 @@ st_rc store_request_ingest(store *s, const struct request_full *q,
 	for (int i = 0; i < q->nev; i++)
 		if (!st_utf8_ok(q->ev[i].note) || !st_utf8_ok(q->ev[i].who))
 			return ST_INVALID;
+	if (s->door)         /* a kiosk's login: khidma_ingest_spooled */
+		return st_door_ingest(s, q, idem, out);
 	rc = st_tx(s, ingest_body, &c);
 	if (out)
 		*out = c.out;
@@ -691,6 +693,8 @@ st_rc store_ref_block_reserve(store *s, const char *kiosk, int n,
 	if (n < 1 || n > 100000 || !st_utf8_ok(c.kiosk) || strlen(c.kiosk) > 160)
 		return ST_INVALID;
 	if ((r = st_tx(s, reserve_body, &c)) == ST_OK) {
+		/* the kiosk a kiosk's login forwards for (pg_kiosk.c) */
+		strlcpy_k(s->door_kiosk, c.kiosk, sizeof s->door_kiosk);
 		*first = c.first;
 		*last = c.last;
 	}

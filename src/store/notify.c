@@ -99,6 +99,12 @@ static void code_hash(const char *code, char hex[33])
 	sodium_bin2hex(hex, 33, h, sizeof h);
 }
 
+/* store_int.h (the kiosk's login hashes the code it sends: pg_kiosk.c) */
+void st_code_hash(const char *code, char hex[33])
+{
+	code_hash(code, hex);
+}
+
 /* A fresh code for request id, its hash stored; "" when the request was
  * already evaluated (no code is needed) or has no consent. */
 static st_rc make_code(store *s, int64_t id, time_t now, char code[16])
@@ -647,6 +653,8 @@ st_rc store_notify_withdraw(store *s, const char *ref, const char *last4)
 
 	if (!ref || !last4 || !st_utf8_ok(ref) || !st_utf8_ok(last4))
 		return ST_INVALID;
+	if (s->door)         /* a kiosk's login: khidma_notify_withdraw */
+		return st_door_withdraw(s, ref, last4);
 	return st_tx(s, withdraw_body, &w);
 }
 

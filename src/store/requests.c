@@ -134,9 +134,19 @@ static st_rc get_one(store *s, const char *sql, int64_t id, const char *key,
 	return r;
 }
 
+/* store_int.h */
+const char st_req_cols[] = REQ_COLS;
+
+void st_request_fill(sq_stmt *st, struct request *r)
+{
+	fill_request(st, r);
+}
+
 /* Load request id into *out (free with request_free); ST_NOTFOUND. */
 st_rc store_request_get(store *s, int64_t id, struct request *out)
 {
+	if (s->door)         /* a kiosk's login: pg_kiosk.c */
+		return st_door_get(s, id, out);
 	return get_one(s, "SELECT " REQ_COLS " FROM requests WHERE id = ?", id,
 	               NULL, out);
 }
@@ -148,8 +158,33 @@ st_rc store_request_by_ref(store *s, const char *ref, struct request *out)
 		memset(out, 0, sizeof *out);
 		return ST_NOTFOUND;
 	}
+	if (s->door)         /* a kiosk's login: only with the proof */
+		return ST_DENIED;
 	return get_one(s, "SELECT " REQ_COLS " FROM requests WHERE ref = ?", 0,
 	               ref, out);
+}
+
+/* See store.h. */
+st_rc store_request_track(store *s, const char *ref, const char *last4,
+                          struct request *out)
+{
+	size_t ml;
+	st_rc r;
+
+	if (!ref || !last4) {
+		memset(out, 0, sizeof *out);
+		return ST_NOTFOUND;
+	}
+	if (s->door)         /* pg_kiosk.c: khidma_track */
+		return st_door_track(s, ref, last4, out);
+	if ((r = store_request_by_ref(s, ref, out)) != ST_OK)
+		return r;
+	ml = strlen(out->mobile);
+	if (ml < 4 || strlen(last4) != 4 || strcmp(out->mobile + ml - 4, last4) != 0) {
+		request_free(out);
+		return ST_NOTFOUND;
+	}
+	return ST_OK;
 }
 
 /* ---- statements kept prepared ------------------------------------------
@@ -403,7 +438,8 @@ st_rc st_submit_seq(store *s, struct request *r, const char *who, int64_t seq,
 	    !st_utf8_ok(r->member_number) || !st_utf8_ok(c.who) ||
 	    !st_utf8_ok(r->declared_by) || !st_utf8_ok(r->field_match))
 		return ST_INVALID;
-	rc = st_tx(s, submit_body, &c);
+	rc = s->door ? st_door_submit(s, r, c.who, seq, idem)   /* pg_kiosk.c */
+	     : st_tx(s, submit_body, &c);
 	if (rc != ST_OK) {
 		r->id = 0;
 		r->ref[0] = '\0';
@@ -562,12 +598,18 @@ st_rc store_request_transition(store *s, int64_t id, int version,
 static st_rc events_read(sq_stmt *st, int64_t request_id,
                          struct request_event **ev, int *n)
 {
+	sq_bind_i64(st, 1, request_id);
+	return st_events_rows(st, ev, n);
+}
+
+/* store_int.h */
+st_rc st_events_rows(sq_stmt *st, struct request_event **ev, int *n)
+{
 	struct request_event *v = NULL;
 	int cnt = 0, cap = 0, rc;
 
 	*ev = NULL;
 	*n = 0;
-	sq_bind_i64(st, 1, request_id);
 	while ((rc = sq_step(st)) == SQ_ROW) {
 		struct request_event *e;
 
@@ -946,6 +988,9 @@ st_rc store_requests_of(store *s, const char *nid, const char *service,
 	int cnt = 0, cap = 0, rc;
 	st_rc r;
 
+	if (s->door)         /* a kiosk's login: pg_kiosk.c */
+		return st_door_requests_of(s, nid, service, open_only, exclude_id,
+		                           rows, n);
 	*rows = NULL;
 	*n = 0;
 	if (!nid || !nid[0])
@@ -1003,6 +1048,8 @@ st_rc store_request_events(store *s, int64_t request_id,
 	sq_stmt *st;
 	st_rc r;
 
+	if (s->door)         /* a kiosk's login: pg_kiosk.c */
+		return st_door_events(s, request_id, ev, n);
 	*ev = NULL;
 	*n = 0;
 	if ((r = st_prep(s, EVENTS_SQL, &st)) != ST_OK)

@@ -42,6 +42,11 @@
  *   v4  khidma_reserve_block(kiosk, branch, n, at): a kiosk's block of
  *       references (khidma_next_seq + the ref_blocks row), EXECUTE for
  *       khidma_kiosk.
+ *   v5  the kiosk login runs the real kiosk (store/pg_kiosk.c):
+ *       khidma_default_branch, ref_blocks.login, khidma_ingest_spooled (the
+ *       spool forwarded through a function, only into this login's
+ *       blocks), khidma_open_requests_of without the reference,
+ *       khidma_help_call one open call per kiosk.
  *
  * Invariants:
  *  1. Steps are append-only, as schema.c's: a released step is never
@@ -682,7 +687,8 @@
 	"khidma_help_call(text, bigint), " \
 	"khidma_survey(bigint, text, text, text, text, text, jsonb), " \
 	"khidma_notify_withdraw(text, text, bigint), khidma_documents(), " \
-	"khidma_reserve_block(text, text, bigint, bigint)"
+	"khidma_reserve_block(text, text, bigint, bigint), " \
+	"khidma_default_branch(), khidma_ingest_spooled(jsonb, text, text)"
 #define ALL_TABLES "meta, branches, branch_seq, catalog, members, officers, " \
 	"requests, request_events, survey_responses, survey_answers, " \
 	"track_failures, survey_days, survey_channel_days, survey_officer_days, " \
@@ -827,11 +833,129 @@ static const char pg_grants[] =
 	"  RETURN v;\n" \
 	"END $$;\n"
 
+/* v5 (issue 13, the kiosk's login runs the real kiosk: store/pg_kiosk.c).
+ *  - khidma_default_branch(): the server's default branch (meta), for a
+ *    kiosk login without a configured branch;
+ *  - ref_blocks.login: the database login that reserved a block (default
+ *    session_user: inside khidma_reserve_block, a SECURITY DEFINER
+ *    function, still the caller's login); NULL for blocks reserved before;
+ *  - khidma_ingest_spooled(r, idem, kiosk): a spooled submission inserted
+ *    once — the same key again is a no-op ('replay', the same reference);
+ *    a reference outside every block this login (and, unless '', this
+ *    kiosk name) reserved is refused ('outside_block'), a reference that
+ *    exists under another key too ('conflict'); nothing written then. It
+ *    takes only what a kiosk submits (the applicant, the service, the
+ *    declaration, the consent) and writes a received request, its
+ *    "submitted" event and the "received" message as khidma_submit does:
+ *    a kiosk login cannot forge a history;
+ *  - khidma_open_requests_of no longer hands out the reference (the kiosk
+ *    shows the date only: with a national ID and a kiosk login one must
+ *    not learn half of what tracking asks for);
+ *  - khidma_help_call: one open call per kiosk, as store/help.c. */
+#define PG_V5 \
+	"CREATE FUNCTION khidma_default_branch() RETURNS text LANGUAGE sql STABLE\n" \
+	"SECURITY DEFINER SET search_path FROM CURRENT AS $$\n" \
+	"  SELECT value FROM meta WHERE key = 'branch';\n" \
+	"$$;\n" \
+	"ALTER TABLE ref_blocks ADD COLUMN login text;\n" \
+	"ALTER TABLE ref_blocks ALTER COLUMN login SET DEFAULT session_user;\n" \
+	"CREATE OR REPLACE FUNCTION khidma_open_requests_of(p_nid text, p_service text)\n" \
+	"RETURNS TABLE(id bigint, ref text, status text, created_at bigint)\n" \
+	"LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$\n" \
+	"  SELECT id, ''::text, status, created_at FROM requests WHERE national_id = p_nid\n" \
+	"    AND (p_service IS NULL OR service = p_service) AND status IN " ST_OPEN_SQL "\n" \
+	"    ORDER BY created_at, id;\n" \
+	"$$;\n" \
+	"CREATE OR REPLACE FUNCTION khidma_help_call(p_kiosk text, p_now bigint) RETURNS bigint\n" \
+	"LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$\n" \
+	"DECLARE v bigint;\n" \
+	"BEGIN\n" \
+	"  SELECT id INTO v FROM help_calls WHERE kiosk = p_kiosk AND answered_at = 0\n" \
+	"    ORDER BY id LIMIT 1;\n" \
+	"  IF v IS NULL THEN\n" \
+	"    INSERT INTO help_calls(kiosk, called_at) VALUES (p_kiosk, p_now) RETURNING id INTO v;\n" \
+	"  END IF;\n" \
+	"  RETURN v;\n" \
+	"END $$;\n" \
+	"CREATE FUNCTION khidma_ingest_spooled(r jsonb, p_idem text, p_kiosk text)\n" \
+	"RETURNS TABLE(outcome text, id bigint, ref text)\n" \
+	"LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$\n" \
+	"#variable_conflict use_column\n" \
+	"DECLARE\n" \
+	"  v_ref text := r->>'ref';\n" \
+	"  v_branch text; v_seq bigint; v_id bigint; v_ev bigint; v_member bigint;\n" \
+	"  v_at bigint := (r->>'created_at')::bigint;\n" \
+	"  v_now bigint := coalesce((r->>'now')::bigint, (r->>'created_at')::bigint);\n" \
+	"  v_notify text := coalesce(r->>'notify', 'none');\n" \
+	"BEGIN\n" \
+	"  IF coalesce(p_idem, '') = '' OR length(p_idem) > 47 OR v_at IS NULL\n" \
+	"     OR coalesce(v_ref, '') !~ '^[0-9]{8,15}$' THEN\n" \
+	"    RAISE EXCEPTION 'khidma_ingest_spooled: bad arguments' USING ERRCODE = '22023';\n" \
+	"  END IF;\n" \
+	/* store/ingest.c invariant 2: the key first */ \
+	"  SELECT q.id, q.ref INTO v_id, v_ref FROM requests q WHERE q.idem = p_idem;\n" \
+	"  IF FOUND THEN\n" \
+	"    RETURN QUERY SELECT 'replay'::text, v_id, v_ref; RETURN;\n" \
+	"  END IF;\n" \
+	"  v_ref := r->>'ref';\n" \
+	"  v_branch := substr(v_ref, 1, 2);\n" \
+	"  v_seq := substr(v_ref, 3, length(v_ref) - 3)::bigint;\n" \
+	"  IF khidma_refno(v_branch, v_seq) IS DISTINCT FROM v_ref THEN\n" \
+	"    RAISE EXCEPTION 'khidma_ingest_spooled: not a reference' USING ERRCODE = '22023';\n" \
+	"  END IF;\n" \
+	/* only a number reserved for this login (and kiosk) */ \
+	"  IF NOT EXISTS (SELECT 1 FROM ref_blocks b WHERE b.branch = v_branch\n" \
+	"      AND v_seq BETWEEN b.first AND b.last\n" \
+	"      AND (b.login IS NULL OR b.login = session_user)\n" \
+	"      AND (coalesce(p_kiosk, '') = '' OR b.kiosk = p_kiosk)) THEN\n" \
+	"    RETURN QUERY SELECT 'outside_block'::text, 0::bigint, v_ref; RETURN;\n" \
+	"  END IF;\n" \
+	"  IF EXISTS (SELECT 1 FROM requests q WHERE q.ref = v_ref) THEN\n" \
+	"    RETURN QUERY SELECT 'conflict'::text, 0::bigint, v_ref; RETURN;\n" \
+	"  END IF;\n" \
+	"  IF (SELECT count(*) FROM catalog WHERE kind = 'service' AND code = r->>'service') <> 1\n" \
+	"     OR (SELECT count(*) FROM catalog WHERE kind = 'channel' AND code = r->>'channel') <> 1 THEN\n" \
+	"    RAISE EXCEPTION 'unknown service or channel' USING ERRCODE = '22023';\n" \
+	"  END IF;\n" \
+	"  SELECT m.id INTO v_member FROM members m WHERE m.national_id = r->>'national_id'\n" \
+	"    OR (coalesce(r->>'member_number', '') <> '' AND m.number = r->>'member_number')\n" \
+	"    ORDER BY m.national_id = r->>'national_id' DESC, m.id LIMIT 1;\n" \
+	"  INSERT INTO requests(seq, ref, category, name, national_id, mobile, email,\n" \
+	"    member_number, member_id, service, channel, description, declared_at,\n" \
+	"    signature, declaration_version, declared_by, created_at, earliest_response,\n" \
+	"    status, assigned_to, field_match, version, updated_at, name_key,\n" \
+	"    last_officer, notify, notify_at, notify_decl, lang, duplicate_of, idem)\n" \
+	"  VALUES (v_seq, v_ref, r->>'category', r->>'name', r->>'national_id',\n" \
+	"    r->>'mobile', coalesce(r->>'email', ''), coalesce(r->>'member_number', ''),\n" \
+	"    v_member, r->>'service', r->>'channel', coalesce(r->>'description', ''),\n" \
+	"    coalesce((r->>'declared_at')::bigint, 0), coalesce(r->>'signature', ''),\n" \
+	"    coalesce((r->>'declaration_version')::bigint, 0), 'kiosk', v_at,\n" \
+	"    greatest(coalesce((r->>'earliest_response')::bigint, v_at), v_at), 'received', '',\n" \
+	"    coalesce(r->>'field_match', ''), 1, v_at, coalesce(r->>'name_key', ''), '',\n" \
+	"    v_notify, CASE WHEN v_notify <> 'none' THEN v_at ELSE 0 END,\n" \
+	"    CASE WHEN v_notify <> 'none' THEN coalesce((r->>'declaration_version')::bigint, 0) ELSE 0 END,\n" \
+	"    CASE WHEN r->>'lang' = 'en' THEN 'en' ELSE 'ar' END, 0, p_idem)\n" \
+	"  RETURNING requests.id INTO v_id;\n" \
+	"  INSERT INTO request_events(request_id, at, who, from_status, to_status, note, kind)\n" \
+	"    VALUES (v_id, v_at, 'kiosk', 'received', 'received', 'submitted', 'submitted')\n" \
+	"    RETURNING request_events.id INTO v_ev;\n" \
+	"  INSERT INTO outbox(request_id, event_id, event, transport, address, lang, ref,\n" \
+	"    date, text, code, idem, created_at, next_at)\n" \
+	"    SELECT q.id, v_ev, 'received', t.tr, CASE t.tr WHEN 'sms' THEN q.mobile ELSE q.email END,\n" \
+	"      q.lang, q.ref, q.earliest_response, '', '', 'k' || q.id || '-e' || v_ev || '-' || t.tr,\n" \
+	"      v_now, v_now\n" \
+	"    FROM requests q, (VALUES ('sms'), ('email')) AS t(tr)\n" \
+	"    WHERE q.id = v_id AND (q.notify = 'both' OR q.notify = t.tr)\n" \
+	"      AND (t.tr = 'sms' OR q.email <> '');\n" \
+	"  RETURN QUERY SELECT 'added'::text, v_id, v_ref;\n" \
+	"END $$;\n"
+
 static const char *const pg_steps[] = {
 	STEP_PREAMBLE PG_V1_TABLES PG_V1_FUNCTIONS,
 	STEP_PREAMBLE PG_V2,
 	STEP_PREAMBLE PG_V3,
 	STEP_PREAMBLE PG_V4,
+	STEP_PREAMBLE PG_V5,
 };
 
 /* See store_int.h: the steps sq_pg.c's runner applies. */

@@ -744,6 +744,18 @@ st_rc st_open_pg(const char *uri, const struct store_opts *o, int target,
 	}
 	if ((r = check_ctype(s, err, errsz)) != ST_OK)
 		goto fail;
+	/* a kiosk's login (no table privilege): no migration, no table read;
+	 * the store goes through the khidma_* functions (pg_kiosk.c) */
+	{
+		char why[400];
+
+		if ((r = st_door_open(s, why, sizeof why)) != ST_OK) {
+			open_fail(r, err, errsz, where, why);
+			goto fail;
+		}
+		if (s->door)
+			goto opened;
+	}
 	if ((v = pg_version(s)) == -1) {
 		r = open_fail(ST_IO, err, errsz, where, sq_errmsg(s));
 		goto fail;
@@ -804,6 +816,7 @@ fail:
 /* See store_int.h. */
 void st_close_pg(store *s)
 {
+	st_door_forget(s);       /* a kiosk's kept proof (pg_kiosk.c) */
 	PQfinish(s->pg->c);
 	free(s->pg);
 	s->pg = NULL;

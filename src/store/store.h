@@ -300,6 +300,15 @@ st_rc store_request_submit(store *s, struct request *r, const char *who);
 
 st_rc store_request_get(store *s, int64_t id, struct request *out);
 st_rc store_request_by_ref(store *s, const char *ref, struct request *out);
+/* The kiosk's tracking lookup (issue 13): request ref into *out only when
+ * last4 is the last four digits of its mobile; ST_NOTFOUND for either
+ * wrong (one answer for both). On a kiosk's PostgreSQL login
+ * (store/pg_kiosk.c) the server checks the proof (khidma_track), and that
+ * connection may then read this request and its events again
+ * (store_request_get, store_request_events) — no other request, and not
+ * by reference alone (store_request_by_ref: ST_DENIED). */
+st_rc store_request_track(store *s, const char *ref, const char *last4,
+                          struct request *out);
 
 /*
  * Change the status from `from` to `to` if the row still has `version`;

@@ -40,6 +40,15 @@ struct store {
 	store_wait_fn wait_fn;
 	void    *wait_ctx;
 	int64_t  wait_t0;          /* when the current write call began, 0 = none */
+	/* pg_kiosk.c: a kiosk's login (no table privilege): the store goes
+	 * through the khidma_* functions. door_kiosk: the kiosk name of the
+	 * last block reserved (store_ref_block_reserve), "" none; proof_*: the
+	 * request store_request_track last found and its proof. */
+	bool     door;
+	char     door_kiosk[161];
+	int64_t  proof_id;
+	char     proof_ref[16];
+	char     proof_last4[8];
 };
 
 /* requests.c: finalize the statements in s->cache. Runs by itself when the
@@ -85,6 +94,47 @@ st_rc st_survey_code_use(store *s, int64_t request_id);
  * submission (store/spool.c, issue 13). */
 st_rc st_submit_seq(store *s, struct request *r, const char *who, int64_t seq,
                     const char *idem);
+
+/* ---- pg_kiosk.c: the kiosk's door (a login that may only EXECUTE the
+ * khidma_* functions; see its header for which store call uses which). ---- */
+/* At store_open on a URI: sets s->door when requests exists and this login
+ * may not SELECT it; then checks the schema version through
+ * khidma_schema_version (behind: ST_DENIED, "run khidma init on the
+ * server"; ahead: ST_TOONEW) and takes the server's default branch. A
+ * one-line reason in why on failure. */
+st_rc st_door_open(store *s, char *why, size_t n);
+/* Wipe the kept tracking proof. */
+void  st_door_forget(store *s);
+st_rc st_door_catalog(store *s, const char *kind, bool all,
+                      struct catalog_item **items, int *n);
+st_rc st_door_submit(store *s, struct request *r, const char *who, int64_t seq,
+                     const char *idem);
+st_rc st_door_track(store *s, const char *ref, const char *last4,
+                    struct request *out);
+st_rc st_door_get(store *s, int64_t id, struct request *out);
+st_rc st_door_events(store *s, int64_t id, struct request_event **ev, int *n);
+st_rc st_door_requests_of(store *s, const char *nid, const char *service,
+                          bool open_only, int64_t exclude_id,
+                          struct queue_row **rows, int *n);
+st_rc st_door_meta_get(store *s, const char *key, char *buf, size_t n);
+st_rc st_door_track_fail(store *s, const char *kiosk, const char *ref,
+                         int window_s, struct track_counts *out);
+st_rc st_door_help_call(store *s, const char *kiosk, int64_t *id);
+st_rc st_door_withdraw(store *s, const char *ref, const char *last4);
+st_rc st_door_survey(store *s, struct survey_response *r);
+st_rc st_door_ingest(store *s, const struct request_full *q, const char *idem,
+                     enum ingest_outcome *out);
+
+/* requests.c: the columns a request is read with (SELECT st_req_cols …)
+ * and filling *r from such a row; the events of a statement whose rows
+ * are (id, at, who, from_status, to_status, note, kind), parameters
+ * bound (stepped, reset and cleared here, not finalized). */
+extern const char st_req_cols[];
+void  st_request_fill(sq_stmt *st, struct request *r);
+st_rc st_events_rows(sq_stmt *st, struct request_event **ev, int *n);
+
+/* notify.c: the stored hash of a one-time survey code (hex, 32 + NUL). */
+void  st_code_hash(const char *code, char hex[33]);
 
 /* SQLite result code (primary or extended) -> st_rc. */
 st_rc st_map(int rc);
