@@ -237,6 +237,12 @@ queue_cell(void *ctx, int row, int col)
 	switch (col) {
 	case QCOL_REF:      return r->ref;
 	case QCOL_OVERDUE:  return r->overdue ? "!" : "";
+	case QCOL_BRANCH: {     /* the reference's first two digits (issue 13) */
+		static char two[3];
+		memcpy(two, r->ref, 2);
+		two[2] = '\0';
+		return two;
+	}
 	case QCOL_NAME:     return r->name ? r->name : "";
 	case QCOL_SERVICE:  return oc_catalog_name(q->c, "service", r->service);
 	case QCOL_CHANNEL:  return oc_catalog_name(q->c, "channel", r->channel);
@@ -294,6 +300,15 @@ layout_columns(struct queue *q, int w)
 	/* the cursor mark, the reference and its gap, the mark and its gap,
 	 * the date (the last column: no gap after it) */
 	fixed = 2 + q->cols[QCOL_REF].width + 1 + 2 + 10;
+	/* issue 13: which branch a row is from, when the page may hold more
+	 * than one branch's (every branch shown, more than one carrying
+	 * requests); taken from the name */
+	if (q->nbusy > 1 && q->branch == NULL) {
+		int bw = text_width(_("Br."));
+
+		q->cols[QCOL_BRANCH].width = bw > 2 ? bw : 2;
+		fixed += q->cols[QCOL_BRANCH].width + 1;
+	}
 	svc = widest(q, QCOL_SERVICE, text_width(_("Service")));
 	st = widest(q, QCOL_STATUS, text_width(_("Status")));
 	if (w - fixed - 3 - svc - st >= 24 + 10 + 1 + 12 + 10 + 3) {
@@ -345,7 +360,8 @@ queue_draw(struct ui_screen *s)
 	};
 	bool intake = wf_may_intake(q->c->me.role);
 	static const char *const titles[QUEUE_NCOLS] = {
-		[QCOL_REF] = N_("Ref."), [QCOL_OVERDUE] = "!", [QCOL_NAME] = N_("Name"),
+		[QCOL_REF] = N_("Ref."), [QCOL_OVERDUE] = "!", [QCOL_BRANCH] = N_("Br."),
+		[QCOL_NAME] = N_("Name"),
 		[QCOL_SERVICE] = N_("Service"), [QCOL_CHANNEL] = N_("Channel"),
 		[QCOL_STATUS] = N_("Status"), [QCOL_RECEIVED] = N_("Arrived"),
 		[QCOL_EARLIEST] = N_("Reply from"), [QCOL_ASSIGNED] = N_("Assigned"),
@@ -383,7 +399,7 @@ queue_draw(struct ui_screen *s)
 	}
 	for (i = 0; i < QUEUE_NCOLS; i++) {
 		q->cols[i].title = _(titles[i]);
-		q->cols[i].dir = i == QCOL_REF || i == QCOL_RECEIVED || i == QCOL_EARLIEST ||
+		q->cols[i].dir = i == QCOL_REF || i == QCOL_BRANCH || i == QCOL_RECEIVED || i == QCOL_EARLIEST ||
 		                 i == QCOL_ASSIGNED ? TEXT_LTR : ui_dir();
 		/* an Arabic name in an English session (and the other way) reads
 		 * in its own direction, cut at its own end */
@@ -656,6 +672,7 @@ oc_queue(struct console *c)
 	q.table.ncols = QUEUE_NCOLS;
 	q.table.cell = queue_cell;
 	q.table.ctx = &q;
+	queue_branch_init(&q);
 	queue_load(&q, false);
 	(void)store_changed(c->db);
 	do {
@@ -667,5 +684,7 @@ oc_queue(struct console *c)
 	free(q.search);
 	free(q.channel);
 	free(q.service);
+	free(q.branch);
+	branch_items_free(q.branches, q.nbranches);
 	return r;
 }

@@ -9,9 +9,10 @@
 #include "officer/officer_int.h"
 
 /* The queue's columns, in reading order; those from QCOL_EARLIEST on are
- * left out (width 0 ends the row) when the screen is narrow. */
+ * left out (width 0: not drawn) when the screen is narrow, and the branch
+ * unless the queue shows more than one branch's requests (issue 13). */
 enum queue_col {
-	QCOL_REF = 0, QCOL_OVERDUE, QCOL_NAME, QCOL_SERVICE, QCOL_STATUS,
+	QCOL_REF = 0, QCOL_OVERDUE, QCOL_BRANCH, QCOL_NAME, QCOL_SERVICE, QCOL_STATUS,
 	QCOL_RECEIVED, QCOL_EARLIEST, QCOL_CHANNEL, QCOL_ASSIGNED, QUEUE_NCOLS
 };
 
@@ -30,6 +31,12 @@ struct queue {
 	bool               waiting;      /* "waiting for me" (the first view) */
 	int                sort;         /* QS_NEWEST, QS_OLDEST, QS_DUE */
 	int64_t            counts[QV__COUNT];   /* per view, -1 unknown */
+	/* issue 13: the branch shown ("02"), NULL = every branch; the
+	 * branches known (store_branch_list) and how many carry requests —
+	 * the filter's branch line and the branch column only when above 1 */
+	char              *branch;
+	struct branch_item *branches;
+	int                nbranches, nbusy;
 	bool               skip_counts;  /* End walking the pages: count once after */
 	struct queue_filter f;
 	/* paging: keys[page] is where the current page starts */
@@ -78,6 +85,14 @@ void queue_view_count(struct queue *q);
 void queue_view_describe(const struct queue *q, char *buf, size_t n);
 /* One line saying what is shown ("Open · overdue · mine · search: …"). */
 void queue_filter_describe(const struct queue *q, char *buf, size_t n);
+/* Issue 13: load the branches and set the default branch filter — the
+ * machine's branch for the desk and the researcher when more than one
+ * branch carries requests, every branch otherwise. */
+void queue_branch_init(struct queue *q);
+/* "02 — Riyadh" (the catalog's name in the screen's language), or the
+ * code alone, into buf; "All branches" for NULL. */
+void queue_branch_label(const struct queue *q, const char *code, char *buf,
+                        size_t n);
 /* The filter menu; returns UI_HOME/UI_HANGUP to unwind, else 0. */
 int  queue_filter_menu(struct queue *q);
 

@@ -15,6 +15,12 @@
  *     queue_filter_apply is called before every store_queue.
  *  2. The search text is given to the store as typed (cleaned); the store
  *     folds Arabic and digits (text_search_key) on both sides.
+ *  3. Issue 13: with more than one branch carrying requests (a PostgreSQL
+ *     server shared by branches) the desk and the researcher see their
+ *     machine's branch by default, the committee and the admin every
+ *     branch; the filter menu's "Branch" line changes it (every branch,
+ *     or one). With one branch (every SQLite file) there is no branch line
+ *     and no filter: nothing changes.
  */
 #include "officer/queue.h"
 
@@ -38,6 +44,72 @@ queue_filter_apply(struct queue *q)
 	q->f.waiting = q->waiting;
 	q->f.role = (int)q->c->me.role;
 	q->f.login = q->c->me.login;
+	q->f.branch = q->branch;
+}
+
+/* The default branch of the officer's role (invariant 3). */
+static void
+branch_default(struct queue *q)
+{
+	free(q->branch);
+	q->branch = NULL;
+	if (q->nbusy > 1 && (q->c->me.role == ROLE_OFFICER ||
+	                     q->c->me.role == ROLE_RESEARCHER))
+		q->branch = xstrdup(store_branch(q->c->db));
+}
+
+void
+queue_branch_init(struct queue *q)
+{
+	branch_items_free(q->branches, q->nbranches);
+	q->branches = NULL;
+	q->nbranches = q->nbusy = 0;
+	if (store_branch_list(q->c->db, &q->branches, &q->nbranches) != ST_OK)
+		q->nbranches = 0;         /* one branch: no filter, no column */
+	for (int i = 0; i < q->nbranches; i++)
+		q->nbusy += q->branches[i].has_requests;
+	branch_default(q);
+}
+
+void
+queue_branch_label(const struct queue *q, const char *code, char *buf, size_t n)
+{
+	if (code == NULL) {
+		snprintf(buf, n, "%s", _("All branches"));
+		return;
+	}
+	for (int i = 0; i < q->nbranches; i++)
+		if (strcmp(q->branches[i].code, code) == 0 && q->branches[i].name_en[0]) {
+			snprintf(buf, n, "%s — %s", code, ui_pick(q->branches[i].name_en,
+			                                          q->branches[i].name_ar));
+			return;
+		}
+	snprintf(buf, n, "%s", code);
+}
+
+/* Choose a branch (or every branch) for the queue. */
+static int
+pick_branch(struct queue *q)
+{
+	const char **items = xcalloc((size_t)q->nbranches + 1, sizeof *items);
+	char (*labels)[160] = xcalloc((size_t)q->nbranches + 1, sizeof *labels);
+	int i, sel = 0, r = 0, chosen;
+
+	items[0] = _("All branches");
+	for (i = 0; i < q->nbranches; i++) {
+		queue_branch_label(q, q->branches[i].code, labels[i], sizeof labels[i]);
+		items[i + 1] = labels[i];
+		if (q->branch && strcmp(q->branch, q->branches[i].code) == 0)
+			sel = i + 1;
+	}
+	chosen = oc_pick(N_("Branch"), items, q->nbranches + 1, sel, &r);
+	if (!r && chosen >= 0) {
+		free(q->branch);
+		q->branch = chosen == 0 ? NULL : xstrdup(q->branches[chosen - 1].code);
+	}
+	free(items);
+	free(labels);
+	return r;
 }
 
 enum queue_view
@@ -72,8 +144,8 @@ queue_view_count(struct queue *q)
 
 	/* one statement over the schema-v14 counters (store/queue.c invariant
 	 * 5): the header costs the same at 1M requests as at 100 */
-	if (store_queue_views(q->c->db, (int)q->c->me.role, q->c->me.login,
-	                      q->f.sla_days, &v) != ST_OK) {
+	if (store_queue_views_branch(q->c->db, (int)q->c->me.role, q->c->me.login,
+	                             q->f.sla_days, q->branch, &v) != ST_OK) {
 		for (int i = 0; i < QV__COUNT; i++)
 			q->counts[i] = -1;
 		return;
@@ -152,6 +224,17 @@ queue_filter_describe(const struct queue *q, char *buf, size_t n)
 		snprintf(tmp, sizeof tmp, "%s: %s", _("search"), q->search);
 		append(buf, n, tmp);
 	}
+	if (q->nbusy > 1) {                      /* invariant 3 */
+		char b[160];
+
+		queue_branch_label(q, q->branch, b, sizeof b);
+		if (q->branch) {
+			snprintf(tmp, sizeof tmp, "%s %s", _("branch"), b);
+			append(buf, n, tmp);
+		} else {
+			append(buf, n, b);
+		}
+	}
 }
 
 /* Choose a catalog code (or "any"); *code is replaced. */
@@ -200,9 +283,10 @@ pick_status(struct queue *q)
 int
 queue_filter_menu(struct queue *q)
 {
-	char l0[160], l1[160], l2[160], l3[200], l4[200], l5[200];
-	const char *items[7];
-	int r = 0, chosen = 0;
+	char l0[160], l1[160], l2[160], l3[200], l4[200], l5[200], l6[240], b[160];
+	const char *items[8];
+	int r = 0, chosen = 0, nitems;
+	bool branches = q->nbusy > 1;     /* invariant 3: the line only then */
 
 	for (;;) {
 		snprintf(l0, sizeof l0, "%s: %s", _("Status"), status_filter_label(q->status));
@@ -215,10 +299,24 @@ queue_filter_menu(struct queue *q)
 		snprintf(l5, sizeof l5, "%s: %s", _("Search"), q->search ? q->search : "—");
 		items[0] = l0; items[1] = l1; items[2] = l2; items[3] = l3;
 		items[4] = l4; items[5] = l5; items[6] = _("Clear all filters");
-		chosen = oc_pick(N_("Filter the requests"), items, 7, chosen, &r);
+		nitems = 7;
+		if (branches) {
+			/* before "clear all": the lines that set, then the reset */
+			queue_branch_label(q, q->branch, b, sizeof b);
+			snprintf(l6, sizeof l6, "%s: %s", _("Branch"), b);
+			items[6] = l6;
+			items[7] = _("Clear all filters");
+			nitems = 8;
+		}
+		chosen = oc_pick(N_("Filter the requests"), items, nitems, chosen, &r);
 		if (r || chosen < 0)
 			return r;
-		switch (chosen) {
+		if (branches && chosen == 6) {
+			if ((r = pick_branch(q)) != 0)
+				return r;
+			continue;
+		}
+		switch (branches && chosen == 7 ? 6 : chosen) {
 		case 0: r = pick_status(q); break;
 		case 1: q->overdue = !q->overdue; q->waiting = false; break;
 		case 2: q->mine = !q->mine; break;
@@ -243,6 +341,7 @@ queue_filter_menu(struct queue *q)
 			q->overdue = q->mine = false;
 			free(q->channel); free(q->service); free(q->search);
 			q->channel = q->service = q->search = NULL;
+			branch_default(q);
 			break;
 		}
 		if (r)

@@ -54,6 +54,12 @@
  *     votes after the request's latest entry into the committee). So the
  *     cost is constant but for the committee member's own decisions.
  *     Schema v14 (schema.c invariant 13) keeps the counters.
+ *  6. Issue 13: f->branch selects the requests whose reference starts with
+ *     it (PostgreSQL: the generated column requests.branch, the index
+ *     requests_branch_queue; SQLite: substr(ref, 1, 2) — a file holds one
+ *     branch, so there it only ever keeps or drops everything). The view
+ *     counts of one branch (store_queue_views_branch) count rows: the
+ *     schema-v14 counters have no branch.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,6 +215,10 @@ static st_rc build_where(struct qbuild *q, const struct queue_filter *f,
 		add(q, " AND channel = :channel");
 	if (f && f->service)
 		add(q, " AND service = :service");
+	/* invariant 6: the branch is the reference's first two digits (a
+	 * column on PostgreSQL, served by requests_branch_queue) */
+	if (f && f->branch && f->branch[0])
+		add(q, a->pg ? " AND branch = :branch" : " AND substr(ref, 1, 2) = :branch");
 	/* invariant 4: the clock stops while the request waits for the member */
 	if (f && f->overdue)
 		add(q, " AND " DUE_SQL " < :cut AND status IN " ST_OPEN_SQL
@@ -271,6 +281,8 @@ static void bind_filter(sq_stmt *st, const struct queue_filter *f,
 		BIND_T(":channel", f->channel);
 	if (f && f->service)
 		BIND_T(":service", f->service);
+	if (f && f->branch && f->branch[0])
+		BIND_T(":branch", f->branch);
 	if (f && f->overdue)
 		BIND_I(":cut", (int64_t)(a->now - (time_t)a->sla * DAY_S));
 	if (a->is_digits) {
@@ -371,6 +383,32 @@ st_rc store_queue_views(store *s, int role, const char *login, int sla_days,
 	}
 	sq_finalize(st);
 	return rc == SQ_ROW ? ST_OK : sq_map(rc);
+}
+
+/* See store.h. */
+st_rc store_queue_views_branch(store *s, int role, const char *login,
+                               int sla_days, const char *branch,
+                               struct queue_views *out)
+{
+	struct queue_filter f = { .status = -1, .sla_days = sla_days,
+	                          .role = role, .login = login, .branch = branch };
+	st_rc r;
+
+	if (!branch || !branch[0])
+		return store_queue_views(s, role, login, sla_days, out);
+	memset(out, 0, sizeof *out);
+	f.waiting = true;
+	if ((r = store_queue_count(s, &f, &out->waiting)) != ST_OK)
+		return r;
+	f.waiting = false;
+	if ((r = store_queue_count(s, &f, &out->open)) != ST_OK)
+		return r;
+	f.overdue = true;
+	if ((r = store_queue_count(s, &f, &out->overdue)) != ST_OK)
+		return r;
+	f.overdue = false;
+	f.status = -2;
+	return store_queue_count(s, &f, &out->all);
 }
 
 /* See store.h. *rows is NULL when *n is 0 (queue_rows_free accepts both).

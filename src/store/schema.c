@@ -114,6 +114,11 @@
  *       skips them; in a spool file, the blocks this kiosk holds);
  *       spool_sent (request_id, at, outcome sent|replay|conflict: which
  *       spooled requests the server has committed — used in spool files).
+ *   v16 branches (code, name_en, name_ar): the branches catalog (issue 13;
+ *       store/branches.c), as PostgreSQL's v1 has it. No counter gains a
+ *       branch here: a file holds one branch (meta 'branch'), so its
+ *       request_days is that branch's (PostgreSQL's v5 adds
+ *       request_branch_days).
  *
  * Invariants:
  *  1. Steps are append-only: a released step is never edited, only followed.
@@ -917,6 +922,17 @@ static const char v15_sql[] =
 	"  outcome    TEXT NOT NULL CHECK (outcome IN ('sent','replay','conflict'))"
 	") STRICT;";
 
+/* v16: the branches catalog (issue 13): the names of the branches the
+ * report's columns and the queue's filter show. A SQLite file holds one
+ * branch (meta 'branch'); the catalog may name others (for a file that
+ * will join a server, and for the report's names). */
+static const char v16_sql[] =
+	"CREATE TABLE branches ("
+	"  code    TEXT PRIMARY KEY CHECK (length(code) = 2 AND code GLOB '[0-9][0-9]'),"
+	"  name_en TEXT NOT NULL,"
+	"  name_ar TEXT NOT NULL"
+	") STRICT;";
+
 static const struct step steps[] = {
 	{ v1_sql, NULL },
 	{ v2_sql, v2_backfill },
@@ -933,6 +949,7 @@ static const struct step steps[] = {
 	{ v13_sql, NULL },
 	{ v14_sql, NULL },
 	{ v15_sql, NULL },
+	{ v16_sql, NULL },
 };
 
 /* The schema version this program writes. */

@@ -47,6 +47,9 @@
  *       spool forwarded through a function, only into this login's
  *       blocks), khidma_open_requests_of without the reference,
  *       khidma_help_call one open call per kiosk.
+ *   v6  request_branch_days (branch, status, day) → n, the report's column
+ *       per branch (issue 13), kept by a SECURITY DEFINER trigger and
+ *       back-filled. SQLite's v16 (the branches catalog) is in v1 here.
  *
  * Invariants:
  *  1. Steps are append-only, as schema.c's: a released step is never
@@ -693,7 +696,7 @@
 	"requests, request_events, survey_responses, survey_answers, " \
 	"track_failures, survey_days, survey_channel_days, survey_officer_days, " \
 	"request_days, request_durations, help_calls, outbox, survey_codes, " \
-	"documents, ref_blocks, spool_sent, khidma_schema"
+	"documents, ref_blocks, spool_sent, request_branch_days, khidma_schema"
 
 static const char pg_grants[] =
 	"-- khidma: database roles (issue 13). Run by the schema's owner.\n"
@@ -950,12 +953,51 @@ static const char pg_grants[] =
 	"  RETURN QUERY SELECT 'added'::text, v_id, v_ref;\n" \
 	"END $$;\n"
 
+/* v6 (issue 13, the report per branch): request_branch_days (branch,
+ * status, UTC day of created_at) → n, kept by a trigger like request_days
+ * (SQLite invariant 6, with the branch; the trigger is the owner's, so no
+ * login can forge a figure) and back-filled, so the report's column per
+ * branch reads a few rows per day and branch instead of the requests. */
+#define PG_V6 \
+	"CREATE TABLE request_branch_days (\n" \
+	"  branch text NOT NULL,\n" \
+	"  status text NOT NULL " STATUS_CHECK("status") ",\n" \
+	"  day    bigint NOT NULL,\n" \
+	"  n      bigint NOT NULL,\n" \
+	"  PRIMARY KEY (branch, status, day));\n" \
+	"INSERT INTO request_branch_days(branch, status, day, n)\n" \
+	"  SELECT branch, status, khidma_dayof(created_at), count(*) FROM requests\n" \
+	"  GROUP BY 1, 2, 3;\n" \
+	"CREATE FUNCTION khidma_requests_branch_days() RETURNS trigger LANGUAGE plpgsql\n" \
+	"SECURITY DEFINER SET search_path FROM CURRENT AS $$\n" \
+	"BEGIN\n" \
+	"  IF TG_OP IN ('UPDATE', 'DELETE') THEN\n" \
+	"    UPDATE request_branch_days SET n = n - 1 WHERE branch = OLD.branch\n" \
+	"      AND status = OLD.status AND day = khidma_dayof(OLD.created_at);\n" \
+	"  END IF;\n" \
+	"  IF TG_OP IN ('UPDATE', 'INSERT') THEN\n" \
+	"    INSERT INTO request_branch_days AS d(branch, status, day, n)\n" \
+	"      VALUES (NEW.branch, NEW.status, khidma_dayof(NEW.created_at), 1)\n" \
+	"      ON CONFLICT (branch, status, day) DO UPDATE SET n = d.n + 1;\n" \
+	"  END IF;\n" \
+	"  RETURN NULL;\n" \
+	"END $$;\n" \
+	"CREATE TRIGGER requests_branch_days_insert AFTER INSERT ON requests\n" \
+	"  FOR EACH ROW EXECUTE FUNCTION khidma_requests_branch_days();\n" \
+	"CREATE TRIGGER requests_branch_days_update AFTER UPDATE OF status, created_at, ref\n" \
+	"  ON requests FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status\n" \
+	"    OR OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.ref IS DISTINCT FROM NEW.ref)\n" \
+	"  EXECUTE FUNCTION khidma_requests_branch_days();\n" \
+	"CREATE TRIGGER requests_branch_days_delete AFTER DELETE ON requests\n" \
+	"  FOR EACH ROW EXECUTE FUNCTION khidma_requests_branch_days();\n"
+
 static const char *const pg_steps[] = {
 	STEP_PREAMBLE PG_V1_TABLES PG_V1_FUNCTIONS,
 	STEP_PREAMBLE PG_V2,
 	STEP_PREAMBLE PG_V3,
 	STEP_PREAMBLE PG_V4,
 	STEP_PREAMBLE PG_V5,
+	STEP_PREAMBLE PG_V6,
 };
 
 /* See store_int.h: the steps sq_pg.c's runner applies. */

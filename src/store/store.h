@@ -409,6 +409,9 @@ struct queue_filter {
 	                               `login` (see store/queue.c) */
 	int      role;              /* officer_role, with waiting */
 	const char *login;          /* with waiting */
+	/* added (issue 13): the branch ("02", the reference's first two
+	 * digits), NULL or "" = every branch */
+	const char *branch;
 };
 enum { QS_NEWEST = 0, QS_OLDEST, QS_DUE };
 struct queue_row {
@@ -482,6 +485,35 @@ st_rc store_queue_count(store *s, const struct queue_filter *f, int64_t *n);
 struct queue_views { int64_t waiting, open, overdue, all; };
 st_rc store_queue_views(store *s, int role, const char *login, int sla_days,
                         struct queue_views *out);
+/* The same counts for one branch (issue 13; branch NULL or "" = every
+ * branch: store_queue_views). The counters have no branch dimension:
+ * each view is store_queue_count with f.branch — on PostgreSQL the index
+ * requests_branch_queue (branch, status, created_at, id) serves them. */
+st_rc store_queue_views_branch(store *s, int role, const char *login,
+                               int sla_days, const char *branch,
+                               struct queue_views *out);
+
+/* ---- branches (issue 13) ------------------------------------------------- */
+struct branch_item {
+	char  code[4];              /* two digits */
+	char *name_en, *name_ar;    /* "" when the catalog does not name it */
+	bool  has_requests;         /* some request carries this branch */
+};
+/* Every branch known, by code: the branches catalog and the branches
+ * requests carry (PostgreSQL: branch_seq, a row per branch that ever took
+ * a number; SQLite: the file's own branch — one file, one branch). Free
+ * with branch_items_free. */
+st_rc store_branch_list(store *s, struct branch_item **items, int *n);
+void  branch_items_free(struct branch_item *items, int n);
+/* How many branches carry requests (the queue shows a branch column and
+ * filter, the report a column per branch, only when this is above 1). */
+int   store_branch_count(store *s);
+/* Insert or rename branch code in the catalog (admin writes). ST_INVALID
+ * (nothing written) when code is not two digits or a name is empty, too
+ * long (CATALOG_NAME_MAX characters), not UTF-8 or holds a control
+ * character. */
+st_rc store_branch_set(store *s, const char *code, const char *name_en,
+                       const char *name_ar);
 
 /* ---- tracking throttle (kiosk) --------------------------------------------- */
 /* Record a failed tracking lookup; returns the number of failures in the last

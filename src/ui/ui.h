@@ -280,7 +280,8 @@ void ui_pager_draw(struct ui_pager *p, struct ui_rect r);
 
 /* Table: columns with widths; rows come from the caller's arrays. */
 /* guess: each cell in the direction of its own first strong letter (a name
- * in Arabic or English whatever the screen's language), else dir. */
+ * in Arabic or English whatever the screen's language), else dir. A column
+ * of width <= 0 is left out (the next one takes its place). */
 struct ui_column { const char *title; int width; text_dir dir; bool guess; };
 struct ui_table {
 	const struct ui_column *cols; int ncols;

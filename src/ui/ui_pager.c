@@ -262,11 +262,14 @@ table_row(struct ui_table *t, int y, struct ui_rect r, int row, int attr)
 	for (c = 0; c < t->ncols && used < r.w; c++) {
 		const struct ui_column *col = &t->cols[c];
 		int w = col->width < r.w - used ? col->width : r.w - used;
-		const char *s = row < 0 ? ui_tr(col->title) : t->cell(t->ctx, row, c);
+		const char *s;
 		struct text_line l;
 
+		if (col->width <= 0)       /* a column left out: the next one */
+			continue;
 		if (w <= 0)
 			break;
+		s = row < 0 ? ui_tr(col->title) : t->cell(t->ctx, row, c);
 		/* a title is in the screen's language: its direction, so an
 		 * Arabic title cut short ends in … at its left (logical end),
 		 * whatever the direction of the column's values */

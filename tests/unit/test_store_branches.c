@@ -184,6 +184,77 @@ static void test_track_any_branch(void **state)
 	store_close(other);
 }
 
+/* The queue's branch filter and its counts; the branches catalog. */
+static void test_queue_and_catalog(void **state)
+{
+	struct fx *f = *state;
+	struct queue_filter qf = { .status = -2 };
+	struct queue_views v;
+	struct queue_row *rows = NULL;
+	struct branch_item *b = NULL;
+	char ref[32];
+	int n = 0;
+	int64_t c = 0;
+	st_rc rc;
+	store *other = NULL;
+
+	store_close(f->s);
+	f->s = open_as(f->path, "01", &rc);
+	assert_int_equal(rc, ST_OK);
+	submit_ref(f->s, "1000000021", ref, sizeof ref);
+	submit_ref(f->s, "1000000022", ref, sizeof ref);
+	if (fx_use_pg) {
+		other = open_as(f->path, "02", &rc);
+		assert_int_equal(rc, ST_OK);
+		submit_ref(other, "1000000023", ref, sizeof ref);
+	}
+	/* every branch */
+	assert_int_equal(store_queue(f->s, &qf, 0, 0, 10, &rows, &n), ST_OK);
+	assert_int_equal(n, fx_use_pg ? 3 : 2);
+	queue_rows_free(rows, n);
+	/* one branch */
+	qf.branch = "01";
+	assert_int_equal(store_queue(f->s, &qf, 0, 0, 10, &rows, &n), ST_OK);
+	assert_int_equal(n, 2);
+	for (int i = 0; i < n; i++)
+		assert_memory_equal(rows[i].ref, "01", 2);
+	queue_rows_free(rows, n);
+	qf.branch = "02";
+	assert_int_equal(store_queue_count(f->s, &qf, &c), ST_OK);
+	assert_int_equal(c, fx_use_pg ? 1 : 0);
+	assert_int_equal(store_queue_views_branch(f->s, ROLE_OFFICER, "ali", 30, "01",
+	                                          &v), ST_OK);
+	assert_int_equal(v.all, 2);
+	assert_int_equal(v.open, 2);
+	assert_int_equal(v.waiting, 2);
+	assert_int_equal(v.overdue, 0);
+
+	/* the catalog: names; the branches with requests */
+	assert_int_equal(store_branch_set(f->s, "1", "X", "س"), ST_INVALID);
+	assert_int_equal(store_branch_set(f->s, "03", "", "س"), ST_INVALID);
+	assert_int_equal(store_branch_set(f->s, "03", "Bad\nname", "س"), ST_INVALID);
+	assert_int_equal(store_branch_set(f->s, "01", "North", "الشمال"), ST_OK);
+	assert_int_equal(store_branch_set(f->s, "03", "East", "الشرق"), ST_OK);
+	assert_int_equal(store_branch_set(f->s, "03", "East side", "الشرق"), ST_OK);
+	assert_int_equal(store_branch_list(f->s, &b, &n), ST_OK);
+	assert_int_equal(n, fx_use_pg ? 3 : 2);
+	assert_string_equal(b[0].code, "01");
+	assert_string_equal(b[0].name_en, "North");
+	assert_true(b[0].has_requests);
+	if (fx_use_pg) {
+		assert_string_equal(b[1].code, "02");   /* not in the catalog */
+		assert_string_equal(b[1].name_en, "");
+		assert_true(b[1].has_requests);
+	}
+	assert_string_equal(b[n - 1].code, "03");
+	assert_string_equal(b[n - 1].name_en, "East side");
+	assert_false(b[n - 1].has_requests);
+	branch_items_free(b, n);
+	assert_int_equal(store_branch_count(f->s), fx_use_pg ? 2 : 1);
+	if (other)
+		store_close(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +262,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_concurrent_submits, fx_setup,
 		                                fx_teardown),
 		cmocka_unit_test_setup_teardown(test_track_any_branch, fx_setup,
+		                                fx_teardown),
+		cmocka_unit_test_setup_teardown(test_queue_and_catalog, fx_setup,
 		                                fx_teardown),
 	};
 	return FX_RUN_BOTH(tests, NULL, NULL);
