@@ -693,8 +693,6 @@ st_rc store_ref_block_reserve(store *s, const char *kiosk, int n,
 	if (n < 1 || n > 100000 || !st_utf8_ok(c.kiosk) || strlen(c.kiosk) > 160)
 		return ST_INVALID;
 	if ((r = st_tx(s, reserve_body, &c)) == ST_OK) {
-		/* the kiosk a kiosk's login forwards for (pg_kiosk.c) */
-		strlcpy_k(s->door_kiosk, c.kiosk, sizeof s->door_kiosk);
 		*first = c.first;
 		*last = c.last;
 	}

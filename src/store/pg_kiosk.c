@@ -26,8 +26,9 @@
  *   store_survey_submit      khidma_survey(…)
  *   store_notify_withdraw    khidma_notify_withdraw(ref, last4, now)
  *   store_ref_block_reserve  khidma_reserve_block (ingest.c, any PG login)
- *   store_request_ingest     khidma_ingest_spooled(r, idem, kiosk): the
- *                              spool's forward (store/spool.c)
+ *   store_request_ingest     khidma_ingest_spooled(r, idem, ''): the
+ *                              spool's forward (store/spool.c), into the
+ *                              blocks this database login reserved
  *   store_meta_get "branch"  khidma_default_branch() (spool_forward's probe)
  *   store_write_probe, store_check_poll: no table involved (db.c).
  *
@@ -440,7 +441,10 @@ static st_rc ingest_body(store *s, void *ctx)
 	sq_bind_i64(st, 21, (int64_t)r->earliest_response);
 	sq_bind_i64(st, 22, (int64_t)khidma_now());
 	sq_bind_text(st, 23, c->idem);
-	sq_bind_text(st, 24, s->door_kiosk);
+	/* any kiosk name: the kiosk is its database login (one per machine,
+	 * ref_blocks.login); a spool keeps its blocks across a renamed
+	 * kiosk_id or another terminal */
+	sq_bind_text(st, 24, "");
 	step = sq_step(st);
 	if (step == SQ_ROW)
 		st_col_copy(st, 0, outcome, sizeof outcome);

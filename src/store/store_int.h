@@ -41,11 +41,9 @@ struct store {
 	void    *wait_ctx;
 	int64_t  wait_t0;          /* when the current write call began, 0 = none */
 	/* pg_kiosk.c: a kiosk's login (no table privilege): the store goes
-	 * through the khidma_* functions. door_kiosk: the kiosk name of the
-	 * last block reserved (store_ref_block_reserve), "" none; proof_*: the
-	 * request store_request_track last found and its proof. */
+	 * through the khidma_* functions. proof_*: the request
+	 * store_request_track last found and its proof. */
 	bool     door;
-	char     door_kiosk[161];
 	int64_t  proof_id;
 	char     proof_ref[16];
 	char     proof_last4[8];
