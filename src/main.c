@@ -34,6 +34,8 @@ static const char usage_text[] =
 "\n"
 "commands:\n"
 "  init [--branch NN]                     create or upgrade the database, seed the catalog\n"
+"  branch add NN --ar NAME --en NAME | branch list\n"
+"                                         the branches catalog (names)\n"
 "  check [--audit]                        validate the configuration and screens/\n"
 "                                         (--audit: every request's history)\n"
 "  officer add LOGIN --name NAME --role ROLE\n"
@@ -128,10 +130,11 @@ branch_ok(const struct config *cfg)
 
 	if (b == NULL || config_branch_ok(b))
 		return true;
-	fprintf(stderr, "khidma: %s: \"%.16s\": %s\nkhidma: %s: \"%.16s\": %s\n",
-	        from, b, ui_tr_lang(LANG_AR, "the branch code must be exactly two "
-	        "digits, for example 02"), from, b, "the branch code must be exactly "
-	        "two digits, for example 02");
+	/* before curses and before the catalog may be found: both lines
+	 * written out, as app_open_failed does */
+	fprintf(stderr, "khidma: %s: \"%.16s\": يجب أن يكون رمز الفرع رقمين بالضبط، "
+	        "مثل 02\nkhidma: %s: \"%.16s\": the branch code must be exactly "
+	        "two digits, for example 02\n", from, b, from, b);
 	return false;
 }
 

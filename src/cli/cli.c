@@ -26,6 +26,7 @@ static const struct cli_cmd *const commands[] = {
 	&cli_cmd_forward,
 	&cli_cmd_status,
 	&cli_cmd_migrate,
+	&cli_cmd_branch,
 };
 
 void

@@ -46,6 +46,7 @@ extern const struct cli_cmd cli_cmd_notify;
 extern const struct cli_cmd cli_cmd_forward;
 extern const struct cli_cmd cli_cmd_status;
 extern const struct cli_cmd cli_cmd_migrate;
+extern const struct cli_cmd cli_cmd_branch;
 
 /* cli.c: helpers shared by the commands. */
 

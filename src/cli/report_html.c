@@ -167,7 +167,38 @@ counts(struct html *h, const struct report *r)
 		bar_row(f, cat_name(h, 0, r->by_service[i].code), v, (double)r->by_service[i].n,
 		        (double)max);
 	}
-	fputs("</table>\n</section>\n", f);
+	fputs("</table>\n", f);
+	/* issue 13: one column per branch beside the society's */
+	if (r->nbranch > 1) {
+		h2(f, _("By branch"));
+		fputs("<table class=\"data\">\n<thead><tr><th></th>", f);
+		for (int j = 0; j < r->nbranch; j++) {
+			const struct report_branch *b = &r->by_branch[j];
+
+			fputs("<th><bdi>", f);
+			esc(f, b->code);
+			if (b->name_en[0]) {
+				fputs(" ", f);
+				esc(f, ui_pick(b->name_en, b->name_ar));
+			}
+			fputs("</bdi></th>", f);
+		}
+		fputs("<th>", f);
+		esc(f, _("The society"));
+		fputs("</th></tr></thead>\n<tbody>\n", f);
+		for (i = 0; i <= RS__COUNT; i++) {
+			fputs("<tr><th scope=\"row\">", f);
+			esc(f, i < RS__COUNT ? _(status_labels[i]) : _("Total"));
+			fputs("</th>", f);
+			for (int j = 0; j < r->nbranch; j++)
+				fprintf(f, "<td class=\"num\">%lld</td>", (long long)(i < RS__COUNT
+				        ? r->by_branch[j].by_status[i] : r->by_branch[j].total));
+			fprintf(f, "<td class=\"num\">%lld</td></tr>\n", (long long)(i < RS__COUNT
+			        ? r->by_status[i] : r->total));
+		}
+		fputs("</tbody></table>\n", f);
+	}
+	fputs("</section>\n", f);
 }
 
 static void

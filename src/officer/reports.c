@@ -166,6 +166,32 @@ draw_counts(struct reports *p, struct ui_rect r)
 		              sb, rep->nservice, 0);
 		used = 3 + h1 + h2;
 	}
+	/* issue 13: the requests of each branch beside the society's total,
+	 * when more than one branch has requests in the period */
+	if (rep->nbranch > 1) {
+		struct ui_bar *bb = xcalloc((size_t)rep->nbranch + 1, sizeof *bb);
+		char (*lb)[160] = xcalloc((size_t)rep->nbranch + 1, sizeof *lb);
+		char (*vb)[24] = xcalloc((size_t)rep->nbranch + 1, sizeof *vb);
+		int h3 = rep->nbranch + 1;
+
+		for (i = 0; i < rep->nbranch; i++) {
+			const struct report_branch *b = &rep->by_branch[i];
+
+			if (b->name_en[0])
+				snprintf(lb[i], sizeof lb[i], "%s %s", b->code,
+				         ui_pick(b->name_en, b->name_ar));
+			else
+				snprintf(lb[i], sizeof lb[i], "%s", b->code);
+			snprintf(vb[i], sizeof vb[i], "%lld", (long long)b->total);
+			bb[i] = (struct ui_bar){ lb[i], (double)b->total, vb[i] };
+		}
+		ui_chart_draw((struct ui_rect){ r.y + used + 1, r.x, h3, side ? (r.w - 2) / 2
+		              : r.w }, _("By branch"), bb, rep->nbranch, 0);
+		used += 1 + h3;
+		free(bb);
+		free(lb);
+		free(vb);
+	}
 	free(sb);
 	free(vsv);
 	return used;

@@ -294,6 +294,114 @@ overdue(store *s, const struct period *p, time_t now, struct report *r)
 	return rc == SQ_DONE || rc == SQ_ROW ? ST_OK : sq_map(rc);
 }
 
+/* Issue 13: requests by status per branch — on PostgreSQL the whole days
+ * from request_branch_days (schema_pg v6, a row per branch, status and
+ * day), the partial days at the ends from the requests, as counts();
+ * on SQLite the file is one branch: its column is r->by_status. Names from
+ * the branches catalog. */
+static struct report_branch *
+branch_slot(struct report *r, const char *code)
+{
+	int i;
+
+	for (i = 0; i < r->nbranch; i++)
+		if (strcmp(r->by_branch[i].code, code) == 0)
+			return &r->by_branch[i];
+	for (i = 0; i < r->nbranch && strcmp(r->by_branch[i].code, code) < 0; i++)
+		;
+	r->by_branch = xrealloc(r->by_branch, (size_t)(r->nbranch + 1) *
+	                        sizeof *r->by_branch);
+	memmove(&r->by_branch[i + 1], &r->by_branch[i],
+	        (size_t)(r->nbranch - i) * sizeof *r->by_branch);
+	memset(&r->by_branch[i], 0, sizeof *r->by_branch);
+	strlcpy_k(r->by_branch[i].code, code, sizeof r->by_branch[i].code);
+	r->nbranch++;
+	return &r->by_branch[i];
+}
+
+static st_rc
+branch_rows(sq_stmt *st, struct report *r)
+{
+	int rc;
+
+	while ((rc = sq_step(st)) == SQ_ROW) {
+		const char *code = (const char *)sq_col_text(st, 0);
+		req_status stt;
+		struct report_branch *b;
+
+		if (!code || !req_status_parse((const char *)sq_col_text(st, 1), &stt) ||
+		    sq_col_i64(st, 2) == 0)
+			continue;
+		b = branch_slot(r, code);
+		b->by_status[stt] += sq_col_i64(st, 2);
+		b->total += sq_col_i64(st, 2);
+	}
+	sq_finalize(st);
+	return rc == SQ_DONE ? ST_OK : sq_map(rc);
+}
+
+static st_rc
+branch_counts(store *s, const struct period *p, struct report *r)
+{
+	static const char edge_sql[] = "SELECT branch, status, count(*) FROM "
+	    "requests WHERE created_at >= ?1 AND created_at < ?2 GROUP BY 1, 2";
+	struct period days = { INT64_MIN, INT64_MAX }, edge;
+	sq_stmt *st;
+	st_rc e = ST_OK;
+	int rc;
+
+	if (sq_dialect(s) != SQ_PG) {
+		struct report_branch *b = branch_slot(r, store_branch(s));
+
+		memcpy(b->by_status, r->by_status, sizeof b->by_status);
+		b->total = r->total;
+	} else {
+		if (p->since != INT64_MIN)
+			days.since = report_floordiv(p->since, REPORT_DAY) +
+			             (report_floordiv(p->since, REPORT_DAY) * REPORT_DAY < p->since);
+		if (p->until != INT64_MAX)
+			days.until = report_floordiv(p->until, REPORT_DAY);
+		if (days.since >= days.until) {
+			if ((e = report_prep_period(s, edge_sql, p, &st)) == ST_OK)
+				e = branch_rows(st, r);
+		} else {
+			if ((e = report_prep_period(s, "SELECT branch, status, sum(n) FROM "
+			    "request_branch_days WHERE day >= ?1 AND day < ?2 GROUP BY 1, 2",
+			    &days, &st)) == ST_OK)
+				e = branch_rows(st, r);
+			if (e == ST_OK && p->since != INT64_MIN &&
+			    p->since < days.since * REPORT_DAY) {
+				edge.since = p->since;
+				edge.until = days.since * REPORT_DAY;
+				if ((e = report_prep_period(s, edge_sql, &edge, &st)) == ST_OK)
+					e = branch_rows(st, r);
+			}
+			if (e == ST_OK && p->until != INT64_MAX &&
+			    days.until * REPORT_DAY < p->until) {
+				edge.since = days.until * REPORT_DAY;
+				edge.until = p->until;
+				if ((e = report_prep_period(s, edge_sql, &edge, &st)) == ST_OK)
+					e = branch_rows(st, r);
+			}
+		}
+		if (e != ST_OK)
+			return e;
+	}
+	/* the names (a file below schema v16 has no catalog: codes only) */
+	if (st_prep(s, "SELECT code, name_en, name_ar FROM branches", &st) != ST_OK)
+		return ST_OK;
+	while ((rc = sq_step(st)) == SQ_ROW)
+		for (int i = 0; i < r->nbranch; i++)
+			if (strcmp(r->by_branch[i].code, (const char *)sq_col_text(st, 0)) == 0) {
+				st_col_copy(st, 1, r->by_branch[i].name_en,
+				            sizeof r->by_branch[i].name_en);
+				st_col_copy(st, 2, r->by_branch[i].name_ar,
+				            sizeof r->by_branch[i].name_ar);
+			}
+	sq_finalize(st);
+	return rc == SQ_DONE ? ST_OK : sq_map(rc);
+}
+
 st_rc
 report_build(store *s, const struct report_opts *o, struct report **out)
 {
@@ -317,7 +425,8 @@ report_build(store *s, const struct report_opts *o, struct report **out)
 	own_tx = !sq_in_tx(s) != 0;
 	if (own_tx && (e = sq_exec(s, "BEGIN")))
 		goto fail;
-	if ((e = counts(s, &p, r)) || (e = overdue(s, &p, now, r)) ||
+	if ((e = counts(s, &p, r)) || (e = branch_counts(s, &p, r)) ||
+	    (e = overdue(s, &p, now, r)) ||
 	    (e = report_times(s, &p, r)) || (e = report_satisfaction(s, &p, r))) {
 		if (own_tx)
 			sq_rollback(s);
@@ -344,5 +453,6 @@ report_free(struct report *r)
 	free(r->by_question);
 	free(r->by_channel);
 	free(r->by_officer);
+	free(r->by_branch);
 	free(r);
 }

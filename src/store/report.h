@@ -35,6 +35,8 @@
  *    month (local calendar months, "YYYY-MM") plus a whole-period row
  *    (month "all"); surveys are kept by month (store/survey.c), so a
  *    period counts the surveys of every month it touches;
+ *  - requests by status per branch (issue 13), one column per branch
+ *    beside the society's total (the views: only with more than one);
  *  - per officer (whole period): the responses credited to that officer —
  *    a response linked to a request credits who verified, registered and
  *    delivered it, as frozen at its delivery (each officer once) — only
@@ -101,6 +103,15 @@ struct report_sat {
 	double  ci_lo, ci_hi;       /* 95 % Wilson interval of csat, in % */
 };
 
+/* Issue 13: a branch's column of the report (requests by status). */
+struct report_branch {
+	char    code[4];            /* two digits */
+	char    name_en[128];       /* the branches catalog's, "" when unnamed */
+	char    name_ar[128];
+	int64_t total;
+	int64_t by_status[RS__COUNT];
+};
+
 struct report {
 	time_t  since, until;       /* as asked (0 = unbounded) */
 	time_t  generated_at;
@@ -116,6 +127,12 @@ struct report {
 	struct report_sat *by_channel;    int nchannel;
 	struct report_sat *by_officer;    int nofficer;   /* month "all" */
 	int     officers_hidden;    /* officers with 0 < responses < min_n */
+	/* issue 13: requests by status per branch, by code — a branch with
+	 * requests in the period (PostgreSQL: request_branch_days, schema_pg
+	 * v6; a SQLite file is one branch: its column is the totals above).
+	 * The views show them, one column per branch beside the society's
+	 * total, only when nbranch > 1. */
+	struct report_branch *by_branch;  int nbranch;
 };
 
 /*

@@ -210,6 +210,38 @@ report_render_text(const struct report *r, FILE *f, int width)
 		fputc('\n', f);
 	}
 
+	/* issue 13: one column per branch beside the society's, when more
+	 * than one branch has requests in the period */
+	if (r->nbranch > 1) {
+		int shown = (width - 16) / 10 - 1, j;
+
+		if (shown > r->nbranch)
+			shown = r->nbranch;
+		heading(f, "Requests by branch", width);
+		fprintf(f, "  %-12s", "");
+		for (j = 0; j < shown; j++)
+			fprintf(f, " %9s", r->by_branch[j].code);
+		fprintf(f, " %9s\n", "society");
+		for (i = 0; i <= RS__COUNT; i++) {
+			fprintf(f, "  %-12s", i < RS__COUNT ? req_status_name((req_status)i)
+			                                   : "total");
+			for (j = 0; j < shown; j++)
+				fprintf(f, " %9lld", (long long)(i < RS__COUNT
+				        ? r->by_branch[j].by_status[i] : r->by_branch[j].total));
+			fprintf(f, " %9lld\n", (long long)(i < RS__COUNT ? r->by_status[i]
+			                                             : r->total));
+		}
+		for (j = 0; j < r->nbranch; j++) {
+			fprintf(f, "  %s  ", r->by_branch[j].code);
+			put_safe(f, r->by_branch[j].name_en[0] ? r->by_branch[j].name_en
+			         : "(not in the branches catalog)", width - 8);
+			fputc('\n', f);
+		}
+		if (shown < r->nbranch)
+			fprintf(f, "  (%d more branches: --format csv or html)\n",
+			        r->nbranch - shown);
+	}
+
 	heading(f, "Requests by service type", width);
 	max = r->nservice ? r->by_service[0].n : 0;
 	for (i = 0; i < r->nservice; i++) {
@@ -342,6 +374,16 @@ report_render_csv(const struct report *r, FILE *f)
 	for (i = 0; i < r->nservice; i++) {
 		csv_head(f, "service", "", r->by_service[i].code, "");
 		fprintf(f, ",%lld,,,,,,,,,,,,,,\r\n", (long long)r->by_service[i].n);
+	}
+	/* issue 13: per branch (key = its code, detail = the status or
+	 * "total"), when more than one branch has requests */
+	for (int j = 0; r->nbranch > 1 && j < r->nbranch; j++) {
+		for (i = 0; i <= RS__COUNT; i++) {
+			csv_head(f, "branch", "", r->by_branch[j].code, i < RS__COUNT
+			         ? req_status_name((req_status)i) : "total");
+			fprintf(f, ",%lld,,,,,,,,,,,,,,\r\n", (long long)(i < RS__COUNT
+			        ? r->by_branch[j].by_status[i] : r->by_branch[j].total));
+		}
 	}
 	csv_head(f, "overdue_total", "", "", "");
 	fprintf(f, ",%lld,,,,,,,,,,,,,,\r\n", (long long)r->overdue_total);

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include "store_fixture.h"
+#include "store/report.h"
 
 static store *open_as(const char *path, const char *branch, st_rc *rc)
 {
@@ -255,6 +256,90 @@ static void test_queue_and_catalog(void **state)
 		store_close(other);
 }
 
+/* The report per branch: one column per branch beside the society's, from
+ * request_branch_days on PostgreSQL (whole days) and the requests (the
+ * partial days of a bounded period); a SQLite file is one branch. */
+static void test_report_per_branch(void **state)
+{
+	struct fx *f = *state;
+	struct report *rep = NULL;
+	struct report_opts o = { 0 };
+	char ref[32], *text = NULL;
+	size_t len = 0;
+	FILE *mf;
+	st_rc rc;
+	store *other = NULL;
+
+	store_close(f->s);
+	f->s = open_as(f->path, "01", &rc);
+	assert_int_equal(rc, ST_OK);
+	assert_int_equal(store_branch_set(f->s, "01", "North", "الشمال"), ST_OK);
+	submit_ref(f->s, "1000000031", ref, sizeof ref);
+	submit_ref(f->s, "1000000032", ref, sizeof ref);
+	if (fx_use_pg) {
+		other = open_as(f->path, "02", &rc);
+		assert_int_equal(rc, ST_OK);
+		submit_ref(other, "1000000033", ref, sizeof ref);
+		fx_exec(f->s, "UPDATE requests SET status = 'verified' WHERE ref LIKE '02%'");
+		/* the counter equals the rows */
+		assert_int_equal(fx_int(f->s, "SELECT count(*) FROM (SELECT branch, status, "
+		    "khidma_dayof(created_at) AS day, count(*) AS n FROM requests GROUP BY 1, 2, 3 "
+		    "EXCEPT SELECT branch, status, day, n FROM request_branch_days WHERE n > 0) x"), 0);
+		assert_int_equal(fx_int(f->s, "SELECT sum(n) FROM request_branch_days"), 3);
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		/* pass 0: all time (the counters); pass 1: a bounded period
+		 * around now (the partial days: the requests) */
+		if (pass == 1) {
+			o.since = khidma_now() - 3600;
+			o.until = khidma_now() + 3600;
+		}
+		assert_int_equal(report_build(f->s, &o, &rep), ST_OK);
+		if (!fx_use_pg) {
+			assert_int_equal(rep->nbranch, 1);
+			assert_string_equal(rep->by_branch[0].code, "01");
+			assert_int_equal(rep->by_branch[0].total, 2);
+			assert_int_equal(rep->by_branch[0].by_status[RS_RECEIVED], 2);
+		} else {
+			assert_int_equal(rep->nbranch, 2);
+			assert_string_equal(rep->by_branch[0].code, "01");
+			assert_string_equal(rep->by_branch[0].name_en, "North");
+			assert_string_equal(rep->by_branch[0].name_ar, "الشمال");
+			assert_int_equal(rep->by_branch[0].total, 2);
+			assert_int_equal(rep->by_branch[0].by_status[RS_RECEIVED], 2);
+			assert_string_equal(rep->by_branch[1].code, "02");
+			assert_string_equal(rep->by_branch[1].name_en, "");
+			assert_int_equal(rep->by_branch[1].total, 1);
+			assert_int_equal(rep->by_branch[1].by_status[RS_VERIFIED], 1);
+			assert_int_equal(rep->total, 3);
+		}
+		mf = open_memstream(&text, &len);
+		assert_int_equal(report_render_text(rep, mf, 80), 0);
+		fclose(mf);
+		if (fx_use_pg) {
+			assert_non_null(strstr(text, "Requests by branch"));
+			assert_non_null(strstr(text, "01  North"));
+			assert_non_null(strstr(text, "                    01        02   society"));
+		} else {
+			assert_null(strstr(text, "by branch"));   /* one branch: as before */
+		}
+		free(text);
+		text = NULL;
+		mf = open_memstream(&text, &len);
+		assert_int_equal(report_render_csv(rep, mf), 0);
+		fclose(mf);
+		if (fx_use_pg)
+			assert_non_null(strstr(text, "branch,,02,verified,1,"));
+		else
+			assert_null(strstr(text, "branch,"));
+		free(text);
+		text = NULL;
+		report_free(rep);
+	}
+	if (other)
+		store_close(other);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +349,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_track_any_branch, fx_setup,
 		                                fx_teardown),
 		cmocka_unit_test_setup_teardown(test_queue_and_catalog, fx_setup,
+		                                fx_teardown),
+		cmocka_unit_test_setup_teardown(test_report_per_branch, fx_setup,
 		                                fx_teardown),
 	};
 	return FX_RUN_BOTH(tests, NULL, NULL);
