@@ -50,6 +50,9 @@
  *   v6  request_branch_days (branch, status, day) → n, the report's column
  *       per branch (issue 13), kept by a SECURITY DEFINER trigger and
  *       back-filled. SQLite's v16 (the branches catalog) is in v1 here.
+ *   v7  a wrong proof (reference + the mobile's last four, or a survey
+ *       code) costs its caller a second in khidma_track, _track_events,
+ *       _survey and _notify_withdraw (pg_sleep: no ROLLBACK undoes it).
  *
  * Invariants:
  *  1. Steps are append-only, as schema.c's: a released step is never
@@ -991,6 +994,114 @@ static const char pg_grants[] =
 	"CREATE TRIGGER requests_branch_days_delete AFTER DELETE ON requests\n" \
 	"  FOR EACH ROW EXECUTE FUNCTION khidma_requests_branch_days();\n"
 
+/* v7 (issue 13, least privilege): a wrong proof costs its caller a second.
+ * The last four digits of the mobile are 10 000 guesses per reference, and
+ * the kiosk's throttle (kiosk/throttle.c) is the kiosk's: a login stolen
+ * from the lobby talks to the server directly. khidma_track,
+ * khidma_track_events, khidma_survey (reference + last four, or a survey
+ * code) and khidma_notify_withdraw now sleep PROOF_DELAY seconds before
+ * answering "no such request" — pg_sleep, which no ROLLBACK undoes, so
+ * with the kiosk login's CONNECTION LIMIT 2 (docs/deploy/multi-branch.md)
+ * one reference takes hours to guess instead of seconds. Same answers,
+ * same signatures (CREATE OR REPLACE keeps the grants); nothing is written
+ * on a wrong proof, as before. */
+#define PROOF_DELAY "1"
+#define PG_V7 \
+	"CREATE OR REPLACE FUNCTION khidma_track(p_ref text, p_last4 text) RETURNS SETOF requests\n" \
+	"LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$\n" \
+	"BEGIN\n" \
+	"  RETURN QUERY SELECT * FROM requests WHERE ref = p_ref AND length(mobile) >= 4\n" \
+	"    AND length(p_last4) = 4 AND right(mobile, 4) = p_last4;\n" \
+	"  IF NOT FOUND THEN\n" \
+	"    PERFORM pg_sleep(" PROOF_DELAY ");\n" \
+	"  END IF;\n" \
+	"END $$;\n" \
+	"CREATE OR REPLACE FUNCTION khidma_track_events(p_ref text, p_last4 text)\n" \
+	"RETURNS SETOF request_events\n" \
+	"LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$\n" \
+	"BEGIN\n" \
+	"  RETURN QUERY SELECT e.* FROM request_events e JOIN requests q ON q.id = e.request_id\n" \
+	"    WHERE q.ref = p_ref AND length(q.mobile) >= 4 AND length(p_last4) = 4\n" \
+	"    AND right(q.mobile, 4) = p_last4 ORDER BY e.id;\n" \
+	"  IF NOT FOUND THEN\n" \
+	"    PERFORM pg_sleep(" PROOF_DELAY ");\n" \
+	"  END IF;\n" \
+	"END $$;\n" \
+	"CREATE OR REPLACE FUNCTION khidma_notify_withdraw(p_ref text, p_last4 text, p_now bigint)\n" \
+	"RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$\n" \
+	"DECLARE v_id bigint; v_status text;\n" \
+	"BEGIN\n" \
+	"  UPDATE requests SET notify = 'none', notify_at = p_now, version = version + 1,\n" \
+	"    updated_at = p_now WHERE ref = p_ref AND length(mobile) >= 4\n" \
+	"    AND length(p_last4) = 4 AND right(mobile, 4) = p_last4\n" \
+	"    RETURNING id, status INTO v_id, v_status;\n" \
+	"  IF v_id IS NULL THEN\n" \
+	"    PERFORM pg_sleep(" PROOF_DELAY ");\n" \
+	"    RETURN false;\n" \
+	"  END IF;\n" \
+	"  UPDATE outbox SET state = 'cancelled', answer = 'consent withdrawn'\n" \
+	"    WHERE request_id = v_id AND state = 'queued';\n" \
+	"  INSERT INTO request_events(request_id, at, who, from_status, to_status, note, kind)\n" \
+	"    VALUES (v_id, p_now, 'kiosk', v_status, v_status, 'messages: consent withdrawn',\n" \
+	"      'notify_off');\n" \
+	"  RETURN true;\n" \
+	"END $$;\n" \
+	"CREATE OR REPLACE FUNCTION khidma_survey(p_day bigint, p_channel text, p_comment text,\n" \
+	"  p_ref text, p_last4 text, p_code_hash text, p_answers jsonb)\n" \
+	"RETURNS TABLE(id bigint, result text, service text, off_verified text,\n" \
+	"  off_registered text, off_delivered text)\n" \
+	"LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$\n" \
+	"#variable_conflict use_column\n" \
+	"DECLARE\n" \
+	"  q record; v_req bigint; v_id bigint; a jsonb;\n" \
+	"  v_service text := ''; v_ov text := ''; v_or text := ''; v_od text := '';\n" \
+	"BEGIN\n" \
+	"  IF coalesce(p_code_hash, '') <> '' THEN\n" \
+	"    SELECT request_id, used INTO q FROM survey_codes WHERE hash = p_code_hash;\n" \
+	"    IF NOT FOUND THEN\n" \
+	"      PERFORM pg_sleep(" PROOF_DELAY ");\n" \
+	"      RETURN QUERY SELECT 0::bigint, 'notfound', '', '', '', ''; RETURN;\n" \
+	"    ELSIF q.used <> 0 THEN\n" \
+	"      RETURN QUERY SELECT 0::bigint, 'already_used', '', '', '', ''; RETURN;\n" \
+	"    END IF;\n" \
+	"    v_req := q.request_id;\n" \
+	"  ELSIF coalesce(p_ref, '') <> '' THEN\n" \
+	"    SELECT r.id INTO v_req FROM requests r WHERE r.ref = p_ref\n" \
+	"      AND length(r.mobile) >= 4 AND length(p_last4) = 4 AND right(r.mobile, 4) = p_last4;\n" \
+	"    IF NOT FOUND THEN\n" \
+	"      PERFORM pg_sleep(" PROOF_DELAY ");\n" \
+	"      RETURN QUERY SELECT 0::bigint, 'notfound', '', '', '', ''; RETURN;\n" \
+	"    END IF;\n" \
+	"  END IF;\n" \
+	"  IF v_req IS NOT NULL THEN\n" \
+	"    SELECT r.status, r.surveyed, r.service INTO q FROM requests r WHERE r.id = v_req;\n" \
+	"    IF q.status <> 'delivered' THEN\n" \
+	"      RETURN QUERY SELECT 0::bigint, 'not_delivered', '', '', '', ''; RETURN;\n" \
+	"    ELSIF q.surveyed <> 0 THEN\n" \
+	"      RETURN QUERY SELECT 0::bigint, 'already_used', '', '', '', ''; RETURN;\n" \
+	"    END IF;\n" \
+	"    v_service := q.service;\n" \
+	"    SELECT " CREDIT_VERIFIED("v_req") ", " CREDIT_REGISTERED("v_req") ", " CREDIT_DELIVERED("v_req") "\n" \
+	"      INTO v_ov, v_or, v_od;\n" \
+	"    UPDATE requests SET surveyed = 1 WHERE requests.id = v_req AND surveyed = 0;\n" \
+	"    IF NOT FOUND THEN\n" \
+	"      RETURN QUERY SELECT 0::bigint, 'already_used', '', '', '', ''; RETURN;\n" \
+	"    END IF;\n" \
+	"    IF coalesce(p_code_hash, '') <> '' THEN\n" \
+	"      UPDATE survey_codes SET used = 1 WHERE request_id = v_req AND used = 0;\n" \
+	"    END IF;\n" \
+	"  END IF;\n" \
+	"  INSERT INTO survey_responses(day, channel, comment, service, off_verified,\n" \
+	"    off_registered, off_delivered)\n" \
+	"    VALUES (p_day, coalesce(p_channel, ''), nullif(p_comment, ''), v_service, v_ov, v_or, v_od)\n" \
+	"    RETURNING survey_responses.id INTO v_id;\n" \
+	"  FOR a IN SELECT * FROM jsonb_array_elements(coalesce(p_answers, '[]'::jsonb)) LOOP\n" \
+	"    INSERT INTO survey_answers(response_id, question, score)\n" \
+	"      VALUES (v_id, a->>'question', (a->>'score')::bigint);\n" \
+	"  END LOOP;\n" \
+	"  RETURN QUERY SELECT v_id, 'ok', v_service, v_ov, v_or, v_od;\n" \
+	"END $$;\n"
+
 static const char *const pg_steps[] = {
 	STEP_PREAMBLE PG_V1_TABLES PG_V1_FUNCTIONS,
 	STEP_PREAMBLE PG_V2,
@@ -998,6 +1109,7 @@ static const char *const pg_steps[] = {
 	STEP_PREAMBLE PG_V4,
 	STEP_PREAMBLE PG_V5,
 	STEP_PREAMBLE PG_V6,
+	STEP_PREAMBLE PG_V7,
 };
 
 /* See store_int.h: the steps sq_pg.c's runner applies. */
