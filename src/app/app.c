@@ -134,7 +134,8 @@ app_open_db(struct app *a, bool create, char *err, size_t errsz)
 {
 	struct store_opts o = { .group = a->cfg.db_group, .create = create, .busy_ms = 10000,
 	                        .check_in_background = a->check_in_background,
-	                        .branch = config_branch(&a->cfg, NULL) };
+	                        .branch = config_branch(&a->cfg, NULL),
+	                        .offline_ok = a->db_offline_ok };
 	struct catalog_item *items = NULL;
 	int n = 0;
 	st_rc rc;
@@ -151,7 +152,9 @@ app_open_db(struct app *a, bool create, char *err, size_t errsz)
 	/* the policy settings every writer of this process follows */
 	store_set_study_days(a->db, a->cfg.study_days);
 	wf_configure(a->cfg.committee_quorum);
-	if (!create)
+	/* a server not reached yet (db_offline_ok) is seeded by the kiosk's
+	 * next start, or by `khidma init` */
+	if (!create || store_offline(a->db))
 		return ST_OK;
 	/* First run: an empty catalog is seeded from screens/catalog.conf. */
 	rc = store_catalog_list(a->db, "channel", true, &items, &n);

@@ -27,6 +27,9 @@ struct app {
 	bool           lang_given;  /* --lang was on the command line */
 	bool           check_in_background; /* app_open_db: the UI modes' quick_check
 	                               runs beside the first screen (store_opts) */
+	bool           db_offline_ok; /* app_open_db: a PostgreSQL server that
+	                               cannot be reached opens anyway (store_opts
+	                               offline_ok; the kiosk, issue 13) */
 };
 
 /* Open a->db_path into a->db (creating and seeding it when create is true).

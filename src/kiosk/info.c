@@ -151,16 +151,21 @@ info_key(struct ui_screen *s, struct ui_event ev)
 /* The menu's documents: the database's active ones when any document is
  * stored (retired ones too count: an admin who retired all shows none),
  * else the configuration's. A database that cannot be read: the
- * configuration's. */
+ * configuration's. A server that cannot be reached: the copy in the spool
+ * (issue 13, offline.c). */
 static void
 load_docs(struct info *v)
 {
 	const struct config *cfg = &v->k->a->cfg;
 
 	v->ndocs = 0;
-	if (v->k->a->db != NULL &&
-	    store_doc_list(v->k->a->db, true, &v->stored, &v->nstored) == ST_OK &&
-	    v->nstored > 0) {
+	store *db = v->k->a->db;
+	st_rc rc = db ? store_doc_list(db, true, &v->stored, &v->nstored) : ST_IO;
+
+	/* the spool's copy while the server cannot be reached */
+	if (rc == ST_OFFLINE && (db = kiosk_read_db(v->k)) != v->k->a->db)
+		rc = store_doc_list(db, true, &v->stored, &v->nstored);
+	if (rc == ST_OK && v->nstored > 0) {
 		for (int i = 0; i < v->nstored && v->ndocs < CONFIG_MAX_DOCS; i++)
 			if (v->stored[i].active)
 				v->docs[v->ndocs++] = (struct idoc){

@@ -63,7 +63,9 @@ request_form_init(struct kiosk *k)
 	const struct form_def *def = screens_form(&k->a->scr, "request");
 	struct ui_form_item *it;
 
-	kform_init(&k->req, def, k->a->db);
+	if (k->req_init)                /* again: the server's catalog (offline.c) */
+		ui_form_free(&k->req);
+	kform_init(&k->req, def, kiosk_catalog_db(k));
 	if ((it = ui_form_item(&k->req, "category")) != NULL)
 		it->heading = N_("Who you are");
 	if ((it = ui_form_item(&k->req, "service")) != NULL)
@@ -183,6 +185,7 @@ kiosk_main(struct app *a)
 			log_error("kiosk: %s", err);
 			return 1;
 		}
+		a->db_offline_ok = kiosk_spool_enabled(&k);   /* offline.c, inv. 4 */
 		rc = app_open_db(a, true, err, sizeof err);
 		if (rc == ST_READONLY || rc == ST_DENIED) {
 			/* invariant 5: out of service, re-tried every 10 s
@@ -194,6 +197,18 @@ kiosk_main(struct app *a)
 			ui_end();
 			app_open_failed(a, rc, err);
 			return 1;
+		}
+	}
+	if (a->db != NULL && store_offline(a->db)) {
+		/* offline.c invariant 4: the server cannot be reached */
+		if (kiosk_spool_ready(&k)) {
+			log_error("kiosk: the server %s cannot be reached: taking "
+			          "requests into the spool until it can", a->db_path);
+		} else {
+			log_error("kiosk: the server %s cannot be reached and the spool "
+			          "has no reserved reference: out of service until it "
+			          "can", a->db_path);
+			k.broken = ST_OFFLINE;
 		}
 	}
 	if (a->db != NULL) {

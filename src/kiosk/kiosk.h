@@ -70,6 +70,7 @@ struct kiosk {
 	 * next forward pass between visitors is due (monotonic seconds) */
 	store *spool;
 	time_t spool_next;
+	bool   form_from_spool;        /* the request form's catalog is the spool's */
 };
 
 /* Wipe the draft and the last submission. */
@@ -129,6 +130,15 @@ st_rc kiosk_spool_submit(struct kiosk *k, struct request *r);
 void  kiosk_spool_tick(struct kiosk *k);
 /* Close the spool (the kiosk's end). */
 void  kiosk_spool_close(struct kiosk *k);
+/* At start, the server not reached: whether the spool can take requests
+ * (a reserved reference left and a copy of the catalog). */
+bool  kiosk_spool_ready(struct kiosk *k);
+/* Where the forms read the catalog: the server, or — while it has not
+ * been reached since the start — the spool's copy (sets form_from_spool). */
+store *kiosk_catalog_db(struct kiosk *k);
+/* Where the guides are read: the server, or its copy in the spool while
+ * the server is not reached (may be NULL: no database at all). */
+store *kiosk_read_db(struct kiosk *k);
 
 /* ---- oos.c: out of service (issue 15, findings 4 and 5) -------------------
  *

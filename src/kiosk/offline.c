@@ -11,6 +11,16 @@
  *  3. The forward pass runs between visitors only (from the welcome), never
  *     while a visitor types; a failure there is logged once per change and
  *     changes nothing the visitor sees.
+ *  4. Started while the server cannot be reached (the store opened
+ *     offline, store_opts.offline_ok), the kiosk takes requests only when
+ *     its spool can: a reserved reference left and a copy of the catalog
+ *     (kiosk_spool_ready); the request form then lists the spool's copy
+ *     of the catalog until a pass between visitors reaches the server,
+ *     which puts the server's back (k->req_init cleared). Otherwise it is
+ *     out of service (oos.c) and tries the server again by itself.
+ *  5. With no reserved reference left, an offline submission is answered
+ *     as the server's absence (ST_OFFLINE: "cannot be reached … try again
+ *     in a moment"), never as a full disk.
  */
 #include "kiosk/kiosk.h"
 
@@ -62,6 +72,15 @@ st_rc kiosk_spool_submit(struct kiosk *k, struct request *r)
 		return ST_OFFLINE;
 	if ((rc = open_spool(k)) != ST_OK)
 		return rc;
+	{
+		int64_t next = 0, left = 0;
+
+		if (store_ref_block_next(k->spool, &next, &left) == ST_OK && left <= 0) {
+			log_error("kiosk: request not spooled: no reserved reference "
+			          "left (the server was not reached to reserve more)");
+			return ST_OFFLINE;  /* invariant 5 */
+		}
+	}
 	rc = spool_submit(k->spool, r);
 	if (rc == ST_OK) {
 		log_info("kiosk: the server cannot be reached: request %s kept in "
@@ -96,6 +115,12 @@ void kiosk_spool_tick(struct kiosk *k)
 	if (p.conflicts)
 		log_error("kiosk: spooled reference %s exists on the server as "
 		          "another request; kept in the spool", p.conflict_ref);
+	if (rc == ST_OK && k->form_from_spool) {
+		/* invariant 4: the server's catalog from now on (between
+		 * visitors: this runs before the welcome only) */
+		k->req_init = false;
+		k->form_from_spool = false;
+	}
 	if (rc != last && rc == ST_OK)
 		log_info("kiosk: the server answers again; spool pass done");
 	else if (rc != last)
@@ -103,6 +128,38 @@ void kiosk_spool_tick(struct kiosk *k)
 	last = rc;
 	if (rc != ST_OK)
 		k->spool_next = now + 5;    /* the link may come back soon */
+}
+
+bool kiosk_spool_ready(struct kiosk *k)
+{
+	struct spool_status ss;
+	struct catalog_item *it = NULL;
+	int n = 0;
+
+	if (!kiosk_spool_enabled(k) || open_spool(k) != ST_OK ||
+	    spool_status(k->spool, &ss) != ST_OK || ss.refs_left <= 0)
+		return false;
+	if (store_catalog_list(k->spool, "service", false, &it, &n) != ST_OK)
+		n = 0;
+	catalog_items_free(it, n);
+	return n > 0;
+}
+
+store *kiosk_read_db(struct kiosk *k)
+{
+	if (kiosk_spool_enabled(k) && k->a->db && store_offline(k->a->db) &&
+	    open_spool(k) == ST_OK)
+		return k->spool;
+	return k->a->db;
+}
+
+store *kiosk_catalog_db(struct kiosk *k)
+{
+	store *db = kiosk_read_db(k);
+
+	if (db != k->a->db)
+		k->form_from_spool = true;
+	return db;
 }
 
 void kiosk_spool_close(struct kiosk *k)

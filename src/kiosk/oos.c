@@ -7,8 +7,9 @@
  *   broken ──► K_OOS: both languages, the reason, no key does anything;
  *              a database that could not be written is opened again (SQLite
  *              keeps a file it opened read-only so for the connection's
- *              life) and probed every PROBE_S seconds; the kiosk returns
- *              to the welcome once it can write.
+ *              life) and probed every PROBE_S seconds (a server that
+ *              cannot be reached, issue 13: every PROBE_OFFLINE_S); the
+ *              kiosk returns to the welcome once it can write.
  *
  * Invariants:
  *  1. Nothing here writes to the database (the probe rolls back).
@@ -29,7 +30,9 @@
 #include "core/log.h"
 #include "core/util.h"
 
-enum { PROBE_S = 10, PROBE_WAIT_MS = 300 };
+/* A server that cannot be reached (issue 13) is tried more often: it
+ * usually comes back by itself, and nobody has to fix anything. */
+enum { PROBE_S = 10, PROBE_OFFLINE_S = 3, PROBE_WAIT_MS = 300 };
 
 static bool
 probe_says_broken(st_rc rc)
@@ -116,6 +119,9 @@ oos_draw(struct ui_screen *s)
 		ui_text(y++, r.x, r.w, ui_tr_lang(lang, lines[1]), d, AL_CENTER, KA_NORMAL);
 		ui_text(y++, r.x, r.w, ui_tr_lang(lang, reason_msgid(o->k->broken)), d,
 		        AL_CENTER, KA_DIM);
+		if (o->k->broken == ST_OFFLINE)     /* issue 13: nobody need act */
+			ui_text(y++, r.x, r.w, ui_tr_lang(lang, N_("The kiosk keeps trying and "
+			        "comes back by itself.")), d, AL_CENTER, KA_DIM);
 		y++;
 	}
 }
@@ -151,7 +157,8 @@ oos_key(struct ui_screen *s, struct ui_event ev)
 	if (o->k->broken == ST_CORRUPT)
 		return 0;                       /* the check does not run again */
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (now.tv_sec - o->last.tv_sec < PROBE_S)
+	if (now.tv_sec - o->last.tv_sec <
+	    (o->k->broken == ST_OFFLINE ? PROBE_OFFLINE_S : PROBE_S))
 		return 0;
 	o->last = now;
 	if (!reopen_writable(o->k))

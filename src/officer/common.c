@@ -119,7 +119,7 @@ oc_store_error(st_rc rc)
 	case ST_READONLY: return _("The database is read-only; nothing was saved. Tell the administrator.");
 	case ST_CORRUPT:  return _("The database is damaged. Tell the administrator.");
 	case ST_REVOKED:  return _("Your access was ended (account disabled or role changed); nothing was saved.");
-	case ST_OFFLINE:  return _("No connection to the server; nothing was saved. Try again in a moment.");
+	case ST_OFFLINE:  return _("No connection to the server — retrying. Nothing was saved; what you typed is kept.");
 	default:          return _("A database error occurred; nothing was saved.");
 	}
 }

@@ -16,6 +16,16 @@
  *     (store_session_begin … store_session_end): every write it makes is
  *     refused with ST_REVOKED once the account is disabled or its role
  *     changed, by whoever and however (CLI, another console).
+ *  6. The server out of reach (PostgreSQL, issue 13) ends nothing: the
+ *     watch's question (every WATCH_MS) is also the retry — the store
+ *     reconnects by itself (sq_pg.c) — and while it finds no server the
+ *     status line says "No connection to the server — retrying…" (in the
+ *     current language, F2 follows), put back at every question so a
+ *     new screen's clear status does not hide it; once the server answers
+ *     it says so, and the screens reload on their next tick (a reconnection
+ *     counts as a change: store_changed). A failed write keeps what was
+ *     typed (oc_prompt_apply, the forms): saving again works once the
+ *     server is back.
  *  5. A console that ends by itself — the account was disabled or its role
  *     changed (a write answered ST_REVOKED, or the watch, which asks the
  *     store every 2 s, found it), or no key for officer_idle_timeout
@@ -47,18 +57,41 @@ mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Invariant 6: say once that the server is gone (and put it back on the
+ * status line at every question while it is), and once that it is back. */
+static void
+connection_seen(struct console *c, bool offline)
+{
+	if (offline) {
+		if (!c->offline)
+			log_error("officer %s: no connection to the server (%s); retrying",
+			          c->me.login, store_errmsg(c->db));
+		c->offline = true;
+		ui_status_tr(N_("No connection to the server — retrying…"), 0, true);
+	} else if (c->offline) {
+		c->offline = false;
+		log_info("officer %s: connected to the server again", c->me.login);
+		ui_status_tr(N_("Connected to the server again."), 0, false);
+	}
+}
+
 static bool
 console_watch(void *ctx)
 {
 	struct console *c = ctx;
 	long long now = mono_ms();
+	st_rc rc;
 
 	if (!store_session_revoked(c->db)) {
+		if (store_offline(c->db) && !c->offline)
+			connection_seen(c, true);   /* a call just failed: say so now */
 		if (now - c->checked_ms < WATCH_MS)
 			return false;
 		c->checked_ms = now;
-		if (store_session_check(c->db) != ST_REVOKED)
+		if ((rc = store_session_check(c->db)) != ST_REVOKED) {
+			connection_seen(c, rc == ST_OFFLINE || store_offline(c->db));
 			return false;
+		}
 	}
 	return true;
 }

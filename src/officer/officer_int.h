@@ -22,6 +22,8 @@ struct console {
 	struct catalog_item *services; int nservices;
 	struct catalog_item *channels; int nchannels;
 	long long       checked_ms;  /* console.c: when the watch last asked */
+	bool            offline;     /* console.c: the server was not reached
+	                                at the watch's last question (issue 13) */
 };
 
 /* How a console ended (console.c). */

@@ -40,6 +40,25 @@ static st_rc copy_catalog(store *spool, store *server)
 	return r;
 }
 
+/* Copy the server's documents (the kiosk's "Information and guides")
+ * into the spool, retired ones first: the spool's active ones never
+ * exceed the server's (DOC_MAX_ACTIVE). */
+static st_rc copy_docs(store *spool, store *server)
+{
+	struct doc_item *d = NULL;
+	int n = 0;
+	st_rc r;
+
+	if ((r = store_doc_list(server, true, &d, &n)) != ST_OK)
+		return r;
+	for (int pass = 0; pass < 2 && r == ST_OK; pass++)
+		for (int i = 0; i < n && r == ST_OK; i++)
+			if (d[i].active == (pass == 1))
+				r = store_doc_upsert(spool, &d[i]);
+	doc_items_free(d, n);
+	return r;
+}
+
 st_rc spool_refill(store *spool, store *server, const char *kiosk, int low,
                    int n, int64_t *left)
 {
@@ -49,11 +68,13 @@ st_rc spool_refill(store *spool, store *server, const char *kiosk, int low,
 	if ((r = store_ref_block_next(spool, &next, &have)) != ST_OK)
 		return r;
 	if (have < low) {
+		/* the server first: a store opened offline learns its branch
+		 * only when it first reaches the server (store_opts.offline_ok) */
+		if ((r = store_ref_block_reserve(server, kiosk, n, &first, &last)) != ST_OK)
+			return r;
 		/* the spool's references carry the server's branch */
 		if (strcmp(store_branch(spool), store_branch(server)) != 0 &&
 		    (r = store_meta_set(spool, "branch", store_branch(server))) != ST_OK)
-			return r;
-		if ((r = store_ref_block_reserve(server, kiosk, n, &first, &last)) != ST_OK)
 			return r;
 		/* a crash here loses the block: a gap in the numbers, no harm */
 		if ((r = store_ref_block_add(spool, store_branch(server), first,
@@ -61,7 +82,8 @@ st_rc spool_refill(store *spool, store *server, const char *kiosk, int low,
 			return r;
 		have += last - first + 1;
 	}
-	if ((r = copy_catalog(spool, server)) != ST_OK)
+	if ((r = copy_catalog(spool, server)) != ST_OK ||
+	    (r = copy_docs(spool, server)) != ST_OK)
 		return r;
 	if (left)
 		*left = have;

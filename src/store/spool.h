@@ -19,7 +19,8 @@
  *     this kiosk (store_ref_block_reserve): unique without the server.
  *     spool_refill reserves another block while online once fewer than
  *     `low` numbers are left, and copies the server's catalog so a
- *     request taken offline names services the server knows.
+ *     request taken offline names services the server knows, and its
+ *     documents so the kiosk's guides are the server's while offline.
  *  4. Nothing here draws or logs: results and codes go to the caller.
  */
 #ifndef KHIDMA_STORE_SPOOL_H
@@ -31,7 +32,8 @@
 st_rc spool_open(const char *path, store **out, char *err, size_t errsz);
 
 /* Reserve a block of n numbers on server for kiosk when the spool has
- * fewer than low left, and copy the server's catalog into the spool.
+ * fewer than low left, and copy the server's catalog and documents into
+ * the spool.
  * *left: the numbers left afterwards (may be NULL). */
 st_rc spool_refill(store *spool, store *server, const char *kiosk, int low,
                    int n, int64_t *left);

@@ -23,6 +23,20 @@
  *     transaction was open before it (a BEGIN or an autocommit read: writes
  *     always run inside st_tx, so nothing is applied twice); inside a
  *     transaction the error is ST_OFFLINE and the transaction is gone.
+ *     A reset that fails starts a backoff (BACKOFF_MIN_MS doubling to
+ *     BACKOFF_MAX_MS): calls before it ends answer ST_OFFLINE at once, so a
+ *     screen that asks several things in a row, or a host that does not
+ *     answer (connect_timeout), costs one attempt, not one each. A reset
+ *     that succeeds applies the session's settings again (time zone,
+ *     read-only) before anything else is sent: the server forgot them; and
+ *     counts as a change for store_changed, so a screen that polls it
+ *     reads again what it could not read while the server was away.
+ *  7. Opened offline (store_opts.offline_ok): a server that cannot be
+ *     reached at store_open gives a store that is not connected yet
+ *     (pending); every call tries to connect (with the backoff above), and
+ *     the first that succeeds runs what the open would have run (locale,
+ *     schema version and steps, branch) before its own statement.
+ *     store_offline tells whether the last attempt reached the server.
  *  3. The transaction status is the server's (PQtransactionStatus), never
  *     a flag of ours, so a dropped connection never leaves us "in" one.
  *  4. Connection parameters come only from the URI and libpq's usual
@@ -42,6 +56,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <libpq-fe.h>
 
 #include "core/util.h"
@@ -51,14 +66,28 @@
 /* The advisory lock key schema steps are applied under ("khidma" + 1). */
 #define SCHEMA_LOCK_KEY 0x6b6869646d6101LL
 
+/* Invariant 2's backoff between reconnection attempts, and the connect
+ * timeout used when neither the URI nor PGCONNECT_TIMEOUT sets one. */
+#define BACKOFF_MIN_MS   250
+#define BACKOFF_MAX_MS   2000
+#define CONNECT_TIMEOUT  "5"
+
 #define INT8OID   20
 #define TEXTOID   25
 #define FLOAT8OID 701
 
 struct sqpg_conn {
 	PGconn  *c;
+	store   *s;                /* the store this is the engine of */
 	int64_t  changes;          /* rows of the last INSERT/UPDATE/DELETE */
 	char     err[512];         /* the last error message */
+	bool     offline;          /* the last attempt did not reach the server */
+	long long retry_at;        /* no reconnection before (monotonic ms) */
+	int      backoff;          /* the current backoff (ms), 0 = none */
+	/* invariant 7: opened offline, the open's steps not run yet */
+	bool     pending, opening, create;
+	int      target;
+	char     branch[8];        /* store_opts.branch for the pending open */
 };
 
 struct sqpg_stmt {
@@ -125,16 +154,71 @@ static st_rc result_rc(struct sqpg_conn *pc, PGresult *res)
 	return st_map_pg(res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL);
 }
 
-/* Invariant 2: before a call, a broken connection gets one PQreset. */
-static bool alive(struct sqpg_conn *pc)
+static long long mono_ms(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static st_rc session_setup(store *s);
+static st_rc open_steps(store *s, bool create, int target, const char *branch,
+                        char *err, size_t errsz);
+
+/* After a connection (re)made: the session's settings, and the open's
+ * steps when the store was opened offline (invariants 2 and 7). */
+static st_rc connected(struct sqpg_conn *pc)
+{
+	char err[512] = "";
+	st_rc r;
+
+	pc->backoff = 0;
+	pc->retry_at = 0;
+	pc->offline = false;
+	pc->s->data_version = -1;    /* store_changed: the screens read again */
+	PQsetClientEncoding(pc->c, "UTF8");
+	pc->opening = true;
+	r = session_setup(pc->s);
+	if (r == ST_OK && pc->pending &&
+	    (r = open_steps(pc->s, pc->create, pc->target,
+	                    pc->branch[0] ? pc->branch : NULL, err,
+	                    sizeof err)) != ST_OK)
+		set_err(pc, err);
+	pc->opening = false;
+	if (r == ST_OK)
+		pc->pending = false;
+	else if (r == ST_OFFLINE)
+		pc->offline = true;
+	return r;
+}
+
+/* Invariant 2: before a call, a broken connection gets one PQreset
+ * (unless a failed one was too recent); a store opened offline runs the
+ * open's steps first (invariant 7). */
+static st_rc alive(struct sqpg_conn *pc)
+{
+	long long now;
+
+	if (pc->opening)
+		return PQstatus(pc->c) == CONNECTION_OK ? ST_OK : ST_OFFLINE;
 	if (PQstatus(pc->c) == CONNECTION_OK)
-		return true;
+		return pc->pending ? connected(pc) : ST_OK;
+	now = mono_ms();
+	if (now < pc->retry_at) {
+		pc->offline = true;
+		return ST_OFFLINE;       /* pc->err still says why */
+	}
 	PQreset(pc->c);
 	if (PQstatus(pc->c) == CONNECTION_OK)
-		return true;
+		return connected(pc);
 	set_err(pc, PQerrorMessage(pc->c));
-	return false;
+	pc->offline = true;
+	pc->backoff = pc->backoff ? pc->backoff * 2 : BACKOFF_MIN_MS;
+	if (pc->backoff > BACKOFF_MAX_MS)
+		pc->backoff = BACKOFF_MAX_MS;
+	pc->retry_at = mono_ms() + pc->backoff;
+	return ST_OFFLINE;
 }
 
 static void note_changes(struct sqpg_conn *pc, PGresult *res)
@@ -156,22 +240,22 @@ static st_rc run(struct sqpg_conn *pc, run_fn fn, void *ctx, PGresult **out)
 	st_rc r;
 
 	*out = NULL;
-	if (!alive(pc))
-		return ST_OFFLINE;
+	if ((r = alive(pc)) != ST_OK)
+		return r;
 	idle = PQtransactionStatus(pc->c) == PQTRANS_IDLE;
 	res = fn(pc->c, ctx);
 	r = result_rc(pc, res);
-	if (r == ST_OFFLINE && idle && PQstatus(pc->c) != CONNECTION_OK) {
+	if (r == ST_OFFLINE && idle && !pc->opening &&
+	    PQstatus(pc->c) != CONNECTION_OK) {
 		PQclear(res);
 		res = NULL;
-		PQreset(pc->c);
-		if (PQstatus(pc->c) != CONNECTION_OK) {
-			set_err(pc, PQerrorMessage(pc->c));
-			return ST_OFFLINE;
-		}
+		if ((r = alive(pc)) != ST_OK)
+			return r;
 		res = fn(pc->c, ctx);
 		r = result_rc(pc, res);
 	}
+	if (r == ST_OFFLINE)
+		pc->offline = true;
 	if (r != ST_OK) {
 		PQclear(res);
 		return r;
@@ -446,7 +530,7 @@ int sqpg_col_count(sq_stmt *st)
 	/* before the first step (export.c asks): describe the statement, and
 	 * keep the description for sq_col_name (names stay valid as long as
 	 * the statement) */
-	if (!alive(st->s->pg))
+	if (alive(st->s->pg) != ST_OK)
 		return 0;
 	if (!(d = PQprepare(st->s->pg->c, "", p->sql, p->nparams, p->types)) ||
 	    PQresultStatus(d) != PGRES_COMMAND_OK) {
@@ -697,17 +781,105 @@ static void quiet_notice(void *arg, const char *msg)
 	(void)msg;
 }
 
+/* The session's settings, at open and after every reconnection
+ * (invariant 2): the server keeps none of them across connections. */
+static st_rc session_setup(store *s)
+{
+	st_rc r;
+
+	if ((r = sq_exec(s, "SET TIME ZONE 'UTC'")) != ST_OK)
+		return r;
+	if (s->readonly)
+		r = sq_exec(s, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+	return r;
+}
+
+/* Many branches share the server: the machine's own (store_opts.branch,
+ * store.h) over the database's default. */
+static st_rc own_branch(store *s, const char *branch, char *err, size_t errsz)
+{
+	if (!branch)
+		return ST_OK;
+	if (strlen(branch) != 2 || !isdigit((unsigned char)branch[0]) ||
+	    !isdigit((unsigned char)branch[1]))
+		return open_fail(ST_INVALID, err, errsz, s->path, "the branch code "
+		                 "is not two digits");
+	strlcpy_k(s->branch, branch, sizeof s->branch);
+	return ST_OK;
+}
+
+/* What the open does once connected (and a store opened offline does at
+ * its first connection, invariant 7): the locale check, the schema's
+ * version and steps, the branch. */
+static st_rc open_steps(store *s, bool create, int target, const char *branch,
+                        char *err, size_t errsz)
+{
+	const char *where = s->path;
+	st_rc r;
+	int v;
+
+	if ((r = check_ctype(s, err, errsz)) != ST_OK)
+		return r;
+	/* a kiosk's login (no table privilege): no migration, no table read;
+	 * the store goes through the khidma_* functions (pg_kiosk.c) */
+	{
+		char why[400];
+
+		if ((r = st_door_open(s, why, sizeof why)) != ST_OK)
+			return open_fail(r, err, errsz, where, why);
+		if (s->door)
+			return own_branch(s, branch, err, errsz);
+	}
+	if ((v = pg_version(s)) == -1) {
+		r = PQstatus(s->pg->c) != CONNECTION_OK ? ST_OFFLINE : ST_IO;
+		return open_fail(r, err, errsz, where, sq_errmsg(s));
+	}
+	if (v == -2)                 /* a role that may not see the schema */
+		return own_branch(s, branch, err, errsz);
+	{
+		int latest = store_pg_schema_latest();
+		if (v > latest)
+			return open_fail(ST_TOONEW, err, errsz, where, "the database's "
+			                 "schema is newer than this program");
+		if (target < 0 || target > latest)
+			target = latest;
+	}
+	if (v < target) {
+		if (s->readonly)
+			return open_fail(v == 0 ? ST_NOTFOUND : ST_READONLY, err, errsz,
+			                 where, v == 0 ? "no khidma schema in this database "
+			                 "(run `khidma init`)" : "the schema is older than "
+			                 "this program: run `khidma init` to upgrade it");
+		if (!create && v == 0)
+			return open_fail(ST_NOTFOUND, err, errsz, where, "no khidma schema "
+			                 "in this database (run `khidma init`)");
+		if ((r = pg_migrate(s, target, err, errsz)) != ST_OK)
+			return r;
+	}
+	if (target >= 1)
+		store_meta_get(s, "branch", s->branch, sizeof s->branch);
+	return own_branch(s, branch, err, errsz);
+}
+
 /* See store_int.h. */
 st_rc st_open_pg(const char *uri, const struct store_opts *o, int target,
                  store **out, char *err, size_t errsz)
 {
-	const char *const keys[] = { "dbname", "application_name", NULL };
-	const char *const vals[] = { uri, "khidma", NULL };
+	/* a connect timeout unless the URI (read after it: later keys win) or
+	 * the environment sets one; keepalives so a link that drops without
+	 * a word is noticed (TCP only) */
+	const bool own_timeout = !getenv("PGCONNECT_TIMEOUT");
+	const char *const keys[] = { "application_name", "keepalives_idle",
+	                             "keepalives_interval", "keepalives_count",
+	                             own_timeout ? "connect_timeout" : "dbname",
+	                             "dbname", NULL };
+	const char *const vals[] = { "khidma", "30", "10", "3",
+	                             own_timeout ? CONNECT_TIMEOUT : uri, uri, NULL };
 	store *s;
 	PGconn *c;
 	st_rc r;
 	char where[256];
-	int v;
+	bool pending = false;
 
 	*out = NULL;
 	c = PQconnectdbParams(keys, vals, 1);
@@ -723,84 +895,47 @@ st_rc st_open_pg(const char *uri, const struct store_opts *o, int target,
 		    ? ST_DENIED : strstr(m, "does not exist") ? ST_NOTFOUND
 		    : ST_OFFLINE;
 		open_fail(r, err, errsz, where, m);
-		PQfinish(c);
-		return r;
+		if (r != ST_OFFLINE || !o || !o->offline_ok) {
+			PQfinish(c);
+			return r;
+		}
+		pending = true;          /* invariant 7: connect on a later call */
 	}
-	PQsetClientEncoding(c, "UTF8");
+	if (!pending)
+		PQsetClientEncoding(c, "UTF8");
 	PQsetNoticeProcessor(c, quiet_notice, NULL);
 	s = xcalloc(1, sizeof *s);
 	s->pg = xcalloc(1, sizeof *s->pg);
 	s->pg->c = c;
+	s->pg->s = s;
 	s->lock_fd = -1;
 	s->readonly = o && o->readonly;
 	s->busy_ms = (o && o->busy_ms > 0) ? o->busy_ms : 10000;
 	strlcpy_k(s->branch, "01", sizeof s->branch);
 	s->path = xstrdup(where);
-	if ((r = sq_exec(s, "SET TIME ZONE 'UTC'")) != ST_OK ||
-	    (s->readonly && (r = sq_exec(s, "SET SESSION CHARACTERISTICS AS "
-	                                 "TRANSACTION READ ONLY")) != ST_OK)) {
+	if (pending) {
+		s->pg->pending = true;
+		s->pg->offline = true;
+		s->pg->create = !o || o->create;
+		s->pg->target = target;
+		if (o && o->branch)
+			strlcpy_k(s->pg->branch, o->branch, sizeof s->pg->branch);
+		set_err(s->pg, PQerrorMessage(c));
+		s->pg->backoff = BACKOFF_MIN_MS;
+		s->pg->retry_at = mono_ms() + BACKOFF_MIN_MS;
+		*out = s;
+		return ST_OK;
+	}
+	s->pg->opening = true;
+	r = session_setup(s);
+	if (r != ST_OK)
 		open_fail(r, err, errsz, where, sq_errmsg(s));
+	else
+		r = open_steps(s, !o || o->create, target, o ? o->branch : NULL, err,
+		               errsz);
+	s->pg->opening = false;
+	if (r != ST_OK)
 		goto fail;
-	}
-	if ((r = check_ctype(s, err, errsz)) != ST_OK)
-		goto fail;
-	/* a kiosk's login (no table privilege): no migration, no table read;
-	 * the store goes through the khidma_* functions (pg_kiosk.c) */
-	{
-		char why[400];
-
-		if ((r = st_door_open(s, why, sizeof why)) != ST_OK) {
-			open_fail(r, err, errsz, where, why);
-			goto fail;
-		}
-		if (s->door)
-			goto opened;
-	}
-	if ((v = pg_version(s)) == -1) {
-		r = open_fail(ST_IO, err, errsz, where, sq_errmsg(s));
-		goto fail;
-	}
-	if (v == -2)
-		goto opened;             /* a role that may not see the schema */
-	{
-		int latest = store_pg_schema_latest();
-		if (v > latest) {
-			r = open_fail(ST_TOONEW, err, errsz, where, "the database's "
-			              "schema is newer than this program");
-			goto fail;
-		}
-		if (target < 0 || target > latest)
-			target = latest;
-	}
-	if (v < target) {
-		if (s->readonly) {
-			r = open_fail(v == 0 ? ST_NOTFOUND : ST_READONLY, err, errsz,
-			              where, v == 0 ? "no khidma schema in this database "
-			              "(run `khidma init`)" : "the schema is older than "
-			              "this program: run `khidma init` to upgrade it");
-			goto fail;
-		}
-		if (o && !o->create && v == 0) {
-			r = open_fail(ST_NOTFOUND, err, errsz, where, "no khidma schema "
-			              "in this database (run `khidma init`)");
-			goto fail;
-		}
-		if ((r = pg_migrate(s, target, err, errsz)) != ST_OK)
-			goto fail;
-	}
-	if (target >= 1)
-		store_meta_get(s, "branch", s->branch, sizeof s->branch);
-opened:
-	/* many branches share the server: the machine's own (store.h) */
-	if (o && o->branch) {
-		if (strlen(o->branch) != 2 || !isdigit((unsigned char)o->branch[0]) ||
-		    !isdigit((unsigned char)o->branch[1])) {
-			r = open_fail(ST_INVALID, err, errsz, where, "the branch code "
-			              "is not two digits");
-			goto fail;
-		}
-		strlcpy_k(s->branch, o->branch, sizeof s->branch);
-	}
 	store_changed(s);
 	*out = s;
 	return ST_OK;
@@ -811,6 +946,12 @@ fail:
 	free(s->path);
 	free(s);
 	return r;
+}
+
+/* See store.h. */
+bool store_offline(store *s)
+{
+	return s && s->pg && (s->pg->offline || s->pg->pending);
 }
 
 /* See store_int.h. */

@@ -96,6 +96,13 @@ struct store_opts {
 	 * meta on a writable open), a file whose meta differs is refused with
 	 * ST_INVALID (the wrong file, or the wrong configuration). */
 	const char *branch;
+	/* PostgreSQL only (issue 13): when the server cannot be reached,
+	 * open anyway — a store not connected yet, whose every call answers
+	 * ST_OFFLINE until one reaches the server; that call first does what
+	 * the open would have done (schema, branch). store_offline tells. For
+	 * the kiosk, which takes requests into its spool meanwhile. Any other
+	 * failure (refused login, no such database) still fails the open. */
+	bool        offline_ok;
 };
 
 /*
@@ -134,6 +141,11 @@ st_rc store_write_probe(store *s, int wait_ms);
  * removes it. The function must not call the store. */
 typedef void (*store_wait_fn)(void *ctx, int waited_ms);
 void  store_set_wait_hook(store *s, store_wait_fn fn, void *ctx);
+/* PostgreSQL (issue 13): true when the last attempt to reach the server
+ * failed (the connection dropped and could not be made again, or a store
+ * opened offline has not connected yet); the next call tries again. Always
+ * false on SQLite. Asks nothing: a screen polls it between store calls. */
+bool  store_offline(store *s);
 /* The last SQLite error text of this connection (English), for logs. */
 const char *store_errmsg(store *s);
 /* Current schema version and the version this program writes. */

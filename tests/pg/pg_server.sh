@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/pg/pg_server.sh start DIR | stop DIR | restart DIR | status DIR | uri DIR
+# tests/pg/pg_server.sh start DIR | stop DIR | halt DIR | restart DIR | status DIR | uri DIR
 #
 # A throwaway PostgreSQL server for the tests (docs: PG-DESIGN §3). Nothing
 # else in the suite starts or stops a server; everything connects with the URI
@@ -16,6 +16,9 @@
 #   stop DIR     pg_ctl -m fast stop (then immediate, then SIGKILL of the
 #                postmaster if it will not go), and removes DIR when start made
 #                it. Never fails when there is nothing to stop.
+#   halt DIR     stop the server (as stop) but keep DIR and its cluster:
+#                `restart DIR` brings the same server back (the offline
+#                tests take the server away, then bring it back).
 #   restart DIR  stop then start the same cluster, data kept, same URI (the
 #                offline tests take the server away and bring it back).
 #   status DIR   exit 0 when the server in DIR answers.
@@ -40,7 +43,7 @@ set -u
 die() { echo "pg_server.sh: $*" >&2; exit 1; }
 
 cmd=${1:-}; dir=${2:-}
-[ -n "$cmd" ] && [ -n "$dir" ] || die "usage: pg_server.sh start|stop|restart|status|uri DIR"
+[ -n "$cmd" ] && [ -n "$dir" ] || die "usage: pg_server.sh start|stop|halt|restart|status|uri DIR"
 case "$dir" in /*) ;; *) dir="$PWD/$dir" ;; esac
 data="$dir/data"
 
@@ -156,6 +159,10 @@ stop)
 	stop_server || die "the server in $dir will not stop"
 	if [ -f "$dir/.khidma-pg" ]; then rm -rf "${dir:?}"; fi
 	;;
+halt)
+	[ -f "$dir/uri" ] || die "no server was started in $dir"
+	stop_server || die "the server in $dir will not stop"
+	;;
 restart)
 	[ -f "$dir/uri" ] || die "no server was started in $dir"
 	stop_server || die "the server in $dir will not stop"
@@ -170,6 +177,6 @@ uri)
 	cat "$dir/uri"
 	;;
 *)
-	die "unknown command '$cmd' (start, stop, restart, status, uri)"
+	die "unknown command '$cmd' (start, stop, halt, restart, status, uri)"
 	;;
 esac

@@ -8,15 +8,63 @@
  * nothing, the counts agree), and refuses a file of another branch and a
  * reference the server holds as another request, writing nothing.
  *
- * The server here is a khidma SQLite file; the same commands against a
- * PostgreSQL server run in the PG suite (KHIDMA_TEST_PG).
+ * Every case runs twice: the server a khidma SQLite file, then a fresh
+ * database on the suite's PostgreSQL server (KHIDMA_TEST_PG, started by
+ * tests/run.sh; without it the second run fails): `--db` is then its URI
+ * and the spool is named in the configuration (`spool =`). A branch's file
+ * to migrate is always SQLite. `khidma status` with the server stopped is
+ * test_offline_pg's (a server of its own).
  */
 #include "test_cli_util.h"
 
+#include <libpq-fe.h>
 #include <sodium.h>
 
 #include "core/refno.h"
 #include "store/spool.h"
+
+static bool on_pg;               /* this run's servers are PostgreSQL */
+
+/* A new test directory whose server (c->db) is a new, empty database on
+ * the PostgreSQL server of the suite, its spool in the directory. */
+static struct cu *cu_new_server(void)
+{
+	static int seq;
+	const char *admin = getenv("KHIDMA_TEST_PG"), *q;
+	struct cu *c = cu_new();
+	char name[64], sql[160], conf[512];
+	PGconn *pg;
+	PGresult *r;
+
+	if (!on_pg)
+		return c;
+	if (!admin || !*admin)
+		fail_msg("KHIDMA_TEST_PG is not set: run through tests/run.sh");
+	snprintf(name, sizeof name, "fwd_%d_%d", (int)getpid(), ++seq);
+	pg = PQconnectdb(admin);
+	assert_int_equal(PQstatus(pg), CONNECTION_OK);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+	r = PQexec(pg, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(pg));
+	PQclear(r);
+	PQfinish(pg);
+	q = strchr(admin, '?');
+	snprintf(c->db, sizeof c->db, "postgresql:///%s%s", name, q ? q : "");
+	snprintf(conf, sizeof conf, "spool = \"%s\";\n", cu_path(c, "spool.db"));
+	cu_write(c, "khidma.conf", conf, strlen(conf));
+	return c;
+}
+
+/* cu_init on this run's kind of server. */
+static struct cu *cu_init_server(void)
+{
+	struct cu *c = cu_new_server();
+
+	cu_run(c, NULL, "init");
+	CU_ASSERT_STATUS(c, 0);
+	return c;
+}
 
 static store *open_db(const char *path)
 {
@@ -99,7 +147,7 @@ static void assert_each_once(struct cu *c, int n, char refs[][16])
 
 static void forward_exactly_once(void **state)
 {
-	struct cu *c = cu_init();
+	struct cu *c = cu_init_server();
 	char refs[12][16];
 
 	(void)state;
@@ -129,7 +177,7 @@ static void forward_exactly_once(void **state)
  * the re-run sends it again and the server answers with a replay. */
 static void forward_killed_mid_delivery_resumes(void **state)
 {
-	struct cu *c = cu_init();
+	struct cu *c = cu_init_server();
 	char refs[12][16];
 	store *s;
 
@@ -155,7 +203,7 @@ static void forward_killed_mid_delivery_resumes(void **state)
  * spooled reference is never taken by a request made online meanwhile. */
 static void reserved_block_is_skipped_online(void **state)
 {
-	struct cu *c = cu_init();
+	struct cu *c = cu_init_server();
 	char refs[3][16];
 	store *s;
 	struct request r;
@@ -212,7 +260,7 @@ static void fill_branch(struct cu *c)
 
 static void migrate_twice_adds_nothing(void **state)
 {
-	struct cu *src = cu_new(), *dst = cu_init();
+	struct cu *src = cu_new(), *dst = cu_init_server();
 	store *s;
 
 	(void)state;
@@ -257,7 +305,7 @@ static void migrate_twice_adds_nothing(void **state)
 
 static void migrate_refuses_other_branch(void **state)
 {
-	struct cu *src = cu_new(), *dst = cu_init();
+	struct cu *src = cu_new(), *dst = cu_init_server();
 	store *s;
 
 	(void)state;
@@ -291,8 +339,23 @@ static void migrate_refuses_other_branch(void **state)
 	cu_free(dst);
 }
 
+static int use_sqlite(void **state)
+{
+	(void)state;
+	on_pg = false;
+	return 0;
+}
+
+static int use_pg(void **state)
+{
+	(void)state;
+	on_pg = true;
+	return 0;
+}
+
 int main(void)
 {
+	int rc;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(forward_exactly_once),
 		cmocka_unit_test(forward_killed_mid_delivery_resumes),
@@ -303,5 +366,9 @@ int main(void)
 
 	if (sodium_init() < 0)
 		return 1;
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	rc = cmocka_run_group_tests_name("forward and migrate, SQLite server", tests,
+	                                 use_sqlite, NULL);
+	rc |= cmocka_run_group_tests_name("forward and migrate, PostgreSQL server", tests,
+	                                  use_pg, NULL);
+	return rc;
 }

@@ -238,6 +238,64 @@ static void test_pg_unreachable(void **state)
 	assert_non_null(strstr(err, "postgresql://"));
 }
 
+/* The session's settings come back with the connection: a read-only
+ * store stays read-only and in UTC after the server dropped it (before:
+ * the reconnection forgot them — a read-only store could write, and times
+ * were the database's default zone). */
+static void test_pg_reconnect_keeps_session(void **state)
+{
+	struct fx *f = *state;
+	struct store_opts o = { .readonly = true, .no_open_check = true };
+	char err[256] = "", sql[256], v[64];
+	int64_t pid = 0;
+	store *ro = NULL;
+
+	if (!f->pgname[0])
+		skip();
+	snprintf(sql, sizeof sql, "ALTER DATABASE %s SET timezone = 'Asia/Riyadh'",
+	         f->pgname);
+	fx_pg_admin(sql);
+	assert_int_equal(store_open(f->path, &o, &ro, err, sizeof err), ST_OK);
+	assert_int_equal(store_sql_text(ro, "SHOW transaction_read_only", v, sizeof v), ST_OK);
+	assert_string_equal(v, "on");
+	assert_int_equal(store_sql_i64(ro, "SELECT pg_backend_pid()", &pid), ST_OK);
+	snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld)", (long long)pid);
+	fx_pg_admin(sql);
+	assert_int_equal(store_sql_text(ro, "SHOW transaction_read_only", v, sizeof v), ST_OK);
+	assert_string_equal(v, "on");
+	assert_int_equal(store_sql_text(ro, "SHOW TimeZone", v, sizeof v), ST_OK);
+	assert_string_equal(v, "UTC");
+	assert_false(store_offline(ro));
+	store_close(ro);
+}
+
+/* store_opts.offline_ok: a server that cannot be reached still gives a
+ * store (the kiosk's), offline, whose calls answer ST_OFFLINE at once
+ * (the backoff: no second connection attempt right after a failed one);
+ * any other failure (no such database) still fails the open. */
+static void test_pg_open_offline_ok(void **state)
+{
+	struct store_opts o = { .create = true, .offline_ok = true };
+	store *s = NULL;
+	char err[512] = "", uri[512];
+	int64_t n = 0;
+
+	(void)state;
+	if (!fx_use_pg)
+		skip();
+	snprintf(uri, sizeof uri, "postgresql:///x?host=/nonexistent-khidma&port=1");
+	assert_int_equal(store_open(uri, &o, &s, err, sizeof err), ST_OK);
+	assert_non_null(s);
+	assert_true(store_offline(s));
+	assert_int_equal(store_sql_i64(s, "SELECT 1", &n), ST_OFFLINE);
+	assert_int_equal(store_write_probe(s, 100), ST_OFFLINE);
+	assert_true(store_offline(s));
+	store_close(s);
+	fx_pg_uri_for(fx_pg_uri(), "khidma_no_such_db", uri, sizeof uri);
+	assert_int_equal(store_open(uri, &o, &s, err, sizeof err), ST_NOTFOUND);
+	assert_null(s);
+}
+
 /* A C-locale database cannot index Arabic: refused with the reason. */
 static void test_pg_c_locale(void **state)
 {
@@ -271,6 +329,9 @@ int main(void)
 		cmocka_unit_test(test_map_pg),
 		cmocka_unit_test_setup_teardown(test_pg_offline, setup_lite, fx_teardown),
 		cmocka_unit_test(test_pg_unreachable),
+		cmocka_unit_test_setup_teardown(test_pg_reconnect_keeps_session, setup_lite,
+		                                fx_teardown),
+		cmocka_unit_test(test_pg_open_offline_ok),
 		cmocka_unit_test(test_pg_c_locale),
 	};
 	return FX_RUN_BOTH(tests, NULL, NULL);
