@@ -11,7 +11,8 @@
  *    digits once an officer delivered it, and its survey answered, linked;
  *    as the superuser: the request exists once (status, declaration,
  *    service), its survey once, linked (service kept), the request marked
- *    evaluated.
+ *    evaluated; between visitors the kiosk reserved its offline block with
+ *    its own login and copied the catalog into its spool.
  *
  * Fails before store/pg_kiosk.c: the kiosk's login could not read the
  * catalog (permission denied), so no form could be filled.
@@ -127,11 +128,16 @@ static void
 intake_track_survey(void **state)
 {
 	const char *args[] = { "--db", kiosk_uri, NULL };
-	char ref[32], sql[256];
+	char ref[32], sql[256], conf[512];
 	ht *h;
 
 	(void)state;
-	h = kiosk_start("idle_timeout = 600;\nconfirm_timeout = 60;\n", args);
+	h = ht_new(24, 80);
+	/* the spool (offline.c) in the test's directory */
+	snprintf(conf, sizeof conf, "idle_timeout = 600;\nconfirm_timeout = 60;\n"
+	         "spool = \"%s\";\n", ht_path(h, "spool.db"));
+	if (!ht_write_file(h, "khidma.conf", conf) || !ht_spawn_khidma(h, args, NULL))
+		fail_msg("cannot start the kiosk");
 	/* intake, as a visitor */
 	kiosk_choose_lang(h, false);
 	kiosk_fill_request(h, "Sara Ali", NID_OK, "0551234567",
@@ -198,6 +204,26 @@ intake_track_survey(void **state)
 	                          "comment = 'Quick and kind.' AND service <> '' AND "
 	                          "off_delivered = 'officer1' AND s4 = 5"), 1);
 	assert_int_equal(pg_count("SELECT count(*) FROM survey_answers"), 5);
+	/* between visitors the kiosk reserved its offline block with its own
+	 * login (offline.c's pass through khidma_reserve_block) and copied the
+	 * catalog into its spool (khidma_catalog) */
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM ref_blocks WHERE login = '%s'",
+	         login);
+	assert_int_equal(pg_count(sql), 1);
+	{
+		struct store_opts o = { .create = false };
+		struct catalog_item *it = NULL;
+		store *sp = NULL;
+		char err[256];
+		int n = 0;
+
+		if (store_open(ht_path(h, "spool.db"), &o, &sp, err, sizeof err) != ST_OK)
+			fail_msg("the kiosk's spool: %s", err);
+		assert_int_equal(store_catalog_list(sp, "service", true, &it, &n), ST_OK);
+		assert_true(n >= 2);
+		catalog_items_free(it, n);
+		store_close(sp);
+	}
 	ht_end(h);
 }
 
