@@ -3,7 +3,15 @@
  * making T workflow transitions (wf_apply, default 500) on Q shared
  * requests (default 100) of one database, as officers at the branch do.
  *
- *   conc DB [-p PROCS] [-t TRANSITIONS] [-q REQUESTS]
+ *   conc DB|postgresql://… [-p PROCS] [-t TRANSITIONS] [-q REQUESTS] [-b BRANCHES]
+ *
+ * DB may be a PostgreSQL URI (issue 13): an empty database, the same calls
+ * through the store. -b B runs B branches at once, each with its own P
+ * officers on its own Q requests (B × P processes): on SQLite each branch
+ * is its own file (DB.b01, DB.b02 …: one machine per branch, as today); on
+ * PostgreSQL all of them share the one database, each branch's requests
+ * under its own two-digit reference prefix (01, 02 …; the meta branch set
+ * before each branch's requests are submitted).
  *
  * Each officer picks a request at random, loads it, and applies an action
  * the workflow allows from its status; the actions used form cycles
@@ -20,13 +28,15 @@
  *  2. every request's version = 1 + its events after the submission, and
  *     the events chain (each from = the previous to, the last to = the
  *     request's status);
- *  3. PRAGMA integrity_check is ok;
+ *  3. PRAGMA integrity_check is ok (SQLite; "–" on PostgreSQL, whose
+ *     pages no process of ours writes);
  *  4. no ST_BUSY reached an officer.
  * Exit status 0 only when all four hold.
  */
 #include <getopt.h>
 #include <signal.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +66,7 @@ static wf_action choose(struct bd_rng *rng, req_status st)
 	}
 }
 
-static void officer_run(const char *path, int idx, int t, int64_t q,
+static void officer_run(const char *path, int idx, int t, int64_t base, int64_t q,
                         int pipe_rd, struct child_res *res, double *lat)
 {
 	struct store_opts o = { 0 };
@@ -75,7 +85,7 @@ static void officer_run(const char *path, int idx, int t, int64_t q,
 	if (read(pipe_rd, &go, 1) != 1)
 		_exit(1);
 	for (int i = 0; i < t; i++) {
-		int64_t id = 1 + (int64_t)bd_below(&rng, (uint32_t)q);
+		int64_t id = base + 1 + (int64_t)bd_below(&rng, (uint32_t)q);
 		struct request r;
 		uint64_t t0 = bs_now_ns();
 		st_rc rc;
@@ -115,20 +125,43 @@ static void officer_run(const char *path, int idx, int t, int64_t q,
 	_exit(0);
 }
 
-static int setup(const char *path, int p, int64_t q)
+static bool on_pg;
+
+/* Branch b's database (0-based): the one URI on PostgreSQL; on SQLite DB
+ * itself for one branch, else DB.bNN. Caller frees. */
+static char *branch_path(const char *db, int nb, int b)
+{
+	return on_pg || nb == 1 ? xstrdup(db) : xasprintf("%s.b%02d", db, b + 1);
+}
+
+/* The first request id of branch b (its requests are base+1 … base+q). */
+static int64_t branch_base(int b, int64_t q)
+{
+	return on_pg ? (int64_t)b * q : 0;
+}
+
+/* Branch b's database: the catalog, every officer (nofficers), and its q
+ * requests under the reference prefix b+1. */
+static int setup(const char *path, int nofficers, int64_t q, int b)
 {
 	struct store_opts o = { .create = true };
-	struct bd_rng rng = { 99 };
-	char err[256];
+	struct bd_rng rng = { 99 + (uint64_t)b };
+	int64_t base = branch_base(b, q);
+	char err[256], code[3];
 	store *s = NULL;
 
+	if (!on_pg)
+		unlink(path);
 	if (store_open(path, &o, &s, err, sizeof err) != ST_OK) {
 		fprintf(stderr, "conc: %s: %s\n", path, err);
 		return 1;
 	}
 	if (bd_seed_catalog(s) != ST_OK)
 		goto fail;
-	for (int i = 0; i < p; i++) {
+	snprintf(code, sizeof code, "%02d", b + 1);
+	if (store_meta_set(s, "branch", code) != ST_OK)
+		goto fail;
+	for (int i = 0; i < nofficers && (!on_pg || b == 0); i++) {
 		struct officer of = { 0 };
 		char name[32];
 
@@ -142,44 +175,42 @@ static int setup(const char *path, int p, int64_t q)
 			goto fail;
 	}
 	for (int64_t i = 0; i < q; i++) {
-		struct bd_req_buf b;
+		struct bd_req_buf bb;
 		struct request r;
 
-		bd_request(&rng, &r, &b);
-		if (store_request_submit(s, &r, "kiosk") != ST_OK || r.id != i + 1)
+		bd_request(&rng, &r, &bb);
+		if (store_request_submit(s, &r, "kiosk") != ST_OK || r.id != base + i + 1 ||
+		    strncmp(r.ref, code, 2) != 0)
 			goto fail;
 	}
 	store_close(s);
 	return 0;
 fail:
-	fprintf(stderr, "conc: setup: %s\n", store_errmsg(s));
+	fprintf(stderr, "conc: setup of branch %s: %s\n", code, store_errmsg(s));
 	store_close(s);
 	return 1;
 }
 
-static int64_t scalar(sqlite3 *db, const char *sql, const char *arg)
+/* The events officer `login` wrote (a name of ours: conc%02d). */
+static int64_t events_of(store *s, const char *login)
 {
-	sqlite3_stmt *st;
+	char sql[96];
 	int64_t v = -1;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		fprintf(stderr, "conc: %s: %s\n", sql, sqlite3_errmsg(db));
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM request_events WHERE who = '%s'", login);
+	if (store_sql_i64(s, sql, &v) != ST_OK) {
+		fprintf(stderr, "conc: %s: %s\n", sql, store_errmsg(s));
 		return -1;
 	}
-	if (arg)
-		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	return v;
 }
 
 /* Invariant 2 over every request: version and the events chain. */
-static long bad_chains(store *s, int64_t q)
+static long bad_chains(store *s, int64_t base, int64_t q)
 {
 	long bad = 0;
 
-	for (int64_t id = 1; id <= q; id++) {
+	for (int64_t id = base + 1; id <= base + q; id++) {
 		struct request r;
 		struct request_event *ev = NULL;
 		int n = 0;
@@ -206,40 +237,44 @@ static long bad_chains(store *s, int64_t q)
 
 int main(int argc, char **argv)
 {
-	int p = 20, t = 500, c, fds[2], ok = 1;
+	int p = 20, t = 500, nb = 1, n, c, fds[2], ok = 1;
 	int64_t q = 100;
 	struct child_res *res;
 	double *lat, wall;
-	struct store_opts o = { 0 };
-	char err[256], integ[64] = "";
-	long done = 0, stale = 0, busy = 0, other = 0, lost = 0, bad;
-	store *s = NULL;
+	char integ[64] = "", *path;
+	long done = 0, stale = 0, busy = 0, other = 0, lost = 0, bad = 0;
 	uint64_t t0;
-	const char *path;
+	const char *db;
 
-	while ((c = getopt(argc, argv, "p:t:q:")) != -1) {
+	while ((c = getopt(argc, argv, "p:t:q:b:")) != -1) {
 		switch (c) {
 		case 'p': p = atoi(optarg); break;
 		case 't': t = atoi(optarg); break;
 		case 'q': q = atoll(optarg); break;
+		case 'b': nb = atoi(optarg); break;
 		default: goto usage;
 		}
 	}
-	if (optind != argc - 1 || p < 1 || t < 1 || q < 1)
+	if (optind != argc - 1 || p < 1 || t < 1 || q < 1 || nb < 1 || nb > 9 || p * nb > 99)
 		goto usage;
-	path = argv[optind];
-	unlink(path);
-	if (setup(path, p, q))
-		return 1;
-	res = mmap(NULL, (size_t)p * sizeof *res, PROT_READ | PROT_WRITE,
+	db = argv[optind];
+	on_pg = store_uri_is_pg(db);
+	n = p * nb;                      /* officer processes */
+	for (int b = 0; b < nb; b++) {
+		path = branch_path(db, nb, b);
+		if (setup(path, n, q, b))
+			return 1;
+		free(path);
+	}
+	res = mmap(NULL, (size_t)n * sizeof *res, PROT_READ | PROT_WRITE,
 	           MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	lat = mmap(NULL, (size_t)p * (size_t)t * sizeof *lat, PROT_READ | PROT_WRITE,
+	lat = mmap(NULL, (size_t)n * (size_t)t * sizeof *lat, PROT_READ | PROT_WRITE,
 	           MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (res == MAP_FAILED || lat == MAP_FAILED || pipe(fds) != 0) {
 		perror("conc");
 		return 1;
 	}
-	for (int i = 0; i < p; i++) {
+	for (int i = 0; i < n; i++) {
 		pid_t pid = fork();
 
 		if (pid < 0) {
@@ -248,17 +283,18 @@ int main(int argc, char **argv)
 		}
 		if (pid == 0) {
 			close(fds[1]);
-			officer_run(path, i, t, q, fds[0], &res[i], lat + (size_t)i * (size_t)t);
+			officer_run(branch_path(db, nb, i / p), i, t, branch_base(i / p, q), q,
+			            fds[0], &res[i], lat + (size_t)i * (size_t)t);
 		}
 	}
 	close(fds[0]);
-	usleep(200000);                  /* let every child open the database */
+	usleep(200000 + 20000 * (useconds_t)n);   /* let every child open the database */
 	t0 = bs_now_ns();
-	for (int i = 0; i < p; i++)
+	for (int i = 0; i < n; i++)
 		if (write(fds[1], "g", 1) != 1)
 			return 1;
 	close(fds[1]);
-	for (int i = 0; i < p; i++) {
+	for (int i = 0; i < n; i++) {
 		int st;
 
 		if (wait(&st) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
@@ -266,61 +302,81 @@ int main(int argc, char **argv)
 	}
 	wall = (double)(bs_now_ns() - t0) / 1e9;
 
-	if (store_open(path, &o, &s, err, sizeof err) != ST_OK) {
-		fprintf(stderr, "conc: reopen: %s\n", err);
-		return 1;
-	}
-	for (int i = 0; i < p; i++) {
-		char login[16];
-		int64_t n;
+	snprintf(integ, sizeof integ, on_pg ? "– (PostgreSQL)" : "ok");
+	for (int b = 0; b < nb; b++) {
+		struct store_opts o = { 0 };
+		char err[256];
+		store *s = NULL;
 
-		snprintf(login, sizeof login, "conc%02d", i);
-		n = scalar(store_db(s), "SELECT count(*) FROM request_events WHERE who = ?", login);
-		if (n != res[i].done)
-			lost += labs((long)(n - res[i].done));
-		done += res[i].done;
-		stale += res[i].stale;
-		busy += res[i].busy;
-		other += res[i].other;
-	}
-	bad = bad_chains(s, q);
-	{
-		sqlite3_stmt *st;
+		path = branch_path(db, nb, b);
+		if (store_open(path, &o, &s, err, sizeof err) != ST_OK) {
+			fprintf(stderr, "conc: reopen: %s\n", err);
+			return 1;
+		}
+		free(path);
+		for (int i = b * p; i < (b + 1) * p; i++) {
+			char login[16];
+			int64_t ne;
 
-		if (sqlite3_prepare_v2(store_db(s), "PRAGMA integrity_check", -1, &st, NULL) == SQLITE_OK &&
-		    sqlite3_step(st) == SQLITE_ROW)
-			snprintf(integ, sizeof integ, "%s", sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
-	}
-	store_close(s);
+			snprintf(login, sizeof login, "conc%02d", i);
+			ne = events_of(s, login);
+			if (ne != res[i].done)
+				lost += labs((long)(ne - res[i].done));
+			done += res[i].done;
+			stale += res[i].stale;
+			busy += res[i].busy;
+			other += res[i].other;
+		}
+		bad += bad_chains(s, branch_base(b, q), q);
+		if (!on_pg) {
+			sqlite3_stmt *st;
 
-	printf("| %d officer processes × %d transitions on %lld shared requests | "
-	       "%ld done in %.2f s = **%.0f transitions/s** |\n",
-	       p, t, (long long)q, done, wall, (double)done / wall);
-	printf("| transition latency incl. stale retries (median / p90 / p99 / max) | %.2f ms / %.2f ms / %.2f ms / %.2f ms |\n",
-	       bs_pct(lat, p * t, 50) / 1e6, bs_pct(lat, p * t, 90) / 1e6,
-	       bs_pct(lat, p * t, 99) / 1e6, bs_pct(lat, p * t, 100) / 1e6);
+			if (sqlite3_prepare_v2(store_db(s), "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK ||
+			    sqlite3_step(st) != SQLITE_ROW)
+				snprintf(integ, sizeof integ, "could not run");
+			else if (strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0)
+				snprintf(integ, sizeof integ, "%s", sqlite3_column_text(st, 0));
+			sqlite3_finalize(st);
+		}
+		store_close(s);
+	}
+
+	if (nb > 1)
+		printf("| %d branches × %d officer processes × %d transitions, each branch on its own %lld requests (%s) | "
+		       "%ld done in %.2f s = **%.0f transitions/s** |\n", nb, p, t, (long long)q,
+		       on_pg ? "one PostgreSQL database, references 01…, 02…, 03…" : "one SQLite file per branch",
+		       done, wall, (double)done / wall);
+	else
+		printf("| %d officer processes × %d transitions on %lld shared requests | "
+		       "%ld done in %.2f s = **%.0f transitions/s** |\n",
+		       p, t, (long long)q, done, wall, (double)done / wall);
+	printf("| transition latency incl. stale retries (median / p90 / p95 / p99 / max) | %.2f ms / %.2f ms / %.2f ms / %.2f ms / %.2f ms |\n",
+	       bs_pct(lat, n * t, 50) / 1e6, bs_pct(lat, n * t, 90) / 1e6,
+	       bs_pct(lat, n * t, 95) / 1e6, bs_pct(lat, n * t, 99) / 1e6,
+	       bs_pct(lat, n * t, 100) / 1e6);
 	{
 		struct rusage ru;
 
 		getrusage(RUSAGE_CHILDREN, &ru);
 		printf("| CPU of the %d officer processes (user / system, incl. waiting for the lock) | %.1f s / %.1f s |\n",
-		       p, ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
+		       n, ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
 		       ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6);
 	}
 	printf("| ST_STALE seen and retried after reload | %ld |\n", stale);
 	printf("| lost updates (events missing or extra vs. reported) | **%ld** |\n", lost);
 	printf("| requests whose version ≠ 1 + events, or broken event chain | **%ld** of %lld |\n",
-	       bad, (long long)q);
+	       bad, (long long)q * nb);
 	printf("| ST_BUSY reaching an officer | **%ld** |\n", busy);
 	printf("| other errors | %ld |\n", other);
 	printf("| PRAGMA integrity_check | %s |\n", integ);
-	if (!ok || lost || bad || busy || other || done != (long)p * t || strcmp(integ, "ok") != 0) {
+	if (!ok || lost || bad || busy || other || done != (long)n * t ||
+	    (!on_pg && strcmp(integ, "ok") != 0)) {
 		fprintf(stderr, "conc: FAILED (see the table)\n");
 		return 1;
 	}
 	return 0;
 usage:
-	fprintf(stderr, "usage: conc DB [-p PROCS] [-t TRANSITIONS] [-q REQUESTS]\n");
+	fprintf(stderr, "usage: conc DB|postgresql://… [-p PROCS] [-t TRANSITIONS] [-q REQUESTS] "
+	        "[-b BRANCHES] (PROCS × BRANCHES ≤ 99)\n");
 	return 2;
 }

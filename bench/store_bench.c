@@ -39,6 +39,7 @@
  */
 #include <fcntl.h>
 #include <getopt.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,12 @@
 
 #define PAGE 20
 
+/* -T FILE: every measure also as one tab-separated line there (key,
+ * median, p95, unit), for bench/run.sh's side-by-side table of the two
+ * engines; anchors under KEY.bare. */
+static FILE *tsv;
+static bool on_pg;               /* the store is on PostgreSQL */
+
 static int fail(const char *what, st_rc rc, store *s)
 {
 	fprintf(stderr, "store_bench: %s: %s (%s)\n", what, st_rc_name(rc),
@@ -61,11 +68,18 @@ static int fail(const char *what, st_rc rc, store *s)
 	return 1;
 }
 
-static void row(const char *what, double *k, int nk, double *a, int na,
-                const char *unit, double scale, const char *goal)
+static void row(const char *key, const char *what, double *k, int nk, double *a,
+                int na, const char *unit, double scale, const char *goal)
 {
 	double km = bs_pct(k, nk, 50) * scale, k9 = bs_pct(k, nk, 90) * scale;
 
+	if (tsv) {
+		fprintf(tsv, "%s\t%.3f\t%.3f\t%s\n", key, km, bs_pct(k, nk, 95) * scale, unit);
+		if (a && na)
+			fprintf(tsv, "%s.bare\t%.3f\t%.3f\t%s\n", key, bs_pct(a, na, 50) * scale,
+			        bs_pct(a, na, 95) * scale, unit);
+		fflush(tsv);
+	}
 	if (a && na) {
 		double am = bs_pct(a, na, 50) * scale, a9 = bs_pct(a, na, 90) * scale;
 
@@ -77,37 +91,126 @@ static void row(const char *what, double *k, int nk, double *a, int na,
 	}
 }
 
-static int bare_open(const char *dbpath, sqlite3 **out)
+/* The anchor: a bare INSERT of one row in its own transaction into a plain
+ * table — SQLite: a fresh file beside DB with the same pragmas (WAL,
+ * synchronous=FULL); PostgreSQL: a table of its own in the same database,
+ * on a libpq connection of our own, the server's settings (fsync,
+ * synchronous_commit on), BEGIN / INSERT (PQexecParams, as the store
+ * sends) / COMMIT. */
+struct bare {
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	PGconn *pg;
+};
+
+static void quiet(void *arg, const char *msg)
 {
-	char *path = xasprintf("%s.bare", dbpath);
-	sqlite3 *db = NULL;
+	(void)arg;
+	(void)msg;
+}
+
+static const char bare_cols[] = "ref, name, national_id, mobile, service, channel, "
+	"description, created_at";
+
+static int bare_open(const char *dbpath, struct bare *b)
+{
+	char *path, *sql;
 	int rc;
 
+	if (on_pg) {
+		PGresult *res;
+
+		b->pg = PQconnectdb(dbpath);
+		if (PQstatus(b->pg) != CONNECTION_OK) {
+			fprintf(stderr, "store_bench: bare: %s", PQerrorMessage(b->pg));
+			return 1;
+		}
+		PQsetNoticeProcessor(b->pg, quiet, NULL);
+		res = PQexec(b->pg, "DROP TABLE IF EXISTS bench_bare; CREATE TABLE bench_bare ("
+		             "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, ref text, "
+		             "name text, national_id text, mobile text, service text, "
+		             "channel text, description text, created_at bigint)");
+		rc = PQresultStatus(res) == PGRES_COMMAND_OK;
+		PQclear(res);
+		if (!rc) {
+			fprintf(stderr, "store_bench: bare: %s", PQerrorMessage(b->pg));
+			return 1;
+		}
+		return 0;
+	}
+	path = xasprintf("%s.bare", dbpath);
 	unlink(path);
-	rc = sqlite3_open(path, &db);
+	rc = sqlite3_open(path, &b->db);
 	free(path);
 	if (rc != SQLITE_OK ||
-	    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	    sqlite3_exec(b->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 	                 "PRAGMA foreign_keys=ON;"
 	                 "CREATE TABLE t (id INTEGER PRIMARY KEY, ref TEXT, name TEXT,"
 	                 " national_id TEXT, mobile TEXT, service TEXT, channel TEXT,"
 	                 " description TEXT, created_at INTEGER) STRICT;",
 	                 NULL, NULL, NULL) != SQLITE_OK) {
-		fprintf(stderr, "store_bench: bare: %s\n", sqlite3_errmsg(db));
-		sqlite3_close(db);
+		fprintf(stderr, "store_bench: bare: %s\n", sqlite3_errmsg(b->db));
 		return 1;
 	}
-	*out = db;
+	sql = xasprintf("INSERT INTO t(%s) VALUES (?,?,?,?,?,?,?,?)", bare_cols);
+	rc = sqlite3_prepare_v2(b->db, sql, -1, &b->st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK) {
+		fprintf(stderr, "store_bench: bare: %s\n", sqlite3_errmsg(b->db));
+		return 1;
+	}
 	return 0;
 }
 
-static int bare_insert(sqlite3 *db, sqlite3_stmt *st, const struct request *r,
-                       int64_t i)
+static void bare_close(const char *dbpath, struct bare *b)
 {
-	char ref[16];
+	if (b->pg) {
+		PQclear(PQexec(b->pg, "DROP TABLE IF EXISTS bench_bare"));
+		PQfinish(b->pg);
+		return;
+	}
+	sqlite3_finalize(b->st);
+	sqlite3_close(b->db);
+	{
+		char *p = xasprintf("%s.bare", dbpath), *w = xasprintf("%s.bare-wal", dbpath),
+		     *m = xasprintf("%s.bare-shm", dbpath);
+
+		unlink(p); unlink(w); unlink(m);
+		free(p); free(w); free(m);
+	}
+}
+
+static bool pg_ok(PGconn *c, const char *sql, int n, const char *const *v)
+{
+	PGresult *res = n ? PQexecParams(c, sql, n, NULL, v, NULL, NULL, 0) : PQexec(c, sql);
+	bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+
+	PQclear(res);
+	return ok;
+}
+
+static int bare_insert(struct bare *b, const struct request *r, int64_t i)
+{
+	char ref[16], now[24];
+	sqlite3_stmt *st = b->st;
 
 	refno_make("01", i, ref, sizeof ref);
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+	if (b->pg) {
+		const char *v[8] = { ref, r->name, r->national_id, r->mobile, r->service,
+		                     r->channel, r->description, now };
+
+		if (!pg_ok(b->pg, "BEGIN", 0, NULL))
+			return 1;
+		if (!pg_ok(b->pg, "INSERT INTO bench_bare(ref, name, national_id, mobile, "
+		           "service, channel, description, created_at) VALUES "
+		           "($1,$2,$3,$4,$5,$6,$7,$8)", 8, v)) {
+			pg_ok(b->pg, "ROLLBACK", 0, NULL);
+			return 1;
+		}
+		return !pg_ok(b->pg, "COMMIT", 0, NULL);
+	}
+	if (sqlite3_exec(b->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return 1;
 	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
@@ -119,15 +222,25 @@ static int bare_insert(sqlite3 *db, sqlite3_stmt *st, const struct request *r,
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)time(NULL));
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_reset(st);
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
 		return 1;
 	}
 	sqlite3_reset(st);
-	return sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK;
+	return sqlite3_exec(b->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK;
 }
 
-/* Pages this connection wrote out since the last call: in WAL mode the
- * frames its commits appended to the WAL (SQLITE_DBSTATUS_CACHE_WRITE). */
+static const char *bare_errmsg(struct bare *b)
+{
+	return b->pg ? PQerrorMessage(b->pg) : sqlite3_errmsg(b->db);
+}
+
+/* What a connection wrote since the last call. SQLite (db given): the pages
+ * its commits appended to the WAL (SQLITE_DBSTATUS_CACHE_WRITE), 4 KiB
+ * each. PostgreSQL (s given): the bytes of WAL the server inserted
+ * (pg_current_wal_insert_lsn; the server's, but nothing else writes while
+ * this runs), read on the store's connection between the timed calls. */
+static int64_t wal_last;
+
 static double pages_written(sqlite3 *db)
 {
 	int cur = 0, hi = 0;
@@ -136,20 +249,29 @@ static double pages_written(sqlite3 *db)
 	return (double)cur;
 }
 
+static double wal_written(store *s)
+{
+	int64_t now = 0, d;
+
+	if (!on_pg)
+		return pages_written(store_db(s));
+	if (store_sql_i64(s, "SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint",
+	                  &now) != ST_OK)
+		return 0;
+	d = now - wal_last;
+	wal_last = now;
+	return (double)d;
+}
+
 static int bench_submit(store *s, const char *path, int rounds)
 {
 	double *k = xcalloc((size_t)rounds, sizeof *k), *a = xcalloc((size_t)rounds, sizeof *a);
 	double *kp = xcalloc((size_t)rounds, sizeof *kp), *ap = xcalloc((size_t)rounds, sizeof *ap);
 	struct bd_rng rng = { 77 };
-	sqlite3 *bare = NULL;
-	sqlite3_stmt *st = NULL;
+	struct bare bare = { 0 };
 	int rc = 1;
 
 	if (bare_open(path, &bare))
-		goto out;
-	if (sqlite3_prepare_v2(bare, "INSERT INTO t(ref, name, national_id, mobile,"
-	                       " service, channel, description, created_at) VALUES "
-	                       "(?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	for (int i = 0; i < rounds; i++) {
 		struct bd_req_buf b;
@@ -158,38 +280,38 @@ static int bench_submit(store *s, const char *path, int rounds)
 		st_rc e;
 
 		bd_request(&rng, &r, &b);
-		pages_written(store_db(s));
+		wal_written(s);
 		t0 = bs_now_ns();
 		if ((e = store_request_submit(s, &r, "kiosk")) != ST_OK) {
 			fail("store_request_submit", e, s);
 			goto out;
 		}
 		k[i] = (double)(bs_now_ns() - t0);
-		kp[i] = pages_written(store_db(s));
-		pages_written(bare);
+		kp[i] = wal_written(s);
+		if (!on_pg)
+			pages_written(bare.db);
 		t0 = bs_now_ns();
-		if (bare_insert(bare, st, &r, i + 1)) {
-			fprintf(stderr, "store_bench: bare insert: %s\n", sqlite3_errmsg(bare));
+		if (bare_insert(&bare, &r, i + 1)) {
+			fprintf(stderr, "store_bench: bare insert: %s\n", bare_errmsg(&bare));
 			goto out;
 		}
 		a[i] = (double)(bs_now_ns() - t0);
-		ap[i] = pages_written(bare);
+		ap[i] = on_pg ? wal_written(s) : pages_written(bare.db);
 	}
-	row("durable submit (store_request_submit vs bare INSERT+COMMIT, synchronous=FULL)",
-	    k, rounds, a, rounds, "ms", 1e-6, "≤ 2× bare");
-	row("pages written to the WAL per durable submit (4 KiB each; SQLITE_DBSTATUS_CACHE_WRITE)",
-	    kp, rounds, ap, rounds, "", 1, "–");
+	if (on_pg) {
+		row("submit", "durable submit (store_request_submit vs bare BEGIN/INSERT/COMMIT, "
+		    "fsync and synchronous_commit on)", k, rounds, a, rounds, "ms", 1e-6, "≤ 2× bare");
+		row("submit.wal", "WAL bytes per durable submit (pg_current_wal_insert_lsn)",
+		    kp, rounds, ap, rounds, "B", 1, "–");
+	} else {
+		row("submit", "durable submit (store_request_submit vs bare INSERT+COMMIT, "
+		    "synchronous=FULL)", k, rounds, a, rounds, "ms", 1e-6, "≤ 2× bare");
+		row("submit.wal", "pages written to the WAL per durable submit (4 KiB each; "
+		    "SQLITE_DBSTATUS_CACHE_WRITE)", kp, rounds, ap, rounds, "", 1, "–");
+	}
 	rc = 0;
 out:
-	sqlite3_finalize(st);
-	sqlite3_close(bare);
-	{
-		char *p = xasprintf("%s.bare", path), *w = xasprintf("%s.bare-wal", path),
-		     *m = xasprintf("%s.bare-shm", path);
-
-		unlink(p); unlink(w); unlink(m);
-		free(p); free(w); free(m);
-	}
+	bare_close(path, &bare);
 	free(k);
 	free(a);
 	free(kp);
@@ -228,7 +350,7 @@ static int bench_transition(store *s, int rounds)
 			uint64_t t0;
 			st_rc e;
 
-			pages_written(store_db(s));
+			wal_written(s);
 			t0 = bs_now_ns();
 			e = store_request_transition(s, id, 1, RS_RECEIVED, RS_NEEDS_INFO, "bench",
 			                             "Please bring the last electricity bill.");
@@ -237,13 +359,14 @@ static int bench_transition(store *s, int rounds)
 				goto out;
 			}
 			(w ? k : a)[i] = (double)(bs_now_ns() - t0);
-			(w ? kp : ap)[i] = pages_written(store_db(s));
+			(w ? kp : ap)[i] = wal_written(s);
 		}
 	}
-	row("durable transition with its messages (SMS + e-mail: 2 outbox rows) vs the "
+	row("transition", "durable transition with its messages (SMS + e-mail: 2 outbox rows) vs the "
 	    "same without consent (no row)", k, rounds, a, rounds, "ms", 1e-6, "≤ 1.10×");
-	row("pages written to the WAL per durable transition, with messages vs without",
-	    kp, rounds, ap, rounds, "", 1, "–");
+	row("transition.wal", on_pg ? "WAL bytes per durable transition, with messages vs without"
+	    : "pages written to the WAL per durable transition, with messages vs without",
+	    kp, rounds, ap, rounds, on_pg ? "B" : "", 1, "–");
 	rc = 0;
 out:
 	free(k);
@@ -257,14 +380,10 @@ out:
 
 static int64_t max_id(store *s)
 {
-	sqlite3_stmt *st;
 	int64_t n = 0;
 
-	if (sqlite3_prepare_v2(store_db(s), "SELECT MAX(id) FROM requests", -1, &st, NULL))
+	if (store_sql_i64(s, "SELECT MAX(id) FROM requests", &n) != ST_OK)
 		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	return n;
 }
 
@@ -292,7 +411,7 @@ static int bench_lookup(store *s, int rounds)
 			return fail(ref, e, s);
 		}
 	}
-	row("status lookup by reference (store_request_by_ref)", k, rounds, NULL, 0,
+	row("lookup", "status lookup by reference (store_request_by_ref)", k, rounds, NULL, 0,
 	    "ms", 1e-6, "≤ 1 ms");
 	free(k);
 	return 0;
@@ -335,7 +454,7 @@ static int bench_queue(store *s, int rounds)
 		fprintf(stderr, "store_bench: queue first page has %d rows\n", got);
 		goto out;
 	}
-	row("officer queue, first page (20 open requests, newest first)", k, rounds,
+	row("queue.first", "officer queue, first page (20 open requests, newest first)", k, rounds,
 	    NULL, 0, "ms", 1e-6, "≤ 5 ms");
 	/* walk to the key of page 50 once, then time page 51 */
 	c50 = 0;
@@ -346,11 +465,11 @@ static int bench_queue(store *s, int rounds)
 	for (int i = 0; i < rounds; i++)
 		if (queue_page(s, &open, c50, id50, &k[i], &c, &id, &got))
 			goto out;
-	row("officer queue, page 51 (keyset)", k, rounds, NULL, 0, "ms", 1e-6, "≤ 5 ms");
+	row("queue.p51", "officer queue, page 51 (keyset)", k, rounds, NULL, 0, "ms", 1e-6, "≤ 5 ms");
 	for (int i = 0; i < rounds; i++)
 		if (queue_page(s, &search, 0, 0, &k[i], &c, &id, &got))
 			goto out;
-	row("officer queue, name search \"محمد العتيبي\" (first page)", k, rounds,
+	row("queue.search", "officer queue, name search \"محمد العتيبي\" (first page)", k, rounds,
 	    NULL, 0, "ms", 1e-6, "–");
 	rc = 0;
 out:
@@ -379,7 +498,7 @@ static int bench_report(store *s, int rounds)
 			        (long long)r->total, (long long)r->overdue_total);
 		report_free(r);
 	}
-	row("full report (report_build, all time)", k, rounds, NULL, 0, "ms", 1e-6,
+	row("report", "full report (report_build, all time)", k, rounds, NULL, 0, "ms", 1e-6,
 	    "≤ 300 ms");
 	rc = 0;
 out:
@@ -471,12 +590,17 @@ static int bench_views(store *s, const char *path, int rounds)
 
 	for (int i = 0; i < (int)ARRAY_LEN(view_roles); i++) {
 		struct queue_views want, got;
-		char what[200];
+		char what[200], key[48];
 		st_rc e;
 
 		if ((e = views_by_count(s, view_roles[i].role, view_roles[i].login, &want)) != ST_OK ||
 		    (e = store_queue_views(s, view_roles[i].role, view_roles[i].login, 30, &got)) != ST_OK) {
 			fail("views", e, s);
+			/* a finding, not a reason to lose the other figures */
+			snprintf(what, sizeof what, "%s", store_errmsg(s));
+			what[strcspn(what, "\n|")] = '\0';
+			printf("| queue header, four view counts, %s | **not measured: %s (%s)** "
+			       "| | | | | |\n", view_roles[i].label, st_rc_name(e), what);
 			goto out;
 		}
 		if (memcmp(&want, &got, sizeof want) != 0) {
@@ -508,13 +632,17 @@ static int bench_views(store *s, const char *path, int rounds)
 		}
 		snprintf(what, sizeof what, "queue header, four view counts, %s, warm"
 		         " (anchor: COUNT(*) per view, as before v14)", view_roles[i].label);
-		row(what, k, rounds, a, rounds, "ms", 1e-6, "–");
+		snprintf(key, sizeof key, "views.%s", view_roles[i].label);
+		row(key, what, k, rounds, a, rounds, "ms", 1e-6, "–");
+		if (on_pg)
+			continue;        /* the cold runs drop a file from the page cache */
 		for (int j = 0; j < 3; j++)
 			if (views_cold(path, true, i, &ac[j]) || views_cold(path, false, i, &kc[j]))
 				goto out;
 		snprintf(what, sizeof what, "queue header, four view counts, %s, cold"
 		         " (file out of the page cache, median of 3)", view_roles[i].label);
-		row(what, kc, 3, ac, 3, "ms", 1e-6, "–");
+		snprintf(key, sizeof key, "views.%s.cold", view_roles[i].label);
+		row(key, what, kc, 3, ac, 3, "ms", 1e-6, "–");
 	}
 	rc = 0;
 out:
@@ -544,7 +672,8 @@ static int bench_open(const char *path, int rounds)
 			return 1;
 		}
 	}
-	row("store_open + store_close (PRAGMA quick_check of the whole file)", k, rounds,
+	row("open", on_pg ? "store_open + store_close (connect, schema version check)"
+	    : "store_open + store_close (PRAGMA quick_check of the whole file)", k, rounds,
 	    NULL, 0, "ms", 1e-6, "–");
 	free(k);
 	return 0;
@@ -555,12 +684,19 @@ int main(int argc, char **argv)
 	struct store_opts o = { 0 };
 	const char *only = NULL;
 	int rounds = 200, c, rc = 1;
+	bool views_failed = false;
 	char err[256];
 	store *s = NULL;
 	st_rc e;
 
-	while ((c = getopt(argc, argv, "r:o:V")) != -1) {
+	while ((c = getopt(argc, argv, "r:o:T:V")) != -1) {
 		switch (c) {
+		case 'T':
+			if (!(tsv = fopen(optarg, "w"))) {
+				perror(optarg);
+				return 1;
+			}
+			break;
 		case 'V': printf("%s\n", sqlite3_libversion()); return 0;
 		case 'r': rounds = atoi(optarg); break;
 		case 'o': only = optarg; break;
@@ -569,6 +705,7 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc - 1 || rounds < 5)
 		goto usage;
+	on_pg = store_uri_is_pg(argv[optind]);
 	if ((e = store_open(argv[optind], &o, &s, err, sizeof err)) != ST_OK) {
 		fprintf(stderr, "store_bench: %s: %s\n", argv[optind], err);
 		return 1;
@@ -585,14 +722,17 @@ int main(int argc, char **argv)
 		goto out;
 	if ((!only || strstr(only, "views")) && bench_views(s, argv[optind],
 	                                                      rounds / 4 < 5 ? 5 : rounds / 4 > 10 ? 10 : rounds / 4))
-		goto out;
+		views_failed = true;     /* in the table; the rest is still measured */
 	if ((!only || strstr(only, "open")) && bench_open(argv[optind], 5))
 		goto out;
-	rc = 0;
+	rc = views_failed;
 out:
 	store_close(s);
+	if (tsv)
+		fclose(tsv);
 	return rc;
 usage:
-	fprintf(stderr, "usage: store_bench DB [-r ROUNDS] [-o lookup,queue,report,submit,transition,views,open] | -V\n");
+	fprintf(stderr, "usage: store_bench DB|postgresql://… [-r ROUNDS] [-T FILE.tsv] "
+	        "[-o lookup,queue,report,submit,transition,views,open] | -V\n");
 	return 2;
 }
