@@ -4,7 +4,17 @@
  *
  *   | measure | khidma median | p90 | anchor median | p90 | ratio | goal |
  *
- *   store_bench DB [-r ROUNDS]
+ *   store_bench DB|postgresql://… [-r ROUNDS] [-T FILE.tsv] [-o WHICH]
+ *
+ * On a postgresql:// URI (issue 13) the same store calls run on the server;
+ * the submit's anchor is a bare BEGIN / INSERT / COMMIT on a libpq
+ * connection of our own into a plain table of the same database (the
+ * server's durability: fsync, synchronous_commit), the WAL pages become the
+ * WAL bytes the server inserted (pg_current_wal_insert_lsn, read between
+ * the timed calls), and the cold view counts are left out (they drop a
+ * SQLite file from the page cache). -T FILE writes every figure's median
+ * and p95 as "key TAB median TAB p95 TAB unit" lines (anchors as KEY.bare)
+ * for bench/run.sh's side-by-side table.
  *
  *  - durable submit: store_request_submit (WAL, synchronous=FULL, one
  *    BEGIN IMMEDIATE … COMMIT) against the anchor, a bare sqlite3 INSERT of
