@@ -243,7 +243,7 @@ if [ "${KHIDMA_BENCH_PG:-1}" != 0 ]; then
 		say "PostgreSQL: store benchmarks ($ROUNDS rounds)"
 		if ! "$build/bench/store_bench" "$(pgdb bench)" -r "$ROUNDS" -T "$work/pg.tsv" \
 			>"$work/pg-store.md" 2>"$work/pg-store.err"; then
-			pgnote="${pgnote:+$pgnote; }store_bench: $(grep -v '^store_bench: \(report\|views of\)' "$work/pg-store.err" | tail -n 2 | tr '\n' ' ')"
+			pgnote="${pgnote:+$pgnote; }store_bench: $(grep '^store_bench: ' "$work/pg-store.err" | grep -v '^store_bench: \(report\|views of\)' | tail -n 1)"
 			status=1
 		fi
 		{
@@ -338,10 +338,11 @@ if [ "${KHIDMA_BENCH_PG:-1}" != 0 ]; then
 		echo "What differs, and what is not modelled:"
 		echo
 		echo "- PostgreSQL runs on the same machine and is reached over a unix socket: no"
-		echo "  network. A branch reaching the society's server over a WAN pays its round"
-		echo "  trip on every statement (the store sends each with PQexecParams; a submit is"
-		echo "  about six statements, a status change about ten), so at 20–50 ms of latency"
-		echo "  a submit takes a few hundred ms more than here. Not modelled here."
+		echo "  network. A branch reaching the society's server over a WAN pays a round"
+		echo "  trip for every statement the store sends (one PQexecParams each): a submit"
+		echo "  is 5 (BEGIN, 3 statements, COMMIT), a status change 5, or 8 with two"
+		echo "  messages (counted in the server's log), so at 20–50 ms of latency a submit"
+		echo "  takes 100–250 ms more than here. Not modelled."
 		echo "- Every call crosses to another process: the server parses and plans each"
 		echo "  statement (no prepared statements: store/sql.h), where SQLite keeps the"
 		echo "  submission's statements prepared. On a loaded 2-core machine the server's"
