@@ -182,13 +182,13 @@ echo >>"$tmp"
 # PG_SERVER_DURABLE=1: fsync, synchronous_commit and full_page_writes on;
 # unix socket only). The generated database is kept in $work/pg between runs
 # while N stays the same (as branch-N.db is): the server is stopped with
-# PG_SERVER_KEEP=1 and `restart`ed. KHIDMA_BENCH_PG=0 leaves the section out.
+# `pg_server.sh halt` and `restart`ed. KHIDMA_BENCH_PG=0 leaves the section out.
 if [ "${KHIDMA_BENCH_PG:-1}" != 0 ]; then
 	pgdir=$work/pg
 	pgsh=$root/tests/pg/pg_server.sh
 	pgload0=$(cut -d' ' -f1-3 /proc/loadavg)
 	pgnote=""
-	pg_stop() { PG_SERVER_KEEP=1 "$pgsh" stop "$pgdir" >/dev/null 2>&1; }
+	pg_stop() { "$pgsh" halt "$pgdir" >/dev/null 2>&1; }
 	if [ -e "$pgdir/bench-$N.done" ] && [ -f "$pgdir/uri" ] &&
 	   uri=$(PG_SERVER_DURABLE=1 "$pgsh" restart "$pgdir" 2>"$work/pg.err"); then
 		say "PostgreSQL: reusing the generated database in $pgdir"
