@@ -53,6 +53,13 @@
  *   v7  a wrong proof (reference + the mobile's last four, or a survey
  *       code) costs its caller a second in khidma_track, _track_events,
  *       _survey and _notify_withdraw (pg_sleep: no ROLLBACK undoes it).
+ *   v8  SQLite's v14: the queue header's view counts (store/queue.c
+ *       invariant 5) — request_status_n, request_due_days (same columns,
+ *       same meaning: schema.c invariant 13) kept by one SECURITY DEFINER
+ *       row trigger khidma_requests_views() on INSERT, DELETE and an UPDATE
+ *       that changes status, created_at or paused_s, back-filled; the
+ *       partial indexes requests_committee and request_events_decider.
+ *       store_queue_views runs the same statement on both engines.
  *
  * Invariants:
  *  1. Steps are append-only, as schema.c's: a released step is never
@@ -699,7 +706,8 @@
 	"requests, request_events, survey_responses, survey_answers, " \
 	"track_failures, survey_days, survey_channel_days, survey_officer_days, " \
 	"request_days, request_durations, help_calls, outbox, survey_codes, " \
-	"documents, ref_blocks, spool_sent, request_branch_days, khidma_schema"
+	"documents, ref_blocks, spool_sent, request_branch_days, request_status_n, " \
+	"request_due_days, khidma_schema"
 
 static const char pg_grants[] =
 	"-- khidma: database roles (issue 13). Run by the schema's owner.\n"
@@ -1101,6 +1109,63 @@ static const char pg_grants[] =
 	"  END LOOP;\n" \
 	"  RETURN QUERY SELECT v_id, 'ok', v_service, v_ov, v_or, v_od;\n" \
 	"END $$;\n"
+/* v8 = SQLite's v14 (issue 12's queue header, store/queue.c invariant 5):
+ * request_status_n and request_due_days kept by a SECURITY DEFINER row
+ * trigger (invariant 2) with the same effects as SQLite's three triggers —
+ * each write subtracts its OLD row and adds its NEW one, so the paused time
+ * the BEFORE trigger khidma_requests_pause sets is counted with the status
+ * it came with; no column list but a WHEN on the three columns, so a value
+ * a BEFORE trigger changes is never missed — back-filled, and the two
+ * partial indexes store_queue_views counts a committee member's own part
+ * with. */
+#define PG_V8 \
+	"CREATE TABLE request_status_n (\n" \
+	"  status text PRIMARY KEY " STATUS_CHECK("status") ",\n" \
+	"  n      bigint NOT NULL);\n" \
+	"INSERT INTO request_status_n(status, n) VALUES ('received', 0),\n" \
+	"  ('needs_info', 0), ('verified', 0), ('referred', 0), ('committee', 0),\n" \
+	"  ('accepted', 0), ('rejected', 0), ('registered', 0), ('delivered', 0),\n" \
+	"  ('withdrawn', 0);\n" \
+	"UPDATE request_status_n c SET n = (SELECT count(*) FROM requests r\n" \
+	"  WHERE r.status = c.status);\n" \
+	"CREATE TABLE request_due_days (\n" \
+	"  day bigint PRIMARY KEY,\n" \
+	"  n   bigint NOT NULL);\n" \
+	"INSERT INTO request_due_days(day, n) SELECT khidma_dayof(created_at + paused_s),\n" \
+	"  count(*) FROM requests WHERE status IN " ST_ACTIVE_SQL " GROUP BY 1;\n" \
+	"CREATE INDEX requests_committee ON requests(declared_by)\n" \
+	"  WHERE status = 'committee';\n" \
+	"CREATE INDEX request_events_decider ON request_events(who, request_id, kind)\n" \
+	"  WHERE kind IN " ST_DECIDER_KINDS ";\n" \
+	"CREATE FUNCTION khidma_requests_views() RETURNS trigger LANGUAGE plpgsql\n" \
+	"SECURITY DEFINER SET search_path FROM CURRENT AS $$\n" \
+	"BEGIN\n" \
+	"  IF TG_OP <> 'INSERT' THEN\n" \
+	"    UPDATE request_status_n SET n = n - 1 WHERE status = OLD.status;\n" \
+	"    IF OLD.status IN " ST_ACTIVE_SQL " THEN\n" \
+	"      UPDATE request_due_days SET n = n - 1\n" \
+	"        WHERE day = khidma_dayof(OLD.created_at + OLD.paused_s);\n" \
+	"    END IF;\n" \
+	"  END IF;\n" \
+	"  IF TG_OP <> 'DELETE' THEN\n" \
+	"    UPDATE request_status_n SET n = n + 1 WHERE status = NEW.status;\n" \
+	"    IF NEW.status IN " ST_ACTIVE_SQL " THEN\n" \
+	"      INSERT INTO request_due_days AS d(day, n)\n" \
+	"        VALUES (khidma_dayof(NEW.created_at + NEW.paused_s), 1)\n" \
+	"        ON CONFLICT (day) DO UPDATE SET n = d.n + 1;\n" \
+	"    END IF;\n" \
+	"  END IF;\n" \
+	"  RETURN NULL;\n" \
+	"END $$;\n" \
+	"CREATE TRIGGER requests_views_insert AFTER INSERT ON requests\n" \
+	"  FOR EACH ROW EXECUTE FUNCTION khidma_requests_views();\n" \
+	"CREATE TRIGGER requests_views_update AFTER UPDATE ON requests FOR EACH ROW\n" \
+	"  WHEN (OLD.status IS DISTINCT FROM NEW.status\n" \
+	"    OR OLD.created_at IS DISTINCT FROM NEW.created_at\n" \
+	"    OR OLD.paused_s IS DISTINCT FROM NEW.paused_s)\n" \
+	"  EXECUTE FUNCTION khidma_requests_views();\n" \
+	"CREATE TRIGGER requests_views_delete AFTER DELETE ON requests\n" \
+	"  FOR EACH ROW EXECUTE FUNCTION khidma_requests_views();\n"
 
 static const char *const pg_steps[] = {
 	STEP_PREAMBLE PG_V1_TABLES PG_V1_FUNCTIONS,
@@ -1110,6 +1175,7 @@ static const char *const pg_steps[] = {
 	STEP_PREAMBLE PG_V5,
 	STEP_PREAMBLE PG_V6,
 	STEP_PREAMBLE PG_V7,
+	STEP_PREAMBLE PG_V8,
 };
 
 /* See store_int.h: the steps sq_pg.c's runner applies. */
