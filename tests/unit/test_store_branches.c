@@ -111,7 +111,7 @@ static void test_concurrent_submits(void **state)
 			for (int k = 0; k < EACH; k++) {
 				struct request r;
 
-				snprintf(nid, sizeof nid, "2%02d%07d", i, k);
+				snprintf(nid, sizeof nid, "2%02u%07u", (unsigned)i % 100u, (unsigned)k % 10000000u);
 				fx_request(&r, "Person", nid, "0500000001");
 				if ((rc = store_request_submit(s, &r, "kiosk")) != ST_OK) {
 					fprintf(stderr, "kid %d submit %d: %s (%s)\n", i, k,
