@@ -37,7 +37,7 @@ st_rc store_catalog_list(store *s, const char *kind, bool all,
 	int cnt = 0, cap = 0, rc;
 	st_rc r;
 
-	if (s->door)         /* a kiosk's login: khidma_catalog (pg_kiosk.c) */
+	if (st_door(s))         /* a kiosk's login: khidma_catalog (pg_kiosk.c) */
 		return st_door_catalog(s, kind, all, items, n);
 	*items = NULL;
 	*n = 0;

@@ -974,7 +974,7 @@ bool store_changed(store *s)
 	 * an event (requests.c), so the newest event id stands for it there
 	 * (our own commits count too: one extra refresh); a kiosk's login
 	 * reads no table (pg_kiosk.c) */
-	if (s->door)
+	if (st_door(s))
 		return false;
 	if (st_prep(s, s->pg ? "SELECT coalesce(max(id), 0) FROM request_events"
 	            : "PRAGMA data_version", &st) != ST_OK)
@@ -1002,7 +1002,7 @@ st_rc store_meta_get(store *s, const char *key, char *buf, size_t n)
 	st_rc r;
 	int rc;
 
-	if (s->door)         /* a kiosk's login: the branch only (pg_kiosk.c) */
+	if (st_door(s))         /* a kiosk's login: the branch only (pg_kiosk.c) */
 		return st_door_meta_get(s, key, buf, n);
 	if ((r = st_prep(s, "SELECT value FROM meta WHERE key = ?", &st)) != ST_OK)
 		return r;

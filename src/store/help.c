@@ -57,7 +57,7 @@ store_help_call(store *s, const char *kiosk, int64_t *id)
 
 	if (!st_utf8_ok(c.kiosk) || strlen(c.kiosk) > 160)
 		return ST_INVALID;
-	if (s->door)         /* a kiosk's login: khidma_help_call (pg_kiosk.c) */
+	if (st_door(s))         /* a kiosk's login: khidma_help_call (pg_kiosk.c) */
 		return st_door_help_call(s, c.kiosk, id);
 	r = st_tx(s, call_body, &c);
 	if (r == ST_OK && id != NULL)

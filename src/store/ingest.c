@@ -295,7 +295,7 @@ st_rc store_request_ingest(store *s, const struct request_full *q,
 	for (int i = 0; i < q->nev; i++)
 		if (!st_utf8_ok(q->ev[i].note) || !st_utf8_ok(q->ev[i].who))
 			return ST_INVALID;
-	if (s->door)         /* a kiosk's login: khidma_ingest_spooled */
+	if (st_door(s))         /* a kiosk's login: khidma_ingest_spooled */
 		return st_door_ingest(s, q, idem, out);
 	rc = st_tx(s, ingest_body, &c);
 	if (out)

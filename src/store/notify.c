@@ -653,7 +653,7 @@ st_rc store_notify_withdraw(store *s, const char *ref, const char *last4)
 
 	if (!ref || !last4 || !st_utf8_ok(ref) || !st_utf8_ok(last4))
 		return ST_INVALID;
-	if (s->door)         /* a kiosk's login: khidma_notify_withdraw */
+	if (st_door(s))         /* a kiosk's login: khidma_notify_withdraw */
 		return st_door_withdraw(s, ref, last4);
 	return st_tx(s, withdraw_body, &w);
 }

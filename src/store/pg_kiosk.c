@@ -8,8 +8,8 @@
  * connection is a "door": store_open migrates nothing and reads no table —
  * a schema behind this program is refused with "run `khidma init` on the
  * server" (ST_DENIED) — and the store functions the kiosk calls go through
- * the functions instead of their SQL (each checks s->door first and calls
- * the st_door_* here):
+ * the functions instead of their SQL (each asks st_door(s) first — a store
+ * opened offline connects to decide — and calls the st_door_* here):
  *
  *   store_catalog_list       khidma_catalog(kind)
  *   store_doc_list           khidma_documents() (docs.c, already on PG)
@@ -90,7 +90,7 @@ st_rc st_door_open(store *s, char *why, size_t n)
 		snprintf(why, n, "this login may read no table and may not run the "
 		         "kiosk's functions (%s): run `khidma init` on the server, "
 		         "which grants them to khidma_kiosk", store_errmsg(s));
-		return r == ST_DENIED ? ST_DENIED : r;
+		return r;
 	}
 	if (v > latest) {
 		snprintf(why, n, "the database's schema is newer than this program");

@@ -145,7 +145,7 @@ void st_request_fill(sq_stmt *st, struct request *r)
 /* Load request id into *out (free with request_free); ST_NOTFOUND. */
 st_rc store_request_get(store *s, int64_t id, struct request *out)
 {
-	if (s->door)         /* a kiosk's login: pg_kiosk.c */
+	if (st_door(s))         /* a kiosk's login: pg_kiosk.c */
 		return st_door_get(s, id, out);
 	return get_one(s, "SELECT " REQ_COLS " FROM requests WHERE id = ?", id,
 	               NULL, out);
@@ -158,7 +158,7 @@ st_rc store_request_by_ref(store *s, const char *ref, struct request *out)
 		memset(out, 0, sizeof *out);
 		return ST_NOTFOUND;
 	}
-	if (s->door)         /* a kiosk's login: only with the proof */
+	if (st_door(s))         /* a kiosk's login: only with the proof */
 		return ST_DENIED;
 	return get_one(s, "SELECT " REQ_COLS " FROM requests WHERE ref = ?", 0,
 	               ref, out);
@@ -175,7 +175,7 @@ st_rc store_request_track(store *s, const char *ref, const char *last4,
 		memset(out, 0, sizeof *out);
 		return ST_NOTFOUND;
 	}
-	if (s->door)         /* pg_kiosk.c: khidma_track */
+	if (st_door(s))         /* pg_kiosk.c: khidma_track */
 		return st_door_track(s, ref, last4, out);
 	if ((r = store_request_by_ref(s, ref, out)) != ST_OK)
 		return r;
@@ -438,7 +438,7 @@ st_rc st_submit_seq(store *s, struct request *r, const char *who, int64_t seq,
 	    !st_utf8_ok(r->member_number) || !st_utf8_ok(c.who) ||
 	    !st_utf8_ok(r->declared_by) || !st_utf8_ok(r->field_match))
 		return ST_INVALID;
-	rc = s->door ? st_door_submit(s, r, c.who, seq, idem)   /* pg_kiosk.c */
+	rc = st_door(s) ? st_door_submit(s, r, c.who, seq, idem)   /* pg_kiosk.c */
 	     : st_tx(s, submit_body, &c);
 	if (rc != ST_OK) {
 		r->id = 0;
@@ -988,7 +988,7 @@ st_rc store_requests_of(store *s, const char *nid, const char *service,
 	int cnt = 0, cap = 0, rc;
 	st_rc r;
 
-	if (s->door)         /* a kiosk's login: pg_kiosk.c */
+	if (st_door(s))         /* a kiosk's login: pg_kiosk.c */
 		return st_door_requests_of(s, nid, service, open_only, exclude_id,
 		                           rows, n);
 	*rows = NULL;
@@ -1048,7 +1048,7 @@ st_rc store_request_events(store *s, int64_t request_id,
 	sq_stmt *st;
 	st_rc r;
 
-	if (s->door)         /* a kiosk's login: pg_kiosk.c */
+	if (st_door(s))         /* a kiosk's login: pg_kiosk.c */
 		return st_door_events(s, request_id, ev, n);
 	*ev = NULL;
 	*n = 0;

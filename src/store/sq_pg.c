@@ -221,6 +221,17 @@ static st_rc alive(struct sqpg_conn *pc)
 	return ST_OFFLINE;
 }
 
+/* See store_int.h: a store opened offline learns whether its login is a
+ * kiosk's at its first connection (open_steps → st_door_open), so the
+ * question connects first rather than answer "no" and let the caller run
+ * table SQL the kiosk's login may not. */
+bool st_door(store *s)
+{
+	if (s->pg && s->pg->pending)
+		(void)alive(s->pg);      /* offline: stays pending, the call fails */
+	return s->door;
+}
+
 static void note_changes(struct sqpg_conn *pc, PGresult *res)
 {
 	const char *tag = PQcmdStatus(res);

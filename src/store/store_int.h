@@ -101,6 +101,11 @@ st_rc st_submit_seq(store *s, struct request *r, const char *who, int64_t seq,
  * server"; ahead: ST_TOONEW) and takes the server's default branch. A
  * one-line reason in why on failure. */
 st_rc st_door_open(store *s, char *why, size_t n);
+/* sq_pg.c: whether s is a kiosk's door — what every store function the
+ * kiosk calls asks first. A PostgreSQL store opened offline that has not
+ * reached its server yet tries to connect (running the open's steps, which
+ * decide) before answering; false on SQLite and for other logins. */
+bool  st_door(store *s);
 /* Wipe the kept tracking proof. */
 void  st_door_forget(store *s);
 st_rc st_door_catalog(store *s, const char *kind, bool all,

@@ -184,7 +184,7 @@ st_rc store_survey_submit(store *s, struct survey_response *r)
 		if (r->answers[i].score < 0 || r->answers[i].score > 5)
 			return ST_INVALID;
 	r->at = month_of(khidma_now());
-	rc = s->door ? st_door_survey(s, r)     /* a kiosk's login: pg_kiosk.c */
+	rc = st_door(s) ? st_door_survey(s, r)     /* a kiosk's login: pg_kiosk.c */
 	     : st_tx(s, survey_body, r);
 	if (rc != ST_OK)
 		r->id = 0;
@@ -268,7 +268,7 @@ st_rc store_track_fail_at(store *s, const char *kiosk, const char *ref,
 
 	if (!st_utf8_ok(c.kiosk) || !st_utf8_ok(c.ref))
 		return ST_INVALID;
-	if (s->door)         /* a kiosk's login: khidma_track_fail (pg_kiosk.c) */
+	if (st_door(s))         /* a kiosk's login: khidma_track_fail (pg_kiosk.c) */
 		return st_door_track_fail(s, c.kiosk, c.ref, window_s, out);
 	rc = st_tx(s, track_body, &c);
 	if (rc == ST_OK && out)

@@ -33,6 +33,9 @@
  *  - schema_behind_refused: a kiosk login on a schema older than the
  *    program is refused with "run `khidma init` on the server"; nothing
  *    migrated.
+ *  - offline_open_then_door: a kiosk started while its server is down
+ *    (store_opts.offline_ok; the test's own server, halted and restarted)
+ *    goes through the door from its first call once the server is back.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -547,6 +550,98 @@ static void schema_behind_refused(void **state)
 	assert_int_equal(fx_int(x->s, "SELECT max(version) FROM khidma_schema"), latest - 1);
 }
 
+/* ---- a kiosk started while its server is down (store_opts.offline_ok) ---- */
+
+static char own_dir[64];
+
+/* tests/pg/pg_server.sh cmd own_dir; the URI it prints into out (may be NULL). */
+static bool own_server(const char *cmd, char *out, size_t n)
+{
+	const char *src = getenv("KHIDMA_SRCDIR");
+	char line[1400];
+	FILE *p;
+
+	snprintf(line, sizeof line, "'%s/tests/pg/pg_server.sh' %s '%s'",
+	         src && *src ? src : ".", cmd, own_dir);
+	if (!(p = popen(line, "r")))
+		return false;
+	if (out && n) {
+		out[0] = '\0';
+		if (fgets(out, (int)n, p))
+			out[strcspn(out, "\n")] = '\0';
+	}
+	while (fgets(line, sizeof line, p))
+		;
+	return pclose(p) == 0;
+}
+
+static void own_server_stop(void)
+{
+	if (own_dir[0])
+		own_server("stop", NULL, 0);
+	own_dir[0] = '\0';
+}
+
+static void own_sql(const char *uri, const char *sql)
+{
+	PGconn *c = PQconnectdb(uri);
+	PGresult *r;
+
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("connect: %s", PQerrorMessage(c));
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQresultErrorMessage(r));
+	PQclear(r);
+	PQfinish(c);
+}
+
+static void offline_open_then_door(void **state)
+{
+	struct store_opts o = { .create = true }, ko = { .create = true, .offline_ok = true };
+	struct catalog_item *it = NULL;
+	char su[512], db[600], kiosk[600], err[512];
+	store *s = NULL, *k = NULL;
+	int n = 0;
+	st_rc rc = ST_OFFLINE;
+
+	(void)state;
+	snprintf(own_dir, sizeof own_dir, "/tmp/khkl-%ld", (long)getpid());
+	atexit(own_server_stop);
+	if (!own_server("start", su, sizeof su) || strncmp(su, "postgresql://", 13))
+		fail_msg("the test's own PostgreSQL server did not start");
+	own_sql(su, "CREATE DATABASE kx TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'");
+	snprintf(db, sizeof db, "postgresql:///kx%s", strchr(su, '?'));
+	if (store_open(db, &o, &s, err, sizeof err) != ST_OK)
+		fail_msg("open: %s", err);
+	fx_catalog(s);
+	store_close(s);
+	if (store_pg_roles_apply(db, err, sizeof err) != ST_OK)
+		fail_msg("roles: %s", err);
+	own_sql(db, "CREATE ROLE kiosk_off LOGIN IN ROLE khidma_kiosk");
+	uri_as(db, "kiosk_off", kiosk, sizeof kiosk);
+	/* the kiosk starts while its server is down */
+	if (!own_server("halt", NULL, 0))
+		fail_msg("pg_server.sh halt failed");
+	assert_int_equal(store_open(kiosk, &ko, &k, err, sizeof err), ST_OK);
+	assert_int_equal(store_catalog_list(k, "channel", true, &it, &n), ST_OFFLINE);
+	if (!own_server("restart", NULL, 0))
+		fail_msg("pg_server.sh restart failed");
+	/* its first call after the server is back connects, finds the kiosk's
+	 * login and goes through the door (before: the catalog's SQL, refused) */
+	for (int i = 0; i < 100 && rc == ST_OFFLINE; i++) {
+		rc = store_catalog_list(k, "channel", true, &it, &n);
+		if (rc == ST_OFFLINE)
+			usleep(100000);
+	}
+	assert_int_equal(rc, ST_OK);
+	assert_int_equal(n, 2);
+	catalog_items_free(it, n);
+	assert_int_equal(store_request_by_ref(k, "0100001", &(struct request){ 0 }), ST_DENIED);
+	store_close(k);
+	own_server_stop();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,6 +651,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(spool_forward_through_the_door, kx_setup,
 		                                kx_teardown),
 		cmocka_unit_test_setup_teardown(schema_behind_refused, kx_setup, kx_teardown),
+		cmocka_unit_test(offline_open_then_door),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
