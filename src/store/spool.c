@@ -9,6 +9,8 @@
 #include <string.h>
 #include <signal.h>
 #include <sodium.h>
+#include <errno.h>
+#include <sys/stat.h>
 
 #include "core/util.h"
 #include "store/spool.h"
@@ -16,7 +18,20 @@
 st_rc spool_open(const char *path, store **out, char *err, size_t errsz)
 {
 	struct store_opts o = { .create = true, .busy_ms = 10000 };
+	const char *slash = strrchr(path, '/');
 
+	/* The spool's own directory is made when it is missing (one level,
+	 * 0700): a PostgreSQL kiosk's default spool is var/spool.db under the
+	 * directory it was started in, and a missing var/ left the kiosk
+	 * without its offline block (only a log line said why). A deeper
+	 * missing path is still refused by store_open, with its reason. */
+	if (slash && slash != path) {
+		char *dir = xasprintf("%.*s", (int)(slash - path), path);
+
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			errno = 0;               /* store_open reports the real failure */
+		free(dir);
+	}
 	return store_open(path, &o, out, err, errsz);
 }
 

@@ -9,6 +9,7 @@
 #include "store_fixture.h"
 
 #include "core/refno.h"
+#include "store/spool.h"
 
 /* A request with 3 events in f's store, read back whole. */
 static void history(struct fx *f, struct request_full *q)
@@ -124,12 +125,35 @@ static void blocks_are_skipped_and_spooled(void **state)
 	fx_teardown(&gs);
 }
 
+/* spool_open makes the spool's missing directory (a PG kiosk's default
+ * var/spool.db where var/ does not exist yet): failed before. */
+static void spool_dir_is_made(void **state)
+{
+	struct fx *f = *state;
+	char path[160], dir[96];
+	store *sp = NULL;
+	char err[256] = "";
+
+	snprintf(dir, sizeof dir, "%s/var", f->dir);
+	snprintf(path, sizeof path, "%s/spool.db", dir);
+	assert_int_equal(spool_open(path, &sp, err, sizeof err), ST_OK);
+	assert_int_equal(store_ref_block_add(sp, "01", 501, 600), ST_OK);
+	store_close(sp);
+	assert_int_equal(spool_open(path, &sp, err, sizeof err), ST_OK);
+	store_close(sp);
+	snprintf(path, sizeof path, "%s/no/such/spool.db", f->dir);
+	assert_int_not_equal(spool_open(path, &sp, err, sizeof err), ST_OK);
+	fx_rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(ingest_once_replay_noop_conflict_refused,
 		                                fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(blocks_are_skipped_and_spooled,
+		                                fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(spool_dir_is_made,
 		                                fx_setup, fx_teardown),
 	};
 
