@@ -964,20 +964,19 @@ int store_schema_version(store *s)
 	return s->pg ? st_pg_version(s) : st_user_version(s->db);
 }
 
-/* Compares PRAGMA data_version with the value seen last time. */
+/* Compares PRAGMA data_version with the value seen last time; on
+ * PostgreSQL the change notices of the other sessions (sq_pg.c invariant
+ * 9). */
 bool store_changed(store *s)
 {
 	sq_stmt *st;
 	int64_t v = -1;
 
-	/* PostgreSQL has no data_version: every change a screen shows writes
-	 * an event (requests.c), so the newest event id stands for it there
-	 * (our own commits count too: one extra refresh); a kiosk's login
-	 * reads no table (pg_kiosk.c) */
-	if (st_door(s))
+	if (st_door(s))       /* a kiosk's login reads no table (pg_kiosk.c) */
 		return false;
-	if (st_prep(s, s->pg ? "SELECT coalesce(max(id), 0) FROM request_events"
-	            : "PRAGMA data_version", &st) != ST_OK)
+	if (s->pg)
+		return sqpg_changed(s);
+	if (st_prep(s, "PRAGMA data_version", &st) != ST_OK)
 		return false;
 	if (sq_step(st) == SQ_ROW)
 		v = sq_col_i64(st, 0);

@@ -60,6 +60,10 @@
  *       that changes status, created_at or paused_s, back-filled; the
  *       partial indexes requests_committee and request_events_decider.
  *       store_queue_views runs the same statement on both engines.
+ *   v9  store_changed exact (sq_pg.c invariant 9): every table the console
+ *       shows (not the counters, which only its triggers write) calls
+ *       khidma_notify_changed() — pg_notify('khidma_changed', '') — for
+ *       each row written, and on TRUNCATE.
  *
  * Invariants:
  *  1. Steps are append-only, as schema.c's: a released step is never
@@ -1167,6 +1171,34 @@ static const char pg_grants[] =
 	"CREATE TRIGGER requests_views_delete AFTER DELETE ON requests\n" \
 	"  FOR EACH ROW EXECUTE FUNCTION khidma_requests_views();\n"
 
+/* v9 (store_changed exact on PostgreSQL, sq_pg.c invariant 9): a row
+ * written to a table the console shows notifies 'khidma_changed' (PostgreSQL
+ * folds the notices of one transaction into one, delivered at commit). Row
+ * triggers, not statement ones: a statement that writes no row (a poll of
+ * the outbox that claims nothing) tells nobody, as SQLite's data_version
+ * does not move for it. The counters are left out: only these tables'
+ * triggers write them. */
+#define PG_CHANGED_TABLES "'meta','branches','catalog','members','officers'," \
+	"'requests','request_events','survey_responses','survey_answers'," \
+	"'track_failures','help_calls','outbox','survey_codes','documents'," \
+	"'ref_blocks','spool_sent'"
+#define PG_V9 \
+	"CREATE FUNCTION khidma_notify_changed() RETURNS trigger LANGUAGE plpgsql\n" \
+	"SET search_path FROM CURRENT AS $$\n" \
+	"BEGIN\n" \
+	"  PERFORM pg_notify('khidma_changed', '');\n" \
+	"  RETURN NULL;\n" \
+	"END $$;\n" \
+	"DO $$ DECLARE t text; BEGIN\n" \
+	"  FOREACH t IN ARRAY ARRAY[" PG_CHANGED_TABLES "] LOOP\n" \
+	"    EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I'\n" \
+	"      ' FOR EACH ROW EXECUTE FUNCTION khidma_notify_changed()', t || '_changed', t);\n" \
+	"    EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %I'\n" \
+	"      ' FOR EACH STATEMENT EXECUTE FUNCTION khidma_notify_changed()',\n" \
+	"      t || '_truncated', t);\n" \
+	"  END LOOP;\n" \
+	"END $$;\n"
+
 static const char *const pg_steps[] = {
 	STEP_PREAMBLE PG_V1_TABLES PG_V1_FUNCTIONS,
 	STEP_PREAMBLE PG_V2,
@@ -1176,6 +1208,7 @@ static const char *const pg_steps[] = {
 	STEP_PREAMBLE PG_V6,
 	STEP_PREAMBLE PG_V7,
 	STEP_PREAMBLE PG_V8,
+	STEP_PREAMBLE PG_V9,
 };
 
 /* See store_int.h: the steps sq_pg.c's runner applies. */

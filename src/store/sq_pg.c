@@ -49,6 +49,23 @@
  *     exists (a kiosk role may read no table).
  *  6. A database whose LC_CTYPE is C/POSIX (libc provider) is refused at
  *     open: pg_trgm would index no Arabic letter (/work/shared/POSTGRES.md).
+ *  8. The server's notices never reach stderr (under the console's screen):
+ *     the store provokes none (the version table is created after asking
+ *     the catalog; schema steps run with client_min_messages = warning),
+ *     and any other goes to the log (core/log) with its severity.
+ *  9. store_changed (sqpg_changed) is exact and cheap: every
+ *     table the console shows has a row trigger that calls
+ *     pg_notify('khidma_changed', '') (schema_pg.c v9; one notice per
+ *     transaction reaches a listener, at its commit), the session LISTENs
+ *     from the first call (again after a reconnection, which counts as a
+ *     change), and a call reads what has arrived with PQconsumeInput; when
+ *     nothing has, one empty query (no statement, no table: the server
+ *     sends the notices of the commits before it with its answer, so a
+ *     commit that returned before the call is always seen). Notices from
+ *     this session's own backend are left out, as SQLite's data_version
+ *     leaves out its own connection's commits. Every command drains libpq's list,
+ *     so a process that never asks piles nothing up. A server that refuses
+ *     LISTEN (a hot standby) falls back to the newest event id.
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -59,6 +76,7 @@
 #include <time.h>
 #include <libpq-fe.h>
 
+#include "core/log.h"
 #include "core/util.h"
 #include "store/schema_pg.h"
 #include "store/store_int.h"
@@ -88,6 +106,11 @@ struct sqpg_conn {
 	bool     pending, opening, create;
 	int      target;
 	char     branch[8];        /* store_opts.branch for the pending open */
+	/* invariant 9: store_changed by change notices */
+	bool     listening;        /* LISTEN khidma_changed was sent */
+	bool     listen_off;       /* LISTEN refused: the newest event id instead */
+	bool     notified;         /* another session's change, not yet told */
+	int64_t  last_event;       /* listen_off: the newest event id seen */
 };
 
 struct sqpg_stmt {
@@ -177,9 +200,12 @@ static st_rc connected(struct sqpg_conn *pc)
 	pc->retry_at = 0;
 	pc->offline = false;
 	pc->s->data_version = -1;    /* store_changed: the screens read again */
+	pc->notified = true;         /* invariant 9: the same on a new session */
 	PQsetClientEncoding(pc->c, "UTF8");
 	pc->opening = true;
 	r = session_setup(pc->s);
+	if (r == ST_OK && pc->listening && !pc->listen_off)
+		r = sqpg_exec(pc->s, "LISTEN khidma_changed");
 	if (r == ST_OK && pc->pending &&
 	    (r = open_steps(pc->s, pc->create, pc->target,
 	                    pc->branch[0] ? pc->branch : NULL, err,
@@ -241,6 +267,20 @@ static void note_changes(struct sqpg_conn *pc, PGresult *res)
 		pc->changes = strtoll(PQcmdTuples(res), NULL, 10);
 }
 
+/* Invariant 9: the change notices libpq has read (with any result), ours
+ * left out (a session is told of its own commits too). */
+static void drain_notifies(struct sqpg_conn *pc)
+{
+	int me = PQbackendPID(pc->c);
+	PGnotify *n;
+
+	while ((n = PQnotifies(pc->c))) {
+		if (n->be_pid != me)
+			pc->notified = true;
+		PQfreemem(n);
+	}
+}
+
 /* Run one command (params or none); invariant 2's single re-send. */
 typedef PGresult *(*run_fn)(PGconn *c, void *ctx);
 
@@ -265,6 +305,7 @@ static st_rc run(struct sqpg_conn *pc, run_fn fn, void *ctx, PGresult **out)
 		res = fn(pc->c, ctx);
 		r = result_rc(pc, res);
 	}
+	drain_notifies(pc);
 	if (r == ST_OFFLINE)
 		pc->offline = true;
 	if (r != ST_OK) {
@@ -638,6 +679,47 @@ const char *sqpg_errmsg(store *s)
 	return s->pg->err;
 }
 
+/* See store_int.h (invariant 9). */
+bool sqpg_changed(store *s)
+{
+	struct sqpg_conn *pc = s->pg;
+	bool was;
+
+	if (alive(pc) != ST_OK)      /* a reconnection sets notified */
+		return false;
+	if (pc->listen_off) {        /* a server that refused LISTEN */
+		int64_t v = -1;
+
+		if (store_sql_i64(s, "SELECT coalesce(max(id), 0) FROM request_events",
+		                  &v) != ST_OK || (v == pc->last_event && !pc->notified))
+			return false;
+		pc->last_event = v;
+		pc->notified = false;
+		return true;
+	}
+	if (!pc->listening) {
+		/* the first call: LISTEN (inside a transaction it would wait for
+		 * the commit: later) */
+		if (PQtransactionStatus(pc->c) != PQTRANS_IDLE)
+			return false;
+		if (sqpg_exec(s, "LISTEN khidma_changed") != ST_OK) {
+			pc->listen_off = true;
+			return sqpg_changed(s);
+		}
+		pc->listening = true;
+	} else if (!PQconsumeInput(pc->c)) {   /* what arrived already */
+		return false;            /* the next call finds the connection */
+	}
+	drain_notifies(pc);
+	/* nothing yet: an empty query, before whose answer the server sends
+	 * the notices of every commit that ended before it was sent */
+	if (!pc->notified && PQtransactionStatus(pc->c) == PQTRANS_IDLE)
+		(void)sqpg_exec(s, "");
+	was = pc->notified;
+	pc->notified = false;
+	return was;
+}
+
 /* ---- opening ---------------------------------------------------------------- */
 
 /* See store_int.h. */
@@ -729,8 +811,11 @@ static st_rc pg_migrate(store *s, int target, char *err, size_t errsz)
 
 		if ((r = sq_exec(s, "BEGIN")) != ST_OK ||
 		    (r = sq_exec(s, lock)) != ST_OK ||
-		    (r = sq_exec(s, "CREATE TABLE IF NOT EXISTS khidma_schema("
-		                 "version integer NOT NULL)")) != ST_OK) {
+		    /* the version table once, asked of the catalog under the
+		     * lock: no "already exists, skipping" notice (invariant 8) */
+		    (r = sq_exec(s, "DO $$ BEGIN IF to_regclass('khidma_schema') IS "
+		                 "NULL THEN CREATE TABLE khidma_schema(version integer "
+		                 "NOT NULL); END IF; END $$")) != ST_OK) {
 			sq_rollback(s);
 			return open_fail(r, err, errsz, "schema lock", sq_errmsg(s));
 		}
@@ -784,12 +869,21 @@ static st_rc check_ctype(store *s, char *err, size_t errsz)
 	return r;
 }
 
-/* The server's NOTICEs ("table … does not exist, skipping") are not for the
- * user's terminal: libpq would print them to stderr under the screen. */
-static void quiet_notice(void *arg, const char *msg)
+/* Invariant 8: a notice or warning of the server goes to the log (never
+ * to stderr: the console's screen is there) — a WARNING as an error, the
+ * rest as information — with its severity. */
+static void log_notice(void *arg, const PGresult *res)
 {
+	const char *sev = PQresultErrorField(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+
 	(void)arg;
-	(void)msg;
+	if (!sev)
+		sev = "NOTICE";
+	if (!strcmp(sev, "WARNING"))
+		log_error("postgresql %s: %s", sev, msg ? msg : "");
+	else
+		log_info("postgresql %s: %s", sev, msg ? msg : "");
 }
 
 /* The session's settings, at open and after every reconnection
@@ -914,7 +1008,7 @@ st_rc st_open_pg(const char *uri, const struct store_opts *o, int target,
 	}
 	if (!pending)
 		PQsetClientEncoding(c, "UTF8");
-	PQsetNoticeProcessor(c, quiet_notice, NULL);
+	PQsetNoticeReceiver(c, log_notice, NULL);
 	s = xcalloc(1, sizeof *s);
 	s->pg = xcalloc(1, sizeof *s->pg);
 	s->pg->c = c;

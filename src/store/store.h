@@ -151,7 +151,9 @@ const char *store_errmsg(store *s);
 /* Current schema version and the version this program writes. */
 int   store_schema_version(store *s);
 int   store_schema_latest(void);
-/* True when another connection committed since the last call (data_version). */
+/* True when another connection committed a change since the last call
+ * (SQLite: PRAGMA data_version; PostgreSQL: the change notices of the other
+ * sessions, read without waiting — sq_pg.c invariant 9). Never blocks. */
 bool  store_changed(store *s);
 
 /* ---- settings (meta table) ---------------------------------------------- */

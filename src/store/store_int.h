@@ -273,5 +273,8 @@ st_rc       sqpg_exec(store *s, const char *sql);
 int64_t     sqpg_changes(store *s);
 bool        sqpg_in_tx(store *s);
 const char *sqpg_errmsg(store *s);
+/* store_changed on PostgreSQL (sq_pg.c invariant 9): another session
+ * committed a change to a table the console shows since the last call. */
+bool        sqpg_changed(store *s);
 
 #endif
