@@ -213,17 +213,24 @@ bool sq_in_tx(store *s)
 
 st_rc sq_begin(store *s)
 {
-	return sq_exec(s, s->pg ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
-	                        : "BEGIN IMMEDIATE");
+	if (s->pg)
+		return sqpg_begin(s);
+	return sq_exec(s, "BEGIN IMMEDIATE");
 }
 
 st_rc sq_commit(store *s)
 {
+	if (s->pg)
+		return sqpg_commit(s);
 	return sq_exec(s, "COMMIT");
 }
 
 void sq_rollback(store *s)
 {
+	if (s->pg) {
+		sqpg_rollback(s);
+		return;
+	}
 	if (sq_in_tx(s))
 		(void)sq_exec(s, "ROLLBACK");
 }

@@ -272,6 +272,12 @@ void        sqpg_finalize(sq_stmt *st);         /* not st itself */
 st_rc       sqpg_exec(store *s, const char *sql);
 int64_t     sqpg_changes(store *s);
 bool        sqpg_in_tx(store *s);
+/* sq_begin/sq_commit/sq_rollback on PostgreSQL: a SERIALIZABLE write
+ * transaction under the writers' lock (sq_pg.c invariant 10), ST_BUSY when
+ * the lock is not had within busy_ms; commit and rollback release it. */
+st_rc       sqpg_begin(store *s);
+st_rc       sqpg_commit(store *s);
+void        sqpg_rollback(store *s);
 const char *sqpg_errmsg(store *s);
 /* store_changed on PostgreSQL (sq_pg.c invariant 9): another session
  * committed a change to a table the console shows since the last call. */
